@@ -1,0 +1,60 @@
+'use client';
+
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
+import { useState, type ReactNode } from 'react';
+import superjson from 'superjson';
+import type { AppRouter } from '@/server/api/root';
+import { errorCode, isUnauthorized } from './errors';
+import { TRPCProvider } from './client';
+
+const NO_RETRY = new Set(['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS', 'PRECONDITION_FAILED']);
+
+/** An expired session on a console page sends the user to sign in and back here afterwards. */
+function toLoginIfSignedOut(error: unknown) {
+  if (typeof window === 'undefined' || !isUnauthorized(error)) return;
+  if (window.location.pathname === '/login') return;
+  const next = window.location.pathname + window.location.search;
+  window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+}
+
+function makeQueryClient() {
+  return new QueryClient({
+    // Only queries redirect: a failed sign-in is also UNAUTHORIZED and must stay on the form.
+    queryCache: new QueryCache({ onError: toLoginIfSignedOut }),
+    defaultOptions: {
+      queries: {
+        // Live events invalidate what changed, so data need not be refetched on every focus.
+        staleTime: 30_000,
+        refetchOnWindowFocus: false,
+        retry: (failures, error) => !NO_RETRY.has(errorCode(error) ?? '') && failures < 2,
+      },
+    },
+  });
+}
+
+function makeTrpcClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        // Server-sent events; the link resends the last tracked id on reconnect.
+        true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
+        false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+      }),
+    ],
+  });
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  // One client per browser tab (and per server render), created once.
+  const [queryClient] = useState(makeQueryClient);
+  const [trpcClient] = useState(makeTrpcClient);
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,38 @@
+import { test, expect } from '@playwright/test';
+import { e2eState } from './support/state';
+
+test('first start prints the URL and generated credentials; signing in shows the seeded platform', async ({ page }) => {
+  const s = e2eState();
+  expect(s.startOutput).toMatch(/switchback │ open\s+http:\/\/localhost:\d+/);
+  expect(s.adminName).toBe('admin');
+  // Generated, not a fixed default.
+  expect(s.adminPassword).toMatch(/^[A-Za-z0-9]{20}$/);
+
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('User name').fill(s.adminName);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Wrong user name or password').first()).toBeVisible();
+
+  await page.getByLabel('Password').fill(s.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
+  // The seeded demo platform (prisma/demo-fleet.ts): 2 regions, 5 zones, 10 clusters, 4 services, 80 instances.
+  for (const [label, n] of [['Regions', 2], ['Zones', 5], ['Clusters', 10], ['Services', 4], ['Instances', 80]] as const) {
+    await expect(page.getByLabel(`${label}: ${n}`)).toBeVisible();
+  }
+  await expect(page.getByRole('cell', { name: 'order-api', exact: true })).toBeVisible();
+  await expect(page.getByText(/v1 ×25/)).toBeVisible();
+  await expect(page.getByText(/v2 ×5/)).toBeVisible();
+  await expect(page.getByText('admin', { exact: true }).first()).toBeVisible();
+});
+
+test('health endpoint reports database, worker and version', async ({ request }) => {
+  const res = await request.get('/api/health');
+  expect(res.status()).toBe(200);
+  const body = (await res.json()) as { status: string; database: { ok: boolean }; worker: { ok: boolean; alive: number }; version: string };
+  expect(body).toMatchObject({ status: 'ok', database: { ok: true }, worker: { ok: true } });
+  expect(body.worker.alive).toBeGreaterThanOrEqual(1);
+  expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+});

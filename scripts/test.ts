@@ -1,0 +1,73 @@
+// `npm test`: every suite in order — typecheck, lint, unit + integration (vitest, real
+// PostgreSQL), end-to-end (Playwright, system Chromium) — then one line `N passed, N failed`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+interface Outcome {
+  suite: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+}
+
+const only = process.argv.slice(2);
+const want = (suite: string) => only.length === 0 || only.includes(suite);
+mkdirSync('.tmp', { recursive: true });
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const node = process.execPath;
+const outcomes: Outcome[] = [];
+
+async function step(suite: string, fn: () => Promise<Omit<Outcome, 'suite' | 'seconds'>>) {
+  if (!want(suite)) return;
+  console.log(`\n━━━ ${suite} ━━━`);
+  const t0 = performance.now();
+  const r = await fn();
+  outcomes.push({ suite, ...r, seconds: (performance.now() - t0) / 1000 });
+}
+
+/** A command that is one check: it passes or fails as a whole. */
+const single = async (cmd: string, args: string[]) => ((await run(cmd, args)) === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
+
+function readJson<T>(file: string): T | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+}
+
+await step('typecheck', () => single(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']));
+await step('lint', () => single(node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.']));
+
+await step('vitest', async () => {
+  const out = '.tmp/vitest.json';
+  rmSync(out, { force: true });
+  const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+  if (!r) return { passed: 0, failed: 1, skipped: 0 };
+  // A crash outside any test (e.g. global setup) still fails the suite.
+  return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests };
+});
+
+await step('e2e', async () => {
+  const out = '.tmp/playwright.json';
+  rmSync(out, { force: true });
+  const code = await run(node, ['node_modules/@playwright/test/cli.js', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+  if (!r) return { passed: 0, failed: 1, skipped: 0 };
+  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected + (code !== 0 && r.stats.unexpected === 0 ? 1 : 0), skipped: r.stats.skipped };
+});
+
+console.log('\n━━━ summary ━━━');
+for (const o of outcomes) {
+  console.log(`${o.suite.padEnd(10)} ${String(o.passed).padStart(4)} passed ${String(o.failed).padStart(3)} failed ${String(o.skipped).padStart(3)} skipped  ${o.seconds.toFixed(0)} s`);
+}
+const passed = outcomes.reduce((a, o) => a + o.passed, 0);
+const failed = outcomes.reduce((a, o) => a + o.failed, 0);
+const skipped = outcomes.reduce((a, o) => a + o.skipped, 0);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);

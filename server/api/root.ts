@@ -1,0 +1,19 @@
+import { auditRouter } from './routers/audit';
+import { authRouter } from './routers/auth';
+import { liveRouter } from './routers/live';
+import { systemRouter } from './routers/system';
+import { topologyRouter } from './routers/topology';
+import { usersRouter } from './routers/users';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  auth: authRouter,
+  users: usersRouter,
+  topology: topologyRouter,
+  audit: auditRouter,
+  live: liveRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

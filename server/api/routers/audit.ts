@@ -1,0 +1,7 @@
+import { auditFacets, listAudit, listAuditInput } from '../../services/audit';
+import { router, viewerProcedure } from '../trpc';
+
+export const auditRouter = router({
+  list: viewerProcedure.input(listAuditInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
+  facets: viewerProcedure.query(({ ctx }) => auditFacets(ctx.db)),
+});

@@ -1,0 +1,7 @@
+import { getHealth } from '../../services/health';
+import { router, viewerProcedure } from '../trpc';
+
+export const systemRouter = router({
+  health: viewerProcedure.query(({ ctx }) => getHealth(ctx.db)),
+  workers: viewerProcedure.query(({ ctx }) => ctx.db.workerHeartbeat.findMany({ orderBy: { startedAt: 'asc' } })),
+});

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+// Every configuration value Switchback reads, validated once. Nothing else reads process.env
+// (the lint rule enforces it), so this file is the complete list the README documents.
+const bool = z
+  .enum(['true', 'false', '1', '0'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1');
+
+const port = z.coerce
+  .number({ error: 'expected a port number' })
+  .int('expected a whole number')
+  .min(1, 'expected a port from 1 to 65535')
+  .max(65535, 'expected a port from 1 to 65535');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
+    .optional(),
+  PORT: port.default(3000),
+  SWITCHBACK_HOST: z.string().min(1).default('127.0.0.1'),
+  SWITCHBACK_PUBLIC_URL: z.url({ error: 'expected a URL such as https://switchback.example.com' }).optional(),
+  SWITCHBACK_DATA_DIR: z.string().min(1).default('.data'),
+  SWITCHBACK_PG_PORT: port.default(54329),
+  SWITCHBACK_ADMIN_NAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'expected a lowercase user name of 2–32 characters')
+    .default('admin'),
+  SWITCHBACK_SEED: z.enum(['demo', 'none'], { error: 'expected demo or none' }).default('demo'),
+  SWITCHBACK_SESSION_HOURS: z.coerce.number().positive('expected a positive number of hours').default(12),
+  SWITCHBACK_COOKIE_SECURE: bool.default(false),
+  SWITCHBACK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  SWITCHBACK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SWITCHBACK_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),
+  SWITCHBACK_LIVE_RETENTION_HOURS: z.coerce.number().int().min(1).default(24),
+  SWITCHBACK_TELEMETRY_RAW_HOURS: z.coerce.number().int().min(1).default(6),
+  SWITCHBACK_TELEMETRY_ROLLUP_DAYS: z.coerce.number().int().min(1).default(30),
+  SWITCHBACK_TRANSITION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  SWITCHBACK_SKIP_BUILD: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset" (a common shell habit: FOO= npm start).
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.');
+    const got = source[name];
+    return `${name}: ${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`;
+  });
+  throw new EnvError(problems);
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+export function databaseUrl(): string {
+  const url = env().DATABASE_URL;
+  if (!url) throw new EnvError(['DATABASE_URL: required in this process (npm start sets it for its children)']);
+  return url;
+}

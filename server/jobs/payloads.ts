@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+// Job payloads, shared by the enqueuer (web) and the handlers (worker). Names use
+// underscores because graphile-worker's crontab syntax does not accept dots.
+export const taskPayloadSchemas = {
+  // Cron jobs get graphile-worker's `_cron` field merged in: accept and drop unknown keys.
+  sessions_cleanup: z.object({}),
+  retention_prune: z.object({}),
+  registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
+} as const;
+
+export type JobName = keyof typeof taskPayloadSchemas;
+export type JobPayload<N extends JobName> = z.input<(typeof taskPayloadSchemas)[N]>;

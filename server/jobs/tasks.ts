@@ -1,0 +1,48 @@
+import type { Task, TaskList } from 'graphile-worker';
+import type { Db } from '../db/client';
+import type { Env } from '../env';
+import { cleanupSessions, pruneRetention } from '../services/maintenance';
+import { convergeService } from '../services/topology';
+import { taskPayloadSchemas, type JobName } from './payloads';
+import type { z } from 'zod';
+
+export interface TaskDeps {
+  db: Db;
+  env: Env;
+  log: (line: string) => void;
+}
+
+type Handler<N extends JobName> = (payload: z.output<(typeof taskPayloadSchemas)[N]>, deps: TaskDeps) => Promise<unknown>;
+
+// The typed registry: each task validates its payload, then calls one service function.
+export const handlers: { [N in JobName]: Handler<N> } = {
+  sessions_cleanup: (_p, { db }) => cleanupSessions(db),
+  retention_prune: (_p, { db, env }) =>
+    pruneRetention(db, {
+      auditDays: env.SWITCHBACK_AUDIT_RETENTION_DAYS,
+      liveHours: env.SWITCHBACK_LIVE_RETENTION_HOURS,
+      telemetryRawHours: env.SWITCHBACK_TELEMETRY_RAW_HOURS,
+      telemetryRollupDays: env.SWITCHBACK_TELEMETRY_ROLLUP_DAYS,
+      transitionDays: env.SWITCHBACK_TRANSITION_RETENTION_DAYS,
+    }),
+  registry_converge: (p, { db }) => convergeService(db, p),
+};
+
+export function buildTaskList(deps: TaskDeps): TaskList {
+  const list: TaskList = {};
+  for (const name of Object.keys(handlers) as JobName[]) {
+    const task: Task = async (payload) => {
+      const parsed = taskPayloadSchemas[name].parse(payload);
+      const result = await (handlers[name] as Handler<typeof name>)(parsed, deps);
+      deps.log(`[worker] ${name} done ${JSON.stringify(result)}`);
+    };
+    list[name] = task;
+  }
+  return list;
+}
+
+/** Maintenance schedule. Identifiers make the crontab run once per fleet, not once per worker. */
+export const cronItems = [
+  { task: 'sessions_cleanup', match: '*/10 * * * *', identifier: 'sessions_cleanup', options: { backfillPeriod: 0, maxAttempts: 3 } },
+  { task: 'retention_prune', match: '23 * * * *', identifier: 'retention_prune', options: { backfillPeriod: 0, maxAttempts: 3 } },
+] as const;

@@ -1,0 +1,46 @@
+import type { Db } from '../db/client';
+import pkg from '../../package.json' with { type: 'json' };
+
+/** A worker whose last heartbeat is older than this is considered gone. */
+export const HEARTBEAT_STALE_MS = 20_000;
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  time: string;
+  database: { ok: boolean; latencyMs: number | null; error?: string };
+  worker: { ok: boolean; alive: number; lastBeatAt: string | null; error?: string };
+}
+
+export async function getHealth(db: Db, now = new Date()): Promise<Health> {
+  const started = performance.now();
+  let database: Health['database'];
+  let worker: Health['worker'] = { ok: false, alive: 0, lastBeatAt: null, error: 'database unreachable' };
+  try {
+    await withTimeout(db.$queryRaw`SELECT 1`, 3000);
+    database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    const beats = await db.workerHeartbeat.findMany({ orderBy: { beatAt: 'desc' } });
+    const alive = beats.filter((b) => now.getTime() - b.beatAt.getTime() < HEARTBEAT_STALE_MS);
+    const last = beats[0]?.beatAt ?? null;
+    worker = {
+      ok: alive.length > 0,
+      alive: alive.length,
+      lastBeatAt: last?.toISOString() ?? null,
+      ...(alive.length ? {} : { error: last ? `no heartbeat since ${last.toISOString()}` : 'no worker has started' }),
+    };
+  } catch (err) {
+    database = { ok: false, latencyMs: null, error: err instanceof Error ? err.message : String(err) };
+  }
+  const status = !database.ok ? 'down' : worker.ok ? 'ok' : 'degraded';
+  return { status, version: pkg.version, time: now.toISOString(), database, worker };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}
