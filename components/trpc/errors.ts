@@ -6,7 +6,7 @@ export type FieldErrors = Record<string, string[]>;
 
 function dataOf(error: unknown): Record<string, unknown> | null {
   if (!error || typeof error !== 'object' || !('data' in error)) return null;
-  const data = (error as { data: unknown }).data;
+  const data = error.data;
   return data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
 }
 
@@ -37,7 +37,8 @@ export function errorMessage(error: unknown): string {
   if (!dataOf(error) && /fetch|network|load failed/i.test(message)) {
     return 'Cannot reach the Switchback server. Check your connection; the page retries by itself.';
   }
-  if (!message || message.length > 400 || message.trimStart().startsWith('[')) {
+  // Unexpected server failures carry internals (SQL, hosts); the details belong in the server log.
+  if (errorCode(error) === 'INTERNAL_SERVER_ERROR' || !message || message.length > 400 || message.trimStart().startsWith('[')) {
     return 'Something went wrong on the server. Try again; if it keeps failing, check the server log.';
   }
   return message;

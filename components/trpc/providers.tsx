@@ -2,7 +2,8 @@
 
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from '@trpc/client';
-import { useState, type ReactNode } from 'react';
+import { useRouter } from 'next/navigation';
+import { useRef, useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/api/root';
 import { errorCode, isUnauthorized } from './errors';
@@ -10,18 +11,16 @@ import { TRPCProvider } from './client';
 
 const NO_RETRY = new Set(['BAD_REQUEST', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'TOO_MANY_REQUESTS', 'PRECONDITION_FAILED']);
 
-/** An expired session on a console page sends the user to sign in and back here afterwards. */
-function toLoginIfSignedOut(error: unknown) {
-  if (typeof window === 'undefined' || !isUnauthorized(error)) return;
-  if (window.location.pathname === '/login') return;
-  const next = window.location.pathname + window.location.search;
-  window.location.assign(`/login?next=${encodeURIComponent(next)}`);
-}
-
-function makeQueryClient() {
+function makeQueryClient(toLogin: (next: string) => void) {
+  /** An expired session on a console page sends the user to sign in and back here afterwards. */
+  function onQueryError(error: unknown) {
+    if (typeof window === 'undefined' || !isUnauthorized(error)) return;
+    if (window.location.pathname === '/login') return;
+    toLogin(window.location.pathname + window.location.search);
+  }
   return new QueryClient({
     // Only queries redirect: a failed sign-in is also UNAUTHORIZED and must stay on the form.
-    queryCache: new QueryCache({ onError: toLoginIfSignedOut }),
+    queryCache: new QueryCache({ onError: onQueryError }),
     defaultOptions: {
       queries: {
         // Live events invalidate what changed, so data need not be refetched on every focus.
@@ -47,8 +46,11 @@ function makeTrpcClient() {
 }
 
 export function Providers({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const routerRef = useRef(router);
+  routerRef.current = router;
   // One client per browser tab (and per server render), created once.
-  const [queryClient] = useState(makeQueryClient);
+  const [queryClient] = useState(() => makeQueryClient((next) => routerRef.current.replace(`/login?next=${encodeURIComponent(next)}`)));
   const [trpcClient] = useState(makeTrpcClient);
   return (
     <QueryClientProvider client={queryClient}>

@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { startEmbeddedPostgres, createDatabaseIfMissing } from '../scripts/lib/embedded-pg';
+import { applyMigrations } from '../server/db/migrate';
+import { installJobSchema } from '../server/db/job-schema';
+
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
+  return Math.round(s[i]! * 100) / 100;
+}
+
+export const summary = (values: number[]) => ({ n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A throwaway embedded PostgreSQL with the schema applied, for one benchmark run. */
+export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchback-bench-'));
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
+  await createDatabaseIfMissing(pg.urlFor('postgres'), 'bench');
+  const url = pg.urlFor('bench');
+  await applyMigrations(url);
+  await installJobSchema(url);
+  return {
+    url,
+    async stop() {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

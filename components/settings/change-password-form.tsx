@@ -1,0 +1,47 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTRPC } from '@/components/trpc/client';
+import { Button } from '@/components/ui/button';
+import { ErrorText, Notice } from '@/components/ui/error-text';
+import { Field } from '@/components/ui/field';
+import { useFieldErrors } from '@/components/ui/use-field-errors';
+import styles from './settings.module.css';
+
+export function ChangePasswordForm() {
+  const trpc = useTRPC();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const change = useMutation(
+    trpc.auth.changePassword.mutationOptions({
+      onSuccess: () => {
+        setCurrent('');
+        setNext('');
+      },
+    }),
+  );
+  const fields = useFieldErrors(change.error);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    change.mutate({ current, next });
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="password-heading">
+      <h3 id="password-heading">Change password</h3>
+      {change.isSuccess ? <Notice>Password changed. Other sessions stay signed in.</Notice> : null}
+      <ErrorText error={change.error && !fields.any ? change.error : null} />
+      <Field label="Current password" error={fields.of('current')}>
+        {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}
+      </Field>
+      <Field label="New password" error={fields.of('next')}>
+        {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />}
+      </Field>
+      <Button type="submit" variant="primary" busy={change.isPending} busyLabel="Saving…">
+        Change password
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,45 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/components/trpc/client';
+import { Badge, type Tone } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ErrorText } from '@/components/ui/error-text';
+import { Loading } from '@/components/ui/spinner';
+import styles from './settings.module.css';
+
+/** Heartbeats age while the page is open; health is re-read on this cadence. */
+const HEALTH_REFRESH_MS = 10_000;
+
+const STATUS: Record<'ok' | 'degraded' | 'down', { tone: Tone; text: string }> = {
+  ok: { tone: 'success', text: 'healthy' },
+  degraded: { tone: 'warning', text: 'degraded' },
+  down: { tone: 'danger', text: 'down' },
+};
+
+export function SystemHealth() {
+  const trpc = useTRPC();
+  const health = useQuery(trpc.system.health.queryOptions(undefined, { refetchInterval: HEALTH_REFRESH_MS, staleTime: 0 }));
+  if (health.isPending) return <Loading what="system health" />;
+  if (health.isError) return <ErrorText error={health.error} action={<Button size="small" onClick={() => void health.refetch()}>Try again</Button>} />;
+  const h = health.data;
+  const status = STATUS[h.status];
+  return (
+    <dl className={styles.facts} aria-label="System health">
+      <dt>Status</dt>
+      <dd>
+        <Badge tone={status.tone}>{status.text}</Badge>
+      </dd>
+      <dt>Database</dt>
+      <dd>{h.database.ok ? `reachable (${h.database.latencyMs ?? '?'} ms)` : `unreachable: ${h.database.error ?? 'no answer'}`}</dd>
+      <dt>Worker heartbeat</dt>
+      <dd>
+        {h.worker.ok
+          ? `${h.worker.alive} worker${h.worker.alive === 1 ? '' : 's'} alive, last beat ${h.worker.lastBeatAt ? new Date(h.worker.lastBeatAt).toLocaleTimeString() : '—'}`
+          : `no live worker: ${h.worker.error ?? 'unknown'}`}
+      </dd>
+      <dt>Version</dt>
+      <dd>Switchback {h.version}</dd>
+    </dl>
+  );
+}
