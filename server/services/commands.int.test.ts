@@ -22,7 +22,7 @@ afterAll(() => t.close());
 
 const jobsFor = (id: string) =>
   t.db.$queryRaw<Array<{ task_identifier: string; payload: { serviceId: string; version: number } }>>`
-    SELECT task_identifier, payload FROM graphile_worker.jobs WHERE payload->>'serviceId' = ${id}`;
+    SELECT t.identifier AS task_identifier, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'serviceId' = ${id}`;
 
 describe('commands: row + audit + live event + job in one transaction', () => {
   it('a rename writes the row, the audit entry, a live event and one converge job', async () => {
