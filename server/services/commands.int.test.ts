@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFleet, makeUser } from '../db/factories';
-import { AppError } from '../errors';
+import { type AppError } from '../errors';
 import { openTestDb, type TestDb } from '../../test/context';
 import { convergeService, updateService } from './topology';
 import { runCommand } from './command';
