@@ -46,7 +46,7 @@ await step('lint', () => single(node, ['node_modules/eslint/bin/eslint.js', '--m
 await step('vitest', async () => {
   const out = '.tmp/vitest.json';
   rmSync(out, { force: true });
-  const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
+  const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'unit', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
   const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
   if (!r) return { passed: 0, failed: 1, skipped: 0 };
   // A crash outside any test (e.g. global setup) still fails the suite.
