@@ -43,15 +43,18 @@ function readJson<T>(file: string): T | null {
 await step('typecheck', () => single(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']));
 await step('lint', () => single(node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.']));
 
-await step('vitest', async () => {
-  const out = '.tmp/vitest.json';
-  rmSync(out, { force: true });
-  const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', 'unit', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
-  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
-  if (!r) return { passed: 0, failed: 1, skipped: 0 };
-  // A crash outside any test (e.g. global setup) still fails the suite.
-  return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests };
-});
+// Each vitest project runs on its own: one invocation with both projects ran no tests here.
+for (const project of ['unit', 'integration']) {
+  await step(project, async () => {
+    const out = `.tmp/vitest-${project}.json`;
+    rmSync(out, { force: true });
+    const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+    const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+    if (!r) return { passed: 0, failed: 1, skipped: 0 };
+    // A crash outside any test (e.g. global setup) still fails the suite.
+    return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests };
+  });
+}
 
 await step('e2e', async () => {
   const out = '.tmp/playwright.json';
