@@ -1,14 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { STATE_FILE, type E2EState } from './state';
+import { alive } from '../../scripts/lib/embedded-pg';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 // Ctrl-C, as a user would: SIGINT to the process group of `npm start`, then wait for it.
 export default async function globalTeardown() {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node
 import { join, resolve } from 'node:path';
 import { installJobSchema } from '../../server/db/job-schema';
 import { applyMigrations } from '../../server/db/migrate';
-import { createDatabaseIfMissing, startEmbeddedPostgres } from './embedded-pg';
+import { alive, createDatabaseIfMissing, startEmbeddedPostgres } from './embedded-pg';
 import type { Env } from '../../server/env';
 
 export interface ResolvedDatabase {
@@ -22,14 +22,6 @@ interface SupervisorLock {
   url: string;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The running `npm start` of this data folder, if any (its PostgreSQL is then in use). */
 export function runningSupervisor(env: Env): SupervisorLock | null {

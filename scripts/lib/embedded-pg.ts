@@ -241,7 +241,8 @@ function processStartTime(pid: number): string | null {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (EPERM: it exists but belongs to another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
