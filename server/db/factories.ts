@@ -51,7 +51,8 @@ export async function makeFleet(db: DbOrTx, spec: FleetSpec) {
   const services = [];
   for (const s of spec.services) {
     const service = await db.service.create({
-      data: { name: s.name, description: s.description ?? '', routing: (s.routing ?? {}) as Prisma.InputJsonValue, labels: s.labels ?? {} },
+      // A fleet describes a platform already running, so its routing counts as applied.
+      data: { name: s.name, description: s.description ?? '', routing: (s.routing ?? {}) as Prisma.InputJsonValue, labels: s.labels ?? {}, appliedVersion: 1 },
     });
     const rows: Array<{ name: string; serviceId: string; clusterId: string; appVersion: string; labels: object; address: string }> = [];
     for (const p of s.placement) {
