@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseCronItems, run, type Runner } from 'graphile-worker';
+import pg from 'pg';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { buildTaskList, cronItems } from './tasks';
@@ -20,8 +21,12 @@ export interface WorkerHandle {
 export async function startWorker(opts: { db: Db; env: Env; connectionString: string; log?: (line: string) => void }): Promise<WorkerHandle> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  // Our own pool so a connection that PostgreSQL ends (Ctrl-C reaches the embedded server in the
+  // same process group) is logged instead of crashing the worker with an unhandled 'error' event.
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.env.SWITCHBACK_WORKER_CONCURRENCY + 2 });
+  pool.on('error', (err) => log(`[worker] database connection lost: ${err.message}`));
   const runner = await run({
-    connectionString: opts.connectionString,
+    pgPool: pool,
     concurrency: opts.env.SWITCHBACK_WORKER_CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 2000,
@@ -46,8 +51,9 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      await runner.stop();
+      await runner.stop().catch((err: unknown) => log(`[worker] stop: ${err instanceof Error ? err.message : String(err)}`));
       await opts.db.workerHeartbeat.deleteMany({ where: { id } }).catch(() => undefined);
+      await pool.end().catch(() => undefined);
     },
   };
 }
