@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "TelemetrySample" ADD COLUMN     "rtMs" DOUBLE PRECISION,
+ADD COLUMN     "up" BOOLEAN NOT NULL DEFAULT true;

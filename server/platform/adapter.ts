@@ -1,0 +1,96 @@
+// The one interface through which workers drive a platform: the built-in simulator, HAProxy +
+// Prometheus, later Kubernetes and Envoy. Designed for real infrastructure: every call can fail
+// or be slow, instances are addressed by the registry's view of them, and a platform says what it
+// cannot do instead of pretending.
+import type { AdminState, InstanceTelemetry, ServiceRouting, StageName } from '../domain/model';
+
+export type Measure = 'cpu' | 'memory' | 'p50' | 'p95' | 'p99' | 'connections' | 'rps' | 'errors' | 'stages' | 'concurrency';
+
+export type FaultSpec =
+  | { kind: 'delay'; delayMs: number; jitterMs: number }
+  | { kind: 'loss'; pct: number }
+  | { kind: 'http-error'; status: number; pct: number }
+  | { kind: 'kill' }
+  | { kind: 'drain' }
+  | { kind: 'cpu-stress'; pct: number }
+  | { kind: 'buffer-saturation'; stage: StageName; fillPct: number };
+export type FaultKind = FaultSpec['kind'];
+
+/** A fault on the platform. Always carries an expiry: a platform may remove it on its own then. */
+export interface FaultInjection {
+  id: string;
+  instanceId: string;
+  spec: FaultSpec;
+  expiresAt: Date;
+}
+
+export interface PlatformCapabilities {
+  /** What readTelemetry fills in; the UI greys out the rest. */
+  measures: Measure[];
+  faults: FaultKind[];
+  weights: boolean;
+  /** Version split and header rules per service. */
+  routing: boolean;
+  adminState: boolean;
+  /** describe() reports the platform's own topology (otherwise the registry is the only source). */
+  discovery: boolean;
+}
+
+/** The registry's view of the fleet that the worker hands to the adapter (ids are ours). */
+export interface FleetInstance {
+  id: string;
+  name: string;
+  serviceId: string;
+  serviceName: string;
+  appVersion: string;
+  region: string;
+  zone: string;
+  cluster: string;
+  /** host:port where the platform has one; empty for the simulator. */
+  address: string;
+  adminState: AdminState;
+}
+
+export interface FleetService {
+  id: string;
+  name: string;
+  routing: ServiceRouting;
+}
+
+export interface FleetView {
+  services: FleetService[];
+  instances: FleetInstance[];
+}
+
+/** What a platform can see of itself (for discovery and for drift reports). */
+export interface PlatformTopology {
+  instances: Array<{ name: string; service: string; address: string; up: boolean }>;
+}
+
+export interface PlatformAdapter {
+  readonly kind: string;
+  capabilities(): PlatformCapabilities;
+  /** Tell the adapter which instances and services exist; called at start and on registry change. */
+  setFleet(fleet: FleetView): Promise<void>;
+  describe(): Promise<PlatformTopology>;
+  /** Telemetry for one tick at `at`; one entry per instance of the fleet the platform could see. */
+  readTelemetry(at: Date): Promise<InstanceTelemetry[]>;
+  /** Effective routing weights, 0..base, for any subset of instances. */
+  applyWeights(weights: ReadonlyArray<{ instanceId: string; weight: number }>): Promise<void>;
+  applyServiceRouting(serviceId: string, routing: ServiceRouting): Promise<void>;
+  setInstanceState(instanceId: string, state: AdminState): Promise<void>;
+  injectFault(fault: FaultInjection): Promise<void>;
+  removeFault(faultId: string): Promise<void>;
+  /** The faults the platform carries now, so a reaper can remove what lost its owner. */
+  listFaults(): Promise<FaultInjection[]>;
+  close(): Promise<void>;
+}
+
+export class CapabilityError extends Error {
+  constructor(
+    readonly adapter: string,
+    readonly what: string,
+  ) {
+    super(`the ${adapter} adapter cannot ${what}`);
+  }
+}
