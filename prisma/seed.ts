@@ -30,6 +30,8 @@ export async function seedIfEmpty(db: Db, opts: { adminName: string; demo: boole
         await tx.policyVersion.create({ data: { policyId: policy.id, version: 1, document, message: 'Defaults from SPEC §3', authorName: 'seed' } });
       }
       if (opts.demo) await makeFleet(tx, demoFleet);
+      // The embedded simulator is the platform until an operator connects a real one (Settings).
+      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { seed: 42, hotZone: 'eu-west-b' } } });
       await tx.auditEvent.create({
         data: { actorName: 'seed', action: 'system.seed', targetType: 'system', targetId: 'seed', after: { demo: opts.demo, admin: admin.name } },
       });

@@ -38,6 +38,8 @@ export const envSchema = z.object({
   SWITCHBACK_TELEMETRY_ROLLUP_DAYS: z.coerce.number().int().min(1).default(30),
   SWITCHBACK_TRANSITION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   SWITCHBACK_SKIP_BUILD: bool.default(false),
+  SWITCHBACK_TICK_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(60_000, 'expected at most 60000 ms').default(1000),
+  SWITCHBACK_TELEMETRY_LOOP: bool.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -4,8 +4,12 @@ import { join } from 'node:path';
 
 // What the production build depends on. A change to any of these rebuilds on `npm start`.
 const INPUTS = ['app', 'components', 'server', 'public', 'next.config.ts', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
-const SKIP = new Set(['node_modules', '.next', 'generated']);
-const STAMP = '.next/switchback-build-stamp';
+// SWITCHBACK_DIST_DIR (read by next.config.ts too) lets several checkouts or engineers build side
+// by side in one tree without overwriting each other's .next.
+// eslint-disable-next-line no-restricted-properties -- build tooling, read before server/env exists
+const DIST = process.env.SWITCHBACK_DIST_DIR || '.next';
+const SKIP = new Set(['node_modules', '.next', DIST, 'generated']);
+const STAMP = `${DIST}/switchback-build-stamp`;
 
 function walk(path: string, out: string[]) {
   if (!existsSync(path)) return;
@@ -24,7 +28,7 @@ export function sourceHash(root: string): string {
 
 export function buildIsCurrent(root: string): boolean {
   const stamp = join(root, STAMP);
-  return existsSync(join(root, '.next/BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sourceHash(root);
+  return existsSync(join(root, DIST, 'BUILD_ID')) && existsSync(stamp) && readFileSync(stamp, 'utf8') === sourceHash(root);
 }
 
 export function writeBuildStamp(root: string): void {

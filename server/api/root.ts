@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
+import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { topologyRouter } from './routers/topology';
 import { usersRouter } from './routers/users';
@@ -13,6 +14,7 @@ export const appRouter = router({
   audit: auditRouter,
   live: liveRouter,
   system: systemRouter,
+  sim: simRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 // The platform model of SPEC §3 as types: what a platform reports per instance and tick, and what
 // the domain derives from it. Pure data; shared by the domain, the adapters and the loop.
+// Telemetry persistence contract and working rules: docs/telemetry.md.
 import type { defaultBreakerPolicy, defaultStrategyPolicy, defaultWatermarkPolicy, defaultWeightPolicy } from './policy-defaults';
 
 export const STAGES = ['access', 'ratelimit', 'routing', 'state', 'execution'] as const;

@@ -6,6 +6,7 @@ export const taskPayloadSchemas = {
   // Cron jobs get graphile-worker's `_cron` field merged in: accept and drop unknown keys.
   sessions_cleanup: z.object({}),
   retention_prune: z.object({}),
+  telemetry_rollup: z.object({}),
   registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
 } as const;
 

@@ -2,7 +2,8 @@ import type { Task, TaskList } from 'graphile-worker';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { cleanupSessions, pruneRetention } from '../services/maintenance';
-import { convergeService } from '../services/topology';
+import { checkConvergence } from '../services/topology';
+import { rollupTelemetry } from '../services/telemetry-rollup';
 import { taskPayloadSchemas, type JobName } from './payloads';
 import type { z } from 'zod';
 
@@ -25,7 +26,8 @@ export const handlers: { [N in JobName]: Handler<N> } = {
       telemetryRollupDays: env.SWITCHBACK_TELEMETRY_ROLLUP_DAYS,
       transitionDays: env.SWITCHBACK_TRANSITION_RETENTION_DAYS,
     }),
-  registry_converge: (p, { db }) => convergeService(db, p),
+  registry_converge: (p, { db }) => checkConvergence(db, p),
+  telemetry_rollup: (_p, { db }) => rollupTelemetry(db),
 };
 
 export function buildTaskList(deps: TaskDeps): TaskList {
@@ -44,5 +46,6 @@ export function buildTaskList(deps: TaskDeps): TaskList {
 /** Maintenance schedule. Identifiers make the crontab run once per fleet, not once per worker. */
 export const cronItems = [
   { task: 'sessions_cleanup', match: '*/10 * * * *', identifier: 'sessions_cleanup', options: { backfillPeriod: 0, maxAttempts: 3 } },
+  { task: 'telemetry_rollup', match: '* * * * *', identifier: 'telemetry_rollup', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'retention_prune', match: '23 * * * *', identifier: 'retention_prune', options: { backfillPeriod: 0, maxAttempts: 3 } },
 ] as const;

@@ -5,12 +5,15 @@ import pg from 'pg';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { buildTaskList, cronItems } from './tasks';
+import { activeAdapterConfig, createAdapter, feedSimControls } from './telemetry/adapters';
+import { TelemetryLoop } from './telemetry/loop';
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 export interface WorkerHandle {
   id: string;
   runner: Runner;
+  telemetry: TelemetryLoop | null;
   stop(): Promise<void>;
 }
 
@@ -23,7 +26,7 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   // Our own pool so a connection that PostgreSQL ends (Ctrl-C reaches the embedded server in the
   // same process group) is logged instead of crashing the worker with an unhandled 'error' event.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.env.SWITCHBACK_WORKER_CONCURRENCY + 2 });
+  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.env.SWITCHBACK_WORKER_CONCURRENCY + 4 });
   pool.on('error', (err) => log(`[worker] database connection lost: ${err.message}`));
   const runner = await run({
     pgPool: pool,
@@ -40,6 +43,20 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
       update: { beatAt: new Date() },
     });
   await beat();
+  // Every worker competes for the telemetry leadership; exactly one runs the ticks.
+  const telemetry = opts.env.SWITCHBACK_TELEMETRY_LOOP
+    ? new TelemetryLoop({
+        url: opts.connectionString,
+        pool,
+        db: opts.db,
+        tickMs: opts.env.SWITCHBACK_TICK_MS,
+        openAdapter: async () => createAdapter(await activeAdapterConfig(pool)),
+        beforeTick: feedSimControls,
+        log,
+        workerId: id,
+      })
+    : null;
+  telemetry?.start();
   const timer = setInterval(() => {
     beat().catch((err: unknown) => log(`[worker] heartbeat failed: ${err instanceof Error ? err.message : String(err)}`));
   }, HEARTBEAT_INTERVAL_MS);
@@ -47,10 +64,12 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
   return {
     id,
     runner,
+    telemetry,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
+      await telemetry?.stop();
       await runner.stop().catch((err: unknown) => log(`[worker] stop: ${err instanceof Error ? err.message : String(err)}`));
       await opts.db.workerHeartbeat.deleteMany({ where: { id } }).catch(() => undefined);
       await pool.end().catch(() => undefined);

@@ -10,12 +10,27 @@ export interface Health {
   time: string;
   database: { ok: boolean; latencyMs: number | null; error?: string };
   worker: { ok: boolean; alive: number; lastBeatAt: string | null; error?: string };
+  /** The telemetry loop as the newest committed tick shows it. */
+  telemetry: {
+    ok: boolean;
+    lastTickAt: string | null;
+    lastTickMs: number | null;
+    instances: number;
+    /** Late ticks the current leader skipped instead of piling up. */
+    skippedTicks: number;
+    leader: string | null;
+    error?: string;
+  };
 }
+
+/** No tick for this long means the loop is not running (ticks are ~1 s apart). */
+export const TICK_STALE_MS = 15_000;
 
 export async function getHealth(db: Db, now = new Date()): Promise<Health> {
   const started = performance.now();
   let database: Health['database'];
   let worker: Health['worker'] = { ok: false, alive: 0, lastBeatAt: null, error: 'database unreachable' };
+  let telemetry: Health['telemetry'] = { ok: false, lastTickAt: null, lastTickMs: null, instances: 0, skippedTicks: 0, leader: null, error: 'database unreachable' };
   try {
     await withTimeout(db.$queryRaw`SELECT 1`, 3000);
     database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
@@ -28,11 +43,22 @@ export async function getHealth(db: Db, now = new Date()): Promise<Health> {
       lastBeatAt: last?.toISOString() ?? null,
       ...(alive.length ? {} : { error: last ? `no heartbeat since ${last.toISOString()}` : 'no worker has started' }),
     };
+    const tick = await db.tick.findFirst({ orderBy: { id: 'desc' } });
+    const fresh = tick !== null && now.getTime() - tick.startedAt.getTime() < TICK_STALE_MS;
+    telemetry = {
+      ok: fresh,
+      lastTickAt: tick?.startedAt.toISOString() ?? null,
+      lastTickMs: tick ? Math.round(tick.durationMs) : null,
+      instances: tick?.instances ?? 0,
+      skippedTicks: tick?.skippedSoFar ?? 0,
+      leader: tick?.leader ?? null,
+      ...(fresh ? {} : { error: tick ? `no tick since ${tick.startedAt.toISOString()}` : 'no tick yet' }),
+    };
   } catch (err) {
     database = { ok: false, latencyMs: null, error: err instanceof Error ? err.message : String(err) };
   }
-  const status = !database.ok ? 'down' : worker.ok ? 'ok' : 'degraded';
-  return { status, version: pkg.version, time: now.toISOString(), database, worker };
+  const status = !database.ok ? 'down' : worker.ok && telemetry.ok ? 'ok' : 'degraded';
+  return { status, version: pkg.version, time: now.toISOString(), database, worker, telemetry };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -107,16 +107,31 @@ export async function updateService(db: Db, actor: Actor, input: z.input<typeof 
       after: { name: after.name, description: after.description },
     });
     await ctx.emit('service.changed', { id: after.id, name: after.name, description: after.description, version: after.version });
-    // The worker converges the platform to this registry version (jobKey: only the newest counts).
-    await ctx.enqueue('registry_converge', { serviceId: after.id, version: after.version }, { jobKey: `converge:${after.id}` });
+    // The telemetry leader applies the new version through the adapter within a tick; this job,
+    // due a little later, fails visibly (and retries) if that did not happen.
+    await ctx.enqueue('registry_converge', { serviceId: after.id, version: after.version }, { jobKey: `converge:${after.id}`, runAt: new Date(Date.now() + CONVERGE_CHECK_DELAY_MS) });
     return after;
   });
 }
 
+export const CONVERGE_CHECK_DELAY_MS = 10_000;
+
 /**
- * Reconciler step for a service: records that the registry version has been converged.
- * Idempotent: a retry, or an older job arriving late, never moves appliedVersion backwards.
- * The platform adapters (issue 3) plug in here to push the change before it is recorded.
+ * The convergence watchdog (job registry_converge): done when the platform carries the version
+ * (or a newer one superseded it); otherwise an error, so the job retries and shows as failing.
+ */
+export async function checkConvergence(db: Db, input: { serviceId: string; version: number }) {
+  const s = await db.service.findUnique({ where: { id: input.serviceId }, select: { name: true, version: true, appliedVersion: true } });
+  if (!s) return { converged: false, reason: 'service deleted' };
+  if (s.appliedVersion >= input.version) return { converged: true };
+  if (s.version > input.version) return { converged: false, reason: `superseded by version ${s.version}` };
+  throw new Error(`routing of ${s.name} version ${input.version} is not applied yet (applied: ${s.appliedVersion}); the telemetry leader applies it — is a worker running and leading?`);
+}
+
+/**
+ * Records that the platform now carries a registry version; called by the telemetry leader right
+ * after the adapter applied it. Idempotent: a retry, or an older call arriving late, never moves
+ * appliedVersion backwards.
  */
 export async function convergeService(db: Db, input: { serviceId: string; version: number }) {
   return runCommand(db, { id: null, name: 'worker' }, async (ctx) => {

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { clearSimControls, getSimStatus, setDemand, setDemandInput, stressInstance, stressInstanceInput } from '../../services/sim-control';
+import { operatorProcedure, router, viewerProcedure } from '../trpc';
+
+/** The simulator's control API; refused with PRECONDITION_FAILED unless the simulator is active. */
+export const simRouter = router({
+  status: viewerProcedure.query(({ ctx }) => getSimStatus(ctx.db)),
+  setDemand: operatorProcedure.input(setDemandInput).mutation(({ ctx, input }) => setDemand(ctx.db, ctx.actor, input)),
+  stress: operatorProcedure.input(stressInstanceInput).mutation(({ ctx, input }) => stressInstance(ctx.db, ctx.actor, input)),
+  clear: operatorProcedure.input(z.object({}).optional()).mutation(({ ctx }) => clearSimControls(ctx.db, ctx.actor)),
+});

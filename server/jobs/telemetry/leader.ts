@@ -1,0 +1,111 @@
+import pg from 'pg';
+
+/** Advisory-lock key of the telemetry loop (one leader per fleet = per database). */
+export const TELEMETRY_LOCK_KEY = 0x5357_7442; // "SWtB"
+
+/**
+ * Leadership through a session-level PostgreSQL advisory lock held on a dedicated connection.
+ * If the leader dies, its connection closes and PostgreSQL releases the lock; a follower polling
+ * every `pollMs` takes over within about that long. `stillLeader(client)` is the fencing check the
+ * tick transaction runs, so a leader whose connection was silently lost cannot commit a tick.
+ */
+export class Leadership {
+  private client: pg.Client | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private backendPid: number | null = null;
+
+  constructor(
+    private readonly opts: {
+      url: string;
+      pollMs: number;
+      onElected: () => void;
+      onLost: (reason: string) => void;
+      log: (line: string) => void;
+      key?: number;
+    },
+  ) {}
+
+  get key(): number {
+    return this.opts.key ?? TELEMETRY_LOCK_KEY;
+  }
+
+  get isLeader(): boolean {
+    return this.backendPid !== null;
+  }
+
+  /** Backend pid of the connection that holds the lock (for the fencing check). */
+  get pid(): number | null {
+    return this.backendPid;
+  }
+
+  start(): void {
+    void this.attempt();
+  }
+
+  private schedule() {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.attempt(), this.opts.pollMs);
+  }
+
+  private async attempt(): Promise<void> {
+    this.timer = null;
+    if (this.stopped || this.backendPid !== null) return;
+    try {
+      if (!this.client) {
+        const c = new pg.Client({ connectionString: this.opts.url, application_name: 'switchback-telemetry-leader' });
+        c.on('error', (err) => this.drop(c, `leader connection error: ${err.message}`));
+        c.on('end', () => this.drop(c, 'leader connection ended'));
+        await c.connect();
+        this.client = c;
+      }
+      const { rows } = await this.client.query<{ ok: boolean; pid: number }>('SELECT pg_try_advisory_lock($1) AS ok, pg_backend_pid() AS pid', [this.key]);
+      if (rows[0]?.ok) {
+        this.backendPid = rows[0].pid;
+        this.opts.log(`[telemetry] elected leader (lock ${this.key}, backend ${this.backendPid})`);
+        this.opts.onElected();
+        return;
+      }
+    } catch (err) {
+      this.opts.log(`[telemetry] leader election failed: ${err instanceof Error ? err.message : String(err)}`);
+      const c = this.client;
+      this.client = null;
+      await c?.end().catch(() => undefined);
+    }
+    this.schedule();
+  }
+
+  private drop(client: pg.Client, reason: string) {
+    if (this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => undefined);
+    if (this.backendPid !== null) {
+      this.backendPid = null;
+      this.opts.onLost(reason);
+    }
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const c = this.client;
+    this.client = null;
+    this.backendPid = null;
+    if (c) {
+      await c.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      await c.end().catch(() => undefined);
+    }
+  }
+}
+
+/** True while the session `pid` still holds the telemetry lock; run inside the tick transaction. */
+export async function stillLeader(client: pg.ClientBase, pid: number, key = TELEMETRY_LOCK_KEY): Promise<boolean> {
+  // Advisory locks on a single bigint key appear with classid = high 32 bits, objid = low 32 bits.
+  const { rows } = await client.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1
+       AND classid = 0 AND objid = $2 AND objsubid = 1) AS held`,
+    [pid, key],
+  );
+  return rows[0]?.held ?? false;
+}

@@ -1,0 +1,139 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../../test/context';
+import { makeFleet } from '../../db/factories';
+import { defaultPolicies } from '../../domain/policy-defaults';
+import { TICK_CHANNEL } from '../../live/tick-bus';
+import { stressInstance } from '../../services/sim-control';
+import { activeAdapterConfig, createAdapter, feedSimControls } from './adapters';
+import { TelemetryLoop } from './loop';
+
+let t: TestDb;
+let pool: pg.Pool;
+let instanceIds: string[] = [];
+
+beforeAll(async () => {
+  t = await openTestDb();
+  pool = new pg.Pool({ connectionString: t.url, max: 6 });
+  pool.on('error', () => undefined);
+  for (const [kind, document] of Object.entries(defaultPolicies)) {
+    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+  }
+  await t.db.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { seed: 7, hotZone: 'z2' } } });
+  await makeFleet(t.db, {
+    regions: [{ name: 'r1', zones: [{ name: 'z1', clusters: ['c1'] }, { name: 'z2', clusters: ['c2'] }] }],
+    services: [
+      { name: 'api', placement: [{ cluster: 'c1', versions: { v1: 3 } }, { cluster: 'c2', versions: { v1: 3 } }], routing: { versionWeights: { v1: 100 }, headerRules: [] } },
+    ],
+  });
+  instanceIds = (await t.db.instance.findMany({ select: { id: true } })).map((i) => i.id);
+});
+afterAll(async () => {
+  await pool.end();
+  await t.close();
+});
+
+function loop(name: string, lines: string[] = [], tickMs = 200) {
+  return new TelemetryLoop({
+    url: t.url,
+    pool,
+    db: t.db,
+    tickMs,
+    openAdapter: async () => createAdapter(await activeAdapterConfig(pool)),
+    beforeTick: feedSimControls,
+    log: (l) => lines.push(`${name} ${l}`),
+    workerId: name,
+    electionPollMs: 200,
+  });
+}
+
+const ticksOf = async (leader?: string) => t.db.tick.count({ where: leader ? { leader } : {} });
+
+describe('telemetry loop', () => {
+  it('commits each tick once: a Tick row, a sample per instance, NOTIFY with the tick id', async () => {
+    const listener = new pg.Client({ connectionString: t.url });
+    await listener.connect();
+    const notified: string[] = [];
+    listener.on('notification', (m) => notified.push(m.payload ?? ''));
+    await listener.query(`LISTEN ${TICK_CHANNEL}`);
+    const a = loop('a');
+    a.start();
+    try {
+      await expect.poll(() => ticksOf('a'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+    } finally {
+      await a.stop();
+    }
+    await listener.end();
+    const ticks = await t.db.tick.findMany({ where: { leader: 'a' }, orderBy: { id: 'asc' } });
+    for (const tick of ticks) {
+      const samples = await t.db.telemetrySample.findMany({ where: { tickId: tick.id } });
+      expect(samples).toHaveLength(instanceIds.length);
+      expect(new Set(samples.map((s) => s.instanceId))).toEqual(new Set(instanceIds));
+      for (const s of samples) {
+        expect(s.at.getTime()).toBe(tick.startedAt.getTime());
+        expect(s.stageFill).toHaveLength(5);
+        expect(s.stageState).toHaveLength(5);
+        expect(s.effectiveWeight).toBeGreaterThanOrEqual(0);
+        expect(s.effectiveWeight).toBeLessThanOrEqual(100);
+      }
+      // Slots are aligned to the tick interval.
+      expect(tick.startedAt.getTime() % 200).toBe(0);
+    }
+    // Every committed tick was announced (NOTIFY is delivered at commit).
+    for (const tick of ticks) expect(notified).toContain(tick.id.toString());
+    // The first tick computes every weight: one weight transition per instance.
+    const first = ticks[0]!;
+    expect(await t.db.stateTransition.count({ where: { tickId: first.id, machine: 'weight' } })).toBe(instanceIds.length);
+  });
+
+  it('one leader at a time; a second worker takes over when the leader dies, never running a slot twice', async () => {
+    const lines: string[] = [];
+    const a = loop('lead-a', lines);
+    const b = loop('lead-b', lines);
+    a.start();
+    await expect.poll(() => ticksOf('lead-a'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    b.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await ticksOf('lead-b')).toBe(0);
+    expect(b.stats.leader).toBe(false);
+    // Kill the leader's lock connection the way a crashed process loses it.
+    await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'switchback-telemetry-leader' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`);
+    try {
+      await expect.poll(() => ticksOf('lead-b'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(3);
+      const aTicksAfter = await ticksOf('lead-a');
+      await new Promise((r) => setTimeout(r, 600));
+      // The old leader stopped committing once its lock was gone.
+      expect(await ticksOf('lead-a')).toBe(aTicksAfter);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+    const dup = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM (SELECT "startedAt" FROM "Tick" GROUP BY 1 HAVING count(*) > 1) d`;
+    expect(dup[0]!.n).toBe(0n);
+    expect(lines.some((l) => l.startsWith('lead-b') && l.includes('elected leader'))).toBe(true);
+  });
+
+  it('stressing an instance through the simulator control API lowers its target weight and says why', async () => {
+    const target = await t.db.instance.findFirstOrThrow({ where: { cluster: { name: 'c1' } }, orderBy: { name: 'asc' } });
+    const admin = { id: null, name: 'test' };
+    const a = loop('stress', [], 250);
+    a.start();
+    try {
+      await expect.poll(() => ticksOf('stress'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+      const before = await t.db.telemetrySample.findFirstOrThrow({ where: { instanceId: target.id }, orderBy: { at: 'desc' } });
+      await stressInstance(t.db, admin, { instanceId: target.id, cpuPct: 100, durationS: 60 });
+      // CPU is sampled every 5 s; the threshold crossing then triggers a recompute.
+      await expect
+        .poll(async () => (await t.db.telemetrySample.findFirstOrThrow({ where: { instanceId: target.id }, orderBy: { at: 'desc' } })).targetWeight, {
+          timeout: 20_000,
+          interval: 250,
+        })
+        .toBeLessThan(before.targetWeight - 10);
+      const why = await t.db.stateTransition.findFirstOrThrow({ where: { instanceId: target.id, machine: 'weight' }, orderBy: { id: 'desc' } });
+      expect(why.cause).toMatch(/CPU/);
+      expect((why.values as Record<string, number>)['penalty.cpu']).toBeGreaterThanOrEqual(25);
+    } finally {
+      await a.stop();
+    }
+  });
+});

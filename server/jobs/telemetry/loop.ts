@@ -1,0 +1,253 @@
+import type pg from 'pg';
+import type { Db } from '../../db/client';
+import { initialRuntime, stepInstance, type InstanceRuntime } from '../../domain/instance-step';
+import type { InstanceTelemetry } from '../../domain/model';
+import type { PlatformAdapter } from '../../platform/adapter';
+import { convergeService } from '../../services/topology';
+import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetState, type LoadedPolicies } from './fleet';
+import { Leadership, stillLeader } from './leader';
+import { persistTick, type SampleRow, type TransitionRow } from './persist';
+
+export interface LoopDeps {
+  url: string;
+  pool: pg.Pool;
+  db: Db;
+  tickMs: number;
+  /** Builds the active adapter (read from AdapterConfig) when this worker becomes leader. */
+  openAdapter: () => Promise<PlatformAdapter>;
+  /** Called before each tick with the adapter (the simulator reads its control settings here). */
+  beforeTick?: (adapter: PlatformAdapter, q: pg.Pool) => Promise<void>;
+  log: (line: string) => void;
+  workerId: string;
+  electionPollMs?: number;
+}
+
+export interface LoopStats {
+  leader: boolean;
+  ticks: number;
+  skipped: number;
+  lastTickMs: number | null;
+  lastError: string | null;
+}
+
+/**
+ * The telemetry loop: one leader per fleet (advisory lock), one tick per `tickMs` slot. Each
+ * tick reads telemetry through the adapter, runs the domain for every instance, applies the
+ * changed effective weights, and commits samples + transitions + NOTIFY in one transaction. A tick
+ * that would start later than half an interval after its slot is skipped and counted instead, so
+ * a slow adapter or database never makes ticks pile up.
+ */
+export class TelemetryLoop {
+  readonly stats: LoopStats = { leader: false, ticks: 0, skipped: 0, lastTickMs: null, lastError: null };
+  private readonly leadership: Leadership;
+  private adapter: PlatformAdapter | null = null;
+  private fleet: FleetState | null = null;
+  private policies: LoadedPolicies | null = null;
+  private fingerprint = '';
+  private runtimes = new Map<string, InstanceRuntime>();
+  private applied = new Map<string, number>();
+  private adminApplied = new Map<string, string>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private generation = 0;
+  private stopped = false;
+
+  constructor(private readonly deps: LoopDeps) {
+    this.leadership = new Leadership({
+      url: deps.url,
+      pollMs: deps.electionPollMs ?? 1000,
+      log: deps.log,
+      onElected: () => void this.lead(),
+      onLost: (reason) => void this.abdicate(reason),
+    });
+  }
+
+  start(): void {
+    this.leadership.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+    await this.leadership.stop();
+    await this.adapter?.close().catch(() => undefined);
+    this.adapter = null;
+  }
+
+  private async lead(): Promise<void> {
+    const gen = ++this.generation;
+    try {
+      this.adapter = await this.deps.openAdapter();
+      const last = await loadLastSamples(this.deps.pool);
+      this.runtimes = new Map();
+      this.applied = new Map();
+      this.adminApplied = new Map();
+      await this.reload(true);
+      const now = Date.now();
+      for (const i of this.fleet!.view.instances) {
+        const r = last.get(i.id);
+        this.runtimes.set(i.id, initialRuntime(now, r));
+      }
+      this.stats.leader = true;
+      this.deps.log(`[telemetry] leading ${this.fleet!.view.instances.length} instances through the ${this.adapter.kind} adapter, a tick every ${this.deps.tickMs} ms`);
+    } catch (err) {
+      this.fail(err);
+      await this.abdicate('could not start leading');
+      return;
+    }
+    if (gen !== this.generation) return;
+    const first = Math.ceil(Date.now() / this.deps.tickMs) * this.deps.tickMs;
+    this.schedule(first, gen);
+  }
+
+  private async abdicate(reason: string): Promise<void> {
+    this.generation++;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    if (this.stats.leader) this.deps.log(`[telemetry] no longer leader: ${reason}`);
+    this.stats.leader = false;
+    const a = this.adapter;
+    this.adapter = null;
+    await a?.close().catch(() => undefined);
+  }
+
+  private schedule(slot: number, gen: number) {
+    if (this.stopped || gen !== this.generation) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.tick(slot, gen).finally(() => (this.running = null));
+      void this.running.then(() => {
+        // Next slot; start late by at most half an interval, otherwise skip slots and count them.
+        let next = slot + this.deps.tickMs;
+        const late = Date.now() - next;
+        if (late > this.deps.tickMs / 2) {
+          const skip = Math.ceil((late - this.deps.tickMs / 2) / this.deps.tickMs);
+          this.stats.skipped += skip;
+          next += skip * this.deps.tickMs;
+        }
+        this.schedule(next, gen);
+      });
+    }, Math.max(0, slot - Date.now()));
+  }
+
+  /** Re-reads the fleet and policies when they changed; converges service routing. */
+  private async reload(force = false): Promise<boolean> {
+    const fp = await fleetFingerprint(this.deps.pool);
+    if (!force && fp === this.fingerprint) return false;
+    this.fingerprint = fp;
+    const before = this.policies?.version;
+    this.fleet = await loadFleet(this.deps.pool);
+    this.policies = await loadPolicies(this.deps.pool);
+    await this.adapter!.setFleet(this.fleet.view);
+    const now = Date.now();
+    for (const i of this.fleet.view.instances) if (!this.runtimes.has(i.id)) this.runtimes.set(i.id, initialRuntime(now));
+    const ids = new Set(this.fleet.view.instances.map((i) => i.id));
+    for (const id of this.runtimes.keys()) if (!ids.has(id)) this.runtimes.delete(id);
+    for (const s of this.fleet.view.services) {
+      const v = this.fleet.serviceVersions.get(s.id)!;
+      if (force || v.appliedVersion < v.version) {
+        await this.adapter!.applyServiceRouting(s.id, s.routing);
+        if (v.appliedVersion < v.version) await convergeService(this.deps.db, { serviceId: s.id, version: v.version });
+      }
+    }
+    for (const i of this.fleet.view.instances) {
+      if (this.adminApplied.get(i.id) === i.adminState) continue;
+      await this.adapter!.setInstanceState(i.id, i.adminState);
+      this.adminApplied.set(i.id, i.adminState);
+    }
+    return before !== undefined && before !== this.policies.version;
+  }
+
+  private async tick(slot: number, gen: number): Promise<void> {
+    const started = Date.now();
+    try {
+      const policyChanged = await this.reload();
+      const adapter = this.adapter!;
+      await this.deps.beforeTick?.(adapter, this.deps.pool);
+      const telemetry = await adapter.readTelemetry(new Date(slot));
+      if (gen !== this.generation) return;
+      const byId = new Map<string, InstanceTelemetry>();
+      for (const t of telemetry) byId.set(t.instanceId, t);
+
+      const { view } = this.fleet!;
+      const policies = this.policies!.fleet;
+      const samples: SampleRow[] = new Array<SampleRow>(view.instances.length);
+      const transitions: TransitionRow[] = [];
+      const weights: Array<{ instanceId: string; weight: number }> = [];
+      for (let k = 0; k < view.instances.length; k++) {
+        const inst = view.instances[k]!;
+        const t = byId.get(inst.id) ?? { instanceId: inst.id, up: false };
+        const res = stepInstance(this.runtimes.get(inst.id)!, {
+          telemetry: t,
+          adminState: inst.adminState,
+          now: slot,
+          policies,
+          forceRecompute: policyChanged ? 'policy' : undefined,
+        });
+        this.runtimes.set(inst.id, res.runtime);
+        for (const tr of res.transitions) transitions.push({ ...tr, instanceId: inst.id });
+        const w = Math.round(res.effectiveWeight);
+        if (this.applied.get(inst.id) !== w) weights.push({ instanceId: inst.id, weight: w });
+        samples[k] = {
+          instanceId: inst.id,
+          up: t.up,
+          rtMs: t.rtMs ?? null,
+          cpu: res.inputs.cpuPct,
+          memory: t.memPct ?? null,
+          p50Ms: t.p50Ms ?? null,
+          p95Ms: res.inputs.p95Ms,
+          p99Ms: t.p99Ms ?? null,
+          connections: res.inputs.connections,
+          rps: t.rps ?? null,
+          errorRate: t.requests ? ((t.errors ?? 0) + (t.timeouts ?? 0)) / t.requests : t.up ? 0 : null,
+          inputAgeMs: res.inputAgeMs,
+          targetWeight: res.targetWeight,
+          effectiveWeight: res.effectiveWeight,
+          degradation: res.degradation,
+          breaker: res.breaker,
+          stageFill: res.stageFill,
+          stageState: res.stageStates,
+        };
+      }
+      if (weights.length > 0) {
+        await adapter.applyWeights(weights);
+        for (const w of weights) this.applied.set(w.instanceId, w.weight);
+      }
+      await this.commit(slot, started, samples, transitions, gen);
+      this.stats.ticks++;
+      this.stats.lastTickMs = Date.now() - started;
+      this.stats.lastError = null;
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], gen: number) {
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const pid = this.leadership.pid;
+      // Fencing: a leader that lost its lock (and may have a successor) must not commit.
+      if (gen !== this.generation || pid === null || !(await stillLeader(client, pid, this.leadership.key))) {
+        await client.query('ROLLBACK');
+        return;
+      }
+      await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private fail(err: unknown) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (msg !== this.stats.lastError) this.deps.log(`[telemetry] tick failed: ${msg}`);
+    this.stats.lastError = msg;
+  }
+}

@@ -1,0 +1,132 @@
+import type pg from 'pg';
+import type { Transition } from '../../domain/model';
+import { TICK_CHANNEL } from '../../live/tick-bus';
+
+export interface SampleRow {
+  instanceId: string;
+  up: boolean;
+  rtMs: number | null;
+  cpu: number | null;
+  memory: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  connections: number | null;
+  rps: number | null;
+  errorRate: number | null;
+  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null };
+  targetWeight: number;
+  effectiveWeight: number;
+  degradation: number;
+  breaker: string;
+  stageFill: number[];
+  stageState: string[];
+}
+
+export interface TickRecord {
+  at: Date;
+  startedAt: Date;
+  instances: number;
+  skippedSoFar: number;
+  leader: string;
+}
+
+export type TransitionRow = Transition & { instanceId: string };
+
+/** PostgreSQL array literal of one row's array, so unnest() of an array of them stays 1-D. */
+const arrayLiteral = (xs: ReadonlyArray<number | string>) => `{${xs.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
+
+// `timestamp(3)` columns hold UTC wall time (as Prisma writes them); an ISO string with `Z` cast
+// to timestamp keeps exactly that, independent of the server's or the session's time zone.
+const iso = (d: Date | number) => new Date(d).toISOString();
+
+/**
+ * Writes one tick: the Tick row, every sample and every transition, one statement per table
+ * (unnest of column arrays), then NOTIFY (delivered at commit). Runs inside the caller's
+ * transaction. Returns the tick id.
+ */
+export async function persistTick(client: pg.ClientBase, tick: TickRecord, samples: readonly SampleRow[], transitions: readonly TransitionRow[]): Promise<bigint> {
+  const durationMs = Date.now() - tick.startedAt.getTime();
+  const { rows } = await client.query<{ id: string }>(
+    `INSERT INTO "Tick" ("startedAt", "finishedAt", "durationMs", instances, "skippedSoFar", leader)
+     VALUES ($1::timestamp, $2::timestamp, $3, $4, $5, $6) RETURNING id::text`,
+    [iso(tick.at), iso(Date.now()), durationMs, tick.instances, tick.skippedSoFar, tick.leader],
+  );
+  const tickId = rows[0]!.id;
+  if (samples.length > 0) await client.query(SAMPLE_SQL, sampleColumns(tickId, iso(tick.at), samples));
+  if (transitions.length > 0) await client.query(TRANSITION_SQL, transitionColumns(tickId, transitions));
+  await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, tickId]);
+  return BigInt(tickId);
+}
+
+const SAMPLE_SQL = `
+INSERT INTO "TelemetrySample" ("instanceId", at, "tickId", up, "rtMs", cpu, memory, "p50Ms", "p95Ms", "p99Ms", connections, rps,
+  "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState")
+SELECT u.id, $1::timestamp, $2::bigint, u.up, u.rt, u.cpu, u.mem, u.p50, u.p95, u.p99, u.conn, u.rps, u.err, u.age::jsonb,
+  u.tw, u.ew, u.deg, u.br, u.fill::float8[], u.st::text[]
+FROM unnest($3::uuid[], $4::bool[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[],
+  $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::float8[], $16::float8[], $17::int[], $18::text[], $19::text[], $20::text[])
+  AS u(id, up, rt, cpu, mem, p50, p95, p99, conn, rps, err, age, tw, ew, deg, br, fill, st)`;
+
+function sampleColumns(tickId: string, at: string, s: readonly SampleRow[]): unknown[] {
+  const n = s.length;
+  const cols = Array.from({ length: 18 }, () => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const r = s[i]!;
+    cols[0]![i] = r.instanceId;
+    cols[1]![i] = r.up;
+    cols[2]![i] = r.rtMs;
+    cols[3]![i] = r.cpu;
+    cols[4]![i] = r.memory;
+    cols[5]![i] = r.p50Ms;
+    cols[6]![i] = r.p95Ms;
+    cols[7]![i] = r.p99Ms;
+    cols[8]![i] = r.connections;
+    cols[9]![i] = r.rps;
+    cols[10]![i] = r.errorRate;
+    cols[11]![i] = JSON.stringify(r.inputAgeMs);
+    cols[12]![i] = r.targetWeight;
+    cols[13]![i] = r.effectiveWeight;
+    cols[14]![i] = r.degradation;
+    cols[15]![i] = r.breaker;
+    cols[16]![i] = arrayLiteral(r.stageFill);
+    cols[17]![i] = arrayLiteral(r.stageState);
+  }
+  return [at, tickId, ...cols];
+}
+
+const TRANSITION_SQL = `
+INSERT INTO "StateTransition" (at, "tickId", "instanceId", machine, stage, "fromState", "toState", cause, "values")
+SELECT u.at::timestamp, $1::bigint, u.id, u.machine::"MachineKind", u.stage, u.f, u.t, u.cause, u.vals::jsonb
+FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+  AS u(at, id, machine, stage, f, t, cause, vals)`;
+
+function transitionColumns(tickId: string, ts: readonly TransitionRow[]): unknown[] {
+  return [
+    tickId,
+    ts.map((t) => iso(t.at)),
+    ts.map((t) => t.instanceId),
+    ts.map((t) => t.machine),
+    ts.map((t) => t.stage ?? ''),
+    ts.map((t) => t.from),
+    ts.map((t) => t.to),
+    ts.map((t) => t.cause),
+    ts.map((t) => JSON.stringify(t.values)),
+  ];
+}
+
+/**
+ * The naive alternative: one INSERT per sample. Kept only so the benchmark can report the ratio
+ * of batched to per-row persistence measured in the same run.
+ */
+export async function persistSamplesOneByOne(client: pg.ClientBase, tickId: bigint, at: Date, samples: readonly SampleRow[]): Promise<void> {
+  for (const r of samples) {
+    await client.query(
+      `INSERT INTO "TelemetrySample" ("instanceId", at, "tickId", up, "rtMs", cpu, memory, "p50Ms", "p95Ms", "p99Ms", connections, rps,
+        "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState")
+       VALUES ($1, $2::timestamp, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::float8[], $20::text[])`,
+      [r.instanceId, iso(at), tickId.toString(), r.up, r.rtMs, r.cpu, r.memory, r.p50Ms, r.p95Ms, r.p99Ms, r.connections, r.rps, r.errorRate,
+        JSON.stringify(r.inputAgeMs), r.targetWeight, r.effectiveWeight, r.degradation, r.breaker, r.stageFill, r.stageState],
+    );
+  }
+}

@@ -1,0 +1,73 @@
+import type { Db } from '../db/client';
+
+/** Rollup resolutions in seconds, finest first; each is built from the one before it (or raw). */
+export const ROLLUP_RESOLUTIONS = [60, 600] as const;
+
+/**
+ * Downsamples telemetry into complete buckets: raw samples → 60 s, 60 s → 600 s. Idempotent
+ * (upsert per bucket), so the cron can run late, twice, or on two workers. Only buckets after the
+ * newest existing one (re-doing that one, which may have been partial) are computed, bounded by
+ * `maxBackfillHours` so a first run on a large history stays small.
+ */
+export async function rollupTelemetry(db: Db, now = new Date(), maxBackfillHours = 6): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const floor = new Date(now.getTime() - maxBackfillHours * 3600_000);
+  for (const res of ROLLUP_RESOLUTIONS) {
+    const rows = await db.$queryRaw<Array<{ newest: Date | null }>>`
+      SELECT max("bucketStart") AS newest FROM "TelemetryRollup" WHERE "resolutionS" = ${res}`;
+    const newest = rows[0]?.newest ?? null;
+    const aligned = new Date(Math.floor(floor.getTime() / (res * 1000)) * res * 1000);
+    const from = newest && newest > aligned ? newest : aligned;
+    // Only complete buckets: a bucket ends before `now`.
+    const to = new Date(Math.floor(now.getTime() / (res * 1000)) * res * 1000);
+    if (to <= from) {
+      out[`r${res}`] = 0;
+      continue;
+    }
+    out[`r${res}`] = res === 60 ? await fromRaw(db, from, to) : await fromFiner(db, res, 60, from, to);
+  }
+  return out;
+}
+
+async function fromRaw(db: Db, from: Date, to: Date): Promise<number> {
+  return db.$executeRaw`
+    INSERT INTO "TelemetryRollup" ("instanceId", "resolutionS", "bucketStart", samples, "cpuAvg", "cpuMax", "p95MsAvg", "p95MsMax",
+      "connectionsAvg", "rpsAvg", "errorRateAvg", "targetWeightAvg", "effectiveWeightAvg", "degradationMax", "stageFillMax")
+    SELECT s."instanceId", 60, date_bin('60 seconds', s.at, TIMESTAMP '2000-01-01') AS b, count(*)::int,
+      avg(s.cpu), max(s.cpu), avg(s."p95Ms"), max(s."p95Ms"), avg(s.connections), avg(s.rps), avg(s."errorRate"),
+      avg(s."targetWeight"), avg(s."effectiveWeight"), max(s.degradation),
+      ARRAY[max(s."stageFill"[1]), max(s."stageFill"[2]), max(s."stageFill"[3]), max(s."stageFill"[4]), max(s."stageFill"[5])]
+    FROM "TelemetrySample" s
+    WHERE s.at >= ${from} AND s.at < ${to}
+    GROUP BY s."instanceId", b
+    ON CONFLICT ("instanceId", "resolutionS", "bucketStart") DO UPDATE SET
+      samples = EXCLUDED.samples, "cpuAvg" = EXCLUDED."cpuAvg", "cpuMax" = EXCLUDED."cpuMax", "p95MsAvg" = EXCLUDED."p95MsAvg",
+      "p95MsMax" = EXCLUDED."p95MsMax", "connectionsAvg" = EXCLUDED."connectionsAvg", "rpsAvg" = EXCLUDED."rpsAvg",
+      "errorRateAvg" = EXCLUDED."errorRateAvg", "targetWeightAvg" = EXCLUDED."targetWeightAvg",
+      "effectiveWeightAvg" = EXCLUDED."effectiveWeightAvg", "degradationMax" = EXCLUDED."degradationMax", "stageFillMax" = EXCLUDED."stageFillMax"`;
+}
+
+async function fromFiner(db: Db, res: number, finer: number, from: Date, to: Date): Promise<number> {
+  const width = `${res} seconds`;
+  // Averages weighted by sample count, so a bucket with a gap does not skew its parent.
+  return db.$executeRaw`
+    INSERT INTO "TelemetryRollup" ("instanceId", "resolutionS", "bucketStart", samples, "cpuAvg", "cpuMax", "p95MsAvg", "p95MsMax",
+      "connectionsAvg", "rpsAvg", "errorRateAvg", "targetWeightAvg", "effectiveWeightAvg", "degradationMax", "stageFillMax")
+    SELECT r."instanceId", ${res}::int, date_bin(${width}::interval, r."bucketStart", TIMESTAMP '2000-01-01') AS b, sum(r.samples)::int,
+      sum(r."cpuAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."cpuAvg" IS NOT NULL), 0), max(r."cpuMax"),
+      sum(r."p95MsAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."p95MsAvg" IS NOT NULL), 0), max(r."p95MsMax"),
+      sum(r."connectionsAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."connectionsAvg" IS NOT NULL), 0),
+      sum(r."rpsAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."rpsAvg" IS NOT NULL), 0),
+      sum(r."errorRateAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."errorRateAvg" IS NOT NULL), 0),
+      sum(r."targetWeightAvg" * r.samples) / sum(r.samples), sum(r."effectiveWeightAvg" * r.samples) / sum(r.samples),
+      max(r."degradationMax"),
+      ARRAY[max(r."stageFillMax"[1]), max(r."stageFillMax"[2]), max(r."stageFillMax"[3]), max(r."stageFillMax"[4]), max(r."stageFillMax"[5])]
+    FROM "TelemetryRollup" r
+    WHERE r."resolutionS" = ${finer} AND r."bucketStart" >= ${from} AND r."bucketStart" < ${to}
+    GROUP BY r."instanceId", b
+    ON CONFLICT ("instanceId", "resolutionS", "bucketStart") DO UPDATE SET
+      samples = EXCLUDED.samples, "cpuAvg" = EXCLUDED."cpuAvg", "cpuMax" = EXCLUDED."cpuMax", "p95MsAvg" = EXCLUDED."p95MsAvg",
+      "p95MsMax" = EXCLUDED."p95MsMax", "connectionsAvg" = EXCLUDED."connectionsAvg", "rpsAvg" = EXCLUDED."rpsAvg",
+      "errorRateAvg" = EXCLUDED."errorRateAvg", "targetWeightAvg" = EXCLUDED."targetWeightAvg",
+      "effectiveWeightAvg" = EXCLUDED."effectiveWeightAvg", "degradationMax" = EXCLUDED."degradationMax", "stageFillMax" = EXCLUDED."stageFillMax"`;
+}
