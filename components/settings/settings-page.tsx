@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useSessionUser } from '@/components/shell/session-user';
 import { Badge } from '@/components/ui/badge';
+import { AdaptersPanel } from './adapters-panel';
 import { ChangePasswordForm } from './change-password-form';
 import { SystemHealth } from './system-health';
 import { WorkersTable } from './workers-table';
@@ -45,9 +46,10 @@ export function SettingsPage() {
       <section aria-labelledby="adapters-heading">
         <h2 id="adapters-heading">Platform adapters</h2>
         <p className="muted">
-          Switchback drives the platform through adapters; this release uses the built-in simulator. Connecting HAProxy, Prometheus and
-          Kubernetes adapters is configured here in a later release.
+          The worker that leads telemetry drives the active adapter: it reads telemetry every tick and applies weights, routing and faults
+          through it. Capabilities decide what the console offers for that platform.
         </p>
+        <AdaptersPanel canOperate={me.role !== 'viewer'} />
       </section>
     </>
   );

@@ -38,6 +38,20 @@ export function SystemHealth() {
           ? `${h.worker.alive} worker${h.worker.alive === 1 ? '' : 's'} alive, last beat ${h.worker.lastBeatAt ? new Date(h.worker.lastBeatAt).toLocaleTimeString() : '—'}`
           : `no live worker: ${h.worker.error ?? 'unknown'}`}
       </dd>
+      <dt>Telemetry loop</dt>
+      <dd>
+        {h.telemetry.ok
+          ? `ticking over ${h.telemetry.instances} instances, last tick took ${h.telemetry.lastTickMs ?? '?'} ms (leader ${h.telemetry.leader ?? '?'})`
+          : `not ticking: ${h.telemetry.error ?? 'unknown'}`}
+      </dd>
+      <dt>Skipped ticks</dt>
+      <dd>
+        {h.telemetry.skippedTicks === 0 ? (
+          'none'
+        ) : (
+          <Badge tone="warning">{`${h.telemetry.skippedTicks} skipped (the loop ran late and skipped slots instead of piling up)`}</Badge>
+        )}
+      </dd>
       <dt>Version</dt>
       <dd>Switchback {h.version}</dd>
     </dl>

@@ -1,7 +1,9 @@
+import { listAdapters } from '../../services/adapters';
 import { getHealth } from '../../services/health';
 import { router, viewerProcedure } from '../trpc';
 
 export const systemRouter = router({
   health: viewerProcedure.query(({ ctx }) => getHealth(ctx.db)),
+  adapters: viewerProcedure.query(({ ctx }) => listAdapters(ctx.db)),
   workers: viewerProcedure.query(({ ctx }) => ctx.db.workerHeartbeat.findMany({ orderBy: { startedAt: 'asc' } })),
 });

@@ -20,6 +20,18 @@ export interface LoopDeps {
   log: (line: string) => void;
   workerId: string;
   electionPollMs?: number;
+  /** Phase timings of each committed tick (benchmarks, diagnostics). */
+  onTick?: (t: TickTiming) => void;
+}
+
+export interface TickTiming {
+  slot: number;
+  instances: number;
+  readMs: number;
+  computeMs: number;
+  applyMs: number;
+  persistMs: number;
+  totalMs: number;
 }
 
 export interface LoopStats {
@@ -167,7 +179,9 @@ export class TelemetryLoop {
       const policyChanged = await this.reload();
       const adapter = this.adapter!;
       await this.deps.beforeTick?.(adapter, this.deps.pool);
+      const t0 = performance.now();
       const telemetry = await adapter.readTelemetry(new Date(slot));
+      const t1 = performance.now();
       if (gen !== this.generation) return;
       const byId = new Map<string, InstanceTelemetry>();
       for (const t of telemetry) byId.set(t.instanceId, t);
@@ -212,20 +226,25 @@ export class TelemetryLoop {
           stageState: res.stageStates,
         };
       }
+      const t2 = performance.now();
       if (weights.length > 0) {
         await adapter.applyWeights(weights);
         for (const w of weights) this.applied.set(w.instanceId, w.weight);
       }
-      await this.commit(slot, started, samples, transitions, gen);
+      const t3 = performance.now();
+      const committed = await this.commit(slot, started, samples, transitions, gen);
+      const t4 = performance.now();
+      if (!committed) return;
       this.stats.ticks++;
       this.stats.lastTickMs = Date.now() - started;
+      this.deps.onTick?.({ slot, instances: samples.length, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
       this.stats.lastError = null;
     } catch (err) {
       this.fail(err);
     }
   }
 
-  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], gen: number) {
+  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], gen: number): Promise<boolean> {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
@@ -233,10 +252,11 @@ export class TelemetryLoop {
       // Fencing: a leader that lost its lock (and may have a successor) must not commit.
       if (gen !== this.generation || pid === null || !(await stillLeader(client, pid, this.leadership.key))) {
         await client.query('ROLLBACK');
-        return;
+        return false;
       }
       await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions);
       await client.query('COMMIT');
+      return true;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
