@@ -17,7 +17,10 @@ export function syntheticFleet(n: number): FleetSpec {
     services: Array.from({ length: services }, (_, s) => ({
       name: `svc-${s}`,
       routing: s % 3 === 0 ? { versionWeights: { v1: 90, v2: 10 }, headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-canary', version: 'v2' }] } : { versionWeights: { v1: 100 }, headerRules: [] },
-      placement: clusters.map((cluster, i) => ({ cluster, versions: s % 3 === 0 && i % 4 === 0 ? { v1: perCluster - 1 || 1, v2: 1 } : { v1: perCluster } })),
+      placement: clusters.map((cluster, i): { cluster: string; versions: Record<string, number> } => ({
+        cluster,
+        versions: s % 3 === 0 && i % 4 === 0 ? { v1: perCluster - 1 || 1, v2: 1 } : { v1: perCluster },
+      })),
     })),
   };
 }

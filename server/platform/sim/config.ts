@@ -1,0 +1,115 @@
+// Settings of the simulator (validated once with zod) and the operator-facing controls that bend
+// its load for a demo or a drill. Every control carries an expiry and is ignored after it.
+import { z } from 'zod';
+
+const fraction = (what: string) =>
+  z.number({ error: `${what}: expected a number from 0 to 1` }).min(0, `${what}: expected a number from 0 to 1`).max(1, `${what}: expected a number from 0 to 1`);
+const positive = (what: string) => z.number({ error: `${what}: expected a positive number` }).positive(`${what}: expected a positive number`);
+
+/** Unknown keys are refused with the list of known ones, so a typo never silently falls back to a default. */
+function strictMessage(known: readonly string[], what: string) {
+  return (issue: { code?: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys' ? `unknown ${what} ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})` : undefined;
+}
+
+/**
+ * Peak demand per service name for the demo fleet (prisma/demo-fleet.ts), in requests per second:
+ * about 58–60 % of the service's nominal capacity at the diurnal peak (capacityRps × instances), so
+ * the fleet is busy but not saturated; the hot zone's instances, at half capacity, are (and stay near
+ * or beyond their thresholds even at the diurnal trough).
+ */
+export const DEMO_DEMAND_RPS: Readonly<Record<string, number>> = {
+  'order-api': 9_000, // 30 instances × 500 rps × 0.60 (v1 instances carry more: 90 % of it on 25 of 30)
+  'payment-svc': 6_000, // 20 × 500 × 0.60
+  'inventory-svc': 6_000, // 20 × 500 × 0.60
+  'edge-gateway': 2_900, // 10 × 500 × 0.58
+};
+
+const configShape = {
+  /** Seed of every random stream (per instance and per service, derived with their names). */
+  seed: z.number({ error: 'seed: expected a whole number' }).int('seed: expected a whole number').default(42),
+  /** Zone whose instances share their hosts with a noisy neighbour; null = none. */
+  hotZone: z.string({ error: 'hotZone: expected a zone name or null' }).min(1, 'hotZone: expected a zone name or null').nullable().default('eu-west-b'),
+  /** Fraction of its nominal capacity a hot-zone instance keeps. */
+  hotZoneCapacity: positive('hotZoneCapacity').max(1, 'hotZoneCapacity: expected a fraction of at most 1').default(0.5),
+  /** Requests per second one instance serves at 100 % of its bottleneck stage (execution). */
+  capacityRps: positive('capacityRps').default(500),
+  /** Peak requests per second per service name (at the top of the diurnal curve, before noise and spikes). */
+  demandRps: z
+    .record(z.string().min(1, 'demandRps: expected service names'), z.number({ error: 'demandRps: expected requests per second' }).min(0, 'demandRps: expected requests per second ≥ 0'))
+    .default(() => ({ ...DEMO_DEMAND_RPS })),
+  /** Peak demand of a service missing from demandRps, as a fraction of its instances' nominal capacity. */
+  defaultUtilisation: z.number({ error: 'defaultUtilisation: expected a number from 0 to 2' }).min(0, 'defaultUtilisation: expected a number from 0 to 2').max(2, 'defaultUtilisation: expected a number from 0 to 2').default(0.6),
+  /** Fraction of requests carrying each header value, keyed `${header}=${value}` (as in a header rule). */
+  headerMix: z
+    .record(z.string().regex(/^[^=]+=/, 'headerMix: expected keys of the form Header=value'), fraction('headerMix'))
+    .default(() => ({ 'X-Abtest-Group=v2-canary': 0.03 })),
+  /** Length of one diurnal cycle in seconds of the clock passed to readTelemetry (shorter for demos). */
+  diurnalPeriodS: z.number({ error: 'diurnalPeriodS: expected seconds' }).min(60, 'diurnalPeriodS: expected at least 60 seconds').default(86_400),
+  /** Depth of the diurnal trough: demand at the trough is (1 − depth) × peak. */
+  diurnalDepth: z.number({ error: 'diurnalDepth: expected a number from 0 to 0.9' }).min(0, 'diurnalDepth: expected a number from 0 to 0.9').max(0.9, 'diurnalDepth: expected a number from 0 to 0.9').default(0.25),
+  /** Where in the cycle the peak sits (0..1 of the period from the epoch; 0.58 ≈ 14:00 UTC for 24 h). */
+  diurnalPeakPhase: fraction('diurnalPeakPhase').default(0.58),
+  /** Standard deviation of the slow multiplicative noise on each service's demand. */
+  noisePct: z.number({ error: 'noisePct: expected a number from 0 to 0.5' }).min(0, 'noisePct: expected a number from 0 to 0.5').max(0.5, 'noisePct: expected a number from 0 to 0.5').default(0.03),
+  /** Probability per second and service that a traffic spike starts. */
+  spikeProbability: fraction('spikeProbability').default(0.0005),
+  /** Demand multiplier at the top of a spike. */
+  spikeFactor: z.number({ error: 'spikeFactor: expected a multiplier ≥ 1' }).min(1, 'spikeFactor: expected a multiplier ≥ 1').max(10, 'spikeFactor: expected a multiplier ≤ 10').default(1.3),
+  spikeDurationS: positive('spikeDurationS').default(45),
+  /** Client timeout: a request slower than this counts as a timeout; latencies are capped at it. */
+  requestTimeoutMs: positive('requestTimeoutMs').default(5_000),
+  /** Mean time a keep-alive connection stays open per request it carries (connections = λ × lifetime). */
+  keepAliveS: positive('keepAliveS').default(7.5),
+};
+
+export const simConfigSchema = z.object(configShape, { error: strictMessage(Object.keys(configShape), 'sim setting') }).strict();
+
+/** The parsed settings (every field filled in). Build one with `simConfigSchema.parse({...})`. */
+export type SimConfig = z.output<typeof simConfigSchema>;
+/** What a caller may write: every field optional. */
+export type SimConfigInput = z.input<typeof simConfigSchema>;
+
+const until = z.iso.datetime({ offset: true, error: 'until: expected an ISO date-time such as 2030-01-01T12:00:00Z' });
+
+const demandShape = {
+  serviceId: z.string({ error: 'serviceId: expected a service id' }).min(1, 'serviceId: expected a service id'),
+  factor: z.number({ error: 'factor: expected a multiplier from 0 to 20' }).min(0, 'factor: expected a multiplier from 0 to 20').max(20, 'factor: expected a multiplier from 0 to 20'),
+  until,
+};
+const stressShape = {
+  instanceId: z.string({ error: 'instanceId: expected an instance id' }).min(1, 'instanceId: expected an instance id'),
+  cpuPct: z.number({ error: 'cpuPct: expected a percentage from 0 to 100' }).min(0, 'cpuPct: expected a percentage from 0 to 100').max(100, 'cpuPct: expected a percentage from 0 to 100'),
+  until,
+};
+const controlsShape = {
+  /** Multiply a service's demand by `factor` until `until`. */
+  demand: z.array(z.object(demandShape, { error: strictMessage(Object.keys(demandShape), 'demand control field') }).strict()).default(() => []),
+  /** Burn `cpuPct` of an instance's CPU (and as much of its capacity) until `until`, like a cpu-stress fault. */
+  stress: z.array(z.object(stressShape, { error: strictMessage(Object.keys(stressShape), 'stress control field') }).strict()).default(() => []),
+};
+
+export const simControlsSchema = z.object(controlsShape, { error: strictMessage(Object.keys(controlsShape), 'control') }).strict();
+export type SimControls = z.input<typeof simControlsSchema>;
+
+/** Turn a zod failure into one line per problem: "capacityRps: expected a positive number". */
+export function describeIssues(error: z.ZodError): string {
+  const lines: string[] = [];
+  const walk = (issues: readonly z.core.$ZodIssue[], prefix: PropertyKey[]) => {
+    for (const i of issues) {
+      const path = [...prefix, ...i.path];
+      // A bad record key carries its own issues (the key's message); report those at the record.
+      if (i.code === 'invalid_key') {
+        walk(i.issues, path.slice(0, -1));
+        continue;
+      }
+      const where = path.map(String).join('.');
+      // Messages name their field ("factor: …"); say it once, with the full path.
+      const named = path.map(String).find((p) => i.message.startsWith(`${p}: `));
+      const text = named === undefined ? i.message : i.message.slice(named.length + 2);
+      lines.push(where ? `${where}: ${text}` : text);
+    }
+  };
+  walk(error.issues, []);
+  return lines.join('; ');
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { InstanceTelemetry } from '../../domain/model';
+import { demoSim, meanOf, runTicks } from './test-fleet';
+
+/** Share of a service's rps that reached instances of `version`, summed over ticks. */
+function versionShare(ticks: InstanceTelemetry[][], ids: { service: Set<string>; version: Set<string> }): number {
+  let all = 0;
+  let v = 0;
+  for (const tick of ticks) {
+    for (const t of tick) {
+      if (!ids.service.has(t.instanceId)) continue;
+      all += t.rps!;
+      if (ids.version.has(t.instanceId)) v += t.rps!;
+    }
+  }
+  return v / all;
+}
+
+function expectNear(actual: number, expected: number, tolerance: number) {
+  expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(tolerance);
+}
+
+async function orderApi(overrides = {}) {
+  const s = await demoSim({ spikeProbability: 0, ...overrides });
+  const order = s.fleet.instances.filter((i) => i.serviceName === 'order-api');
+  const ids = { service: new Set(order.map((i) => i.id)), version: new Set(order.filter((i) => i.appVersion === 'v2').map((i) => i.id)) };
+  return { ...s, ids };
+}
+
+describe('sim adapter: canary and version routing', () => {
+  it('routes 90/10 plus the canary header group to v2', async () => {
+    const { sim, at, ids } = await orderApi();
+    expect(ids.service.size).toBe(30);
+    expect(ids.version.size).toBe(5);
+    // 3 % pinned by X-Abtest-Group=v2-canary, then 10 % of the remaining 97 %.
+    const expected = 0.03 + 0.97 * 0.1;
+    expectNear(versionShare(await runTicks(sim, at, 0, 20), ids), expected, 0.012);
+  });
+
+  it('follows the header rule alone, with the configured header mix', async () => {
+    const { sim, at, ids } = await orderApi({ headerMix: { 'X-Abtest-Group=v2-canary': 0.25 } });
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-canary', version: 'v2' }] });
+    expectNear(versionShare(await runTicks(sim, at, 0, 20), ids), 0.25, 0.015);
+    // Without the rule the canary group follows the version weights: v2 gets nothing.
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [] });
+    expect(versionShare(await runTicks(sim, at, 20, 5), ids)).toBe(0);
+  });
+
+  it('applies a new version split', async () => {
+    const { sim, at, ids } = await orderApi();
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
+    expectNear(versionShare(await runTicks(sim, at, 0, 20), ids), 0.5, 0.02);
+  });
+
+  it('splits within a version by the applied weights', async () => {
+    const { sim, at } = await orderApi();
+    const a = 'payment-svc-euw-a-1-v1-1';
+    const b = 'payment-svc-euw-a-1-v1-2';
+    await sim.applyWeights([{ instanceId: a, weight: 100 }, { instanceId: b, weight: 50 }]);
+    const ticks = await runTicks(sim, at, 0, 20);
+    expectNear(meanOf(ticks, a, (t) => t.rps) / meanOf(ticks, b, (t) => t.rps), 2, 0.15);
+  });
+
+  it('serves a service stored without routing as one pool', async () => {
+    const { sim, at, fleet } = await orderApi();
+    expect(fleet.services.find((s) => s.name === 'payment-svc')!.routing).toEqual({});
+    const [tick] = await runTicks(sim, at, 0, 1);
+    const payment = tick!.filter((t) => t.instanceId.startsWith('payment-svc-'));
+    expect(payment).toHaveLength(20);
+    for (const t of payment) expect(t.rps!).toBeGreaterThan(100);
+  });
+});
