@@ -56,7 +56,7 @@ async function loopTicks(url: string, db: Db, ticks: number) {
   while (timings.length < ticks) await new Promise((r) => setTimeout(r, 100));
   await loop.stop();
   await pool.end();
-  const pick = (k: keyof TickTiming) => summary(timings.map((t) => t[k]));
+  const pick = (k: 'totalMs' | 'readMs' | 'computeMs' | 'applyMs' | 'persistMs') => summary(timings.map((t) => t[k]));
   return { ticks: timings.length, instances: timings[0]!.instances, skipped: loop.stats.skipped, totalMs: pick('totalMs'), readMs: pick('readMs'), computeMs: pick('computeMs'), applyMs: pick('applyMs'), persistMs: pick('persistMs') };
 }
 

@@ -28,11 +28,15 @@ test('first start prints the URL and generated credentials; signing in shows the
   await expect(page.getByText('admin', { exact: true }).first()).toBeVisible();
 });
 
-test('health endpoint reports database, worker and version', async ({ request }) => {
+test('health endpoint reports database, worker, telemetry loop and version', async ({ request }) => {
+  type Body = { status: string; database: { ok: boolean }; worker: { ok: boolean; alive: number }; telemetry: { ok: boolean; instances: number; skippedTicks: number }; version: string };
+  // The first tick follows the worker's election by about a second.
+  await expect.poll(async () => ((await (await request.get('/api/health')).json()) as Body).telemetry.ok, { timeout: 20_000 }).toBe(true);
   const res = await request.get('/api/health');
   expect(res.status()).toBe(200);
-  const body = (await res.json()) as { status: string; database: { ok: boolean }; worker: { ok: boolean; alive: number }; version: string };
-  expect(body).toMatchObject({ status: 'ok', database: { ok: true }, worker: { ok: true } });
+  const body = (await res.json()) as Body;
+  expect(body).toMatchObject({ status: 'ok', database: { ok: true }, worker: { ok: true }, telemetry: { ok: true, instances: 80 } });
+  expect(body.telemetry.skippedTicks).toBeGreaterThanOrEqual(0);
   expect(body.worker.alive).toBeGreaterThanOrEqual(1);
   expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
 });

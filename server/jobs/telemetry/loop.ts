@@ -26,6 +26,9 @@ export interface LoopDeps {
 
 export interface TickTiming {
   slot: number;
+  tickId: bigint;
+  /** Date.now() just before COMMIT was sent (its NOTIFY can reach listeners before COMMIT returns). */
+  committedAt: number;
   instances: number;
   readMs: number;
   computeMs: number;
@@ -63,6 +66,7 @@ export class TelemetryLoop {
   private running: Promise<void> | null = null;
   private generation = 0;
   private stopped = false;
+  private commitSentAt = 0;
 
   constructor(private readonly deps: LoopDeps) {
     this.leadership = new Leadership({
@@ -234,17 +238,17 @@ export class TelemetryLoop {
       const t3 = performance.now();
       const committed = await this.commit(slot, started, samples, transitions, gen);
       const t4 = performance.now();
-      if (!committed) return;
+      if (committed === null) return;
       this.stats.ticks++;
       this.stats.lastTickMs = Date.now() - started;
-      this.deps.onTick?.({ slot, instances: samples.length, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
+      this.deps.onTick?.({ slot, tickId: committed, committedAt: this.commitSentAt, instances: samples.length, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
       this.stats.lastError = null;
     } catch (err) {
       this.fail(err);
     }
   }
 
-  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], gen: number): Promise<boolean> {
+  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], gen: number): Promise<bigint | null> {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
@@ -252,11 +256,12 @@ export class TelemetryLoop {
       // Fencing: a leader that lost its lock (and may have a successor) must not commit.
       if (gen !== this.generation || pid === null || !(await stillLeader(client, pid, this.leadership.key))) {
         await client.query('ROLLBACK');
-        return false;
+        return null;
       }
-      await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions);
+      const id = await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions);
+      this.commitSentAt = Date.now();
       await client.query('COMMIT');
-      return true;
+      return id;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
