@@ -31,7 +31,7 @@ export async function seedIfEmpty(db: Db, opts: { adminName: string; demo: boole
       }
       if (opts.demo) await makeFleet(tx, demoFleet);
       // The embedded simulator is the platform until an operator connects a real one (Settings).
-      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { seed: 42, hotZone: 'eu-west-b' } } });
+      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { seed: 42, hotZone: 'eu-west-b', hotZoneCapacity: 0.35, spikeProbability: 0.003, spikeFactor: 1.5 } } });
       await tx.auditEvent.create({
         data: { actorName: 'seed', action: 'system.seed', targetType: 'system', targetId: 'seed', after: { demo: opts.demo, admin: admin.name } },
       });

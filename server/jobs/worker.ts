@@ -28,6 +28,8 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
   // same process group) is logged instead of crashing the worker with an unhandled 'error' event.
   const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.env.SWITCHBACK_WORKER_CONCURRENCY + 4 });
   pool.on('error', (err) => log(`[worker] database connection lost: ${err.message}`));
+  // graphile-worker checks for these too: an error on a checked-out client must not crash us.
+  pool.on('connect', (client) => client.on('error', (err) => log(`[worker] database client error: ${err.message}`)));
   const runner = await run({
     pgPool: pool,
     concurrency: opts.env.SWITCHBACK_WORKER_CONCURRENCY,
