@@ -85,6 +85,8 @@ export type RecomputeTrigger =
   | { kind: 'initial' }
   | { kind: 'admin'; state: AdminState }
   | { kind: 'down' }
+  /** The platform reaches the instance again after it was down. */
+  | { kind: 'up' }
   | { kind: 'policy' };
 
 /** One input's share of the weight: "−31 from P95 1240 ms". */

@@ -22,11 +22,15 @@ export const setDemandInput = z.object({
   durationS,
 });
 
-export const stressInstanceInput = z.object({
-  instanceId: z.uuid(),
-  cpuPct: z.number({ error: 'Enter a CPU percentage' }).min(1, 'At least 1 %').max(100, 'At most 100 %'),
-  durationS,
-});
+// By id (the console) or by name (scripts, demos, tests): exactly one of them.
+export const stressInstanceInput = z
+  .object({
+    instanceId: z.uuid().optional(),
+    instanceName: z.string().min(1).max(200).optional(),
+      cpuPct: z.number({ error: 'Enter a CPU percentage' }).min(1, 'At least 1 %').max(100, 'At most 100 %'),
+    durationS,
+  })
+  .refine((v) => (v.instanceId === undefined) !== (v.instanceName === undefined), { message: 'Give either instanceId or instanceName', path: ['instanceId'] });
 
 async function activeKind(db: Db | Tx): Promise<string> {
   const a = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' }, select: { kind: true } });
@@ -80,12 +84,12 @@ export async function setDemand(db: Db, actor: Actor, input: z.infer<typeof setD
 }
 
 export async function stressInstance(db: Db, actor: Actor, input: z.infer<typeof stressInstanceInput>) {
-  const instance = await db.instance.findUnique({ where: { id: input.instanceId }, select: { name: true } });
+  const instance = await db.instance.findUnique({ where: input.instanceId ? { id: input.instanceId } : { name: input.instanceName! }, select: { id: true, name: true } });
   if (!instance) throw notFound('The instance');
   const until = new Date(Date.now() + input.durationS * 1000).toISOString();
-  return update(db, actor, (d) => ({ ...d, stress: [...d.stress.filter((x) => x.instanceId !== input.instanceId), { instanceId: input.instanceId, cpuPct: input.cpuPct, until }] }), {
+  return update(db, actor, (d) => ({ ...d, stress: [...d.stress.filter((x) => x.instanceId !== instance.id), { instanceId: instance.id, cpuPct: input.cpuPct, until }] }), {
     action: 'sim.stress',
-    targetId: input.instanceId,
+    targetId: instance.id,
     targetName: instance.name,
     after: { cpuPct: input.cpuPct, until },
   });

@@ -1,0 +1,101 @@
+// The stage worker machine of SPEC §3.2 as a transition table. A tick's telemetry tells where
+// the worker stands at the end of the tick; the machine walks the table to get there (at most
+// two steps, e.g. Idle → Active → Blocked), so every recorded transition is a row of the table.
+import type { StageState, StageTelemetry } from './model';
+
+export type StageEvent = 'input' | 'output' | 'full' | 'ready';
+
+export interface StageStep {
+  readonly from: StageState;
+  readonly event: StageEvent;
+  readonly to: StageState;
+  /** The event in words, as persisted in a transition's cause. */
+  readonly cause: string;
+}
+
+export const STAGE_STATES: readonly StageState[] = ['idle', 'active', 'blocked'];
+
+export const STAGE_TRANSITIONS: readonly StageStep[] = Object.freeze([
+  Object.freeze({ from: 'idle', event: 'input', to: 'active', cause: 'input received' }),
+  Object.freeze({ from: 'active', event: 'output', to: 'idle', cause: 'output sent' }),
+  Object.freeze({ from: 'active', event: 'full', to: 'blocked', cause: 'output buffer full' }),
+  Object.freeze({ from: 'blocked', event: 'ready', to: 'active', cause: 'output ready' }),
+] as const satisfies readonly StageStep[]);
+
+/**
+ * Below this fill the buffer holds less than one request for any buffer up to 1,000 slots: the
+ * worker has sent everything it received and waits for input.
+ */
+export const IDLE_FILL = 1e-3;
+
+/**
+ * Where the worker stands at the end of a tick: blocked while its output cannot leave; active
+ * while it receives input or still holds work; idle once everything it received has been sent.
+ */
+export function observedState(t: StageTelemetry): StageState {
+  if (t.outputBlocked) return 'blocked';
+  return t.inputs > 0 || t.fill > IDLE_FILL ? 'active' : 'idle';
+}
+
+const NONE: readonly StageStep[] = Object.freeze([]);
+
+function find(from: StageState, to: StageState): StageStep | undefined {
+  return STAGE_TRANSITIONS.find((r) => r.from === from && r.to === to);
+}
+
+/** Shortest walk through the table from each state to each state, computed once (no per-tick allocation). */
+const PATHS: Record<StageState, Record<StageState, readonly StageStep[]>> = (() => {
+  const out = {} as Record<StageState, Record<StageState, readonly StageStep[]>>;
+  for (const from of STAGE_STATES) {
+    out[from] = {} as Record<StageState, readonly StageStep[]>;
+    for (const to of STAGE_STATES) {
+      if (from === to) {
+        out[from][to] = NONE;
+        continue;
+      }
+      const direct = find(from, to);
+      if (direct) {
+        out[from][to] = Object.freeze([direct]);
+        continue;
+      }
+      const via = STAGE_STATES.map((mid) => [find(from, mid), find(mid, to)] as const).find(([a, b]) => a && b);
+      if (!via) throw new Error(`stage machine: no path ${from} → ${to}`);
+      out[from][to] = Object.freeze([via[0]!, via[1]!]);
+    }
+  }
+  return out;
+})();
+
+/** The table rows a worker in `state` takes this tick (empty when it stays). */
+export function stageSteps(state: StageState, t: StageTelemetry): readonly StageStep[] {
+  return PATHS[state][observedState(t)];
+}
+
+export function pathBetween(from: StageState, to: StageState): readonly StageStep[] {
+  return PATHS[from][to];
+}
+
+export interface StageMachine {
+  state: StageState;
+  /** Time spent in each state, ms. */
+  timeMs: Record<StageState, number>;
+}
+
+export function newStageMachine(state: StageState = 'idle'): StageMachine {
+  return { state, timeMs: { idle: 0, active: 0, blocked: 0 } };
+}
+
+export function isStageState(s: unknown): s is StageState {
+  return s === 'idle' || s === 'active' || s === 'blocked';
+}
+
+/**
+ * Advance the machine (in place) by one tick of `dtMs`. The telemetry describes the interval that
+ * just ended, so that interval is counted in the state it shows, not the state before it.
+ */
+export function advanceStage(m: StageMachine, t: StageTelemetry, dtMs: number): readonly StageStep[] {
+  const steps = stageSteps(m.state, t);
+  if (steps.length > 0) m.state = steps[steps.length - 1]!.to;
+  if (dtMs > 0) m.timeMs[m.state] += dtMs;
+  return steps;
+}
