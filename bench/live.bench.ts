@@ -16,7 +16,6 @@ import { benchDatabase, freePort, summary } from './lib';
 const EVENTS = 200;
 
 export async function run(): Promise<Record<string, unknown>> {
-  // eslint-disable-next-line no-restricted-properties -- the same build folder switch as next.config.ts
   const dist = process.env.SWITCHBACK_DIST_DIR || '.next';
   if (!existsSync(`${dist}/BUILD_ID`)) {
     const b = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });

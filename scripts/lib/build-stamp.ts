@@ -6,7 +6,6 @@ import { join } from 'node:path';
 const INPUTS = ['app', 'components', 'server', 'public', 'next.config.ts', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
 // SWITCHBACK_DIST_DIR (read by next.config.ts too) lets several checkouts or engineers build side
 // by side in one tree without overwriting each other's .next.
-// eslint-disable-next-line no-restricted-properties -- build tooling, read before server/env exists
 const DIST = process.env.SWITCHBACK_DIST_DIR || '.next';
 const SKIP = new Set(['node_modules', '.next', DIST, 'generated']);
 const STAMP = `${DIST}/switchback-build-stamp`;

@@ -9,10 +9,11 @@ import { runCommand, type Actor } from './command';
 
 export const SIM_CONTROLS_KEY = 'sim.controls';
 
-export interface SimControlsDoc {
+// A type alias, not an interface: Prisma's JSON input needs the implicit index signature.
+export type SimControlsDoc = {
   demand: Array<{ serviceId: string; factor: number; until: string }>;
   stress: Array<{ instanceId: string; cpuPct: number; until: string }>;
-}
+};
 
 const durationS = z.number({ error: 'Enter a duration in seconds' }).int('Whole seconds').min(5, 'At least 5 seconds').max(3600, 'At most one hour (3600 s)');
 
@@ -63,8 +64,8 @@ async function update(db: Db, actor: Actor, change: (doc: SimControlsDoc) => Sim
     const doc = change(live(await readDoc(ctx.tx), new Date()));
     await ctx.tx.systemSetting.upsert({
       where: { key: SIM_CONTROLS_KEY },
-      create: { key: SIM_CONTROLS_KEY, value: doc as object },
-      update: { value: doc as object, version: { increment: 1 } },
+      create: { key: SIM_CONTROLS_KEY, value: doc },
+      update: { value: doc, version: { increment: 1 } },
     });
     await ctx.audit({ ...audit, targetType: 'simulator' });
     return doc;

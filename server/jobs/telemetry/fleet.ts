@@ -69,7 +69,7 @@ export async function loadPolicies(q: pg.ClientBase | pg.Pool): Promise<LoadedPo
   const doc = <K extends keyof typeof defaultPolicies>(k: K): (typeof defaultPolicies)[K] => {
     const row = rows.find((r) => r.kind === k);
     // Defaults fill fields a stored document lacks (older documents, partial edits).
-    return { ...defaultPolicies[k], ...(row?.document ?? {}) } as (typeof defaultPolicies)[K];
+    return { ...defaultPolicies[k], ...(row?.document ?? {}) };
   };
   return {
     fleet: { weight: doc('weight'), watermark: doc('watermark'), breaker: doc('breaker') },
