@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import { Suspense } from 'react';
+import { InstancePage } from '@/components/instances/instance-page';
+import { Loading } from '@/components/ui/spinner';
+import { requireUser } from '@/app/_server/session';
+
+export const dynamic = 'force-dynamic';
+
+type Props = { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+export default async function Page({ params, searchParams }: Props) {
+  const name = decodeURIComponent((await params).name);
+  await requireUser(`/instances/${encodeURIComponent(name)}`, await searchParams);
+  return (
+    // The page reads its time range with useSearchParams, which needs a Suspense boundary.
+    <Suspense fallback={<Loading what={`instance ${name}`} />}>
+      <InstancePage name={name} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,121 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import type { RouterOutputs } from '@/components/trpc/client';
+import { useTRPC } from '@/components/trpc/client';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorText } from '@/components/ui/error-text';
+import { Loading } from '@/components/ui/spinner';
+import { fmtMs, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
+import { formatTime } from '@/components/charts/time-axis';
+import { desiredShares, formatShares } from './split';
+import styles from './services.module.css';
+
+type Row = RouterOutputs['telemetry']['services'][number];
+
+const versionsText = (byVersion: Record<string, number>) =>
+  Object.entries(byVersion)
+    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .map(([v, n]) => `${v} ×${n}`)
+    .join(' · ') || '—';
+
+/** Every service with what its newest tick says: traffic, errors, weights, and what needs a look. */
+export function ServicesListPage() {
+  const trpc = useTRPC();
+  // The aggregates come from the newest tick: a cheap query, refreshed every few seconds.
+  const list = useQuery(trpc.telemetry.services.queryOptions(undefined, { refetchInterval: 5_000, staleTime: 0 }));
+  const newest = list.data?.reduce<number | null>((m, s) => (s.live && (m === null || s.live.at > m) ? s.live.at : m), null) ?? null;
+  return (
+    <>
+      <h1>Services</h1>
+      <p className="lead">Each service with its traffic and weights from the newest tick. Open one for its traffic split, routing and instances.</p>
+      {list.isPending ? <Loading what="services" /> : null}
+      {list.isError ? <ErrorText error={list.error} action={<Button size="small" onClick={() => void list.refetch()}>Try again</Button>} /> : null}
+      {list.data && list.data.length === 0 ? (
+        <EmptyState title="No services registered">
+          Services appear here when the registry knows them. Start Switchback with the demo seed (SWITCHBACK_SEED=demo, the default) or register services through a platform adapter.
+        </EmptyState>
+      ) : null}
+      {list.data && list.data.length > 0 ? (
+        <>
+          <div className={styles.tableWrap}>
+            <table className={styles.table} aria-label="Services">
+              <thead>
+                <tr>
+                  <th scope="col">Service</th>
+                  <th scope="col">Instances</th>
+                  <th scope="col">Version split</th>
+                  <th scope="col" className={styles.num}>Zones</th>
+                  <th scope="col" className={styles.num}>Req/s</th>
+                  <th scope="col" className={styles.num}>Errors</th>
+                  <th scope="col" className={styles.num}>Max P95</th>
+                  <th scope="col" className={styles.num}>Avg weight</th>
+                  <th scope="col">Lowest weight</th>
+                  <th scope="col">Needs a look</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.data.map((s) => (
+                  <ServiceRow key={s.id} s={s} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="muted">{newest ? `From the tick at ${formatTime(newest)}; refreshed every 5 s.` : 'No telemetry yet: is a worker running? (Settings shows the telemetry loop.)'}</p>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function ServiceRow({ s }: { s: Row }) {
+  const l = s.live;
+  const issues: Array<{ text: string; tone: 'warning' | 'danger' }> = [];
+  if (l?.down) issues.push({ text: `${l.down} unreachable`, tone: 'danger' });
+  if (l?.breakersOpen) issues.push({ text: `${l.breakersOpen} breaker${l.breakersOpen === 1 ? '' : 's'} not closed`, tone: 'danger' });
+  if (l?.degraded) issues.push({ text: `${l.degraded} degraded`, tone: 'warning' });
+  return (
+    <tr>
+      <td className={styles.nameCell}>
+        <Link href={`/services/${encodeURIComponent(s.name)}`}>{s.name}</Link>
+        {s.description ? <div className={styles.sub}>{s.description}</div> : null}
+      </td>
+      <td>
+        {s.instances} <span className="muted">({versionsText(s.byVersion)})</span>
+      </td>
+      <td>{Object.keys(s.routing.versionWeights).length ? formatShares(desiredShares(s.routing.versionWeights)) : <span className="muted">single version</span>}</td>
+      <td className={styles.num}>{s.zones}</td>
+      <td className={styles.num}>{fmtRps(l?.rps)}</td>
+      <td className={styles.num}>{fmtRatio(l?.errorRate)}</td>
+      <td className={styles.num}>{fmtMs(l?.maxP95)}</td>
+      <td className={styles.num}>{fmtWeight(l?.avgEffective)}</td>
+      <td>
+        {l?.lowest ? (
+          <>
+            <Link href={`/instances/${encodeURIComponent(l.lowest.name)}`}>{l.lowest.name}</Link> <span className={styles.numInline}>{fmtWeight(l.lowest.effective)}</span>
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td>
+        {issues.length ? (
+          <span className={styles.issues}>
+            {issues.map((i) => (
+              <Badge key={i.text} tone={i.tone}>
+                {i.text}
+              </Badge>
+            ))}
+          </span>
+        ) : l ? (
+          <Badge tone="success">all normal</Badge>
+        ) : (
+          <span className="muted">no telemetry</span>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,37 @@
+import { tracked } from '@trpc/server';
+import { z } from 'zod';
+import { databaseUrl } from '../../env';
+import { tickBus } from '../../live/tick-bus';
+import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/telemetry-live';
+import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry-read';
+import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry-read-service';
+import { router, viewerProcedure } from '../trpc';
+
+// The live platform, read side (docs/telemetry.md). Subscriptions yield one event per committed
+// tick with `tracked(tickId)`, so httpSubscriptionLink resumes after a reconnect without gaps.
+const liveInput = {
+  lastEventId: z.string().regex(/^\d+$/).nullish(),
+  /** The client's live window: a reconnect replays at most this far back. */
+  windowS: z.number().int().min(10).max(3600).default(DEFAULT_WINDOW_S),
+};
+
+export const telemetryRouter = router({
+  services: viewerProcedure.query(({ ctx }) => listServices(ctx.db)),
+  service: viewerProcedure.input(serviceByName).query(({ ctx, input }) => getServiceDetail(ctx.db, input)),
+  serviceSeries: viewerProcedure.input(serviceSeriesInput).query(({ ctx, input }) => getServiceSeries(ctx.db, input)),
+  instance: viewerProcedure.input(instanceByName).query(({ ctx, input }) => getInstanceDetail(ctx.db, input)),
+  instanceSeries: viewerProcedure.input(instanceSeriesInput).query(({ ctx, input }) => getInstanceSeries(ctx.db, input)),
+
+  instanceLive: viewerProcedure
+    .input(z.object({ instanceId: z.uuid(), ...liveInput }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const stream = instanceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
+      for await (const payload of stream) yield tracked(payload.tickId, payload);
+    }),
+  serviceLive: viewerProcedure
+    .input(z.object({ serviceId: z.uuid(), ...liveInput }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const stream = serviceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
+      for await (const payload of stream) yield tracked(payload.tickId, payload);
+    }),
+});
