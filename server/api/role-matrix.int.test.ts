@@ -26,6 +26,20 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'live.events', min: 'viewer', call: (c) => c.live.events({}) },
   { path: 'system.health', min: 'viewer', call: (c) => c.system.health() },
   { path: 'system.workers', min: 'viewer', call: (c) => c.system.workers() },
+  { path: 'system.adapters', min: 'viewer', call: (c) => c.system.adapters() },
+  { path: 'sim.status', min: 'viewer', call: (c) => c.sim.status() },
+  { path: 'sim.setDemand', min: 'operator', call: async (c, t) => c.sim.setDemand({ serviceId: (await t.db.service.findFirstOrThrow()).id, factor: 1.5, durationS: 60 }) },
+  { path: 'sim.stress', min: 'operator', call: async (c, t) => c.sim.stress({ instanceName: (await t.db.instance.findFirstOrThrow()).name, cpuPct: 50, durationS: 60 }) },
+  { path: 'sim.clear', min: 'operator', call: (c) => c.sim.clear({}) },
+  { path: 'telemetry.services', min: 'viewer', call: (c) => c.telemetry.services() },
+  { path: 'telemetry.service', min: 'viewer', call: (c) => c.telemetry.service({ name: 'svc-matrix' }) },
+  { path: 'telemetry.serviceSeries', min: 'viewer', call: async (c, t) => c.telemetry.serviceSeries({ serviceId: (await t.db.service.findFirstOrThrow()).id, range: { lastS: 300 } }) },
+  { path: 'telemetry.instance', min: 'viewer', call: async (c, t) => c.telemetry.instance({ name: (await t.db.instance.findFirstOrThrow()).name }) },
+  { path: 'telemetry.instanceSeries', min: 'viewer', call: async (c, t) => c.telemetry.instanceSeries({ instanceId: (await t.db.instance.findFirstOrThrow()).id, range: { lastS: 300 } }) },
+  { path: 'telemetry.instanceLive', min: 'viewer', call: async (c, t) => c.telemetry.instanceLive({ instanceId: (await t.db.instance.findFirstOrThrow()).id }) },
+  { path: 'telemetry.serviceLive', min: 'viewer', call: async (c, t) => c.telemetry.serviceLive({ serviceId: (await t.db.service.findFirstOrThrow()).id }) },
+  { path: 'topologyMap.snapshot', min: 'viewer', call: (c) => c.topologyMap.snapshot() },
+  { path: 'topologyMap.live', min: 'viewer', call: (c) => c.topologyMap.live({}) },
 ];
 
 function expectBadRequest(err: unknown) {

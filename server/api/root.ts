@@ -3,7 +3,9 @@ import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
+import { telemetryRouter } from './routers/telemetry';
 import { topologyRouter } from './routers/topology';
+import { topologyMapRouter } from './routers/topology-map';
 import { usersRouter } from './routers/users';
 import { createCallerFactory, router } from './trpc';
 
@@ -15,6 +17,8 @@ export const appRouter = router({
   live: liveRouter,
   system: systemRouter,
   sim: simRouter,
+  telemetry: telemetryRouter,
+  topologyMap: topologyMapRouter,
 });
 
 export type AppRouter = typeof appRouter;

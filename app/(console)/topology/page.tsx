@@ -1,22 +1,22 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '@/components/pages/coming-soon';
+import { Suspense } from 'react';
+import { TopologyView } from '@/components/topology-map/topology-view';
+import { Loading } from '@/components/ui/spinner';
 import { requireUser } from '@/app/_server/session';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Topology' };
 
-export default async function Page() {
-  await requireUser('/topology');
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser('/topology', await searchParams);
   return (
-    <ComingSoon
-      title="Topology"
-      points={[
-        "The whole hierarchy as a graph, aggregated at cluster level when large, with drill-down to instances.",
-        "Instances coloured by their load-aware weight and degradation level (L0 normal to L3 rerouted).",
-        "Edges showing each instance's traffic share.",
-      ]}
-    >
-      Region → Zone → Cluster → Instance as a live graph, to see where traffic goes and which instances lost weight.
-    </ComingSoon>
+    <>
+      <h1>Topology</h1>
+      <p className="lead">Region → zone → cluster → instance, coloured by load-aware weight, live every tick.</p>
+      {/* TopologyView reads ?expand= with useSearchParams, which needs a Suspense boundary. */}
+      <Suspense fallback={<Loading what="topology" />}>
+        <TopologyView />
+      </Suspense>
+    </>
   );
 }
