@@ -62,6 +62,11 @@ export interface InstanceTelemetry {
   stages?: StageTelemetry[];
   /** Ingress buffer writes that waited longer than the backpressure timeout this tick. */
   ingressWriteTimeouts?: number;
+  /**
+   * Inputs the platform could not measure this tick (a metrics source down, slow or without
+   * data): they are absent above and named here, never filled with invented numbers.
+   */
+  stale?: Array<'cpu' | 'memory' | 'p50' | 'p95' | 'p99' | 'connections' | 'rps' | 'errors'>;
 }
 
 /** A state change of one machine, as a value the loop persists as an event. */

@@ -27,6 +27,11 @@ export interface FaultInjection {
 export interface PlatformCapabilities {
   /** What readTelemetry fills in; the UI greys out the rest. */
   measures: Measure[];
+  /**
+   * Measures that are approximations, in words for the UI, e.g. p95: "HAProxy rtime: the mean
+   * of the last 1,024 requests, not a percentile". Absent = measured as named.
+   */
+  approximations?: Partial<Record<Measure, string>>;
   faults: FaultKind[];
   weights: boolean;
   /** Version split and header rules per service. */
