@@ -28,6 +28,9 @@ export async function run(): Promise<Record<string, unknown>> {
     env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let webLog = '';
+  web.stdout.on('data', (d: Buffer) => (webLog = (webLog + d.toString()).slice(-4000)));
+  web.stderr.on('data', (d: Buffer) => (webLog = (webLog + d.toString()).slice(-4000)));
   const pool = new pg.Pool({ connectionString: database.url, max: 4 });
   let loop: TelemetryLoop | null = null;
   const abort = new AbortController();
@@ -39,9 +42,10 @@ export async function run(): Promise<Record<string, unknown>> {
     const instance = await db.instance.findFirstOrThrow({ orderBy: { name: 'asc' } });
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
-      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+      // Any answer will do: health is 503 until a worker and the loop run, which start below.
+      const ok = await fetch(`${base}/api/health`).then(() => true, () => false);
       if (ok) break;
-      if (i > 600) throw new Error('web server did not start');
+      if (i > 600 || web.exitCode !== null) throw new Error(`web server did not start:\n${webLog}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const login = await fetch(`${base}/api/trpc/auth.login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { name: user.name, password } }) });
