@@ -56,6 +56,8 @@ export interface TimeSeriesProps {
   yDomain?: readonly [number | 'auto', number | 'auto'];
   /** Formats a value for the axis and the tooltip (units included). */
   format?: (v: number) => string;
+  /** Whole-number axes (levels, states): no fractional ticks that would repeat a label. */
+  integerAxis?: boolean;
   thresholds?: readonly ThresholdSpec[];
   markers?: readonly MarkerSpec[];
   height?: number;
@@ -86,7 +88,7 @@ const TONE_COLOR: Record<Tone, string> = {
 const defaultFormat = (v: number) => (Math.abs(v) >= 100 ? String(Math.round(v)) : String(Math.round(v * 10) / 10));
 
 export function TimeSeries(props: TimeSeriesProps) {
-  const { title, summary, data, series, domain, yDomain, format = defaultFormat, thresholds = [], markers = [], height = 180, syncId, children, empty, tooltipLimit, legend = true, gapMs = 0 } = props;
+  const { title, summary, data, series, domain, yDomain, format = defaultFormat, integerAxis = false, thresholds = [], markers = [], height = 180, syncId, children, empty, tooltipLimit, legend = true, gapMs = 0 } = props;
   const titleId = useId();
   const [from, to] = domain;
   const span = to - from;
@@ -140,7 +142,7 @@ export function TimeSeries(props: TimeSeriesProps) {
               stroke="var(--chart-axis)"
               tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
               width={56}
-              allowDecimals
+              allowDecimals={!integerAxis}
             />
             <Tooltip
               isAnimationActive={false}

@@ -114,6 +114,7 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           gapMs={gap}
           domain={domain}
           yDomain={[0, 3]}
+          integerAxis
           data={rows}
           format={(v) => `L${Math.round(v)}`}
           series={[
