@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createDb } from '../server/db/client';
 import { env as loadEnv, EnvError, type Env } from '../server/env';
 import { seedIfEmpty } from '../prisma/seed';
+import { selectPlatform } from '../server/services/platform-select';
 import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
 import { redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
 
@@ -99,8 +100,18 @@ async function main() {
 
   const db = createDb(database.url, 2);
   const seed = await seedIfEmpty(db, { adminName: e.SWITCHBACK_ADMIN_NAME, demo: e.SWITCHBACK_SEED === 'demo' });
-  await db.$disconnect();
   if (seed.seeded) say(e.SWITCHBACK_SEED === 'demo' ? 'first start: demo platform seeded' : 'first start: empty platform (SWITCHBACK_SEED=none)');
+  if (e.SWITCHBACK_PLATFORM) {
+    try {
+      const p = await selectPlatform(db, e.SWITCHBACK_PLATFORM, e.SWITCHBACK_DATA_DIR);
+      const what = p.imported ? ` (registry: ${p.imported.services} services and ${p.imported.instances} instances added, ${p.imported.updated} updated)` : '';
+      say(`platform  ${p.name} (${p.kind}) is active${what}`);
+    } catch (err) {
+      await db.$disconnect();
+      return void shutdown(err instanceof Error ? err.message : String(err), 1);
+    }
+  }
+  await db.$disconnect();
 
   const childEnv: NodeJS.ProcessEnv = { DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
   if (e.SWITCHBACK_SKIP_BUILD) {

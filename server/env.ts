@@ -40,6 +40,12 @@ export const envSchema = z.object({
   SWITCHBACK_SKIP_BUILD: bool.default(false),
   SWITCHBACK_TICK_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(60_000, 'expected at most 60000 ms').default(1000),
   SWITCHBACK_TELEMETRY_LOOP: bool.default(true),
+  /**
+   * The platform `npm start` makes active: `sim` (the built-in simulator), `lab` (the HAProxy +
+   * Prometheus lab of `npm run lab`, read from <data dir>/lab/adapter.json) or the path of a JSON
+   * adapter configuration. Unset = keep the active one (Settings → Platform adapters).
+   */
+  SWITCHBACK_PLATFORM: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -49,7 +49,7 @@ export function SettingsPage() {
           The worker that leads telemetry drives the active adapter: it reads telemetry every tick and applies weights, routing and faults
           through it. Capabilities decide what the console offers for that platform.
         </p>
-        <AdaptersPanel canOperate={me.role !== 'viewer'} />
+        <AdaptersPanel canOperate={me.role !== 'viewer'} isAdmin={me.role === 'admin'} />
       </section>
     </>
   );

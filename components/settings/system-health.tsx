@@ -44,6 +44,14 @@ export function SystemHealth() {
           ? `ticking over ${h.telemetry.instances} instances, last tick took ${h.telemetry.lastTickMs ?? '?'} ms (leader ${h.telemetry.leader ?? '?'})`
           : `not ticking: ${h.telemetry.error ?? 'unknown'}`}
       </dd>
+      <dt>Platform adapter</dt>
+      <dd>
+        {h.adapter === null
+          ? 'not reported yet'
+          : h.adapter.ok
+            ? `reachable (${h.adapter.kind ?? '?'}) since ${h.adapter.since ? new Date(h.adapter.since).toLocaleTimeString() : '—'}`
+            : `unreachable: ${h.adapter.error ?? 'no answer'}`}
+      </dd>
       <dt>Skipped ticks</dt>
       <dd>
         {h.telemetry.skippedTicks === 0 ? (

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { LiveUpdates } from '@/components/live/live-updates';
 import { MainNav } from './nav';
+import { PlatformBanner } from './platform-banner';
 import { SessionUserProvider, type ShellUser } from './session-user';
 import { SignOutButton } from './sign-out-button';
 import { ThemeSwitch } from './theme-switch';
@@ -37,6 +38,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           <SignOutButton />
         </div>
         <MainNav isAdmin={user.role === 'admin'} />
+        <PlatformBanner />
       </header>
       <main id="main" tabIndex={-1} className={styles.main}>
         {children}

@@ -1,6 +1,7 @@
 import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
+import { platformRouter } from './routers/platform';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { telemetryRouter } from './routers/telemetry';
@@ -17,6 +18,7 @@ export const appRouter = router({
   live: liveRouter,
   system: systemRouter,
   sim: simRouter,
+  platform: platformRouter,
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
 });

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { buildTaskList, cronItems } from './tasks';
-import { activeAdapterConfig, createAdapter, feedSimControls } from './telemetry/adapters';
+import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from './telemetry/adapters';
 import { TelemetryLoop } from './telemetry/loop';
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;
@@ -53,6 +53,7 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
         db: opts.db,
         tickMs: opts.env.SWITCHBACK_TICK_MS,
         openAdapter: async () => createAdapter(await activeAdapterConfig(pool)),
+        adapterKey: activeAdapterKey,
         beforeTick: feedSimControls,
         log,
         workerId: id,

@@ -69,7 +69,17 @@ export interface FleetView {
 
 /** What a platform can see of itself (for discovery and for drift reports). */
 export interface PlatformTopology {
-  instances: Array<{ name: string; service: string; address: string; up: boolean }>;
+  instances: Array<{
+    name: string;
+    service: string;
+    address: string;
+    up: boolean;
+    /** Where the platform knows them (a mapping may say); the registry import fills in defaults. */
+    version?: string;
+    region?: string;
+    zone?: string;
+    cluster?: string;
+  }>;
 }
 
 export interface PlatformAdapter {
@@ -78,6 +88,11 @@ export interface PlatformAdapter {
   /** Tell the adapter which instances and services exist; called at start and on registry change. */
   setFleet(fleet: FleetView): Promise<void>;
   describe(): Promise<PlatformTopology>;
+  /**
+   * The part of the registry this platform steers (HAProxy: the instances its mapping names).
+   * Absent = the whole registry.
+   */
+  scope?(fleet: FleetView): FleetView;
   /** Telemetry for one tick at `at`; one entry per instance of the fleet the platform could see. */
   readTelemetry(at: Date): Promise<InstanceTelemetry[]>;
   /** Effective routing weights, 0..base, for any subset of instances. */

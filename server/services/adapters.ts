@@ -7,6 +7,8 @@ export interface AdapterRow {
   name: string;
   kind: string;
   active: boolean;
+  version: number;
+  config: unknown;
   updatedAt: Date;
   capabilities: PlatformCapabilities | null;
   /** Why capabilities could not be read (unknown kind, invalid stored config). */
@@ -23,9 +25,9 @@ export async function listAdapters(db: Db): Promise<AdapterRow[]> {
         const a = createAdapter({ id: r.id, name: r.name, kind: r.kind, config: r.config });
         const capabilities = a.capabilities();
         await a.close();
-        return { id: r.id, name: r.name, kind: r.kind, active: r.active, updatedAt: r.updatedAt, capabilities, problem: null };
+        return { id: r.id, name: r.name, kind: r.kind, active: r.active, version: r.version, config: r.config, updatedAt: r.updatedAt, capabilities, problem: null };
       } catch (err) {
-        return { id: r.id, name: r.name, kind: r.kind, active: r.active, updatedAt: r.updatedAt, capabilities: null, problem: err instanceof Error ? err.message : String(err) };
+        return { id: r.id, name: r.name, kind: r.kind, active: r.active, version: r.version, config: r.config, updatedAt: r.updatedAt, capabilities: null, problem: err instanceof Error ? err.message : String(err) };
       }
     }),
   );

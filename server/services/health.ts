@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import pkg from '../../package.json' with { type: 'json' };
+import { ADAPTER_STATUS_KEY } from './adapter-status';
 
 /** A worker whose last heartbeat is older than this is considered gone. */
 export const HEARTBEAT_STALE_MS = 20_000;
@@ -21,6 +22,8 @@ export interface Health {
     leader: string | null;
     error?: string;
   };
+  /** Whether the leader reaches the platform through the active adapter (null: not reported yet). */
+  adapter: { ok: boolean; kind: string | null; since: string | null; error?: string } | null;
 }
 
 /** No tick for this long means the loop is not running (ticks are ~1 s apart). */
@@ -30,6 +33,7 @@ export async function getHealth(db: Db, now = new Date()): Promise<Health> {
   const started = performance.now();
   let database: Health['database'];
   let worker: Health['worker'] = { ok: false, alive: 0, lastBeatAt: null, error: 'database unreachable' };
+  let adapter: Health['adapter'] = null;
   let telemetry: Health['telemetry'] = { ok: false, lastTickAt: null, lastTickMs: null, instances: 0, skippedTicks: 0, leader: null, error: 'database unreachable' };
   try {
     await withTimeout(db.$queryRaw`SELECT 1`, 3000);
@@ -54,11 +58,14 @@ export async function getHealth(db: Db, now = new Date()): Promise<Health> {
       leader: tick?.leader ?? null,
       ...(fresh ? {} : { error: tick ? `no tick since ${tick.startedAt.toISOString()}` : 'no tick yet' }),
     };
+    const st = await db.systemSetting.findUnique({ where: { key: ADAPTER_STATUS_KEY } });
+    const v = (st?.value ?? null) as { ok?: boolean; kind?: string | null; since?: string; error?: string | null } | null;
+    adapter = v ? { ok: v.ok === true, kind: v.kind ?? null, since: v.since ?? null, ...(v.ok ? {} : { error: v.error ?? 'unreachable' }) } : null;
   } catch (err) {
     database = { ok: false, latencyMs: null, error: err instanceof Error ? err.message : String(err) };
   }
-  const status = !database.ok ? 'down' : worker.ok && telemetry.ok ? 'ok' : 'degraded';
-  return { status, version: pkg.version, time: now.toISOString(), database, worker, telemetry };
+  const status = !database.ok ? 'down' : worker.ok && telemetry.ok && adapter?.ok !== false ? 'ok' : 'degraded';
+  return { status, version: pkg.version, time: now.toISOString(), database, worker, telemetry, adapter };
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

@@ -16,6 +16,12 @@ export async function activeAdapterConfig(q: pg.Pool | pg.ClientBase): Promise<A
   return rows[0] ?? { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
 }
 
+/** Changes whenever another configuration becomes active or the active one is edited. */
+export async function activeAdapterKey(q: pg.Pool | pg.ClientBase): Promise<string> {
+  const { rows } = await q.query<{ k: string }>(`SELECT id::text || ':' || version AS k FROM "AdapterConfig" WHERE active ORDER BY "updatedAt" DESC LIMIT 1`);
+  return rows[0]?.k ?? 'defaults';
+}
+
 export function createAdapter(cfg: ActiveAdapterConfig): PlatformAdapter {
   switch (cfg.kind) {
     case 'sim':

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { initialRuntime, stepInstance, type InstanceRuntime } from '../../domain/instance-step';
 import type { InstanceTelemetry } from '../../domain/model';
 import type { PlatformAdapter } from '../../platform/adapter';
+import { ADAPTER_STATUS_KEY } from '../../services/adapter-status';
 import { convergeService } from '../../services/topology';
 import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetState, type LoadedPolicies } from './fleet';
 import { Leadership, stillLeader } from './leader';
@@ -15,6 +16,11 @@ export interface LoopDeps {
   tickMs: number;
   /** Builds the active adapter (read from AdapterConfig) when this worker becomes leader. */
   openAdapter: () => Promise<PlatformAdapter>;
+  /**
+   * Identifies the active adapter configuration (id + version); when it changes the leader closes
+   * its adapter and opens the new one. Absent = the adapter never changes.
+   */
+  adapterKey?: (q: pg.Pool) => Promise<string>;
   /** Called before each tick with the adapter (the simulator reads its control settings here). */
   beforeTick?: (adapter: PlatformAdapter, q: pg.Pool) => Promise<void>;
   log: (line: string) => void;
@@ -67,6 +73,9 @@ export class TelemetryLoop {
   private generation = 0;
   private stopped = false;
   private commitSentAt = 0;
+  private adapterKeyOpen = '';
+  /** Last adapter status written to SystemSetting (null = not written by this leader yet). */
+  private adapterReported: string | null = null;
 
   constructor(private readonly deps: LoopDeps) {
     this.leadership = new Leadership({
@@ -95,19 +104,23 @@ export class TelemetryLoop {
   private async lead(): Promise<void> {
     const gen = ++this.generation;
     try {
+      this.adapterKeyOpen = (await this.deps.adapterKey?.(this.deps.pool)) ?? '';
       this.adapter = await this.deps.openAdapter();
+      this.adapterReported = null;
       const last = await loadLastSamples(this.deps.pool);
       this.runtimes = new Map();
       this.applied = new Map();
       this.adminApplied = new Map();
-      await this.reload(true);
+      // An unreachable platform does not stop the leader: each tick retries and reports it.
+      await this.reload(true).catch((err: unknown) => this.failAdapter(err).catch(() => undefined));
+      if (!this.fleet) throw new Error('the fleet could not be loaded');
       const now = Date.now();
-      for (const i of this.fleet!.view.instances) {
+      for (const i of this.fleet.view.instances) {
         const r = last.get(i.id);
         this.runtimes.set(i.id, initialRuntime(now, r));
       }
       this.stats.leader = true;
-      this.deps.log(`[telemetry] leading ${this.fleet!.view.instances.length} instances through the ${this.adapter.kind} adapter, a tick every ${this.deps.tickMs} ms`);
+      this.deps.log(`[telemetry] leading ${this.fleet.view.instances.length} instances through the ${this.adapter.kind} adapter, a tick every ${this.deps.tickMs} ms`);
     } catch (err) {
       this.fail(err);
       await this.abdicate('could not start leading');
@@ -153,9 +166,12 @@ export class TelemetryLoop {
   private async reload(force = false): Promise<boolean> {
     const fp = await fleetFingerprint(this.deps.pool);
     if (!force && fp === this.fingerprint) return false;
-    this.fingerprint = fp;
     const before = this.policies?.version;
-    this.fleet = await loadFleet(this.deps.pool);
+    const fleet = await loadFleet(this.deps.pool);
+    // A platform steers only the instances it can see (HAProxy: its mapped servers); the rest of
+    // the registry belongs to other platforms and gets no invented samples.
+    if (this.adapter!.scope) fleet.view = this.adapter!.scope(fleet.view);
+    this.fleet = fleet;
     this.policies = await loadPolicies(this.deps.pool);
     await this.adapter!.setFleet(this.fleet.view);
     const now = Date.now();
@@ -174,17 +190,21 @@ export class TelemetryLoop {
       await this.adapter!.setInstanceState(i.id, i.adminState);
       this.adminApplied.set(i.id, i.adminState);
     }
+    // Only now: a reload that failed half-way (platform unreachable) is retried on the next tick.
+    this.fingerprint = fp;
     return before !== undefined && before !== this.policies.version;
   }
 
   private async tick(slot: number, gen: number): Promise<void> {
     const started = Date.now();
     try {
-      const policyChanged = await this.reload();
+      if (await this.adapterChanged()) return;
+      const policyChanged = await this.reload().catch((err: unknown) => this.failAdapter(err));
       const adapter = this.adapter!;
       await this.deps.beforeTick?.(adapter, this.deps.pool);
       const t0 = performance.now();
-      const telemetry = await adapter.readTelemetry(new Date(slot));
+      const telemetry = await adapter.readTelemetry(new Date(slot)).catch((err: unknown) => this.failAdapter(err));
+      await this.reportAdapter(null);
       const t1 = performance.now();
       if (gen !== this.generation) return;
       const byId = new Map<string, InstanceTelemetry>();
@@ -232,7 +252,7 @@ export class TelemetryLoop {
       }
       const t2 = performance.now();
       if (weights.length > 0) {
-        await adapter.applyWeights(weights);
+        await adapter.applyWeights(weights).catch((err: unknown) => this.failAdapter(err));
         for (const w of weights) this.applied.set(w.instanceId, w.weight);
       }
       const t3 = performance.now();
@@ -268,6 +288,45 @@ export class TelemetryLoop {
     } finally {
       client.release();
     }
+  }
+
+  /** The active adapter configuration changed: close ours and lead again with the new one. */
+  private async adapterChanged(): Promise<boolean> {
+    if (!this.deps.adapterKey) return false;
+    const key = await this.deps.adapterKey(this.deps.pool);
+    if (key === this.adapterKeyOpen) return false;
+    this.deps.log(`[telemetry] the active platform adapter changed; reopening`);
+    const gen = this.generation;
+    const a = this.adapter;
+    this.adapter = null;
+    await a?.close().catch(() => undefined);
+    if (gen !== this.generation) return true;
+    this.generation++;
+    this.fingerprint = '';
+    void this.lead();
+    return true;
+  }
+
+  /** Records the platform as unreachable (health, UI banner) and fails the tick. */
+  private async failAdapter(err: unknown): Promise<never> {
+    const msg = err instanceof Error ? err.message : String(err);
+    await this.reportAdapter(msg).catch(() => undefined);
+    throw err instanceof Error ? err : new Error(msg);
+  }
+
+  /** Writes the adapter's status when it changes: null = reachable, else the error in words. */
+  private async reportAdapter(problem: string | null): Promise<void> {
+    const key = problem ?? 'ok';
+    if (key === this.adapterReported) return;
+    const value = { ok: problem === null, kind: this.adapter?.kind ?? null, error: problem, since: new Date().toISOString() };
+    await this.deps.pool.query(
+      `INSERT INTO "SystemSetting" (key, value, "updatedAt") VALUES ($1, $2, now())
+       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, version = "SystemSetting".version + 1, "updatedAt" = now()`,
+      [ADAPTER_STATUS_KEY, JSON.stringify(value)],
+    );
+    this.adapterReported = key;
+    if (problem !== null) this.deps.log(`[telemetry] platform adapter unreachable: ${problem}`);
+    else this.deps.log(`[telemetry] platform adapter reachable (${value.kind})`);
   }
 
   private fail(err: unknown) {
