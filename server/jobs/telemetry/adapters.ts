@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PlatformAdapter } from '../../platform/adapter';
-import { createSimAdapter, simConfigSchema, simControlsSchema, type SimAdapter } from '../../platform/sim';
+import { createSimAdapter, describeIssues, simConfigSchema, simControlsSchema, type SimAdapter } from '../../platform/sim';
 import { SIM_CONTROLS_KEY } from '../../services/sim-control';
 
 export interface ActiveAdapterConfig {
@@ -24,8 +24,11 @@ export async function activeAdapterKey(q: pg.Pool | pg.ClientBase): Promise<stri
 
 export function createAdapter(cfg: ActiveAdapterConfig): PlatformAdapter {
   switch (cfg.kind) {
-    case 'sim':
-      return createSimAdapter(simConfigSchema.parse(cfg.config ?? {}));
+    case 'sim': {
+      const parsed = simConfigSchema.safeParse(cfg.config ?? {});
+      if (!parsed.success) throw new Error(describeIssues(parsed.error));
+      return createSimAdapter(parsed.data);
+    }
     default:
       throw new Error(`adapter "${cfg.name}" has kind "${cfg.kind}", which this worker does not know`);
   }
