@@ -5,7 +5,9 @@ import { makeFleet } from '../../db/factories';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import { TICK_CHANNEL } from '../../live/tick-bus';
 import { stressInstance } from '../../services/sim-control';
-import { activeAdapterConfig, createAdapter, feedSimControls } from './adapters';
+import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from './adapters';
+import { activateAdapterConfig, saveAdapterConfig } from '../../services/platform-configs';
+import { ADAPTER_STATUS_KEY } from '../../services/adapter-status';
 import { TelemetryLoop } from './loop';
 
 let t: TestDb;
@@ -40,6 +42,7 @@ function loop(name: string, lines: string[] = [], tickMs = 200) {
     db: t.db,
     tickMs,
     openAdapter: async () => createAdapter(await activeAdapterConfig(pool)),
+    adapterKey: activeAdapterKey,
     beforeTick: feedSimControls,
     log: (l) => lines.push(`${name} ${l}`),
     workerId: name,
@@ -137,6 +140,28 @@ describe('telemetry loop', () => {
       expect(((await cpuCause())!.values as Record<string, number>)['penalty.cpu']).toBeGreaterThanOrEqual(25);
     } finally {
       await a.stop();
+    }
+  });
+
+  it('reopens the adapter when another configuration is activated, keeps ticking, and reports the adapter reachable', async () => {
+    const lines: string[] = [];
+    const a = loop('switch', lines, 250);
+    a.start();
+    const admin = { id: null, name: 'test' };
+    try {
+      await expect.poll(() => ticksOf('switch'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+      const status = await t.db.systemSetting.findUniqueOrThrow({ where: { key: ADAPTER_STATUS_KEY } });
+      expect(status.value).toMatchObject({ ok: true, kind: 'sim', error: null });
+      const other = await saveAdapterConfig(t.db, admin, { name: 'calm', kind: 'sim', config: { seed: 9, hotZone: null } });
+      await activateAdapterConfig(t.db, admin, { id: other.id, version: other.version });
+      await expect.poll(() => lines.some((l) => l.includes('active platform adapter changed')), { timeout: 10_000, interval: 100 }).toBe(true);
+      const after = await ticksOf('switch');
+      await expect.poll(() => ticksOf('switch'), { timeout: 10_000, interval: 100 }).toBeGreaterThan(after + 1);
+      expect(lines.filter((l) => l.includes('leading 6 instances')).length).toBe(2);
+    } finally {
+      await a.stop();
+      await t.db.adapterConfig.updateMany({ data: { active: false } });
+      await t.db.adapterConfig.update({ where: { name: 'simulator' }, data: { active: true } });
     }
   });
 });
