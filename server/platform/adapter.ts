@@ -20,6 +20,8 @@ export type FaultKind = FaultSpec['kind'];
 export interface FaultInjection {
   id: string;
   instanceId: string;
+  /** A whole backend / service-level target where the platform has one (HAProxy), instead of one instance. */
+  backend?: string;
   spec: FaultSpec;
   expiresAt: Date;
 }

@@ -1,0 +1,347 @@
+// The HAProxy adapter: applies weights, version splits, header rules, instance states and
+// faults through the Runtime API (no reload), reads telemetry from `show stat` (and, when
+// configured, a Prometheus source that measures what HAProxy cannot), and re-applies its
+// desired state when it sees HAProxy restarted or reloaded.
+import { writeFile, readFile, rename } from 'node:fs/promises';
+import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain/model';
+import { CapabilityError, type FaultInjection, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
+import { ERROR_STATUSES, faultMaps, type HaproxyConfig } from './config';
+import { HaproxyError, RuntimeClient, type Logger } from './runtime-client';
+import { parseStat, serving, type StatRow } from './stat';
+import { serverWeights } from './weights';
+
+export interface MetricsSource {
+  read(at: Date, instances: ReadonlyArray<{ id: string; name: string }>): Promise<Map<string, Partial<InstanceTelemetry>>>;
+}
+
+export interface HaproxyAdapterOptions {
+  logger?: Logger;
+  metrics?: MetricsSource;
+}
+
+type Mapping = HaproxyConfig['instances'][number];
+
+const STATE: Record<AdminState, string> = { ready: 'ready', drain: 'drain', maintenance: 'maint' };
+
+export class HaproxyAdapter implements PlatformAdapter {
+  readonly kind = 'haproxy';
+  readonly clients: RuntimeClient[];
+  private byId = new Map<string, { inst: FleetInstance; map: Mapping }>();
+  private weights = new Map<string, number>();
+  private routing = new Map<string, ServiceRouting>();
+  private states = new Map<string, AdminState>();
+  private faults = new Map<string, FaultInjection>();
+  private identities = new Map<string, string>();
+  private last = new Map<string, { at: number; stot: number; err: number }>();
+  private faultsLoaded = false;
+
+  constructor(
+    readonly config: HaproxyConfig,
+    private readonly opts: HaproxyAdapterOptions = {},
+  ) {
+    this.clients = config.sockets.map((s) => new RuntimeClient(s.address, config.timeoutMs, opts.logger));
+  }
+
+  capabilities(): PlatformCapabilities {
+    return {
+      measures: ['connections', 'rps', 'errors', 'p95', ...(this.opts.metrics ? (['cpu', 'p50', 'p99'] as const) : [])],
+      approximations: this.opts.metrics
+        ? { p95: 'from Prometheus when the instance exports a latency histogram; otherwise HAProxy rtime (the mean of the last 1,024 requests, not a percentile)' }
+        : { p95: 'HAProxy rtime: the mean response time of the last 1,024 requests, not a percentile (add a Prometheus source for a real P95)' },
+      faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
+      weights: true,
+      routing: true,
+      adminState: true,
+      discovery: true,
+    };
+  }
+
+  scope(fleet: FleetView): FleetView {
+    const mapped = new Set(this.config.instances.map((i) => i.instance));
+    const instances = fleet.instances.filter((i) => mapped.has(i.name));
+    const services = new Set(instances.map((i) => i.serviceId));
+    return { instances, services: fleet.services.filter((s) => services.has(s.id)) };
+  }
+
+  async setFleet(fleet: FleetView): Promise<void> {
+    const maps = new Map(this.config.instances.map((m) => [m.instance, m]));
+    this.byId = new Map();
+    for (const inst of fleet.instances) {
+      const map = maps.get(inst.name);
+      if (map) this.byId.set(inst.id, { inst, map });
+    }
+    await this.loadFaults();
+  }
+
+  async describe(): Promise<PlatformTopology> {
+    const rows = await this.stat();
+    const instances: PlatformTopology['instances'] = [];
+    for (const m of this.config.instances) {
+      const svc = this.service(m.service);
+      const row = rows.find((r) => r.pxname === svc.backend && r.svname === m.server);
+      if (!row) continue;
+      instances.push({ name: m.instance, service: m.service, version: m.version, address: row.address || m.address, up: serving(row.status), region: m.region, zone: m.zone, cluster: m.cluster });
+    }
+    return { instances };
+  }
+
+  async readTelemetry(at: Date): Promise<InstanceTelemetry[]> {
+    const rows = await this.stat();
+    const metrics = this.opts.metrics
+      ? await this.opts.metrics.read(at, [...this.byId.entries()].map(([id, x]) => ({ id, name: x.inst.name }))).catch((err: unknown) => {
+          this.opts.logger?.debug(`metrics source failed: ${err instanceof Error ? err.message : String(err)}`);
+          return null;
+        })
+      : undefined;
+    const out: InstanceTelemetry[] = [];
+    const now = at.getTime();
+    for (const [id, { map }] of this.byId) {
+      const svc = this.service(map.service);
+      const mine = rows.filter((r) => r.svname === map.server && (r.pxname === svc.backend || r.pxname === svc.versionBackends[map.version]));
+      const primary = mine.filter((r) => r.pxname === svc.backend);
+      if (primary.length === 0) {
+        out.push({ instanceId: id, up: false });
+        continue;
+      }
+      const sum = (f: (r: StatRow) => number) => mine.reduce((a, r) => a + f(r), 0);
+      const stot = sum((r) => r.stot);
+      const err = sum((r) => r.hrsp5xx);
+      const prev = this.last.get(id);
+      this.last.set(id, { at: now, stot, err });
+      const dt = prev ? (now - prev.at) / 1000 : 0;
+      const requests = prev && stot >= prev.stot ? stot - prev.stot : undefined;
+      const weighted = mine.filter((r) => r.rtime > 0);
+      const rt = weighted.length ? weighted.reduce((a, r) => a + r.rtime, 0) / weighted.length : undefined;
+      const t: InstanceTelemetry = {
+        instanceId: id,
+        up: primary.some((r) => serving(r.status)),
+        connections: sum((r) => r.scur),
+        activeRequests: sum((r) => r.scur),
+        rps: requests !== undefined && dt > 0 ? requests / dt : sum((r) => r.rate),
+        ...(requests !== undefined ? { requests, errors: prev && err >= prev.err ? err - prev.err : 0 } : {}),
+        ...(rt !== undefined ? { rtMs: rt, p95Ms: rt } : {}),
+      };
+      const m = metrics === undefined ? undefined : metrics === null ? null : metrics.get(id);
+      if (m === null) t.stale = ['cpu', 'p50', 'p99'];
+      else if (m) Object.assign(t, m, { instanceId: id, up: t.up });
+      out.push(t);
+    }
+    return out;
+  }
+
+  async applyWeights(weights: ReadonlyArray<{ instanceId: string; weight: number }>): Promise<void> {
+    for (const w of weights) this.weights.set(w.instanceId, w.weight);
+    const services = new Set(weights.map((w) => this.byId.get(w.instanceId)?.map.service).filter((s): s is string => !!s));
+    await this.sendAll([...services].flatMap((s) => this.weightCommands(s)));
+  }
+
+  async applyServiceRouting(serviceId: string, routing: ServiceRouting): Promise<void> {
+    const name = [...this.byId.values()].find((x) => x.inst.serviceId === serviceId)?.map.service;
+    if (!name) return;
+    this.routing.set(name, routing);
+    await this.sendAll(this.weightCommands(name));
+    await this.pushHeaderMap(name);
+  }
+
+  async setInstanceState(instanceId: string, state: AdminState): Promise<void> {
+    this.states.set(instanceId, state);
+    const x = this.byId.get(instanceId);
+    if (!x) return;
+    await this.sendAll(this.stateCommands(instanceId, this.effectiveState(instanceId)));
+  }
+
+  async injectFault(fault: FaultInjection): Promise<void> {
+    if (fault.spec.kind === 'http-error' && !(ERROR_STATUSES as readonly number[]).includes(fault.spec.status)) {
+      throw new CapabilityError('haproxy', `return HTTP ${fault.spec.status} (it can return ${ERROR_STATUSES.join(', ')})`);
+    }
+    if (fault.spec.kind === 'loss' && !fault.backend) throw new CapabilityError('haproxy', 'reset connections of one server (only of a whole backend: the reset happens before a server is chosen)');
+    if (['cpu-stress', 'buffer-saturation'].includes(fault.spec.kind)) throw new CapabilityError('haproxy', `inject ${fault.spec.kind} (it sees traffic, not hosts)`);
+    if (!fault.backend && !this.byId.has(fault.instanceId)) throw new HaproxyError(this.clients[0]!.address, `no mapped server for instance ${fault.instanceId}`);
+    this.faults.set(fault.id, fault);
+    await this.pushFaults();
+  }
+
+  async removeFault(faultId: string): Promise<void> {
+    if (!this.faults.delete(faultId)) return;
+    await this.pushFaults();
+  }
+
+  async listFaults(): Promise<FaultInjection[]> {
+    await this.loadFaults();
+    return [...this.faults.values()];
+  }
+
+  /** Removes faults past their expiry (HAProxy already ignores them; this cleans the maps). */
+  async reapExpired(now = new Date()): Promise<string[]> {
+    const gone = [...this.faults.values()].filter((f) => f.expiresAt <= now).map((f) => f.id);
+    for (const id of gone) this.faults.delete(id);
+    if (gone.length) await this.pushFaults();
+    return gone;
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open: every Runtime API call is its own short connection.
+  }
+
+  // ── internals ────────────────────────────────────────────────────────────
+
+  private service(name: string) {
+    const s = this.config.services.find((x) => x.service === name);
+    if (!s) throw new Error(`service ${name} is not in the HAProxy adapter configuration`);
+    return s;
+  }
+
+  /** Reads `show stat` from every socket; a changed process identity means a reload: re-apply. */
+  private async stat(): Promise<StatRow[]> {
+    const all: StatRow[] = [];
+    for (const c of this.clients) {
+      const info = await c.send('show info');
+      const id = /^Pid: (\d+)$/m.exec(info)?.[1] ?? '';
+      const start = /^Start_time_sec: (\d+)$/m.exec(info)?.[1] ?? /^Uptime_sec: (\d+)$/m.exec(info)?.[1] ?? '';
+      const identity = `${id}@${start}`;
+      const before = this.identities.get(c.address);
+      this.identities.set(c.address, identity);
+      if (before !== undefined && before !== identity) {
+        this.opts.logger?.debug(`haproxy ${c.address} restarted or reloaded (${before} → ${identity}): re-applying`);
+        await this.reapply(c);
+      }
+      all.push(...parseStat(await c.send('show stat')));
+    }
+    return all;
+  }
+
+  private async reapply(c: RuntimeClient) {
+    this.last.clear();
+    const cmds = [...new Set([...this.byId.values()].map((x) => x.map.service))].flatMap((s) => this.weightCommands(s));
+    for (const id of this.byId.keys()) cmds.push(...this.stateCommands(id, this.effectiveState(id)));
+    await c.run(cmds);
+    for (const s of this.routing.keys()) await c.replaceMap(this.service(s).headerMap, this.headerEntries(s));
+    for (const [file, entries] of this.faultEntries()) await c.replaceMap(file, entries);
+  }
+
+  private async sendAll(cmds: string[]) {
+    if (cmds.length === 0) return;
+    await Promise.all(this.clients.map((c) => c.run(cmds)));
+  }
+
+  private weightCommands(serviceName: string): string[] {
+    const svc = this.service(serviceName);
+    const members = [...this.byId.entries()].filter(([, x]) => x.map.service === serviceName).map(([id, x]) => ({ id, server: x.map.server, version: x.map.version, weight: this.weights.get(id) ?? 100 }));
+    const routing = this.routing.get(serviceName) ?? { versionWeights: {}, headerRules: [] };
+    const w = serverWeights(members, routing.versionWeights);
+    const cmds: string[] = [];
+    for (const m of members) {
+      cmds.push(`set server ${svc.backend}/${m.server} weight ${w.service.get(m.id) ?? 0}`);
+      const vb = svc.versionBackends[m.version];
+      if (vb) cmds.push(`set server ${vb}/${m.server} weight ${w.version.get(m.id) ?? 0}`);
+    }
+    return cmds;
+  }
+
+  private effectiveState(id: string): AdminState {
+    const f = [...this.faults.values()].filter((x) => x.instanceId === id && x.expiresAt > new Date());
+    if (f.some((x) => x.spec.kind === 'kill')) return 'maintenance';
+    if (f.some((x) => x.spec.kind === 'drain')) return 'drain';
+    return this.states.get(id) ?? 'ready';
+  }
+
+  private stateCommands(id: string, state: AdminState): string[] {
+    const x = this.byId.get(id);
+    if (!x) return [];
+    const svc = this.service(x.map.service);
+    const backends = [svc.backend, svc.versionBackends[x.map.version]].filter((b): b is string => !!b);
+    return backends.map((b) => `set server ${b}/${x.map.server} state ${STATE[state]}`);
+  }
+
+  private headerEntries(serviceName: string): Array<[string, string]> {
+    const svc = this.service(serviceName);
+    const routing = this.routing.get(serviceName);
+    const entries: Array<[string, string]> = [];
+    for (const r of routing?.headerRules ?? []) {
+      if (r.header.toLowerCase() !== 'x-abtest-group') {
+        this.opts.logger?.debug(`header rule on ${r.header} skipped: the generated frontends route on X-Abtest-Group only`);
+        continue;
+      }
+      const b = svc.versionBackends[r.version];
+      if (b && /^[^\s;]+$/.test(r.equals)) entries.push([r.equals, b]);
+    }
+    return entries;
+  }
+
+  private async pushHeaderMap(serviceName: string) {
+    const svc = this.service(serviceName);
+    const entries = this.headerEntries(serviceName);
+    await Promise.all(this.clients.map((c) => c.replaceMap(svc.headerMap, entries)));
+    await this.writeMapFile(svc.headerMap, entries);
+  }
+
+  /** The content of every fault map from the live (unexpired) faults. */
+  private faultEntries(): Array<[string, Array<[string, string]>]> {
+    const m = faultMaps(this.config.mapDir);
+    const maps = new Map<string, Map<string, string>>([...Object.values(m.error), m.delay, m.reset, m.expiry].map((f) => [f, new Map()]));
+    const now = new Date();
+    for (const f of this.faults.values()) {
+      if (f.expiresAt <= now) continue;
+      const keys: Array<[kind: string, key: string]> = [];
+      const x = this.byId.get(f.instanceId);
+      if (f.backend) keys.push(['', f.backend]);
+      else if (x) {
+        const svc = this.service(x.map.service);
+        for (const b of [svc.backend, svc.versionBackends[x.map.version]]) if (b) keys.push(['', `${b}/${x.map.server}`]);
+      }
+      const exp = String(Math.floor(f.expiresAt.getTime() / 1000));
+      for (const [, key] of keys) {
+        const s = f.spec;
+        if (s.kind === 'http-error') {
+          maps.get(m.error[s.status as (typeof ERROR_STATUSES)[number]])!.set(key, String(Math.round(s.pct)));
+          maps.get(m.expiry)!.set(`err:${key}`, exp);
+        } else if (s.kind === 'delay') {
+          maps.get(m.delay)!.set(key, `${Math.round(s.delayMs)}:${Math.round(s.jitterMs)}`);
+          maps.get(m.expiry)!.set(`delay:${key}`, exp);
+        } else if (s.kind === 'loss') {
+          maps.get(m.reset)!.set(key, String(Math.round(s.pct)));
+          maps.get(m.expiry)!.set(`reset:${key}`, exp);
+        }
+      }
+    }
+    return [...maps.entries()].map(([file, entries]) => [file, [...entries.entries()]]);
+  }
+
+  private async pushFaults() {
+    const maps = this.faultEntries();
+    for (const c of this.clients) for (const [file, entries] of maps) await c.replaceMap(file, entries);
+    for (const [file, entries] of maps) await this.writeMapFile(file, entries);
+    // Drain / kill faults act through the server state.
+    const cmds = [...this.byId.keys()].flatMap((id) => this.stateCommands(id, this.effectiveState(id)));
+    await this.sendAll(cmds);
+    await this.saveFaults();
+  }
+
+  private get faultsFile() {
+    return `${this.config.mapDir}/sb_faults.json`;
+  }
+
+  /** The registry of injected faults survives a worker restart, so a reaper can still list them. */
+  private async saveFaults() {
+    const tmp = `${this.faultsFile}.tmp`;
+    await writeFile(tmp, JSON.stringify([...this.faults.values()]))
+      .then(() => rename(tmp, this.faultsFile))
+      .catch((err: unknown) => this.opts.logger?.debug(`could not write ${this.faultsFile}: ${String(err)}`));
+  }
+
+  private async loadFaults() {
+    if (this.faultsLoaded) return;
+    this.faultsLoaded = true;
+    const text = await readFile(this.faultsFile, 'utf8').catch(() => null);
+    if (!text) return;
+    for (const f of JSON.parse(text) as Array<FaultInjection & { expiresAt: string }>) this.faults.set(f.id, { ...f, expiresAt: new Date(f.expiresAt) });
+  }
+
+  /** Map files are what HAProxy loads on a reload: keep them equal to what runs. */
+  private async writeMapFile(file: string, entries: ReadonlyArray<readonly [string, string]>) {
+    const tmp = `${file}.tmp`;
+    await writeFile(tmp, entries.map(([k, v]) => `${k} ${v}\n`).join(''))
+      .then(() => rename(tmp, file))
+      .catch((err: unknown) => this.opts.logger?.debug(`could not write ${file}: ${String(err)}`));
+  }
+}

@@ -1,0 +1,183 @@
+// A real HAProxy on loopback for tests and benchmarks: generated configuration in a temp dir,
+// small in-process HTTP backends that say who served, bounded request bursts. Only the
+// processes started here are stopped, by PID.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateHaproxyLab, type LabSpec } from '../generate';
+import type { HaproxyConfigInput } from '../config';
+
+export const HAPROXY_BIN = '/usr/sbin/haproxy';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Backend {
+  name: string;
+  address: string;
+  /** Milliseconds each response waits (for in-flight and drain tests). */
+  delayMs: number;
+  served: number;
+  close(): Promise<void>;
+}
+
+export async function startBackend(name: string): Promise<Backend> {
+  const port = await freePort();
+  const b: Backend = { name, address: `127.0.0.1:${port}`, delayMs: 0, served: 0, close: () => Promise.resolve() };
+  const server = http.createServer((req, res) => {
+    b.served++;
+    const reply = () => {
+      res.setHeader('x-served-by', name);
+      res.end(name);
+    };
+    if (b.delayMs > 0) setTimeout(reply, b.delayMs);
+    else reply();
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  b.close = () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r())));
+  return b;
+}
+
+export interface HaproxyLab {
+  dir: string;
+  adapterConfig: HaproxyConfigInput;
+  frontends: Record<string, string>;
+  backends: Map<string, Backend>;
+  pid(): number;
+  start(): Promise<void>;
+  /** A reload: a new process replaces the old one (-sf), loading the configuration and map files again. */
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `services`: name → versions → server count. Instance / server names are `${service}-${version}-${n}`. */
+export async function startHaproxyLab(services: Record<string, Record<string, number>>): Promise<HaproxyLab> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sb-haproxy-'));
+  const backends = new Map<string, Backend>();
+  const spec: LabSpec = { dir, services: [] };
+  const frontends: Record<string, string> = {};
+  for (const [svc, versions] of Object.entries(services)) {
+    const bindPort = await freePort();
+    frontends[svc] = `http://127.0.0.1:${bindPort}`;
+    const vs: LabSpec['services'][number]['versions'] = [];
+    for (const [version, n] of Object.entries(versions)) {
+      const servers = [];
+      for (let i = 1; i <= n; i++) {
+        const b = await startBackend(`${svc}-${version}-${i}`);
+        backends.set(b.name, b);
+        servers.push({ name: b.name, address: b.address });
+      }
+      vs.push({ version, servers });
+    }
+    spec.services.push({ name: svc, bindPort, versions: vs });
+  }
+  const { files, adapterConfig } = generateHaproxyLab(spec);
+  for (const [f, content] of Object.entries(files)) await writeFile(path.join(dir, f), content);
+  let proc: ChildProcess | null = null;
+  const cfg = path.join(dir, 'haproxy.cfg');
+  const socket = path.join(dir, 'admin.sock');
+  const launch = async (extra: string[]) => {
+    const p = spawn(HAPROXY_BIN, ['-f', cfg, '-db', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    // Ready when the admin socket answers (HAProxy starts in ~70 ms).
+    for (let i = 0; i < 100; i++) {
+      if (p.exitCode !== null) throw new Error(`haproxy exited: ${err}`);
+      const ok = await new Promise<boolean>((r) => {
+        const s = net.createConnection(socket);
+        s.on('connect', () => s.end('show info\n'));
+        s.on('data', () => (s.destroy(), r(true)));
+        s.on('error', () => r(false));
+      });
+      if (ok) return p;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    p.kill('SIGKILL');
+    throw new Error(`haproxy did not open its admin socket: ${err}`);
+  };
+  const kill = async (p: ChildProcess | null) => {
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((r) => (p.once('exit', () => r()), p.kill('SIGTERM')));
+  };
+  const lab: HaproxyLab = {
+    dir,
+    adapterConfig,
+    frontends,
+    backends,
+    pid: () => proc?.pid ?? 0,
+    async start() {
+      proc = await launch([]);
+    },
+    async reload() {
+      const old = proc;
+      await rm(socket, { force: true });
+      // -sf: the new process tells the old one to finish its connections and exit.
+      proc = await launch(old?.pid ? ['-sf', String(old.pid)] : []);
+      if (old && old.exitCode === null) await new Promise<void>((r) => (old.once('exit', () => r()), setTimeout(r, 3000)));
+    },
+    async stop() {
+      await kill(proc);
+      proc = null;
+      await rm(socket, { force: true });
+    },
+    async close() {
+      await lab.stop();
+      for (const b of backends.values()) await b.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await lab.start();
+  return lab;
+}
+
+export interface Burst {
+  byServer: Record<string, number>;
+  byStatus: Record<number, number>;
+  latenciesMs: number[];
+  failures: number;
+}
+
+/** `n` requests, at most `concurrency` at a time, each on its own connection (no keep-alive skew). */
+export async function burst(url: string, n: number, opts: { concurrency?: number; headers?: Record<string, string> } = {}): Promise<Burst> {
+  const out: Burst = { byServer: {}, byStatus: {}, latenciesMs: [], failures: 0 };
+  let next = 0;
+  const agent = new http.Agent({ keepAlive: false });
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = http.get(url, { agent, headers: opts.headers }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          out.latenciesMs.push(performance.now() - t0);
+          const by = String(res.headers['x-served-by'] ?? '-');
+          out.byServer[by] = (out.byServer[by] ?? 0) + 1;
+          out.byStatus[res.statusCode ?? 0] = (out.byStatus[res.statusCode ?? 0] ?? 0) + 1;
+          resolve();
+        });
+      });
+      req.on('error', () => (out.failures++, resolve()));
+      req.setTimeout(10_000, () => req.destroy());
+    });
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, opts.concurrency ?? 8) }, worker));
+  agent.destroy();
+  return out;
+}
