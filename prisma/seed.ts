@@ -2,6 +2,7 @@ import type { Db } from '../server/db/client';
 import { generatePassword, hashPassword } from '../server/auth/password';
 import { makeFleet } from '../server/db/factories';
 import { defaultPolicies } from '../server/domain/policy-defaults';
+import { DEMO_SIM_CONFIG } from '../server/platform/sim/config';
 import { demoFleet } from './demo-fleet';
 
 const SEED_KEY = 'seed';
@@ -31,7 +32,7 @@ export async function seedIfEmpty(db: Db, opts: { adminName: string; demo: boole
       }
       if (opts.demo) await makeFleet(tx, demoFleet);
       // The embedded simulator is the platform until an operator connects a real one (Settings).
-      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { seed: 42, hotZone: 'eu-west-b', hotZoneCapacity: 0.35, spikeProbability: 0.003, spikeFactor: 1.5 } } });
+      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG } } });
       await tx.auditEvent.create({
         data: { actorName: 'seed', action: 'system.seed', targetType: 'system', targetId: 'seed', after: { demo: opts.demo, admin: admin.name } },
       });

@@ -32,6 +32,17 @@ const configShape = {
   hotZone: z.string({ error: 'hotZone: expected a zone name or null' }).min(1, 'hotZone: expected a zone name or null').nullable().default('eu-west-b'),
   /** Fraction of its nominal capacity a hot-zone instance keeps. */
   hotZoneCapacity: positive('hotZoneCapacity').max(1, 'hotZoneCapacity: expected a fraction of at most 1').default(0.5),
+  /**
+   * Mean seconds between noisy-neighbour bursts in the hot zone (neighbour.ts): one or two of its
+   * instances lose 90 % of their remaining execution (I/O) capacity for 10–30 s, so their queues
+   * fill and their breakers open and recover (a steady overload alone rarely opens them). The first
+   * burst comes after 0.4–0.8 × this, later ones after 0.5–1.5 × this. 0 or null: none.
+   */
+  noisyNeighbourIntervalS: z
+    .number({ error: 'noisyNeighbourIntervalS: expected seconds (0 or null for none)' })
+    .refine((v) => v === 0 || (v >= 10 && v <= 86_400), 'noisyNeighbourIntervalS: expected 0 (none) or 10 to 86400 seconds')
+    .nullable()
+    .default(60),
   /** Requests per second one instance serves at 100 % of its bottleneck stage (execution). */
   capacityRps: positive('capacityRps').default(500),
   /** Peak requests per second per service name (at the top of the diurnal curve, before noise and spikes). */
@@ -62,6 +73,20 @@ const configShape = {
   /** Mean time a keep-alive connection stays open per request it carries (connections = λ × lifetime). */
   keepAliveS: positive('keepAliveS').default(7.5),
 };
+
+/**
+ * The settings the seed stores for the demo (prisma/seed.ts): eu-west-b keeps 35 % of its capacity
+ * and its hosts have a noisy neighbour about once a minute, so that weights, watermarks and
+ * breakers are all at work within a minute of the first start; spikes are frequent enough to see.
+ */
+export const DEMO_SIM_CONFIG = {
+  seed: 42,
+  hotZone: 'eu-west-b',
+  hotZoneCapacity: 0.35,
+  spikeProbability: 0.003,
+  spikeFactor: 1.5,
+  noisyNeighbourIntervalS: 60,
+} as const satisfies SimConfigInput;
 
 export const simConfigSchema = z.object(configShape, { error: strictMessage(Object.keys(configShape), 'sim setting') }).strict();
 

@@ -8,6 +8,7 @@ import type { FaultInjection, FleetInstance, FleetView, PlatformTopology } from 
 import { describeIssues, simControlsSchema, type SimConfig, type SimControls } from './config';
 import { DemandModel } from './demand';
 import { Effects, FaultBook } from './faults';
+import { NEIGHBOUR_LOSS, NoisyNeighbour, type NeighbourCandidate } from './neighbour';
 import { INSTANCE_NOISE, INSTANCE_NOISE_TAU_S, InstanceTable, stepInstance, type TickParams } from './pipeline';
 
 /** Weight of an instance before any applyWeights (the routing layer's base). */
@@ -50,6 +51,9 @@ export class SimEngine {
   private readonly table = new InstanceTable();
   private readonly effects = new Effects();
   private readonly demand: DemandModel;
+  private readonly neighbour: NoisyNeighbour;
+  /** The hot zone's instances sorted by id, for the noisy neighbour's pick (eligibility set every tick). */
+  private hotCandidates: Array<NeighbourCandidate & { slot: number }> = [];
   readonly faults = new FaultBook();
   private demandControls: Control[] = [];
   private stressControls: Control[] = [];
@@ -59,6 +63,7 @@ export class SimEngine {
 
   constructor(private readonly cfg: SimConfig) {
     this.demand = new DemandModel(cfg);
+    this.neighbour = new NoisyNeighbour(cfg);
   }
 
   get now(): number | undefined {
@@ -107,6 +112,12 @@ export class SimEngine {
     for (const id of this.appliedStates.keys()) if (!this.slotById.has(id)) this.appliedStates.delete(id);
     for (const id of this.appliedRouting.keys()) if (!services.has(id)) this.appliedRouting.delete(id);
     this.demand.retain(new Set(services.keys()));
+    this.neighbour.retain(seen);
+    this.hotCandidates = [];
+    this.instances.forEach((inst, slot) => {
+      if (this.cfg.hotZone !== null && inst.zone === this.cfg.hotZone) this.hotCandidates.push({ id: inst.id, eligible: false, slot });
+    });
+    this.hotCandidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   describe(): PlatformTopology {
@@ -167,6 +178,7 @@ export class SimEngine {
       if (i !== undefined && nowMs < c.untilMs) fx.stressPct[i]! += c.value;
     }
 
+    this.contend(nowMs);
     this.route(nowMs, dt);
 
     const noiseDecay = Math.exp(-dt / INSTANCE_NOISE_TAU_S);
@@ -183,6 +195,18 @@ export class SimEngine {
     const out = new Array<InstanceTelemetry>(n);
     for (let i = 0; i < n; i++) out[i] = stepInstance(this.table, i, this.instances[i]!.id, this.lambda[i]!, fx, p);
     return out;
+  }
+
+  /** Noisy-neighbour bursts: only instances in service can be picked, so that a burst is seen. */
+  private contend(nowMs: number): void {
+    if (!this.neighbour.enabled) return;
+    const fx = this.effects;
+    for (const c of this.hotCandidates) {
+      const state = this.appliedStates.get(c.id) ?? this.instances[c.slot]!.adminState;
+      c.eligible = state === 'ready' && !fx.killed[c.slot] && !fx.drained[c.slot];
+    }
+    const hit = this.neighbour.advance(nowMs, this.hotCandidates);
+    for (const c of this.hotCandidates) if (hit.has(c.id)) fx.contention[c.slot] = NEIGHBOUR_LOSS;
   }
 
   /** Demand per service, split over its instances by the applied routing and weights. */

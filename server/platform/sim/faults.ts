@@ -39,6 +39,8 @@ export class Effects {
   drained = new Uint8Array(0);
   /** Held buffer fill per instance and stage (index i * 5 + stage), 0..1. */
   saturation = new Float64Array(0);
+  /** Share of execution (I/O) capacity lost to a noisy neighbour on the host (neighbour.ts), 0..1. */
+  contention = new Float64Array(0);
 
   reset(n: number): void {
     if (this.killed.length !== n) {
@@ -50,6 +52,7 @@ export class Effects {
       this.killed = new Uint8Array(n);
       this.drained = new Uint8Array(n);
       this.saturation = new Float64Array(n * STAGES.length);
+      this.contention = new Float64Array(n);
       return;
     }
     this.stressPct.fill(0);
@@ -60,6 +63,7 @@ export class Effects {
     this.killed.fill(0);
     this.drained.fill(0);
     this.saturation.fill(0);
+    this.contention.fill(0);
   }
 
   add(i: number, spec: FaultSpec): void {

@@ -133,6 +133,8 @@ const lq = new Float64Array(K);
 const room = new Float64Array(K);
 const rhoC = new Float64Array(K);
 const blocked = new Uint8Array(K);
+/** Capacity factor per stage: the instance's, and for execution also the noisy neighbour's share. */
+const fk = new Float64Array(K);
 
 /**
  * Advance instance `i` by one tick with `lambda` requests per second routed to it and return
@@ -159,6 +161,9 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   const factor = t.spread[i]! * (t.hot[i] ? p.hotCapacity : 1) * (1 - stress / 100);
   const base = i * K;
   const q = t.backlog;
+  // A noisy neighbour contends for the host's disk and network (neighbour.ts): it slows the
+  // I/O-bound stage, execution (DB / cache writes), and leaves the CPU-bound stages alone.
+  for (let k = 0; k < K; k++) fk[k] = k === K - 1 ? factor * (1 - fx.contention[i]!) : factor;
 
   // Forward: each stage serves its backlog and this tick's input, up to its capacity.
   let flow = arrivals;
@@ -166,7 +171,7 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   let backlogS = 0;
   for (let k = 0; k < K; k++) {
     const m = STAGE_MODEL[k]!;
-    const rate = p.capacityRps * m.capacity * factor;
+    const rate = p.capacityRps * m.capacity * fk[k]!;
     const c = rate * dt;
     const rho = c > 0 ? flow / c : 0;
     const r = rho < RHO_CAP ? rho : RHO_CAP;
@@ -219,7 +224,7 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   const stages: StageTelemetry[] = new Array<StageTelemetry>(K);
   for (let k = 0; k < K; k++) {
     const m = STAGE_MODEL[k]!;
-    const s = m.serviceMs / 1000 / factor;
+    const s = m.serviceMs / 1000 / fk[k]!;
     const c = mu[k]! * s;
     const r = rhoC[k]!;
     sojournS += s * (1 + (BURST * r) / (c * (1 - r)));
