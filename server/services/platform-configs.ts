@@ -7,6 +7,7 @@ import type { Prisma } from '../db/generated/client';
 import { AppError, notFound } from '../errors';
 import { createAdapter } from '../jobs/telemetry/adapters';
 import type { PlatformTopology } from '../platform/adapter';
+import { createPrometheusSource } from '../platform/prometheus';
 import { conflictError, runCommand, type Actor } from './command';
 
 export const ADAPTER_KINDS = ['sim', 'haproxy'] as const;
@@ -98,7 +99,15 @@ export async function testAdapterConfig(input: z.input<typeof testAdapterInput>)
     const topo = await adapter.describe();
     const services = new Set(topo.instances.map((i) => i.service));
     const up = topo.instances.filter((i) => i.up).length;
-    return { ok: true, message: `Found ${topo.instances.length} instance${topo.instances.length === 1 ? '' : 's'} of ${services.size} service${services.size === 1 ? '' : 's'}, ${up} up.`, instances: topo.instances };
+    let message = `Found ${topo.instances.length} instance${topo.instances.length === 1 ? '' : 's'} of ${services.size} service${services.size === 1 ? '' : 's'}, ${up} up.`;
+    const metrics = (data.config as { metrics?: unknown }).metrics;
+    let ok = true;
+    if (metrics) {
+      const check = await createPrometheusSource(metrics).check();
+      ok = check.ok;
+      message += ` ${check.message}.`;
+    }
+    return { ok, message, instances: topo.instances };
   } catch (err) {
     return { ok: false, message: err instanceof Error ? err.message : String(err), instances: [] };
   } finally {

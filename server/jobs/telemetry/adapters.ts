@@ -1,5 +1,8 @@
 import type pg from 'pg';
 import type { PlatformAdapter } from '../../platform/adapter';
+import { createHaproxyAdapter } from '../../platform/haproxy';
+import { createPrometheusSource } from '../../platform/prometheus';
+import { env } from '../../env';
 import { createSimAdapter, describeIssues, simConfigSchema, simControlsSchema, type SimAdapter } from '../../platform/sim';
 import { SIM_CONTROLS_KEY } from '../../services/sim-control';
 
@@ -16,6 +19,18 @@ export async function activeAdapterConfig(q: pg.Pool | pg.ClientBase): Promise<A
   return rows[0] ?? { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
 }
 
+/** Every command an adapter sends, at SWITCHBACK_LOG_LEVEL=debug. */
+function debugLogger() {
+  const on = (() => {
+    try {
+      return env().SWITCHBACK_LOG_LEVEL === 'debug';
+    } catch {
+      return false;
+    }
+  })();
+  return { debug: on ? (line: string) => console.debug(`[adapter] ${line}`) : () => undefined };
+}
+
 /** Changes whenever another configuration becomes active or the active one is edited. */
 export async function activeAdapterKey(q: pg.Pool | pg.ClientBase): Promise<string> {
   const { rows } = await q.query<{ k: string }>(`SELECT id::text || ':' || version AS k FROM "AdapterConfig" WHERE active ORDER BY "updatedAt" DESC LIMIT 1`);
@@ -28,6 +43,11 @@ export function createAdapter(cfg: ActiveAdapterConfig): PlatformAdapter {
       const parsed = simConfigSchema.safeParse(cfg.config ?? {});
       if (!parsed.success) throw new Error(describeIssues(parsed.error));
       return createSimAdapter(parsed.data);
+    }
+    case 'haproxy': {
+      const metricsConfig = (cfg.config as { metrics?: unknown } | null)?.metrics;
+      const logger = debugLogger();
+      return createHaproxyAdapter(cfg.config, { logger, metrics: metricsConfig ? createPrometheusSource(metricsConfig, logger) : undefined });
     }
     default:
       throw new Error(`adapter "${cfg.name}" has kind "${cfg.kind}", which this worker does not know`);

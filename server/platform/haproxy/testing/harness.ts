@@ -1,7 +1,7 @@
 // A real HAProxy on loopback for tests and benchmarks: generated configuration in a temp dir,
 // small in-process HTTP backends that say who served, bounded request bursts. Only the
 // processes started here are stopped, by PID.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateHaproxyLab, type LabSpec } from '../generate';
 import type { HaproxyConfigInput } from '../config';
-
-export const HAPROXY_BIN = '/usr/sbin/haproxy';
+import { launchHaproxy, stopProcess } from '../process';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,29 +88,8 @@ export async function startHaproxyLab(services: Record<string, Record<string, nu
   let proc: ChildProcess | null = null;
   const cfg = path.join(dir, 'haproxy.cfg');
   const socket = path.join(dir, 'admin.sock');
-  const launch = async (extra: string[]) => {
-    const p = spawn(HAPROXY_BIN, ['-f', cfg, '-db', ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    // Ready when the admin socket answers (HAProxy starts in ~70 ms).
-    for (let i = 0; i < 100; i++) {
-      if (p.exitCode !== null) throw new Error(`haproxy exited: ${err}`);
-      const ok = await new Promise<boolean>((r) => {
-        const s = net.createConnection(socket);
-        s.on('connect', () => s.end('show info\n'));
-        s.on('data', () => (s.destroy(), r(true)));
-        s.on('error', () => r(false));
-      });
-      if (ok) return p;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    p.kill('SIGKILL');
-    throw new Error(`haproxy did not open its admin socket: ${err}`);
-  };
-  const kill = async (p: ChildProcess | null) => {
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((r) => (p.once('exit', () => r()), p.kill('SIGTERM')));
-  };
+  const launch = (extra: string[]) => launchHaproxy(cfg, socket, extra);
+  const kill = stopProcess;
   const lab: HaproxyLab = {
     dir,
     adapterConfig,

@@ -1,0 +1,39 @@
+// A Prometheus metrics source: instant queries through the HTTP API at each tick, one query per
+// measure for the whole fleet, series matched to instances by a label.
+import { z } from 'zod';
+
+export const DEFAULT_QUERIES = {
+  /** Latency P95 in seconds from a histogram (×1000 below). */
+  p95: 'histogram_quantile(0.95, sum by (le, {{label}}) (rate(http_request_duration_seconds_bucket[{{window}}])))',
+  p50: 'histogram_quantile(0.50, sum by (le, {{label}}) (rate(http_request_duration_seconds_bucket[{{window}}])))',
+  p99: 'histogram_quantile(0.99, sum by (le, {{label}}) (rate(http_request_duration_seconds_bucket[{{window}}])))',
+  /** CPU as a percentage of one core. */
+  cpu: 'sum by ({{label}}) (rate(process_cpu_seconds_total[{{window}}])) * 100',
+} as const;
+
+export type PromMeasure = keyof typeof DEFAULT_QUERIES;
+
+export const prometheusConfigSchema = z
+  .object({
+    url: z.url({ error: 'metrics.url: expected http://host:port of Prometheus' }),
+    timeoutMs: z.number().int().min(100, 'metrics.timeoutMs: at least 100 ms').max(30_000, 'metrics.timeoutMs: at most 30000 ms').default(1500),
+    /** Label whose value names the Switchback instance. */
+    instanceLabel: z.string().regex(/^[a-zA-Z_]\w*$/, 'metrics.instanceLabel: expected a Prometheus label name').default('sb_instance'),
+    /** Label value → Switchback instance name, where they differ (default: the value is the name). */
+    labelMap: z.record(z.string(), z.string()).default({}),
+    /** Range of rate() windows. */
+    window: z.string().regex(/^\d+[smh]$/, 'metrics.window: expected a duration such as 30s or 1m').default('15s'),
+    /** PromQL templates ({{label}}, {{window}}); null switches a measure off. */
+    queries: z
+      .object({ p95: z.string().nullable(), p50: z.string().nullable(), p99: z.string().nullable(), cpu: z.string().nullable() })
+      .partial()
+      .default({}),
+  })
+  .strict();
+
+export type PrometheusConfig = z.output<typeof prometheusConfigSchema>;
+export type PrometheusConfigInput = z.input<typeof prometheusConfigSchema>;
+
+export function renderQuery(template: string, c: Pick<PrometheusConfig, 'instanceLabel' | 'window'>): string {
+  return template.replaceAll('{{label}}', c.instanceLabel).replaceAll('{{window}}', c.window);
+}

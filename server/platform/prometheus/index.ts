@@ -1,0 +1,2 @@
+export { createPrometheusSource, PrometheusSource, PrometheusError } from './source';
+export { prometheusConfigSchema, DEFAULT_QUERIES, type PrometheusConfig, type PrometheusConfigInput } from './config';
