@@ -23,7 +23,7 @@ beforeAll(async () => {
     await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
   }
   lab = await startHaproxyLab({ shop: { v1: 2, v2: 1 } });
-  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig as Record<string, unknown> });
+  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
   expect(await importPlatformTopology(t.db, admin, { id: cfg.id })).toEqual({ services: 1, instances: 3, updated: 0 });
   await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
 });
