@@ -26,8 +26,19 @@ export class PrometheusSource {
       .map(([m, q]) => [m, renderQuery(q, this.config)]);
   }
 
-  /** One instant query; throws PrometheusError in words. */
+  /** One instant query, values by Switchback instance name; throws PrometheusError in words. */
   async query(promql: string, at?: Date): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const r of await this.raw(promql, at)) {
+      const label = r.metric[this.config.instanceLabel];
+      const v = Number(r.value[1]);
+      if (label === undefined || !Number.isFinite(v)) continue; // NaN: no requests in the window
+      out.set(this.config.labelMap[label] ?? label, v);
+    }
+    return out;
+  }
+
+  private async raw(promql: string, at?: Date): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
     const url = new URL('/api/v1/query', this.config.url);
     url.searchParams.set('query', promql);
     if (at) url.searchParams.set('time', String(at.getTime() / 1000));
@@ -42,14 +53,7 @@ export class PrometheusSource {
     }
     const body = (await res.json().catch(() => null)) as VectorAnswer | null;
     if (!res.ok || !body || body.status !== 'success' || !body.data) throw new PrometheusError(`Prometheus at ${this.config.url}: ${body?.error ?? `HTTP ${res.status}`} (query: ${promql})`);
-    const out = new Map<string, number>();
-    for (const r of body.data.result) {
-      const label = r.metric[this.config.instanceLabel];
-      const v = Number(r.value[1]);
-      if (label === undefined || !Number.isFinite(v)) continue; // NaN: no requests in the window
-      out.set(this.config.labelMap[label] ?? label, v);
-    }
-    return out;
+    return body.data.result;
   }
 
   /** Telemetry per instance id; inputs Prometheus could not give are listed in `stale`. */
@@ -88,8 +92,10 @@ export class PrometheusSource {
   /** For "test connection": is Prometheus there, and how many targets are up. */
   async check(): Promise<{ ok: boolean; message: string }> {
     try {
-      const up = await this.query(`up`);
-      return { ok: true, message: `Prometheus at ${this.config.url}: ${[...up.values()].filter((v) => v === 1).length} of ${up.size} labelled targets up` };
+      const up = await this.raw('up');
+      const n = up.filter((r) => r.value[1] === '1').length;
+      const series = (await this.raw(`count by (${this.config.instanceLabel}) (http_request_duration_seconds_count)`)).length;
+      return { ok: true, message: `Prometheus at ${this.config.url}: ${n} of ${up.length} scrape targets up, ${series} instance${series === 1 ? '' : 's'} with a latency histogram` };
     } catch (err) {
       return { ok: false, message: err instanceof Error ? err.message : String(err) };
     }
