@@ -65,7 +65,7 @@ async function persistRatio(url: string, db: Db) {
   const rows: SampleRow[] = ids.map((id, i) => ({
     instanceId: id, up: true, rtMs: 20, cpu: i % 100, memory: null, p50Ms: 10, p95Ms: 200, p99Ms: 400, connections: 900, rps: 80, errorRate: 0,
     inputAgeMs: { cpu: 0, p95: 0, connections: 0 }, targetWeight: 70, effectiveWeight: 70, degradation: 0, breaker: 'closed',
-    stageFill: [0.1, 0.2, 0.3, 0.2, 0.1], stageState: ['active', 'active', 'active', 'idle', 'idle'],
+    stageFill: [0.1, 0.2, 0.3, 0.2, 0.1], stageState: ['active', 'active', 'active', 'idle', 'idle'], requests: 100, activeRequests: 20, maxConcurrency: 128, ingressTimeouts: 0, stageInputs: [100, 100, 100, 0, 0], stageOutputs: [100, 100, 100, 0, 0], stageBlocked: [false, false, false, false, false],
   }));
   const client = new pg.Client({ connectionString: url });
   await client.connect();

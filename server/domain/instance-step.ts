@@ -75,6 +75,8 @@ export interface RestoredRuntime {
   degradation?: DegradationLevel;
   breaker?: BreakerState;
   stageState?: string[];
+  /** The sampled inputs and when they were taken (a replay resumes the live sampling phase). */
+  sampled?: SampledInputs;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -94,7 +96,7 @@ export function initialRuntime(now: number, restore?: RestoredRuntime): Instance
   const breaker = restore?.breaker;
   return {
     lastStepAt: now,
-    sampled: initialSampled(),
+    sampled: restore?.sampled ? structuredClone(restore.sampled) : initialSampled(),
     above: { cpu: false, p95: false, connections: false },
     weight: { mode: null, target, ramp, explanation: null, lastFullRecomputeAt: null },
     stages: STAGES.map((_, k) => {

@@ -37,6 +37,7 @@ const sample = (instanceId: string, cpu: number, weight: number, fill: number): 
   breaker: 'closed',
   stageFill: [0.1, 0.2, fill, 0.1, 0.1],
   stageState: ['active', 'active', 'blocked', 'idle', 'idle'],
+  requests: null, activeRequests: null, maxConcurrency: null, ingressTimeouts: null, stageInputs: [], stageOutputs: [], stageBlocked: [],
 });
 
 async function writeTick(at: Date, rows: SampleRow[]) {

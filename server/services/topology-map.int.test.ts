@@ -41,6 +41,7 @@ const sample = (name: string, weight: number, degradation = 0, breaker = 'closed
   breaker,
   stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
   stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
+    requests: null, activeRequests: null, maxConcurrency: null, ingressTimeouts: null, stageInputs: [], stageOutputs: [], stageBlocked: [],
 });
 
 async function writeTick(at: Date, rows: SampleRow[]): Promise<bigint> {

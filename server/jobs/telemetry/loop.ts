@@ -248,6 +248,13 @@ export class TelemetryLoop {
           breaker: res.breaker,
           stageFill: res.stageFill,
           stageState: res.stageStates,
+          requests: t.requests ?? null,
+          activeRequests: t.activeRequests ?? null,
+          maxConcurrency: t.maxConcurrency ?? null,
+          ingressTimeouts: t.ingressWriteTimeouts ?? null,
+          stageInputs: t.stages?.map((x) => x.inputs) ?? [],
+          stageOutputs: t.stages?.map((x) => x.outputs) ?? [],
+          stageBlocked: t.stages?.map((x) => x.outputBlocked) ?? [],
         };
       }
       const t2 = performance.now();

@@ -21,6 +21,13 @@ export interface SampleRow {
   breaker: string;
   stageFill: number[];
   stageState: string[];
+  requests: number | null;
+  activeRequests: number | null;
+  maxConcurrency: number | null;
+  ingressTimeouts: number | null;
+  stageInputs: number[];
+  stageOutputs: number[];
+  stageBlocked: boolean[];
 }
 
 export interface TickRecord {
@@ -61,16 +68,18 @@ export async function persistTick(client: pg.ClientBase, tick: TickRecord, sampl
 
 const SAMPLE_SQL = `
 INSERT INTO "TelemetrySample" ("instanceId", at, "tickId", up, "rtMs", cpu, memory, "p50Ms", "p95Ms", "p99Ms", connections, rps,
-  "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState")
+  "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState",
+  requests, "activeRequests", "maxConcurrency", "ingressTimeouts", "stageInputs", "stageOutputs", "stageBlocked")
 SELECT u.id, $1::timestamp, $2::bigint, u.up, u.rt, u.cpu, u.mem, u.p50, u.p95, u.p99, u.conn, u.rps, u.err, u.age::jsonb,
-  u.tw, u.ew, u.deg, u.br, u.fill::float8[], u.st::text[]
+  u.tw, u.ew, u.deg, u.br, u.fill::float8[], u.st::text[], u.req, u.act, u.maxc, u.ito, u.sin::float8[], u.sout::float8[], u.sbl::bool[]
 FROM unnest($3::uuid[], $4::bool[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[],
-  $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::float8[], $16::float8[], $17::int[], $18::text[], $19::text[], $20::text[])
-  AS u(id, up, rt, cpu, mem, p50, p95, p99, conn, rps, err, age, tw, ew, deg, br, fill, st)`;
+  $11::float8[], $12::float8[], $13::float8[], $14::text[], $15::float8[], $16::float8[], $17::int[], $18::text[], $19::text[], $20::text[],
+  $21::float8[], $22::float8[], $23::float8[], $24::float8[], $25::text[], $26::text[], $27::text[])
+  AS u(id, up, rt, cpu, mem, p50, p95, p99, conn, rps, err, age, tw, ew, deg, br, fill, st, req, act, maxc, ito, sin, sout, sbl)`;
 
 function sampleColumns(tickId: string, at: string, s: readonly SampleRow[]): unknown[] {
   const n = s.length;
-  const cols = Array.from({ length: 18 }, () => new Array<unknown>(n));
+  const cols = Array.from({ length: 25 }, () => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const r = s[i]!;
     cols[0]![i] = r.instanceId;
@@ -91,6 +100,13 @@ function sampleColumns(tickId: string, at: string, s: readonly SampleRow[]): unk
     cols[15]![i] = r.breaker;
     cols[16]![i] = arrayLiteral(r.stageFill);
     cols[17]![i] = arrayLiteral(r.stageState);
+    cols[18]![i] = r.requests;
+    cols[19]![i] = r.activeRequests;
+    cols[20]![i] = r.maxConcurrency;
+    cols[21]![i] = r.ingressTimeouts;
+    cols[22]![i] = arrayLiteral(r.stageInputs);
+    cols[23]![i] = arrayLiteral(r.stageOutputs);
+    cols[24]![i] = arrayLiteral(r.stageBlocked.map((b) => (b ? 1 : 0)));
   }
   return [at, tickId, ...cols];
 }
@@ -123,10 +139,13 @@ export async function persistSamplesOneByOne(client: pg.ClientBase, tickId: bigi
   for (const r of samples) {
     await client.query(
       `INSERT INTO "TelemetrySample" ("instanceId", at, "tickId", up, "rtMs", cpu, memory, "p50Ms", "p95Ms", "p99Ms", connections, rps,
-        "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState")
-       VALUES ($1, $2::timestamp, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::float8[], $20::text[])`,
+        "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState",
+        requests, "activeRequests", "maxConcurrency", "ingressTimeouts", "stageInputs", "stageOutputs", "stageBlocked")
+       VALUES ($1, $2::timestamp, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15, $16, $17, $18, $19::float8[], $20::text[],
+        $21, $22, $23, $24, $25::float8[], $26::float8[], $27::bool[])`,
       [r.instanceId, iso(at), tickId.toString(), r.up, r.rtMs, r.cpu, r.memory, r.p50Ms, r.p95Ms, r.p99Ms, r.connections, r.rps, r.errorRate,
-        JSON.stringify(r.inputAgeMs), r.targetWeight, r.effectiveWeight, r.degradation, r.breaker, r.stageFill, r.stageState],
+        JSON.stringify(r.inputAgeMs), r.targetWeight, r.effectiveWeight, r.degradation, r.breaker, r.stageFill, r.stageState,
+        r.requests, r.activeRequests, r.maxConcurrency, r.ingressTimeouts, r.stageInputs, r.stageOutputs, r.stageBlocked],
     );
   }
 }

@@ -1,0 +1,148 @@
+// What-if replay (SPEC §4.5): recorded telemetry run through a policy with the same step the live
+// loop uses, so a draft policy can be compared with the published one on the same inputs.
+import { initialRuntime, stepInstance, type RestoredRuntime } from './instance-step';
+import { STAGES, type AdminState, type FleetPolicies, type InstanceTelemetry, type Transition } from './model';
+
+/** One stored sample: the inputs the live loop saw at that tick (and what it decided). */
+export interface RecordedSample {
+  at: number;
+  up: boolean;
+  rtMs: number | null;
+  cpu: number | null;
+  p95Ms: number | null;
+  connections: number | null;
+  errorRate: number | null;
+  requests: number | null;
+  activeRequests: number | null;
+  maxConcurrency: number | null;
+  ingressTimeouts: number | null;
+  stageFill: readonly number[];
+  stageInputs: readonly number[];
+  stageOutputs: readonly number[];
+  stageBlocked: readonly boolean[];
+  targetWeight: number;
+  effectiveWeight: number;
+  degradation: number;
+  breaker: string;
+  stageState: readonly string[];
+  /** Age of each sampled input at this tick (null: never sampled). */
+  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null };
+}
+
+const v = (x: number | null) => (x === null ? undefined : x);
+
+/**
+ * The telemetry a sample stands for. A sample stores the sampled inputs (held between samples),
+ * so an input counts as measured only on the ticks the live loop took it (age 0); otherwise it is
+ * absent and the step keeps its age, exactly as live. (A draft with shorter cadences therefore
+ * cannot sample more often than the live loop did: the raw values in between were not kept.)
+ */
+export function telemetryOf(instanceId: string, s: RecordedSample): InstanceTelemetry {
+  const requests = v(s.requests);
+  const fresh = (x: number | null, age: number | null) => (age === 0 ? v(x) : undefined);
+  const t: InstanceTelemetry = {
+    instanceId,
+    up: s.up,
+    rtMs: v(s.rtMs),
+    cpuPct: fresh(s.cpu, s.inputAgeMs.cpu),
+    p95Ms: fresh(s.p95Ms, s.inputAgeMs.p95),
+    connections: fresh(s.connections, s.inputAgeMs.connections),
+    requests,
+    errors: requests !== undefined && s.errorRate !== null ? Math.round(s.errorRate * requests) : undefined,
+    activeRequests: v(s.activeRequests),
+    maxConcurrency: v(s.maxConcurrency),
+    ingressWriteTimeouts: v(s.ingressTimeouts),
+  };
+  if (s.stageInputs.length === STAGES.length) {
+    t.stages = STAGES.map((_, k) => ({ fill: s.stageFill[k] ?? 0, inputs: s.stageInputs[k] ?? 0, outputs: s.stageOutputs[k] ?? 0, outputBlocked: s.stageBlocked[k] ?? false }));
+  }
+  return t;
+}
+
+export interface ReplayPoint {
+  at: number;
+  targetWeight: number;
+  effectiveWeight: number;
+  degradation: number;
+  breaker: string;
+}
+
+export interface ReplayResult {
+  points: ReplayPoint[];
+  transitions: Transition[];
+}
+
+const taken = (value: number | null, at: number, age: number | null) => (value === null || age === null ? { value: null, at: null } : { value, at: at - age });
+
+/** The runtime the live loop had after `s`, as far as a sample records it (timers and windows start over). */
+export function restoreFrom(s: RecordedSample): RestoredRuntime {
+  return {
+    targetWeight: s.targetWeight,
+    effectiveWeight: s.effectiveWeight,
+    degradation: (s.degradation >= 0 && s.degradation <= 3 ? s.degradation : 0) as 0 | 1 | 2 | 3,
+    breaker: s.breaker === 'open' || s.breaker === 'half-open' ? s.breaker : 'closed',
+    stageState: [...s.stageState],
+    // Same sampling phase as the live loop: the inputs are taken on the same ticks.
+    sampled: {
+      cpu: taken(s.cpu, s.at, s.inputAgeMs.cpu),
+      p95: taken(s.p95Ms, s.at, s.inputAgeMs.p95),
+      connections: taken(s.connections, s.at, s.inputAgeMs.connections),
+      mem: { value: null, at: null },
+    },
+  };
+}
+
+/**
+ * Steps one instance through its samples (oldest first). By default it resumes from the state
+ * the first sample records and replays the rest; with `freshAt` it starts from a fresh runtime
+ * at that time and replays every sample (what the live loop does after it starts). Pure: the
+ * same samples and policy give the same result.
+ */
+export function replayInstance(instanceId: string, samples: readonly RecordedSample[], policies: FleetPolicies, opts: { adminState?: AdminState; freshAt?: number } = {}): ReplayResult {
+  const first = samples[0];
+  if (!first) return { points: [], transitions: [] };
+  const runtime = opts.freshAt !== undefined ? initialRuntime(opts.freshAt) : initialRuntime(first.at, restoreFrom(first));
+  const adminState = opts.adminState ?? 'ready';
+  const points: ReplayPoint[] = [];
+  const transitions: Transition[] = [];
+  for (const s of opts.freshAt !== undefined ? samples : samples.slice(1)) {
+    const res = stepInstance(runtime, { telemetry: telemetryOf(instanceId, s), adminState, now: s.at, policies });
+    points.push({ at: s.at, targetWeight: res.targetWeight, effectiveWeight: res.effectiveWeight, degradation: res.degradation, breaker: res.breaker });
+    transitions.push(...res.transitions);
+  }
+  return { points, transitions };
+}
+
+export interface ReplayCounts {
+  stageBreaks: number;
+  degradations: number;
+  breakerOpens: number;
+  weightRecomputes: number;
+  /** Instances whose effective weight went below `lowWeight` at some point. */
+  instancesBelowLow: number;
+  meanEffectiveWeight: number;
+}
+
+export function countReplay(results: ReadonlyArray<ReplayResult>, lowWeight = 20): ReplayCounts {
+  let stageBreaks = 0;
+  let degradations = 0;
+  let breakerOpens = 0;
+  let weightRecomputes = 0;
+  let below = 0;
+  let sum = 0;
+  let n = 0;
+  for (const r of results) {
+    for (const t of r.transitions) {
+      if (t.machine === 'stage' && t.to === 'blocked') stageBreaks++;
+      else if (t.machine === 'degradation' && t.to > t.from) degradations++;
+      else if (t.machine === 'breaker' && t.to === 'open') breakerOpens++;
+      else if (t.machine === 'weight') weightRecomputes++;
+    }
+    if (r.points.some((p) => p.effectiveWeight < lowWeight)) below++;
+    for (const p of r.points) {
+      sum += p.effectiveWeight;
+      n++;
+    }
+  }
+  return { stageBreaks, degradations, breakerOpens, weightRecomputes, instancesBelowLow: below, meanEffectiveWeight: n ? Math.round((sum / n) * 10) / 10 : 0 };
+}
