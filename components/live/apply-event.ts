@@ -16,6 +16,8 @@ const BY_TOPIC: Record<LiveTopic, string[][]> = {
   'topology.changed': [['topology']],
   'audit.appended': [],
   'worker.changed': [['system']],
+  // A published policy changes the policy pages, machine edge labels and the timeline.
+  'policy.changed': [['policies'], ['machines'], ['timeline']],
 };
 
 /** Every event is a change, and every change is audited: the audit list is always refreshed. */

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { appRouter } from './root';
 import type { Role } from '../db/generated/enums';
 import { makeFleet, makeUser } from '../db/factories';
+import { defaultPolicies } from '../domain/policy-defaults';
 import { callerAs, openTestDb, type TestDb } from '../../test/context';
 
 type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
@@ -31,6 +32,13 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'platform.activate', min: 'admin', call: async (c, t) => { const a = await t.db.adapterConfig.create({ data: { name: `act-${Math.random()}`, kind: 'sim', config: {} } }); return c.platform.activate({ id: a.id, version: a.version }); } },
   { path: 'platform.test', min: 'admin', call: (c) => c.platform.test({ kind: 'sim', config: {} }) },
   { path: 'platform.importTopology', min: 'admin', call: async (c, t) => { const a = await t.db.adapterConfig.create({ data: { name: `imp-${Math.random()}`, kind: 'sim', config: {} } }); return c.platform.importTopology({ id: a.id }); } },
+  { path: 'policies.list', min: 'viewer', call: (c) => c.policies.list() },
+  { path: 'policies.get', min: 'viewer', call: (c) => c.policies.get({ kind: 'watermark', scope: 'global' }) },
+  { path: 'policies.diff', min: 'viewer', call: (c) => c.policies.diff({ kind: 'watermark', scope: 'global', a: 1, b: 1 }) },
+  { path: 'policies.preview', min: 'operator', call: (c) => c.policies.preview({ kind: 'watermark', scope: 'global', document: { ...defaultPolicies.watermark }, minutes: 5 }) },
+  { path: 'policies.saveDraft', min: 'operator', call: (c) => c.policies.saveDraft({ kind: 'watermark', scope: 'global', baseVersion: 1, document: { ...defaultPolicies.watermark } }) },
+  { path: 'policies.publish', min: 'admin', call: async (c, t) => c.policies.publish({ kind: 'breaker', scope: 'global', expectedVersion: (await t.db.policy.findFirstOrThrow({ where: { kind: 'breaker', scope: 'global' } })).version, document: { ...defaultPolicies.breaker }, message: 'matrix' }) },
+  { path: 'policies.rollback', min: 'admin', call: async (c, t) => c.policies.rollback({ kind: 'breaker', scope: 'global', toVersion: 1, expectedVersion: (await t.db.policy.findFirstOrThrow({ where: { kind: 'breaker', scope: 'global' } })).version }) },
   { path: 'sim.status', min: 'viewer', call: (c) => c.sim.status() },
   { path: 'sim.setDemand', min: 'operator', call: async (c, t) => c.sim.setDemand({ serviceId: (await t.db.service.findFirstOrThrow()).id, factor: 1.5, durationS: 60 }) },
   { path: 'sim.stress', min: 'operator', call: async (c, t) => c.sim.stress({ instanceName: (await t.db.instance.findFirstOrThrow()).name, cpuPct: 50, durationS: 60 }) },
@@ -63,6 +71,10 @@ beforeAll(async () => {
     regions: [{ name: 'r-matrix', zones: [{ name: 'z-matrix', clusters: ['c-matrix'] }] }],
     services: [{ name: 'svc-matrix', placement: [{ cluster: 'c-matrix', versions: { v1: 2 } }] }],
   });
+  for (const [kind, document] of Object.entries(defaultPolicies)) {
+    const p = await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+    await t.db.policyVersion.create({ data: { policyId: p.id, version: 1, document, authorName: 'seed' } });
+  }
 });
 afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { platformRouter } from './routers/platform';
+import { policiesRouter } from './routers/policies';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { telemetryRouter } from './routers/telemetry';
@@ -19,6 +20,7 @@ export const appRouter = router({
   system: systemRouter,
   sim: simRouter,
   platform: platformRouter,
+  policies: policiesRouter,
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
 });

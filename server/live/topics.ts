@@ -2,7 +2,7 @@
 // (components/live/apply-event.ts); keep the two in step.
 export const LIVE_CHANNEL = 'switchback_live';
 
-export const LIVE_TOPICS = ['user.changed', 'service.changed', 'topology.changed', 'audit.appended', 'worker.changed'] as const;
+export const LIVE_TOPICS = ['user.changed', 'service.changed', 'topology.changed', 'audit.appended', 'worker.changed', 'policy.changed'] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 export interface LiveEventData {

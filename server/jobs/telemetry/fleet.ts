@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AdminState, BreakerState, DegradationLevel, FleetPolicies, ServiceRouting, StrategyPolicy } from '../../domain/model';
-import { defaultPolicies } from '../../domain/policy-defaults';
+import { withDefaults } from '../../domain/policy-schemas';
+import type { defaultPolicies } from '../../domain/policy-defaults';
 import type { FleetView } from '../../platform/adapter';
 
 /** Cheap change detector: the loop reloads the fleet or the policies only when this moves. */
@@ -57,24 +58,31 @@ export function routingOf(raw: Partial<ServiceRouting> | null | undefined): Serv
 export interface LoadedPolicies {
   fleet: FleetPolicies;
   strategy: StrategyPolicy;
-  /** Changes whenever any global policy is published, to force a recompute. */
+  /** Per service id, where a service overrides at least one kind (the rest from global). */
+  byService: Map<string, FleetPolicies>;
+  /** Changes whenever any policy is published, to force a recompute. */
   version: string;
 }
 
-/** The global policies (service-scoped overrides arrive with the policy editor). */
+type Kind = keyof typeof defaultPolicies;
+
+/** The global policies and the per-service overrides, each merged over the defaults. */
 export async function loadPolicies(q: pg.ClientBase | pg.Pool): Promise<LoadedPolicies> {
-  const { rows } = await q.query<{ kind: keyof typeof defaultPolicies; document: Record<string, unknown>; version: number }>(
-    `SELECT kind::text AS kind, document, version FROM "Policy" WHERE scope = 'global'`,
-  );
-  const doc = <K extends keyof typeof defaultPolicies>(k: K): (typeof defaultPolicies)[K] => {
-    const row = rows.find((r) => r.kind === k);
+  const { rows } = await q.query<{ kind: Kind; scope: string; document: Record<string, unknown>; version: number }>(`SELECT kind::text AS kind, scope, document, version FROM "Policy"`);
+  const doc = <K extends Kind>(k: K, scope = 'global'): (typeof defaultPolicies)[K] => {
+    const row = rows.find((r) => r.kind === k && r.scope === scope) ?? rows.find((r) => r.kind === k && r.scope === 'global');
     // Defaults fill fields a stored document lacks (older documents, partial edits).
-    return { ...defaultPolicies[k], ...(row?.document ?? {}) };
+    return withDefaults(k, row?.document) as unknown as (typeof defaultPolicies)[K];
   };
+  const byService = new Map<string, FleetPolicies>();
+  for (const scope of new Set(rows.filter((r) => r.scope.startsWith('service:')).map((r) => r.scope))) {
+    byService.set(scope.slice('service:'.length), { weight: doc('weight', scope), watermark: doc('watermark', scope), breaker: doc('breaker', scope) });
+  }
   return {
     fleet: { weight: doc('weight'), watermark: doc('watermark'), breaker: doc('breaker') },
     strategy: doc('strategy'),
-    version: rows.map((r) => `${r.kind}:${r.version}`).sort().join(','),
+    byService,
+    version: rows.map((r) => `${r.kind}@${r.scope}:${r.version}`).sort().join(','),
   };
 }
 

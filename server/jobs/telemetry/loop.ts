@@ -211,7 +211,7 @@ export class TelemetryLoop {
       for (const t of telemetry) byId.set(t.instanceId, t);
 
       const { view } = this.fleet!;
-      const policies = this.policies!.fleet;
+      const { fleet: fleetPolicies, byService } = this.policies!;
       const samples: SampleRow[] = new Array<SampleRow>(view.instances.length);
       const transitions: TransitionRow[] = [];
       const weights: Array<{ instanceId: string; weight: number }> = [];
@@ -222,7 +222,7 @@ export class TelemetryLoop {
           telemetry: t,
           adminState: inst.adminState,
           now: slot,
-          policies,
+          policies: byService.get(inst.serviceId) ?? fleetPolicies,
           forceRecompute: policyChanged ? 'policy' : undefined,
         });
         this.runtimes.set(inst.id, res.runtime);

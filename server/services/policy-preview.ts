@@ -1,0 +1,117 @@
+// What-if preview: the last N minutes of stored samples replayed through the published policy
+// and through the draft (server/domain/replay.ts), next to what actually happened.
+import { z } from 'zod';
+import type { Db } from '../db/client';
+import type { FleetPolicies } from '../domain/model';
+import { validatePolicy, withDefaults, type PolicyKind } from '../domain/policy-schemas';
+import { countReplay, replayInstance, type RecordedSample, type ReplayCounts, type ReplayResult } from '../domain/replay';
+import { AppError } from '../errors';
+import { policyRef } from './policies';
+
+export const previewInput = policyRef.extend({
+  document: z.record(z.string(), z.unknown()),
+  minutes: z.number().int().min(1, 'At least 1 minute').max(120, 'At most 120 minutes').default(15),
+});
+
+interface SampleRow extends Omit<RecordedSample, 'at'> {
+  instanceId: string;
+  at: Date;
+}
+
+const BUCKET_MS = 10_000;
+
+function phrase(base: ReplayCounts, draft: ReplayCounts): string {
+  const parts: string[] = [];
+  const d = (n: number, what: string) => {
+    if (n !== 0) parts.push(`${Math.abs(n)} ${n < 0 ? 'fewer' : 'more'} ${what}`);
+  };
+  d(draft.stageBreaks - base.stageBreaks, 'stage-breaks');
+  d(draft.degradations - base.degradations, 'degradation steps');
+  d(draft.breakerOpens - base.breakerOpens, 'breaker opens');
+  d(draft.weightRecomputes - base.weightRecomputes, 'weight recomputes');
+  const below = draft.instancesBelowLow - base.instancesBelowLow;
+  if (below !== 0) parts.push(`${Math.abs(below)} instance${Math.abs(below) === 1 ? '' : 's'} ${below > 0 ? 'more' : 'fewer'} would have dropped below weight 20`);
+  return parts.length ? `${parts.join(', ')}.` : 'No difference on these samples.';
+}
+
+export async function previewPolicy(db: Db, input: z.input<typeof previewInput>) {
+  const data = previewInput.parse(input);
+  const v = validatePolicy(data.kind, data.document);
+  if (!v.ok) throw new AppError('BAD_REQUEST', 'Fix the invalid fields before previewing.', Object.fromEntries(Object.entries(v.errors).map(([p, m]) => [`document.${p}`, m])));
+  if (data.kind === 'strategy') throw new AppError('BAD_REQUEST', 'The strategy order changes routing, not the weights or state machines: there is nothing to replay.');
+  const started = performance.now();
+  const policies = await db.policy.findMany({ where: { kind: { in: ['weight', 'watermark', 'breaker'] } } });
+  const doc = (k: PolicyKind, scope: string) => policies.find((p) => p.kind === k && p.scope === scope)?.document;
+  const effective = (serviceId: string): FleetPolicies => {
+    const pick = (k: 'weight' | 'watermark' | 'breaker') => withDefaults(k, doc(k, `service:${serviceId}`) ?? doc(k, 'global'));
+    return { weight: pick('weight'), watermark: pick('watermark'), breaker: pick('breaker') } as unknown as FleetPolicies;
+  };
+  const overridden = new Set(policies.filter((p) => p.kind === data.kind && p.serviceId).map((p) => p.serviceId!));
+  const serviceId = data.scope === 'global' ? null : data.scope.slice('service:'.length);
+  const instances = await db.instance.findMany({
+    where: serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } },
+    select: { id: true, name: true, serviceId: true, adminState: true },
+  });
+  const to = new Date();
+  const from = new Date(to.getTime() - data.minutes * 60_000);
+  const ids = instances.map((i) => i.id);
+  const rows = ids.length
+    ? await db.$queryRaw<SampleRow[]>`
+        SELECT "instanceId", at, up, "rtMs", cpu, "p95Ms", connections, "errorRate", requests, "activeRequests", "maxConcurrency", "ingressTimeouts",
+          "stageFill", "stageInputs", "stageOutputs", "stageBlocked", "targetWeight", "effectiveWeight", degradation, breaker, "stageState", "inputAgeMs"
+        FROM "TelemetrySample" WHERE at >= ${from} AND at <= ${to} AND "instanceId" = ANY(${ids}::uuid[]) ORDER BY "instanceId", at`
+    : [];
+  const byInstance = new Map<string, RecordedSample[]>();
+  for (const r of rows) {
+    const list = byInstance.get(r.instanceId) ?? [];
+    list.push({ ...r, at: r.at.getTime(), stageInputs: r.stageInputs ?? [], stageOutputs: r.stageOutputs ?? [], stageBlocked: r.stageBlocked ?? [] });
+    byInstance.set(r.instanceId, list);
+  }
+  const base: ReplayResult[] = [];
+  const draft: ReplayResult[] = [];
+  const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
+  const series = new Map<number, { actual: number; base: number; draft: number; n: number }>();
+  for (const inst of instances) {
+    const samples = byInstance.get(inst.id);
+    if (!samples || samples.length < 2) continue;
+    const current = effective(inst.serviceId);
+    const proposed = { ...current, [data.kind]: withDefaults(data.kind, v.document) };
+    const adminState = inst.adminState === 'maint' ? 'maintenance' : inst.adminState;
+    const b = replayInstance(inst.id, samples, current, { adminState });
+    const d = replayInstance(inst.id, samples, proposed, { adminState });
+    base.push(b);
+    draft.push(d);
+    const min = (r: ReplayResult) => Math.round(Math.min(...r.points.map((p) => p.effectiveWeight)));
+    perInstance.push({ name: inst.name, baseMin: min(b), draftMin: min(d), baseTransitions: b.transitions.length, draftTransitions: d.transitions.length });
+    for (let i = 0; i < b.points.length; i++) {
+      const at = Math.floor(b.points[i]!.at / BUCKET_MS) * BUCKET_MS;
+      const s = series.get(at) ?? { actual: 0, base: 0, draft: 0, n: 0 };
+      s.actual += samples[i + 1]!.effectiveWeight;
+      s.base += b.points[i]!.effectiveWeight;
+      s.draft += d.points[i]!.effectiveWeight;
+      s.n++;
+      series.set(at, s);
+    }
+  }
+  const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
+    SELECT count(*) FILTER (WHERE machine = 'stage' AND "toState" = 'blocked') AS stage_breaks,
+           count(*) FILTER (WHERE machine = 'degradation' AND "toState" > "fromState") AS degradations,
+           count(*) FILTER (WHERE machine = 'breaker' AND "toState" = 'open') AS breaker_opens,
+           count(*) FILTER (WHERE machine = 'weight') AS recomputes
+    FROM "StateTransition" WHERE at >= ${from} AND at <= ${to} AND "instanceId" = ANY(${ids}::uuid[])`;
+  const a = actual[0];
+  const baseline = countReplay(base);
+  const proposed = countReplay(draft);
+  return {
+    window: { from, to, minutes: data.minutes },
+    instances: base.length,
+    samples: rows.length,
+    computeMs: Math.round(performance.now() - started),
+    actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0) },
+    baseline,
+    draft: proposed,
+    summary: phrase(baseline, proposed),
+    changed: perInstance.filter((p) => p.baseMin !== p.draftMin || p.baseTransitions !== p.draftTransitions).sort((x, y) => Math.abs(y.draftMin - y.baseMin) - Math.abs(x.draftMin - x.baseMin)).slice(0, 20),
+    series: [...series.entries()].sort(([x], [y]) => x - y).map(([at, s]) => ({ at, actual: s.actual / s.n, base: s.base / s.n, draft: s.draft / s.n })),
+  };
+}
