@@ -1,22 +1,22 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '@/components/pages/coming-soon';
+import { Suspense } from 'react';
+import { PoliciesPage } from '@/components/policies/policies-page';
+import { Loading } from '@/components/ui/spinner';
 import { requireUser } from '@/app/_server/session';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Policies' };
 
-export default async function Page() {
-  await requireUser('/policies');
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser('/policies', await searchParams);
   return (
-    <ComingSoon
-      title="Policies"
-      points={[
-        "Edit weight, watermark, degradation and breaker policies; every change a new version with author and diff.",
-        "A what-if preview that replays recent telemetry through the proposed policy and shows the weights it would produce.",
-        "Rollback to any earlier version.",
-      ]}
-    >
-      Versioned scheduler policies: weights, watermarks, degradation and circuit breakers.
-    </ComingSoon>
+    <>
+      <h1>Policies</h1>
+      <p className="lead">Weights, watermarks and degradation, breakers and strategy order: a global default per kind, overridable per service. Every publish is a version; preview a change against the last minutes of real telemetry first.</p>
+      {/* The selected policy lives in the URL (useSearchParams needs a Suspense boundary). */}
+      <Suspense fallback={<Loading what="policies" />}>
+        <PoliciesPage />
+      </Suspense>
+    </>
   );
 }
