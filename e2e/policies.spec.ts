@@ -1,0 +1,51 @@
+import { createUserViaApi, signedInPage, test, expect } from './support/fixtures';
+
+// Policies (issue 5): an override of the stage-break watermark for one service, previewed against
+// the last minutes of the demo's telemetry, published by an admin; operators cannot publish.
+
+test('an admin overrides the stage-break watermark of a service: field errors in words, what-if numbers, publish, history', async ({ adminPage: page }) => {
+  test.setTimeout(90_000);
+  await page.goto('/policies?kind=watermark');
+  await page.getByLabel('Override for a service').selectOption({ label: 'payment-svc' });
+  await expect(page).toHaveURL(/kind=watermark&scope=service%3A[0-9a-f-]{36}/);
+  await expect(page.getByText('not overridden: inherits the global default')).toBeVisible();
+
+  const breakAt = page.getByLabel('Stage-break watermark');
+  await breakAt.fill('150');
+  await page.getByRole('button', { name: 'Preview what-if (last 15 min)' }).click();
+  await expect(page.getByText('Stage-break watermark: at most 100 %')).toBeVisible();
+
+  await page.getByLabel('Degrade watermark').fill('70');
+  await breakAt.fill('80');
+  await expect(page.getByRole('table', { name: 'Your changes' })).toContainText('breakPct');
+  await page.getByRole('button', { name: 'Preview what-if (last 15 min)' }).click();
+  const preview = page.getByRole('region', { name: 'What-if preview' });
+  await expect(preview).toBeVisible({ timeout: 20_000 });
+  await expect(preview.getByRole('status')).toHaveText(/\.$/);
+  await expect(preview).toContainText(/\d+ instances, [\d,]+ stored samples, replayed twice/);
+  await expect(preview.getByRole('table', { name: 'What-if counts' })).toContainText('Stage-breaks');
+
+  await page.getByRole('button', { name: 'Publish…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Publish version 1?' });
+  await dialog.getByRole('button', { name: 'Publish' }).click();
+  await expect(dialog.getByText('Say what changed and why')).toBeVisible();
+  await dialog.getByLabel('Message').fill('payment-svc breaks stages earlier');
+  await dialog.getByRole('button', { name: 'Publish' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText('version 1', { exact: true })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Policy versions' })).toContainText('payment-svc breaks stages earlier');
+  await expect(page.getByLabel('Stage-break watermark')).toHaveValue('80');
+});
+
+test('an operator can preview but not publish; the API refuses a publish too', async ({ adminPage: admin, browser }) => {
+  const name = `op-pol-${Date.now() % 100000}`;
+  const password = await createUserViaApi(admin, name, 'operator');
+  const page = await signedInPage(browser, name, password);
+  await page.goto('/policies?kind=breaker');
+  await expect(page.getByRole('button', { name: 'Preview what-if (last 15 min)' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Publish…' })).toHaveCount(0);
+  await expect(page.getByText('Only an admin publishes; save a draft for them.')).toBeVisible();
+  const res = await page.request.post('/api/trpc/policies.publish', { data: { json: { kind: 'breaker', scope: 'global', expectedVersion: 1, document: {}, message: 'x' } } });
+  expect(res.status()).toBe(403);
+  await page.context().close();
+});
