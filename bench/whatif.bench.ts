@@ -64,12 +64,12 @@ async function previewDemo(runs: number) {
       client.release();
     }
     const times: number[] = [];
-    let last = { samples: 0, instances: 0 };
+    let last: Record<string, unknown> = {};
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
       const res = await previewPolicy(db, { kind: 'watermark', scope: 'global', document: { ...defaultPolicies.watermark, breakPct: 85, degradePct: 75 }, minutes: 15 });
       times.push(performance.now() - t);
-      last = { samples: res.samples, instances: res.instances };
+      last = { samples: res.samples, instances: res.instances, phasesMs: res.phasesMs };
     }
     return { ...last, previewMs: summary(times) };
   } finally {

@@ -13,9 +13,14 @@ export const previewInput = policyRef.extend({
   minutes: z.number().int().min(1, 'At least 1 minute').max(120, 'At most 120 minutes').default(15),
 });
 
-interface SampleRow extends Omit<RecordedSample, 'at'> {
-  instanceId: string;
-  at: Date;
+type SampleTuple = [number, boolean, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number[] | null, number[] | null, number[] | null, boolean[] | null, number, number, number, string, string[] | null, RecordedSample['inputAgeMs'] | null];
+
+function fromTuple(t: SampleTuple): RecordedSample {
+  return {
+    at: t[0], up: t[1], rtMs: t[2], cpu: t[3], p95Ms: t[4], connections: t[5], errorRate: t[6], requests: t[7], activeRequests: t[8], maxConcurrency: t[9],
+    ingressTimeouts: t[10], stageFill: t[11] ?? [], stageInputs: t[12] ?? [], stageOutputs: t[13] ?? [], stageBlocked: t[14] ?? [], targetWeight: t[15], effectiveWeight: t[16],
+    degradation: t[17], breaker: t[18], stageState: t[19] ?? [], inputAgeMs: t[20] ?? { cpu: null, p95: null, connections: null },
+  };
 }
 
 const BUCKET_MS = 10_000;
@@ -55,18 +60,25 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   const to = new Date();
   const from = new Date(to.getTime() - data.minutes * 60_000);
   const ids = instances.map((i) => i.id);
+  // One JSON document per instance, built by PostgreSQL: parsing text is far cheaper than
+  // materialising 70,000 row objects through the driver (measured: 1.7 s → see npm run bench).
   const rows = ids.length
-    ? await db.$queryRaw<SampleRow[]>`
-        SELECT "instanceId", at, up, "rtMs", cpu, "p95Ms", connections, "errorRate", requests, "activeRequests", "maxConcurrency", "ingressTimeouts",
-          "stageFill", "stageInputs", "stageOutputs", "stageBlocked", "targetWeight", "effectiveWeight", degradation, breaker, "stageState", "inputAgeMs"
-        FROM "TelemetrySample" WHERE at >= ${from} AND at <= ${to} AND "instanceId" = ANY(${ids}::uuid[]) ORDER BY "instanceId", at`
+    ? await db.$queryRaw<Array<{ id: string; samples: string }>>`
+        SELECT "instanceId"::text AS id, json_agg(json_build_array(
+            (extract(epoch FROM at) * 1000)::bigint, up, "rtMs", cpu, "p95Ms", connections, "errorRate", requests, "activeRequests", "maxConcurrency",
+            "ingressTimeouts", "stageFill", "stageInputs", "stageOutputs", "stageBlocked", "targetWeight", "effectiveWeight", degradation, breaker, "stageState", "inputAgeMs"
+          ) ORDER BY at)::text AS samples
+        FROM "TelemetrySample" WHERE at >= ${from} AND at <= ${to} AND "instanceId" = ANY(${ids}::uuid[]) GROUP BY "instanceId"`
     : [];
+  const queried = performance.now();
   const byInstance = new Map<string, RecordedSample[]>();
+  let sampleCount = 0;
   for (const r of rows) {
-    const list = byInstance.get(r.instanceId) ?? [];
-    list.push({ ...r, at: r.at.getTime(), stageInputs: r.stageInputs ?? [], stageOutputs: r.stageOutputs ?? [], stageBlocked: r.stageBlocked ?? [] });
-    byInstance.set(r.instanceId, list);
+    const list = (JSON.parse(r.samples) as SampleTuple[]).map(fromTuple);
+    sampleCount += list.length;
+    byInstance.set(r.id, list);
   }
+  const parsed = performance.now();
   const base: ReplayResult[] = [];
   const draft: ReplayResult[] = [];
   const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
@@ -93,6 +105,7 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
       series.set(at, s);
     }
   }
+  const replayed = performance.now();
   const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
     SELECT count(*) FILTER (WHERE machine = 'stage' AND "toState" = 'blocked') AS stage_breaks,
            count(*) FILTER (WHERE machine = 'degradation' AND "toState" > "fromState") AS degradations,
@@ -105,8 +118,9 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   return {
     window: { from, to, minutes: data.minutes },
     instances: base.length,
-    samples: rows.length,
+    samples: sampleCount,
     computeMs: Math.round(performance.now() - started),
+    phasesMs: { query: Math.round(queried - started), parse: Math.round(parsed - queried), replay: Math.round(replayed - parsed) },
     actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0) },
     baseline,
     draft: proposed,
