@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { platformRouter } from './routers/platform';
 import { policiesRouter } from './routers/policies';
+import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { telemetryRouter } from './routers/telemetry';
@@ -21,6 +22,7 @@ export const appRouter = router({
   sim: simRouter,
   platform: platformRouter,
   policies: policiesRouter,
+  timeline: timelineRouter,
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
 });

@@ -1,0 +1,6 @@
+import { timelineEvents, timelineInput } from '../../services/timeline';
+import { router, viewerProcedure } from '../trpc';
+
+export const timelineRouter = router({
+  events: viewerProcedure.input(timelineInput).query(({ ctx, input }) => timelineEvents(ctx.db, input)),
+});
