@@ -81,7 +81,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
       return {
         id: `a${a.id}`,
         at: a.at.getTime(),
-        kind: (a.action === 'policy.publish' ? 'policy' : 'change') as TimelineKind,
+        kind: (a.action === 'policy.publish' ? 'policy' : 'change'),
         title: a.action === 'policy.publish' ? `Policy ${a.targetName} v${after.version ?? '?'}` : `${a.action} ${a.targetName}`,
         detail: a.action === 'policy.publish' ? `by ${a.actorName}: ${after.message ?? ''}` : `by ${a.actorName}`,
         instance: null,
