@@ -12,6 +12,7 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { LiveStatus } from '@/components/telemetry/live-status';
 import { RangePicker } from '@/components/telemetry/range-picker';
+import { TimelineStrip } from '@/components/timeline/timeline-strip';
 import { LIVE_WINDOW_S, rangeFromParams, rangeInputOf } from '@/components/telemetry/time-range';
 import tstyles from '@/components/telemetry/telemetry.module.css';
 import { InstanceCharts } from './instance-charts';
@@ -90,6 +91,7 @@ export function InstancePage({ name }: { name: string }) {
         </section>
       )}
       {s ? <StagesPanel d={d} series={s} domain={domain} relative={relative} /> : null}
+      {instanceId ? <TimelineStrip from={domain[0]} to={domain[1]} instanceId={instanceId} kinds={['policy', 'breaker', 'degradation', 'stage', 'weight']} compact refreshMs={live ? 5000 : undefined} /> : null}
       {s ? <TransitionsList transitions={s.transitions} truncated={s.transitionsTruncated} /> : null}
     </>
   );

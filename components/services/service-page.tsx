@@ -12,6 +12,7 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { LiveStatus } from '@/components/telemetry/live-status';
 import { RangePicker } from '@/components/telemetry/range-picker';
+import { TimelineStrip } from '@/components/timeline/timeline-strip';
 import { LIVE_WINDOW_S, rangeFromParams, rangeInputOf } from '@/components/telemetry/time-range';
 import tstyles from '@/components/telemetry/telemetry.module.css';
 import { InstancesTable } from './instances-table';
@@ -76,6 +77,7 @@ export function ServicePage({ name }: { name: string }) {
         {series.isError ? <ErrorText error={series.error} action={<Button size="small" onClick={() => void series.refetch()}>Try again</Button>} /> : null}
         {s ? <SplitCharts series={s} domain={domain} relative={range.kind !== 'custom'} /> : series.isPending ? <Loading what="the traffic split" /> : null}
       </section>
+      {serviceId ? <TimelineStrip from={domain[0]} to={domain[1]} serviceId={serviceId} compact refreshMs={live ? 5000 : undefined} /> : null}
       <InstancesTable d={d} />
     </>
   );

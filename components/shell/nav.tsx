@@ -7,6 +7,7 @@ import styles from './shell.module.css';
 const ITEMS = [
   { href: '/', label: 'Overview' },
   { href: '/topology', label: 'Topology' },
+  { href: '/timeline', label: 'Timeline' },
   { href: '/services', label: 'Services' },
   { href: '/rollouts', label: 'Rollouts' },
   { href: '/experiments', label: 'Experiments' },

@@ -78,10 +78,11 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
     })),
     ...relevant.map((a) => {
       const after = (a.after ?? {}) as { version?: number; message?: string };
+      const kind: TimelineKind = a.action === 'policy.publish' ? 'policy' : 'change';
       return {
         id: `a${a.id}`,
         at: a.at.getTime(),
-        kind: (a.action === 'policy.publish' ? 'policy' : 'change'),
+        kind,
         title: a.action === 'policy.publish' ? `Policy ${a.targetName} v${after.version ?? '?'}` : `${a.action} ${a.targetName}`,
         detail: a.action === 'policy.publish' ? `by ${a.actorName}: ${after.message ?? ''}` : `by ${a.actorName}`,
         instance: null,

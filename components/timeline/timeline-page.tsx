@@ -1,0 +1,103 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useTRPC } from '@/components/trpc/client';
+import { Button } from '@/components/ui/button';
+import { Table } from '@/components/ui/table';
+import { KINDS, TimelineStrip, type Kind } from './timeline-strip';
+import styles from './timeline.module.css';
+
+const SPANS = [
+  { label: '5 min', ms: 5 * 60_000 },
+  { label: '1 h', ms: 3600_000 },
+  { label: '24 h', ms: 24 * 3600_000 },
+];
+
+/** The whole view (range, kinds, service) lives in the URL, so a link shows a colleague the same events. */
+export function TimelinePage() {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const now = Date.now();
+  const to = Number(params.get('to')) || 0;
+  const span = Number(params.get('span')) || SPANS[0]!.ms;
+  const live = to === 0;
+  const end = live ? now : to;
+  const from = end - span;
+  const kinds = (params.get('kinds')?.split(',').filter((k): k is Kind => KINDS.some((x) => x.kind === k)) ?? KINDS.map((k) => k.kind));
+  const serviceId = params.get('service') ?? undefined;
+  const services = useQuery(trpc.telemetry.services.queryOptions());
+  const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, serviceId, limit: 200 }, { refetchInterval: live ? 5000 : undefined }));
+  const go = (patch: Record<string, string | null>) => {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(patch)) if (v === null) p.delete(k); else p.set(k, v);
+    router.replace(`${pathname}?${p.toString()}`);
+  };
+  return (
+    <>
+      <div className={styles.controls}>
+        <div role="group" aria-label="Range">
+          {SPANS.map((s) => (
+            <Button key={s.label} size="small" variant={span === s.ms ? 'primary' : 'secondary'} onClick={() => go({ span: String(s.ms) })}>
+              {s.label}
+            </Button>
+          ))}{' '}
+          <Button size="small" onClick={() => go({ span: String(Math.max(60_000, Math.round(span / 2))) })}>Zoom in</Button>{' '}
+          <Button size="small" onClick={() => go({ span: String(Math.min(7 * 24 * 3600_000, span * 2)) })}>Zoom out</Button>{' '}
+          <Button size="small" onClick={() => go({ to: String(end - span / 2) })}>← Earlier</Button>{' '}
+          <Button size="small" disabled={live} onClick={() => go({ to: end + span / 2 >= Date.now() ? null : String(end + span / 2) })}>Later →</Button>{' '}
+          {!live ? <Button size="small" onClick={() => go({ to: null })}>Back to now</Button> : null}
+        </div>
+        <label>
+          Service{' '}
+          <select value={serviceId ?? ''} onChange={(e) => go({ service: e.target.value || null })}>
+            <option value="">All services</option>
+            {(services.data ?? []).map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <fieldset className={styles.kinds} aria-label="Event kinds">
+        {KINDS.map((k) => (
+          <label key={k.kind}>
+            <input
+              type="checkbox"
+              checked={kinds.includes(k.kind)}
+              onChange={(e) => go({ kinds: (e.target.checked ? [...kinds, k.kind] : kinds.filter((x) => x !== k.kind)).join(',') })}
+            />{' '}
+            {k.label}
+          </label>
+        ))}
+      </fieldset>
+      <TimelineStrip from={from} to={end} kinds={kinds} serviceId={serviceId} refreshMs={live ? 5000 : undefined} />
+      <Table label="Events">
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Kind</th>
+            <th scope="col">What</th>
+            <th scope="col">Where / who</th>
+            <th scope="col">Why</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(events.data?.events ?? []).map((e) => (
+            <tr key={e.id}>
+              <td>{new Date(e.at).toLocaleTimeString()}</td>
+              <td>{e.kind}</td>
+              <td>{e.title}</td>
+              <td>{e.instance ? <a href={`/instances/${e.instance}`}>{e.instance}</a> : (e.actor ?? '—')}</td>
+              <td>{e.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      {events.data?.truncated ? <p className="muted">Showing the newest 200 of {events.data.total}; narrow the range or the kinds to see the rest.</p> : null}
+    </>
+  );
+}

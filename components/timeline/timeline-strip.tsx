@@ -1,0 +1,90 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTRPC } from '@/components/trpc/client';
+import { ErrorText } from '@/components/ui/error-text';
+import styles from './timeline.module.css';
+
+export const KINDS = [
+  { kind: 'policy', label: 'Policy changes', color: '#f7c96b' },
+  { kind: 'change', label: 'Other changes', color: '#c3a6ff' },
+  { kind: 'breaker', label: 'Breaker', color: '#f28b82' },
+  { kind: 'degradation', label: 'Degradation', color: '#ffb270' },
+  { kind: 'stage', label: 'Stage', color: '#7cc7ff' },
+  { kind: 'weight', label: 'Weight recomputes', color: '#8be0a4' },
+] as const;
+export type Kind = (typeof KINDS)[number]['kind'];
+
+export interface StripProps {
+  from: number;
+  to: number;
+  kinds?: Kind[];
+  instanceId?: string;
+  serviceId?: string;
+  zoneId?: string;
+  /** Compact: the strip on instance and service pages (no list, fewer lanes). */
+  compact?: boolean;
+  /** Refetch interval for live ranges. */
+  refreshMs?: number;
+}
+
+const time = (ms: number) => new Date(ms).toLocaleTimeString();
+
+/** Lanes per kind on one time axis; each event a focusable mark whose name says what happened. */
+export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), instanceId, serviceId, zoneId, compact = false, refreshMs }: StripProps) {
+  const trpc = useTRPC();
+  // Live pages move their range every tick: a 5 s grid keeps the query (and its cache key) steady.
+  const qFrom = Math.floor(from / 5000) * 5000;
+  const qTo = Math.ceil(to / 5000) * 5000;
+  const q = useQuery(trpc.timeline.events.queryOptions({ from: qFrom, to: qTo, kinds, instanceId, serviceId, zoneId, limit: compact ? 300 : 2000 }, { refetchInterval: refreshMs, placeholderData: (prev) => prev }));
+  const [focus, setFocus] = useState<string | null>(null);
+  if (q.isError) return <ErrorText error={q.error} />;
+  const events = q.data?.events ?? [];
+  const lanes = KINDS.filter((k) => kinds.includes(k.kind));
+  const x = (at: number) => `${Math.min(100, Math.max(0, ((at - from) / (to - from)) * 100))}%`;
+  const focused = events.find((e) => e.id === focus) ?? null;
+  return (
+    <div className={styles.strip} aria-label="Event timeline" role="group" aria-busy={q.isPending}>
+      <div className={styles.axis}>
+        <span>{time(from)}</span>
+        <span>{time((from + to) / 2)}</span>
+        <span>{time(to)}</span>
+      </div>
+      {lanes.map((lane) => (
+        <div key={lane.kind} className={styles.lane}>
+          <span className={styles.laneLabel}>{lane.label}</span>
+          <div className={styles.track}>
+            {events
+              .filter((e) => e.kind === lane.kind)
+              .map((e) => (
+                <button
+                  key={e.id}
+                  type="button"
+                  className={styles.mark}
+                  style={{ left: x(e.at), background: lane.color }}
+                  aria-label={`${e.title}${e.instance ? ` on ${e.instance}` : ''} at ${time(e.at)}: ${e.detail}`}
+                  onMouseEnter={() => setFocus(e.id)}
+                  onFocus={() => setFocus(e.id)}
+                />
+              ))}
+          </div>
+        </div>
+      ))}
+      <p className={styles.detail} aria-live="polite">
+        {focused ? (
+          <>
+            <strong>{time(focused.at)}</strong> {focused.title}
+            {focused.instance ? <> on <a href={`/instances/${focused.instance}`}>{focused.instance}</a></> : null} — {focused.detail}
+          </>
+        ) : q.isPending ? (
+          'Loading events…'
+        ) : events.length === 0 ? (
+          'No events in this range. Widen the range or enable more kinds.'
+        ) : (
+          `${events.length}${q.data?.truncated ? ` of ${q.data.total}` : ''} events; hover or focus a mark for its details.`
+        )}
+      </p>
+    </div>
+  );
+}
