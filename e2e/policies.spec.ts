@@ -35,6 +35,12 @@ test('an admin overrides the stage-break watermark of a service: field errors in
   await expect(page.getByText('version 1', { exact: true })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Policy versions' })).toContainText('payment-svc breaks stages earlier');
   await expect(page.getByLabel('Stage-break watermark')).toHaveValue('80');
+
+  // The change is on the timeline, with who and which version.
+  await page.goto('/timeline?kinds=policy');
+  await expect(page.getByRole('table', { name: 'Events' })).toContainText('Policy watermark · payment-svc v1');
+  await expect(page.getByRole('table', { name: 'Events' })).toContainText('by admin: payment-svc breaks stages earlier');
+  await expect(page.getByRole('button', { name: /^Policy watermark · payment-svc v1 at .*: by admin/ })).toBeVisible();
 });
 
 test('an operator can preview but not publish; the API refuses a publish too', async ({ adminPage: admin, browser }) => {

@@ -1,0 +1,27 @@
+import { test, expect } from './support/fixtures';
+
+// The event timeline (issue 5): the demo fleet's recomputes and transitions on one axis, filters in the URL.
+
+test('the timeline shows the fleet’s weight recomputes; unchecking a kind removes them and the URL keeps the view', async ({ adminPage: page }) => {
+  await page.goto('/timeline');
+  const events = page.getByRole('table', { name: 'Events' });
+  await expect(events).toContainText(/Weight \d+ → \d+/, { timeout: 30_000 });
+  await expect(page.getByRole('group', { name: 'Event timeline' }).getByRole('button').first()).toBeVisible();
+  // The checkbox follows the URL, which the click replaces: click, then wait for the new state.
+  const weight = page.getByRole('group', { name: 'Event kinds' }).getByLabel('Weight recomputes');
+  await weight.click();
+  await expect(weight).not.toBeChecked();
+  await expect(page).toHaveURL(/kinds=policy%2Cchange%2Cbreaker%2Cdegradation%2Cstage|kinds=policy,change,breaker,degradation,stage/);
+  await expect(events).not.toContainText(/Weight \d+ → \d+/);
+  await page.getByRole('button', { name: '1 h' }).click();
+  await expect(page).toHaveURL(/span=3600000/);
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'Event kinds' }).getByLabel('Weight recomputes')).not.toBeChecked();
+});
+
+test('an instance page carries a timeline strip of its own events', async ({ adminPage: page }) => {
+  await page.goto('/instances/order-api-euw-b-1-v1-1?range=live');
+  const strip = page.getByRole('group', { name: 'Event timeline' });
+  await expect(strip).toBeVisible({ timeout: 20_000 });
+  await expect(strip.getByRole('button', { name: /on order-api-euw-b-1-v1-1 at/ }).first()).toBeVisible({ timeout: 40_000 });
+});
