@@ -16,7 +16,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const tick = await db.tick.create({ data: { startedAt: new Date(now), finishedAt: new Date(now), durationMs: 1, instances: 80, skippedSoFar: 0, leader: 'bench' } });
     await db.$executeRaw`
       INSERT INTO "StateTransition" (at, "tickId", "instanceId", machine, stage, "fromState", "toState", cause)
-      SELECT to_timestamp(${now / 1000} - g * 30 - (hashtext(i.id::text) & 15)) AT TIME ZONE 'UTC', ${tick.id}, i.id,
+      SELECT to_timestamp(${Math.floor(now / 1000)}::float8 - g * 30 - (hashtext(i.id::text) & 15)) AT TIME ZONE 'UTC', ${tick.id}, i.id,
              (CASE WHEN g % 40 = 0 THEN 'stage' WHEN g % 97 = 0 THEN 'degradation' WHEN g % 211 = 0 THEN 'breaker' ELSE 'weight' END)::"MachineKind",
              CASE WHEN g % 40 = 0 THEN 'execution' ELSE '' END, '70', '65', 'periodic recompute (every 30 s)'
       FROM "Instance" i CROSS JOIN generate_series(0, 2879) g`;
