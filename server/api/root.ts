@@ -2,6 +2,7 @@ import { auditRouter } from './routers/audit';
 import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { platformRouter } from './routers/platform';
+import { machinesRouter } from './routers/machines';
 import { policiesRouter } from './routers/policies';
 import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
@@ -23,6 +24,7 @@ export const appRouter = router({
   platform: platformRouter,
   policies: policiesRouter,
   timeline: timelineRouter,
+  machines: machinesRouter,
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
 });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { BREAKER_TRANSITIONS } from './breaker';
+import { machineDiagram } from './machine-diagrams';
+import type { FleetPolicies } from './model';
+import { defaultPolicies } from './policy-defaults';
+import { STAGE_TRANSITIONS } from './stage-machine';
+
+const p: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };
+
+describe('machine diagrams', () => {
+  it('has an edge for every transition the machines can take, each with a trigger in words', () => {
+    const stage = machineDiagram('stage', p);
+    expect(stage.edges.map((e) => e.id).sort()).toEqual(STAGE_TRANSITIONS.map((r) => `${r.from}>${r.to}`).sort());
+    const breaker = machineDiagram('breaker', p);
+    expect(breaker.edges.map((e) => e.id).sort()).toEqual(BREAKER_TRANSITIONS.map((r) => `${r.from}>${r.to}`).sort());
+    const ladder = machineDiagram('degradation', p);
+    // Climb to any higher level at once (6 edges), come down one level at a time (3 edges).
+    expect(ladder.edges).toHaveLength(9);
+    expect(ladder.edges.some((e) => e.id === 'L2>L0')).toBe(false);
+    for (const d of [stage, breaker, ladder]) for (const e of d.edges) expect(e.trigger.length).toBeGreaterThan(5);
+  });
+
+  it('labels edges with the policy values, so a published change shows', () => {
+    expect(machineDiagram('degradation', p).edges.find((e) => e.id === 'L0>L2')!.trigger).toBe('a buffer ≥ 95 % for 5 s (stage broken)');
+    const changed = { ...p, watermark: { ...p.watermark, breakPct: 80, breakHoldS: 3 }, breaker: { ...p.breaker, coolDownS: 25 } };
+    expect(machineDiagram('degradation', changed).edges.find((e) => e.id === 'L1>L2')!.trigger).toBe('a buffer ≥ 80 % for 3 s (stage broken)');
+    expect(machineDiagram('breaker', changed).edges.find((e) => e.id === 'open>half-open')!.trigger).toBe('after a 25 s cool-down');
+  });
+});

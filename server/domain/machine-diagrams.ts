@@ -1,0 +1,83 @@
+// The three machines as diagrams (SPEC §3.2–3.4): states, and every edge the machines can take
+// with its trigger in words and the policy value it uses — built from the same tables and policy
+// documents the live loop runs, so a published change shows on the edge.
+import { BREAKER_TRANSITIONS } from './breaker';
+import { LEVEL_LABELS, LEVEL_NAMES } from './degradation';
+import type { FleetPolicies } from './model';
+import { STAGE_TRANSITIONS } from './stage-machine';
+
+export const MACHINES = ['stage', 'degradation', 'breaker'] as const;
+export type MachineName = (typeof MACHINES)[number];
+
+export interface DiagramState {
+  id: string;
+  label: string;
+}
+
+export interface DiagramEdge {
+  /** `${from}>${to}`: the key transitions are counted by. */
+  id: string;
+  from: string;
+  to: string;
+  trigger: string;
+}
+
+export interface MachineDiagram {
+  machine: MachineName;
+  title: string;
+  states: DiagramState[];
+  edges: DiagramEdge[];
+}
+
+const STAGE_TRIGGER: Record<string, string> = {
+  'idle>active': 'a request enters the stage',
+  'active>idle': 'buffer drained, nothing in flight',
+  'active>blocked': 'output ready but the next buffer is full (backpressure)',
+  'blocked>active': 'the next buffer has room again',
+};
+
+/** What makes the ladder climb to each level (the highest cause wins at once). */
+function climb(level: number, p: FleetPolicies): string {
+  const w = p.watermark;
+  switch (level) {
+    case 1:
+      return `a buffer ≥ ${w.degradePct} %`;
+    case 2:
+      return `a buffer ≥ ${w.breakPct} % for ${w.breakHoldS} s (stage broken)`;
+    default:
+      return `${w.routeSwitchMinBrokenStages} stages broken, or ${w.ingress.timeoutsToIsolate} ingress write timeouts > ${w.ingress.writeTimeoutMs} ms`;
+  }
+}
+
+export function machineDiagram(machine: MachineName, p: FleetPolicies): MachineDiagram {
+  if (machine === 'stage') {
+    return {
+      machine,
+      title: 'Stage (each of access, ratelimit, routing, state, execution)',
+      states: ['idle', 'active', 'blocked'].map((s) => ({ id: s, label: s[0]!.toUpperCase() + s.slice(1) })),
+      edges: STAGE_TRANSITIONS.map((r) => ({ id: `${r.from}>${r.to}`, from: r.from, to: r.to, trigger: STAGE_TRIGGER[`${r.from}>${r.to}`] ?? r.cause })),
+    };
+  }
+  if (machine === 'degradation') {
+    const edges: DiagramEdge[] = [];
+    const L = (i: number): string => LEVEL_NAMES[i] ?? `L${i}`;
+    for (let from = 0; from < 4; from++) {
+      for (let to = from + 1; to < 4; to++) edges.push({ id: `${L(from)}>${L(to)}`, from: L(from), to: L(to), trigger: climb(to, p) });
+      if (from > 0) edges.push({ id: `${L(from)}>${L(from - 1)}`, from: L(from), to: L(from - 1), trigger: `cause below ${L(from)} for ${p.watermark.stepDownHoldS} s (one level at a time)` });
+    }
+    return { machine, title: 'Degradation ladder', states: LEVEL_NAMES.map((l, i) => ({ id: l, label: `${l} ${LEVEL_LABELS[i]}` })), edges };
+  }
+  const b = p.breaker;
+  const trigger: Record<string, string> = {
+    'closed>open': `rt > ${b.factor} × EWMA threshold (α ${b.alpha}) and in flight > ${Math.round(b.concurrencyFraction * 100)} % of max concurrency; under ${b.minSamples} samples in ${b.windowS} s: error ratio > ${Math.round(b.staticErrorRatio * 100)} %`,
+    'open>half-open': `after a ${b.coolDownS} s cool-down`,
+    'half-open>closed': `${b.halfOpenProbes} probe requests succeed`,
+    'half-open>open': 'a probe fails (rt or error ratio)',
+  };
+  return {
+    machine,
+    title: 'Circuit breaker',
+    states: ['closed', 'open', 'half-open'].map((s) => ({ id: s, label: s })),
+    edges: BREAKER_TRANSITIONS.map((r) => ({ id: `${r.from}>${r.to}`, from: r.from, to: r.to, trigger: trigger[`${r.from}>${r.to}`] ?? '' })),
+  };
+}
