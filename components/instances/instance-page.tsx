@@ -71,6 +71,7 @@ export function InstancePage({ name }: { name: string }) {
       <InstanceHeader d={d} />
       <div className={tstyles.toolbar}>
         <RangePicker range={range} />
+        <Link href={`/machines?instance=${encodeURIComponent(name)}`}>State machines</Link>
         <LiveStatus status={sub.status} lastAt={d.latest?.t ?? null} history={!live} />
       </div>
       <div className={styles.now}>

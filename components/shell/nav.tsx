@@ -8,6 +8,7 @@ const ITEMS = [
   { href: '/', label: 'Overview' },
   { href: '/topology', label: 'Topology' },
   { href: '/timeline', label: 'Timeline' },
+  { href: '/machines', label: 'Machines' },
   { href: '/services', label: 'Services' },
   { href: '/rollouts', label: 'Rollouts' },
   { href: '/experiments', label: 'Experiments' },

@@ -1,0 +1,183 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { StateDiagram } from '@/components/flow/state-diagram';
+import { useTRPC } from '@/components/trpc/client';
+import { Button } from '@/components/ui/button';
+import { ErrorText } from '@/components/ui/error-text';
+import { Loading } from '@/components/ui/spinner';
+import { Table } from '@/components/ui/table';
+import styles from './machines.module.css';
+
+const MACHINES = [
+  { id: 'degradation', label: 'Degradation ladder' },
+  { id: 'stage', label: 'Stage' },
+  { id: 'breaker', label: 'Circuit breaker' },
+] as const;
+const STAGES = ['access', 'ratelimit', 'routing', 'state', 'execution'] as const;
+const SPANS = [
+  { label: '15 min', ms: 15 * 60_000 },
+  { label: '1 h', ms: 3600_000 },
+  { label: '24 h', ms: 24 * 3600_000 },
+];
+
+/** Everything in the URL: machine, instance or fleet filter, stage, range, selected edge. */
+export function MachinesPage() {
+  const trpc = useTRPC();
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
+  const instance = params.get('instance') ?? undefined;
+  const stage = STAGES.find((s) => s === params.get('stage'));
+  const serviceId = params.get('service') ?? undefined;
+  const zoneId = params.get('zone') ?? undefined;
+  const span = Number(params.get('span')) || SPANS[0]!.ms;
+  const edge = params.get('edge');
+  const to = Math.ceil(Date.now() / 5000) * 5000;
+  const from = to - span;
+  const go = (patch: Record<string, string | null>) => {
+    const p = new URLSearchParams(params.toString());
+    for (const [k, v] of Object.entries(patch)) if (v === null) p.delete(k); else p.set(k, v);
+    router.replace(`${pathname}?${p.toString()}`);
+  };
+  const scope = { machine, from, to, instance, stage, serviceId: instance ? undefined : serviceId, zoneId: instance ? undefined : zoneId };
+  const view = useQuery(trpc.machines.view.queryOptions(scope, { refetchInterval: 2000, placeholderData: (prev) => prev }));
+  const services = useQuery(trpc.telemetry.services.queryOptions());
+  const topo = useQuery(trpc.topologyMap.snapshot.queryOptions(undefined, { staleTime: 60_000 }));
+  const [f, t] = edge ? edge.split('>') : [null, null];
+  const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
+  const zones = (topo.data?.regions ?? []).flatMap((r) => r.zones.map((z) => ({ id: z.id, name: z.name })));
+  if (view.isError) return <ErrorText error={view.error} />;
+  const v = view.data;
+  return (
+    <>
+      <div role="tablist" aria-label="Machine" className={styles.tabs}>
+        {MACHINES.map((m) => (
+          <button key={m.id} role="tab" type="button" aria-selected={m.id === machine} className={styles.tab} onClick={() => go({ machine: m.id, edge: null })}>
+            {m.label}
+          </button>
+        ))}
+      </div>
+      <div className={styles.controls}>
+        <span>
+          {instance ? (
+            <>
+              Instance <Link href={`/instances/${instance}`}>{instance}</Link> <Button size="small" onClick={() => go({ instance: null, edge: null })}>Whole fleet</Button>
+            </>
+          ) : (
+            'Whole fleet'
+          )}
+        </span>
+        {!instance ? (
+          <>
+            <label>
+              Service{' '}
+              <select value={serviceId ?? ''} onChange={(e) => go({ service: e.target.value || null, edge: null })}>
+                <option value="">All</option>
+                {(services.data ?? []).map((s) => (
+                  <option key={s.id} value={s.id}>{s.name}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Zone{' '}
+              <select value={zoneId ?? ''} onChange={(e) => go({ zone: e.target.value || null, edge: null })}>
+                <option value="">All</option>
+                {zones.map((z) => (
+                  <option key={z.id} value={z.id}>{z.name}</option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : null}
+        {machine === 'stage' ? (
+          <label>
+            Stage{' '}
+            <select value={stage ?? ''} onChange={(e) => go({ stage: e.target.value || null, edge: null })}>
+              <option value="">All stages</option>
+              {STAGES.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+        ) : null}
+        <span role="group" aria-label="Range">
+          {SPANS.map((s) => (
+            <Button key={s.label} size="small" variant={span === s.ms ? 'primary' : 'secondary'} onClick={() => go({ span: String(s.ms) })}>
+              {s.label}
+            </Button>
+          ))}
+        </span>
+      </div>
+      {!v ? (
+        <Loading what="the machine" />
+      ) : (
+        <>
+          <h2>{v.diagram.title}</h2>
+          <p className="muted">
+            {instance ? (v.current ? `Now: ${v.current}.` : machine === 'stage' ? 'Pick a stage to light its current state.' : 'No sample yet.') : `Now, over ${v.counted} instance${v.counted === 1 ? '' : 's'}${machine === 'stage' ? (stage ? ` (${stage} stage)` : ' (all stages)') : ''}: ${Object.entries(v.now).map(([s, n]) => `${n} ${s}`).join(', ')}.`}
+          </p>
+          <StateDiagram
+            states={v.diagram.states.map((s) => ({ ...s, count: instance ? undefined : v.now[s.id] }))}
+            edges={v.diagram.edges.map((e) => ({ id: e.id, from: e.from, to: e.to, label: `${v.fired[e.id] ?? 0}×` }))}
+            current={v.current}
+            selected={edge}
+            onSelect={(id) => go({ edge: id })}
+          />
+          <ul className={styles.edges} aria-label="Edges">
+            {v.diagram.edges.map((e) => {
+              const n = v.fired[e.id] ?? 0;
+              return (
+                <li key={e.id}>
+                  <button type="button" className={styles.edge} aria-pressed={e.id === edge} onClick={() => go({ edge: e.id })} aria-label={`Edge ${e.from} → ${e.to}: ${e.trigger}, fired ${n} time${n === 1 ? '' : 's'}`}>
+                    <strong>{e.from} → {e.to}</strong> <span>{e.trigger}</span> <span className={styles.count}>{n}×</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          {edge ? (
+            <section aria-label="Transitions of the selected edge">
+              <h3>{edge.replace('>', ' → ')} in the last {SPANS.find((s) => s.ms === span)?.label ?? 'range'}</h3>
+              {rows.isPending ? (
+                <Loading what="transitions" />
+              ) : rows.isError ? (
+                <ErrorText error={rows.error} />
+              ) : rows.data.length === 0 ? (
+                <p className="muted">This edge did not fire in this range and scope. Widen the range or clear the filters.</p>
+              ) : (
+                <Table label="Transitions">
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">Instance</th>
+                      <th scope="col">Stage</th>
+                      <th scope="col">Cause</th>
+                      <th scope="col">Measured</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {rows.data.map((r) => (
+                      <tr key={r.id}>
+                        <td>
+                          <Link href={`/instances/${r.instance}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{new Date(r.at).toLocaleTimeString()}</Link>
+                        </td>
+                        <td>{r.instance}</td>
+                        <td>{r.stage || '—'}</td>
+                        <td>{r.cause}</td>
+                        <td>{Object.entries(r.values ?? {}).map(([k, x]) => `${k} ${typeof x === 'number' ? Math.round(x * 100) / 100 : String(x)}`).join(', ')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </Table>
+              )}
+            </section>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}
