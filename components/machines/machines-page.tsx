@@ -9,7 +9,9 @@ import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
+import { InStateTable, StateButtons, StateHistory } from './fleet-panels';
 import styles from './machines.module.css';
+import { ScopeFilters, type FleetFilter } from './scope-filters';
 
 const MACHINES = [
   { id: 'degradation', label: 'Degradation ladder' },
@@ -32,8 +34,10 @@ export function MachinesPage() {
   const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
   const instance = params.get('instance') ?? undefined;
   const stage = STAGES.find((s) => s === params.get('stage'));
-  const serviceId = params.get('service') ?? undefined;
-  const zoneId = params.get('zone') ?? undefined;
+  const filter: FleetFilter = instance
+    ? {}
+    : { serviceId: params.get('service') ?? undefined, zoneId: params.get('zone') ?? undefined, regionId: params.get('region') ?? undefined, clusterId: params.get('cluster') ?? undefined };
+  const state = params.get('state');
   const span = Number(params.get('span')) || SPANS[0]!.ms;
   const edge = params.get('edge');
   const to = Math.ceil(Date.now() / 5000) * 5000;
@@ -43,20 +47,17 @@ export function MachinesPage() {
     for (const [k, v] of Object.entries(patch)) if (v === null) p.delete(k); else p.set(k, v);
     router.replace(`${pathname}?${p.toString()}`);
   };
-  const scope = { machine, from, to, instance, stage, serviceId: instance ? undefined : serviceId, zoneId: instance ? undefined : zoneId };
+  const scope = { machine, from, to, instance, stage, ...filter };
   const view = useQuery(trpc.machines.view.queryOptions(scope, { refetchInterval: 2000, placeholderData: (prev) => prev }));
-  const services = useQuery(trpc.telemetry.services.queryOptions());
-  const topo = useQuery(trpc.topologyMap.snapshot.queryOptions(undefined, { staleTime: 60_000 }));
   const [f, t] = edge ? edge.split('>') : [null, null];
   const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
-  const zones = (topo.data?.regions ?? []).flatMap((r) => r.zones.map((z) => ({ id: z.id, name: z.name })));
   if (view.isError) return <ErrorText error={view.error} />;
   const v = view.data;
   return (
     <>
       <div role="tablist" aria-label="Machine" className={styles.tabs}>
         {MACHINES.map((m) => (
-          <button key={m.id} role="tab" type="button" aria-selected={m.id === machine} className={styles.tab} onClick={() => go({ machine: m.id, edge: null })}>
+          <button key={m.id} role="tab" type="button" aria-selected={m.id === machine} className={styles.tab} onClick={() => go({ machine: m.id, edge: null, state: null })}>
             {m.label}
           </button>
         ))}
@@ -71,32 +72,11 @@ export function MachinesPage() {
             'Whole fleet'
           )}
         </span>
-        {!instance ? (
-          <>
-            <label>
-              Service{' '}
-              <select value={serviceId ?? ''} onChange={(e) => go({ service: e.target.value || null, edge: null })}>
-                <option value="">All</option>
-                {(services.data ?? []).map((s) => (
-                  <option key={s.id} value={s.id}>{s.name}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Zone{' '}
-              <select value={zoneId ?? ''} onChange={(e) => go({ zone: e.target.value || null, edge: null })}>
-                <option value="">All</option>
-                {zones.map((z) => (
-                  <option key={z.id} value={z.id}>{z.name}</option>
-                ))}
-              </select>
-            </label>
-          </>
-        ) : null}
+        {!instance ? <ScopeFilters value={filter} onChange={go} /> : null}
         {machine === 'stage' ? (
           <label>
             Stage{' '}
-            <select value={stage ?? ''} onChange={(e) => go({ stage: e.target.value || null, edge: null })}>
+            <select value={stage ?? ''} onChange={(e) => go({ stage: e.target.value || null, edge: null, state: null })}>
               <option value="">All stages</option>
               {STAGES.map((s) => (
                 <option key={s}>{s}</option>
@@ -127,6 +107,9 @@ export function MachinesPage() {
             selected={edge}
             onSelect={(id) => go({ edge: id })}
           />
+          {!instance ? <StateButtons states={v.diagram.states} now={v.now} selected={state} onSelect={(id) => go({ state: id })} /> : null}
+          {!instance && state ? <InStateTable scope={scope} state={state} label={v.diagram.states.find((s) => s.id === state)?.label ?? state} /> : null}
+          <StateHistory scope={scope} states={v.diagram.states} />
           <ul className={styles.edges} aria-label="Edges">
             {v.diagram.edges.map((e) => {
               const n = v.fired[e.id] ?? 0;

@@ -42,6 +42,8 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'timeline.events', min: 'viewer', call: (c) => c.timeline.events({ from: Date.now() - 60_000, to: Date.now() }) },
   { path: 'machines.view', min: 'viewer', call: (c) => c.machines.view({ machine: 'degradation', from: Date.now() - 60_000, to: Date.now() }) },
   { path: 'machines.transitions', min: 'viewer', call: (c) => c.machines.transitions({ machine: 'breaker', from: Date.now() - 60_000, to: Date.now(), fromState: 'closed', toState: 'open' }) },
+  { path: 'machines.history', min: 'viewer', call: (c) => c.machines.history({ machine: 'stage', from: Date.now() - 60_000, to: Date.now() }) },
+  { path: 'machines.inState', min: 'viewer', call: (c) => c.machines.inState({ machine: 'stage', from: Date.now() - 60_000, to: Date.now(), state: 'blocked' }) },
   { path: 'sim.status', min: 'viewer', call: (c) => c.sim.status() },
   { path: 'sim.setDemand', min: 'operator', call: async (c, t) => c.sim.setDemand({ serviceId: (await t.db.service.findFirstOrThrow()).id, factor: 1.5, durationS: 60 }) },
   { path: 'sim.stress', min: 'operator', call: async (c, t) => c.sim.stress({ instanceName: (await t.db.instance.findFirstOrThrow()).name, cpuPct: 50, durationS: 60 }) },

@@ -19,6 +19,8 @@ const scope = {
   stage: z.enum(STAGES).optional(),
   serviceId: z.uuid().optional(),
   zoneId: z.uuid().optional(),
+  regionId: z.uuid().optional(),
+  clusterId: z.uuid().optional(),
 };
 export const machineViewInput = z.object(scope);
 export const edgeTransitionsInput = z.object({ ...scope, fromState: z.string().max(40), toState: z.string().max(40), limit: z.number().int().min(1).max(500).default(100) });
@@ -29,19 +31,29 @@ async function policiesFor(db: Db, serviceId: string | null): Promise<FleetPolic
   return { weight: doc('weight'), watermark: doc('watermark'), breaker: doc('breaker') } as unknown as FleetPolicies;
 }
 
-async function resolve(db: Db, q: { instance?: string; serviceId?: string }) {
+export async function resolve(db: Db, q: { instance?: string; serviceId?: string }) {
   if (!q.instance) return { instance: null, serviceId: q.serviceId ?? null };
   const instance = await db.instance.findUnique({ where: { name: q.instance }, select: { id: true, name: true, serviceId: true } });
   if (!instance) throw notFound(`Instance ${q.instance}`);
   return { instance, serviceId: instance.serviceId };
 }
 
-function filters(q: { machine: MachineName; stage?: string; serviceId?: string; zoneId?: string }, instanceId: string | null): Prisma.Sql {
-  const parts: Prisma.Sql[] = [Prisma.sql`t.machine::text = ${q.machine}`];
-  if (instanceId) parts.push(Prisma.sql`t."instanceId" = ${instanceId}::uuid`);
-  if (q.machine === 'stage' && q.stage) parts.push(Prisma.sql`t.stage = ${q.stage}`);
+export type TopologyScope = { serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
+
+/** Conditions on `i` (Instance) and `c` (Cluster) for the topology filters; always at least TRUE. */
+export function topologyWhere(q: TopologyScope, instanceId: string | null): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (instanceId) parts.push(Prisma.sql`i.id = ${instanceId}::uuid`);
   if (q.serviceId) parts.push(Prisma.sql`i."serviceId" = ${q.serviceId}::uuid`);
+  if (q.clusterId) parts.push(Prisma.sql`c.id = ${q.clusterId}::uuid`);
   if (q.zoneId) parts.push(Prisma.sql`c."zoneId" = ${q.zoneId}::uuid`);
+  if (q.regionId) parts.push(Prisma.sql`c."zoneId" IN (SELECT id FROM "Zone" WHERE "regionId" = ${q.regionId}::uuid)`);
+  return parts;
+}
+
+function filters(q: TopologyScope & { machine: MachineName; stage?: string }, instanceId: string | null): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`t.machine::text = ${q.machine}`, ...topologyWhere(q, instanceId)];
+  if (q.machine === 'stage' && q.stage) parts.push(Prisma.sql`t.stage = ${q.stage}`);
   return Prisma.join(parts, ' AND ');
 }
 
@@ -56,10 +68,7 @@ export async function machineView(db: Db, input: z.input<typeof machineViewInput
     GROUP BY 1, 2`;
   const fired = Object.fromEntries(counts.map((c) => [`${c.f}>${c.t}`, Number(c.n)]));
   // Now: the newest sample of each instance in scope (the loop writes one per tick).
-  const where: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (instance) where.push(Prisma.sql`i.id = ${instance.id}::uuid`);
-  if (q.serviceId) where.push(Prisma.sql`i."serviceId" = ${q.serviceId}::uuid`);
-  if (q.zoneId) where.push(Prisma.sql`c."zoneId" = ${q.zoneId}::uuid`);
+  const where = topologyWhere(q, instance?.id ?? null);
   const latest = await db.$queryRaw<Array<{ degradation: number; breaker: string; stageState: string[] }>>`
     SELECT s.degradation, s.breaker, s."stageState"
     FROM "Instance" i JOIN "Cluster" c ON c.id = i."clusterId"

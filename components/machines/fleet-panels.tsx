@@ -1,0 +1,121 @@
+'use client';
+
+// The fleet side of a machine: states as buttons with their counts now (a click lists who is in
+// that state, since when and why), and the same counts over the range as a stacked area.
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { TimeSeries, type SeriesSpec } from '@/components/charts/time-series';
+import { useTRPC } from '@/components/trpc/client';
+import { ErrorText } from '@/components/ui/error-text';
+import { Loading } from '@/components/ui/spinner';
+import { Table } from '@/components/ui/table';
+import styles from './machines.module.css';
+
+type Scope = { machine: 'stage' | 'degradation' | 'breaker'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
+
+const COLOR: Record<string, string> = {
+  idle: 'var(--chart-axis)',
+  active: 'var(--chart-success)',
+  blocked: 'var(--chart-danger)',
+  L0: 'var(--chart-success)',
+  L1: 'var(--chart-warning)',
+  L2: 'var(--chart-danger)',
+  L3: 'var(--chart-info)',
+  closed: 'var(--chart-success)',
+  open: 'var(--chart-danger)',
+  'half-open': 'var(--chart-warning)',
+};
+
+const ago = (ms: number) => {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
+};
+
+export function StateButtons({ states, now, selected, onSelect }: { states: Array<{ id: string; label: string }>; now: Record<string, number>; selected: string | null; onSelect: (id: string | null) => void }) {
+  return (
+    <div role="group" aria-label="States now" className={styles.states}>
+      {states.map((s) => {
+        const n = now[s.id] ?? 0;
+        return (
+          <button key={s.id} type="button" className={styles.stateButton} aria-pressed={selected === s.id} onClick={() => onSelect(selected === s.id ? null : s.id)} style={{ ['--state' as string]: COLOR[s.id] ?? 'var(--chart-axis)' }}>
+            {s.label} <strong>{n}</strong>
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+export function InStateTable({ scope, state, label }: { scope: Scope; state: string; label: string }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 2000, placeholderData: (prev) => prev }));
+  const what = scope.machine === 'stage' ? 'Stages' : 'Instances';
+  return (
+    <section aria-label={`In state ${label} now`}>
+      <h3>
+        {what} {label} now
+      </h3>
+      {q.isPending ? (
+        <Loading what={`${what.toLowerCase()} in ${label}`} />
+      ) : q.isError ? (
+        <ErrorText error={q.error} />
+      ) : q.data.length === 0 ? (
+        <p className="muted">None in this scope right now. Clear a filter, or pick another state.</p>
+      ) : (
+        <Table label={`${what} ${label} now`}>
+          <thead>
+            <tr>
+              <th scope="col">Instance</th>
+              <th scope="col">Zone</th>
+              <th scope="col">Service</th>
+              {scope.machine === 'stage' ? <th scope="col">Stage</th> : null}
+              <th scope="col">Since</th>
+              <th scope="col">Why</th>
+            </tr>
+          </thead>
+          <tbody>
+            {q.data.map((r) => (
+              <tr key={`${r.instance}/${r.stage}`}>
+                <td>
+                  <Link href={r.since ? `/instances/${r.instance}?range=custom&from=${r.since - 120_000}&to=${Math.max(Date.now(), r.since + 120_000)}` : `/instances/${r.instance}`}>{r.instance}</Link>
+                </td>
+                <td>{r.zone}</td>
+                <td>{r.service}</td>
+                {scope.machine === 'stage' ? <td>{r.stage}</td> : null}
+                <td>{r.since ? `${new Date(r.since).toLocaleTimeString()} (${ago(Date.now() - r.since)} ago)` : 'before the stored transitions'}</td>
+                <td>
+                  {r.cause ?? '—'}
+                  {r.values && Object.keys(r.values).length ? <span className="muted"> ({Object.entries(r.values).map(([k, x]) => `${k} ${typeof x === 'number' ? Math.round(x * 100) / 100 : String(x)}`).join(', ')})</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </section>
+  );
+}
+
+export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ id: string; label: string }> }) {
+  const trpc = useTRPC();
+  const q = useQuery(trpc.machines.history.queryOptions(scope, { refetchInterval: 10_000, placeholderData: (prev) => prev }));
+  if (q.isError) return <ErrorText error={q.error} />;
+  if (!q.data) return <Loading what="the states over the range" />;
+  const series: SeriesSpec[] = states.map((s) => ({ key: s.id, label: s.label, kind: 'area', stack: 'states', color: COLOR[s.id] }));
+  const last = q.data.points.at(-1) as Record<string, number> | undefined;
+  const unit = scope.machine === 'stage' ? 'stages' : 'instances';
+  return (
+    <TimeSeries
+      title={`${scope.machine === 'stage' ? 'Stages' : 'Instances'} per state over the range`}
+      summary={last ? `Newest bucket: ${states.map((s) => `${last[s.id] ?? 0} ${s.label}`).join(', ')}` : 'No samples in the range'}
+      data={q.data.points.map((p) => Object.fromEntries(states.map((s) => [s.id, (p as Record<string, number>)[s.id] ?? 0]).concat([['t', p.t]])) as { t: number })}
+      series={series}
+      domain={[scope.from, scope.to]}
+      format={(v) => `${Math.round(v * 10) / 10} ${unit}`}
+      empty="No samples in this range and scope yet."
+      gapMs={q.data.bucketMs * 2.5}
+    >
+      <span className="muted">Mean {unit} in each state per {ago(q.data.bucketMs)} bucket.</span>
+    </TimeSeries>
+  );
+}
