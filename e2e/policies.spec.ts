@@ -41,6 +41,12 @@ test('an admin overrides the stage-break watermark of a service: field errors in
   await expect(page.getByRole('table', { name: 'Events' })).toContainText('Policy watermark · payment-svc v1');
   await expect(page.getByRole('table', { name: 'Events' })).toContainText('by admin: payment-svc breaks stages earlier');
   await expect(page.getByRole('button', { name: /^Policy watermark · payment-svc v1 at .*: by admin/ })).toBeVisible();
+
+  // The new threshold is on the ladder's edge for a payment-svc instance; other services keep 95 %.
+  await page.goto('/machines?machine=degradation&instance=payment-svc-euw-a-1-v1-1');
+  await expect(page.getByRole('button', { name: /^Edge L0 → L2: a buffer ≥ 80 % for 5 s \(stage broken\), fired \d+ times?$/ })).toBeVisible();
+  await page.goto('/machines?machine=degradation&instance=inventory-svc-euw-a-1-v1-1');
+  await expect(page.getByRole('button', { name: /^Edge L0 → L2: a buffer ≥ 95 % for 5 s/ })).toBeVisible();
 });
 
 test('an operator can preview but not publish; the API refuses a publish too', async ({ adminPage: admin, browser }) => {

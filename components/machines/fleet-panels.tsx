@@ -111,11 +111,11 @@ export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ 
       data={q.data.points.map((p) => Object.fromEntries(states.map((s) => [s.id, (p as Record<string, number>)[s.id] ?? 0]).concat([['t', p.t]])) as { t: number })}
       series={series}
       domain={[scope.from, scope.to]}
-      format={(v) => `${Math.round(v * 10) / 10} ${unit}`}
+      format={(v) => String(Math.round(v * 10) / 10)}
       empty="No samples in this range and scope yet."
       gapMs={q.data.bucketMs * 2.5}
     >
-      <span className="muted">Mean {unit} in each state per {ago(q.data.bucketMs)} bucket.</span>
+      <span className="muted">Mean number of {unit} in each state per {ago(q.data.bucketMs)} bucket.</span>
     </TimeSeries>
   );
 }

@@ -1,0 +1,41 @@
+import { test, expect } from './support/fixtures';
+
+// The state machines (issue 5): one instance's diagram with its current state and edge counts,
+// the transitions behind an edge, and the fleet view that answers "which stages in zone b are
+// in a state, since when and why" in two clicks.
+
+test('an instance’s ladder: current state, edges with trigger and policy value, an edge’s transitions', async ({ adminPage: page }) => {
+  await page.goto('/machines?instance=payment-svc-euw-a-1-v1-1');
+  await expect(page.getByRole('heading', { name: 'Degradation ladder' })).toBeVisible();
+  await expect(page.getByText(/^Now: L[0-3]\.$/)).toBeVisible({ timeout: 20_000 });
+  const edge = page.getByRole('button', { name: /^Edge L0 → L2: a buffer ≥ 95 % for 5 s \(stage broken\), fired \d+ times?$/ });
+  await expect(edge).toBeVisible();
+  await edge.click();
+  await expect(page).toHaveURL(/edge=L0%3EL2/);
+  const rows = page.getByRole('region', { name: 'Transitions of the selected edge' });
+  await expect(rows.getByRole('table', { name: 'Transitions' }).or(rows.getByText('This edge did not fire in this range and scope.'))).toBeVisible();
+
+  await page.getByRole('tab', { name: 'Circuit breaker' }).click();
+  await expect(page).toHaveURL(/machine=breaker/);
+  await expect(page).not.toHaveURL(/edge=/);
+  await expect(page.getByRole('button', { name: /^Edge closed → open: rt > 1\.5 × EWMA threshold/ })).toBeVisible();
+});
+
+test('fleet view: pick a zone, click a state, see which stages are in it, since when and why', async ({ adminPage: page }) => {
+  await page.goto('/machines?machine=stage');
+  await expect(page.getByText(/^Now, over 80 instances \(all stages\):/)).toBeVisible({ timeout: 20_000 });
+  await page.getByLabel('Zone').selectOption({ label: 'eu-west-b' });
+  await expect(page).toHaveURL(/zone=[0-9a-f-]{36}/);
+  await expect(page.getByText(/^Now, over 16 instances \(all stages\):/)).toBeVisible();
+  await page.getByRole('group', { name: 'States now' }).getByRole('button', { name: /^Active \d+$/ }).click();
+  const table = page.getByRole('table', { name: 'Stages Active now' });
+  await expect(table).toBeVisible({ timeout: 20_000 });
+  const zones = await table.locator('tbody tr td:nth-child(2)').allTextContents();
+  expect(zones.length).toBeGreaterThan(0);
+  expect(new Set(zones)).toEqual(new Set(['eu-west-b']));
+  await expect(table.locator('tbody tr').first().locator('td').nth(4)).toHaveText(/ago\)$|before the stored transitions/);
+  await expect(page.getByRole('img', { name: /^Newest bucket: \d+(\.\d+)? Idle, \d+(\.\d+)? Active, \d+(\.\d+)? Blocked$/ })).toBeVisible();
+  // The view is in the URL: a colleague opening it sees the same table.
+  await page.reload();
+  await expect(page.getByRole('table', { name: 'Stages Active now' })).toBeVisible({ timeout: 20_000 });
+});
