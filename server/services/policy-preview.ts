@@ -4,24 +4,15 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { FleetPolicies } from '../domain/model';
 import { validatePolicy, withDefaults, type PolicyKind } from '../domain/policy-schemas';
-import { countReplay, replayInstance, type RecordedSample, type ReplayCounts, type ReplayResult } from '../domain/replay';
+import { countReplay, replayInstance, type ReplayCounts, type ReplayResult } from '../domain/replay';
 import { AppError } from '../errors';
 import { policyRef } from './policies';
+import { loadRecorded } from './recorded-samples';
 
 export const previewInput = policyRef.extend({
   document: z.record(z.string(), z.unknown()),
   minutes: z.number().int().min(1, 'At least 1 minute').max(120, 'At most 120 minutes').default(15),
 });
-
-type SampleTuple = [number, boolean, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number | null, number[] | null, number[] | null, number[] | null, boolean[] | null, number, number, number, string, string[] | null, RecordedSample['inputAgeMs'] | null];
-
-function fromTuple(t: SampleTuple): RecordedSample {
-  return {
-    at: t[0], up: t[1], rtMs: t[2], cpu: t[3], p95Ms: t[4], connections: t[5], errorRate: t[6], requests: t[7], activeRequests: t[8], maxConcurrency: t[9],
-    ingressTimeouts: t[10], stageFill: t[11] ?? [], stageInputs: t[12] ?? [], stageOutputs: t[13] ?? [], stageBlocked: t[14] ?? [], targetWeight: t[15], effectiveWeight: t[16],
-    degradation: t[17], breaker: t[18], stageState: t[19] ?? [], inputAgeMs: t[20] ?? { cpu: null, p95: null, connections: null },
-  };
-}
 
 const BUCKET_MS = 10_000;
 /** Instances per fetch: small enough to overlap fetching with replaying, large enough to keep round trips few. */
@@ -62,33 +53,26 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   const to = new Date();
   const from = new Date(to.getTime() - data.minutes * 60_000);
   const ids = instances.map((i) => i.id);
-  // One JSON document per instance, built by PostgreSQL (parsing text is far cheaper than
-  // materialising 70,000 row objects through the driver), fetched in chunks so PostgreSQL builds
-  // the next chunk on one core while this process replays the previous one on the other.
-  const load = (chunk: string[]) => db.$queryRaw<Array<{ id: string; samples: string }>>`
-    SELECT "instanceId"::text AS id, json_agg(json_build_array(
-        (extract(epoch FROM at) * 1000)::bigint, up, "rtMs", cpu, "p95Ms", connections, "errorRate", requests, "activeRequests", "maxConcurrency",
-        "ingressTimeouts", "stageFill", "stageInputs", "stageOutputs", "stageBlocked", "targetWeight", "effectiveWeight", degradation, breaker, "stageState", "inputAgeMs"
-      ) ORDER BY at)::text AS samples
-    FROM "TelemetrySample" WHERE at >= ${from} AND at <= ${to} AND "instanceId" = ANY(${chunk}::uuid[]) GROUP BY "instanceId"`;
+  // Fetched in chunks so PostgreSQL reads the next chunk on one core while this process replays
+  // the previous one on the other.
   const chunks: string[][] = [];
   for (let k = 0; k < ids.length; k += PREVIEW_CHUNK) chunks.push(ids.slice(k, k + PREVIEW_CHUNK));
   const byId = new Map(instances.map((i) => [i.id, i]));
-  const phases = { query: 0, parse: 0, replay: 0 };
+  const phases = { fetch: 0, replay: 0 };
   let sampleCount = 0;
   const base: ReplayResult[] = [];
   const draft: ReplayResult[] = [];
   const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
   const series = new Map<number, { actual: number; base: number; draft: number; n: number }>();
+  const load = (chunk: string[]) => loadRecorded(db, chunk, from, to);
   let next = chunks.length ? load(chunks[0]!) : null;
   for (let k = 0; next; k++) {
     const t0 = performance.now();
-    const rows = await next;
+    const recorded = await next;
     next = k + 1 < chunks.length ? load(chunks[k + 1]!) : null;
     const t1 = performance.now();
-    const parsedRows = rows.map((r) => ({ inst: byId.get(r.id)!, samples: (JSON.parse(r.samples) as SampleTuple[]).map(fromTuple) }));
-    const t2 = performance.now();
-    for (const { inst, samples } of parsedRows) {
+    for (const [id, samples] of recorded) {
+      const inst = byId.get(id)!;
       sampleCount += samples.length;
       if (samples.length < 2) continue;
       const current = effective(inst.serviceId);
@@ -110,9 +94,8 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
         series.set(at, s);
       }
     }
-    phases.query += t1 - t0;
-    phases.parse += t2 - t1;
-    phases.replay += performance.now() - t2;
+    phases.fetch += t1 - t0;
+    phases.replay += performance.now() - t1;
   }
   const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
     SELECT count(*) FILTER (WHERE machine = 'stage' AND "toState" = 'blocked') AS stage_breaks,
@@ -128,8 +111,8 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
     instances: base.length,
     samples: sampleCount,
     computeMs: Math.round(performance.now() - started),
-    /** query: time spent waiting for PostgreSQL (the rest of its work overlaps the replay). */
-    phasesMs: { query: Math.round(phases.query), parse: Math.round(phases.parse), replay: Math.round(phases.replay) },
+    /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
+    phasesMs: { fetch: Math.round(phases.fetch), replay: Math.round(phases.replay) },
     actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0) },
     baseline,
     draft: proposed,
