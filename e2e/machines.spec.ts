@@ -39,3 +39,18 @@ test('fleet view: pick a zone, click a state, see which stages are in it, since 
   await page.reload();
   await expect(page.getByRole('table', { name: 'Stages Active now' })).toBeVisible({ timeout: 20_000 });
 });
+
+test('a cluster page: its instances, its events, and its machines one click away', async ({ adminPage: page }) => {
+  await page.goto('/topology');
+  await page.getByRole('navigation', { name: 'Cluster pages' }).getByRole('link', { name: 'euw-b-1' }).click();
+  await expect(page).toHaveURL(/\/clusters\/euw-b-1$/);
+  await expect(page.getByRole('heading', { name: 'euw-b-1' })).toBeVisible();
+  const rows = page.getByRole('table', { name: 'Instances of the cluster' }).locator('tbody tr');
+  await expect(rows).toHaveCount(8);
+  await expect(rows.first()).toContainText(/edge-gateway-euw-b-1-v1-1/);
+  await expect(page.getByRole('group', { name: 'Event timeline' })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole('link', { name: 'stages' }).click();
+  await expect(page).toHaveURL(/\/machines\?machine=stage&cluster=[0-9a-f-]{36}/);
+  await expect(page.getByText(/^Now, over 8 instances \(all stages\):/)).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByLabel('Cluster')).toHaveValue(/[0-9a-f-]{36}/);
+});

@@ -19,7 +19,7 @@ export function InstanceHeader({ d }: { d: InstanceDetail }) {
           version <strong>{d.instance.appVersion}</strong>
         </li>
         <li>
-          {d.region} / {d.zone} / {d.cluster}
+          {d.region} / {d.zone} / <Link href={`/clusters/${encodeURIComponent(d.cluster)}`}>{d.cluster}</Link>
         </li>
         <li>
           <Badge tone={adminTone(d.instance.adminState)}>admin {d.instance.adminState}</Badge>

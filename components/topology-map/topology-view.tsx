@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
@@ -110,6 +111,21 @@ export function TopologyView() {
       <div className={styles.canvas}>
         <GraphCanvas nodes={layout.nodes} edges={layout.edges} onActivate={onActivate} fitKey={fitKey} label="Topology graph" />
       </div>
+      <nav aria-label="Cluster pages" className={styles.clusterLinks}>
+        {data.regions.flatMap((r) =>
+          r.zones.map((z) => (
+            <span key={z.id}>
+              {z.name}:{' '}
+              {z.clusters.map((c, i) => (
+                <span key={c.id}>
+                  {i ? ', ' : ''}
+                  <Link href={`/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>
+                </span>
+              ))}
+            </span>
+          )),
+        )}
+      </nav>
     </div>
   );
 }

@@ -21,6 +21,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'users.setActive', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.setActive({ id: user.id, active: false, version: user.version }); } },
   { path: 'users.resetPassword', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.resetPassword({ id: user.id, version: user.version }); } },
   { path: 'topology.overview', min: 'viewer', call: (c) => c.topology.overview() },
+  { path: 'topology.cluster', min: 'viewer', call: async (c, t) => c.topology.cluster({ name: (await t.db.cluster.findFirstOrThrow()).name }) },
   { path: 'topology.updateService', min: 'admin', call: async (c, t) => { const s = await t.db.service.findFirstOrThrow(); return c.topology.updateService({ id: s.id, version: s.version, description: `edited ${Date.now()}` }); } },
   { path: 'audit.list', min: 'viewer', call: (c) => c.audit.list({}) },
   { path: 'audit.facets', min: 'viewer', call: (c) => c.audit.facets() },

@@ -14,6 +14,7 @@ export const timelineInput = z.object({
   instanceId: z.uuid().optional(),
   serviceId: z.uuid().optional(),
   zoneId: z.uuid().optional(),
+  clusterId: z.uuid().optional(),
   limit: z.number().int().min(1).max(5000).default(500),
 }).refine((v) => v.to > v.from, { message: 'The range must end after it starts', path: ['to'] });
 
@@ -39,6 +40,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
   if (q.instanceId) topo.push(Prisma.sql`t."instanceId" = ${q.instanceId}::uuid`);
   if (q.serviceId) topo.push(Prisma.sql`i."serviceId" = ${q.serviceId}::uuid`);
   if (q.zoneId) topo.push(Prisma.sql`c."zoneId" = ${q.zoneId}::uuid`);
+  if (q.clusterId) topo.push(Prisma.sql`c.id = ${q.clusterId}::uuid`);
   const where = topo.length ? Prisma.sql`AND ${Prisma.join(topo, ' AND ')}` : Prisma.empty;
   const transitions = machines.length
     ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; name: string; total: bigint }>>`
