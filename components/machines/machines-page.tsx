@@ -102,7 +102,7 @@ export function MachinesPage() {
           </p>
           <StateDiagram
             states={v.diagram.states.map((s) => ({ ...s, count: instance ? undefined : v.now[s.id] }))}
-            edges={v.diagram.edges.map((e) => ({ id: e.id, from: e.from, to: e.to, label: `${v.fired[e.id] ?? 0}×` }))}
+            edges={v.diagram.edges.map((e) => ({ id: e.id, from: e.from, to: e.to, label: `${e.short} · ${v.fired[e.id] ?? 0}×` }))}
             current={v.current}
             selected={edge}
             onSelect={(id) => go({ edge: id })}

@@ -17,7 +17,7 @@ describe('machine diagrams', () => {
     // Climb to any higher level at once (6 edges), come down one level at a time (3 edges).
     expect(ladder.edges).toHaveLength(9);
     expect(ladder.edges.some((e) => e.id === 'L2>L0')).toBe(false);
-    for (const d of [stage, breaker, ladder]) for (const e of d.edges) expect(e.trigger.length).toBeGreaterThan(5);
+    for (const d of [stage, breaker, ladder]) for (const e of d.edges) expect([e.trigger.length > 5, e.short.length > 3, e.short.length <= 24]).toEqual([true, true, true]);
   });
 
   it('labels edges with the policy values, so a published change shows', () => {
@@ -25,5 +25,7 @@ describe('machine diagrams', () => {
     const changed = { ...p, watermark: { ...p.watermark, breakPct: 80, breakHoldS: 3 }, breaker: { ...p.breaker, coolDownS: 25 } };
     expect(machineDiagram('degradation', changed).edges.find((e) => e.id === 'L1>L2')!.trigger).toBe('a buffer ≥ 80 % for 3 s (stage broken)');
     expect(machineDiagram('breaker', changed).edges.find((e) => e.id === 'open>half-open')!.trigger).toBe('after a 25 s cool-down');
+    expect(machineDiagram('degradation', changed).edges.find((e) => e.id === 'L1>L2')!.short).toBe('≥ 80 % 3 s');
+    expect(machineDiagram('breaker', changed).edges.find((e) => e.id === 'open>half-open')!.short).toBe('25 s cool-down');
   });
 });

@@ -20,6 +20,8 @@ export interface DiagramEdge {
   from: string;
   to: string;
   trigger: string;
+  /** The trigger in a few words with its policy value, for the label on the drawn edge ("≥ 95 % 5 s"). */
+  short: string;
 }
 
 export interface MachineDiagram {
@@ -35,6 +37,20 @@ const STAGE_TRIGGER: Record<string, string> = {
   'active>blocked': 'output ready but the next buffer is full (backpressure)',
   'blocked>active': 'the next buffer has room again',
 };
+
+const STAGE_SHORT: Record<string, string> = {
+  'idle>active': 'request in',
+  'active>idle': 'drained',
+  'active>blocked': 'next buffer full',
+  'blocked>active': 'room again',
+};
+
+function climbShort(level: number, p: FleetPolicies): string {
+  const w = p.watermark;
+  if (level === 1) return `≥ ${w.degradePct} %`;
+  if (level === 2) return `≥ ${w.breakPct} % ${w.breakHoldS} s`;
+  return `${w.routeSwitchMinBrokenStages} broken / ${w.ingress.timeoutsToIsolate} timeouts`;
+}
 
 /** What makes the ladder climb to each level (the highest cause wins at once). */
 function climb(level: number, p: FleetPolicies): string {
@@ -55,15 +71,15 @@ export function machineDiagram(machine: MachineName, p: FleetPolicies): MachineD
       machine,
       title: 'Stage (each of access, ratelimit, routing, state, execution)',
       states: ['idle', 'active', 'blocked'].map((s) => ({ id: s, label: s[0]!.toUpperCase() + s.slice(1) })),
-      edges: STAGE_TRANSITIONS.map((r) => ({ id: `${r.from}>${r.to}`, from: r.from, to: r.to, trigger: STAGE_TRIGGER[`${r.from}>${r.to}`] ?? r.cause })),
+      edges: STAGE_TRANSITIONS.map((r) => ({ id: `${r.from}>${r.to}`, from: r.from, to: r.to, trigger: STAGE_TRIGGER[`${r.from}>${r.to}`] ?? r.cause, short: STAGE_SHORT[`${r.from}>${r.to}`] ?? r.cause })),
     };
   }
   if (machine === 'degradation') {
     const edges: DiagramEdge[] = [];
     const L = (i: number): string => LEVEL_NAMES[i] ?? `L${i}`;
     for (let from = 0; from < 4; from++) {
-      for (let to = from + 1; to < 4; to++) edges.push({ id: `${L(from)}>${L(to)}`, from: L(from), to: L(to), trigger: climb(to, p) });
-      if (from > 0) edges.push({ id: `${L(from)}>${L(from - 1)}`, from: L(from), to: L(from - 1), trigger: `cause below ${L(from)} for ${p.watermark.stepDownHoldS} s (one level at a time)` });
+      for (let to = from + 1; to < 4; to++) edges.push({ id: `${L(from)}>${L(to)}`, from: L(from), to: L(to), trigger: climb(to, p), short: climbShort(to, p) });
+      if (from > 0) edges.push({ id: `${L(from)}>${L(from - 1)}`, from: L(from), to: L(from - 1), trigger: `cause below ${L(from)} for ${p.watermark.stepDownHoldS} s (one level at a time)`, short: `calm ${p.watermark.stepDownHoldS} s` });
     }
     return { machine, title: 'Degradation ladder', states: LEVEL_NAMES.map((l, i) => ({ id: l, label: `${l} ${LEVEL_LABELS[i]}` })), edges };
   }
@@ -74,10 +90,16 @@ export function machineDiagram(machine: MachineName, p: FleetPolicies): MachineD
     'half-open>closed': `${b.halfOpenProbes} probe requests succeed`,
     'half-open>open': 'a probe fails (rt or error ratio)',
   };
+  const short: Record<string, string> = {
+    'closed>open': `rt > ${b.factor}× EWMA`,
+    'open>half-open': `${b.coolDownS} s cool-down`,
+    'half-open>closed': `${b.halfOpenProbes} probes ok`,
+    'half-open>open': 'probe fails',
+  };
   return {
     machine,
     title: 'Circuit breaker',
     states: ['closed', 'open', 'half-open'].map((s) => ({ id: s, label: s })),
-    edges: BREAKER_TRANSITIONS.map((r) => ({ id: `${r.from}>${r.to}`, from: r.from, to: r.to, trigger: trigger[`${r.from}>${r.to}`] ?? '' })),
+    edges: BREAKER_TRANSITIONS.map((r) => ({ id: `${r.from}>${r.to}`, from: r.from, to: r.to, trigger: trigger[`${r.from}>${r.to}`] ?? '', short: short[`${r.from}>${r.to}`] ?? '' })),
   };
 }
