@@ -19,6 +19,18 @@ test('the timeline shows the fleet’s weight recomputes; unchecking a kind remo
   await expect(page.getByRole('group', { name: 'Event kinds' }).getByLabel('Weight recomputes')).not.toBeChecked();
 });
 
+test('the timeline narrows to one zone: only its instances’ events remain', async ({ adminPage: page }) => {
+  await page.goto('/timeline?kinds=weight');
+  const events = page.getByRole('table', { name: 'Events' });
+  await expect(events).toContainText(/euw-a/, { timeout: 30_000 });
+  await page.getByLabel('Zone').selectOption({ label: 'eu-west-b' });
+  await expect(page).toHaveURL(/zone=[0-9a-f-]{36}/);
+  await expect(events).not.toContainText(/euw-a/);
+  const where = await events.locator('tbody tr td:nth-child(4)').allTextContents();
+  expect(where.length).toBeGreaterThan(0);
+  expect(where.every((w) => w.includes('-euw-b-'))).toBe(true);
+});
+
 test('an instance page carries a timeline strip of its own events', async ({ adminPage: page }) => {
   await page.goto('/instances/order-api-euw-b-1-v1-1?range=live');
   const strip = page.getByRole('group', { name: 'Event timeline' });

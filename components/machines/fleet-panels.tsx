@@ -115,7 +115,10 @@ export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ 
       empty="No samples in this range and scope yet."
       gapMs={q.data.bucketMs * 2.5}
     >
-      <span className="muted">Mean number of {unit} in each state per {ago(q.data.bucketMs)} bucket.</span>
+      <span className="muted">
+        Mean number of {unit} in each state per {ago(q.data.bucketMs)} bucket
+        {q.data.resolutionS ? `, from the ${q.data.resolutionS / 60} min rollups (the newest bucket appears once it is complete)` : ''}.
+      </span>
     </TimeSeries>
   );
 }

@@ -6,6 +6,7 @@ import { useTRPC } from '@/components/trpc/client';
 import { Button } from '@/components/ui/button';
 import { Table } from '@/components/ui/table';
 import { KINDS, TimelineStrip, type Kind } from './timeline-strip';
+import { ScopeFilters, type FleetFilter } from '@/components/machines/scope-filters';
 import styles from './timeline.module.css';
 
 const SPANS = [
@@ -14,7 +15,7 @@ const SPANS = [
   { label: '24 h', ms: 24 * 3600_000 },
 ];
 
-/** The whole view (range, kinds, service) lives in the URL, so a link shows a colleague the same events. */
+/** The whole view (range, kinds, topology filters) lives in the URL, so a link shows a colleague the same events. */
 export function TimelinePage() {
   const trpc = useTRPC();
   const params = useSearchParams();
@@ -28,9 +29,8 @@ export function TimelinePage() {
   const end = live ? now : to;
   const from = end - span;
   const kinds = (params.get('kinds')?.split(',').filter((k): k is Kind => KINDS.some((x) => x.kind === k)) ?? KINDS.map((k) => k.kind));
-  const serviceId = params.get('service') ?? undefined;
-  const services = useQuery(trpc.telemetry.services.queryOptions());
-  const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, serviceId, limit: 200 }, { refetchInterval: live ? 5000 : undefined }));
+  const filter: FleetFilter = { serviceId: params.get('service') ?? undefined, regionId: params.get('region') ?? undefined, zoneId: params.get('zone') ?? undefined, clusterId: params.get('cluster') ?? undefined };
+  const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, ...filter, limit: 200 }, { refetchInterval: live ? 5000 : undefined }));
   const go = (patch: Record<string, string | null>) => {
     const p = new URLSearchParams(params.toString());
     for (const [k, v] of Object.entries(patch)) if (v === null) p.delete(k); else p.set(k, v);
@@ -51,17 +51,7 @@ export function TimelinePage() {
           <Button size="small" disabled={live} onClick={() => go({ to: end + span / 2 >= Date.now() ? null : String(end + span / 2) })}>Later →</Button>{' '}
           {!live ? <Button size="small" onClick={() => go({ to: null })}>Back to now</Button> : null}
         </div>
-        <label>
-          Service{' '}
-          <select value={serviceId ?? ''} onChange={(e) => go({ service: e.target.value || null })}>
-            <option value="">All services</option>
-            {(services.data ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ScopeFilters value={filter} onChange={go} />
       </div>
       <fieldset className={styles.kinds} aria-label="Event kinds">
         {KINDS.map((k) => (
@@ -75,7 +65,7 @@ export function TimelinePage() {
           </label>
         ))}
       </fieldset>
-      <TimelineStrip from={from} to={end} kinds={kinds} serviceId={serviceId} refreshMs={live ? 5000 : undefined} />
+      <TimelineStrip from={from} to={end} kinds={kinds} {...filter} refreshMs={live ? 5000 : undefined} />
       <Table label="Events">
         <thead>
           <tr>

@@ -24,6 +24,7 @@ export interface StripProps {
   serviceId?: string;
   zoneId?: string;
   clusterId?: string;
+  regionId?: string;
   /** Compact: the strip on instance and service pages (no list, fewer lanes). */
   compact?: boolean;
   /** Refetch interval for live ranges. */
@@ -33,12 +34,12 @@ export interface StripProps {
 const time = (ms: number) => new Date(ms).toLocaleTimeString();
 
 /** Lanes per kind on one time axis; each event a focusable mark whose name says what happened. */
-export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), instanceId, serviceId, zoneId, clusterId, compact = false, refreshMs }: StripProps) {
+export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), instanceId, serviceId, zoneId, clusterId, regionId, compact = false, refreshMs }: StripProps) {
   const trpc = useTRPC();
   // Live pages move their range every tick: a 5 s grid keeps the query (and its cache key) steady.
   const qFrom = Math.floor(from / 5000) * 5000;
   const qTo = Math.ceil(to / 5000) * 5000;
-  const q = useQuery(trpc.timeline.events.queryOptions({ from: qFrom, to: qTo, kinds, instanceId, serviceId, zoneId, clusterId, limit: compact ? 300 : 2000 }, { refetchInterval: refreshMs, placeholderData: (prev) => prev }));
+  const q = useQuery(trpc.timeline.events.queryOptions({ from: qFrom, to: qTo, kinds, instanceId, serviceId, zoneId, clusterId, regionId, limit: compact ? 300 : 2000 }, { refetchInterval: refreshMs, placeholderData: (prev) => prev }));
   const [focus, setFocus] = useState<string | null>(null);
   if (q.isError) return <ErrorText error={q.error} />;
   const events = q.data?.events ?? [];

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/context';
 import { makeFleet } from '../db/factories';
 import { inStateNow, machineHistory } from './machine-fleet';
+import { rollupTelemetry } from './telemetry-rollup';
 
 let t: TestDb;
 const t0 = Math.floor(Date.now() / 60_000) * 60_000 - 600_000;
@@ -62,5 +63,17 @@ describe('machines over the fleet', () => {
     // Two minutes per bucket: the mean of the two ticks in it.
     const wide = await machineHistory(t.db, { machine: 'degradation', from: t0, to: t0 + 360_000, buckets: 3 });
     expect(wide.points.map((p) => (p as Record<string, number>).L2 ?? 0)).toEqual([0, 0.5, 1]);
+  });
+
+  it('reads long ranges from the rollups’ per-state counts, with the same numbers', async () => {
+    await rollupTelemetry(t.db, new Date(t0 + 361_000), 2);
+    const h = await machineHistory(t.db, { machine: 'stage', stage: 'execution', from: t0 - 3600_000, to: t0 + 3600_000, buckets: 120 });
+    expect([h.resolutionS, h.bucketMs]).toEqual([60, 60_000]);
+    expect(h.points.map((p) => [p.t - t0, (p as Record<string, number>).active, (p as Record<string, number>).blocked])).toEqual([
+      [0, 4, 0], [60_000, 4, 0], [120_000, 4, 0], [180_000, 3, 1], [240_000, 2, 2], [300_000, 2, 2],
+    ]);
+    const zb = await t.db.zone.findUniqueOrThrow({ where: { name: 'zb' } });
+    const ladder = await machineHistory(t.db, { machine: 'degradation', from: t0 - 3600_000, to: t0 + 3600_000, buckets: 120, zoneId: zb.id });
+    expect(ladder.points.map((p) => (p as Record<string, number>).L2)).toEqual([0, 0, 0, 1, 1, 1]);
   });
 });

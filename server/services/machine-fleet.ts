@@ -23,35 +23,68 @@ function stateRows(machine: string, stage: string | undefined): { from: Prisma.S
 
 const stateName = (machine: string, raw: string) => (machine === 'degradation' ? (LEVEL_NAMES[Number(raw)] ?? raw) : raw);
 
+/** Up to this range the stacked area reads raw samples; beyond, the rollups (60 s, then 600 s). */
+const RAW_UP_TO_MS = 30 * 60_000;
+const ROLLUP_60_UP_TO_MS = 12 * 3600_000;
+
+/** Per state, the rollup expression counting its samples (for one stage, or summed over all). */
+function rollupCounts(machine: string, stage: string | undefined): Array<{ state: string; expr: string }> {
+  if (machine === 'degradation') return LEVEL_NAMES.map((l, k) => ({ state: l, expr: `r."degradationCounts"[${k + 1}]` }));
+  if (machine === 'breaker') return ['closed', 'open', 'half-open'].map((b, k) => ({ state: b, expr: `r."breakerCounts"[${k + 1}]` }));
+  const cols = { idle: 'stageIdleCounts', active: 'stageActiveCounts', blocked: 'stageBlockedCounts' };
+  const ks = stage ? [STAGES.indexOf(stage as (typeof STAGES)[number]) + 1] : STAGES.map((_, k) => k + 1);
+  return Object.entries(cols).map(([state, col]) => ({ state, expr: ks.map((k) => `coalesce(r."${col}"[${k}], 0)`).join(' + ') }));
+}
+
 /**
- * Mean number of instances (stages, for the stage machine) in each state per time bucket: samples
- * in the state divided by the ticks in the bucket, so a bucket is not inflated by the sample rate.
+ * Mean number of instances (stages, for the stage machine) in each state per time bucket. Short
+ * ranges read raw samples (samples in the state divided by the ticks in the bucket, so the sample
+ * rate does not inflate a bucket); longer ones read the rollups' per-state sample counts (each
+ * instance's share of its samples in the state, summed), which also reach past raw retention.
  */
 export async function machineHistory(db: Db, input: z.input<typeof machineHistoryInput>) {
   const q = machineHistoryInput.parse(input);
   const { instance } = await resolve(db, q);
-  const bucketMs = Math.max(1000, Math.ceil((q.to - q.from) / q.buckets / 1000) * 1000);
-  const r = stateRows(q.machine, q.stage);
-  const where = Prisma.join([...topologyWhere(q, instance?.id ?? null), r.where], ' AND ');
-  const rows = await db.$queryRaw<Array<{ b: Date; state: string; n: bigint; ticks: bigint }>>`
-    WITH x AS (
-      SELECT date_bin(${`${bucketMs} milliseconds`}::interval, s.at, ${new Date(q.from)}) AS b, s."tickId", ${r.state} AS state
-      FROM "TelemetrySample" s JOIN "Instance" i ON i.id = s."instanceId" JOIN "Cluster" c ON c.id = i."clusterId" ${r.from}
-      WHERE s.at >= ${new Date(q.from)} AND s.at < ${new Date(q.to)} AND ${where}
-    ), t AS (SELECT b, count(DISTINCT "tickId") AS ticks FROM x GROUP BY b)
-    SELECT x.b, x.state, count(*) AS n, max(t.ticks) AS ticks FROM x JOIN t USING (b) GROUP BY x.b, x.state ORDER BY x.b`;
+  const span = q.to - q.from;
+  const resolutionS = span <= RAW_UP_TO_MS ? 0 : span <= ROLLUP_60_UP_TO_MS ? 60 : 600;
+  const grain = Math.max(1000, resolutionS * 1000);
+  const bucketMs = Math.max(grain, Math.ceil(span / q.buckets / grain) * grain);
   const byBucket = new Map<number, Record<string, number>>();
   const states = new Set<string>();
-  for (const row of rows) {
-    const t = row.b.getTime();
-    const name = stateName(q.machine, row.state);
+  const add = (t: number, name: string, v: number) => {
     states.add(name);
     const rec = byBucket.get(t) ?? {};
-    rec[name] = Math.round((Number(row.n) / Math.max(1, Number(row.ticks))) * 100) / 100;
+    rec[name] = (rec[name] ?? 0) + v;
     byBucket.set(t, rec);
+  };
+  const topo = Prisma.join(topologyWhere(q, instance?.id ?? null), ' AND ');
+  if (resolutionS === 0) {
+    const r = stateRows(q.machine, q.stage);
+    const rows = await db.$queryRaw<Array<{ b: Date; state: string; n: bigint; ticks: bigint }>>`
+      WITH x AS (
+        SELECT date_bin(${`${bucketMs} milliseconds`}::interval, s.at, ${new Date(q.from)}) AS b, s."tickId", ${r.state} AS state
+        FROM "TelemetrySample" s JOIN "Instance" i ON i.id = s."instanceId" JOIN "Cluster" c ON c.id = i."clusterId" ${r.from}
+        WHERE s.at >= ${new Date(q.from)} AND s.at < ${new Date(q.to)} AND ${topo} AND ${r.where}
+      ), t AS (SELECT b, count(DISTINCT "tickId") AS ticks FROM x GROUP BY b)
+      SELECT x.b, x.state, count(*) AS n, max(t.ticks) AS ticks FROM x JOIN t USING (b) GROUP BY x.b, x.state ORDER BY x.b`;
+    for (const row of rows) add(row.b.getTime(), stateName(q.machine, row.state), Number(row.n) / Math.max(1, Number(row.ticks)));
+  } else {
+    const counts = rollupCounts(q.machine, q.stage);
+    const sums = Prisma.raw(counts.map((c, k) => `sum(${c.expr})::float8 AS s${k}`).join(', '));
+    const rows = await db.$queryRaw<Array<{ b: Date; n: bigint } & Record<`s${number}`, number>>>`
+      SELECT date_bin(${`${bucketMs} milliseconds`}::interval, r."bucketStart", ${new Date(q.from)}) AS b, sum(r.samples) AS n, ${sums}
+      FROM "TelemetryRollup" r JOIN "Instance" i ON i.id = r."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
+      WHERE r."resolutionS" = ${resolutionS} AND r."bucketStart" >= ${new Date(q.from)} AND r."bucketStart" < ${new Date(q.to)} AND ${topo}
+      GROUP BY 1, r."instanceId"`;
+    for (const row of rows) {
+      const n = Math.max(1, Number(row.n));
+      counts.forEach((c, k) => add(row.b.getTime(), c.state, Number(row[`s${k}`] ?? 0) / n));
+    }
   }
-  const points = [...byBucket.entries()].sort((a, b) => a[0] - b[0]).map(([t, rec]) => ({ t, ...rec }));
-  return { bucketMs, states: [...states], points };
+  const points = [...byBucket.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([t, rec]) => ({ t, ...Object.fromEntries(Object.entries(rec).map(([k, v]) => [k, Math.round(v * 100) / 100])) }));
+  return { bucketMs, resolutionS, states: [...states], points };
 }
 
 /** Who is in `state` now (newest sample per instance in scope), since when and why (the transition into it). */

@@ -93,6 +93,10 @@ describe('telemetry persistence, rollups and retention', () => {
     const one = ten.filter((r) => r.instanceId === ids[1]);
     expect(one[1]!.stageFillMax[2]).toBeCloseTo(0.9);
     expect(one[1]!.degradationMax).toBe(1);
+    // Samples per state, summed from the minutes: one sample at L1 (the 0.9 fill at 610 s).
+    expect([one[1]!.degradationCounts, one[1]!.breakerCounts]).toEqual([[59, 1, 0, 0], [60, 0, 0]]);
+    expect([one[1]!.stageIdleCounts, one[1]!.stageActiveCounts, one[1]!.stageBlockedCounts]).toEqual([[0, 0, 0, 60, 60], [60, 60, 0, 0, 0], [0, 0, 60, 0, 0]]);
+    expect(m[0]!.degradationCounts).toEqual([6, 0, 0, 0]);
   });
 
   it('prunes raw samples past their window and keeps the rollups', async () => {

@@ -1,4 +1,18 @@
 import type { Db } from '../db/client';
+import { Prisma } from '../db/generated/client';
+
+// Samples per state (see the TelemetryRollup columns): counted from raw samples, summed from finer rollups.
+const seq = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+const LEVELS = [0, 1, 2, 3];
+const BREAKER = ['closed', 'open', 'half-open'];
+const countArr = (conds: string[]) => `ARRAY[${conds.map((c) => `count(*) FILTER (WHERE ${c})`).join(', ')}]::int[]`;
+const stageArr = (state: string) => countArr(seq(5).map((k) => `s."stageState"[${k}] = '${state}'`));
+const RAW_COUNTS = Prisma.raw(
+  [countArr(LEVELS.map((l) => `s.degradation = ${l}`)), countArr(BREAKER.map((b) => `s.breaker = '${b}'`)), stageArr('idle'), stageArr('active'), stageArr('blocked')].join(',\n      '),
+);
+const COUNT_COLUMNS: Array<[string, number]> = [['degradationCounts', 4], ['breakerCounts', 3], ['stageIdleCounts', 5], ['stageActiveCounts', 5], ['stageBlockedCounts', 5]];
+const FINER_COUNTS = Prisma.raw(COUNT_COLUMNS.map(([c, n]) => `ARRAY[${seq(n).map((k) => `coalesce(sum(r."${c}"[${k}]), 0)`).join(', ')}]::int[]`).join(',\n      '));
+const UPDATE_COUNTS = Prisma.raw(COUNT_COLUMNS.map(([c]) => `"${c}" = EXCLUDED."${c}"`).join(', '));
 
 /** Rollup resolutions in seconds, finest first; each is built from the one before it (or raw). */
 export const ROLLUP_RESOLUTIONS = [60, 600] as const;
@@ -32,11 +46,13 @@ export async function rollupTelemetry(db: Db, now = new Date(), maxBackfillHours
 async function fromRaw(db: Db, from: Date, to: Date): Promise<number> {
   return db.$executeRaw`
     INSERT INTO "TelemetryRollup" ("instanceId", "resolutionS", "bucketStart", samples, "cpuAvg", "cpuMax", "p95MsAvg", "p95MsMax",
-      "connectionsAvg", "rpsAvg", "errorRateAvg", "targetWeightAvg", "effectiveWeightAvg", "degradationMax", "stageFillMax")
+      "connectionsAvg", "rpsAvg", "errorRateAvg", "targetWeightAvg", "effectiveWeightAvg", "degradationMax", "stageFillMax",
+      "degradationCounts", "breakerCounts", "stageIdleCounts", "stageActiveCounts", "stageBlockedCounts")
     SELECT s."instanceId", 60, date_bin('60 seconds', s.at, TIMESTAMP '2000-01-01') AS b, count(*)::int,
       avg(s.cpu), max(s.cpu), avg(s."p95Ms"), max(s."p95Ms"), avg(s.connections), avg(s.rps), avg(s."errorRate"),
       avg(s."targetWeight"), avg(s."effectiveWeight"), max(s.degradation),
-      ARRAY[max(s."stageFill"[1]), max(s."stageFill"[2]), max(s."stageFill"[3]), max(s."stageFill"[4]), max(s."stageFill"[5])]
+      ARRAY[max(s."stageFill"[1]), max(s."stageFill"[2]), max(s."stageFill"[3]), max(s."stageFill"[4]), max(s."stageFill"[5])],
+      ${RAW_COUNTS}
     FROM "TelemetrySample" s
     WHERE s.at >= ${from} AND s.at < ${to}
     GROUP BY s."instanceId", b
@@ -44,7 +60,8 @@ async function fromRaw(db: Db, from: Date, to: Date): Promise<number> {
       samples = EXCLUDED.samples, "cpuAvg" = EXCLUDED."cpuAvg", "cpuMax" = EXCLUDED."cpuMax", "p95MsAvg" = EXCLUDED."p95MsAvg",
       "p95MsMax" = EXCLUDED."p95MsMax", "connectionsAvg" = EXCLUDED."connectionsAvg", "rpsAvg" = EXCLUDED."rpsAvg",
       "errorRateAvg" = EXCLUDED."errorRateAvg", "targetWeightAvg" = EXCLUDED."targetWeightAvg",
-      "effectiveWeightAvg" = EXCLUDED."effectiveWeightAvg", "degradationMax" = EXCLUDED."degradationMax", "stageFillMax" = EXCLUDED."stageFillMax"`;
+      "effectiveWeightAvg" = EXCLUDED."effectiveWeightAvg", "degradationMax" = EXCLUDED."degradationMax", "stageFillMax" = EXCLUDED."stageFillMax",
+      ${UPDATE_COUNTS}`;
 }
 
 async function fromFiner(db: Db, res: number, finer: number, from: Date, to: Date): Promise<number> {
@@ -52,7 +69,8 @@ async function fromFiner(db: Db, res: number, finer: number, from: Date, to: Dat
   // Averages weighted by sample count, so a bucket with a gap does not skew its parent.
   return db.$executeRaw`
     INSERT INTO "TelemetryRollup" ("instanceId", "resolutionS", "bucketStart", samples, "cpuAvg", "cpuMax", "p95MsAvg", "p95MsMax",
-      "connectionsAvg", "rpsAvg", "errorRateAvg", "targetWeightAvg", "effectiveWeightAvg", "degradationMax", "stageFillMax")
+      "connectionsAvg", "rpsAvg", "errorRateAvg", "targetWeightAvg", "effectiveWeightAvg", "degradationMax", "stageFillMax",
+      "degradationCounts", "breakerCounts", "stageIdleCounts", "stageActiveCounts", "stageBlockedCounts")
     SELECT r."instanceId", ${res}::int, date_bin(${width}::interval, r."bucketStart", TIMESTAMP '2000-01-01') AS b, sum(r.samples)::int,
       sum(r."cpuAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."cpuAvg" IS NOT NULL), 0), max(r."cpuMax"),
       sum(r."p95MsAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."p95MsAvg" IS NOT NULL), 0), max(r."p95MsMax"),
@@ -61,7 +79,8 @@ async function fromFiner(db: Db, res: number, finer: number, from: Date, to: Dat
       sum(r."errorRateAvg" * r.samples) / nullif(sum(r.samples) FILTER (WHERE r."errorRateAvg" IS NOT NULL), 0),
       sum(r."targetWeightAvg" * r.samples) / sum(r.samples), sum(r."effectiveWeightAvg" * r.samples) / sum(r.samples),
       max(r."degradationMax"),
-      ARRAY[max(r."stageFillMax"[1]), max(r."stageFillMax"[2]), max(r."stageFillMax"[3]), max(r."stageFillMax"[4]), max(r."stageFillMax"[5])]
+      ARRAY[max(r."stageFillMax"[1]), max(r."stageFillMax"[2]), max(r."stageFillMax"[3]), max(r."stageFillMax"[4]), max(r."stageFillMax"[5])],
+      ${FINER_COUNTS}
     FROM "TelemetryRollup" r
     WHERE r."resolutionS" = ${finer} AND r."bucketStart" >= ${from} AND r."bucketStart" < ${to}
     GROUP BY r."instanceId", b
@@ -69,5 +88,6 @@ async function fromFiner(db: Db, res: number, finer: number, from: Date, to: Dat
       samples = EXCLUDED.samples, "cpuAvg" = EXCLUDED."cpuAvg", "cpuMax" = EXCLUDED."cpuMax", "p95MsAvg" = EXCLUDED."p95MsAvg",
       "p95MsMax" = EXCLUDED."p95MsMax", "connectionsAvg" = EXCLUDED."connectionsAvg", "rpsAvg" = EXCLUDED."rpsAvg",
       "errorRateAvg" = EXCLUDED."errorRateAvg", "targetWeightAvg" = EXCLUDED."targetWeightAvg",
-      "effectiveWeightAvg" = EXCLUDED."effectiveWeightAvg", "degradationMax" = EXCLUDED."degradationMax", "stageFillMax" = EXCLUDED."stageFillMax"`;
+      "effectiveWeightAvg" = EXCLUDED."effectiveWeightAvg", "degradationMax" = EXCLUDED."degradationMax", "stageFillMax" = EXCLUDED."stageFillMax",
+      ${UPDATE_COUNTS}`;
 }

@@ -15,6 +15,7 @@ export const timelineInput = z.object({
   serviceId: z.uuid().optional(),
   zoneId: z.uuid().optional(),
   clusterId: z.uuid().optional(),
+  regionId: z.uuid().optional(),
   limit: z.number().int().min(1).max(5000).default(500),
 }).refine((v) => v.to > v.from, { message: 'The range must end after it starts', path: ['to'] });
 
@@ -41,6 +42,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
   if (q.serviceId) topo.push(Prisma.sql`i."serviceId" = ${q.serviceId}::uuid`);
   if (q.zoneId) topo.push(Prisma.sql`c."zoneId" = ${q.zoneId}::uuid`);
   if (q.clusterId) topo.push(Prisma.sql`c.id = ${q.clusterId}::uuid`);
+  if (q.regionId) topo.push(Prisma.sql`c."zoneId" IN (SELECT id FROM "Zone" WHERE "regionId" = ${q.regionId}::uuid)`);
   const where = topo.length ? Prisma.sql`AND ${Prisma.join(topo, ' AND ')}` : Prisma.empty;
   const transitions = machines.length
     ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; name: string; total: bigint }>>`
