@@ -2,9 +2,9 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { StateDiagram } from '@/components/flow/state-diagram';
 import { useTRPC } from '@/components/trpc/client';
+import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
@@ -28,9 +28,7 @@ const SPANS = [
 /** Everything in the URL: machine, instance or fleet filter, stage, range, selected edge. */
 export function MachinesPage() {
   const trpc = useTRPC();
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
+  const { params, go } = useUrlPatch();
   const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
   const instance = params.get('instance') ?? undefined;
   const stage = STAGES.find((s) => s === params.get('stage'));
@@ -42,11 +40,6 @@ export function MachinesPage() {
   const edge = params.get('edge');
   const to = Math.ceil(Date.now() / 5000) * 5000;
   const from = to - span;
-  const go = (patch: Record<string, string | null>) => {
-    const p = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(patch)) if (v === null) p.delete(k); else p.set(k, v);
-    router.replace(`${pathname}?${p.toString()}`);
-  };
   const scope = { machine, from, to, instance, stage, ...filter };
   const view = useQuery(trpc.machines.view.queryOptions(scope, { refetchInterval: 2000, placeholderData: (prev) => prev }));
   const [f, t] = edge ? edge.split('>') : [null, null];

@@ -1,8 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useTRPC } from '@/components/trpc/client';
+import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { Button } from '@/components/ui/button';
 import { Table } from '@/components/ui/table';
 import { KINDS, TimelineStrip, type Kind } from './timeline-strip';
@@ -18,9 +18,7 @@ const SPANS = [
 /** The whole view (range, kinds, topology filters) lives in the URL, so a link shows a colleague the same events. */
 export function TimelinePage() {
   const trpc = useTRPC();
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
+  const { params, go } = useUrlPatch();
   // Live: the end moves on a 5 s grid, so the query key (and the cache) stays put between renders.
   const now = Math.ceil(Date.now() / 5000) * 5000;
   const to = Number(params.get('to')) || 0;
@@ -31,11 +29,6 @@ export function TimelinePage() {
   const kinds = (params.get('kinds')?.split(',').filter((k): k is Kind => KINDS.some((x) => x.kind === k)) ?? KINDS.map((k) => k.kind));
   const filter: FleetFilter = { serviceId: params.get('service') ?? undefined, regionId: params.get('region') ?? undefined, zoneId: params.get('zone') ?? undefined, clusterId: params.get('cluster') ?? undefined };
   const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, ...filter, limit: 200 }, { refetchInterval: live ? 5000 : undefined }));
-  const go = (patch: Record<string, string | null>) => {
-    const p = new URLSearchParams(params.toString());
-    for (const [k, v] of Object.entries(patch)) if (v === null) p.delete(k); else p.set(k, v);
-    router.replace(`${pathname}?${p.toString()}`);
-  };
   return (
     <>
       <div className={styles.controls}>
