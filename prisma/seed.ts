@@ -1,7 +1,6 @@
 import type { Db } from '../server/db/client';
 import { generatePassword, hashPassword } from '../server/auth/password';
-import { makeFleet } from '../server/db/factories';
-import { defaultPolicies } from '../server/domain/policy-defaults';
+import { makeDefaultPolicies, makeFleet } from '../server/db/factories';
 import { DEMO_SIM_CONFIG } from '../server/platform/sim/config';
 import { demoFleet } from './demo-fleet';
 
@@ -26,10 +25,7 @@ export async function seedIfEmpty(db: Db, opts: { adminName: string; demo: boole
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('switchback-seed'))`;
       if (await tx.systemSetting.findUnique({ where: { key: SEED_KEY } })) return { seeded: false };
       const admin = await tx.user.create({ data: { name: opts.adminName, displayName: 'Administrator', role: 'admin', passwordHash } });
-      for (const [kind, document] of Object.entries(defaultPolicies)) {
-        const policy = await tx.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-        await tx.policyVersion.create({ data: { policyId: policy.id, version: 1, document, message: 'Defaults from SPEC §3', authorName: 'seed' } });
-      }
+      await makeDefaultPolicies(tx);
       if (opts.demo) await makeFleet(tx, demoFleet);
       // The embedded simulator is the platform until an operator connects a real one (Settings).
       await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG } } });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { appRouter } from './root';
 import type { Role } from '../db/generated/enums';
-import { makeFleet, makeUser } from '../db/factories';
+import { makeDefaultPolicies, makeFleet, makeUser } from '../db/factories';
 import { defaultPolicies } from '../domain/policy-defaults';
 import { callerAs, openTestDb, type TestDb } from '../../test/context';
 
@@ -77,10 +77,7 @@ beforeAll(async () => {
     regions: [{ name: 'r-matrix', zones: [{ name: 'z-matrix', clusters: ['c-matrix'] }] }],
     services: [{ name: 'svc-matrix', placement: [{ cluster: 'c-matrix', versions: { v1: 2 } }] }],
   });
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    const p = await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-    await t.db.policyVersion.create({ data: { policyId: p.id, version: 1, document, authorName: 'seed' } });
-  }
+  await makeDefaultPolicies(t.db);
 });
 afterAll(() => t.close());
 

@@ -3,6 +3,7 @@ import type { DbOrTx } from './client';
 import type { Role } from './generated/enums';
 import type { Prisma } from './generated/client';
 import { hashPassword } from '../auth/password';
+import { defaultPolicies } from '../domain/policy-defaults';
 
 // Row builders shared by the seed and the tests, so both make rows the same way.
 const suffix = () => randomBytes(4).toString('hex');
@@ -75,4 +76,15 @@ export async function makeFleet(db: DbOrTx, spec: FleetSpec) {
     services.push(service);
   }
   return { services, clusters: clusterIds };
+}
+
+type PolicyKind = keyof typeof defaultPolicies;
+
+/** The global default policy of each kind at version 1, as the first start seeds them. */
+export async function makeDefaultPolicies(db: DbOrTx, kinds: PolicyKind[] = Object.keys(defaultPolicies) as PolicyKind[]) {
+  for (const kind of kinds) {
+    const document = defaultPolicies[kind];
+    const policy = await db.policy.create({ data: { kind, scope: 'global', document } });
+    await db.policyVersion.create({ data: { policyId: policy.id, version: 1, document, message: 'Defaults from SPEC §3', authorName: 'seed' } });
+  }
 }

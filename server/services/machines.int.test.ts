@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/context';
-import { makeFleet } from '../db/factories';
+import { makeDefaultPolicies, makeFleet } from '../db/factories';
 import { defaultPolicies } from '../domain/policy-defaults';
 import { edgeTransitions, machineView } from './machines';
 import { publishPolicy } from './policies';
@@ -10,8 +10,7 @@ const now = Date.now();
 const range = { from: now - 600_000, to: now + 60_000 };
 beforeAll(async () => {
   t = await openTestDb();
-  const p = await t.db.policy.create({ data: { kind: 'watermark', scope: 'global', document: defaultPolicies.watermark } });
-  await t.db.policyVersion.create({ data: { policyId: p.id, version: 1, document: defaultPolicies.watermark, authorName: 'seed' } });
+  await makeDefaultPolicies(t.db, ['watermark']);
   await makeFleet(t.db, {
     regions: [{ name: 'r', zones: [{ name: 'za', clusters: ['ca'] }, { name: 'zb', clusters: ['cb'] }] }],
     services: [{ name: 'api', placement: [{ cluster: 'ca', versions: { v1: 1 } }, { cluster: 'cb', versions: { v1: 1 } }] }],

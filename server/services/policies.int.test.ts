@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/context';
-import { makeFleet } from '../db/factories';
+import { makeDefaultPolicies, makeFleet } from '../db/factories';
 import { defaultPolicies } from '../domain/policy-defaults';
 import { activeAdapterConfig, createAdapter } from '../jobs/telemetry/adapters';
 import { loadPolicies } from '../jobs/telemetry/fleet';
@@ -16,10 +16,7 @@ const wm = defaultPolicies.watermark;
 
 beforeAll(async () => {
   t = await openTestDb();
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    const p = await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-    await t.db.policyVersion.create({ data: { policyId: p.id, version: 1, document, authorName: 'seed', message: 'defaults' } });
-  }
+  await makeDefaultPolicies(t.db);
   await t.db.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { seed: 3, hotZone: 'z2', hotZoneCapacity: 0.3 } } });
   await makeFleet(t.db, {
     regions: [{ name: 'r1', zones: [{ name: 'z1', clusters: ['c1'] }, { name: 'z2', clusters: ['c2'] }] }],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/context';
-import { makeFleet } from '../db/factories';
+import { makeDefaultPolicies, makeFleet } from '../db/factories';
 import { defaultPolicies } from '../domain/policy-defaults';
 import { publishPolicy } from './policies';
 import { timelineEvents } from './timeline';
@@ -9,8 +9,7 @@ let t: TestDb;
 const now = Date.now();
 beforeAll(async () => {
   t = await openTestDb();
-  const p = await t.db.policy.create({ data: { kind: 'watermark', scope: 'global', document: defaultPolicies.watermark } });
-  await t.db.policyVersion.create({ data: { policyId: p.id, version: 1, document: defaultPolicies.watermark, authorName: 'seed' } });
+  await makeDefaultPolicies(t.db, ['watermark']);
   await makeFleet(t.db, {
     regions: [{ name: 'r', zones: [{ name: 'za', clusters: ['ca'] }, { name: 'zb', clusters: ['cb'] }] }],
     services: [
