@@ -1,15 +1,16 @@
 // What-if figures (issue 5): replaying 15 minutes (900 one-second samples per instance) through a
 // policy for 1,000 and 10,000 instances in the domain, and the whole preview (query + two replays)
-// for the demo fleet against the embedded PostgreSQL.
+// for the demo fleet against the embedded PostgreSQL, with and without the minutes' packs.
 import pg from 'pg';
 import { demoFleet } from '../prisma/demo-fleet';
 import { createDb } from '../server/db/client';
-import { makeFleet } from '../server/db/factories';
+import { makeDefaultPolicies, makeFleet } from '../server/db/factories';
 import { STAGES, type FleetPolicies } from '../server/domain/model';
 import { defaultPolicies } from '../server/domain/policy-defaults';
 import { replayInstance, type RecordedSample } from '../server/domain/replay';
 import { persistTick, type SampleRow } from '../server/jobs/telemetry/persist';
 import { previewPolicy } from '../server/services/policy-preview';
+import { rollupTelemetry } from '../server/services/telemetry-rollup';
 import { benchDatabase, summary } from './lib';
 
 const policies: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };
@@ -44,7 +45,7 @@ async function previewDemo(runs: number) {
   const db = createDb(database.url, 4);
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   try {
-    for (const [kind, document] of Object.entries(defaultPolicies)) await db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+    await makeDefaultPolicies(db);
     await makeFleet(db, demoFleet);
     const instances = await db.instance.findMany({ select: { id: true } });
     const now = Date.now();
@@ -63,15 +64,25 @@ async function previewDemo(runs: number) {
     } finally {
       client.release();
     }
-    const times: number[] = [];
-    let last: Record<string, unknown> = {};
-    for (let r = 0; r < runs; r++) {
-      const t = performance.now();
-      const res = await previewPolicy(db, { kind: 'watermark', scope: 'global', document: { ...defaultPolicies.watermark, breakPct: 85, degradePct: 75 }, minutes: 15 });
-      times.push(performance.now() - t);
-      last = { samples: res.samples, instances: res.instances, phasesMs: res.phasesMs };
-    }
-    return { ...last, previewMs: summary(times) };
+    const measure = async () => {
+      const times: number[] = [];
+      let last: Record<string, unknown> = {};
+      for (let r = 0; r < runs; r++) {
+        const t = performance.now();
+        const res = await previewPolicy(db, { kind: 'watermark', scope: 'global', document: { ...defaultPolicies.watermark, breakPct: 85, degradePct: 75 }, minutes: 15 });
+        times.push(performance.now() - t);
+        last = { samples: res.samples, instances: res.instances, phasesMs: res.phasesMs };
+      }
+      return { ...last, previewMs: summary(times) };
+    };
+    // Before the rollup job has packed any minute (every sample packed on the fly), then as it
+    // runs live: every complete minute packed, the newest partial one read raw.
+    const unpacked = await measure();
+    const packStart = performance.now();
+    await rollupTelemetry(db, new Date(now), 1);
+    const packMs = Math.round(performance.now() - packStart);
+    const packed = await measure();
+    return { ...packed, unpacked, rollupWithPacks15minMs: packMs, unpackedOverPacked: Math.round((unpacked.previewMs.p50 / packed.previewMs.p50) * 100) / 100 };
   } finally {
     await pool.end();
     await db.$disconnect();

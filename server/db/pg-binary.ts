@@ -1,31 +1,73 @@
-// Decoders for PostgreSQL's binary array format (what array_send returns as bytea), for the few
-// bulk reads where text output and JSON cost more than the work itself: the what-if preview reads
-// 70,000 samples, and array_send(array_agg(x)) per column is about half the cost of json_agg for
-// PostgreSQL and near free to read here. (node-pg's own binary mode decodes values as UTF-8, so it
-// cannot carry raw bytes; bytea in text mode can.)
+// A reader for PostgreSQL's binary COPY format (COPY … TO STDOUT (FORMAT binary)), for bulk
+// reads of raw bytes: the what-if preview reads telemetry packs (bytea) that text output would
+// hex-encode. (node-pg's own binary mode turns every value into a UTF-8 string first, so it cannot
+// carry raw bytes.)
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 
-/** A one-dimensional array of fixed-size elements; NULL elements come back as null. */
-function decodeArray<T>(buf: Uint8Array, read: (b: Buffer, at: number) => T): Array<T | null> {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const ndim = b.readInt32BE(0);
-  if (ndim === 0) return [];
-  if (ndim !== 1) throw new Error(`expected a one-dimensional array, got ${ndim} dimensions`);
-  const n = b.readInt32BE(12);
-  const out = new Array<T | null>(n);
-  let at = 20;
-  for (let i = 0; i < n; i++) {
-    const len = b.readInt32BE(at);
-    at += 4;
-    if (len < 0) {
-      out[i] = null;
-      continue;
-    }
-    out[i] = read(b, at);
-    at += len;
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/** Runs `COPY (<select>) TO STDOUT (FORMAT binary)` and returns the whole output. */
+export async function copyBinary(pool: pg.Pool, select: string): Promise<Buffer> {
+  const client = await pool.connect();
+  try {
+    const parts: Buffer[] = [];
+    for await (const part of client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`))) parts.push(part as Buffer);
+    return Buffer.concat(parts);
+  } finally {
+    client.release();
   }
-  return out;
 }
 
-export const float8Array = (buf: Uint8Array) => decodeArray(buf, (b, at) => b.readDoubleBE(at));
-export const int4Array = (buf: Uint8Array) => decodeArray(buf, (b, at) => b.readInt32BE(at));
-export const boolArray = (buf: Uint8Array) => decodeArray(buf, (b, at) => b[at] === 1);
+/**
+ * Walks the tuples of a binary COPY output. Call `next()` for each row, then one reader per
+ * column in order (`skip()` for a column not needed); each returns null for a NULL value.
+ */
+export class CopyReader {
+  private at: number;
+
+  constructor(private readonly b: Buffer) {
+    if (b.length < 19 || !b.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY output');
+    this.at = 19 + b.readInt32BE(15);
+  }
+
+  /** Moves to the next row; false at the end. */
+  next(): boolean {
+    const fields = this.b.readInt16BE(this.at);
+    this.at += 2;
+    return fields !== -1;
+  }
+
+  private len(): number {
+    const n = this.b.readInt32BE(this.at);
+    this.at += 4;
+    return n;
+  }
+
+  skip(): void {
+    const n = this.len();
+    if (n > 0) this.at += n;
+  }
+
+  /** A uuid as its 16 raw bytes (a view into the buffer). */
+  uuidBytes(): Buffer | null {
+    if (this.len() < 0) return null;
+    const v = this.b.subarray(this.at, this.at + 16);
+    this.at += 16;
+    return v;
+  }
+
+  /** A bytea as a view into the buffer. */
+  bytes(): Buffer | null {
+    const n = this.len();
+    if (n < 0) return null;
+    const v = this.b.subarray(this.at, this.at + n);
+    this.at += n;
+    return v;
+  }
+}
+
+export function uuidText(bytes: Buffer): string {
+  const h = bytes.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

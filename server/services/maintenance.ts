@@ -25,6 +25,7 @@ const PRUNABLE = {
   live: { table: '"LiveEvent"', column: 'at' },
   samples: { table: '"TelemetrySample"', column: 'at' },
   rollups: { table: '"TelemetryRollup"', column: '"bucketStart"' },
+  packs: { table: '"TelemetryPack"', column: 'minute' },
   transitions: { table: '"StateTransition"', column: 'at' },
 } as const;
 
@@ -49,6 +50,8 @@ export async function pruneRetention(db: Db, s: RetentionSettings, now = new Dat
     audit: await pruneChunked(db, 'audit', ago(s.auditDays * 24 * h), chunk),
     live: await pruneChunked(db, 'live', ago(s.liveHours * h), chunk),
     samples: await pruneChunked(db, 'samples', ago(s.telemetryRawHours * h), chunk),
+    // Packs are the raw samples in another form: they go with them.
+    packs: await pruneChunked(db, 'packs', ago(s.telemetryRawHours * h), chunk),
     rollups: await pruneChunked(db, 'rollups', ago(s.telemetryRollupDays * 24 * h), chunk),
     transitions: await pruneChunked(db, 'transitions', ago(s.transitionDays * 24 * h), chunk),
   };

@@ -4,6 +4,7 @@ import { openTestDb, type TestDb } from '../../test/context';
 import { makeFleet } from '../db/factories';
 import { persistTick, type SampleRow } from '../jobs/telemetry/persist';
 import { loadRecorded } from './recorded-samples';
+import { packTelemetry } from './telemetry-pack';
 
 // The preview's binary column read must give back exactly what the loop stored: every input,
 // nulls as null, rows from before the stage inputs were recorded without stages, and the first
@@ -62,5 +63,29 @@ describe('loadRecorded', () => {
     expect([...got.keys()]).toEqual([ids[0]]);
     expect(got.get(ids[0]!)!.map((s) => [s.at, s.targetWeight])).toEqual([[t0 + 1000, 61], [t0 + 2000, 0]]);
     expect((await loadRecorded(t.db, [ids[0]!], new Date(t0 + 10_000), new Date(t0 + 20_000))).size).toBe(0);
+  });
+
+  it('reads the same from the minutes’ packs as from raw samples, and from a mix of both', async () => {
+    const client = new pg.Client({ connectionString: t.url });
+    await client.connect();
+    try {
+      for (const k of [1, 2]) {
+        const at = new Date(t0 + 60_000 + k * 1000);
+        await persistTick(client, { at, startedAt: at, instances: 2, skippedSoFar: 0, leader: 'test' }, ids.map((id, i) => row(id, k, i)), []);
+      }
+    } finally {
+      await client.end();
+    }
+    // From t0: the first samples carry nulls, a stage-less row and the machine states.
+    const window = [new Date(t0), new Date(t0 + 61_000)] as const;
+    const raw = await loadRecorded(t.db, ids, ...window);
+    expect(raw.get(ids[0]!)!.map((s) => s.at)).toEqual([t0, t0 + 1000, t0 + 2000, t0 + 3000, t0 + 61_000]);
+    expect(raw.get(ids[1]!)![0]!.stageInputs).toEqual([]);
+    await packTelemetry(t.db, new Date(t0), new Date(t0 + 60_000));
+    expect(await t.db.telemetryPack.count()).toBe(2);
+    expect(await loadRecorded(t.db, ids, ...window)).toEqual(raw);
+    await packTelemetry(t.db, new Date(t0 + 60_000), new Date(t0 + 120_000));
+    expect(await t.db.telemetryPack.count()).toBe(4);
+    expect(await loadRecorded(t.db, ids, ...window)).toEqual(raw);
   });
 });

@@ -84,6 +84,10 @@ describe('telemetry persistence, rollups and retention', () => {
     expect(m).toHaveLength(20);
     expect(m[0]).toMatchObject({ samples: 6, cpuAvg: 10, cpuMax: 10, effectiveWeightAvg: 80 });
     expect(m[10]).toMatchObject({ cpuAvg: 30 });
+    // Each rolled-up minute has its replay pack: six samples of 35 float8s.
+    const packs = await t.db.telemetryPack.findMany({ where: { instanceId: ids[0], minute: { gte: new Date(base) } }, orderBy: { minute: 'asc' } });
+    expect(packs.map((p) => p.minute.getTime())).toEqual(m.map((r) => r.bucketStart.getTime()));
+    expect(packs.map((p) => [p.samples, p.data.length])).toEqual(m.map(() => [6, 6 * 35 * 8]));
     const ten = await t.db.telemetryRollup.findMany({ where: { resolutionS: 600, bucketStart: { gte: new Date(base) } }, orderBy: [{ instanceId: 'asc' }, { bucketStart: 'asc' }] });
     const zero = ten.filter((r) => r.instanceId === ids[0]);
     expect(zero.map((r) => [r.samples, r.cpuAvg])).toEqual([
@@ -105,5 +109,8 @@ describe('telemetry persistence, rollups and retention', () => {
     expect(r.samples).toBeGreaterThan(0);
     expect(await t.db.telemetrySample.count({ where: { at: { lt: new Date(now.getTime() - 6 * 3600_000) } } })).toBe(0);
     expect(await t.db.telemetryRollup.count({ where: { resolutionS: 60 } })).toBeGreaterThanOrEqual(40);
+    // The packs are the raw samples in another form: they go with them.
+    expect(r.packs).toBeGreaterThan(0);
+    expect(await t.db.telemetryPack.count({ where: { minute: { lt: new Date(now.getTime() - 6 * 3600_000) } } })).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
+import { packTelemetry } from './telemetry-pack';
 
 // Samples per state (see the TelemetryRollup columns): counted from raw samples, summed from finer rollups.
 const seq = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -18,7 +19,8 @@ const UPDATE_COUNTS = Prisma.raw(COUNT_COLUMNS.map(([c]) => `"${c}" = EXCLUDED."
 export const ROLLUP_RESOLUTIONS = [60, 600] as const;
 
 /**
- * Downsamples telemetry into complete buckets: raw samples → 60 s, 60 s → 600 s. Idempotent
+ * Downsamples telemetry into complete buckets: raw samples → 60 s (and each minute's replay pack,
+ * telemetry-pack.ts), 60 s → 600 s. Idempotent
  * (upsert per bucket), so the cron can run late, twice, or on two workers. Only buckets after the
  * newest existing one (re-doing that one, which may have been partial) are computed, bounded by
  * `maxBackfillHours` so a first run on a large history stays small.
@@ -38,6 +40,8 @@ export async function rollupTelemetry(db: Db, now = new Date(), maxBackfillHours
       out[`r${res}`] = 0;
       continue;
     }
+    // Packs first: a minute with a rollup row then always has its pack too.
+    if (res === 60) out.packs = await packTelemetry(db, from, to);
     out[`r${res}`] = res === 60 ? await fromRaw(db, from, to) : await fromFiner(db, res, 60, from, to);
   }
   return out;
