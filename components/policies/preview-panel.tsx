@@ -41,7 +41,7 @@ export function PreviewPanel({ result: r }: { result: PreviewResult }) {
         {r.summary}
       </p>
       <p className="muted">
-        {r.instances} instances, {r.samples.toLocaleString('en-US')} stored samples, replayed twice (published policy and this draft) in {r.computeMs} ms. “Actually” is what the live loop recorded.
+        {r.instances} instances, {r.samples.toLocaleString('en-US')} stored samples, replayed twice (published policy and this draft) in {r.computeMs} ms. “Actually” is what the live loop recorded after the first of these samples (the replay starts in its state).
       </p>
       <Table label="What-if counts">
         <thead>

@@ -69,7 +69,7 @@ describe('stepInstance — weights', () => {
       },
     ]);
     expect(r.inputs).toEqual({ cpuPct: 40, p95Ms: 1240, connections: 600 });
-    expect(r.inputAgeMs).toEqual({ cpu: 0, p95: 0, connections: 0 });
+    expect(r.inputAgeMs).toEqual({ cpu: 0, p95: 0, connections: 0, recompute: 0 });
   });
 
   it('reports the sampled inputs and their ages, each on its own cadence', () => {
@@ -78,10 +78,11 @@ describe('stepInstance — weights', () => {
     d.step(1, { cpuPct: 50, p95Ms: 900, connections: 700 });
     const r2 = d.step(2, { cpuPct: 50, p95Ms: 900, connections: 700 });
     expect(r2.inputs).toEqual({ cpuPct: 40, p95Ms: 800, connections: 600 });
-    expect(r2.inputAgeMs).toEqual({ cpu: 2000, p95: 2000, connections: 2000 });
+    // The weight was last fully computed on the first step (no threshold crossed, not yet periodic).
+    expect(r2.inputAgeMs).toEqual({ cpu: 2000, p95: 2000, connections: 2000, recompute: 2000 });
     const r3 = d.step(3, { cpuPct: 50, p95Ms: 900, connections: 700 });
     expect(r3.inputs).toEqual({ cpuPct: 40, p95Ms: 900, connections: 600 });
-    expect(r3.inputAgeMs).toEqual({ cpu: 3000, p95: 0, connections: 3000 });
+    expect(r3.inputAgeMs).toEqual({ cpu: 3000, p95: 0, connections: 3000, recompute: 3000 });
   });
 
   it('between recomputes the target stands; the periodic recompute picks up below-threshold changes', () => {

@@ -77,6 +77,14 @@ export interface RestoredRuntime {
   stageState?: string[];
   /** The sampled inputs and when they were taken (a replay resumes the live sampling phase). */
   sampled?: SampledInputs;
+  /**
+   * What a replay resuming mid-stream also needs to continue exactly as live: the weight mode
+   * (else its first step is a first computation), when the last full recompute ran (the periodic
+   * phase) and which inputs were above their thresholds (else a fall back below is missed).
+   */
+  weightMode?: WeightMode;
+  lastFullRecomputeAt?: number | null;
+  above?: Record<InputKey, boolean>;
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -97,8 +105,8 @@ export function initialRuntime(now: number, restore?: RestoredRuntime): Instance
   return {
     lastStepAt: now,
     sampled: restore?.sampled ? structuredClone(restore.sampled) : initialSampled(),
-    above: { cpu: false, p95: false, connections: false },
-    weight: { mode: null, target, ramp, explanation: null, lastFullRecomputeAt: null },
+    above: restore?.above ? { ...restore.above } : { cpu: false, p95: false, connections: false },
+    weight: { mode: restore?.weightMode ?? null, target, ramp, explanation: null, lastFullRecomputeAt: restore?.lastFullRecomputeAt ?? null },
     stages: STAGES.map((_, k) => {
       const s = restore?.stageState?.[k];
       return newStageMachine(isStageState(s) ? s : 'idle');
@@ -127,7 +135,8 @@ export interface StepResult {
   explanation: WeightExplanation;
   recomputed: RecomputeTrigger | null;
   inputs: { cpuPct: number | null; p95Ms: number | null; connections: number | null };
-  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null };
+  /** Age of each sampled input, and of the last full weight recompute (a replay resumes its phase). */
+  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null; recompute: number | null };
   stageStates: StageState[];
   stageFill: number[];
   stageTimeMs: Array<Record<StageState, number>>;
@@ -351,7 +360,7 @@ export function stepInstance(prev: InstanceRuntime, input: StepInput): StepResul
     explanation: w.explanation!,
     recomputed: trigger,
     inputs: { cpuPct: s.cpu.value, p95Ms: s.p95.value, connections: s.connections.value },
-    inputAgeMs: inputAges(s, now),
+    inputAgeMs: { ...inputAges(s, now), recompute: w.lastFullRecomputeAt === null ? null : now - w.lastFullRecomputeAt },
     stageStates,
     stageFill: r.fill.slice(),
     stageTimeMs,

@@ -73,13 +73,26 @@ describe('what-if replay', () => {
     expect(b.weightRecomputes).toBe(a.weightRecomputes);
   });
 
-  it('resuming from a sample restores its sampled inputs, so the sampling phase matches the live one', () => {
+  it('resuming mid-stream continues the weights exactly as live: sampling phase, periodic phase, threshold state and mode (10 seeded runs)', () => {
+    let compared = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const run = live(seed, 240);
+      for (const from of [37, 119]) {
+        const tail = run.samples.slice(from);
+        const replay = replayInstance('x', tail, policies);
+        expect(replay.points.map((p) => p.targetWeight)).toEqual(tail.slice(1).map((s) => s.targetWeight));
+        const weightAfter = (ts: Transition[]) => ts.filter((t) => t.machine === 'weight' && t.at > tail[0]!.at);
+        expect(weightAfter(replay.transitions)).toEqual(weightAfter(run.transitions));
+        compared += weightAfter(run.transitions).length;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
+  it('without the recompute age (samples from before it was kept) the resume still starts in service, not with a first computation', () => {
     const run = live(7, 120);
-    const tail = run.samples.slice(59);
+    const tail = run.samples.slice(59).map((s) => ({ ...s, inputAgeMs: { ...s.inputAgeMs, recompute: undefined } }));
     const replay = replayInstance('x', tail, policies);
-    // The first replayed sample was taken on the same ticks as live: the sampled inputs agree.
-    const liveTargets = tail.slice(1).map((s) => s.targetWeight);
-    const same = replay.points.filter((p, i) => p.targetWeight === liveTargets[i]).length;
-    expect(same / liveTargets.length).toBeGreaterThan(0.9);
+    expect(replay.transitions.filter((t) => t.cause === 'first computation')).toEqual([]);
   });
 });

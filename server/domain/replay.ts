@@ -25,8 +25,8 @@ export interface RecordedSample {
   degradation: number;
   breaker: string;
   stageState: readonly string[];
-  /** Age of each sampled input at this tick (null: never sampled). */
-  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null };
+  /** Age of each sampled input at this tick (null: never sampled), and of the last full weight recompute. */
+  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null; recompute?: number | null };
 }
 
 const v = (x: number | null) => (x === null ? undefined : x);
@@ -74,9 +74,19 @@ export interface ReplayResult {
 
 const taken = (value: number | null, at: number, age: number | null) => (value === null || age === null ? { value: null, at: null } : { value, at: at - age });
 
-/** The runtime the live loop had after `s`, as far as a sample records it (timers and windows start over). */
-export function restoreFrom(s: RecordedSample): RestoredRuntime {
+/**
+ * The runtime the live loop had after `s`, as far as a sample records it (hold timers and breaker
+ * windows start over). Which inputs were above their thresholds follows from the sampled values
+ * and the policy replayed.
+ */
+export function restoreFrom(s: RecordedSample, policies: FleetPolicies, adminState: AdminState = 'ready'): RestoredRuntime {
+  const th = policies.weight.thresholds;
+  const over = (x: number | null, age: number | null, limit: number) => x !== null && age !== null && x > limit;
+  const recompute = s.inputAgeMs.recompute;
   return {
+    weightMode: adminState !== 'ready' ? adminState : s.up ? 'ready' : 'down',
+    lastFullRecomputeAt: recompute === null || recompute === undefined ? null : s.at - recompute,
+    above: { cpu: over(s.cpu, s.inputAgeMs.cpu, th.cpuPct), p95: over(s.p95Ms, s.inputAgeMs.p95, th.p95Ms), connections: over(s.connections, s.inputAgeMs.connections, th.connections) },
     targetWeight: s.targetWeight,
     effectiveWeight: s.effectiveWeight,
     degradation: (s.degradation >= 0 && s.degradation <= 3 ? s.degradation : 0) as 0 | 1 | 2 | 3,
@@ -101,8 +111,8 @@ export function restoreFrom(s: RecordedSample): RestoredRuntime {
 export function replayInstance(instanceId: string, samples: readonly RecordedSample[], policies: FleetPolicies, opts: { adminState?: AdminState; freshAt?: number } = {}): ReplayResult {
   const first = samples[0];
   if (!first) return { points: [], transitions: [] };
-  const runtime = opts.freshAt !== undefined ? initialRuntime(opts.freshAt) : initialRuntime(first.at, restoreFrom(first));
   const adminState = opts.adminState ?? 'ready';
+  const runtime = opts.freshAt !== undefined ? initialRuntime(opts.freshAt) : initialRuntime(first.at, restoreFrom(first, policies, adminState));
   const points: ReplayPoint[] = [];
   const transitions: Transition[] = [];
   for (const s of opts.freshAt !== undefined ? samples : samples.slice(1)) {

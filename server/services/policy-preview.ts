@@ -64,6 +64,8 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   const draft: ReplayResult[] = [];
   const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
   const series = new Map<number, { actual: number; base: number; draft: number; n: number }>();
+  /** Per replayed instance, the samples it spans: "actually" counts the live transitions in the same span. */
+  const replayed: Array<{ id: string; first: number; last: number }> = [];
   const load = (chunk: string[]) => loadRecorded(db, chunk, from, to);
   let next = chunks.length ? load(chunks[0]!) : null;
   for (let k = 0; next; k++) {
@@ -75,6 +77,7 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
       const inst = byId.get(id)!;
       sampleCount += samples.length;
       if (samples.length < 2) continue;
+      replayed.push({ id, first: samples[0]!.at, last: samples[samples.length - 1]!.at });
       const current = effective(inst.serviceId);
       const proposed = { ...current, [data.kind]: withDefaults(data.kind, v.document) };
       const adminState = inst.adminState === 'maint' ? 'maintenance' : inst.adminState;
@@ -97,12 +100,17 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
     phases.fetch += t1 - t0;
     phases.replay += performance.now() - t1;
   }
+  // The replay starts in the state of each instance's first sample, so a live transition at that
+  // tick (e.g. the first tick after a start) is already behind it: count only those after it.
+  const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
     SELECT count(*) FILTER (WHERE machine = 'stage' AND "toState" = 'blocked') AS stage_breaks,
            count(*) FILTER (WHERE machine = 'degradation' AND "toState" > "fromState") AS degradations,
            count(*) FILTER (WHERE machine = 'breaker' AND "toState" = 'open') AS breaker_opens,
            count(*) FILTER (WHERE machine = 'weight') AS recomputes
-    FROM "StateTransition" WHERE at >= ${from} AND at <= ${to} AND "instanceId" = ANY(${ids}::uuid[])`;
+    FROM "StateTransition" t
+    JOIN unnest(${replayed.map((r) => r.id)}::uuid[], ${replayed.map((r) => utc(r.first))}::timestamp[], ${replayed.map((r) => utc(r.last))}::timestamp[]) AS w(id, f, l)
+      ON t."instanceId" = w.id AND t.at > w.f AND t.at <= w.l`;
   const a = actual[0];
   const baseline = countReplay(base);
   const proposed = countReplay(draft);

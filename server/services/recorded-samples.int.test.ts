@@ -14,7 +14,7 @@ const t0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 let ids: string[] = [];
 const row = (instanceId: string, k: number, i: number): SampleRow => ({
   instanceId, up: k !== 2, rtMs: k === 1 ? null : 12.5 + k + i / 3, cpu: 40.25 + k, memory: null, p50Ms: null, p95Ms: 800 + k * 0.1, p99Ms: null, connections: k === 3 ? null : 1000 + i, rps: 50, errorRate: 0.0125,
-  inputAgeMs: { cpu: k === 0 ? null : 0, p95: 1000 * k, connections: 0 }, targetWeight: 60 + k, effectiveWeight: 55.5 + k + i, degradation: k === 0 ? 2 : 0, breaker: k === 0 ? 'half-open' : 'closed',
+  inputAgeMs: { cpu: k === 0 ? null : 0, p95: 1000 * k, connections: 0, recompute: 2500 + k }, targetWeight: 60 + k, effectiveWeight: 55.5 + k + i, degradation: k === 0 ? 2 : 0, breaker: k === 0 ? 'half-open' : 'closed',
   stageFill: [0.1, 0.2, 0.3, 0.4, 0.97 - k / 100], stageState: k === 0 ? ['active', 'idle', 'idle', 'blocked', 'active'] : ['idle', 'idle', 'idle', 'idle', 'idle'],
   requests: 100 + k, activeRequests: 7, maxConcurrency: 128, ingressTimeouts: k === 0 ? null : 1,
   stageInputs: k === 0 && i === 1 ? [] : [1, 2, 3, 4, 5 + k], stageOutputs: k === 0 && i === 1 ? [] : [1, 2, 3, 4, 4], stageBlocked: k === 0 && i === 1 ? [] : [false, false, false, true, k === 3],
@@ -50,7 +50,9 @@ describe('loadRecorded', () => {
         expect({ ...s, at: undefined }).toEqual({
           at: undefined, up: r.up, rtMs: r.rtMs, cpu: r.cpu, p95Ms: r.p95Ms, connections: r.connections, errorRate: r.errorRate, requests: r.requests, activeRequests: r.activeRequests,
           maxConcurrency: r.maxConcurrency, ingressTimeouts: r.ingressTimeouts, stageFill: r.stageFill, stageInputs: r.stageInputs, stageOutputs: r.stageOutputs, stageBlocked: r.stageBlocked,
-          effectiveWeight: r.effectiveWeight, inputAgeMs: r.inputAgeMs,
+          effectiveWeight: r.effectiveWeight,
+          // The recompute age matters only where the replay resumes: the first sample.
+          inputAgeMs: { ...r.inputAgeMs, recompute: k === 0 ? 2500 : null },
           // Only the first sample carries the machine states; the replay recomputes the rest.
           ...(k === 0 ? { targetWeight: r.targetWeight, degradation: 2, breaker: 'half-open', stageState: r.stageState } : { targetWeight: 0, degradation: 0, breaker: 'closed', stageState: [] }),
         });

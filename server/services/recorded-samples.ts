@@ -30,18 +30,19 @@ function copySelect(instanceIds: readonly string[], from: Date, to: Date): strin
 }
 
 /** The first sample's machine states: one index probe per instance. */
-const FIRST = `SELECT i.id::text AS id, s.tw, s.deg, s.br, s.ss FROM unnest($1::uuid[]) AS i(id)
-  CROSS JOIN LATERAL (SELECT "targetWeight" AS tw, degradation AS deg, breaker AS br, "stageState" AS ss FROM "TelemetrySample"
+const FIRST = `SELECT i.id::text AS id, s.tw, s.deg, s.br, s.ss, s.rc FROM unnest($1::uuid[]) AS i(id)
+  CROSS JOIN LATERAL (SELECT "targetWeight" AS tw, degradation AS deg, breaker AS br, "stageState" AS ss,
+      ("inputAgeMs"->>'recompute')::float8 AS rc FROM "TelemetrySample"
     WHERE "instanceId" = i.id AND at >= $2 AND at <= $3 ORDER BY at LIMIT 1) s`;
 
-type First = { id: string; tw: number; deg: number; br: string; ss: string[] };
+type First = { id: string; tw: number; deg: number; br: string; ss: string[]; rc: number | null };
 
 export async function loadRecorded(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, RecordedSample[]>> {
   const out = new Map<string, RecordedSample[]>();
   if (instanceIds.length === 0) return out;
   const pool = pgPool(db);
   const [bytes, first] = await Promise.all([copyBinary(pool, copySelect(instanceIds, from, to)), pool.query<First>(FIRST, [instanceIds, utc(from), utc(to)])]);
-  const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss }]));
+  const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
   const r = new CopyReader(bytes);
   let lastId: Buffer | null = null;
   let id = '';

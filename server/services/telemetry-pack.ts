@@ -41,9 +41,11 @@ export interface FirstStates {
   degradation: number;
   breaker: string;
   stageState: string[];
+  /** Age of the last full weight recompute (the replay resumes its periodic phase). */
+  recomputeAgeMs: number | null;
 }
 
-const NO_STATES: FirstStates = { targetWeight: 0, degradation: 0, breaker: 'closed', stageState: [] };
+const NO_STATES: FirstStates = { targetWeight: 0, degradation: 0, breaker: 'closed', stageState: [], recomputeAgeMs: null };
 
 /**
  * Appends the samples of a pack that fall in [fromMs, toMs] to `out`. Only the first sample of an
@@ -91,7 +93,7 @@ export function unpack(data: Buffer, fromMs: number, toMs: number, first: FirstS
       degradation: states.degradation,
       breaker: states.breaker,
       stageState: prev ? [] : states.stageState,
-      inputAgeMs: { cpu: n(o + 96), p95: n(o + 104), connections: n(o + 112) },
+      inputAgeMs: { cpu: n(o + 96), p95: n(o + 104), connections: n(o + 112), recompute: states.recomputeAgeMs },
     });
   }
 }

@@ -14,7 +14,7 @@ export interface SampleRow {
   connections: number | null;
   rps: number | null;
   errorRate: number | null;
-  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null };
+  inputAgeMs: { cpu: number | null; p95: number | null; connections: number | null; recompute?: number | null };
   targetWeight: number;
   effectiveWeight: number;
   degradation: number;
