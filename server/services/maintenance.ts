@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { PACK_WINDOW_MINUTES } from './telemetry-pack';
 
 export interface RetentionSettings {
   auditDays: number;
@@ -50,8 +51,8 @@ export async function pruneRetention(db: Db, s: RetentionSettings, now = new Dat
     audit: await pruneChunked(db, 'audit', ago(s.auditDays * 24 * h), chunk),
     live: await pruneChunked(db, 'live', ago(s.liveHours * h), chunk),
     samples: await pruneChunked(db, 'samples', ago(s.telemetryRawHours * h), chunk),
-    // Packs are the raw samples in another form: they go with them.
-    packs: await pruneChunked(db, 'packs', ago(s.telemetryRawHours * h), chunk),
+    // Packs are the raw samples in another form, needed only as far back as a preview reaches.
+    packs: await pruneChunked(db, 'packs', ago(Math.min(s.telemetryRawHours * h, PACK_WINDOW_MINUTES * 60_000)), chunk),
     rollups: await pruneChunked(db, 'rollups', ago(s.telemetryRollupDays * 24 * h), chunk),
     transitions: await pruneChunked(db, 'transitions', ago(s.transitionDays * 24 * h), chunk),
   };

@@ -8,10 +8,11 @@ import { countReplay, replayInstance, type ReplayCounts, type ReplayResult } fro
 import { AppError } from '../errors';
 import { policyRef } from './policies';
 import { loadRecorded } from './recorded-samples';
+import { PACK_WINDOW_MINUTES } from './telemetry-pack';
 
 export const previewInput = policyRef.extend({
   document: z.record(z.string(), z.unknown()),
-  minutes: z.number().int().min(1, 'At least 1 minute').max(120, 'At most 120 minutes').default(15),
+  minutes: z.number().int().min(1, 'At least 1 minute').max(PACK_WINDOW_MINUTES, `At most ${PACK_WINDOW_MINUTES} minutes`).default(15),
 });
 
 const BUCKET_MS = 10_000;

@@ -7,6 +7,9 @@ import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import type { RecordedSample } from '../domain/replay';
 
+/** The longest window a what-if preview replays; packs are kept (and made) only this far back. */
+export const PACK_WINDOW_MINUTES = 120;
+
 const perStage = (col: string, cast = '') => [1, 2, 3, 4, 5].map((k) => `s."${col}"[${k}]${cast}`);
 
 /** The packed fields in order, as SQL over a TelemetrySample row `s`. */

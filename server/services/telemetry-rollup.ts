@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
-import { packTelemetry } from './telemetry-pack';
+import { PACK_WINDOW_MINUTES, packTelemetry } from './telemetry-pack';
 
 // Samples per state (see the TelemetryRollup columns): counted from raw samples, summed from finer rollups.
 const seq = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -41,7 +41,10 @@ export async function rollupTelemetry(db: Db, now = new Date(), maxBackfillHours
       continue;
     }
     // Packs first: a minute with a rollup row then always has its pack too.
-    if (res === 60) out.packs = await packTelemetry(db, from, to);
+    if (res === 60) {
+      const packFloor = new Date(Math.floor((now.getTime() - PACK_WINDOW_MINUTES * 60_000) / 60_000) * 60_000);
+      out.packs = await packTelemetry(db, from > packFloor ? from : packFloor, to);
+    }
     out[`r${res}`] = res === 60 ? await fromRaw(db, from, to) : await fromFiner(db, res, 60, from, to);
   }
   return out;
