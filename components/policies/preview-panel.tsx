@@ -16,7 +16,7 @@ export interface PreviewResult {
   instances: number;
   samples: number;
   computeMs: number;
-  actual: Counts;
+  actual: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   baseline: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   draft: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   summary: string;
@@ -63,13 +63,13 @@ export function PreviewPanel({ result: r }: { result: PreviewResult }) {
           ))}
           <tr>
             <th scope="row">Instances below weight 20</th>
-            <td>—</td>
+            <td>{r.actual.instancesBelowLow}</td>
             <td>{r.baseline.instancesBelowLow}</td>
             <td>{r.draft.instancesBelowLow}</td>
           </tr>
           <tr>
             <th scope="row">Mean effective weight</th>
-            <td>—</td>
+            <td>{r.actual.meanEffectiveWeight}</td>
             <td>{r.baseline.meanEffectiveWeight}</td>
             <td>{r.draft.meanEffectiveWeight}</td>
           </tr>

@@ -133,7 +133,10 @@ export interface ReplayCounts {
   meanEffectiveWeight: number;
 }
 
-export function countReplay(results: ReadonlyArray<ReplayResult>, lowWeight = 20): ReplayCounts {
+/** The effective weight below which an instance counts as starved ("dropped below weight 20"). */
+export const LOW_WEIGHT = 20;
+
+export function countReplay(results: ReadonlyArray<ReplayResult>, lowWeight = LOW_WEIGHT): ReplayCounts {
   let stageBreaks = 0;
   let degradations = 0;
   let breakerOpens = 0;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { FleetPolicies } from '../domain/model';
 import { validatePolicy, withDefaults, type PolicyKind } from '../domain/policy-schemas';
-import { countReplay, replayInstance, type ReplayCounts, type ReplayResult } from '../domain/replay';
+import { countReplay, LOW_WEIGHT, replayInstance, type ReplayCounts, type ReplayResult } from '../domain/replay';
 import { AppError } from '../errors';
 import { policyRef } from './policies';
 import { loadRecorded } from './recorded-samples';
@@ -65,6 +65,8 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   const draft: ReplayResult[] = [];
   const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
   const series = new Map<number, { actual: number; base: number; draft: number; n: number }>();
+  /** The recorded effective weights over the replayed samples, for the "actually" column. */
+  const actualWeights = { sum: 0, n: 0, below: 0 };
   /** Per replayed instance, the samples it spans: "actually" counts the live transitions in the same span. */
   const replayed: Array<{ id: string; first: number; last: number }> = [];
   const load = (chunk: string[]) => loadRecorded(db, chunk, from, to);
@@ -88,15 +90,21 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
       draft.push(d);
       const min = (r: ReplayResult) => Math.round(Math.min(...r.points.map((p) => p.effectiveWeight)));
       perInstance.push({ name: inst.name, baseMin: min(b), draftMin: min(d), baseTransitions: b.transitions.length, draftTransitions: d.transitions.length });
+      let actualMin = Infinity;
       for (let i = 0; i < b.points.length; i++) {
         const at = Math.floor(b.points[i]!.at / BUCKET_MS) * BUCKET_MS;
         const s = series.get(at) ?? { actual: 0, base: 0, draft: 0, n: 0 };
-        s.actual += samples[i + 1]!.effectiveWeight;
+        const w = samples[i + 1]!.effectiveWeight;
+        actualMin = Math.min(actualMin, w);
+        actualWeights.sum += w;
+        actualWeights.n++;
+        s.actual += w;
         s.base += b.points[i]!.effectiveWeight;
         s.draft += d.points[i]!.effectiveWeight;
         s.n++;
         series.set(at, s);
       }
+      if (actualMin < LOW_WEIGHT) actualWeights.below++;
     }
     phases.fetch += t1 - t0;
     phases.replay += performance.now() - t1;
@@ -122,7 +130,8 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
     computeMs: Math.round(performance.now() - started),
     /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
     phasesMs: { fetch: Math.round(phases.fetch), replay: Math.round(phases.replay) },
-    actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0) },
+    actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0),
+      instancesBelowLow: actualWeights.below, meanEffectiveWeight: actualWeights.n ? Math.round((actualWeights.sum / actualWeights.n) * 10) / 10 : 0 },
     baseline,
     draft: proposed,
     summary: phrase(baseline, proposed),
