@@ -52,8 +52,8 @@ export function ClusterPage({ name }: { name: string }) {
             <Badge tone={blocked ? 'danger' : 'success'}>{blocked} stages blocked</Badge>
           </li>
           <li>
-            State machines: <Link href={`/machines?machine=degradation&cluster=${c.id}`}>ladder</Link> · <Link href={`/machines?machine=stage&cluster=${c.id}`}>stages</Link> ·{' '}
-            <Link href={`/machines?machine=breaker&cluster=${c.id}`}>breakers</Link>
+            State machines: <Link href={`/machines?machine=degradation&cluster=${encodeURIComponent(c.name)}`}>ladder</Link> · <Link href={`/machines?machine=stage&cluster=${encodeURIComponent(c.name)}`}>stages</Link> ·{' '}
+            <Link href={`/machines?machine=breaker&cluster=${encodeURIComponent(c.name)}`}>breakers</Link>
           </li>
         </ul>
       </header>

@@ -11,7 +11,7 @@ import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import { InStateTable, StateButtons, StateHistory } from './fleet-panels';
 import styles from './machines.module.css';
-import { ScopeFilters, type FleetFilter } from './scope-filters';
+import { ScopeFilters, useFleetScope, type FleetFilter } from './scope-filters';
 
 const MACHINES = [
   { id: 'degradation', label: 'Degradation ladder' },
@@ -32,19 +32,17 @@ export function MachinesPage() {
   const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
   const instance = params.get('instance') ?? undefined;
   const stage = STAGES.find((s) => s === params.get('stage'));
-  const filter: FleetFilter = instance
-    ? {}
-    : { serviceId: params.get('service') ?? undefined, zoneId: params.get('zone') ?? undefined, regionId: params.get('region') ?? undefined, clusterId: params.get('cluster') ?? undefined };
+  const fleet = useFleetScope(params);
+  const filter: FleetFilter = instance ? {} : fleet.filter;
   const state = params.get('state');
   const span = Number(params.get('span')) || SPANS[0]!.ms;
   const edge = params.get('edge');
   const to = Math.ceil(Date.now() / 5000) * 5000;
   const from = to - span;
   const scope = { machine, from, to, instance, stage, ...filter };
-  const view = useQuery(trpc.machines.view.queryOptions(scope, { refetchInterval: 2000, placeholderData: (prev) => prev }));
+  const view = useQuery(trpc.machines.view.queryOptions(scope, { enabled: !!instance || fleet.ready, refetchInterval: 2000, placeholderData: (prev) => prev }));
   const [f, t] = edge ? edge.split('>') : [null, null];
   const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
-  if (view.isError) return <ErrorText error={view.error} />;
   const v = view.data;
   return (
     <>
@@ -65,7 +63,7 @@ export function MachinesPage() {
             'Whole fleet'
           )}
         </span>
-        {!instance ? <ScopeFilters value={filter} onChange={go} /> : null}
+        {!instance ? <ScopeFilters params={params} onChange={go} /> : null}
         {machine === 'stage' ? (
           <label>
             Stage{' '}
@@ -85,7 +83,10 @@ export function MachinesPage() {
           ))}
         </span>
       </div>
-      {!v ? (
+      {!instance && fleet.unknown.length > 0 ? <ErrorText error={`Showing the whole fleet instead: ${fleet.unknown.join(', ')}. Pick one above.`} /> : null}
+      {view.isError ? (
+        <ErrorText error={view.error} />
+      ) : !v ? (
         <Loading what="the machine" />
       ) : (
         <>

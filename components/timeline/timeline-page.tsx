@@ -6,7 +6,8 @@ import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { Button } from '@/components/ui/button';
 import { Table } from '@/components/ui/table';
 import { KINDS, TimelineStrip, type Kind } from './timeline-strip';
-import { ScopeFilters, type FleetFilter } from '@/components/machines/scope-filters';
+import { ScopeFilters, useFleetScope } from '@/components/machines/scope-filters';
+import { ErrorText } from '@/components/ui/error-text';
 import styles from './timeline.module.css';
 
 const SPANS = [
@@ -27,8 +28,8 @@ export function TimelinePage() {
   const end = live ? now : to;
   const from = end - span;
   const kinds = (params.get('kinds')?.split(',').filter((k): k is Kind => KINDS.some((x) => x.kind === k)) ?? KINDS.map((k) => k.kind));
-  const filter: FleetFilter = { serviceId: params.get('service') ?? undefined, regionId: params.get('region') ?? undefined, zoneId: params.get('zone') ?? undefined, clusterId: params.get('cluster') ?? undefined };
-  const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, ...filter, limit: 200 }, { refetchInterval: live ? 5000 : undefined }));
+  const { filter, ready, unknown } = useFleetScope(params);
+  const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, ...filter, limit: 200 }, { enabled: ready, refetchInterval: live ? 5000 : undefined }));
   return (
     <>
       <div className={styles.controls}>
@@ -44,8 +45,9 @@ export function TimelinePage() {
           <Button size="small" disabled={live} onClick={() => go({ to: end + span / 2 >= Date.now() ? null : String(end + span / 2) })}>Later →</Button>{' '}
           {!live ? <Button size="small" onClick={() => go({ to: null })}>Back to now</Button> : null}
         </div>
-        <ScopeFilters value={filter} onChange={go} />
+        <ScopeFilters params={params} onChange={go} />
       </div>
+      {unknown.length > 0 ? <ErrorText error={`Showing the whole fleet instead: ${unknown.join(', ')}. Pick one above.`} /> : null}
       <fieldset className={styles.kinds} aria-label="Event kinds">
         {KINDS.map((k) => (
           <label key={k.kind}>
@@ -58,7 +60,7 @@ export function TimelinePage() {
           </label>
         ))}
       </fieldset>
-      <TimelineStrip from={from} to={end} kinds={kinds} {...filter} refreshMs={live ? 5000 : undefined} />
+      {ready ? <TimelineStrip from={from} to={end} kinds={kinds} {...filter} refreshMs={live ? 5000 : undefined} /> : null}
       <Table label="Events">
         <thead>
           <tr>
