@@ -19,7 +19,8 @@ beforeAll(async () => {
   const tick = await t.db.tick.create({ data: { startedAt: new Date(now), finishedAt: new Date(now), durationMs: 1, instances: 2, skippedSoFar: 0, leader: 'x' } });
   const tr = (instanceId: string, s: number, machine: 'stage' | 'degradation' | 'breaker', from: string, to: string, stage = '') => ({ at: new Date(now - s * 1000), tickId: tick.id, instanceId, machine, stage, fromState: from, toState: to, cause: `${from} to ${to}`, values: { fill: 0.97 } });
   await t.db.stateTransition.createMany({
-    data: [tr(a!.id, 100, 'degradation', 'L0', 'L2'), tr(a!.id, 50, 'degradation', 'L2', 'L1'), tr(b!.id, 40, 'degradation', 'L0', 'L2'), tr(b!.id, 30, 'stage', 'active', 'blocked', 'execution'), tr(a!.id, 5000, 'degradation', 'L0', 'L1')],
+    data: [tr(a!.id, 100, 'degradation', 'L0', 'L2'), tr(a!.id, 50, 'degradation', 'L2', 'L1'), tr(b!.id, 40, 'degradation', 'L0', 'L2'), tr(b!.id, 30, 'stage', 'active', 'blocked', 'execution'), tr(a!.id, 5000, 'degradation', 'L0', 'L1'),
+      tr(a!.id, 20, 'breaker', 'closed', 'open'), tr(b!.id, 20, 'breaker', 'closed', 'open', 'access')],
   });
   const sample = (instanceId: string, degradation: number, stageState: string[]) => ({ instanceId, at: new Date(now - 1000), tickId: tick.id, targetWeight: 50, effectiveWeight: 50, degradation, breaker: 'closed', stageFill: [0, 0, 0, 0, 0.97], stageState });
   await t.db.telemetrySample.createMany({ data: [sample(a!.id, 1, ['active', 'active', 'idle', 'idle', 'active']), sample(b!.id, 2, ['active', 'active', 'active', 'active', 'blocked'])] });
@@ -37,6 +38,9 @@ describe('machines', () => {
     const zb = await t.db.zone.findUniqueOrThrow({ where: { name: 'zb' } });
     const blocked = await machineView(t.db, { machine: 'stage', ...range, zoneId: zb.id, stage: 'execution' });
     expect([blocked.now.blocked, blocked.fired['active>blocked']]).toEqual([1, 1]);
+    // The ingress isolation (recorded as the access stage's breaker) has triggers of its own: not this machine's edges.
+    expect((await machineView(t.db, { machine: 'breaker', ...range })).fired).toEqual({ 'closed>open': 1 });
+    expect((await edgeTransitions(t.db, { machine: 'breaker', ...range, fromState: 'closed', toState: 'open' })).map((r) => r.instance)).toEqual(['api-ca-v1-1']);
   });
 
   it('lists the transitions behind an edge with their values, and labels edges from the service’s policy', async () => {

@@ -54,6 +54,8 @@ export function topologyWhere(q: TopologyScope, instanceId: string | null): Pris
 function filters(q: TopologyScope & { machine: MachineName; stage?: string }, instanceId: string | null): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`t.machine::text = ${q.machine}`, ...topologyWhere(q, instanceId)];
   if (q.machine === 'stage' && q.stage) parts.push(Prisma.sql`t.stage = ${q.stage}`);
+  // The access stage's breaker rows are the ingress isolation, a machine with triggers of its own.
+  if (q.machine === 'breaker') parts.push(Prisma.sql`t.stage = ''`);
   return Prisma.join(parts, ' AND ');
 }
 
