@@ -20,6 +20,7 @@ export interface PreviewResult {
   baseline: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   draft: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   summary: string;
+  notes: string[];
   changed: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }>;
   series: Array<{ at: number; actual: number; base: number; draft: number }>;
 }
@@ -43,6 +44,11 @@ export function PreviewPanel({ result: r }: { result: PreviewResult }) {
       <p className="muted">
         {r.instances} instances, {r.samples.toLocaleString('en-US')} stored samples, replayed twice (published policy and this draft) in {r.computeMs} ms. “Actually” is what the live loop recorded after the first of these samples (the replay starts in its state).
       </p>
+      {r.notes.map((n) => (
+        <p key={n} className="muted">
+          {n}
+        </p>
+      ))}
       <Table label="What-if counts">
         <thead>
           <tr>

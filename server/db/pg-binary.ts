@@ -13,9 +13,12 @@ export async function copyBinary(pool: pg.Pool, select: string): Promise<Buffer>
   try {
     const parts: Buffer[] = [];
     for await (const part of client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`))) parts.push(part as Buffer);
-    return Buffer.concat(parts);
-  } finally {
     client.release();
+    return Buffer.concat(parts);
+  } catch (err) {
+    // A connection that failed mid-COPY is not handed back to the pool.
+    client.release(err instanceof Error ? err : true);
+    throw err;
   }
 }
 

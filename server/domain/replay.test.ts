@@ -89,6 +89,13 @@ describe('what-if replay', () => {
     expect(compared).toBeGreaterThan(100);
   });
 
+  it('an instance drained now resumes with its weight mode unknown: the first step takes it out, as live would', () => {
+    const run = live(7, 120);
+    const replay = replayInstance('x', run.samples.slice(59), policies, { adminState: 'drain' });
+    expect(replay.points[0]!.targetWeight).toBe(0);
+    expect(replay.transitions.find((t) => t.machine === 'weight')?.cause).toMatch(/drain/i);
+  });
+
   it('without the recompute age (samples from before it was kept) the resume still starts in service, not with a first computation', () => {
     const run = live(7, 120);
     const tail = run.samples.slice(59).map((s) => ({ ...s, inputAgeMs: { ...s.inputAgeMs, recompute: undefined } }));

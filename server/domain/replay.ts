@@ -75,6 +75,17 @@ export interface ReplayResult {
 const taken = (value: number | null, at: number, age: number | null) => (value === null || age === null ? { value: null, at: null } : { value, at: at - age });
 
 /**
+ * The weight mode at `s`, where the sample tells it. `adminState` is today's: an instance ready now
+ * with a weight at `s` was ready then (drain and maintenance set the weight to 0); otherwise the
+ * mode is left unknown and the first step recomputes, as a new leader would.
+ */
+function resumedMode(s: RecordedSample, adminState: AdminState): RestoredRuntime['weightMode'] {
+  if (adminState !== 'ready') return undefined;
+  if (!s.up) return 'down';
+  return s.targetWeight > 0 ? 'ready' : undefined;
+}
+
+/**
  * The runtime the live loop had after `s`, as far as a sample records it (hold timers and breaker
  * windows start over). Which inputs were above their thresholds follows from the sampled values
  * and the policy replayed.
@@ -84,7 +95,7 @@ export function restoreFrom(s: RecordedSample, policies: FleetPolicies, adminSta
   const over = (x: number | null, age: number | null, limit: number) => x !== null && age !== null && x > limit;
   const recompute = s.inputAgeMs.recompute;
   return {
-    weightMode: adminState !== 'ready' ? adminState : s.up ? 'ready' : 'down',
+    weightMode: resumedMode(s, adminState),
     lastFullRecomputeAt: recompute === null || recompute === undefined ? null : s.at - recompute,
     above: { cpu: over(s.cpu, s.inputAgeMs.cpu, th.cpuPct), p95: over(s.p95Ms, s.inputAgeMs.p95, th.p95Ms), connections: over(s.connections, s.inputAgeMs.connections, th.connections) },
     targetWeight: s.targetWeight,

@@ -50,9 +50,10 @@ export async function pruneRetention(db: Db, s: RetentionSettings, now = new Dat
   return {
     audit: await pruneChunked(db, 'audit', ago(s.auditDays * 24 * h), chunk),
     live: await pruneChunked(db, 'live', ago(s.liveHours * h), chunk),
-    samples: await pruneChunked(db, 'samples', ago(s.telemetryRawHours * h), chunk),
-    // Packs are the raw samples in another form, needed only as far back as a preview reaches.
+    // Packs are the raw samples in another form, needed only as far back as a preview reaches;
+    // pruned first, so a pack never outlives the raw samples a preview reads beside it.
     packs: await pruneChunked(db, 'packs', ago(Math.min(s.telemetryRawHours * h, PACK_WINDOW_MINUTES * 60_000)), chunk),
+    samples: await pruneChunked(db, 'samples', ago(s.telemetryRawHours * h), chunk),
     rollups: await pruneChunked(db, 'rollups', ago(s.telemetryRollupDays * 24 * h), chunk),
     transitions: await pruneChunked(db, 'transitions', ago(s.transitionDays * 24 * h), chunk),
   };

@@ -81,9 +81,12 @@ describe('policies', () => {
     const { weightRecomputes } = same.baseline;
     expect(weightRecomputes).toBeGreaterThan(0);
     expect(same.summary).toBe('No difference on these samples.');
-    const strict = await previewPolicy(t.db, { kind: 'weight', scope: 'global', document: { ...defaultPolicies.weight, thresholds: { cpuPct: 5, p95Ms: 10, connections: 10 }, base: 50 }, minutes: 5 });
+    const strict = await previewPolicy(t.db, { kind: 'weight', scope: 'global', document: { ...defaultPolicies.weight, thresholds: { cpuPct: 5, p95Ms: 10, connections: 10 }, base: 50, cadencesS: { ...defaultPolicies.weight.cadencesS, cpu: 1 } }, minutes: 5 });
     expect(strict.draft.meanEffectiveWeight).toBeLessThan(strict.baseline.meanEffectiveWeight);
     expect(strict.summary).not.toBe('No difference on these samples.');
     expect(strict.series.length).toBeGreaterThan(0);
+    // The samples hold CPU as often as the loop took it (every 5 s): the preview says so.
+    expect(strict.notes).toEqual(['This draft samples CPU every 1 s, but the stored samples took it every 5 s: the replay uses the values that were taken.']);
+    expect(same.notes).toEqual([]);
   });
 });

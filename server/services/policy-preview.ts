@@ -33,6 +33,16 @@ function phrase(base: ReplayCounts, draft: ReplayCounts): string {
   return parts.length ? `${parts.join(', ')}.` : 'No difference on these samples.';
 }
 
+const INPUT_NAMES = { cpu: 'CPU', p95: 'P95', connections: 'connections' } as const;
+
+/** The samples hold each input as often as the live loop took it: a draft cannot sample more often. */
+function cadenceNotes(published: FleetPolicies['weight'], draft: Record<string, unknown>): string[] {
+  const cadences = (draft as { cadencesS?: Partial<Record<keyof typeof INPUT_NAMES, number>> }).cadencesS ?? {};
+  return (Object.keys(INPUT_NAMES) as Array<keyof typeof INPUT_NAMES>)
+    .filter((k) => (cadences[k] ?? Infinity) < published.cadencesS[k])
+    .map((k) => `This draft samples ${INPUT_NAMES[k]} every ${cadences[k]} s, but the stored samples took it every ${published.cadencesS[k]} s: the replay uses the values that were taken.`);
+}
+
 export async function previewPolicy(db: Db, input: z.input<typeof previewInput>) {
   const data = previewInput.parse(input);
   const v = validatePolicy(data.kind, data.document);
@@ -47,6 +57,7 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   };
   const overridden = new Set(policies.filter((p) => p.kind === data.kind && p.serviceId).map((p) => p.serviceId!));
   const serviceId = data.scope === 'global' ? null : data.scope.slice('service:'.length);
+  const notes = data.kind === 'weight' ? cadenceNotes(serviceId ? effective(serviceId).weight : (withDefaults('weight', doc('weight', 'global')) as unknown as FleetPolicies['weight']), v.document) : [];
   const instances = await db.instance.findMany({
     where: serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } },
     select: { id: true, name: true, serviceId: true, adminState: true },
@@ -135,6 +146,7 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
     baseline,
     draft: proposed,
     summary: phrase(baseline, proposed),
+    notes,
     changed: perInstance.filter((p) => p.baseMin !== p.draftMin || p.baseTransitions !== p.draftTransitions).sort((x, y) => Math.abs(y.draftMin - y.baseMin) - Math.abs(x.draftMin - x.baseMin)).slice(0, 20),
     series: [...series.entries()].sort(([x], [y]) => x - y).map(([at, s]) => ({ at, actual: s.actual / s.n, base: s.base / s.n, draft: s.draft / s.n })),
   };

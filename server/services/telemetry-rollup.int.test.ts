@@ -76,7 +76,7 @@ describe('telemetry persistence, rollups and retention', () => {
       const at = new Date(base + s * 1000);
       await writeTick(at, [sample(ids[0]!, s < 600 ? 10 : 30, 80, 0.3), sample(ids[1]!, 50, 50, s === 610 ? 0.9 : 0.2)]);
     }
-    const now = new Date(base + 1200_000 + 5_000);
+    const now = new Date(base + 1200_000 + 15_000); // past the 10 s grace before a minute is packed
     await rollupTelemetry(t.db, now, 2);
     const again = await rollupTelemetry(t.db, now, 2);
     expect(again.r60).toBeGreaterThan(0); // re-does the newest bucket only
@@ -101,6 +101,13 @@ describe('telemetry persistence, rollups and retention', () => {
     expect([one[1]!.degradationCounts, one[1]!.breakerCounts]).toEqual([[59, 1, 0, 0], [60, 0, 0]]);
     expect([one[1]!.stageIdleCounts, one[1]!.stageActiveCounts, one[1]!.stageBlockedCounts]).toEqual([[0, 0, 0, 60, 60], [60, 60, 0, 0, 0], [0, 0, 60, 0, 0]]);
     expect(m[0]!.degradationCounts).toEqual([6, 0, 0, 0]);
+    // A tick that commits minutes after its minute was packed (and rolled past) still joins the pack.
+    await writeTick(new Date(base + 1205_000), [sample(ids[0]!, 30, 80, 0.3)]);
+    await rollupTelemetry(t.db, new Date(now.getTime() + 60_000), 2);
+    await writeTick(new Date(base + 1195_000), [sample(ids[0]!, 30, 80, 0.3)]);
+    await rollupTelemetry(t.db, new Date(now.getTime() + 120_000), 2);
+    const late = await t.db.telemetryPack.findUniqueOrThrow({ where: { instanceId_minute: { instanceId: ids[0]!, minute: new Date(base + 1140_000) } } });
+    expect([late.samples, late.data.length]).toEqual([7, 7 * 35 * 8]);
   });
 
   it('prunes raw samples past their window and keeps the rollups', async () => {

@@ -41,13 +41,22 @@ export async function rollupTelemetry(db: Db, now = new Date(), maxBackfillHours
       continue;
     }
     // Packs first: a minute with a rollup row then always has its pack too.
-    if (res === 60) {
-      const packFloor = new Date(Math.floor((now.getTime() - PACK_WINDOW_MINUTES * 60_000) / 60_000) * 60_000);
-      out.packs = await packTelemetry(db, from > packFloor ? from : packFloor, to);
-    }
+    if (res === 60) out.packs = await packRecent(db, from, now);
     out[`r${res}`] = res === 60 ? await fromRaw(db, from, to) : await fromFiner(db, res, 60, from, to);
   }
   return out;
+}
+
+/** A tick may commit a little after its minute ends: a minute is packed once this much later. */
+const PACK_GRACE_MS = 10_000;
+/** And re-packed for this long, so a tick that committed later still joins its pack. */
+const PACK_REDO_MS = 3 * 60_000;
+
+async function packRecent(db: Db, from: Date, now: Date): Promise<number> {
+  const minute = (ms: number) => Math.floor(ms / 60_000) * 60_000;
+  const to = minute(now.getTime() - PACK_GRACE_MS);
+  const start = Math.max(minute(now.getTime() - PACK_WINDOW_MINUTES * 60_000), Math.min(from.getTime(), to - PACK_REDO_MS));
+  return to > start ? packTelemetry(db, new Date(start), new Date(to)) : 0;
 }
 
 async function fromRaw(db: Db, from: Date, to: Date): Promise<number> {
