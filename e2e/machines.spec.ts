@@ -54,6 +54,10 @@ test('a cluster page: its instances, its events, and its machines one click away
   await expect(rows).toHaveCount(8);
   await expect(rows.first()).toContainText(/edge-gateway-euw-b-1-v1-1/);
   await expect(page.getByRole('group', { name: 'Event timeline' })).toBeVisible({ timeout: 20_000 });
+  // Live without a reload: the hot zone's weights move as ticks commit.
+  const weights = async () => (await rows.locator('td:nth-child(5)').allTextContents()).join(' ');
+  const before = await weights();
+  await expect.poll(weights, { timeout: 30_000 }).not.toBe(before);
   await page.getByRole('link', { name: 'stages' }).click();
   await expect(page).toHaveURL(/\/machines\?machine=stage&cluster=euw-b-1$/);
   await expect(page.getByText(/^Now, over 8 instances \(all stages\):/)).toBeVisible({ timeout: 20_000 });

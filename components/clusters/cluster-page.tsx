@@ -12,6 +12,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
+import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { adminTone, breakerTone, degradationTone, fmtDegradation, fmtWeight } from '@/components/telemetry/format';
 import styles from '@/components/instances/instances.module.css';
 
@@ -19,7 +20,8 @@ const WINDOW_MS = 15 * 60_000;
 
 export function ClusterPage({ name }: { name: string }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.topology.cluster.queryOptions({ name }, { refetchInterval: 2000, placeholderData: (prev) => prev }));
+  const onTicks = useTickRefresh([trpc.topology.cluster.pathKey()]);
+  const q = useQuery(trpc.topology.cluster.queryOptions({ name }, { refetchInterval: onTicks ? false : 2000, placeholderData: (prev) => prev }));
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 5000);

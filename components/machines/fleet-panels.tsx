@@ -48,7 +48,8 @@ export function StateButtons({ states, now, selected, onSelect }: { states: Arra
 
 export function InStateTable({ scope, state, label }: { scope: Scope; state: string; label: string }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 2000, placeholderData: (prev) => prev }));
+  // Refetched on each tick by the page (useTickRefresh); this slow poll is only a safety net.
+  const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 15_000, placeholderData: (prev) => prev }));
   const what = scope.machine === 'stage' ? 'Stages' : 'Instances';
   return (
     <section aria-label={`In state ${label} now`}>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { StateDiagram } from '@/components/flow/state-diagram';
 import { useTRPC } from '@/components/trpc/client';
 import { useUrlPatch } from '@/components/ui/use-url-patch';
+import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
@@ -40,7 +41,9 @@ export function MachinesPage() {
   const to = Math.ceil(Date.now() / 5000) * 5000;
   const from = to - span;
   const scope = { machine, from, to, instance, stage, ...filter };
-  const view = useQuery(trpc.machines.view.queryOptions(scope, { enabled: !!instance || fleet.ready, refetchInterval: 2000, placeholderData: (prev) => prev }));
+  // Lit live: refetched on each committed tick (SSE); polled only while that feed is down.
+  const onTicks = useTickRefresh([trpc.machines.view.pathKey(), trpc.machines.inState.pathKey()]);
+  const view = useQuery(trpc.machines.view.queryOptions(scope, { enabled: !!instance || fleet.ready, refetchInterval: onTicks ? false : 2000, placeholderData: (prev) => prev }));
   const [f, t] = edge ? edge.split('>') : [null, null];
   const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
   const v = view.data;

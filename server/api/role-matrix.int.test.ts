@@ -55,6 +55,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'telemetry.instance', min: 'viewer', call: async (c, t) => c.telemetry.instance({ name: (await t.db.instance.findFirstOrThrow()).name }) },
   { path: 'telemetry.instanceSeries', min: 'viewer', call: async (c, t) => c.telemetry.instanceSeries({ instanceId: (await t.db.instance.findFirstOrThrow()).id, range: { lastS: 300 } }) },
   { path: 'telemetry.instanceLive', min: 'viewer', call: async (c, t) => c.telemetry.instanceLive({ instanceId: (await t.db.instance.findFirstOrThrow()).id }) },
+  { path: 'telemetry.ticks', min: 'viewer', call: (c) => c.telemetry.ticks() },
   { path: 'telemetry.serviceLive', min: 'viewer', call: async (c, t) => c.telemetry.serviceLive({ serviceId: (await t.db.service.findFirstOrThrow()).id }) },
   { path: 'topologyMap.snapshot', min: 'viewer', call: (c) => c.topologyMap.snapshot() },
   { path: 'topologyMap.live', min: 'viewer', call: (c) => c.topologyMap.live({}) },

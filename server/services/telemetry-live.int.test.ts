@@ -71,6 +71,20 @@ function subscribeInstance(input: { instanceId: string; lastEventId?: string }) 
 }
 
 describe('instance and service live feeds', () => {
+  it('the tick feed says each committed tick in order, with no backlog of older ones', async () => {
+    await tick(30, { rpsA: 1 }); // before subscribing: not replayed
+    const ac = new AbortController();
+    controllers.push(ac);
+    const feed = await createCaller(contextFor(t.db, viewer), { signal: ac.signal }).telemetry.ticks();
+    const received = take(feed, 2, ac);
+    await new Promise((r) => setTimeout(r, 300));
+    const one = await tick(0, { rpsA: 2 });
+    await notify(one);
+    const two = await tick(0, { rpsA: 3 });
+    await notify(two);
+    expect(await received).toEqual([{ tickId: one.toString() }, { tickId: two.toString() }]);
+  });
+
   it('yields the tick payload of the instance after NOTIFY, as a tracked event with the tick id', async () => {
     const { ac, it } = subscribeInstance({ instanceId: a });
     const received = take(await it, 1, ac);

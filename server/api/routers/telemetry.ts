@@ -1,7 +1,7 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { databaseUrl } from '../../env';
-import { tickBus } from '../../live/tick-bus';
+import { tickBus, tickStream } from '../../live/tick-bus';
 import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/telemetry-live';
 import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry-read';
 import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry-read-service';
@@ -21,6 +21,14 @@ export const telemetryRouter = router({
   serviceSeries: viewerProcedure.input(serviceSeriesInput).query(({ ctx, input }) => getServiceSeries(ctx.db, input)),
   instance: viewerProcedure.input(instanceByName).query(({ ctx, input }) => getInstanceDetail(ctx.db, input)),
   instanceSeries: viewerProcedure.input(instanceSeriesInput).query(({ ctx, input }) => getInstanceSeries(ctx.db, input)),
+
+  /**
+   * One event per committed tick, for pages that refetch a view on each tick (machines, cluster).
+   * No backlog on reconnect: a refresh only needs the next tick.
+   */
+  ticks: viewerProcedure.subscription(async function* ({ signal }) {
+    for await (const tickId of tickStream(tickBus(databaseUrl()), null, signal ?? new AbortController().signal)) yield { tickId: tickId.toString() };
+  }),
 
   instanceLive: viewerProcedure
     .input(z.object({ instanceId: z.uuid(), ...liveInput }))

@@ -1,0 +1,36 @@
+'use client';
+
+import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { useSubscription } from '@trpc/tanstack-react-query';
+import { useEffect, useRef } from 'react';
+import { useTRPC } from '@/components/trpc/client';
+
+const RETRY_AFTER_MS = 5_000;
+
+/**
+ * Refetches the queries under `keys` when the worker commits a tick (the tick SSE), at most once
+ * per `minGapMs`. Returns whether the feed is connected, so a page can fall back to polling.
+ */
+export function useTickRefresh(keys: QueryKey[], minGapMs = 1000): boolean {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const current = useRef(keys);
+  current.current = keys;
+  const last = useRef(0);
+  const sub = useSubscription(
+    trpc.telemetry.ticks.subscriptionOptions(undefined, {
+      onData: () => {
+        const now = Date.now();
+        if (now - last.current < minGapMs) return;
+        last.current = now;
+        for (const queryKey of current.current) void qc.invalidateQueries({ queryKey });
+      },
+    }),
+  );
+  useEffect(() => {
+    if (sub.status !== 'error') return;
+    const t = setTimeout(() => sub.reset(), RETRY_AFTER_MS);
+    return () => clearTimeout(t);
+  }, [sub.status, sub]);
+  return sub.status === 'pending';
+}
