@@ -17,6 +17,9 @@ export async function* liveStream(bus: LiveBus, lastEventId: string | null | und
   try {
     await bus.ensureConnected();
     const seen = new Set<string>();
+    // A NOTIFY still in flight when the client reconnected can arrive after it subscribed: the
+    // client had that event already (its id is at most lastEventId).
+    const floor = lastEventId && /^\d+$/.test(lastEventId) ? BigInt(lastEventId) : null;
     if (lastEventId && /^\d+$/.test(lastEventId)) {
       for (const e of await bus.since(BigInt(lastEventId))) {
         seen.add(e.id);
@@ -26,7 +29,7 @@ export async function* liveStream(bus: LiveBus, lastEventId: string | null | und
     while (!signal.aborted) {
       const e = queue.shift();
       if (e) {
-        if (!seen.delete(e.id)) yield e;
+        if (!seen.delete(e.id) && (floor === null || BigInt(e.id) > floor)) yield e;
         continue;
       }
       await new Promise<void>((resolve) => (wake = resolve));
