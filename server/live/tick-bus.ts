@@ -122,7 +122,8 @@ export async function* tickStream(bus: TickBus, lastTickId: string | null | unde
   signal.addEventListener('abort', onAbort);
   try {
     await bus.ensureConnected();
-    let last = 0n;
+    // Starting from the client's last tick, so a NOTIFY still in flight for a tick it had is skipped.
+    let last = lastTickId && /^\d+$/.test(lastTickId) ? BigInt(lastTickId) : 0n;
     if (lastTickId && /^\d+$/.test(lastTickId)) {
       for (const id of await bus.since(BigInt(lastTickId))) {
         last = id;
