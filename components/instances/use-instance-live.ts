@@ -9,12 +9,11 @@ import { useTRPC } from '@/components/trpc/client';
 import { updateCached } from '@/components/telemetry/cache';
 import { LIVE_WINDOW_S } from '@/components/telemetry/time-range';
 import { mergeInstanceDetail, mergeInstanceSeries } from './live-merge';
+import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
 
 const WINDOW_MS = LIVE_WINDOW_S * 1000;
 /** Ticks kept to replay into a live series that (re)loads after they arrived. */
 const BUFFER = 400;
-const RETRY_AFTER_MS = 5_000;
-
 /**
  * The instance's live feed, merged into the cached detail (always: the header shows "now" in every
  * range) and into the cached live series (when the page has one). The feed starts after
@@ -49,11 +48,7 @@ export function useInstanceLive(name: string, instanceId: string | undefined, st
     for (const p of buffer.current) updateCached<InstanceSeries>(qc, key, (s) => mergeInstanceSeries(s, p, WINDOW_MS));
   }, [liveSeries, qc]);
 
-  useEffect(() => {
-    if (sub.status !== 'error') return;
-    const t = setTimeout(() => sub.reset(), RETRY_AFTER_MS);
-    return () => clearTimeout(t);
-  }, [sub.status, sub]);
+  useResubscribeOnError(sub);
 
   return sub;
 }

@@ -10,10 +10,9 @@ import { useTRPC } from '@/components/trpc/client';
 import { useSessionUser } from '@/components/shell/session-user';
 import { mergeServiceChange, planLiveEvent } from './apply-event';
 import styles from '@/components/shell/shell.module.css';
+import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
 
 /** After a fatal subscription error (e.g. a server restart mid-handshake), try again this soon. */
-const RETRY_AFTER_MS = 5_000;
-
 /**
  * Subscribes to the change feed and applies each event to the react-query cache; renders the
  * connection indicator. httpSubscriptionLink resends the last tracked id on reconnect, so
@@ -46,10 +45,8 @@ export function LiveUpdates() {
 
   useEffect(() => {
     if (sub.status === 'pending') setEverConnected(true);
-    if (sub.status !== 'error') return;
-    const t = setTimeout(() => sub.reset(), RETRY_AFTER_MS);
-    return () => clearTimeout(t);
-  }, [sub.status, sub]);
+  }, [sub.status]);
+  useResubscribeOnError(sub);
 
   const live = sub.status === 'pending';
   const text = live ? 'Live' : everConnected ? 'Reconnecting…' : 'Connecting…';

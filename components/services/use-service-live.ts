@@ -9,11 +9,10 @@ import { useTRPC } from '@/components/trpc/client';
 import { updateCached } from '@/components/telemetry/cache';
 import { LIVE_WINDOW_S } from '@/components/telemetry/time-range';
 import { mergeServiceDetail, mergeServiceSeries } from './live-merge';
+import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
 
 const WINDOW_MS = LIVE_WINDOW_S * 1000;
 const BUFFER = 400;
-const RETRY_AFTER_MS = 5_000;
-
 /** The service's live feed merged into the cached instance table and live split (see useInstanceLive). */
 export function useServiceLive(name: string, serviceId: string | undefined, startAfter: string | null | undefined, liveSeries: ServiceSeries | undefined) {
   const trpc = useTRPC();
@@ -42,11 +41,7 @@ export function useServiceLive(name: string, serviceId: string | undefined, star
     for (const p of buffer.current) updateCached<ServiceSeries>(qc, key, (s) => mergeServiceSeries(s, p, WINDOW_MS));
   }, [liveSeries, qc]);
 
-  useEffect(() => {
-    if (sub.status !== 'error') return;
-    const t = setTimeout(() => sub.reset(), RETRY_AFTER_MS);
-    return () => clearTimeout(t);
-  }, [sub.status, sub]);
+  useResubscribeOnError(sub);
 
   return sub;
 }

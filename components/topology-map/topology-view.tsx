@@ -13,8 +13,8 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { layoutTopology, parseExpand, toggleExpand, totalInstances, weightColor, type LayoutNode } from './layout';
 import styles from './topology-view.module.css';
+import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
 
-const RETRY_AFTER_MS = 5_000;
 const AUTO_EXPAND_LIMIT = 300;
 
 /**
@@ -45,11 +45,7 @@ export function TopologyView() {
       onData: (tracked) => qc.setQueryData(snapshotKey, tracked.data),
     }),
   );
-  useEffect(() => {
-    if (sub.status !== 'error') return;
-    const t = setTimeout(() => sub.reset(), RETRY_AFTER_MS);
-    return () => clearTimeout(t);
-  }, [sub.status, sub]);
+  useResubscribeOnError(sub);
 
   const data = query.data;
   const layout = useMemo(() => (data ? layoutTopology(data, expanded, { autoExpandLimit: AUTO_EXPAND_LIMIT }) : null), [data, expanded]);

@@ -2,10 +2,9 @@
 
 import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { useTRPC } from '@/components/trpc/client';
-
-const RETRY_AFTER_MS = 5_000;
+import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
 
 /**
  * Refetches the queries under `keys` when the worker commits a tick (the tick SSE), at most once
@@ -27,10 +26,6 @@ export function useTickRefresh(keys: QueryKey[], minGapMs = 1000): boolean {
       },
     }),
   );
-  useEffect(() => {
-    if (sub.status !== 'error') return;
-    const t = setTimeout(() => sub.reset(), RETRY_AFTER_MS);
-    return () => clearTimeout(t);
-  }, [sub.status, sub]);
+  useResubscribeOnError(sub);
   return sub.status === 'pending';
 }

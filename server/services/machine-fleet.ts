@@ -6,7 +6,8 @@ import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { LEVEL_NAMES } from '../domain/degradation';
 import { STAGES } from '../domain/model';
-import { machineViewInput, resolve, topologyWhere } from './machines';
+import { machineViewInput, resolve } from './machines';
+import { topologyWhere } from './topology-scope';
 
 export const machineHistoryInput = machineViewInput.extend({ buckets: z.number().int().min(2).max(240).default(90) });
 export const inStateInput = machineViewInput.extend({ state: z.string().min(1).max(40), limit: z.number().int().min(1).max(500).default(200) });

@@ -10,6 +10,7 @@ import { STAGES } from '../domain/model';
 import { withDefaults } from '../domain/policy-schemas';
 import { LEVEL_NAMES } from '../domain/degradation';
 import { notFound } from '../errors';
+import { topologyScopeFields, topologyWhere, type TopologyScope } from './topology-scope';
 
 const scope = {
   machine: z.enum(MACHINES),
@@ -17,10 +18,7 @@ const scope = {
   to: z.number().int(),
   instance: z.string().min(1).max(200).optional(),
   stage: z.enum(STAGES).optional(),
-  serviceId: z.uuid().optional(),
-  zoneId: z.uuid().optional(),
-  regionId: z.uuid().optional(),
-  clusterId: z.uuid().optional(),
+  ...topologyScopeFields,
 };
 export const machineViewInput = z.object(scope);
 export const edgeTransitionsInput = z.object({ ...scope, fromState: z.string().max(40), toState: z.string().max(40), limit: z.number().int().min(1).max(500).default(100) });
@@ -38,18 +36,6 @@ export async function resolve(db: Db, q: { instance?: string; serviceId?: string
   return { instance, serviceId: instance.serviceId };
 }
 
-export type TopologyScope = { serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
-
-/** Conditions on `i` (Instance) and `c` (Cluster) for the topology filters; always at least TRUE. */
-export function topologyWhere(q: TopologyScope, instanceId: string | null): Prisma.Sql[] {
-  const parts: Prisma.Sql[] = [Prisma.sql`TRUE`];
-  if (instanceId) parts.push(Prisma.sql`i.id = ${instanceId}::uuid`);
-  if (q.serviceId) parts.push(Prisma.sql`i."serviceId" = ${q.serviceId}::uuid`);
-  if (q.clusterId) parts.push(Prisma.sql`c.id = ${q.clusterId}::uuid`);
-  if (q.zoneId) parts.push(Prisma.sql`c."zoneId" = ${q.zoneId}::uuid`);
-  if (q.regionId) parts.push(Prisma.sql`c."zoneId" IN (SELECT id FROM "Zone" WHERE "regionId" = ${q.regionId}::uuid)`);
-  return parts;
-}
 
 function filters(q: TopologyScope & { machine: MachineName; stage?: string }, instanceId: string | null): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`t.machine::text = ${q.machine}`, ...topologyWhere(q, instanceId)];

@@ -2,6 +2,7 @@
 // and through the draft (server/domain/replay.ts), next to what actually happened.
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { pgUtc } from '../db/timestamp';
 import type { FleetPolicies } from '../domain/model';
 import { validatePolicy, withDefaults, type PolicyKind } from '../domain/policy-schemas';
 import { countReplay, LOW_WEIGHT, replayInstance, type ReplayCounts, type ReplayResult } from '../domain/replay';
@@ -122,14 +123,13 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   }
   // The replay starts in the state of each instance's first sample, so a live transition at that
   // tick (e.g. the first tick after a start) is already behind it: count only those after it.
-  const utc = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
   const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
     SELECT count(*) FILTER (WHERE machine = 'stage' AND "toState" = 'blocked') AS stage_breaks,
            count(*) FILTER (WHERE machine = 'degradation' AND "toState" > "fromState") AS degradations,
            count(*) FILTER (WHERE machine = 'breaker' AND "toState" = 'open') AS breaker_opens,
            count(*) FILTER (WHERE machine = 'weight') AS recomputes
     FROM "StateTransition" t
-    JOIN unnest(${replayed.map((r) => r.id)}::uuid[], ${replayed.map((r) => utc(r.first))}::timestamp[], ${replayed.map((r) => utc(r.last))}::timestamp[]) AS w(id, f, l)
+    JOIN unnest(${replayed.map((r) => r.id)}::uuid[], ${replayed.map((r) => pgUtc(r.first))}::timestamp[], ${replayed.map((r) => pgUtc(r.last))}::timestamp[]) AS w(id, f, l)
       ON t."instanceId" = w.id AND t.at > w.f AND t.at <= w.l`;
   const a = actual[0];
   const baseline = countReplay(base);

@@ -5,11 +5,10 @@
 // Only the first sample's machine states are kept — the replay resumes from them.
 import { pgPool, type Db } from '../db/client';
 import { copyBinary, CopyReader, uuidText } from '../db/pg-binary';
+import { pgUtc } from '../db/timestamp';
 import type { RecordedSample } from '../domain/replay';
 import { MINUTE_SQL, PACK_SQL, unpack, type FirstStates } from './telemetry-pack';
 
-/** `at` is a timestamp without time zone holding UTC (as Prisma writes it). */
-const utc = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // COPY takes no bind parameters, so the values are written into the statement: ids are checked
@@ -17,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function copySelect(instanceIds: readonly string[], from: Date, to: Date): string {
   for (const id of instanceIds) if (!UUID.test(id)) throw new Error(`not an instance id: ${JSON.stringify(id)}`);
   const ids = `ANY('{${instanceIds.join(',')}}'::uuid[])`;
-  const [f, t] = [`'${utc(from)}'::timestamp`, `'${utc(to)}'::timestamp`];
+  const [f, t] = [`'${pgUtc(from)}'::timestamp`, `'${pgUtc(to)}'::timestamp`];
   return `SELECT "instanceId", minute, data FROM (
       SELECT p."instanceId", p.minute, p.data FROM "TelemetryPack" p
       WHERE p."instanceId" = ${ids} AND p.minute >= date_bin('60 seconds', ${f}, TIMESTAMP '2000-01-01') AND p.minute <= ${t}
@@ -41,7 +40,7 @@ export async function loadRecorded(db: Db, instanceIds: readonly string[], from:
   const out = new Map<string, RecordedSample[]>();
   if (instanceIds.length === 0) return out;
   const pool = pgPool(db);
-  const [bytes, first] = await Promise.all([copyBinary(pool, copySelect(instanceIds, from, to)), pool.query<First>(FIRST, [instanceIds, utc(from), utc(to)])]);
+  const [bytes, first] = await Promise.all([copyBinary(pool, copySelect(instanceIds, from, to)), pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
   const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
   const r = new CopyReader(bytes);
   let lastId: Buffer | null = null;

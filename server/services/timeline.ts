@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { Prisma } from '../db/generated/client';
+import { topologyScopeFields, topologyWhere } from './topology-scope';
 
 export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -12,10 +13,7 @@ export const timelineInput = z.object({
   to: z.number().int(),
   kinds: z.array(z.enum(TIMELINE_KINDS)).default([...TIMELINE_KINDS]),
   instanceId: z.uuid().optional(),
-  serviceId: z.uuid().optional(),
-  zoneId: z.uuid().optional(),
-  clusterId: z.uuid().optional(),
-  regionId: z.uuid().optional(),
+  ...topologyScopeFields,
   limit: z.number().int().min(1).max(5000).default(500),
 }).refine((v) => v.to > v.from, { message: 'The range must end after it starts', path: ['to'] });
 
@@ -37,13 +35,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
   const from = new Date(q.from);
   const to = new Date(q.to);
   const machines = MACHINES.filter((m) => q.kinds.includes(m));
-  const topo: Prisma.Sql[] = [];
-  if (q.instanceId) topo.push(Prisma.sql`t."instanceId" = ${q.instanceId}::uuid`);
-  if (q.serviceId) topo.push(Prisma.sql`i."serviceId" = ${q.serviceId}::uuid`);
-  if (q.zoneId) topo.push(Prisma.sql`c."zoneId" = ${q.zoneId}::uuid`);
-  if (q.clusterId) topo.push(Prisma.sql`c.id = ${q.clusterId}::uuid`);
-  if (q.regionId) topo.push(Prisma.sql`c."zoneId" IN (SELECT id FROM "Zone" WHERE "regionId" = ${q.regionId}::uuid)`);
-  const where = topo.length ? Prisma.sql`AND ${Prisma.join(topo, ' AND ')}` : Prisma.empty;
+  const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')}`;
   const transitions = machines.length
     ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; name: string; total: bigint }>>`
         SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, i.name, count(*) OVER () AS total
