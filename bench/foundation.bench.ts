@@ -3,7 +3,7 @@
 import { createDb } from '../server/db/client';
 import { LiveBus } from '../server/live/bus';
 import { runCommand } from '../server/services/command';
-import { getOverview, updateService } from '../server/services/topology';
+import { getOverview, updateService } from '../server/services/topology/topology';
 import { hashPassword } from '../server/auth/password';
 import { makeFleet } from '../server/db/factories';
 import { demoFleet } from '../prisma/demo-fleet';

@@ -8,11 +8,11 @@ import pg from 'pg';
 import { startLab } from '../lab/lab';
 import { createDb } from '../server/db/client';
 import { defaultPolicies } from '../server/domain/policy-defaults';
-import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../server/jobs/telemetry/adapters';
+import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../server/services/platform/active-adapter';
 import { TelemetryLoop, type TickTiming } from '../server/jobs/telemetry/loop';
 import { RuntimeClient } from '../server/platform/haproxy';
 import { startHaproxyLab } from '../server/platform/haproxy/testing/harness';
-import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform-configs';
+import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform/platform-configs';
 import { benchDatabase, summary } from './lib';
 
 async function weights100(rounds: number) {

@@ -9,7 +9,7 @@ import { demoFleet } from '../prisma/demo-fleet';
 import { createDb } from '../server/db/client';
 import { makeFleet, makeUser } from '../server/db/factories';
 import { defaultPolicies } from '../server/domain/policy-defaults';
-import { activeAdapterConfig, createAdapter, feedSimControls } from '../server/jobs/telemetry/adapters';
+import { activeAdapterConfig, createAdapter, feedSimControls } from '../server/services/platform/active-adapter';
 import { TelemetryLoop } from '../server/jobs/telemetry/loop';
 import { benchDatabase, freePort, summary } from './lib';
 

@@ -4,9 +4,9 @@
 import { demoFleet } from '../prisma/demo-fleet';
 import { createDb } from '../server/db/client';
 import { makeFleet } from '../server/db/factories';
-import { inStateNow, machineHistory } from '../server/services/machine-fleet';
-import { machineView } from '../server/services/machines';
-import { rollupTelemetry } from '../server/services/telemetry-rollup';
+import { inStateNow, machineHistory } from '../server/services/machines/machine-fleet';
+import { machineView } from '../server/services/machines/machines';
+import { rollupTelemetry } from '../server/services/telemetry/telemetry-rollup';
 import { benchDatabase, summary } from './lib';
 
 export async function run(): Promise<Record<string, unknown>> {

@@ -7,7 +7,7 @@ import { makeFleet } from '../server/db/factories';
 import { initialRuntime, stepInstance } from '../server/domain/instance-step';
 import type { InstanceTelemetry } from '../server/domain/model';
 import { defaultPolicies } from '../server/domain/policy-defaults';
-import { activeAdapterConfig, createAdapter, feedSimControls } from '../server/jobs/telemetry/adapters';
+import { activeAdapterConfig, createAdapter, feedSimControls } from '../server/services/platform/active-adapter';
 import { TelemetryLoop, type TickTiming } from '../server/jobs/telemetry/loop';
 import { persistSamplesOneByOne, persistTick, type SampleRow } from '../server/jobs/telemetry/persist';
 import { syntheticFleet } from './fleets';

@@ -4,7 +4,7 @@
 import { demoFleet } from '../prisma/demo-fleet';
 import { createDb } from '../server/db/client';
 import { makeFleet } from '../server/db/factories';
-import { timelineEvents } from '../server/services/timeline';
+import { timelineEvents } from '../server/services/timeline/timeline';
 import { benchDatabase, summary } from './lib';
 
 export async function run(): Promise<Record<string, unknown>> {

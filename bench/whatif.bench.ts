@@ -9,8 +9,8 @@ import { STAGES, type FleetPolicies } from '../server/domain/model';
 import { defaultPolicies } from '../server/domain/policy-defaults';
 import { replayInstance, type RecordedSample } from '../server/domain/replay';
 import { persistTick, type SampleRow } from '../server/jobs/telemetry/persist';
-import { previewPolicy } from '../server/services/policy-preview';
-import { rollupTelemetry } from '../server/services/telemetry-rollup';
+import { previewPolicy } from '../server/services/policies/policy-preview';
+import { rollupTelemetry } from '../server/services/telemetry/telemetry-rollup';
 import { benchDatabase, summary } from './lib';
 
 const policies: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createDb } from '../server/db/client';
 import { env as loadEnv, EnvError, type Env } from '../server/env';
 import { seedIfEmpty } from '../prisma/seed';
-import { selectPlatform } from '../server/services/platform-select';
+import { selectPlatform } from '../server/services/platform/platform-select';
 import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
 import { redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
 

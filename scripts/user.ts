@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { createDb, type Db } from '../server/db/client';
 import { env as loadEnv, EnvError } from '../server/env';
 import { ROLES } from '../server/auth/roles';
-import { createUser, resetUserPassword, setUserActive, setUserRole } from '../server/services/users';
+import { createUser, resetUserPassword, setUserActive, setUserRole } from '../server/services/users/users';
 import { AppError } from '../server/errors';
 import { resolveDatabase } from './lib/database';
 

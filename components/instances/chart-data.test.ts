@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InstancePoint, TransitionItem } from '@/server/services/telemetry-read';
+import type { InstancePoint, TransitionItem } from '@/server/services/telemetry/telemetry-read';
 import { chartRows, chartSummary, markersOf, transitionTitle, transitionTone } from './chart-data';
 
 const tr = (machine: TransitionItem['machine'], from: string, to: string, stage = ''): TransitionItem => ({ id: `${machine}${to}`, at: 5, tickId: '1', instanceId: 'i', machine, stage, from, to, cause: 'because', values: {} });

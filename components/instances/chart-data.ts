@@ -1,4 +1,4 @@
-import type { InstancePoint, TransitionItem } from '@/server/services/telemetry-read';
+import type { InstancePoint, TransitionItem } from '@/server/services/telemetry/telemetry-read';
 import { describeSpan, formatTime } from '@/components/charts/time-axis';
 
 // What the instance charts draw, derived from the series: rows, markers and the sentences that

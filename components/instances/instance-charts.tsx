@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry-read';
+import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
 import { TimeSeries } from '@/components/charts/time-series';
 import { fmtCount, fmtDegradation, fmtMs, fmtPct, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
 import { BREAKER_BY_LEVEL, BREAKER_LEVEL, chartRows, chartSummary, markersOf } from './chart-data';

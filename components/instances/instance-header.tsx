@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { InstanceDetail } from '@/server/services/telemetry-read';
+import type { InstanceDetail } from '@/server/services/telemetry/telemetry-read';
 import { Badge } from '@/components/ui/badge';
 import { formatDuration } from '@/components/charts/time-axis';
 import { adminTone, breakerTone, degradationTone, fmtDegradation, fmtRatio, fmtWeight, trafficShare } from '@/components/telemetry/format';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry-read';
-import type { InstanceTickPayload } from '@/server/services/telemetry-live';
+import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
+import type { InstanceTickPayload } from '@/server/services/telemetry/telemetry-live';
 import { mergeInstanceDetail, mergeInstanceSeries, newer, secondsToTarget } from './live-merge';
 
 const W = 300_000;

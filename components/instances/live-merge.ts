@@ -1,5 +1,5 @@
-import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry-read';
-import type { InstanceTickPayload } from '@/server/services/telemetry-live';
+import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
+import type { InstanceTickPayload } from '@/server/services/telemetry/telemetry-live';
 
 // How one tick of an instance's live feed changes the cached series and detail. Pure (no React, no
 // tRPC) and unit-tested. Every function is idempotent: a tick replayed after a reconnect, or one

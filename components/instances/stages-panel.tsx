@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry-read';
+import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
 import { TimeSeries } from '@/components/charts/time-series';
 import { formatDuration } from '@/components/charts/time-axis';
 import { Badge } from '@/components/ui/badge';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { TransitionItem } from '@/server/services/telemetry-read';
+import type { TransitionItem } from '@/server/services/telemetry/telemetry-read';
 import { formatTime } from '@/components/charts/time-axis';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';

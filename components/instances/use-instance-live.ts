@@ -3,8 +3,8 @@
 import { skipToken, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef } from 'react';
-import type { InstanceTickPayload } from '@/server/services/telemetry-live';
-import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry-read';
+import type { InstanceTickPayload } from '@/server/services/telemetry/telemetry-live';
+import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
 import { useTRPC } from '@/components/trpc/client';
 import { updateCached } from '@/components/telemetry/cache';
 import { LIVE_WINDOW_S } from '@/components/telemetry/time-range';

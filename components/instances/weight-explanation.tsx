@@ -1,4 +1,4 @@
-import type { InstanceDetail } from '@/server/services/telemetry-read';
+import type { InstanceDetail } from '@/server/services/telemetry/telemetry-read';
 import { formatDuration, formatTime } from '@/components/charts/time-axis';
 import { fmtCount, fmtMs, fmtPct, fmtWeight } from '@/components/telemetry/format';
 import styles from './instances.module.css';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveEventData } from '@/server/live/topics';
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 import { mergeServiceChange, planLiveEvent } from './apply-event';
 
 // `string`: the client must also cope with topics a newer server sends.

@@ -1,5 +1,5 @@
 import type { LiveEventData, LiveTopic } from '@/server/live/topics';
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 
 // How one live event changes the client cache. Pure (no React, no tRPC) so it is unit-tested;
 // keep it in step with LIVE_TOPICS in server/live/topics.ts.

@@ -5,7 +5,7 @@ import { useSubscription } from '@trpc/tanstack-react-query';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { LiveEventData } from '@/server/live/topics';
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 import { useTRPC } from '@/components/trpc/client';
 import { useSessionUser } from '@/components/shell/session-user';
 import { mergeServiceChange, planLiveEvent } from './apply-event';

@@ -1,4 +1,4 @@
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 import { orderedStates } from './format';
 import styles from './overview.module.css';
 

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 import { useTRPC } from '@/components/trpc/client';
 import { errorCode } from '@/components/trpc/errors';
 import { Button } from '@/components/ui/button';

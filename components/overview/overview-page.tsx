@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 import { useTRPC } from '@/components/trpc/client';
 import { useSessionUser } from '@/components/shell/session-user';
 import { Button } from '@/components/ui/button';

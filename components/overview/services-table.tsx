@@ -1,6 +1,6 @@
 'use client';
 
-import type { OverviewData } from '@/server/services/topology';
+import type { OverviewData } from '@/server/services/topology/topology';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';

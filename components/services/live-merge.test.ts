@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceDetail, ServiceSeries } from '@/server/services/telemetry-read-service';
-import type { ServiceTickPayload } from '@/server/services/telemetry-live';
+import type { ServiceDetail, ServiceSeries } from '@/server/services/telemetry/telemetry-read-service';
+import type { ServiceTickPayload } from '@/server/services/telemetry/telemetry-live';
 import { mergeServiceDetail, mergeServiceSeries } from './live-merge';
 
 const W = 300_000;

@@ -1,5 +1,5 @@
-import type { ServiceDetail, ServiceSeries, SplitPoint } from '@/server/services/telemetry-read-service';
-import type { ServiceTickPayload } from '@/server/services/telemetry-live';
+import type { ServiceDetail, ServiceSeries, SplitPoint } from '@/server/services/telemetry/telemetry-read-service';
+import type { ServiceTickPayload } from '@/server/services/telemetry/telemetry-live';
 import { newer } from '@/components/instances/live-merge';
 
 // How one tick of a service's live feed changes the cached split series and the instance table.

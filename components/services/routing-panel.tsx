@@ -1,4 +1,4 @@
-import type { ServiceDetail, ServiceSeries } from '@/server/services/telemetry-read-service';
+import type { ServiceDetail, ServiceSeries } from '@/server/services/telemetry/telemetry-read-service';
 import { Badge } from '@/components/ui/badge';
 import { actualShares, desiredShares, formatShares } from './split';
 import styles from './services.module.css';

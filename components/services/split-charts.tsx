@@ -1,7 +1,7 @@
 'use client';
 
 import { useMemo } from 'react';
-import type { ServiceSeries } from '@/server/services/telemetry-read-service';
+import type { ServiceSeries } from '@/server/services/telemetry/telemetry-read-service';
 import { TimeSeries } from '@/components/charts/time-series';
 import { describeSpan, formatTime } from '@/components/charts/time-axis';
 import { fmtRps } from '@/components/telemetry/format';

@@ -1,4 +1,4 @@
-import type { SplitPoint } from '@/server/services/telemetry-read-service';
+import type { SplitPoint } from '@/server/services/telemetry/telemetry-read-service';
 
 // The real traffic split from the samples, against the desired one. Pure; unit-tested.
 

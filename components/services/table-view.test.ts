@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServiceInstanceRow } from '@/server/services/telemetry-read-service';
+import type { ServiceInstanceRow } from '@/server/services/telemetry/telemetry-read-service';
 import { applyView, DEFAULT_VIEW, nextSort, viewFromParams, viewToQuery } from './table-view';
 
 const row = (name: string, over: Partial<ServiceInstanceRow> = {}): ServiceInstanceRow => ({

@@ -1,4 +1,4 @@
-import type { ServiceInstanceRow } from '@/server/services/telemetry-read-service';
+import type { ServiceInstanceRow } from '@/server/services/telemetry/telemetry-read-service';
 
 // The service page's instance table: sort and filters live in the URL (a colleague opens the same
 // view). Pure: params ⇄ view, and view × rows → rows. Unit-tested.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterAgg, TopologyInstance, TopologyMap } from '@/server/services/topology-map';
+import type { ClusterAgg, TopologyInstance, TopologyMap } from '@/server/services/topology/topology-map';
 import { layoutTopology, parseExpand, toggleExpand, weightColor, type LayoutNode } from './layout';
 
 /** The per-cluster aggregate the server computes (server/services/topology-map.ts). */

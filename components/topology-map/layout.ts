@@ -1,7 +1,7 @@
 // Pure layout of the topology graph (no React, no React Flow): layered columns left to right
 // (region → zone → cluster → instances) with a tidy-tree vertical placement, so every subtree owns
 // a vertical band of its own and no two boxes overlap. components/flow/graph-canvas.tsx renders it.
-import type { ClusterAgg, TopologyCluster, TopologyInstance, TopologyMap } from '@/server/services/topology-map';
+import type { ClusterAgg, TopologyCluster, TopologyInstance, TopologyMap } from '@/server/services/topology/topology-map';
 
 export type LayoutKind = 'region' | 'zone' | 'cluster' | 'instance';
 

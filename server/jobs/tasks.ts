@@ -1,9 +1,9 @@
 import type { Task, TaskList } from 'graphile-worker';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
-import { cleanupSessions, pruneRetention } from '../services/maintenance';
-import { checkConvergence } from '../services/topology';
-import { rollupTelemetry } from '../services/telemetry-rollup';
+import { cleanupSessions, pruneRetention } from '../services/telemetry/maintenance';
+import { checkConvergence } from '../services/topology/topology';
+import { rollupTelemetry } from '../services/telemetry/telemetry-rollup';
 import { taskPayloadSchemas, type JobName } from './payloads';
 import type { z } from 'zod';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
 import { enqueueJob } from './enqueue';
 import { startWorker, type WorkerHandle } from './worker';
-import { getHealth } from '../services/health';
+import { getHealth } from '../services/system/health';
 import { openTestDb, type TestDb } from '../../test/context';
 
 let t: TestDb;

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { buildTaskList, cronItems } from './tasks';
-import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from './telemetry/adapters';
+import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from '../services/platform/active-adapter';
 import { TelemetryLoop } from './telemetry/loop';
 
 export const HEARTBEAT_INTERVAL_MS = 5_000;

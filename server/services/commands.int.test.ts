@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFleet, makeUser } from '../db/factories';
 import { type AppError } from '../errors';
 import { openTestDb, type TestDb } from '../../test/context';
-import { convergeService, updateService } from './topology';
+import { convergeService, updateService } from './topology/topology';
 import { runCommand } from './command';
 
 let t: TestDb;
@@ -86,7 +86,7 @@ describe('commands: row + audit + live event + job in one transaction', () => {
   });
 
   it('the overview counts what the registry holds', async () => {
-    const { getOverview } = await import('./topology');
+    const { getOverview } = await import('./topology/topology');
     const o = await getOverview(t.db);
     expect(o.counts).toEqual({ regions: 1, zones: 1, clusters: 2, services: 2, instances: 6 });
     const a = o.services.find((s) => s.id === serviceId)!;

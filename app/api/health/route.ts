@@ -1,5 +1,5 @@
 import { db } from '@/server/db/client';
-import { getHealth } from '@/server/services/health';
+import { getHealth } from '@/server/services/system/health';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,4 +1,4 @@
-import { auditFacets, listAudit, listAuditInput } from '../../services/audit';
+import { auditFacets, listAudit, listAuditInput } from '../../services/audit/audit';
 import { router, viewerProcedure } from '../trpc';
 
 export const auditRouter = router({

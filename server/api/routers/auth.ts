@@ -1,4 +1,4 @@
-import { changeOwnPassword, changeOwnPasswordInput, login, loginInput } from '../../services/users';
+import { changeOwnPassword, changeOwnPasswordInput, login, loginInput } from '../../services/users/users';
 import { clearSessionCookie, deleteSession, sessionCookie } from '../../auth/sessions';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 import { runCommand } from '../../services/command';

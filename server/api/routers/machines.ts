@@ -1,5 +1,5 @@
-import { edgeTransitions, edgeTransitionsInput, machineView, machineViewInput } from '../../services/machines';
-import { inStateInput, inStateNow, machineHistory, machineHistoryInput } from '../../services/machine-fleet';
+import { edgeTransitions, edgeTransitionsInput, machineView, machineViewInput } from '../../services/machines/machines';
+import { inStateInput, inStateNow, machineHistory, machineHistoryInput } from '../../services/machines/machine-fleet';
 import { router, viewerProcedure } from '../trpc';
 
 export const machinesRouter = router({

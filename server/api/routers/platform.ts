@@ -7,7 +7,7 @@ import {
   saveAdapterInput,
   testAdapterConfig,
   testAdapterInput,
-} from '../../services/platform-configs';
+} from '../../services/platform/platform-configs';
 import { adminProcedure, router } from '../trpc';
 
 /** Platform adapters: what is stored, which one the worker drives; admins edit, test and switch. */

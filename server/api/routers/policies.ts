@@ -1,5 +1,5 @@
-import { diffInput, diffVersions, draftInput, getPolicy, listPolicies, policyRef, publishInput, publishPolicy, rollbackInput, rollbackPolicy, saveDraft } from '../../services/policies';
-import { previewInput, previewPolicy } from '../../services/policy-preview';
+import { diffInput, diffVersions, draftInput, getPolicy, listPolicies, policyRef, publishInput, publishPolicy, rollbackInput, rollbackPolicy, saveDraft } from '../../services/policies/policies';
+import { previewInput, previewPolicy } from '../../services/policies/policy-preview';
 import { adminProcedure, operatorProcedure, router, viewerProcedure } from '../trpc';
 
 /** Policies: everyone reads; operators draft and preview; only admins publish and roll back. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clearSimControls, getSimStatus, setDemand, setDemandInput, stressInstance, stressInstanceInput } from '../../services/sim-control';
+import { clearSimControls, getSimStatus, setDemand, setDemandInput, stressInstance, stressInstanceInput } from '../../services/platform/sim-control';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
 
 /** The simulator's control API; refused with PRECONDITION_FAILED unless the simulator is active. */

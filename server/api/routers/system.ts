@@ -1,5 +1,5 @@
-import { listAdapters } from '../../services/adapters';
-import { getHealth } from '../../services/health';
+import { listAdapters } from '../../services/platform/adapters';
+import { getHealth } from '../../services/system/health';
 import { router, viewerProcedure } from '../trpc';
 
 export const systemRouter = router({

@@ -2,9 +2,9 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { databaseUrl } from '../../env';
 import { tickBus, tickStream } from '../../live/tick-bus';
-import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/telemetry-live';
-import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry-read';
-import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry-read-service';
+import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/telemetry/telemetry-live';
+import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry/telemetry-read';
+import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry/telemetry-read-service';
 import { router, viewerProcedure } from '../trpc';
 
 // The live platform, read side (docs/telemetry.md). Subscriptions yield one event per committed

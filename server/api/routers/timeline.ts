@@ -1,4 +1,4 @@
-import { timelineEvents, timelineInput } from '../../services/timeline';
+import { timelineEvents, timelineInput } from '../../services/timeline/timeline';
 import { router, viewerProcedure } from '../trpc';
 
 export const timelineRouter = router({

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { databaseUrl } from '../../env';
 import { tickBus, tickStream } from '../../live/tick-bus';
-import { getTopologyMap, latestTickId, type TopologyMap } from '../../services/topology-map';
+import { getTopologyMap, latestTickId, type TopologyMap } from '../../services/topology/topology-map';
 import { router, viewerProcedure } from '../trpc';
 
 // Every subscriber of this process wants the same snapshot for the same tick: compute it once.

@@ -1,5 +1,5 @@
-import { getOverview, updateService, updateServiceInput } from '../../services/topology';
-import { clusterDetail, clusterDetailInput } from '../../services/cluster-detail';
+import { getOverview, updateService, updateServiceInput } from '../../services/topology/topology';
+import { clusterDetail, clusterDetailInput } from '../../services/topology/cluster-detail';
 import { adminProcedure, router, viewerProcedure } from '../trpc';
 
 export const topologyRouter = router({

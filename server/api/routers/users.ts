@@ -8,7 +8,7 @@ import {
   setRoleInput,
   setUserActive,
   setUserRole,
-} from '../../services/users';
+} from '../../services/users/users';
 import { adminProcedure, router } from '../trpc';
 
 export const usersRouter = router({

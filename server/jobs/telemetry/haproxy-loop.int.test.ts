@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
-import { getHealth } from '../../services/health';
-import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform-configs';
-import { activeAdapterConfig, activeAdapterKey, createAdapter } from './adapters';
+import { getHealth } from '../../services/system/health';
+import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
+import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../../services/platform/active-adapter';
 import { TelemetryLoop } from './loop';
 
 let t: TestDb;

@@ -4,10 +4,10 @@ import { openTestDb, type TestDb } from '../../../test/context';
 import { makeFleet } from '../../db/factories';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import { TICK_CHANNEL } from '../../live/tick-bus';
-import { stressInstance } from '../../services/sim-control';
-import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from './adapters';
-import { activateAdapterConfig, saveAdapterConfig } from '../../services/platform-configs';
-import { ADAPTER_STATUS_KEY } from '../../services/adapter-status';
+import { stressInstance } from '../../services/platform/sim-control';
+import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from '../../services/platform/active-adapter';
+import { activateAdapterConfig, saveAdapterConfig } from '../../services/platform/platform-configs';
+import { ADAPTER_STATUS_KEY } from '../../services/platform/adapter-status';
 import { TelemetryLoop } from './loop';
 
 let t: TestDb;

@@ -1,0 +1,171 @@
+// Which platform the worker drives: stored AdapterConfig rows (simulator, HAProxy + Prometheus),
+// edited and activated from Settings or selected at start-up with SWITCHBACK_PLATFORM, and the
+// registry import that brings a real platform's instances into the topology.
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import type { Prisma } from '../../db/generated/client';
+import { AppError, notFound } from '../../errors';
+import { createAdapter } from './active-adapter';
+import type { PlatformTopology } from '../../platform/adapter';
+import { createPrometheusSource } from '../../platform/prometheus';
+import { conflictError, runCommand, type Actor } from '../command';
+
+export { ADAPTER_KINDS } from '../../platform/registry';
+import { ADAPTER_KINDS } from '../../platform/registry';
+
+const name = z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(60, 'At most 60 characters').regex(/^[\w .-]+$/, 'Letters, digits, spaces, dots, dashes and underscores only');
+
+export const saveAdapterInput = z.object({
+  /** Absent = a new configuration. */
+  id: z.uuid().optional(),
+  /** The version the editor started from (required when id is given). */
+  version: z.number().int().positive().optional(),
+  name,
+  kind: z.enum(ADAPTER_KINDS, { error: `Choose one of: ${ADAPTER_KINDS.join(', ')}` }),
+  config: z.record(z.string(), z.unknown(), { error: 'The configuration must be a JSON object' }),
+});
+
+export const activateAdapterInput = z.object({ id: z.uuid(), version: z.number().int().positive() });
+export const testAdapterInput = z.object({ kind: z.enum(ADAPTER_KINDS), config: z.record(z.string(), z.unknown()) });
+export const importTopologyInput = z.object({ id: z.uuid() });
+
+// A plain JSON copy: what Prisma stores, and no prototype or undefined slipping through.
+const toJson = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;
+
+/** Builds the adapter once to validate its configuration; the adapter's own words on failure. */
+function validate(kind: string, config: unknown): void {
+  try {
+    const a = createAdapter({ id: null, name: 'validation', kind, config });
+    void a.close();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new AppError('BAD_REQUEST', `The ${kind} configuration is not valid: ${msg}`, { config: [msg] });
+  }
+}
+
+export async function saveAdapterConfig(db: Db, actor: Actor, input: z.input<typeof saveAdapterInput>) {
+  const data = saveAdapterInput.parse(input);
+  validate(data.kind, data.config);
+  return runCommand(db, actor, async (ctx) => {
+    const clash = await ctx.tx.adapterConfig.findUnique({ where: { name: data.name }, select: { id: true } });
+    if (clash && clash.id !== data.id) throw new AppError('CONFLICT', `An adapter named "${data.name}" already exists.`, { name: ['This name is taken'] });
+    if (!data.id) {
+      const row = await ctx.tx.adapterConfig.create({ data: { name: data.name, kind: data.kind, config: toJson(data.config) } });
+      await ctx.audit({ action: 'adapter.create', targetType: 'adapter', targetId: row.id, targetName: row.name, after: { kind: row.kind, config: row.config } });
+      return row;
+    }
+    const before = await ctx.tx.adapterConfig.findUnique({ where: { id: data.id } });
+    if (!before) throw notFound('That adapter configuration');
+    if (data.version === undefined) throw new AppError('BAD_REQUEST', 'The version you edited is missing.', { version: ['Required when editing'] });
+    const { count } = await ctx.tx.adapterConfig.updateMany({
+      where: { id: data.id, version: data.version },
+      data: { name: data.name, kind: data.kind, config: toJson(data.config), version: { increment: 1 } },
+    });
+    if (count === 0) throw await conflictError(ctx.tx, { type: 'adapter', id: data.id, label: `Adapter "${before.name}"`, expected: data.version, current: before.version });
+    const after = await ctx.tx.adapterConfig.findUniqueOrThrow({ where: { id: data.id } });
+    await ctx.audit({ action: 'adapter.update', targetType: 'adapter', targetId: after.id, targetName: after.name, before: { kind: before.kind, config: before.config }, after: { kind: after.kind, config: after.config } });
+    return after;
+  });
+}
+
+/** Makes one configuration the platform the worker drives; the leader reopens within a tick. */
+export async function activateAdapterConfig(db: Db, actor: Actor, input: z.input<typeof activateAdapterInput>) {
+  const data = activateAdapterInput.parse(input);
+  return runCommand(db, actor, async (ctx) => {
+    const row = await ctx.tx.adapterConfig.findUnique({ where: { id: data.id } });
+    if (!row) throw notFound('That adapter configuration');
+    if (row.version !== data.version) throw await conflictError(ctx.tx, { type: 'adapter', id: row.id, label: `Adapter "${row.name}"`, expected: data.version, current: row.version });
+    const previous = await ctx.tx.adapterConfig.findFirst({ where: { active: true }, select: { name: true } });
+    await ctx.tx.adapterConfig.updateMany({ where: { active: true, id: { not: row.id } }, data: { active: false } });
+    // The version moves too, so the leader's adapter key changes even when re-activating.
+    const after = await ctx.tx.adapterConfig.update({ where: { id: row.id }, data: { active: true, version: { increment: 1 } } });
+    await ctx.audit({ action: 'adapter.activate', targetType: 'adapter', targetId: row.id, targetName: row.name, before: { active: previous?.name ?? null }, after: { active: row.name } });
+    return after;
+  });
+}
+
+export interface AdapterTestResult {
+  ok: boolean;
+  /** One sentence: what was found, or what went wrong, in the platform's words. */
+  message: string;
+  instances: PlatformTopology['instances'];
+}
+
+/** Connects with a configuration (saved or not) and reports what the platform shows. */
+export async function testAdapterConfig(input: z.input<typeof testAdapterInput>): Promise<AdapterTestResult> {
+  const data = testAdapterInput.parse(input);
+  validate(data.kind, data.config);
+  const adapter = createAdapter({ id: null, name: 'test', kind: data.kind, config: data.config });
+  try {
+    const topo = await adapter.describe();
+    const services = new Set(topo.instances.map((i) => i.service));
+    const up = topo.instances.filter((i) => i.up).length;
+    let message = `Found ${topo.instances.length} instance${topo.instances.length === 1 ? '' : 's'} of ${services.size} service${services.size === 1 ? '' : 's'}, ${up} up.`;
+    const metrics = (data.config as { metrics?: unknown }).metrics;
+    let ok = true;
+    if (metrics) {
+      const check = await createPrometheusSource(metrics).check();
+      ok = check.ok;
+      message += ` ${check.message}.`;
+    }
+    return { ok, message, instances: topo.instances };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err), instances: [] };
+  } finally {
+    await adapter.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Brings what a platform shows into the registry: regions, zones, clusters, services and
+ * instances it names are created or updated (address, version); nothing is deleted, so the
+ * simulator's fleet and a real platform's can sit side by side.
+ */
+export async function importPlatformTopology(db: Db, actor: Actor, input: z.input<typeof importTopologyInput>) {
+  const { id } = importTopologyInput.parse(input);
+  const row = await db.adapterConfig.findUnique({ where: { id } });
+  if (!row) throw notFound('That adapter configuration');
+  const adapter = createAdapter({ id: row.id, name: row.name, kind: row.kind, config: row.config });
+  let topo: PlatformTopology;
+  try {
+    topo = await adapter.describe();
+  } catch (err) {
+    throw new AppError('PRECONDITION_FAILED', `Could not read the topology of "${row.name}": ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await adapter.close().catch(() => undefined);
+  }
+  return importTopology(db, actor, row.name, topo);
+}
+
+export async function importTopology(db: Db, actor: Actor, source: string, topo: PlatformTopology) {
+  return runCommand(db, actor, async (ctx) => {
+    const created = { services: 0, instances: 0, updated: 0 };
+    for (const i of topo.instances) {
+      const regionName = i.region ?? source;
+      const zoneName = i.zone ?? `${regionName}-a`;
+      const clusterName = i.cluster ?? `${zoneName}-1`;
+      const region = await ctx.tx.region.upsert({ where: { name: regionName }, create: { name: regionName }, update: {} });
+      const zone = await ctx.tx.zone.upsert({ where: { name: zoneName }, create: { name: zoneName, regionId: region.id }, update: {} });
+      const cluster = await ctx.tx.cluster.upsert({ where: { name: clusterName }, create: { name: clusterName, zoneId: zone.id }, update: {} });
+      let service = await ctx.tx.service.findUnique({ where: { name: i.service } });
+      if (!service) {
+        const versions = [...new Set(topo.instances.filter((o) => o.service === i.service).map((o) => o.version ?? 'v1'))].sort();
+        // Until an operator sets a split, every version gets an equal share.
+        const versionWeights = Object.fromEntries(versions.map((v) => [v, Math.round(100 / versions.length)]));
+        service = await ctx.tx.service.create({ data: { name: i.service, description: `Imported from ${source}`, routing: { versionWeights, headerRules: [] } } });
+        created.services++;
+      }
+      const existing = await ctx.tx.instance.findUnique({ where: { name: i.name } });
+      if (!existing) {
+        await ctx.tx.instance.create({ data: { name: i.name, serviceId: service.id, clusterId: cluster.id, appVersion: i.version ?? 'v1', address: i.address } });
+        created.instances++;
+      } else if (existing.address !== i.address || existing.appVersion !== (i.version ?? existing.appVersion)) {
+        await ctx.tx.instance.update({ where: { id: existing.id }, data: { address: i.address, appVersion: i.version ?? existing.appVersion, version: { increment: 1 } } });
+        created.updated++;
+      }
+    }
+    await ctx.audit({ action: 'topology.import', targetType: 'adapter', targetId: source, targetName: source, after: created });
+    await ctx.emit('topology.changed', { source, ...created });
+    return created;
+  });
+}

@@ -1,0 +1,153 @@
+// What-if preview: the last N minutes of stored samples replayed through the published policy
+// and through the draft (server/domain/replay.ts), next to what actually happened.
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { pgUtc } from '../../db/timestamp';
+import type { FleetPolicies } from '../../domain/model';
+import { validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
+import { countReplay, LOW_WEIGHT, replayInstance, type ReplayCounts, type ReplayResult } from '../../domain/replay';
+import { AppError } from '../../errors';
+import { policyRef } from './policies';
+import { loadRecorded } from '../telemetry/recorded-samples';
+import { PACK_WINDOW_MINUTES } from '../telemetry/telemetry-pack';
+
+export const previewInput = policyRef.extend({
+  document: z.record(z.string(), z.unknown()),
+  minutes: z.number().int().min(1, 'At least 1 minute').max(PACK_WINDOW_MINUTES, `At most ${PACK_WINDOW_MINUTES} minutes`).default(15),
+});
+
+const BUCKET_MS = 10_000;
+/** Instances per fetch: small enough to overlap fetching with replaying, large enough to keep round trips few. */
+const PREVIEW_CHUNK = 8;
+
+function phrase(base: ReplayCounts, draft: ReplayCounts): string {
+  const parts: string[] = [];
+  const d = (n: number, what: string) => {
+    if (n !== 0) parts.push(`${Math.abs(n)} ${n < 0 ? 'fewer' : 'more'} ${what}`);
+  };
+  d(draft.stageBreaks - base.stageBreaks, 'stage-breaks');
+  d(draft.degradations - base.degradations, 'degradation steps');
+  d(draft.breakerOpens - base.breakerOpens, 'breaker opens');
+  d(draft.weightRecomputes - base.weightRecomputes, 'weight recomputes');
+  const below = draft.instancesBelowLow - base.instancesBelowLow;
+  if (below !== 0) parts.push(`${Math.abs(below)} instance${Math.abs(below) === 1 ? '' : 's'} ${below > 0 ? 'more' : 'fewer'} would have dropped below weight 20`);
+  return parts.length ? `${parts.join(', ')}.` : 'No difference on these samples.';
+}
+
+const INPUT_NAMES = { cpu: 'CPU', p95: 'P95', connections: 'connections' } as const;
+
+/** The samples hold each input as often as the live loop took it: a draft cannot sample more often. */
+function cadenceNotes(published: FleetPolicies['weight'], draft: Record<string, unknown>): string[] {
+  const cadences = (draft as { cadencesS?: Partial<Record<keyof typeof INPUT_NAMES, number>> }).cadencesS ?? {};
+  return (Object.keys(INPUT_NAMES) as Array<keyof typeof INPUT_NAMES>)
+    .filter((k) => (cadences[k] ?? Infinity) < published.cadencesS[k])
+    .map((k) => `This draft samples ${INPUT_NAMES[k]} every ${cadences[k]} s, but the stored samples took it every ${published.cadencesS[k]} s: the replay uses the values that were taken.`);
+}
+
+export async function previewPolicy(db: Db, input: z.input<typeof previewInput>) {
+  const data = previewInput.parse(input);
+  const v = validatePolicy(data.kind, data.document);
+  if (!v.ok) throw new AppError('BAD_REQUEST', 'Fix the invalid fields before previewing.', Object.fromEntries(Object.entries(v.errors).map(([p, m]) => [`document.${p}`, m])));
+  if (data.kind === 'strategy') throw new AppError('BAD_REQUEST', 'The strategy order changes routing, not the weights or state machines: there is nothing to replay.');
+  const started = performance.now();
+  const policies = await db.policy.findMany({ where: { kind: { in: ['weight', 'watermark', 'breaker'] } } });
+  const doc = (k: PolicyKind, scope: string) => policies.find((p) => p.kind === k && p.scope === scope)?.document;
+  const effective = (serviceId: string): FleetPolicies => {
+    const pick = (k: 'weight' | 'watermark' | 'breaker') => withDefaults(k, doc(k, `service:${serviceId}`) ?? doc(k, 'global'));
+    return { weight: pick('weight'), watermark: pick('watermark'), breaker: pick('breaker') } as unknown as FleetPolicies;
+  };
+  const overridden = new Set(policies.filter((p) => p.kind === data.kind && p.serviceId).map((p) => p.serviceId!));
+  const serviceId = data.scope === 'global' ? null : data.scope.slice('service:'.length);
+  const notes = data.kind === 'weight' ? cadenceNotes(serviceId ? effective(serviceId).weight : (withDefaults('weight', doc('weight', 'global')) as unknown as FleetPolicies['weight']), v.document) : [];
+  const instances = await db.instance.findMany({
+    where: serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } },
+    select: { id: true, name: true, serviceId: true, adminState: true },
+  });
+  const to = new Date();
+  const from = new Date(to.getTime() - data.minutes * 60_000);
+  const ids = instances.map((i) => i.id);
+  // Fetched in chunks so PostgreSQL reads the next chunk on one core while this process replays
+  // the previous one on the other.
+  const chunks: string[][] = [];
+  for (let k = 0; k < ids.length; k += PREVIEW_CHUNK) chunks.push(ids.slice(k, k + PREVIEW_CHUNK));
+  const byId = new Map(instances.map((i) => [i.id, i]));
+  const phases = { fetch: 0, replay: 0 };
+  let sampleCount = 0;
+  const base: ReplayResult[] = [];
+  const draft: ReplayResult[] = [];
+  const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
+  const series = new Map<number, { actual: number; base: number; draft: number; n: number }>();
+  /** The recorded effective weights over the replayed samples, for the "actually" column. */
+  const actualWeights = { sum: 0, n: 0, below: 0 };
+  /** Per replayed instance, the samples it spans: "actually" counts the live transitions in the same span. */
+  const replayed: Array<{ id: string; first: number; last: number }> = [];
+  const load = (chunk: string[]) => loadRecorded(db, chunk, from, to);
+  let next = chunks.length ? load(chunks[0]!) : null;
+  for (let k = 0; next; k++) {
+    const t0 = performance.now();
+    const recorded = await next;
+    next = k + 1 < chunks.length ? load(chunks[k + 1]!) : null;
+    const t1 = performance.now();
+    for (const [id, samples] of recorded) {
+      const inst = byId.get(id)!;
+      sampleCount += samples.length;
+      if (samples.length < 2) continue;
+      replayed.push({ id, first: samples[0]!.at, last: samples[samples.length - 1]!.at });
+      const current = effective(inst.serviceId);
+      const proposed = { ...current, [data.kind]: withDefaults(data.kind, v.document) };
+      const adminState = inst.adminState === 'maint' ? 'maintenance' : inst.adminState;
+      const b = replayInstance(inst.id, samples, current, { adminState });
+      const d = replayInstance(inst.id, samples, proposed, { adminState });
+      base.push(b);
+      draft.push(d);
+      const min = (r: ReplayResult) => Math.round(Math.min(...r.points.map((p) => p.effectiveWeight)));
+      perInstance.push({ name: inst.name, baseMin: min(b), draftMin: min(d), baseTransitions: b.transitions.length, draftTransitions: d.transitions.length });
+      let actualMin = Infinity;
+      for (let i = 0; i < b.points.length; i++) {
+        const at = Math.floor(b.points[i]!.at / BUCKET_MS) * BUCKET_MS;
+        const s = series.get(at) ?? { actual: 0, base: 0, draft: 0, n: 0 };
+        const w = samples[i + 1]!.effectiveWeight;
+        actualMin = Math.min(actualMin, w);
+        actualWeights.sum += w;
+        actualWeights.n++;
+        s.actual += w;
+        s.base += b.points[i]!.effectiveWeight;
+        s.draft += d.points[i]!.effectiveWeight;
+        s.n++;
+        series.set(at, s);
+      }
+      if (actualMin < LOW_WEIGHT) actualWeights.below++;
+    }
+    phases.fetch += t1 - t0;
+    phases.replay += performance.now() - t1;
+  }
+  // The replay starts in the state of each instance's first sample, so a live transition at that
+  // tick (e.g. the first tick after a start) is already behind it: count only those after it.
+  const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
+    SELECT count(*) FILTER (WHERE machine = 'stage' AND "toState" = 'blocked') AS stage_breaks,
+           count(*) FILTER (WHERE machine = 'degradation' AND "toState" > "fromState") AS degradations,
+           count(*) FILTER (WHERE machine = 'breaker' AND "toState" = 'open') AS breaker_opens,
+           count(*) FILTER (WHERE machine = 'weight') AS recomputes
+    FROM "StateTransition" t
+    JOIN unnest(${replayed.map((r) => r.id)}::uuid[], ${replayed.map((r) => pgUtc(r.first))}::timestamp[], ${replayed.map((r) => pgUtc(r.last))}::timestamp[]) AS w(id, f, l)
+      ON t."instanceId" = w.id AND t.at > w.f AND t.at <= w.l`;
+  const a = actual[0];
+  const baseline = countReplay(base);
+  const proposed = countReplay(draft);
+  return {
+    window: { from, to, minutes: data.minutes },
+    instances: base.length,
+    samples: sampleCount,
+    computeMs: Math.round(performance.now() - started),
+    /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
+    phasesMs: { fetch: Math.round(phases.fetch), replay: Math.round(phases.replay) },
+    actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0),
+      instancesBelowLow: actualWeights.below, meanEffectiveWeight: actualWeights.n ? Math.round((actualWeights.sum / actualWeights.n) * 10) / 10 : 0 },
+    baseline,
+    draft: proposed,
+    summary: phrase(baseline, proposed),
+    notes,
+    changed: perInstance.filter((p) => p.baseMin !== p.draftMin || p.baseTransitions !== p.draftTransitions).sort((x, y) => Math.abs(y.draftMin - y.baseMin) - Math.abs(x.draftMin - x.baseMin)).slice(0, 20),
+    series: [...series.entries()].sort(([x], [y]) => x - y).map(([at, s]) => ({ at, actual: s.actual / s.n, base: s.base / s.n, draft: s.draft / s.n })),
+  };
+}

@@ -1,0 +1,79 @@
+import type { Db } from '../../db/client';
+import pkg from '../../../package.json' with { type: 'json' };
+import { ADAPTER_STATUS_KEY } from '../platform/adapter-status';
+
+/** A worker whose last heartbeat is older than this is considered gone. */
+export const HEARTBEAT_STALE_MS = 20_000;
+
+export interface Health {
+  status: 'ok' | 'degraded' | 'down';
+  version: string;
+  time: string;
+  database: { ok: boolean; latencyMs: number | null; error?: string };
+  worker: { ok: boolean; alive: number; lastBeatAt: string | null; error?: string };
+  /** The telemetry loop as the newest committed tick shows it. */
+  telemetry: {
+    ok: boolean;
+    lastTickAt: string | null;
+    lastTickMs: number | null;
+    instances: number;
+    /** Late ticks the current leader skipped instead of piling up. */
+    skippedTicks: number;
+    leader: string | null;
+    error?: string;
+  };
+  /** Whether the leader reaches the platform through the active adapter (null: not reported yet). */
+  adapter: { ok: boolean; kind: string | null; since: string | null; error?: string } | null;
+}
+
+/** No tick for this long means the loop is not running (ticks are ~1 s apart). */
+export const TICK_STALE_MS = 15_000;
+
+export async function getHealth(db: Db, now = new Date()): Promise<Health> {
+  const started = performance.now();
+  let database: Health['database'];
+  let worker: Health['worker'] = { ok: false, alive: 0, lastBeatAt: null, error: 'database unreachable' };
+  let adapter: Health['adapter'] = null;
+  let telemetry: Health['telemetry'] = { ok: false, lastTickAt: null, lastTickMs: null, instances: 0, skippedTicks: 0, leader: null, error: 'database unreachable' };
+  try {
+    await withTimeout(db.$queryRaw`SELECT 1`, 3000);
+    database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+    const beats = await db.workerHeartbeat.findMany({ orderBy: { beatAt: 'desc' } });
+    const alive = beats.filter((b) => now.getTime() - b.beatAt.getTime() < HEARTBEAT_STALE_MS);
+    const last = beats[0]?.beatAt ?? null;
+    worker = {
+      ok: alive.length > 0,
+      alive: alive.length,
+      lastBeatAt: last?.toISOString() ?? null,
+      ...(alive.length ? {} : { error: last ? `no heartbeat since ${last.toISOString()}` : 'no worker has started' }),
+    };
+    const tick = await db.tick.findFirst({ orderBy: { id: 'desc' } });
+    const fresh = tick !== null && now.getTime() - tick.startedAt.getTime() < TICK_STALE_MS;
+    telemetry = {
+      ok: fresh,
+      lastTickAt: tick?.startedAt.toISOString() ?? null,
+      lastTickMs: tick ? Math.round(tick.durationMs) : null,
+      instances: tick?.instances ?? 0,
+      skippedTicks: tick?.skippedSoFar ?? 0,
+      leader: tick?.leader ?? null,
+      ...(fresh ? {} : { error: tick ? `no tick since ${tick.startedAt.toISOString()}` : 'no tick yet' }),
+    };
+    const st = await db.systemSetting.findUnique({ where: { key: ADAPTER_STATUS_KEY } });
+    const v = (st?.value ?? null) as { ok?: boolean; kind?: string | null; since?: string; error?: string | null } | null;
+    adapter = v ? { ok: v.ok === true, kind: v.kind ?? null, since: v.since ?? null, ...(v.ok ? {} : { error: v.error ?? 'unreachable' }) } : null;
+  } catch (err) {
+    database = { ok: false, latencyMs: null, error: err instanceof Error ? err.message : String(err) };
+  }
+  const status = !database.ok ? 'down' : worker.ok && telemetry.ok && adapter?.ok !== false ? 'ok' : 'degraded';
+  return { status, version: pkg.version, time: now.toISOString(), database, worker, telemetry, adapter };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}

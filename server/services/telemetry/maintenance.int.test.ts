@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUser } from '../../db/factories';
+import { openTestDb, type TestDb } from '../../../test/context';
+import { cleanupSessions, pruneRetention } from './maintenance';
+
+let t: TestDb;
+beforeAll(async () => (t = await openTestDb()));
+afterAll(() => t.close());
+
+const hoursAgo = (h: number) => new Date(Date.now() - h * 3600_000);
+
+describe('maintenance tasks', () => {
+  it('cleanup removes expired sessions only', async () => {
+    const { user } = await makeUser(t.db);
+    await t.db.session.create({ data: { id: 'expired-1', userId: user.id, expiresAt: hoursAgo(1) } });
+    await t.db.session.create({ data: { id: 'valid-1', userId: user.id, expiresAt: new Date(Date.now() + 3600_000) } });
+    const r = await cleanupSessions(t.db);
+    expect(r.sessions).toBe(1);
+    expect((await t.db.session.findMany({ where: { userId: user.id } })).map((s) => s.id)).toEqual(['valid-1']);
+  });
+
+  it('retention prunes rows older than each window, in chunks, and keeps the rest', async () => {
+    await t.db.auditEvent.createMany({
+      data: [
+        ...Array.from({ length: 7 }, (_, i) => ({ at: hoursAgo(24 * 40 + i), actorName: 'old', action: 'x', targetType: 't', targetId: String(i) })),
+        { at: hoursAgo(1), actorName: 'new', action: 'x', targetType: 't', targetId: 'keep' },
+      ],
+    });
+    await t.db.liveEvent.createMany({ data: [{ at: hoursAgo(30), topic: 'user.changed', payload: {} }, { at: hoursAgo(1), topic: 'user.changed', payload: { keep: true } }] });
+    const r = await pruneRetention(t.db, { auditDays: 30, liveHours: 24, telemetryRawHours: 6, telemetryRollupDays: 30, transitionDays: 30 }, new Date(), 3);
+    expect(r.audit).toBe(7);
+    expect(r.live).toBe(1);
+    expect(await t.db.auditEvent.count({ where: { actorName: 'old' } })).toBe(0);
+    expect(await t.db.auditEvent.count({ where: { actorName: 'new' } })).toBe(1);
+    expect(await t.db.liveEvent.count({ where: { at: { lt: hoursAgo(24) } } })).toBe(0);
+  });
+});

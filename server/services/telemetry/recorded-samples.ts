@@ -1,0 +1,62 @@
+// The stored samples of some instances over a window, as the replay reads them (RecordedSample).
+// Complete minutes come from TelemetryPack (bytes PostgreSQL copies out as they are); minutes not
+// packed yet (the newest, or any the rollup has not reached) are packed on the fly from the raw
+// samples with the same expression. One binary COPY carries both, in (instance, minute) order.
+// Only the first sample's machine states are kept — the replay resumes from them.
+import { pgPool, type Db } from '../../db/client';
+import { copyBinary, CopyReader, uuidText } from '../../db/pg-binary';
+import { pgUtc } from '../../db/timestamp';
+import type { RecordedSample } from '../../domain/replay';
+import { MINUTE_SQL, PACK_SQL, unpack, type FirstStates } from './telemetry-pack';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// COPY takes no bind parameters, so the values are written into the statement: ids are checked
+// to be uuids and the times are ISO strings of Dates, so nothing else can reach the SQL.
+function copySelect(instanceIds: readonly string[], from: Date, to: Date): string {
+  for (const id of instanceIds) if (!UUID.test(id)) throw new Error(`not an instance id: ${JSON.stringify(id)}`);
+  const ids = `ANY('{${instanceIds.join(',')}}'::uuid[])`;
+  const [f, t] = [`'${pgUtc(from)}'::timestamp`, `'${pgUtc(to)}'::timestamp`];
+  return `SELECT "instanceId", minute, data FROM (
+      SELECT p."instanceId", p.minute, p.data FROM "TelemetryPack" p
+      WHERE p."instanceId" = ${ids} AND p.minute >= date_bin('60 seconds', ${f}, TIMESTAMP '2000-01-01') AND p.minute <= ${t}
+    UNION ALL
+      SELECT s."instanceId", ${MINUTE_SQL} AS minute, ${PACK_SQL} AS data FROM "TelemetrySample" s
+      WHERE s."instanceId" = ${ids} AND s.at >= ${f} AND s.at <= ${t}
+        AND NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE p."instanceId" = s."instanceId" AND p.minute = ${MINUTE_SQL})
+      GROUP BY s."instanceId", 2
+    ) u ORDER BY "instanceId", minute`;
+}
+
+/** The first sample's machine states: one index probe per instance. */
+const FIRST = `SELECT i.id::text AS id, s.tw, s.deg, s.br, s.ss, s.rc FROM unnest($1::uuid[]) AS i(id)
+  CROSS JOIN LATERAL (SELECT "targetWeight" AS tw, degradation AS deg, breaker AS br, "stageState" AS ss,
+      ("inputAgeMs"->>'recompute')::float8 AS rc FROM "TelemetrySample"
+    WHERE "instanceId" = i.id AND at >= $2 AND at <= $3 ORDER BY at LIMIT 1) s`;
+
+type First = { id: string; tw: number; deg: number; br: string; ss: string[]; rc: number | null };
+
+export async function loadRecorded(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, RecordedSample[]>> {
+  const out = new Map<string, RecordedSample[]>();
+  if (instanceIds.length === 0) return out;
+  const pool = pgPool(db);
+  const [bytes, first] = await Promise.all([copyBinary(pool, copySelect(instanceIds, from, to)), pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
+  const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
+  const r = new CopyReader(bytes);
+  let lastId: Buffer | null = null;
+  let id = '';
+  let samples: RecordedSample[] = [];
+  while (r.next()) {
+    const idBytes = r.uuidBytes()!;
+    r.skip();
+    const data = r.bytes()!;
+    if (lastId === null || !idBytes.equals(lastId)) {
+      lastId = idBytes;
+      id = uuidText(idBytes);
+      samples = [];
+    }
+    unpack(data, from.getTime(), to.getTime(), firstOf.get(id), samples);
+    if (samples.length > 0 && !out.has(id)) out.set(id, samples);
+  }
+  return out;
+}

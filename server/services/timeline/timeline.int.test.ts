@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../../test/context';
+import { makeDefaultPolicies, makeFleet } from '../../db/factories';
+import { defaultPolicies } from '../../domain/policy-defaults';
+import { publishPolicy } from '../policies/policies';
+import { timelineEvents } from './timeline';
+
+let t: TestDb;
+const now = Date.now();
+beforeAll(async () => {
+  t = await openTestDb();
+  await makeDefaultPolicies(t.db, ['watermark']);
+  await makeFleet(t.db, {
+    regions: [{ name: 'r', zones: [{ name: 'za', clusters: ['ca'] }, { name: 'zb', clusters: ['cb'] }] }],
+    services: [
+      { name: 'api', placement: [{ cluster: 'ca', versions: { v1: 1 } }] },
+      { name: 'db', placement: [{ cluster: 'cb', versions: { v1: 1 } }] },
+    ],
+  });
+  const [api, dbi] = await t.db.instance.findMany({ orderBy: { name: 'asc' } });
+  const tick = await t.db.tick.create({ data: { startedAt: new Date(now - 60_000), finishedAt: new Date(now - 60_000), durationMs: 1, instances: 2, skippedSoFar: 0, leader: 'x' } });
+  const row = (instanceId: string, s: number, machine: 'stage' | 'degradation' | 'breaker' | 'weight', from: string, to: string, cause: string, stage = '') => ({ at: new Date(now - s * 1000), tickId: tick.id, instanceId, machine, stage, fromState: from, toState: to, cause });
+  await t.db.stateTransition.createMany({
+    data: [
+      row(api!.id, 50, 'weight', '80', '60', 'CPU 92 % crossed 85 %'),
+      row(api!.id, 40, 'stage', 'active', 'blocked', 'output buffer full', 'execution'),
+      row(dbi!.id, 30, 'degradation', 'L0', 'L1', 'buffer ≥ 85 %'),
+      row(dbi!.id, 20, 'breaker', 'closed', 'open', 'rt 900 ms > 1.5 × 400 ms'),
+      row(dbi!.id, 7200, 'weight', '100', '90', 'periodic recompute'),
+    ],
+  });
+  await publishPolicy(t.db, { id: null, name: 'alice' }, { kind: 'watermark', scope: 'global', expectedVersion: 1, document: { ...defaultPolicies.watermark, breakPct: 90 }, message: 'earlier breaks' });
+});
+afterAll(() => t.close());
+
+describe('timeline', () => {
+  it('puts transitions, recomputes and policy changes on one axis, newest first, within the range', async () => {
+    const r = await timelineEvents(t.db, { from: now - 3600_000, to: now + 60_000 });
+    expect(r.events.map((e) => e.kind)).toEqual(['policy', 'breaker', 'degradation', 'stage', 'weight']);
+    expect(r.events[0]).toMatchObject({ title: 'Policy watermark · global v2', detail: 'by alice: earlier breaks', actor: 'alice' });
+    expect(r.events[3]).toMatchObject({ title: 'Stage execution active → blocked', instance: 'api-ca-v1-1' });
+    expect(r.total).toBe(5);
+  });
+
+  it('filters by kind and topology; a service filter keeps global policy changes; limit says what was left out', async () => {
+    const range = { from: now - 3600_000, to: now + 60_000 };
+    expect((await timelineEvents(t.db, { ...range, kinds: ['weight'] })).events.map((e) => e.detail)).toEqual(['CPU 92 % crossed 85 %']);
+    const svc = await t.db.service.findUniqueOrThrow({ where: { name: 'db' } });
+    expect((await timelineEvents(t.db, { ...range, serviceId: svc.id })).events.map((e) => e.kind)).toEqual(['policy', 'breaker', 'degradation']);
+    const zone = await t.db.zone.findUniqueOrThrow({ where: { name: 'za' } });
+    expect((await timelineEvents(t.db, { ...range, zoneId: zone.id, kinds: ['stage', 'weight'] })).events).toHaveLength(2);
+    const limited = await timelineEvents(t.db, { ...range, limit: 2 });
+    expect([limited.events.length, limited.total, limited.truncated]).toEqual([2, 5, true]);
+    await expect(timelineEvents(t.db, { from: now, to: now - 1 })).rejects.toThrow(/end after it starts/);
+  });
+});

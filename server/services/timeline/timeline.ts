@@ -1,0 +1,91 @@
+// One event timeline: state transitions, weight recomputes with their trigger, policy changes
+// and other audited changes on one time axis, filtered by kind and topology.
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import { Prisma } from '../../db/generated/client';
+import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
+
+export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+export const timelineInput = z.object({
+  from: z.number().int(),
+  to: z.number().int(),
+  kinds: z.array(z.enum(TIMELINE_KINDS)).default([...TIMELINE_KINDS]),
+  instanceId: z.uuid().optional(),
+  ...topologyScopeFields,
+  limit: z.number().int().min(1).max(5000).default(500),
+}).refine((v) => v.to > v.from, { message: 'The range must end after it starts', path: ['to'] });
+
+export interface TimelineEvent {
+  id: string;
+  at: number;
+  kind: TimelineKind;
+  title: string;
+  detail: string;
+  instance: string | null;
+  actor: string | null;
+}
+
+const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
+
+/** Newest first, at most `limit`; `total` counts every match so the UI can say what was left out. */
+export async function timelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<{ events: TimelineEvent[]; total: number; truncated: boolean }> {
+  const q = timelineInput.parse(input);
+  const from = new Date(q.from);
+  const to = new Date(q.to);
+  const machines = MACHINES.filter((m) => q.kinds.includes(m));
+  const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')}`;
+  const transitions = machines.length
+    ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; name: string; total: bigint }>>`
+        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, i.name, count(*) OVER () AS total
+        FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
+        WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
+        ORDER BY t.at DESC, t.id DESC LIMIT ${q.limit}`
+    : [];
+  const wantPolicy = q.kinds.includes('policy');
+  const wantChange = q.kinds.includes('change') && !q.instanceId;
+  const audits =
+    wantPolicy || wantChange
+      ? await db.auditEvent.findMany({
+          where: {
+            at: { gte: from, lte: to },
+            OR: [...(wantPolicy ? [{ action: 'policy.publish' }] : []), ...(wantChange ? [{ targetType: { in: ['service', 'adapter', 'instance'] } }] : [])],
+          },
+          orderBy: { at: 'desc' },
+          take: q.limit,
+        })
+      : [];
+  // A service filter keeps the policies of that service and the global ones (they govern it too).
+  const relevant = audits.filter((a) => {
+    if (!q.serviceId) return true;
+    const after = (a.after ?? {}) as { serviceId?: string | null };
+    return a.action === 'policy.publish' ? after.serviceId === q.serviceId || after.serviceId === null || after.serviceId === undefined : a.targetId === q.serviceId;
+  });
+  const events: TimelineEvent[] = [
+    ...transitions.map((t) => ({
+      id: `t${t.id}`,
+      at: t.at.getTime(),
+      kind: t.machine as TimelineKind,
+      title: t.machine === 'weight' ? `Weight ${t.fromState} → ${t.toState}` : `${t.machine === 'stage' ? `Stage ${t.stage}` : t.machine === 'breaker' ? 'Breaker' : 'Degradation'} ${t.fromState} → ${t.toState}`,
+      detail: t.cause,
+      instance: t.name,
+      actor: null,
+    })),
+    ...relevant.map((a) => {
+      const after = (a.after ?? {}) as { version?: number; message?: string };
+      const kind: TimelineKind = a.action === 'policy.publish' ? 'policy' : 'change';
+      return {
+        id: `a${a.id}`,
+        at: a.at.getTime(),
+        kind,
+        title: a.action === 'policy.publish' ? `Policy ${a.targetName} v${after.version ?? '?'}` : `${a.action} ${a.targetName}`,
+        detail: a.action === 'policy.publish' ? `by ${a.actorName}: ${after.message ?? ''}` : `by ${a.actorName}`,
+        instance: null,
+        actor: a.actorName,
+      };
+    }),
+  ].sort((x, y) => y.at - x.at);
+  const total = Number(transitions[0]?.total ?? 0) + relevant.length;
+  return { events: events.slice(0, q.limit), total, truncated: total > q.limit };
+}

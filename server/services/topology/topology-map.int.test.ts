@@ -1,0 +1,105 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../../test/context';
+import { makeFleet } from '../../db/factories';
+import { persistTick, type SampleRow } from '../../jobs/telemetry/persist';
+import { getTopologyMap, latestTickId } from './topology-map';
+
+let t: TestDb;
+let ids: Map<string, string>;
+beforeAll(async () => {
+  t = await openTestDb();
+  await makeFleet(t.db, {
+    regions: [
+      { name: 'eu-west', zones: [{ name: 'euw-a', clusters: ['euw-a-1', 'euw-a-2'] }] },
+      { name: 'us-east', zones: [{ name: 'use-a', clusters: ['use-a-1'] }] },
+    ],
+    services: [
+      { name: 'api', placement: [{ cluster: 'euw-a-1', versions: { v1: 2, v2: 1 } }, { cluster: 'use-a-1', versions: { v1: 1 } }] },
+    ],
+  });
+  ids = new Map((await t.db.instance.findMany()).map((i) => [i.name, i.id]));
+});
+afterAll(() => t.close());
+
+const sample = (name: string, weight: number, degradation = 0, breaker = 'closed', up = true): SampleRow => ({
+  instanceId: ids.get(name)!,
+  up,
+  rtMs: 20,
+  cpu: 40,
+  memory: null,
+  p50Ms: 10,
+  p95Ms: 100,
+  p99Ms: 200,
+  connections: 100,
+  rps: 50,
+  errorRate: 0,
+  inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
+  targetWeight: weight + 1,
+  effectiveWeight: weight,
+  degradation,
+  breaker,
+  stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
+  stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
+    requests: null, activeRequests: null, maxConcurrency: null, ingressTimeouts: null, stageInputs: [], stageOutputs: [], stageBlocked: [],
+});
+
+async function writeTick(at: Date, rows: SampleRow[]): Promise<bigint> {
+  const c = new pg.Client({ connectionString: t.url });
+  await c.connect();
+  try {
+    await c.query('BEGIN');
+    const id = await persistTick(c, { at, startedAt: at, instances: rows.length, skippedSoFar: 0, leader: 'test' }, rows, []);
+    await c.query('COMMIT');
+    return id;
+  } finally {
+    await c.end();
+  }
+}
+
+describe('getTopologyMap', () => {
+  it('returns the hierarchy with null telemetry before the first tick', async () => {
+    const map = await getTopologyMap(t.db);
+    expect(map.tickId).toBeNull();
+    expect(map.at).toBeNull();
+    expect(await latestTickId(t.db)).toBeNull();
+    expect(map.regions.map((r) => r.name)).toEqual(['eu-west', 'us-east']);
+    const euw = map.regions[0]!.zones[0]!;
+    expect(euw.clusters.map((c) => c.name)).toEqual(['euw-a-1', 'euw-a-2']);
+    // An empty cluster is still shown.
+    expect(euw.clusters[1]!.instances).toEqual([]);
+    const first = euw.clusters[0]!.instances[0]!;
+    expect(first).toMatchObject({ name: 'api-euw-a-1-v1-1', service: 'api', appVersion: 'v1', adminState: 'ready', effectiveWeight: null, breaker: null, up: null });
+    expect(euw.clusters[0]!.agg).toEqual({ count: 3, avgWeight: null, minWeight: null, maxDegradation: null, openBreakers: 0, down: 0 });
+  });
+
+  it("joins only the latest tick's samples and aggregates them per cluster", async () => {
+    const base = Date.UTC(2026, 10, 22, 10, 0, 0);
+    const old = await writeTick(new Date(base), [sample('api-euw-a-1-v1-1', 5), sample('api-euw-a-1-v1-2', 5), sample('api-use-a-1-v1-1', 5)]);
+    // The latest tick has no sample for api-use-a-1-v1-1 (e.g. it was unreachable to the loop).
+    const latest = await writeTick(new Date(base + 1000), [
+      sample('api-euw-a-1-v1-1', 90),
+      sample('api-euw-a-1-v1-2', 40, 2, 'open'),
+      sample('api-euw-a-1-v2-1', 50, 1, 'half-open', false),
+    ]);
+    const map = await getTopologyMap(t.db);
+    expect(map.tickId).toBe(String(latest));
+    expect(map.at).toBe(new Date(base + 1000).toISOString());
+    const c1 = map.regions[0]!.zones[0]!.clusters[0]!;
+    expect(c1.instances.map((i) => [i.name, i.effectiveWeight, i.targetWeight, i.degradation, i.breaker, i.up])).toEqual([
+      ['api-euw-a-1-v1-1', 90, 91, 0, 'closed', true],
+      ['api-euw-a-1-v1-2', 40, 41, 2, 'open', true],
+      ['api-euw-a-1-v2-1', 50, 51, 1, 'half-open', false],
+    ]);
+    expect(c1.agg).toEqual({ count: 3, avgWeight: 60, minWeight: 40, maxDegradation: 2, openBreakers: 1, down: 1 });
+    const use = map.regions[1]!.zones[0]!.clusters[0]!;
+    expect(use.instances[0]!.effectiveWeight).toBeNull();
+    expect(use.agg.avgWeight).toBeNull();
+
+    // An explicit tick id reads that tick.
+    const then = await getTopologyMap(t.db, old);
+    expect(then.tickId).toBe(String(old));
+    expect(then.regions[1]!.zones[0]!.clusters[0]!.instances[0]!.effectiveWeight).toBe(5);
+    expect(await latestTickId(t.db)).toBe(String(latest));
+  });
+});

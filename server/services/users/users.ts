@@ -1,0 +1,194 @@
+import { z } from 'zod';
+import type { Db } from '../../db/client';
+import type { Role } from '../../db/generated/enums';
+import { AppError, notFound } from '../../errors';
+import { generatePassword, hashPassword, passwordRule, verifyPassword } from '../../auth/password';
+import { createSession } from '../../auth/sessions';
+import { clearLoginFailures, loginWaitSeconds, recordLoginFailure } from '../../auth/throttle';
+import { ROLES } from '../../auth/roles';
+import { conflictError, runCommand, type Actor } from '../command';
+
+export const userName = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'Use 2–32 lowercase letters, digits, dots, dashes or underscores, starting with a letter');
+export const password = z
+  .string()
+  .min(passwordRule.min, `At least ${passwordRule.min} characters`)
+  .max(passwordRule.max, `At most ${passwordRule.max} characters`);
+export const role = z.enum(ROLES, { error: 'Choose one of viewer, operator, approver, admin' });
+
+export const createUserInput = z.object({
+  name: userName,
+  displayName: z.string().trim().max(80, 'At most 80 characters').default(''),
+  role,
+  /** Empty: a password is generated and shown once. */
+  password: password.optional(),
+});
+export const setRoleInput = z.object({ id: z.uuid(), role, version: z.number().int().positive() });
+export const setActiveInput = z.object({ id: z.uuid(), active: z.boolean(), version: z.number().int().positive() });
+export const resetPasswordInput = z.object({ id: z.uuid(), version: z.number().int().positive() });
+export const changeOwnPasswordInput = z.object({ current: z.string().min(1, 'Enter your current password'), next: password });
+export const loginInput = z.object({ name: z.string().trim().min(1, 'Enter your user name'), password: z.string().min(1, 'Enter your password') });
+
+const publicUser = {
+  id: true,
+  name: true,
+  displayName: true,
+  role: true,
+  active: true,
+  version: true,
+  lastLoginAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const;
+
+const snapshot = (u: { name: string; role: Role; active: boolean; displayName: string }) => ({
+  name: u.name,
+  displayName: u.displayName,
+  role: u.role,
+  active: u.active,
+});
+
+export function listUsers(db: Db) {
+  return db.user.findMany({ select: publicUser, orderBy: { name: 'asc' } });
+}
+
+export async function createUser(db: Db, actor: Actor, input: z.input<typeof createUserInput>) {
+  const data = createUserInput.parse(input);
+  const plain = data.password ?? generatePassword();
+  const passwordHash = await hashPassword(plain);
+  return runCommand(db, actor, async (ctx) => {
+    const taken = await ctx.tx.user.findUnique({ where: { name: data.name }, select: { id: true } });
+    if (taken) throw new AppError('CONFLICT', `A user named "${data.name}" already exists.`, { name: ['This name is taken'] });
+    const user = await ctx.tx.user.create({
+      data: { name: data.name, displayName: data.displayName, role: data.role, passwordHash },
+      select: publicUser,
+    });
+    await ctx.audit({ action: 'user.create', targetType: 'user', targetId: user.id, targetName: user.name, after: snapshot(user) });
+    await ctx.emit('user.changed', { id: user.id, name: user.name });
+    return { user, generatedPassword: data.password ? null : plain };
+  });
+}
+
+async function loadForUpdate(ctx: Parameters<Parameters<typeof runCommand>[2]>[0], id: string, version: number) {
+  const user = await ctx.tx.user.findUnique({ where: { id } });
+  if (!user) throw notFound('That user');
+  if (user.version !== version) {
+    throw await conflictError(ctx.tx, { type: 'user', id, label: `User "${user.name}"`, expected: version, current: user.version });
+  }
+  return user;
+}
+
+async function assertAnotherAdminRemains(ctx: Parameters<Parameters<typeof runCommand>[2]>[0], exceptId: string) {
+  const others = await ctx.tx.user.count({ where: { role: 'admin', active: true, id: { not: exceptId } } });
+  if (others === 0) throw new AppError('PRECONDITION_FAILED', 'This is the last active admin: make another user admin first.');
+}
+
+/** Compare-and-set update: only the row at `version` is changed, and the version moves on. */
+async function casUpdate(
+  ctx: Parameters<Parameters<typeof runCommand>[2]>[0],
+  id: string,
+  version: number,
+  data: { role?: Role; active?: boolean; passwordHash?: string },
+) {
+  const { count } = await ctx.tx.user.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
+  if (count === 0) {
+    const current = await ctx.tx.user.findUniqueOrThrow({ where: { id } });
+    throw await conflictError(ctx.tx, { type: 'user', id, label: `User "${current.name}"`, expected: version, current: current.version });
+  }
+  return ctx.tx.user.findUniqueOrThrow({ where: { id }, select: publicUser });
+}
+
+export async function setUserRole(db: Db, actor: Actor, input: z.input<typeof setRoleInput>) {
+  const data = setRoleInput.parse(input);
+  return runCommand(db, actor, async (ctx) => {
+    const before = await loadForUpdate(ctx, data.id, data.version);
+    if (before.role === 'admin' && data.role !== 'admin') await assertAnotherAdminRemains(ctx, before.id);
+    const user = await casUpdate(ctx, data.id, data.version, { role: data.role });
+    await ctx.audit({ action: 'user.set-role', targetType: 'user', targetId: user.id, targetName: user.name, before: snapshot(before), after: snapshot(user) });
+    await ctx.emit('user.changed', { id: user.id, name: user.name });
+    return user;
+  });
+}
+
+export async function setUserActive(db: Db, actor: Actor, input: z.input<typeof setActiveInput>) {
+  const data = setActiveInput.parse(input);
+  if (!data.active && actor.id === data.id) throw new AppError('PRECONDITION_FAILED', 'You cannot deactivate yourself.');
+  return runCommand(db, actor, async (ctx) => {
+    const before = await loadForUpdate(ctx, data.id, data.version);
+    if (!data.active && before.role === 'admin') await assertAnotherAdminRemains(ctx, before.id);
+    const user = await casUpdate(ctx, data.id, data.version, { active: data.active });
+    // A deactivated user is signed out everywhere at once, in the same transaction.
+    if (!data.active) await ctx.tx.session.deleteMany({ where: { userId: user.id } });
+    await ctx.audit({
+      action: data.active ? 'user.activate' : 'user.deactivate',
+      targetType: 'user',
+      targetId: user.id,
+      targetName: user.name,
+      before: snapshot(before),
+      after: snapshot(user),
+    });
+    await ctx.emit('user.changed', { id: user.id, name: user.name });
+    return user;
+  });
+}
+
+export async function resetUserPassword(db: Db, actor: Actor, input: z.input<typeof resetPasswordInput>) {
+  const data = resetPasswordInput.parse(input);
+  const plain = generatePassword();
+  const passwordHash = await hashPassword(plain);
+  return runCommand(db, actor, async (ctx) => {
+    await loadForUpdate(ctx, data.id, data.version);
+    const user = await casUpdate(ctx, data.id, data.version, { passwordHash });
+    await ctx.tx.session.deleteMany({ where: { userId: user.id } });
+    // The password itself never reaches the audit log.
+    await ctx.audit({ action: 'user.reset-password', targetType: 'user', targetId: user.id, targetName: user.name });
+    await ctx.emit('user.changed', { id: user.id, name: user.name });
+    return { user, generatedPassword: plain };
+  });
+}
+
+export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, input: z.input<typeof changeOwnPasswordInput>) {
+  const data = changeOwnPasswordInput.parse(input);
+  const user = await db.user.findUniqueOrThrow({ where: { id: actor.id } });
+  if (!(await verifyPassword(data.current, user.passwordHash))) {
+    throw new AppError('BAD_REQUEST', 'Your current password is not right.', { current: ['Not your current password'] });
+  }
+  const passwordHash = await hashPassword(data.next);
+  return runCommand(db, actor, async (ctx) => {
+    await casUpdate(ctx, user.id, user.version, { passwordHash });
+    await ctx.audit({ action: 'user.change-password', targetType: 'user', targetId: user.id, targetName: user.name });
+    return { ok: true as const };
+  });
+}
+
+export async function login(
+  db: Db,
+  input: z.input<typeof loginInput>,
+  meta: { userAgent?: string; ip?: string; sessionHours: number },
+) {
+  const data = loginInput.parse(input);
+  const name = data.name.toLowerCase();
+  const wait = await loginWaitSeconds(db, name);
+  if (wait > 0) {
+    throw new AppError('TOO_MANY_REQUESTS', `Too many failed sign-ins for "${name}". Try again in ${wait} s.`, undefined, { retryAfterS: wait });
+  }
+  const user = await db.user.findUnique({ where: { name } });
+  // Verify even for unknown users so response time does not reveal which names exist.
+  const ok = await verifyPassword(data.password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
+  if (!user || !ok || !user.active) {
+    await recordLoginFailure(db, name);
+    throw new AppError('UNAUTHORIZED', 'Wrong user name or password, or the user is deactivated.', {
+      password: ['Wrong user name or password'],
+    });
+  }
+  await clearLoginFailures(db, name);
+  const session = await runCommand(db, { id: user.id, name: user.name }, async (ctx) => {
+    await ctx.tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    const s = await createSession(ctx.tx, user.id, { userAgent: meta.userAgent, ip: meta.ip, hours: meta.sessionHours });
+    await ctx.audit({ action: 'session.login', targetType: 'user', targetId: user.id, targetName: user.name });
+    return s;
+  });
+  return { ...session, user: { id: user.id, name: user.name, role: user.role } };
+}
