@@ -11,8 +11,24 @@ import { STAGE_TRANSITIONS } from './stage-machine';
 const policies: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };
 const T0 = 1_700_000_000_000;
 
+// Plain checks collected into a list, asserted once per run: 12,000 steps × a dozen `expect` calls
+// took 9–18 s on a busy 2-core machine, almost all of it inside expect. A violation still names
+// the run, the step and what broke, so a failure is as readable as before.
+function collector() {
+  const violations: string[] = [];
+  let where = '';
+  return {
+    violations,
+    at: (run: number, step: number) => void (where = `run ${run} step ${step}`),
+    check: (ok: boolean, what: string) => void (ok || (violations.length < 20 && violations.push(`${where}: ${what}`))),
+    same: (a: unknown, b: unknown, what: string) => void (a === b || (violations.length < 20 && violations.push(`${where}: ${what}: ${String(a)} !== ${String(b)}`))),
+  };
+}
+
 describe('stepInstance — properties (seeded random telemetry)', () => {
-  it('weights stay in [0, base], targets stand between recomputes, and every transition is legal', () => {
+  // CPU-bound with no condition to wait for; the limit only stops a runaway loop.
+  it('weights stay in [0, base], targets stand between recomputes, and every transition is legal', { timeout: 120_000 }, () => {
+    const { violations, at, check, same } = collector();
     const rnd = seededRandom(8080);
     const stageRows = new Set(STAGE_TRANSITIONS.map((r) => `${r.from}>${r.to}:${r.cause}`));
     const breakerRows = new Set(BREAKER_TRANSITIONS.map((r) => `${r.from}>${r.to}`));
@@ -26,6 +42,7 @@ describe('stepInstance — properties (seeded random telemetry)', () => {
       const fills = STAGES.map(() => rnd.next());
       let now = T0;
       for (let k = 0; k < 400; k++) {
+        at(run, k);
         now += rnd.int(900, 1100);
         if (rnd.chance(0.01)) admin = rnd.pick(['ready', 'ready', 'drain', 'maintenance'] as const);
         const maybe = (lo: number, hi: number) => (rnd.chance(0.1) ? undefined : rnd.range(lo, hi));
@@ -50,44 +67,43 @@ describe('stepInstance — properties (seeded random telemetry)', () => {
         };
         const res = stepInstance(rt, { telemetry: t, adminState: admin, now, policies });
         rt = res.runtime;
-        expect(Number.isInteger(res.targetWeight)).toBe(true);
-        expect(res.targetWeight).toBeGreaterThanOrEqual(0);
-        expect(res.targetWeight).toBeLessThanOrEqual(100);
-        expect(res.effectiveWeight).toBeGreaterThanOrEqual(0);
-        expect(res.effectiveWeight).toBeLessThanOrEqual(100);
-        if (admin !== 'ready' || !t.up) expect([res.targetWeight, res.effectiveWeight]).toEqual([0, 0]);
+        check(Number.isInteger(res.targetWeight), `target ${res.targetWeight} is not an integer`);
+        check(res.targetWeight >= 0 && res.targetWeight <= 100, `target ${res.targetWeight} outside [0, 100]`);
+        check(res.effectiveWeight >= 0 && res.effectiveWeight <= 100, `effective ${res.effectiveWeight} outside [0, 100]`);
+        if (admin !== 'ready' || !t.up) check(res.targetWeight === 0 && res.effectiveWeight === 0, `weights ${res.targetWeight}/${res.effectiveWeight} while ${admin}, up=${t.up}`);
         if (res.recomputed) kinds.add(res.recomputed.kind);
         const weights = res.transitions.filter((x) => x.machine === 'weight');
-        expect(weights.length).toBeLessThanOrEqual(res.recomputed ? 1 : 0);
+        check(weights.length <= (res.recomputed ? 1 : 0), `${weights.length} weight transitions, recomputed=${String(res.recomputed?.kind)}`);
         if (prev) {
           if (res.recomputed === null) {
-            expect(res.targetWeight).toBe(prev.targetWeight);
+            same(res.targetWeight, prev.targetWeight, 'target moved without a recompute');
             // The ramp only ever closes in on the standing target.
-            expect(Math.abs(res.effectiveWeight - res.targetWeight)).toBeLessThanOrEqual(Math.abs(prev.effectiveWeight - res.targetWeight) + 1e-9);
+            check(Math.abs(res.effectiveWeight - res.targetWeight) <= Math.abs(prev.effectiveWeight - res.targetWeight) + 1e-9, 'ramp moved away from the target');
           }
           for (const x of res.transitions) {
-            if (x.machine === 'stage') expect(stageRows.has(`${x.from}>${x.to}:${x.cause}`) || x.cause === 'instance unreachable').toBe(true);
-            if (x.machine === 'breaker') expect(breakerRows.has(`${x.from}>${x.to}`)).toBe(true);
+            if (x.machine === 'stage') check(stageRows.has(`${x.from}>${x.to}:${x.cause}`) || x.cause === 'instance unreachable', `illegal stage transition ${x.from}>${x.to}:${x.cause}`);
+            if (x.machine === 'breaker') check(breakerRows.has(`${x.from}>${x.to}`), `illegal breaker transition ${x.from}>${x.to}`);
             if (x.machine === 'degradation') {
               const [from, to] = [Number(x.from.slice(1)), Number(x.to.slice(1))];
-              expect(from).toBe(prev.degradation);
-              if (to < from) expect(from - to).toBe(1);
+              same(from, prev.degradation, 'degradation transition starts elsewhere');
+              if (to < from) same(from - to, 1, 'degradation stepped down more than one level');
             }
           }
           for (let i = 0; i < STAGES.length; i++) {
             const mine = res.transitions.filter((x) => x.machine === 'stage' && x.stage === STAGES[i]);
             if (mine.length > 0) {
-              expect(mine[0]!.from).toBe(prev.stageStates[i]);
-              expect(mine[mine.length - 1]!.to).toBe(res.stageStates[i]);
-            } else expect(res.stageStates[i]).toBe(prev.stageStates[i]);
+              same(mine[0]!.from, prev.stageStates[i], `stage ${i} transition starts elsewhere`);
+              same(mine[mine.length - 1]!.to, res.stageStates[i], `stage ${i} transition ends elsewhere`);
+            } else same(res.stageStates[i], prev.stageStates[i], `stage ${i} changed without a transition`);
           }
         }
-        expect([0, 1, 2, 3]).toContain(res.degradation);
+        check([0, 1, 2, 3].includes(res.degradation), `degradation ${res.degradation}`);
         seenLevels.add(res.degradation);
         prev = res;
       }
       expect(JSON.parse(JSON.stringify(rt))).toEqual(rt);
     }
+    expect(violations).toEqual([]);
     expect([...kinds].sort()).toEqual(['admin', 'down', 'initial', 'periodic', 'threshold', 'up']);
     expect(seenLevels).toEqual(new Set([0, 1, 2, 3]));
   });
