@@ -29,14 +29,24 @@ test('first start prints the URL and generated credentials; signing in shows the
 });
 
 test('health endpoint reports database, worker, telemetry loop and version', async ({ request }) => {
-  type Body = { status: string; database: { ok: boolean }; worker: { ok: boolean; alive: number }; telemetry: { ok: boolean; instances: number; skippedTicks: number }; version: string };
+  type Body = {
+    status: string;
+    database: { ok: boolean };
+    worker: { ok: boolean; alive: number };
+    telemetry: { ok: boolean; instances: number; skippedTicks: number; lastTickAt: string | null; lastTickMs: number | null; leader: string | null };
+    version: string;
+  };
   // The first tick follows the worker's election by about a second.
   await expect.poll(async () => ((await (await request.get('/api/health')).json()) as Body).telemetry.ok, { timeout: 20_000 }).toBe(true);
   const res = await request.get('/api/health');
   expect(res.status()).toBe(200);
   const body = (await res.json()) as Body;
   expect(body).toMatchObject({ status: 'ok', database: { ok: true }, worker: { ok: true }, telemetry: { ok: true, instances: 80 } });
-  expect(body.telemetry.skippedTicks).toBeGreaterThanOrEqual(0);
+  // The loop is live: a leader is named, its last tick is recent, and the skip counter is a count.
+  expect(body.telemetry.leader).toEqual(expect.any(String));
+  expect(Date.now() - Date.parse(body.telemetry.lastTickAt ?? '')).toBeLessThan(60_000);
+  expect(body.telemetry.lastTickMs).toEqual(expect.any(Number));
+  expect(Number.isInteger(body.telemetry.skippedTicks) && body.telemetry.skippedTicks >= 0).toBe(true);
   expect(body.worker.alive).toBeGreaterThanOrEqual(1);
   expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
 });

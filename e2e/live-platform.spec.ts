@@ -1,4 +1,4 @@
-import { test, expect } from './support/fixtures';
+import { test, expect, mutate } from './support/fixtures';
 
 // The live platform (issue 3), against `npm start` with the seeded demo fleet and the simulator.
 
@@ -37,7 +37,7 @@ test('stressing an instance through the simulator control API lowers its effecti
   const before = effective(await status.textContent());
   expect(before).toBeGreaterThan(30);
 
-  const res = await page.request.post('/api/trpc/sim.stress', { data: { json: { instanceName: name, cpuPct: 100, durationS: 300 } } });
+  const res = await mutate(page.request, 'sim.stress', { instanceName: name, cpuPct: 100, durationS: 300 });
   expect(res.status(), await res.text()).toBe(200);
 
   // CPU is sampled every 5 s, the crossing recomputes the target, and the effective weight follows
@@ -47,5 +47,5 @@ test('stressing an instance through the simulator control API lowers its effecti
   await expect(page.getByLabel('Weight explanation')).toContainText(/crossed/);
 
   // Clean up for the other tests sharing this server.
-  await page.request.post('/api/trpc/sim.clear', { data: { json: {} } });
+  await mutate(page.request, 'sim.clear', {});
 });

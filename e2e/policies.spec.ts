@@ -1,4 +1,4 @@
-import { createUserViaApi, signedInPage, test, expect } from './support/fixtures';
+import { createUserViaApi, signedInPage, test, expect, mutate } from './support/fixtures';
 
 // Policies (issue 5): an override of the stage-break watermark for one service, previewed against
 // the last minutes of the demo's telemetry, published by an admin; operators cannot publish.
@@ -57,7 +57,7 @@ test('an operator can preview but not publish; the API refuses a publish too', a
   await expect(page.getByRole('button', { name: 'Preview what-if (last 15 min)' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Publish…' })).toHaveCount(0);
   await expect(page.getByText('Only an admin publishes; save a draft for them.')).toBeVisible();
-  const res = await page.request.post('/api/trpc/policies.publish', { data: { json: { kind: 'breaker', scope: 'global', expectedVersion: 1, document: {}, message: 'x' } } });
+  const res = await mutate(page.request, 'policies.publish', { kind: 'breaker', scope: 'global', expectedVersion: 1, document: {}, message: 'x' });
   expect(res.status()).toBe(403);
   await page.context().close();
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLab, type Lab } from '../lab/lab';
-import { test, expect } from './support/fixtures';
+import { test, expect, mutate } from './support/fixtures';
 
 // The real platform (issue 4): the lab's HAProxy + Prometheus, configured from Settings the way
 // an admin would, then seen in Topology and on the service page with its measured traffic.
@@ -22,7 +22,7 @@ test.afterAll(async ({ browser }) => {
   const page = await signedInPage(browser, s.adminName, s.adminPassword);
   const list = await page.request.get('/api/trpc/system.adapters');
   const sim = ((await list.json()) as { result: { data: { json: Array<{ id: string; kind: string; version: number }> } } }).result.data.json.find((a) => a.kind === 'sim');
-  if (sim) await page.request.post('/api/trpc/platform.activate', { data: { json: { id: sim.id, version: sim.version } } });
+  if (sim) await mutate(page.request, 'platform.activate', { id: sim.id, version: sim.version });
   await page.close();
   await lab?.stop();
   await rm(dir, { recursive: true, force: true });

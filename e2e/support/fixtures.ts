@@ -1,19 +1,67 @@
-import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { randomBytes } from 'node:crypto';
+import { test as base, expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 import { e2eState } from './state';
+
+export type RoleName = 'viewer' | 'operator' | 'approver' | 'admin';
+
+/** The site's own origin: mutations are refused without it (CSRF check). */
+const origin = () => e2eState().url.replace(/\/$/, '');
 
 /** Signs a fresh browser context in through the API (faster than the form; the form has its own test). */
 export async function signedInPage(browser: Browser, name: string, password: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const res = await page.request.post('/api/trpc/auth.login', { data: { json: { name, password } } });
+  const res = await page.request.post('/api/trpc/auth.login', { data: { json: { name, password } }, headers: { origin: origin() } });
   expect(res.status(), await res.text()).toBe(200);
   return page;
 }
 
-export const test = base.extend<{ adminPage: Page }>({
+interface Credentials {
+  name: string;
+  password: string;
+}
+
+/**
+ * One page per role. The non-admin users are created once per worker through the admin API, with
+ * names of their own, so tests that change users do not disturb them.
+ */
+export const test = base.extend<
+  { adminPage: Page; viewerPage: Page; operatorPage: Page; approverPage: Page },
+  { roleUsers: Record<Exclude<RoleName, 'admin'>, Credentials> }
+>({
+  roleUsers: [
+    async ({ browser }, use) => {
+      const s = e2eState();
+      const admin = await signedInPage(browser, s.adminName, s.adminPassword);
+      const tag = randomBytes(3).toString('hex');
+      const users = {} as Record<Exclude<RoleName, 'admin'>, Credentials>;
+      for (const role of ['viewer', 'operator', 'approver'] as const) {
+        const name = `e2e-${role}-${tag}`;
+        users[role] = { name, password: await createUserViaApi(admin, name, role) };
+      }
+      await admin.context().close();
+      await use(users);
+    },
+    { scope: 'worker' },
+  ],
   adminPage: async ({ browser }, use) => {
     const s = e2eState();
     const page = await signedInPage(browser, s.adminName, s.adminPassword);
+    await use(page);
+    await page.context().close();
+  },
+  viewerPage: async ({ browser, roleUsers }, use) => {
+    const page = await signedInPage(browser, roleUsers.viewer.name, roleUsers.viewer.password);
+    await use(page);
+    await page.context().close();
+  },
+  operatorPage: async ({ browser, roleUsers }, use) => {
+    const page = await signedInPage(browser, roleUsers.operator.name, roleUsers.operator.password);
+    await use(page);
+    await page.context().close();
+  },
+  approverPage: async ({ browser, roleUsers }, use) => {
+    const page = await signedInPage(browser, roleUsers.approver.name, roleUsers.approver.password);
     await use(page);
     await page.context().close();
   },
@@ -21,9 +69,14 @@ export const test = base.extend<{ adminPage: Page }>({
 
 export { expect };
 
+/** A tRPC mutation from a signed-in page's context, as the console sends it (JSON, own origin). */
+export function mutate(request: APIRequestContext, path: string, input: unknown) {
+  return request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin: origin() } });
+}
+
 /** Creates a user as admin through the API; returns the generated password. */
-export async function createUserViaApi(page: Page, name: string, role: 'viewer' | 'operator' | 'approver' | 'admin') {
-  const res = await page.request.post('/api/trpc/users.create', { data: { json: { name, role } } });
+export async function createUserViaApi(page: Page, name: string, role: RoleName) {
+  const res = await mutate(page.request, 'users.create', { name, role });
   expect(res.status(), await res.text()).toBe(200);
   const body = (await res.json()) as { result: { data: { json: { generatedPassword: string } } } };
   return body.result.data.json.generatedPassword;

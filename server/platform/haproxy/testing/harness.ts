@@ -28,19 +28,37 @@ export interface Backend {
   /** Milliseconds each response waits (for in-flight and drain tests). */
   delayMs: number;
   served: number;
+  /** Requests received and not yet answered. */
+  inFlight: number;
+  /** While set, answers wait for it: a test holds requests open as long as it needs, not for a guessed duration. */
+  gate: Promise<void> | null;
   close(): Promise<void>;
+}
+
+/** Holds the backend's answers until the returned function is called. */
+export function holdAnswers(b: Backend): () => void {
+  let release = () => undefined as void;
+  b.gate = new Promise<void>((r) => (release = r));
+  return () => {
+    b.gate = null;
+    release();
+  };
 }
 
 export async function startBackend(name: string): Promise<Backend> {
   const port = await freePort();
-  const b: Backend = { name, address: `127.0.0.1:${port}`, delayMs: 0, served: 0, close: () => Promise.resolve() };
+  const b: Backend = { name, address: `127.0.0.1:${port}`, delayMs: 0, served: 0, inFlight: 0, gate: null, close: () => Promise.resolve() };
   const server = http.createServer((req, res) => {
     b.served++;
+    b.inFlight++;
     const reply = () => {
+      b.inFlight--;
       res.setHeader('x-served-by', name);
       res.end(name);
     };
-    if (b.delayMs > 0) setTimeout(reply, b.delayMs);
+    const gate = b.gate;
+    if (gate) void gate.then(reply);
+    else if (b.delayMs > 0) setTimeout(reply, b.delayMs);
     else reply();
   });
   server.keepAliveTimeout = 1000;
