@@ -32,7 +32,8 @@ describe('cross-site changes (CSRF)', () => {
   it('JSON from another origin is refused with 403 in words, by Origin or by Sec-Fetch-Site', async () => {
     const cookie = await api.signIn('operator');
     const before = await clearCount();
-    for (const headers of [{ origin: 'http://127.0.0.1:3999' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site' }]) {
+    const variants: Array<Record<string, string>> = [{ origin: 'http://127.0.0.1:3999' }, { 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'cross-site' }];
+    for (const headers of variants) {
       const r = await api.send('sim.clear', { method: 'POST', body: JSON.stringify({ json: {} }), headers: { 'content-type': 'application/json', cookie, ...headers } });
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(errorOf(r.json)?.message).toMatch(/from another site/);
