@@ -16,15 +16,17 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z
     .string()
+    .max(2000)
     .regex(/^postgres(ql)?:\/\//, 'expected a postgresql:// URL')
     .optional(),
   PORT: port.default(3000),
-  SWITCHBACK_HOST: z.string().min(1).default('127.0.0.1'),
+  SWITCHBACK_HOST: z.string().min(1).max(255).default('127.0.0.1'),
   SWITCHBACK_PUBLIC_URL: z.url({ error: 'expected a URL such as https://switchback.example.com' }).optional(),
-  SWITCHBACK_DATA_DIR: z.string().min(1).default('.data'),
+  SWITCHBACK_DATA_DIR: z.string().min(1).max(4096).default('.data'),
   SWITCHBACK_PG_PORT: port.default(54329),
   SWITCHBACK_ADMIN_NAME: z
     .string()
+    .max(32, 'expected a lowercase user name of 2–32 characters')
     .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'expected a lowercase user name of 2–32 characters')
     .default('admin'),
   SWITCHBACK_SEED: z.enum(['demo', 'none'], { error: 'expected demo or none' }).default('demo'),
@@ -45,7 +47,7 @@ export const envSchema = z.object({
    * Prometheus lab of `npm run lab`, read from <data dir>/lab/adapter.json) or the path of a JSON
    * adapter configuration. Unset = keep the active one (Settings → Platform adapters).
    */
-  SWITCHBACK_PLATFORM: z.string().min(1).optional(),
+  SWITCHBACK_PLATFORM: z.string().min(1).max(4096).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

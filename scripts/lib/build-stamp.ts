@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 
 // What the production build depends on. A change to any of these rebuilds on `npm start`.
-const INPUTS = ['app', 'components', 'server', 'public', 'next.config.ts', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
+const INPUTS = ['app', 'components', 'server', 'public', 'proxy.ts', 'next.config.ts', 'tsconfig.json', 'package-lock.json', 'prisma/schema.prisma'];
 // SWITCHBACK_DIST_DIR (read by next.config.ts too) lets several checkouts or engineers build side
 // by side in one tree without overwriting each other's .next.
 const DIST = process.env.SWITCHBACK_DIST_DIR || '.next';

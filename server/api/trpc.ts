@@ -1,11 +1,12 @@
 import { initTRPC, TRPCError } from '@trpc/server';
-import superjson from 'superjson';
+import { randomUUID } from 'node:crypto';
 import { z, ZodError } from 'zod';
 import type { Db } from '../db/client';
 import type { Role } from '../db/generated/enums';
 import { AppError, type FieldErrors } from '../errors';
 import { hasRole } from '../auth/roles';
 import type { SessionUser } from '../auth/sessions';
+import { safeSuperjson } from './transformer';
 
 export interface Context {
   db: Db;
@@ -24,29 +25,45 @@ function fieldErrorsOf(cause: unknown): FieldErrors | undefined {
   return undefined;
 }
 
+/** A short id that ties what the client is told to the server log line with the details. */
+const newErrorId = () => randomUUID().replace(/-/g, '').slice(0, 12);
+
+export const UNEXPECTED_MESSAGE = (errorId: string) => `Something went wrong on our side (error id ${errorId}).`;
+
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
+  transformer: safeSuperjson,
+  errorFormatter({ shape, error, path }) {
+    // Anything not mapped to a status on purpose (a Prisma/PostgreSQL error, a ZodError thrown by
+    // server code, a bug): the client learns only that it failed and the id to quote; the details
+    // (SQL, stack) go to the server log under that id. A REST or CLI client sees no internals.
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      const errorId = newErrorId();
+      console.error(`[trpc] error ${errorId} in ${path ?? '(no procedure)'}:`, error.cause ?? error);
+      return { ...shape, message: UNEXPECTED_MESSAGE(errorId), data: { ...shape.data, stack: undefined, fieldErrors: null, details: null, errorId } };
+    }
     const fieldErrors = fieldErrorsOf(error.cause);
     const details = error.cause instanceof AppError ? error.cause.details : undefined;
+    // Only tRPC's own input check raises BAD_REQUEST with a ZodError cause: the client's fault.
+    // Zod's own message is a JSON dump of issues; the form shows them per field instead.
+    const inputError = error.code === 'BAD_REQUEST' && error.cause instanceof ZodError;
     return {
       ...shape,
-      // Zod's own message is a JSON dump of issues; the form shows them per field instead.
-      message: error.cause instanceof ZodError ? 'Some fields need attention.' : shape.message,
-      data: { ...shape.data, stack: undefined, fieldErrors: fieldErrors ?? null, details: details ?? null },
+      message: inputError ? 'Some fields need attention.' : shape.message,
+      data: { ...shape.data, stack: undefined, fieldErrors: fieldErrors ?? null, details: details ?? null, errorId: null },
     };
   },
 });
 
-/** Domain errors become tRPC errors with the matching HTTP status. */
+/**
+ * Errors the server means become tRPC errors with the matching HTTP status: an AppError carries
+ * its code. A known infrastructure failure that is not a bug (a database timeout, a unique
+ * violation) gets its own branch here; everything else stays a 500 (see errorFormatter).
+ */
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });
-  }
-  if (!result.ok && result.error.cause instanceof ZodError && result.error.code === 'INTERNAL_SERVER_ERROR') {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: 'Some fields need attention.', cause: result.error.cause });
   }
   return result;
 });

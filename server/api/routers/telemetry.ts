@@ -6,11 +6,12 @@ import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/tele
 import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry/telemetry-read';
 import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry/telemetry-read-service';
 import { router, viewerProcedure } from '../trpc';
+import { numericId, uuid } from '../../domain/inputs';
 
 // The live platform, read side (docs/telemetry.md). Subscriptions yield one event per committed
 // tick with `tracked(tickId)`, so httpSubscriptionLink resumes after a reconnect without gaps.
 const liveInput = {
-  lastEventId: z.string().regex(/^\d+$/).nullish(),
+  lastEventId: numericId().nullish(),
   /** The client's live window: a reconnect replays at most this far back. */
   windowS: z.number().int().min(10).max(3600).default(DEFAULT_WINDOW_S),
 };
@@ -31,13 +32,13 @@ export const telemetryRouter = router({
   }),
 
   instanceLive: viewerProcedure
-    .input(z.object({ instanceId: z.uuid(), ...liveInput }))
+    .input(z.object({ instanceId: uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
       const stream = instanceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
       for await (const payload of stream) yield tracked(payload.tickId, payload);
     }),
   serviceLive: viewerProcedure
-    .input(z.object({ serviceId: z.uuid(), ...liveInput }))
+    .input(z.object({ serviceId: uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
       const stream = serviceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
       for await (const payload of stream) yield tracked(payload.tickId, payload);

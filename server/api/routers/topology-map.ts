@@ -5,6 +5,7 @@ import { databaseUrl } from '../../env';
 import { tickBus, tickStream } from '../../live/tick-bus';
 import { getTopologyMap, latestTickId, type TopologyMap } from '../../services/topology/topology-map';
 import { router, viewerProcedure } from '../trpc';
+import { numericId } from '../../domain/inputs';
 
 // Every subscriber of this process wants the same snapshot for the same tick: compute it once.
 // Only the newest tick is kept (a snapshot is the full state, older ones are never asked again).
@@ -31,7 +32,7 @@ export const topologyMapRouter = router({
    * the stream then continues after that tick (tickStream reads the gap from the Tick table).
    */
   live: viewerProcedure
-    .input(z.object({ lastEventId: z.string().regex(/^\d+$/).nullish() }).optional())
+    .input(z.object({ lastEventId: numericId().nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
       const latest = await latestTickId(ctx.db);
       const last = input?.lastEventId ?? null;

@@ -2,7 +2,7 @@
 // sockets are, where the map files live, and which backend server is which Switchback instance.
 import { z } from 'zod';
 
-const text = (what: string) => z.string({ error: `${what}: expected text` }).trim().min(1, `${what}: must not be empty`);
+const text = (what: string) => z.string({ error: `${what}: expected text` }).max(500, `${what}: at most 500 characters`).trim().min(1, `${what}: must not be empty`);
 const token = (what: string) => text(what).regex(/^[^\s;]+$/, `${what}: no spaces or ";"`);
 
 export const haproxyConfigSchema = z
@@ -33,7 +33,7 @@ export const haproxyConfigSchema = z
         version: token('instances[].version'),
         /** The server's name in the service backend and in its version backend. */
         server: token('instances[].server'),
-        address: z.string().default(''),
+        address: z.string().max(500, 'instances[].address: at most 500 characters').default(''),
         region: token('instances[].region').optional(),
         zone: token('instances[].zone').optional(),
         cluster: token('instances[].cluster').optional(),

@@ -13,19 +13,21 @@ export const DEFAULT_QUERIES = {
 
 export type PromMeasure = keyof typeof DEFAULT_QUERIES;
 
+const promql = z.string().max(4000, 'metrics.queries: at most 4000 characters per query');
+
 export const prometheusConfigSchema = z
   .object({
     url: z.url({ error: 'metrics.url: expected http://host:port of Prometheus' }),
     timeoutMs: z.number().int().min(100, 'metrics.timeoutMs: at least 100 ms').max(30_000, 'metrics.timeoutMs: at most 30000 ms').default(1500),
     /** Label whose value names the Switchback instance. */
-    instanceLabel: z.string().regex(/^[a-zA-Z_]\w*$/, 'metrics.instanceLabel: expected a Prometheus label name').default('sb_instance'),
+    instanceLabel: z.string().max(200, 'metrics.instanceLabel: at most 200 characters').regex(/^[a-zA-Z_]\w*$/, 'metrics.instanceLabel: expected a Prometheus label name').default('sb_instance'),
     /** Label value → Switchback instance name, where they differ (default: the value is the name). */
-    labelMap: z.record(z.string(), z.string()).default({}),
+    labelMap: z.record(z.string().max(200, 'metrics.labelMap: keys of at most 200 characters'), z.string().max(200, 'metrics.labelMap: values of at most 200 characters')).default({}),
     /** Range of rate() windows. */
-    window: z.string().regex(/^\d+[smh]$/, 'metrics.window: expected a duration such as 30s or 1m').default('15s'),
+    window: z.string().max(20, 'metrics.window: expected a duration such as 30s or 1m').regex(/^\d+[smh]$/, 'metrics.window: expected a duration such as 30s or 1m').default('15s'),
     /** PromQL templates ({{label}}, {{window}}); null switches a measure off. */
     queries: z
-      .object({ p95: z.string().nullable(), p50: z.string().nullable(), p99: z.string().nullable(), cpu: z.string().nullable() })
+      .object({ p95: promql.nullable(), p50: promql.nullable(), p99: promql.nullable(), cpu: promql.nullable() })
       .partial()
       .default({}),
   })

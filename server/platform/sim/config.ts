@@ -29,7 +29,7 @@ const configShape = {
   /** Seed of every random stream (per instance and per service, derived with their names). */
   seed: z.number({ error: 'seed: expected a whole number' }).int('seed: expected a whole number').default(42),
   /** Zone whose instances share their hosts with a noisy neighbour; null = none. */
-  hotZone: z.string({ error: 'hotZone: expected a zone name or null' }).min(1, 'hotZone: expected a zone name or null').nullable().default('eu-west-b'),
+  hotZone: z.string({ error: 'hotZone: expected a zone name or null' }).max(200, 'hotZone: at most 200 characters').min(1, 'hotZone: expected a zone name or null').nullable().default('eu-west-b'),
   /** Fraction of its nominal capacity a hot-zone instance keeps. */
   hotZoneCapacity: positive('hotZoneCapacity').max(1, 'hotZoneCapacity: expected a fraction of at most 1').default(0.5),
   /**
@@ -47,13 +47,13 @@ const configShape = {
   capacityRps: positive('capacityRps').default(500),
   /** Peak requests per second per service name (at the top of the diurnal curve, before noise and spikes). */
   demandRps: z
-    .record(z.string().min(1, 'demandRps: expected service names'), z.number({ error: 'demandRps: expected requests per second' }).min(0, 'demandRps: expected requests per second ≥ 0'))
+    .record(z.string().max(200, 'demandRps: service names of at most 200 characters').min(1, 'demandRps: expected service names'), z.number({ error: 'demandRps: expected requests per second' }).min(0, 'demandRps: expected requests per second ≥ 0'))
     .default(() => ({ ...DEMO_DEMAND_RPS })),
   /** Peak demand of a service missing from demandRps, as a fraction of its instances' nominal capacity. */
   defaultUtilisation: z.number({ error: 'defaultUtilisation: expected a number from 0 to 2' }).min(0, 'defaultUtilisation: expected a number from 0 to 2').max(2, 'defaultUtilisation: expected a number from 0 to 2').default(0.6),
   /** Fraction of requests carrying each header value, keyed `${header}=${value}` (as in a header rule). */
   headerMix: z
-    .record(z.string().regex(/^[^=]+=/, 'headerMix: expected keys of the form Header=value'), fraction('headerMix'))
+    .record(z.string().max(400, 'headerMix: keys of at most 400 characters').regex(/^[^=]+=/, 'headerMix: expected keys of the form Header=value'), fraction('headerMix'))
     .default(() => ({ 'X-Abtest-Group=v2-canary': 0.03 })),
   /** Length of one diurnal cycle in seconds of the clock passed to readTelemetry (shorter for demos). */
   diurnalPeriodS: z.number({ error: 'diurnalPeriodS: expected seconds' }).min(60, 'diurnalPeriodS: expected at least 60 seconds').default(86_400),
@@ -98,12 +98,12 @@ export type SimConfigInput = z.input<typeof simConfigSchema>;
 const until = z.iso.datetime({ offset: true, error: 'until: expected an ISO date-time such as 2030-01-01T12:00:00Z' });
 
 const demandShape = {
-  serviceId: z.string({ error: 'serviceId: expected a service id' }).min(1, 'serviceId: expected a service id'),
+  serviceId: z.string({ error: 'serviceId: expected a service id' }).max(64, 'serviceId: expected a service id').min(1, 'serviceId: expected a service id'),
   factor: z.number({ error: 'factor: expected a multiplier from 0 to 20' }).min(0, 'factor: expected a multiplier from 0 to 20').max(20, 'factor: expected a multiplier from 0 to 20'),
   until,
 };
 const stressShape = {
-  instanceId: z.string({ error: 'instanceId: expected an instance id' }).min(1, 'instanceId: expected an instance id'),
+  instanceId: z.string({ error: 'instanceId: expected an instance id' }).max(64, 'instanceId: expected an instance id').min(1, 'instanceId: expected an instance id'),
   cpuPct: z.number({ error: 'cpuPct: expected a percentage from 0 to 100' }).min(0, 'cpuPct: expected a percentage from 0 to 100').max(100, 'cpuPct: expected a percentage from 0 to 100'),
   until,
 };

@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
+import { numericId, timestamp, token } from '../../domain/inputs';
 
 export const listAuditInput = z.object({
-  actor: z.string().trim().max(64).optional(),
-  action: z.string().trim().max(64).optional(),
-  targetType: z.string().trim().max(32).optional(),
-  q: z.string().trim().max(100).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
+  actor: token(64).optional(),
+  action: token(64).optional(),
+  targetType: token(32).optional(),
+  q: token(100).optional(),
+  from: timestamp().optional(),
+  to: timestamp().optional(),
   /** Id of the last row of the previous page (rows are newest first). */
-  cursor: z.string().regex(/^\d+$/).optional(),
+  cursor: numericId().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 

@@ -2,6 +2,7 @@
 // the stacked area — and who is in a state now, since when and why ("which stages in zone b are
 // blocked, since when, and why").
 import { z } from 'zod';
+import { text } from '../../domain/inputs';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { LEVEL_NAMES } from '../../domain/degradation';
@@ -10,7 +11,7 @@ import { machineViewInput, resolve } from './machines';
 import { topologyWhere } from '../topology/topology-scope';
 
 export const machineHistoryInput = machineViewInput.extend({ buckets: z.number().int().min(2).max(240).default(90) });
-export const inStateInput = machineViewInput.extend({ state: z.string().min(1).max(40), limit: z.number().int().min(1).max(500).default(200) });
+export const inStateInput = machineViewInput.extend({ state: text(40, { min: 1 }), limit: z.number().int().min(1).max(500).default(200) });
 
 /** The SQL expression giving one row per (sample, state) for a machine; stage rows carry their stage. */
 function stateRows(machine: string, stage: string | undefined): { from: Prisma.Sql; state: Prisma.Sql; stage: Prisma.Sql; where: Prisma.Sql } {

@@ -11,17 +11,18 @@ import { withDefaults } from '../../domain/policy-schemas';
 import { LEVEL_NAMES } from '../../domain/degradation';
 import { notFound } from '../../errors';
 import { topologyScopeFields, topologyWhere, type TopologyScope } from '../topology/topology-scope';
+import { epochMs, name, token } from '../../domain/inputs';
 
 const scope = {
   machine: z.enum(MACHINES),
-  from: z.number().int(),
-  to: z.number().int(),
-  instance: z.string().min(1).max(200).optional(),
+  from: epochMs(),
+  to: epochMs(),
+  instance: name().optional(),
   stage: z.enum(STAGES).optional(),
   ...topologyScopeFields,
 };
 export const machineViewInput = z.object(scope);
-export const edgeTransitionsInput = z.object({ ...scope, fromState: z.string().max(40), toState: z.string().max(40), limit: z.number().int().min(1).max(500).default(100) });
+export const edgeTransitionsInput = z.object({ ...scope, fromState: token(40), toState: token(40), limit: z.number().int().min(1).max(500).default(100) });
 
 async function policiesFor(db: Db, serviceId: string | null): Promise<FleetPolicies> {
   const rows = await db.policy.findMany({ where: { kind: { in: ['weight', 'watermark', 'breaker'] } } });

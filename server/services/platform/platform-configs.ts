@@ -9,25 +9,26 @@ import { createAdapter } from './active-adapter';
 import type { PlatformTopology } from '../../platform/adapter';
 import { createPrometheusSource } from '../../platform/prometheus';
 import { conflictError, runCommand, type Actor } from '../command';
+import { jsonObject, text, uuid, version } from '../../domain/inputs';
 
 export { ADAPTER_KINDS } from '../../platform/registry';
 import { ADAPTER_KINDS } from '../../platform/registry';
 
-const name = z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(60, 'At most 60 characters').regex(/^[\w .-]+$/, 'Letters, digits, spaces, dots, dashes and underscores only');
+const name = text(60, { min: 1, required: 'Enter a name' }).regex(/^[\w .-]+$/, 'Letters, digits, spaces, dots, dashes and underscores only');
 
 export const saveAdapterInput = z.object({
   /** Absent = a new configuration. */
-  id: z.uuid().optional(),
+  id: uuid().optional(),
   /** The version the editor started from (required when id is given). */
-  version: z.number().int().positive().optional(),
+  version: version().optional(),
   name,
   kind: z.enum(ADAPTER_KINDS, { error: `Choose one of: ${ADAPTER_KINDS.join(', ')}` }),
-  config: z.record(z.string(), z.unknown(), { error: 'The configuration must be a JSON object' }),
+  config: jsonObject('The configuration'),
 });
 
-export const activateAdapterInput = z.object({ id: z.uuid(), version: z.number().int().positive() });
-export const testAdapterInput = z.object({ kind: z.enum(ADAPTER_KINDS), config: z.record(z.string(), z.unknown()) });
-export const importTopologyInput = z.object({ id: z.uuid() });
+export const activateAdapterInput = z.object({ id: uuid(), version: version() });
+export const testAdapterInput = z.object({ kind: z.enum(ADAPTER_KINDS), config: jsonObject('The configuration') });
+export const importTopologyInput = z.object({ id: uuid() });
 
 // A plain JSON copy: what Prisma stores, and no prototype or undefined slipping through.
 const toJson = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;

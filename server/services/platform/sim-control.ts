@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '../../db/client';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
+import { name, uuid } from '../../domain/inputs';
 
 export const SIM_CONTROLS_KEY = 'sim.controls';
 
@@ -18,7 +19,7 @@ export type SimControlsDoc = {
 const durationS = z.number({ error: 'Enter a duration in seconds' }).int('Whole seconds').min(5, 'At least 5 seconds').max(3600, 'At most one hour (3600 s)');
 
 export const setDemandInput = z.object({
-  serviceId: z.uuid(),
+  serviceId: uuid(),
   factor: z.number({ error: 'Enter a factor' }).min(0, 'At least 0').max(10, 'At most 10× the normal demand'),
   durationS,
 });
@@ -26,9 +27,9 @@ export const setDemandInput = z.object({
 // By id (the console) or by name (scripts, demos, tests): exactly one of them.
 export const stressInstanceInput = z
   .object({
-    instanceId: z.uuid().optional(),
-    instanceName: z.string().min(1).max(200).optional(),
-      cpuPct: z.number({ error: 'Enter a CPU percentage' }).min(1, 'At least 1 %').max(100, 'At most 100 %'),
+    instanceId: uuid().optional(),
+    instanceName: name().optional(),
+    cpuPct: z.number({ error: 'Enter a CPU percentage' }).min(1, 'At least 1 %').max(100, 'At most 100 %'),
     durationS,
   })
   .refine((v) => (v.instanceId === undefined) !== (v.instanceName === undefined), { message: 'Give either instanceId or instanceName', path: ['instanceId'] });

@@ -7,21 +7,22 @@ import type { Prisma } from '../../db/generated/client';
 import { POLICY_KINDS, diffPolicies, fieldSpecs, validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
+import { freeText, int32, jsonObject, text, version } from '../../domain/inputs';
 
-export const scopeSchema = z.union([z.literal('global'), z.string().regex(/^service:[0-9a-f-]{36}$/, 'Scope: global or service:<id>')]);
+export const scopeSchema = z.union([z.literal('global'), z.string().max(44, 'Scope: global or service:<id>').regex(/^service:[0-9a-f-]{36}$/, 'Scope: global or service:<id>')]);
 const kind = z.enum(POLICY_KINDS, { error: `Kind: one of ${POLICY_KINDS.join(', ')}` });
-const doc = z.record(z.string(), z.unknown(), { error: 'The policy must be an object' });
+const doc = jsonObject('The policy');
 
 export const policyRef = z.object({ kind, scope: scopeSchema });
 export const publishInput = policyRef.extend({
   /** The version the editor started from; 0 = creating a service override. */
-  expectedVersion: z.number().int().min(0),
+  expectedVersion: int32(0),
   document: doc,
-  message: z.string().trim().min(1, 'Say what changed and why').max(500, 'At most 500 characters'),
+  message: text(500, { min: 1, multiline: true, required: 'Say what changed and why' }),
 });
-export const rollbackInput = policyRef.extend({ toVersion: z.number().int().positive(), expectedVersion: z.number().int().positive(), message: z.string().trim().max(500).default('') });
-export const draftInput = policyRef.extend({ baseVersion: z.number().int().min(0), document: doc });
-export const diffInput = policyRef.extend({ a: z.number().int().positive(), b: z.number().int().positive() });
+export const rollbackInput = policyRef.extend({ toVersion: version(), expectedVersion: version(), message: freeText(500).default('') });
+export const draftInput = policyRef.extend({ baseVersion: int32(0), document: doc });
+export const diffInput = policyRef.extend({ a: version(), b: version() });
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;
 const serviceIdOf = (scope: string) => (scope === 'global' ? null : scope.slice('service:'.length));

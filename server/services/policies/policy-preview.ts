@@ -8,11 +8,12 @@ import { validatePolicy, withDefaults, type PolicyKind } from '../../domain/poli
 import { countReplay, LOW_WEIGHT, replayInstance, type ReplayCounts, type ReplayResult } from '../../domain/replay';
 import { AppError } from '../../errors';
 import { policyRef } from './policies';
+import { jsonObject } from '../../domain/inputs';
 import { loadRecorded } from '../telemetry/recorded-samples';
 import { PACK_WINDOW_MINUTES } from '../telemetry/telemetry-pack';
 
 export const previewInput = policyRef.extend({
-  document: z.record(z.string(), z.unknown()),
+  document: jsonObject('The policy'),
   minutes: z.number().int().min(1, 'At least 1 minute').max(PACK_WINDOW_MINUTES, `At most ${PACK_WINDOW_MINUTES} minutes`).default(15),
 });
 

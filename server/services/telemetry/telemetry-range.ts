@@ -1,6 +1,7 @@
 // Which table a time range is read from, and how finely. Pure (no I/O), so it is unit-tested and
 // the console and the API agree on it. Contract of the telemetry tables: docs/telemetry.md.
 import { z } from 'zod';
+import { epochMs } from '../../domain/inputs';
 
 export type Resolution = 'raw' | 60 | 600;
 
@@ -48,7 +49,7 @@ export function stepSeconds(resolution: Resolution, fromMs: number, toMs: number
 export const rangeInput = z.union([
   z.object({ lastS: z.number().int().min(10).max(31 * 86400) }),
   z
-    .object({ from: z.number().int().nonnegative(), to: z.number().int().positive() })
+    .object({ from: epochMs(), to: epochMs() })
     .refine((r) => r.to > r.from, { message: 'The range must end after it starts', path: ['to'] })
     .refine((r) => r.to - r.from <= 31 * 86400_000, { message: 'Pick a range of at most 31 days', path: ['from'] }),
 ]);

@@ -2,6 +2,7 @@
 // routing and instances (latest sample each), and the real traffic split over time (requests/s by
 // version and by instance, from the samples). Contract of the tables: docs/telemetry.md.
 import { z } from 'zod';
+import { name, uuid } from '../../domain/inputs';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import type { ServiceRouting } from '../../domain/model';
@@ -12,7 +13,7 @@ import { epochMs, ts } from './telemetry-sql';
 import { explainWeight, whyText } from './weight-explanation';
 import { loadConsolePolicies } from './telemetry-sql';
 
-export const serviceByName = z.object({ name: z.string().trim().min(1).max(200) });
+export const serviceByName = z.object({ name: name() });
 
 export function routingOf(raw: unknown): ServiceRouting {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Partial<ServiceRouting>;
@@ -94,7 +95,7 @@ async function serviceInstanceRows(db: Db, serviceId: string): Promise<InstanceR
 
 // ───────────────────────────── split series ─────────────────────────────
 
-export const serviceSeriesInput = z.object({ serviceId: z.uuid(), range: rangeInput });
+export const serviceSeriesInput = z.object({ serviceId: uuid(), range: rangeInput });
 
 export interface SplitPoint {
   t: number;

@@ -3,6 +3,7 @@
 // resolution, and the transitions in that range. Services: telemetry-read-service.ts; the live
 // feed: telemetry-live.ts. Contract of the tables: docs/telemetry.md.
 import { z } from 'zod';
+import { name, uuid } from '../../domain/inputs';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { STAGES } from '../../domain/model';
@@ -36,7 +37,7 @@ const SHARE_WINDOW_MS = 5 * 60_000;
 /** Most transitions one range returns (newest first); the list says when there were more. */
 export const TRANSITION_LIMIT = 500;
 
-export const instanceByName = z.object({ name: z.string().trim().min(1).max(200) });
+export const instanceByName = z.object({ name: name() });
 
 export interface LatestSample extends InstancePoint {
   rtMs: number | null;
@@ -281,7 +282,7 @@ async function stageShares(db: Db, instanceId: string, refMs: number) {
 
 // ───────────────────────────── series ─────────────────────────────
 
-export const instanceSeriesInput = z.object({ instanceId: z.uuid(), range: rangeInput });
+export const instanceSeriesInput = z.object({ instanceId: uuid(), range: rangeInput });
 
 export interface InstanceSeries {
   instanceId: string;

@@ -4,15 +4,16 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
+import { epochMs, list, uuid } from '../../domain/inputs';
 
 export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export const timelineInput = z.object({
-  from: z.number().int(),
-  to: z.number().int(),
-  kinds: z.array(z.enum(TIMELINE_KINDS)).default([...TIMELINE_KINDS]),
-  instanceId: z.uuid().optional(),
+  from: epochMs(),
+  to: epochMs(),
+  kinds: list(z.enum(TIMELINE_KINDS), TIMELINE_KINDS.length * 4).default([...TIMELINE_KINDS]),
+  instanceId: uuid().optional(),
   ...topologyScopeFields,
   limit: z.number().int().min(1).max(5000).default(500),
 }).refine((v) => v.to > v.from, { message: 'The range must end after it starts', path: ['to'] });

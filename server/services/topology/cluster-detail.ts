@@ -1,9 +1,10 @@
 // A cluster as its page shows it: where it sits, and each instance with its newest sample.
 import { z } from 'zod';
+import { name } from '../../domain/inputs';
 import type { Db } from '../../db/client';
 import { notFound } from '../../errors';
 
-export const clusterDetailInput = z.object({ name: z.string().min(1).max(200) });
+export const clusterDetailInput = z.object({ name: name() });
 
 export async function clusterDetail(db: Db, input: z.input<typeof clusterDetailInput>) {
   const { name } = clusterDetailInput.parse(input);

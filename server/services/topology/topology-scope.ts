@@ -1,13 +1,13 @@
 // The region / zone / cluster / service filter the fleet views share (machines, timeline): the
 // input fields and the SQL conditions over `i` (Instance) and `c` (Cluster).
-import { z } from 'zod';
 import { Prisma } from '../../db/generated/client';
+import { uuid } from '../../domain/inputs';
 
 export const topologyScopeFields = {
-  serviceId: z.uuid().optional(),
-  zoneId: z.uuid().optional(),
-  regionId: z.uuid().optional(),
-  clusterId: z.uuid().optional(),
+  serviceId: uuid().optional(),
+  zoneId: uuid().optional(),
+  regionId: uuid().optional(),
+  clusterId: uuid().optional(),
 };
 
 export type TopologyScope = { serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };

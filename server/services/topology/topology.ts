@@ -2,16 +2,15 @@ import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { AppError, notFound } from '../../errors';
 import { conflictError, runCommand, type Actor } from '../command';
+import { freeText, text, uuid, version } from '../../domain/inputs';
 
 export const updateServiceInput = z.object({
-  id: z.uuid(),
-  version: z.number().int().positive(),
-  name: z
-    .string()
-    .trim()
+  id: uuid(),
+  version: version(),
+  name: text(63)
     .regex(/^[a-z][a-z0-9-]{1,62}$/, 'Use 2–63 lowercase letters, digits and dashes, starting with a letter')
     .optional(),
-  description: z.string().trim().max(500, 'At most 500 characters').optional(),
+  description: freeText(500).optional(),
 });
 
 export interface OverviewData {

@@ -7,29 +7,29 @@ import { createSession } from '../../auth/sessions';
 import { clearLoginFailures, loginWaitSeconds, recordLoginFailure } from '../../auth/throttle';
 import { ROLES } from '../../auth/roles';
 import { conflictError, runCommand, type Actor } from '../command';
+import { LIMITS, text, uuid, version } from '../../domain/inputs';
 
-export const userName = z
-  .string()
-  .trim()
+export const userName = text(32, { min: 1, required: 'Enter a user name' })
   .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'Use 2–32 lowercase letters, digits, dots, dashes or underscores, starting with a letter');
-export const password = z
-  .string()
-  .min(passwordRule.min, `At least ${passwordRule.min} characters`)
-  .max(passwordRule.max, `At most ${passwordRule.max} characters`);
+export const password = text(passwordRule.max, { trim: false })
+  .min(passwordRule.min, `At least ${passwordRule.min} characters`);
 export const role = z.enum(ROLES, { error: 'Choose one of viewer, operator, approver, admin' });
 
 export const createUserInput = z.object({
   name: userName,
-  displayName: z.string().trim().max(80, 'At most 80 characters').default(''),
+  displayName: text(80).default(''),
   role,
   /** Empty: a password is generated and shown once. */
   password: password.optional(),
 });
-export const setRoleInput = z.object({ id: z.uuid(), role, version: z.number().int().positive() });
-export const setActiveInput = z.object({ id: z.uuid(), active: z.boolean(), version: z.number().int().positive() });
-export const resetPasswordInput = z.object({ id: z.uuid(), version: z.number().int().positive() });
-export const changeOwnPasswordInput = z.object({ current: z.string().min(1, 'Enter your current password'), next: password });
-export const loginInput = z.object({ name: z.string().trim().min(1, 'Enter your user name'), password: z.string().min(1, 'Enter your password') });
+export const setRoleInput = z.object({ id: uuid(), role, version: version() });
+export const setActiveInput = z.object({ id: uuid(), active: z.boolean(), version: version() });
+export const resetPasswordInput = z.object({ id: uuid(), version: version() });
+export const changeOwnPasswordInput = z.object({ current: text(passwordRule.max, { min: 1, trim: false, required: 'Enter your current password' }), next: password });
+export const loginInput = z.object({
+  name: text(LIMITS.token, { min: 1, required: 'Enter your user name' }),
+  password: text(passwordRule.max, { min: 1, trim: false, required: 'Enter your password' }),
+});
 
 const publicUser = {
   id: true,

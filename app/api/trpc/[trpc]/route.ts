@@ -1,19 +1,11 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { appRouter } from '@/server/api/root';
 import { createContext } from '@/server/api/context';
+import { handleTrpcRequest } from '@/server/api/handler';
+import { env } from '@/server/env';
 
 export const dynamic = 'force-dynamic';
 
 function handler(req: Request) {
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: ({ req, resHeaders }) => createContext(req, resHeaders),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`[trpc] ${path ?? '?'}:`, error.cause ?? error);
-    },
-  });
+  return handleTrpcRequest(req, { createContext, publicUrl: env().SWITCHBACK_PUBLIC_URL });
 }
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import superjson from 'superjson';
+import { z } from 'zod';
+import { appRouter } from './root';
+import { makeFleet, makeUser } from '../db/factories';
+import type { Role } from '../db/generated/enums';
+import { openTestDb, type TestDb } from '../../test/context';
+import { httpApi, ORIGIN, type HttpResult } from '../../test/http';
+import { hashSeed, hostileInputs, type Hint, type JsonSchema } from '../../test/fuzz-inputs';
+import { MAX_BATCH } from './request-guard';
+
+// Every procedure, as every role, through the HTTP handler (request guard, superjson, batching,
+// errorFormatter): generated hostile input must be answered below 500 and without internals.
+// 30 of 1,032 such requests once answered 500 with PostgreSQL text. The database is this file's
+// clone, so valid-looking mutations may change it.
+const CASES_PER_PROCEDURE = 26;
+const BATCH = 10;
+// Mutations go one call per batch: tRPC runs a batch's calls concurrently, and two valid-looking
+// creates of one name then race into a unique violation (a 500 today; the "create races" item of
+// issue 10 maps it to 409). This fuzz is about input handling; set it to BATCH once that is in.
+const MUTATION_BATCH = 1;
+// SQL keywords in capitals only: a policy's field specs say `kind: 'select'`.
+const LEAK = /[Pp]risma|\bSELECT\b|\bWHERE\b|at Object\.|invalid input syntax|ZodError|Maximum call stack|\.ts:\d+/;
+// Payloads no serializer would write: superjson meta that decodes to an invalid Date, a huge
+// bigint, a meta of the wrong shape.
+const RAW_PAYLOADS: unknown[] = [
+  { json: 'garbage', meta: { values: ['Date'] } },
+  { json: { from: 'garbage', to: '9'.repeat(30) }, meta: { values: { from: ['Date'], to: ['Date'] } } },
+  { json: '9'.repeat(400), meta: { values: ['bigint'] } },
+  { json: {}, meta: { values: 'x' } },
+];
+
+type Procedure = { _def: { type: 'query' | 'mutation' | 'subscription'; inputs: z.ZodType[] } };
+const procedures = Object.entries((appRouter._def as unknown as { procedures: Record<string, Procedure> }).procedures)
+  // Signing out ends the session the later cases of that role use: last.
+  .sort(([a], [b]) => Number(a === 'auth.logout') - Number(b === 'auth.logout'));
+
+const ROLES: Array<Role | null> = [null, 'viewer', 'operator', 'approver', 'admin'];
+
+let t: TestDb;
+let api: ReturnType<typeof httpApi>;
+let hintFor: (path: string) => Hint;
+const cookies = new Map<Role | null, string>();
+
+beforeAll(async () => {
+  t = await openTestDb();
+  api = httpApi(t);
+  await makeFleet(t.db, {
+    regions: [{ name: 'r-fuzz', zones: [{ name: 'z-fuzz', clusters: ['c-fuzz'] }] }],
+    services: [{ name: 'svc-fuzz', placement: [{ cluster: 'c-fuzz', versions: { v1: 1 } }] }],
+  });
+  const service = await t.db.service.findFirstOrThrow();
+  const instance = await t.db.instance.findFirstOrThrow();
+  const cluster = await t.db.cluster.findFirstOrThrow();
+  const { user: victim } = await makeUser(t.db);
+  const adapter = await t.db.adapterConfig.create({ data: { name: 'fuzz-sim', kind: 'sim', config: {} } });
+  const absent = '00000000-0000-4000-8000-000000000000';
+  // Real ids and names where a procedure looks one up, so a case reaches the code behind "not found".
+  hintFor = (path) => (key) => {
+    if (key === 'serviceId') return service.id;
+    if (key === 'instanceId') return instance.id;
+    if (key === 'instanceName') return instance.name;
+    if (key === 'id') {
+      if (path.startsWith('users.')) return victim.id;
+      if (path === 'topology.updateService') return service.id;
+      // Importing a topology is slow and idempotent; an absent id keeps the fuzz quick.
+      if (path === 'platform.importTopology') return absent;
+      if (path.startsWith('platform.')) return adapter.id;
+    }
+    if (key === 'name') {
+      if (path === 'telemetry.service') return service.name;
+      if (path === 'telemetry.instance') return instance.name;
+      if (path === 'topology.cluster') return cluster.name;
+    }
+    return undefined;
+  };
+  for (const role of ROLES) if (role) cookies.set(role, await api.signIn(role));
+});
+afterAll(() => t.close());
+
+/** Sends `inputs` to `path` in batches (as httpBatchLink does) and returns each call's status. */
+async function sendBatch(path: string, type: 'query' | 'mutation', payloads: unknown[], cookie: string | undefined): Promise<{ res: HttpResult; statuses: number[] }> {
+  const paths = payloads.map(() => path).join(',');
+  const input = JSON.stringify(Object.fromEntries(payloads.map((p, i) => [i, p])));
+  const headers: Record<string, string> = cookie ? { cookie } : {};
+  const res =
+    type === 'query'
+      ? await api.send(paths, { method: 'GET', query: `batch=1&input=${encodeURIComponent(input)}`, headers })
+      : await api.send(paths, { method: 'POST', query: 'batch=1', body: input, headers: { ...headers, 'content-type': 'application/json', origin: ORIGIN } });
+  const items = Array.isArray(res.json) ? (res.json as Array<{ error?: { json: { data: { httpStatus: number } } } }>) : [];
+  return { res, statuses: items.map((i) => i.error?.json.data.httpStatus ?? 200) };
+}
+
+describe('fuzz: hostile input to every procedure, as every role', () => {
+  it('never answers 5xx and never shows SQL, Prisma or stack text', async () => {
+    expect(BATCH).toBeLessThanOrEqual(MAX_BATCH);
+    const failures: string[] = [];
+    let sent = 0;
+    for (const [path, proc] of procedures) {
+      const { type, inputs } = proc._def;
+      // Subscriptions answer with an SSE stream that stays open while the input is fine, so
+      // telling "accepted, waiting for the next tick" from "still working" would need a wait for
+      // a duration. Their inputs are the same building blocks; the parser check below covers them.
+      if (type === 'subscription') continue;
+      const schema = inputs[0] ? (z.toJSONSchema(inputs[0], { io: 'input', unrepresentable: 'any' }) as JsonSchema) : undefined;
+      const payloads = [...hostileInputs(schema, hintFor(path), hashSeed(path), CASES_PER_PROCEDURE).map((v) => superjson.serialize(v)), ...RAW_PAYLOADS];
+      for (const role of ROLES) {
+        const size = type === 'mutation' ? MUTATION_BATCH : BATCH;
+        let refused = true;
+        for (let i = 0; i < payloads.length; i += size) {
+          // A role the procedure refuses is refused before its input is read: once the first
+          // BATCH cases all got 401/403, the rest would too.
+          if (i >= BATCH && refused) break;
+          const chunk = payloads.slice(i, i + size);
+          const { res, statuses } = await sendBatch(path, type, chunk, role ? cookies.get(role) : undefined);
+          sent += chunk.length;
+          refused &&= statuses.length === chunk.length && statuses.every((s) => s === 401 || s === 403);
+          const label = `${path} as ${role ?? 'anonymous'}, cases ${i}–${i + chunk.length - 1}`;
+          const failed = statuses.findIndex((s) => s >= 500);
+          if (res.status >= 500 || failed >= 0) failures.push(`${label}: ${res.status} ${JSON.stringify(superjson.deserialize(chunk[Math.max(0, failed)] as never))?.slice(0, 200)} → ${JSON.stringify(Array.isArray(res.json) ? res.json[failed] : res.json).slice(0, 300)}`);
+          else if (LEAK.test(res.text)) failures.push(`${label}: leaks ${LEAK.exec(res.text)?.[0]} in ${res.text.slice(0, 300)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(sent).toBeGreaterThan(2000);
+  }, 120_000);
+
+  it('subscription inputs refuse the same hostile values without throwing anything but a ZodError', () => {
+    for (const [path, proc] of procedures) {
+      const schema = proc._def.inputs[0];
+      if (proc._def.type !== 'subscription' || !schema) continue;
+      const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+      for (const v of hostileInputs(json, hintFor(path), hashSeed(path), CASES_PER_PROCEDURE)) {
+        expect(() => schema.safeParse(v), path).not.toThrow();
+      }
+    }
+  });
+});
