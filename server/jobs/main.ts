@@ -1,12 +1,13 @@
 // Entry point of a worker process: `npm run worker` (npm start runs one for you).
-import { createDb } from '../db/client';
+import { createDb, dbTimeouts } from '../db/client';
 import { databaseUrl, env, EnvError } from '../env';
 import { startWorker } from './worker';
 
 async function main() {
   const e = env();
   const url = databaseUrl();
-  const db = createDb(url, 5);
+  // Jobs (rollups over hours of samples, retention) get a longer statement timeout than requests.
+  const db = createDb(url, 5, { ...dbTimeouts(e), statementMs: e.SWITCHBACK_DB_JOB_STATEMENT_TIMEOUT_MS });
   const worker = await startWorker({ db, env: e, connectionString: url });
   console.log(`[worker] ${worker.id} started (concurrency ${e.SWITCHBACK_WORKER_CONCURRENCY})`);
   const shutdown = async (signal: string) => {

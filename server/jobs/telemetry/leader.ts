@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { dbTimeouts, readDeadlineMs, type DbTimeouts } from '../../db/client';
 
 /** Advisory-lock key of the telemetry loop (one leader per fleet = per database). */
 export const TELEMETRY_LOCK_KEY = 0x5357_7442; // "SWtB"
@@ -23,6 +24,7 @@ export class Leadership {
       onLost: (reason: string) => void;
       log: (line: string) => void;
       key?: number;
+      timeouts?: DbTimeouts;
     },
   ) {}
 
@@ -53,7 +55,16 @@ export class Leadership {
     if (this.stopped || this.backendPid !== null) return;
     try {
       if (!this.client) {
-        const c = new pg.Client({ connectionString: this.opts.url, application_name: 'switchback-telemetry-leader' });
+        const t = this.opts.timeouts ?? dbTimeouts();
+        // Bounded like every other connection: a frozen database fails the election attempt
+        // (retried every pollMs) instead of hanging it.
+        const c = new pg.Client({
+          connectionString: this.opts.url,
+          application_name: 'switchback-telemetry-leader',
+          connectionTimeoutMillis: t.connectMs,
+          query_timeout: readDeadlineMs(t),
+          keepAlive: true,
+        });
         c.on('error', (err) => this.drop(c, `leader connection error: ${err.message}`));
         c.on('end', () => this.drop(c, 'leader connection ended'));
         await c.connect();
@@ -70,7 +81,8 @@ export class Leadership {
       this.opts.log(`[telemetry] leader election failed: ${err instanceof Error ? err.message : String(err)}`);
       const c = this.client;
       this.client = null;
-      await c?.end().catch(() => undefined);
+      // Not awaited: ending a connection to a server that does not answer never completes.
+      c?.end().catch(() => undefined);
     }
     this.schedule();
   }
