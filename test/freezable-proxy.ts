@@ -8,6 +8,8 @@ interface Pipe {
   client: Socket;
   upstream: Socket;
   held: Array<{ to: Socket; chunk: Buffer }>;
+  /** One side closed while frozen: the other learns of it only at the thaw, as with a hung host. */
+  closeHeld: boolean;
 }
 
 export class FreezableProxy {
@@ -58,8 +60,9 @@ export class FreezableProxy {
 
   thaw(): void {
     this.frozen = false;
-    for (const p of this.pipes) {
+    for (const p of [...this.pipes]) {
       for (const { to, chunk } of p.held.splice(0)) if (!to.destroyed) to.write(chunk);
+      if (p.closeHeld) this.end(p);
     }
   }
 
@@ -76,7 +79,7 @@ export class FreezableProxy {
 
   private accept(client: Socket) {
     const upstream = connect(this.targetPort, this.targetHost);
-    const pipe: Pipe = { client, upstream, held: [] };
+    const pipe: Pipe = { client, upstream, held: [], closeHeld: false };
     this.pipes.add(pipe);
     const forward = (to: Socket) => (chunk: Buffer) => {
       if (this.frozen || pipe.held.length) pipe.held.push({ to, chunk });
@@ -84,15 +87,21 @@ export class FreezableProxy {
     };
     client.on('data', forward(upstream));
     upstream.on('data', forward(client));
-    // Either side closing closes the other: a client that gives up ends its backend too.
-    const end = () => {
-      this.pipes.delete(pipe);
-      client.destroy();
-      upstream.destroy();
+    // Either side closing closes the other (a client that gives up ends its backend too), but
+    // not while frozen: then nothing at all gets through.
+    const closed = () => {
+      if (this.frozen) pipe.closeHeld = true;
+      else this.end(pipe);
     };
     for (const s of [client, upstream]) {
-      s.on('close', end);
-      s.on('error', end);
+      s.on('close', closed);
+      s.on('error', closed);
     }
+  }
+
+  private end(pipe: Pipe) {
+    this.pipes.delete(pipe);
+    pipe.client.destroy();
+    pipe.upstream.destroy();
   }
 }

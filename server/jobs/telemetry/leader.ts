@@ -87,6 +87,15 @@ export class Leadership {
     this.schedule();
   }
 
+  /**
+   * Gives up leadership that can no longer be trusted (a fenced write found the lock gone): drops
+   * the lock connection — which releases the lock if PostgreSQL still counts it — and competes
+   * again from the next poll.
+   */
+  resign(reason: string): void {
+    if (this.client) this.drop(this.client, reason);
+  }
+
   private drop(client: pg.Client, reason: string) {
     if (this.client !== client) return;
     this.client = null;
@@ -112,7 +121,7 @@ export class Leadership {
 }
 
 /** True while the session `pid` still holds the telemetry lock; run inside the tick transaction. */
-export async function stillLeader(client: pg.ClientBase, pid: number, key = TELEMETRY_LOCK_KEY): Promise<boolean> {
+export async function stillLeader(client: pg.ClientBase | pg.Pool, pid: number, key = TELEMETRY_LOCK_KEY): Promise<boolean> {
   // Advisory locks on a single bigint key appear with classid = high 32 bits, objid = low 32 bits.
   const { rows } = await client.query<{ held: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1
