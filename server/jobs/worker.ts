@@ -6,8 +6,8 @@ import type { Env } from '../env';
 import { buildTaskList, cronItems } from './tasks';
 import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from '../services/platform/active-adapter';
 import { TelemetryLoop } from './telemetry/loop';
+import { HEARTBEAT_INTERVAL_MS } from '../services/system/health';
 
-export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 export interface WorkerHandle {
   id: string;
