@@ -40,6 +40,12 @@ export const envSchema = z.object({
   SWITCHBACK_TELEMETRY_ROLLUP_DAYS: z.coerce.number().int().min(1).default(30),
   SWITCHBACK_TRANSITION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   SWITCHBACK_SKIP_BUILD: bool.default(false),
+  /** Connecting to PostgreSQL (or waiting for a free pooled connection) gives up after this long. */
+  SWITCHBACK_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(3000),
+  /** One statement of the web server or the telemetry loop; the database answers 503 in words beyond it. */
+  SWITCHBACK_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(5000),
+  /** One statement of a maintenance job (rollups, retention): these may scan hours of samples. */
+  SWITCHBACK_DB_JOB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1000, 'expected at least 1000 ms').max(3_600_000, 'expected at most 3600000 ms').default(300_000),
   SWITCHBACK_TICK_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(60_000, 'expected at most 60000 ms').default(1000),
   SWITCHBACK_TELEMETRY_LOOP: bool.default(true),
   /**

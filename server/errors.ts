@@ -7,7 +7,9 @@ export type AppErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
-  | 'PRECONDITION_FAILED';
+  | 'PRECONDITION_FAILED'
+  /** The database did not answer or cannot be reached (HTTP 503): worth retrying shortly. */
+  | 'SERVICE_UNAVAILABLE';
 
 export type FieldErrors = Record<string, string[]>;
 

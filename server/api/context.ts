@@ -1,15 +1,16 @@
-import { db } from '../db/client';
+import { TRPCError } from '@trpc/server';
+import { db, timeoutsOf, type Db } from '../db/client';
+import { databaseUnavailable } from '../db/unavailable';
 import { env } from '../env';
 import { getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
 import type { Context } from './trpc';
 
-export async function createContext(req: Request, resHeaders: Headers): Promise<Context> {
+export async function createContext(req: Request, resHeaders: Headers, database: Db = db()): Promise<Context> {
   const token = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
-  const database = db();
   const e = env();
   return {
     db: database,
-    user: await getSessionUser(database, token),
+    user: await sessionUser(database, token),
     token,
     resHeaders,
     meta: {
@@ -18,4 +19,15 @@ export async function createContext(req: Request, resHeaders: Headers): Promise<
     },
     config: { sessionHours: e.SWITCHBACK_SESSION_HOURS, cookieSecure: e.SWITCHBACK_COOKIE_SECURE },
   };
+}
+
+/** The session lookup runs before any procedure: a database that does not answer is a 503 here too. */
+async function sessionUser(database: Db, token: string | undefined) {
+  try {
+    return await getSessionUser(database, token);
+  } catch (err) {
+    const unavailable = databaseUnavailable(err, timeoutsOf(database));
+    if (unavailable) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.message, cause: unavailable });
+    throw err;
+  }
 }

@@ -4,6 +4,8 @@ import { z, ZodError } from 'zod';
 import type { Db } from '../db/client';
 import type { Role } from '../db/generated/enums';
 import { AppError, type FieldErrors } from '../errors';
+import { timeoutsOf } from '../db/client';
+import { databaseUnavailable } from '../db/unavailable';
 import { hasRole } from '../auth/roles';
 import type { SessionUser } from '../auth/sessions';
 import { safeSuperjson } from './transformer';
@@ -59,8 +61,11 @@ const t = initTRPC.context<Context>().create({
  * its code. A known infrastructure failure that is not a bug (a database timeout, a unique
  * violation) gets its own branch here; everything else stays a 500 (see errorFormatter).
  */
-const mapErrors = t.middleware(async ({ next }) => {
+const mapErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
+  // A database that does not answer is a 503 in words, never a hang or a 500 with driver text.
+  const unavailable = result.ok ? null : databaseUnavailable(result.error.cause, timeoutsOf(ctx.db));
+  if (unavailable) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.message, cause: unavailable });
   if (!result.ok && result.error.cause instanceof AppError) {
     const cause = result.error.cause;
     throw new TRPCError({ code: cause.code, message: cause.message, cause });

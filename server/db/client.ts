@@ -1,29 +1,122 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/client';
-import { databaseUrl } from '../env';
+import { databaseUrl, env, type Env } from '../env';
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-const pools = new WeakMap<Db, pg.Pool>();
+/**
+ * How long a process waits for PostgreSQL before it gives up and says so (a frozen or
+ * unreachable database must not hang every request).
+ */
+export interface DbTimeouts {
+  /** Opening a connection, and waiting for a free one in the pool. */
+  connectMs: number;
+  /**
+   * One statement, enforced by PostgreSQL itself (statement_timeout: the connection stays
+   * usable). A server that does not answer at all is given up on READ_GRACE_MS later.
+   */
+  statementMs: number;
+}
 
-export function createDb(url: string, max = 10): Db {
+/** The client-side deadline trails the server's own, so a slow query is cancelled cleanly first. */
+export const READ_GRACE_MS = 1000;
+
+export function dbTimeouts(e: Env = env()): DbTimeouts {
+  return { connectMs: e.SWITCHBACK_DB_CONNECT_TIMEOUT_MS, statementMs: e.SWITCHBACK_DB_STATEMENT_TIMEOUT_MS };
+}
+
+/** The longest a caller waits for one statement on a connection it already has. */
+export const readDeadlineMs = (t: DbTimeouts) => t.statementMs + READ_GRACE_MS;
+
+const READ_TIMEOUT = 'Query read timeout'; // pg's own message for query_timeout
+
+/**
+ * pg's query_timeout rejects a query but leaves it in flight on its connection, which would go
+ * back to the pool still waiting for the server (Prisma releases transaction connections without
+ * an error). A connection whose server did not answer is hung up on instead, so the pool opens a
+ * fresh one when the database is back.
+ */
+class HangUpOnSilence extends pg.Client {
+  override query(...args: unknown[]): never {
+    const last = args.length - 1;
+    const cb = args[last];
+    if (typeof cb === 'function') {
+      args[last] = (err: unknown, res: unknown) => {
+        this.hangUpIfSilent(err);
+        (cb as (e: unknown, r: unknown) => void)(err, res);
+      };
+    }
+    const r = (pg.Client.prototype.query as (...a: unknown[]) => unknown).apply(this, args);
+    if (r instanceof Promise) {
+      return r.catch((err: unknown) => {
+        this.hangUpIfSilent(err);
+        throw err;
+      }) as never;
+    }
+    return r as never;
+  }
+
+  private hangUpIfSilent(err: unknown) {
+    if (!(err instanceof Error) || err.message !== READ_TIMEOUT) return;
+    // Private pg fields: `_ending` makes the hang-up quiet (no 'error' event on a checked-out
+    // client) and makes the pool drop the client when it is released.
+    const self = this as unknown as { _ending: boolean; connection: { stream: { destroy(): void } } };
+    self._ending = true;
+    self.connection.stream.destroy();
+  }
+}
+
+/** Pool options with the timeouts applied; every pg.Pool of the app is made from these. */
+export function poolConfig(url: string, max: number, t: DbTimeouts = dbTimeouts()): pg.PoolConfig {
+  return {
+    connectionString: url,
+    max,
+    Client: HangUpOnSilence,
+    connectionTimeoutMillis: t.connectMs,
+    statement_timeout: t.statementMs,
+    query_timeout: readDeadlineMs(t),
+    // A dead peer (a host that vanished) is noticed by TCP instead of never.
+    keepAlive: true,
+  };
+}
+
+export function createPool(url: string, max: number, t: DbTimeouts = dbTimeouts()): pg.Pool {
+  return new pg.Pool(poolConfig(url, max, t));
+}
+
+const pools = new WeakMap<Db, { pool: pg.Pool; timeouts: DbTimeouts }>();
+
+export function createDb(url: string, max = 10, timeouts: DbTimeouts = dbTimeouts()): Db {
   // Our own pool (ended by $disconnect) so the few bulk reads Prisma makes slow — bytea columns,
   // which it copies byte by byte — share its connections and limits.
-  const pool = new pg.Pool({ connectionString: url, max });
-  const client = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
-  pools.set(client, pool);
+  const pool = createPool(url, max, timeouts);
+  // An idle connection that PostgreSQL ends (restart, pg_terminate_backend) is dropped by the
+  // pool; without a listener its 'error' event would end the process.
+  pool.on('error', () => undefined);
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+    // Waiting for a connection to start a transaction: a little longer than the pool's own
+    // connect timeout, so the pool's error (which says how long it waited) is the one reported.
+    transactionOptions: { maxWait: timeouts.connectMs + 500 },
+  });
+  pools.set(client, { pool, timeouts });
   return client;
 }
 
-/** The pg pool behind a client made by createDb. */
-export function pgPool(db: Db): pg.Pool {
-  const pool = pools.get(db);
-  if (!pool) throw new Error('this database client was not made by createDb: no pg pool behind it');
-  return pool;
+function entry(db: Db) {
+  const e = pools.get(db);
+  if (!e) throw new Error('this database client was not made by createDb: no pg pool behind it');
+  return e;
 }
+
+/** The pg pool behind a client made by createDb. */
+export const pgPool = (db: Db): pg.Pool => entry(db).pool;
+
+/** The timeouts a client made by createDb was given (for error messages that state them). */
+export const timeoutsOf = (db: Db): DbTimeouts => entry(db).timeouts;
 
 // One client per process; Next.js dev re-evaluates modules, so keep it on globalThis.
 const holder = globalThis as unknown as { __switchbackDb?: Db };

@@ -1,14 +1,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { parseCronItems, run, type Runner } from 'graphile-worker';
-import pg from 'pg';
-import type { Db } from '../db/client';
+import { createPool, dbTimeouts, type Db } from '../db/client';
 import type { Env } from '../env';
 import { buildTaskList, cronItems } from './tasks';
 import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from '../services/platform/active-adapter';
 import { TelemetryLoop } from './telemetry/loop';
+import { HEARTBEAT_INTERVAL_MS } from '../services/system/health';
 
-export const HEARTBEAT_INTERVAL_MS = 5_000;
 
 export interface WorkerHandle {
   id: string;
@@ -26,7 +25,8 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   // Our own pool so a connection that PostgreSQL ends (Ctrl-C reaches the embedded server in the
   // same process group) is logged instead of crashing the worker with an unhandled 'error' event.
-  const pool = new pg.Pool({ connectionString: opts.connectionString, max: opts.env.SWITCHBACK_WORKER_CONCURRENCY + 4 });
+  // Request-sized timeouts: graphile-worker's queries and the telemetry ticks are short.
+  const pool = createPool(opts.connectionString, opts.env.SWITCHBACK_WORKER_CONCURRENCY + 4, dbTimeouts(opts.env));
   pool.on('error', (err) => log(`[worker] database connection lost: ${err.message}`));
   // graphile-worker checks for these too: an error on a checked-out client must not crash us.
   pool.on('connect', (client) => client.on('error', (err) => log(`[worker] database client error: ${err.message}`)));

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { dbTimeouts, readDeadlineMs, type DbTimeouts } from '../../db/client';
 
 /** Advisory-lock key of the telemetry loop (one leader per fleet = per database). */
 export const TELEMETRY_LOCK_KEY = 0x5357_7442; // "SWtB"
@@ -23,6 +24,7 @@ export class Leadership {
       onLost: (reason: string) => void;
       log: (line: string) => void;
       key?: number;
+      timeouts?: DbTimeouts;
     },
   ) {}
 
@@ -53,7 +55,16 @@ export class Leadership {
     if (this.stopped || this.backendPid !== null) return;
     try {
       if (!this.client) {
-        const c = new pg.Client({ connectionString: this.opts.url, application_name: 'switchback-telemetry-leader' });
+        const t = this.opts.timeouts ?? dbTimeouts();
+        // Bounded like every other connection: a frozen database fails the election attempt
+        // (retried every pollMs) instead of hanging it.
+        const c = new pg.Client({
+          connectionString: this.opts.url,
+          application_name: 'switchback-telemetry-leader',
+          connectionTimeoutMillis: t.connectMs,
+          query_timeout: readDeadlineMs(t),
+          keepAlive: true,
+        });
         c.on('error', (err) => this.drop(c, `leader connection error: ${err.message}`));
         c.on('end', () => this.drop(c, 'leader connection ended'));
         await c.connect();
@@ -70,9 +81,19 @@ export class Leadership {
       this.opts.log(`[telemetry] leader election failed: ${err instanceof Error ? err.message : String(err)}`);
       const c = this.client;
       this.client = null;
-      await c?.end().catch(() => undefined);
+      // Not awaited: ending a connection to a server that does not answer never completes.
+      c?.end().catch(() => undefined);
     }
     this.schedule();
+  }
+
+  /**
+   * Gives up leadership that can no longer be trusted (a fenced write found the lock gone): drops
+   * the lock connection — which releases the lock if PostgreSQL still counts it — and competes
+   * again from the next poll.
+   */
+  resign(reason: string): void {
+    if (this.client) this.drop(this.client, reason);
   }
 
   private drop(client: pg.Client, reason: string) {
@@ -100,7 +121,7 @@ export class Leadership {
 }
 
 /** True while the session `pid` still holds the telemetry lock; run inside the tick transaction. */
-export async function stillLeader(client: pg.ClientBase, pid: number, key = TELEMETRY_LOCK_KEY): Promise<boolean> {
+export async function stillLeader(client: pg.ClientBase | pg.Pool, pid: number, key = TELEMETRY_LOCK_KEY): Promise<boolean> {
   // Advisory locks on a single bigint key appear with classid = high 32 bits, objid = low 32 bits.
   const { rows } = await client.query<{ held: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1

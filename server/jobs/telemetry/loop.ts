@@ -3,6 +3,7 @@ import type { Db } from '../../db/client';
 import { initialRuntime, stepInstance, type InstanceRuntime } from '../../domain/instance-step';
 import type { InstanceTelemetry } from '../../domain/model';
 import type { PlatformAdapter } from '../../platform/adapter';
+import { fenced, FencedError } from '../../platform/fenced';
 import { ADAPTER_STATUS_KEY } from '../../services/platform/adapter-status';
 import { convergeService } from '../../services/topology/topology';
 import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetState, type LoadedPolicies } from './fleet';
@@ -105,7 +106,8 @@ export class TelemetryLoop {
     const gen = ++this.generation;
     try {
       this.adapterKeyOpen = (await this.deps.adapterKey?.(this.deps.pool)) ?? '';
-      this.adapter = await this.deps.openAdapter();
+      // Every platform write first checks that this worker still holds the lock (fencing).
+      this.adapter = fenced(await this.deps.openAdapter(), () => this.stillLeading(gen));
       this.adapterReported = null;
       const last = await loadLastSamples(this.deps.pool);
       this.runtimes = new Map();
@@ -314,8 +316,21 @@ export class TelemetryLoop {
     return true;
   }
 
+  /** Whether this leadership term (`gen`) still holds the lock, asked of PostgreSQL itself. */
+  private async stillLeading(gen: number): Promise<boolean> {
+    const pid = this.leadership.pid;
+    if (gen !== this.generation || pid === null) return false;
+    return stillLeader(this.deps.pool, pid, this.leadership.key);
+  }
+
   /** Records the platform as unreachable (health, UI banner) and fails the tick. */
   private async failAdapter(err: unknown): Promise<never> {
+    if (err instanceof FencedError) {
+      // Not the platform's fault: this worker was deposed without noticing. Step down.
+      this.deps.log(`[telemetry] deposed: ${err.message}; stepping down`);
+      this.leadership.resign('a platform write found the leadership lock gone');
+      throw err;
+    }
     const msg = err instanceof Error ? err.message : String(err);
     await this.reportAdapter(msg).catch(() => undefined);
     throw err instanceof Error ? err : new Error(msg);

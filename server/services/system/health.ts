@@ -1,9 +1,16 @@
-import type { Db } from '../../db/client';
+import { timeoutsOf, type Db } from '../../db/client';
+import { classifyDbFailure, unavailableMessage } from '../../db/unavailable';
 import pkg from '../../../package.json' with { type: 'json' };
 import { ADAPTER_STATUS_KEY } from '../platform/adapter-status';
 
-/** A worker whose last heartbeat is older than this is considered gone. */
-export const HEARTBEAT_STALE_MS = 20_000;
+/** How often every worker writes its heartbeat row. */
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+/**
+ * Three missed beats and the worker counts as down, so an outage of a few seconds (a crash the
+ * supervisor is restarting) shows in /api/health and the banner instead of hiding behind a
+ * heartbeat row the dead worker left.
+ */
+export const HEARTBEAT_STALE_MS = 3 * HEARTBEAT_INTERVAL_MS;
 
 export interface Health {
   status: 'ok' | 'degraded' | 'down';
@@ -36,7 +43,7 @@ export async function getHealth(db: Db, now = new Date()): Promise<Health> {
   let adapter: Health['adapter'] = null;
   let telemetry: Health['telemetry'] = { ok: false, lastTickAt: null, lastTickMs: null, instances: 0, skippedTicks: 0, leader: null, error: 'database unreachable' };
   try {
-    await withTimeout(db.$queryRaw`SELECT 1`, 3000);
+    await withTimeout(db.$queryRaw`SELECT 1`, CHECK_TIMEOUT_MS);
     database = { ok: true, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
     const beats = await db.workerHeartbeat.findMany({ orderBy: { beatAt: 'desc' } });
     const alive = beats.filter((b) => now.getTime() - b.beatAt.getTime() < HEARTBEAT_STALE_MS);
@@ -45,7 +52,7 @@ export async function getHealth(db: Db, now = new Date()): Promise<Health> {
       ok: alive.length > 0,
       alive: alive.length,
       lastBeatAt: last?.toISOString() ?? null,
-      ...(alive.length ? {} : { error: last ? `no heartbeat since ${last.toISOString()}` : 'no worker has started' }),
+      ...(alive.length ? {} : { error: last ? `no heartbeat since ${last.toISOString()}: the worker is down` : 'no worker has started' }),
     };
     const tick = await db.tick.findFirst({ orderBy: { id: 'desc' } });
     const fresh = tick !== null && now.getTime() - tick.startedAt.getTime() < TICK_STALE_MS;
@@ -62,15 +69,21 @@ export async function getHealth(db: Db, now = new Date()): Promise<Health> {
     const v = (st?.value ?? null) as { ok?: boolean; kind?: string | null; since?: string; error?: string | null } | null;
     adapter = v ? { ok: v.ok === true, kind: v.kind ?? null, since: v.since ?? null, ...(v.ok ? {} : { error: v.error ?? 'unreachable' }) } : null;
   } catch (err) {
-    database = { ok: false, latencyMs: null, error: err instanceof Error ? err.message : String(err) };
+    // In words, never the driver's text (this endpoint needs no sign-in).
+    const u = err instanceof CheckTimeout ? ({ kind: 'timeout', waitedMs: CHECK_TIMEOUT_MS } as const) : classifyDbFailure(err, timeoutsOf(db));
+    database = { ok: false, latencyMs: null, error: u ? unavailableMessage(u) : 'the database query failed (see the server log)' };
+    if (!u) console.error('[health] database check failed:', err);
   }
   const status = !database.ok ? 'down' : worker.ok && telemetry.ok && adapter?.ok !== false ? 'ok' : 'degraded';
   return { status, version: pkg.version, time: now.toISOString(), database, worker, telemetry, adapter };
 }
 
+const CHECK_TIMEOUT_MS = 3000;
+class CheckTimeout extends Error {}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    const t = setTimeout(() => reject(new CheckTimeout(`no answer within ${ms} ms`)), ms);
     p.then(
       (v) => (clearTimeout(t), resolve(v)),
       (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
