@@ -1,8 +1,9 @@
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { db } from '@/server/db/client';
 import { getSessionUser, SESSION_COOKIE } from '@/server/auth/sessions';
+import { safeNextPath } from '@/server/auth/safe-next';
 import type { ShellUser } from '@/components/shell/session-user';
 
 /** The signed-in user of this request, or null. Cached per request: layout and page share it. */
@@ -28,8 +29,10 @@ export async function requireUser(path: string, searchParams?: Record<string, st
   redirect(`/login?next=${encodeURIComponent(next)}`);
 }
 
-/** Where to go after signing in: only a path on this site (no open redirect to //evil.example). */
-export function safeNext(next: string | string[] | undefined): string {
-  const v = Array.isArray(next) ? next[0] : next;
-  return v && v.startsWith('/') && !v.startsWith('//') && !v.startsWith('/\\') ? v : '/';
+/** Where to go after signing in: only a path on this site (see server/auth/safe-next.ts). */
+export async function safeNext(next: string | string[] | undefined): Promise<string> {
+  const h = await headers();
+  // Only the base of the resolution: the result is a path either way, never this origin.
+  const origin = `${h.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${h.get('host') ?? 'localhost'}`;
+  return safeNextPath(Array.isArray(next) ? next[0] : next, origin);
 }

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNext((await searchParams).next);
+  const next = await safeNext((await searchParams).next);
   // Already signed in (e.g. a bookmarked /login): go straight on.
   if (await currentUser()) redirect(next);
   return <LoginForm next={next} />;

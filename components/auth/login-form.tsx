@@ -4,6 +4,10 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/components/trpc/client';
+// A pure module (no imports) shared with the server so both apply one rule. The current
+// no-restricted-imports patterns cannot express an exception (see ISSUE-10, import rules).
+// eslint-disable-next-line no-restricted-imports
+import { safeNextPath } from '@/server/auth/safe-next';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
@@ -18,7 +22,9 @@ export function LoginForm({ next }: { next: string }) {
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: () => {
-        router.replace(next);
+        // The server checked `next` already; checked again here against the page's own origin,
+        // because this is the navigation that would leave the site.
+        router.replace(safeNextPath(next, window.location.origin));
         // The console layout reads the new cookie on the server.
         router.refresh();
       },

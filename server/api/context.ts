@@ -5,6 +5,17 @@ import { env } from '../env';
 import { getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
 import type { Context } from './trpc';
 
+/**
+ * The client's address as the nearest hop saw it: the LAST X-Forwarded-For entry. A proxy
+ * appends the address it received from; the entries before it are whatever the client claimed.
+ * (Next.js fills the header with the socket address when the request has none.) The login
+ * throttle keys on this, and does not rely on it alone — see server/auth/throttle.ts.
+ */
+export function clientAddress(headers: Headers): string {
+  const hops = (headers.get('x-forwarded-for') ?? '').split(',');
+  return (hops[hops.length - 1] ?? '').trim().slice(0, 64);
+}
+
 export async function createContext(req: Request, resHeaders: Headers, database: Db = db()): Promise<Context> {
   const token = readCookie(req.headers.get('cookie'), SESSION_COOKIE);
   const e = env();
@@ -14,7 +25,7 @@ export async function createContext(req: Request, resHeaders: Headers, database:
     token,
     resHeaders,
     meta: {
-      ip: (req.headers.get('x-forwarded-for') ?? '').split(',')[0]?.trim() ?? '',
+      ip: clientAddress(req.headers),
       userAgent: req.headers.get('user-agent') ?? '',
     },
     config: { sessionHours: e.SWITCHBACK_SESSION_HOURS, cookieSecure: e.SWITCHBACK_COOKIE_SECURE },

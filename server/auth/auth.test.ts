@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generatePassword, hashPassword, verifyPassword } from './password';
 import { hasRole } from './roles';
 import { clearSessionCookie, hashToken, readCookie, sessionCookie } from './sessions';
-import { delayAfter, FREE_FAILURES, MAX_DELAY_S } from './throttle';
+import { delayAfter, POLICIES, throttleKeys } from './throttle';
 
 describe('passwords', () => {
   it('hashes with a salt and verifies only the right password', async () => {
@@ -53,10 +53,31 @@ describe('session cookies', () => {
 
 describe('login throttle', () => {
   it('lets the first failures through, then doubles the wait up to the cap', () => {
-    for (let f = 0; f < FREE_FAILURES; f++) expect(delayAfter(f)).toBe(0);
-    expect(delayAfter(FREE_FAILURES)).toBe(2);
-    expect(delayAfter(FREE_FAILURES + 1)).toBe(4);
-    expect(delayAfter(FREE_FAILURES + 2)).toBe(8);
-    expect(delayAfter(50)).toBe(MAX_DELAY_S);
+    const p = POLICIES.nameAtAddress;
+    for (let f = 0; f < p.free; f++) expect(delayAfter(p, f)).toBe(0);
+    expect(delayAfter(p, p.free)).toBe(p.firstDelayS);
+    expect(delayAfter(p, p.free + 1)).toBe(2 * p.firstDelayS);
+    expect(delayAfter(p, p.free + 2)).toBe(4 * p.firstDelayS);
+    expect(delayAfter(p, 50)).toBe(p.maxDelayS);
+  });
+
+  it('the name-wide ceiling is looser than the per-address limit and caps lower', () => {
+    expect(POLICIES.name.free).toBeGreaterThan(POLICIES.nameAtAddress.free);
+    expect(POLICIES.name.maxDelayS).toBeLessThan(POLICIES.nameAtAddress.maxDelayS);
+  });
+
+  it('keys never collide across scopes, whatever name or forged address is sent', () => {
+    const pairs: Array<[string, string]> = [['admin', '10.0.0.7'], ['admin@10.0.0.7', 'x'], ['admin', '10.0.0.7|x'], ['admin|10.0.0.7', 'x'], ['name:admin', 'from:x']];
+    const keys = pairs.map(([n, a]) => throttleKeys(n, a));
+    const scopeOf = new Map<string, string>();
+    for (const k of keys) {
+      for (const [scope, key] of Object.entries(k)) {
+        expect(scopeOf.get(key) ?? scope).toBe(scope);
+        scopeOf.set(key, scope);
+      }
+    }
+    expect(new Set(keys.map((k) => k.nameAtAddress)).size).toBe(pairs.length);
+    expect(throttleKeys('Admin ', '')).toEqual(throttleKeys('admin', 'unknown'));
+    expect(throttleKeys('x'.repeat(10_000), 'y'.repeat(10_000)).nameAtAddress.length).toBeLessThan(200);
   });
 });

@@ -2,12 +2,18 @@ import { changeOwnPassword, changeOwnPasswordInput, login, loginInput } from '..
 import { clearSessionCookie, deleteSession, sessionCookie } from '../../auth/sessions';
 import { publicProcedure, router, viewerProcedure } from '../trpc';
 import { runCommand } from '../../services/command';
+import { AppError } from '../../errors';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => ctx.user),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const result = await login(ctx.db, input, { ...ctx.meta, sessionHours: ctx.config.sessionHours });
+    const result = await login(ctx.db, input, { ...ctx.meta, sessionHours: ctx.config.sessionHours }).catch((err: unknown) => {
+      // A throttled client is told when to come back in the standard header too.
+      const retryAfterS = err instanceof AppError ? err.details?.retryAfterS : undefined;
+      if (typeof retryAfterS === 'number') ctx.resHeaders.set('Retry-After', String(retryAfterS));
+      throw err;
+    });
     ctx.resHeaders.append('Set-Cookie', sessionCookie(result.token, { maxAgeS: ctx.config.sessionHours * 3600, secure: ctx.config.cookieSecure }));
     return result.user;
   }),

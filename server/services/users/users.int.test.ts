@@ -91,7 +91,7 @@ describe('users', () => {
     // After the free failures even the right password must wait.
     const err = (await attempt(password).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('TOO_MANY_REQUESTS');
-    expect(err.message).toMatch(/Try again in \d+ s/);
+    expect(err.message).toMatch(/try again in \d+ s/);
   });
 
   it('expired sessions do not authenticate', async () => {

@@ -4,7 +4,7 @@ import type { Role } from '../../db/generated/enums';
 import { AppError, notFound } from '../../errors';
 import { generatePassword, hashPassword, passwordRule, verifyPassword } from '../../auth/password';
 import { createSession } from '../../auth/sessions';
-import { clearLoginFailures, loginWaitSeconds, recordLoginFailure } from '../../auth/throttle';
+import { admitLoginAttempt, loginSucceeded } from '../../auth/throttle';
 import { ROLES } from '../../auth/roles';
 import { conflictError, runCommand, type Actor } from '../command';
 import { LIMITS, text, uuid, version } from '../../domain/inputs';
@@ -170,20 +170,20 @@ export async function login(
 ) {
   const data = loginInput.parse(input);
   const name = data.name.toLowerCase();
-  const wait = await loginWaitSeconds(db, name);
-  if (wait > 0) {
-    throw new AppError('TOO_MANY_REQUESTS', `Too many failed sign-ins for "${name}". Try again in ${wait} s.`, undefined, { retryAfterS: wait });
+  // Booked as a failure before the (slow) password check, so parallel attempts cannot all pass.
+  const admission = await admitLoginAttempt(db, name, meta.ip);
+  if (!admission.admitted) {
+    throw new AppError('TOO_MANY_REQUESTS', `Too many failed sign-ins; try again in ${admission.waitS} s.`, undefined, { retryAfterS: admission.waitS });
   }
   const user = await db.user.findUnique({ where: { name } });
   // Verify even for unknown users so response time does not reveal which names exist.
   const ok = await verifyPassword(data.password, user?.passwordHash ?? 'scrypt$16384$8$1$AAAA$AAAA');
   if (!user || !ok || !user.active) {
-    await recordLoginFailure(db, name);
     throw new AppError('UNAUTHORIZED', 'Wrong user name or password, or the user is deactivated.', {
       password: ['Wrong user name or password'],
     });
   }
-  await clearLoginFailures(db, name);
+  await loginSucceeded(db, name, meta.ip);
   const session = await runCommand(db, { id: user.id, name: user.name }, async (ctx) => {
     await ctx.tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
     const s = await createSession(ctx.tx, user.id, { userAgent: meta.userAgent, ip: meta.ip, hours: meta.sessionHours });
