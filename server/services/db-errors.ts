@@ -46,7 +46,8 @@ export function uniqueViolationOf(err: unknown): Violation | null {
 }
 
 const words = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-const article = (noun: string) => (/^[aeiou]/.test(noun) ? 'An' : 'A');
+// "A user", "an adapter": a leading u here is said "you".
+const article = (noun: string) => (/^[aeio]/.test(noun) ? 'An' : 'A');
 const quoted = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? `"${String(v)}"` : null);
 
 /**
