@@ -80,7 +80,7 @@ describe('HTTP API', () => {
     expect((await call('users.setRole', { id: user.id, role: 'operator', version: user.version }, { cookie })).status).toBe(200);
     const r = await call('users.setRole', { id: user.id, role: 'admin', version: user.version }, { cookie });
     expect(r.status).toBe(409);
-    expect(r.json.error!.json.message).toContain(`now at version ${user.version + 1}`);
+    expect(r.json.error!.json.message).toContain(`it is now version ${user.version + 1}`);
   });
 
   it('a viewer calling an admin procedure gets 403 in words', async () => {

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/client';
 import { Prisma } from '../db/generated/client';
-import { AppError } from '../errors';
+import { asConflict } from './db-errors';
 import { enqueueJob, type JobName, type JobPayload } from '../jobs/enqueue';
 import { LIVE_CHANNEL, type LiveTopic } from '../live/topics';
 
@@ -28,59 +28,47 @@ export interface CommandContext {
 
 const json = (v: unknown) => (v === undefined ? Prisma.DbNull : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue));
 
-/**
- * Runs a command as one transaction: the desired-state change, its audit row, its live event
- * and its job commit together or not at all (NOTIFY is delivered by PostgreSQL at commit).
- */
-export async function runCommand<T>(db: Db, actor: Actor, fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
-  return db.$transaction(async (tx) => {
-    const ctx: CommandContext = {
-      tx,
-      actor,
-      async audit(entry) {
-        await tx.auditEvent.create({
-          data: {
-            actorId: actor.id,
-            actorName: actor.name,
-            action: entry.action,
-            targetType: entry.targetType,
-            targetId: entry.targetId,
-            targetName: entry.targetName ?? '',
-            before: json(entry.before),
-            after: json(entry.after),
-          },
-        });
-      },
-      async emit(topic, payload) {
-        const event = await tx.liveEvent.create({ data: { topic, payload: json(payload) as Prisma.InputJsonValue } });
-        await tx.$executeRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${event.id.toString()})`;
-      },
-      async enqueue(name, payload, opts) {
-        await enqueueJob(tx, name, payload, opts);
-      },
-    };
-    return fn(ctx);
-  });
+export interface CommandOptions {
+  /** The command's parsed input: a unique violation names the value that was taken. */
+  input?: Record<string, unknown>;
 }
 
 /**
- * The message a stale write gets: which version is current and who wrote it, so the user can
- * reload and decide instead of silently overwriting a colleague's change.
+ * Runs a command as one transaction: the desired-state change, its audit row, its live event
+ * and its job commit together or not at all (NOTIFY is delivered by PostgreSQL at commit).
+ * A unique violation (a create or rename race) leaves as a CONFLICT in words, not a 500.
  */
-export async function conflictError(
-  tx: Tx,
-  what: { type: string; id: string; label: string; expected: number; current: number },
-): Promise<AppError> {
-  const last = await tx.auditEvent.findFirst({
-    where: { targetType: what.type, targetId: what.id },
-    orderBy: { id: 'desc' },
-    select: { actorName: true, at: true },
-  });
-  const by = last ? ` by ${last.actorName} at ${last.at.toISOString()}` : '';
-  return new AppError(
-    'CONFLICT',
-    `${what.label} was changed${by}: it is now at version ${what.current}, you edited version ${what.expected}. Reload to see the change, then apply yours again.`,
-    undefined,
-    { currentVersion: what.current, changedBy: last?.actorName ?? null },
-  );
+export async function runCommand<T>(db: Db, actor: Actor, fn: (ctx: CommandContext) => Promise<T>, opts: CommandOptions = {}): Promise<T> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const ctx: CommandContext = {
+        tx,
+        actor,
+        async audit(entry) {
+          await tx.auditEvent.create({
+            data: {
+              actorId: actor.id,
+              actorName: actor.name,
+              action: entry.action,
+              targetType: entry.targetType,
+              targetId: entry.targetId,
+              targetName: entry.targetName ?? '',
+              before: json(entry.before),
+              after: json(entry.after),
+            },
+          });
+        },
+        async emit(topic, payload) {
+          const event = await tx.liveEvent.create({ data: { topic, payload: json(payload) as Prisma.InputJsonValue } });
+          await tx.$executeRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${event.id.toString()})`;
+        },
+        async enqueue(name, payload, opts) {
+          await enqueueJob(tx, name, payload, opts);
+        },
+      };
+      return fn(ctx);
+    });
+  } catch (err) {
+    throw asConflict(err, opts.input);
+  }
 }

@@ -47,7 +47,7 @@ describe('commands: row + audit + live event + job in one transaction', () => {
     const before = await counts();
     const err = (await updateService(t.db, { id: null, name: 'x' }, { id: s.id, version: s.version - 1, description: 'stale' }).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('CONFLICT');
-    expect(err.message).toContain(`now at version ${s.version}`);
+    expect(err.message).toContain(`it is now version ${s.version}; your edit was based on version ${s.version - 1}`);
     expect(err.details).toMatchObject({ currentVersion: s.version });
     expect(await counts()).toEqual(before);
   });

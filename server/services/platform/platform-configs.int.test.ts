@@ -36,7 +36,7 @@ describe('platform adapter configurations', () => {
     expect(edited.version).toBe(a.version + 1);
     const stale = await saveAdapterConfig(t.db, actor, { id: a.id, version: a.version, name: 'sim-a', kind: 'sim', config: { seed: 4 } }).catch((e: unknown) => e);
     expect(stale).toMatchObject({ code: 'CONFLICT' });
-    expect((stale as Error).message).toMatch(new RegExp(`now at version ${edited.version}`));
+    expect((stale as Error).message).toMatch(new RegExp(`it is now version ${edited.version}; your edit was based on version`));
 
     await activateAdapterConfig(t.db, actor, { id: edited.id, version: edited.version });
     const bRow = await t.db.adapterConfig.findUniqueOrThrow({ where: { id: b.id } });

@@ -8,7 +8,8 @@ import { AppError, notFound } from '../../errors';
 import { createAdapter } from './active-adapter';
 import type { PlatformTopology } from '../../platform/adapter';
 import { createPrometheusSource } from '../../platform/prometheus';
-import { conflictError, runCommand, type Actor } from '../command';
+import { runCommand, type Actor, type CommandContext } from '../command';
+import { compareAndSet, type CasSpec } from '../compare-and-set';
 import { jsonObject, text, uuid, version } from '../../domain/inputs';
 
 export { ADAPTER_KINDS } from '../../platform/registry';
@@ -32,6 +33,19 @@ export const importTopologyInput = z.object({ id: uuid() });
 
 // A plain JSON copy: what Prisma stores, and no prototype or undefined slipping through.
 const toJson = (v: Record<string, unknown>) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonObject;
+
+/** Compare-and-set on one adapter row; a lost race shows its current name, kind and configuration. */
+function adapterCas(ctx: CommandContext, id: string, name: string, expected: number): Omit<CasSpec, 'write'> {
+  return {
+    row: { type: 'adapter', id, label: `Adapter "${name}"` },
+    expected,
+    versionActions: ['adapter.create', 'adapter.update', 'adapter.activate'],
+    current: async () => {
+      const now = await ctx.tx.adapterConfig.findUnique({ where: { id } });
+      return now && { version: now.version, values: { name: now.name, kind: now.kind, config: now.config, active: now.active } };
+    },
+  };
+}
 
 /** Builds the adapter once to validate its configuration; the adapter's own words on failure. */
 function validate(kind: string, config: unknown): void {
@@ -58,28 +72,32 @@ export async function saveAdapterConfig(db: Db, actor: Actor, input: z.input<typ
     const before = await ctx.tx.adapterConfig.findUnique({ where: { id: data.id } });
     if (!before) throw notFound('That adapter configuration');
     if (data.version === undefined) throw new AppError('BAD_REQUEST', 'The version you edited is missing.', { version: ['Required when editing'] });
-    const { count } = await ctx.tx.adapterConfig.updateMany({
-      where: { id: data.id, version: data.version },
-      data: { name: data.name, kind: data.kind, config: toJson(data.config), version: { increment: 1 } },
+    await compareAndSet(ctx.tx, {
+      ...adapterCas(ctx, data.id, before.name, data.version),
+      write: () => ctx.tx.adapterConfig.updateMany({ where: { id: data.id, version: data.version }, data: { name: data.name, kind: data.kind, config: toJson(data.config), version: { increment: 1 } } }),
     });
-    if (count === 0) throw await conflictError(ctx.tx, { type: 'adapter', id: data.id, label: `Adapter "${before.name}"`, expected: data.version, current: before.version });
     const after = await ctx.tx.adapterConfig.findUniqueOrThrow({ where: { id: data.id } });
     await ctx.audit({ action: 'adapter.update', targetType: 'adapter', targetId: after.id, targetName: after.name, before: { kind: before.kind, config: before.config }, after: { kind: after.kind, config: after.config } });
     return after;
-  });
+  }, { input: data });
 }
 
 /** Makes one configuration the platform the worker drives; the leader reopens within a tick. */
 export async function activateAdapterConfig(db: Db, actor: Actor, input: z.input<typeof activateAdapterInput>) {
   const data = activateAdapterInput.parse(input);
   return runCommand(db, actor, async (ctx) => {
+    // Two activations at once would each deactivate only the rows they saw active: take turns.
+    await ctx.tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('adapter.activate'))`;
     const row = await ctx.tx.adapterConfig.findUnique({ where: { id: data.id } });
     if (!row) throw notFound('That adapter configuration');
-    if (row.version !== data.version) throw await conflictError(ctx.tx, { type: 'adapter', id: row.id, label: `Adapter "${row.name}"`, expected: data.version, current: row.version });
     const previous = await ctx.tx.adapterConfig.findFirst({ where: { active: true }, select: { name: true } });
-    await ctx.tx.adapterConfig.updateMany({ where: { active: true, id: { not: row.id } }, data: { active: false } });
     // The version moves too, so the leader's adapter key changes even when re-activating.
-    const after = await ctx.tx.adapterConfig.update({ where: { id: row.id }, data: { active: true, version: { increment: 1 } } });
+    await compareAndSet(ctx.tx, {
+      ...adapterCas(ctx, row.id, row.name, data.version),
+      write: () => ctx.tx.adapterConfig.updateMany({ where: { id: row.id, version: data.version }, data: { active: true, version: { increment: 1 } } }),
+    });
+    await ctx.tx.adapterConfig.updateMany({ where: { active: true, id: { not: row.id } }, data: { active: false } });
+    const after = await ctx.tx.adapterConfig.findUniqueOrThrow({ where: { id: row.id } });
     await ctx.audit({ action: 'adapter.activate', targetType: 'adapter', targetId: row.id, targetName: row.name, before: { active: previous?.name ?? null }, after: { active: row.name } });
     return after;
   });

@@ -31,7 +31,7 @@ describe('policies', () => {
     expect(v2.version).toBe(2);
     const stale = await publishPolicy(t.db, bob, { kind: 'watermark', scope: 'global', expectedVersion: 1, document: { ...wm, breakPct: 97 }, message: 'later' }).catch((e: unknown) => e);
     expect(stale).toMatchObject({ code: 'CONFLICT', details: { currentVersion: 2, changedBy: 'alice', diff: [{ path: 'breakPct', before: 90, after: 97 }] } });
-    expect((stale as Error).message).toMatch(/changed by alice .*\("break earlier"\): it is now at version 2, you edited version 1/);
+    expect((stale as Error).message).toMatch(/changed by alice at .* UTC — it is now version 2; your edit was based on version 1\./);
     const bad = await publishPolicy(t.db, alice, { kind: 'watermark', scope: 'global', expectedVersion: 2, document: { ...wm, breakPct: 150 }, message: 'x' }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { 'document.breakPct': ['Stage-break watermark: at most 100 %'] } });
 
@@ -41,8 +41,8 @@ describe('policies', () => {
     expect(p.document).toEqual(wm);
     expect(p.versions.map((v) => [v.version, v.authorName, v.rollbackOf])).toEqual([[3, 'bob', 1], [2, 'alice', null], [1, 'seed', null]]);
     expect(await diffVersions(t.db, { kind: 'watermark', scope: 'global', a: 1, b: 2 })).toEqual([{ path: 'breakPct', before: 95, after: 90 }]);
-    const audits = await t.db.auditEvent.findMany({ where: { action: 'policy.publish' }, orderBy: { id: 'asc' } });
-    expect(audits.map((a) => [a.actorName, (a.after as { version: number }).version])).toEqual([['alice', 2], ['bob', 3]]);
+    const audits = await t.db.auditEvent.findMany({ where: { action: { in: ['policy.publish', 'policy.rollback'] } }, orderBy: { id: 'asc' } });
+    expect(audits.map((a) => [a.action, a.actorName, (a.after as { version: number }).version])).toEqual([['policy.publish', 'alice', 2], ['policy.rollback', 'bob', 3]]);
     expect(await t.db.policyVersion.count()).toBe(6); // 4 seeded + v2 + v3: the refused saves left nothing
   });
 

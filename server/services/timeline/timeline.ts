@@ -31,6 +31,10 @@ export interface TimelineEvent {
 const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
 
 /** Newest first, at most `limit`; `total` counts every match so the UI can say what was left out. */
+// A rollback is a new policy version too (audited as such): both belong on the timeline.
+const POLICY_VERSION_ACTIONS = ['policy.publish', 'policy.rollback'] as const;
+const isPolicyVersion = (action: string) => (POLICY_VERSION_ACTIONS as readonly string[]).includes(action);
+
 export async function timelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<{ events: TimelineEvent[]; total: number; truncated: boolean }> {
   const q = timelineInput.parse(input);
   const from = new Date(q.from);
@@ -51,7 +55,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
       ? await db.auditEvent.findMany({
           where: {
             at: { gte: from, lte: to },
-            OR: [...(wantPolicy ? [{ action: 'policy.publish' }] : []), ...(wantChange ? [{ targetType: { in: ['service', 'adapter', 'instance'] } }] : [])],
+            OR: [...(wantPolicy ? [{ action: { in: [...POLICY_VERSION_ACTIONS] } }] : []), ...(wantChange ? [{ targetType: { in: ['service', 'adapter', 'instance'] } }] : [])],
           },
           orderBy: { at: 'desc' },
           take: q.limit,
@@ -61,7 +65,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
   const relevant = audits.filter((a) => {
     if (!q.serviceId) return true;
     const after = (a.after ?? {}) as { serviceId?: string | null };
-    return a.action === 'policy.publish' ? after.serviceId === q.serviceId || after.serviceId === null || after.serviceId === undefined : a.targetId === q.serviceId;
+    return isPolicyVersion(a.action) ? after.serviceId === q.serviceId || after.serviceId === null || after.serviceId === undefined : a.targetId === q.serviceId;
   });
   const events: TimelineEvent[] = [
     ...transitions.map((t) => ({
@@ -75,13 +79,13 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
     })),
     ...relevant.map((a) => {
       const after = (a.after ?? {}) as { version?: number; message?: string };
-      const kind: TimelineKind = a.action === 'policy.publish' ? 'policy' : 'change';
+      const kind: TimelineKind = isPolicyVersion(a.action) ? 'policy' : 'change';
       return {
         id: `a${a.id}`,
         at: a.at.getTime(),
         kind,
-        title: a.action === 'policy.publish' ? `Policy ${a.targetName} v${after.version ?? '?'}` : `${a.action} ${a.targetName}`,
-        detail: a.action === 'policy.publish' ? `by ${a.actorName}: ${after.message ?? ''}` : `by ${a.actorName}`,
+        title: isPolicyVersion(a.action) ? `Policy ${a.targetName} v${after.version ?? '?'}${a.action === 'policy.rollback' ? ' (rollback)' : ''}` : `${a.action} ${a.targetName}`,
+        detail: isPolicyVersion(a.action) ? `by ${a.actorName}: ${after.message ?? ''}` : `by ${a.actorName}`,
         instance: null,
         actor: a.actorName,
       };

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { AppError, notFound } from '../../errors';
-import { conflictError, runCommand, type Actor } from '../command';
+import { runCommand, type Actor } from '../command';
+import { compareAndSet } from '../compare-and-set';
 import { freeText, text, uuid, version } from '../../domain/inputs';
 
 export const updateServiceInput = z.object({
@@ -89,13 +90,16 @@ export async function updateService(db: Db, actor: Actor, input: z.input<typeof 
         throw new AppError('CONFLICT', `A service named "${data.name}" already exists.`, { name: ['This name is taken'] });
       }
     }
-    const { count } = await ctx.tx.service.updateMany({
-      where: { id: data.id, version: data.version },
-      data: { name: data.name, description: data.description, version: { increment: 1 } },
+    await compareAndSet(ctx.tx, {
+      row: { type: 'service', id: data.id, label: `Service "${before.name}"` },
+      expected: data.version,
+      versionActions: ['service.update'],
+      write: () => ctx.tx.service.updateMany({ where: { id: data.id, version: data.version }, data: { name: data.name, description: data.description, version: { increment: 1 } } }),
+      current: async () => {
+        const now = await ctx.tx.service.findUnique({ where: { id: data.id }, select: { version: true, name: true, description: true } });
+        return now && { version: now.version, values: { name: now.name, description: now.description } };
+      },
     });
-    if (count === 0) {
-      throw await conflictError(ctx.tx, { type: 'service', id: data.id, label: `Service "${before.name}"`, expected: data.version, current: before.version });
-    }
     const after = await ctx.tx.service.findUniqueOrThrow({ where: { id: data.id } });
     await ctx.audit({
       action: 'service.update',
@@ -110,7 +114,7 @@ export async function updateService(db: Db, actor: Actor, input: z.input<typeof 
     // due a little later, fails visibly (and retries) if that did not happen.
     await ctx.enqueue('registry_converge', { serviceId: after.id, version: after.version }, { jobKey: `converge:${after.id}`, runAt: new Date(Date.now() + CONVERGE_CHECK_DELAY_MS) });
     return after;
-  });
+  }, { input: data });
 }
 
 export const CONVERGE_CHECK_DELAY_MS = 10_000;

@@ -42,7 +42,7 @@ describe('users', () => {
     await setUserRole(t.db, { id: admin.id, name: admin.name }, { id: user.id, role: 'operator', version: user.version });
     const err = (await setUserRole(t.db, { id: null, name: 'other' }, { id: user.id, role: 'approver', version: user.version }).catch((e: unknown) => e)) as AppError;
     expect(err.code).toBe('CONFLICT');
-    expect(err.message).toContain(`now at version ${user.version + 1}`);
+    expect(err.message).toContain(`it is now version ${user.version + 1}`);
     expect(err.message).toContain(`by ${admin.name}`);
     expect((await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe('operator');
   });

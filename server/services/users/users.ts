@@ -6,7 +6,8 @@ import { generatePassword, hashPassword, passwordRule, verifyPassword } from '..
 import { createSession } from '../../auth/sessions';
 import { admitLoginAttempt, loginSucceeded } from '../../auth/throttle';
 import { ROLES } from '../../auth/roles';
-import { conflictError, runCommand, type Actor } from '../command';
+import { runCommand, type Actor, type CommandContext } from '../command';
+import { compareAndSet, staleVersionError, type CurrentRow } from '../compare-and-set';
 import { LIMITS, text, uuid, version } from '../../domain/inputs';
 
 export const userName = text(32, { min: 1, required: 'Enter a user name' })
@@ -68,41 +69,56 @@ export async function createUser(db: Db, actor: Actor, input: z.input<typeof cre
     await ctx.audit({ action: 'user.create', targetType: 'user', targetId: user.id, targetName: user.name, after: snapshot(user) });
     await ctx.emit('user.changed', { id: user.id, name: user.name });
     return { user, generatedPassword: data.password ? null : plain };
-  });
+  }, { input: data });
 }
 
-async function loadForUpdate(ctx: Parameters<Parameters<typeof runCommand>[2]>[0], id: string, version: number) {
+/** Audit actions that move a user's version: the newest names who changed the row last. */
+const USER_VERSION_ACTIONS = ['user.create', 'user.set-role', 'user.activate', 'user.deactivate', 'user.reset-password', 'user.change-password'] as const;
+
+const userRow = (id: string, name: string) => ({ row: { type: 'user', id, label: `User "${name}"` }, versionActions: USER_VERSION_ACTIONS });
+
+async function currentUser(ctx: CommandContext, id: string): Promise<CurrentRow | null> {
+  const u = await ctx.tx.user.findUnique({ where: { id }, select: { version: true, role: true, active: true, displayName: true, name: true } });
+  return u && { version: u.version, values: { name: u.name, displayName: u.displayName, role: u.role, active: u.active } };
+}
+
+async function loadForUpdate(ctx: CommandContext, id: string, version: number) {
   const user = await ctx.tx.user.findUnique({ where: { id } });
   if (!user) throw notFound('That user');
-  if (user.version !== version) {
-    throw await conflictError(ctx.tx, { type: 'user', id, label: `User "${user.name}"`, expected: version, current: user.version });
-  }
+  if (user.version !== version) throw await staleVersionError(ctx.tx, { ...userRow(id, user.name), expected: version }, (await currentUser(ctx, id))!);
   return user;
 }
 
-async function assertAnotherAdminRemains(ctx: Parameters<Parameters<typeof runCommand>[2]>[0], exceptId: string) {
+/**
+ * Holds the active admins' rows until the transaction ends, so two demotions or deactivations
+ * that each leave "another admin" cannot both pass the last-admin check: the second waits, and
+ * (READ COMMITTED re-reads a locked row) then counts the admins the first one left.
+ */
+async function lockActiveAdmins(ctx: CommandContext) {
+  await ctx.tx.$queryRaw`SELECT id FROM "User" WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`;
+}
+
+async function assertAnotherAdminRemains(ctx: CommandContext, exceptId: string) {
   const others = await ctx.tx.user.count({ where: { role: 'admin', active: true, id: { not: exceptId } } });
   if (others === 0) throw new AppError('PRECONDITION_FAILED', 'This is the last active admin: make another user admin first.');
 }
 
 /** Compare-and-set update: only the row at `version` is changed, and the version moves on. */
-async function casUpdate(
-  ctx: Parameters<Parameters<typeof runCommand>[2]>[0],
-  id: string,
-  version: number,
-  data: { role?: Role; active?: boolean; passwordHash?: string },
-) {
-  const { count } = await ctx.tx.user.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } });
-  if (count === 0) {
-    const current = await ctx.tx.user.findUniqueOrThrow({ where: { id } });
-    throw await conflictError(ctx.tx, { type: 'user', id, label: `User "${current.name}"`, expected: version, current: current.version });
-  }
+async function casUpdate(ctx: CommandContext, id: string, version: number, data: { role?: Role; active?: boolean; passwordHash?: string }) {
+  const name = (await ctx.tx.user.findUnique({ where: { id }, select: { name: true } }))?.name ?? id;
+  await compareAndSet(ctx.tx, {
+    ...userRow(id, name),
+    expected: version,
+    write: () => ctx.tx.user.updateMany({ where: { id, version }, data: { ...data, version: { increment: 1 } } }),
+    current: () => currentUser(ctx, id),
+  });
   return ctx.tx.user.findUniqueOrThrow({ where: { id }, select: publicUser });
 }
 
 export async function setUserRole(db: Db, actor: Actor, input: z.input<typeof setRoleInput>) {
   const data = setRoleInput.parse(input);
   return runCommand(db, actor, async (ctx) => {
+    if (data.role !== 'admin') await lockActiveAdmins(ctx);
     const before = await loadForUpdate(ctx, data.id, data.version);
     if (before.role === 'admin' && data.role !== 'admin') await assertAnotherAdminRemains(ctx, before.id);
     const user = await casUpdate(ctx, data.id, data.version, { role: data.role });
@@ -116,6 +132,7 @@ export async function setUserActive(db: Db, actor: Actor, input: z.input<typeof 
   const data = setActiveInput.parse(input);
   if (!data.active && actor.id === data.id) throw new AppError('PRECONDITION_FAILED', 'You cannot deactivate yourself.');
   return runCommand(db, actor, async (ctx) => {
+    if (!data.active) await lockActiveAdmins(ctx);
     const before = await loadForUpdate(ctx, data.id, data.version);
     if (!data.active && before.role === 'admin') await assertAnotherAdminRemains(ctx, before.id);
     const user = await casUpdate(ctx, data.id, data.version, { active: data.active });
