@@ -9,7 +9,7 @@ const uiFolders = ['**/app/**', '**/components/**', '@/app/*', '@/components/*']
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.next/', '.next-*/', 'server/db/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', '.data/', '.tmp/', 'coverage/'],
+    ignores: ['node_modules/', 'scripts/vendor/', '.next/', '.next-*/', 'server/db/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', '.data/', '.tmp/', 'coverage/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
