@@ -1,7 +1,7 @@
 import type { Db, Tx } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { AppError } from '../errors';
-import { enqueueJob, type JobName, type JobPayload } from '../jobs/enqueue';
+import { enqueueJob, type JobName, type JobPayload } from '../db/job-queue';
 import { LIVE_CHANNEL, type LiveTopic } from '../live/topics';
 
 export interface Actor {
