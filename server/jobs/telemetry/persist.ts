@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Transition } from '../../domain/model';
-import { TICK_CHANNEL } from '../../live/tick-bus';
+import { TICK_CHANNEL } from '../../live/topics';
 
 export interface SampleRow {
   instanceId: string;
