@@ -3,13 +3,11 @@ import tseslint from 'typescript-eslint';
 import nextPlugin from '@next/eslint-plugin-next';
 import globals from 'globals';
 
-// Import direction (ARCHITECTURE.md): nothing under server/ imports app/ or components/;
-// server/domain imports nothing but itself; client code reaches the server only through tRPC.
-const uiFolders = ['**/app/**', '**/components/**', '@/app/*', '@/components/*'];
+import { boundariesConfig } from './eslint/boundaries.mjs';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'scripts/vendor/', '.next/', '.next-*/', 'server/db/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', '.data/', '.tmp/', 'coverage/'],
+    ignores: ['node_modules/', 'scripts/vendor/', '.next/', '.next-*/', 'server/db/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', '.data/', '.tmp/', 'coverage/', 'test/boundaries-fixtures/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -29,49 +27,19 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['server/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: uiFolders, message: 'server/ must not import app/ or components/ (ARCHITECTURE.md: import direction).' }] }],
-    },
-  },
-  {
-    files: ['server/domain/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['../*', '!../domain/*', '@/*', 'node:*', 'pg', '@prisma/*', 'graphile-worker'], message: 'server/domain is pure: no I/O, no imports outside server/domain.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['components/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: ['@/server/*', '!@/server/api/root', '!@/server/live/topics', '!@/server/services/topology', '!@/server/auth/roles'],
-              allowTypeImports: true,
-              message: 'Client components reach the server through tRPC; import server types with `import type` only.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  boundariesConfig,
   {
     // Configuration entry points, the supervisor and tests may read the environment directly.
     files: ['server/env.ts', 'scripts/**', 'test/**', 'e2e/**', 'bench/**', '*.config.ts', '*.config.mjs', '**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.mjs'],
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // CommonJS on purpose: ESLint loads import resolvers with require().
+    files: ['**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -21,13 +21,13 @@ export async function run(): Promise<Record<string, unknown>> {
     // Measured from the start because NOTIFY can arrive before the committing call returns.
     await bus.ensureConnected();
     const arrivals = new Map<string, number>();
-    const off = bus.subscribe((e) => arrivals.set(String(e.payload.seq), performance.now()));
+    const off = bus.subscribe((e) => arrivals.set(String(e.payload.source), performance.now()));
     const latencies: number[] = [];
     for (let seq = 0; seq < 200; seq++) {
       const t0 = performance.now();
-      await runCommand(db, { id: null, name: 'bench' }, (ctx) => ctx.emit('topology.changed', { seq }));
-      while (!arrivals.has(String(seq))) await new Promise((r) => setTimeout(r, 1));
-      latencies.push(arrivals.get(String(seq))! - t0);
+      await runCommand(db, { id: null, name: 'bench' }, (ctx) => ctx.emit('topology.changed', { source: `bench-${seq}`, services: 0, instances: 0, updated: 0 }));
+      while (!arrivals.has(`bench-${seq}`)) await new Promise((r) => setTimeout(r, 1));
+      latencies.push(arrivals.get(`bench-${seq}`)! - t0);
     }
     off();
 

@@ -4,6 +4,7 @@
 import type { DbOrTx } from './client';
 import type { Prisma } from './generated/client';
 import type { MachineKind } from './generated/enums';
+import type { RecomputeTrigger } from '../domain/model';
 
 export type SampleFields = Omit<Prisma.TelemetrySampleCreateManyInput, 'instanceId' | 'at' | 'tickId'>;
 
@@ -15,6 +16,8 @@ export interface TransitionFields {
   to: string;
   cause: string;
   values?: Record<string, number>;
+  /** Weight recomputes: what triggered it (the column queries read; `cause` is only its sentence). */
+  trigger?: RecomputeTrigger;
 }
 
 /** A healthy, lightly loaded instance; override what the test is about. */
@@ -65,7 +68,7 @@ export async function makeTicks(db: DbOrTx, ticks: readonly TickSpec[]): Promise
     const tickId = idAt.get(t.at.getTime())!;
     for (const { instanceId, ...over } of t.samples) samples.push({ instanceId, at: t.at, tickId, ...sampleFields(over) });
     for (const tr of t.transitions ?? []) {
-      transitions.push({ at: t.at, tickId, instanceId: tr.instanceId, machine: tr.machine, stage: tr.stage ?? '', fromState: tr.from, toState: tr.to, cause: tr.cause, values: tr.values ?? {} });
+      transitions.push({ at: t.at, tickId, instanceId: tr.instanceId, machine: tr.machine, stage: tr.stage ?? '', fromState: tr.from, toState: tr.to, cause: tr.cause, values: tr.values ?? {}, ...(tr.trigger ? { trigger: tr.trigger } : {}) });
     }
   }
   for (let i = 0; i < samples.length; i += 5000) await db.telemetrySample.createMany({ data: samples.slice(i, i + 5000) });

@@ -66,6 +66,7 @@ describe('stepInstance — weights', () => {
         cause: 'first computation',
         at: T0,
         values: { target: 55, base: 100, 'value.p95': 1240, 'penalty.p95': 31, 'value.cpu': 40, 'penalty.cpu': 12, 'value.connections': 600, 'penalty.connections': 2.4 },
+        trigger: { kind: 'initial' },
       },
     ]);
     expect(r.inputs).toEqual({ cpuPct: 40, p95Ms: 1240, connections: 600 });
@@ -110,7 +111,7 @@ describe('stepInstance — weights', () => {
     d.step(0);
     d.run(1, 2, { p95Ms: 1300 });
     const r = d.step(3, { p95Ms: 1300 });
-    expect(r.recomputed).toEqual({ kind: 'threshold', input: 'p95', value: 1300, threshold: 1200 });
+    expect(r.recomputed).toEqual({ kind: 'threshold', input: 'p95', direction: 'up', value: 1300, threshold: 1200 });
     expect(r.targetWeight).toBe(53);
     expect(weightTransitions(r)).toMatchObject([{ from: '66', to: '53', cause: 'P95 1300 ms crossed 1200 ms', values: { 'penalty.p95': 32.5 } }]);
     expect(r.effectiveWeight).toBe(66);
@@ -120,16 +121,22 @@ describe('stepInstance — weights', () => {
     expect(d.step(33, { p95Ms: 1300 }).effectiveWeight).toBe(53);
   });
 
-  it('while above, each new sample recomputes and is recorded; falling back below recomputes once', () => {
+  it('while above, each new sample recomputes, recorded only when the weight moves; falling back below recomputes once', () => {
     const d = new Driver();
     d.step(0);
     d.run(1, 3, { p95Ms: 1300 });
     const still = d.run(4, 6, { p95Ms: 1300 });
     expect(still.map((r) => r.recomputed?.kind ?? null)).toEqual([null, null, 'threshold']);
-    expect(weightTransitions(still[2]!)).toMatchObject([{ from: '53', to: '53' }]);
-    const back = d.run(7, 12, { p95Ms: 700 });
+    expect(still[2]!.recomputed).toMatchObject({ direction: 'held' });
+    // "Weight 53 → 53" every 3 s would say nothing.
+    expect(weightTransitions(still[2]!)).toEqual([]);
+    const higher = d.run(7, 9, { p95Ms: 1500 });
+    expect(weightTransitions(higher[2]!)).toMatchObject([{ from: '53', to: '48', cause: 'P95 1500 ms still above 1200 ms', trigger: { direction: 'held' } }]);
+    const back = d.run(10, 15, { p95Ms: 700 });
     expect(back.map((r) => r.recomputed?.kind ?? null)).toEqual([null, null, 'threshold', null, null, null]);
-    expect(weightTransitions(back[2]!)).toMatchObject([{ from: '53', to: '68', cause: 'P95 700 ms fell back below 1200 ms' }]);
+    expect(weightTransitions(back[2]!)).toMatchObject([
+      { from: '48', to: '68', cause: 'P95 700 ms fell back below 1200 ms', trigger: { kind: 'threshold', input: 'p95', direction: 'down', value: 700, threshold: 1200 } },
+    ]);
   });
 
   it('CPU over 85 % recomputes at its 5 s sample and says so', () => {

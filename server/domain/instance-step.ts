@@ -36,6 +36,7 @@ import {
 import { FRESH, initialSampled, inputAges, sampleInputs, sampleTolerance, type InputKey, type SampledInputs } from './sampling';
 import { advanceStage, isStageState, newStageMachine, observedState, type StageMachine } from './stage-machine';
 import { effectiveAt, retarget, settledAt, type WeightRamp } from './weight-transition';
+import { changesSomething } from './transition-filter';
 import { computeWeight, describeTrigger, explanationValues } from './weights';
 
 /** Where the instance stands for the weight model: in service, taken out by an operator, or unreachable. */
@@ -152,8 +153,6 @@ export interface StepResult {
 
 const INPUTS: readonly InputKey[] = ['p95', 'cpu', 'connections'];
 const THRESHOLD_KEY = { cpu: 'cpuPct', p95: 'p95Ms', connections: 'connections' } as const;
-/** Triggers that are recorded even when the target did not move: they explain a state change. */
-const ALWAYS_RECORDED = new Set<RecomputeTrigger['kind']>(['initial', 'threshold', 'admin', 'down', 'up']);
 
 /**
  * The threshold trigger among this tick's fresh samples: a new crossing outranks an input that
@@ -181,7 +180,8 @@ function thresholdTrigger(r: InstanceRuntime, fresh: number, th: FleetPolicies['
     }
   }
   if (best === null) return null;
-  return { kind: 'threshold', input: best, value: r.sampled[best].value!, threshold: th[THRESHOLD_KEY[best]] };
+  const direction = bestRank === 2 ? 'up' : bestRank === 1 ? 'held' : 'down';
+  return { kind: 'threshold', input: best, direction, value: r.sampled[best].value!, threshold: th[THRESHOLD_KEY[best]] };
 }
 
 function decideTrigger(r: InstanceRuntime, input: StepInput, crossing: RecomputeTrigger | null, mode: WeightMode, toleranceMs: number): RecomputeTrigger | null {
@@ -225,9 +225,8 @@ function recompute(r: InstanceRuntime, trigger: RecomputeTrigger, mode: WeightMo
   w.target = target;
   const explanation: WeightExplanation = { model: wp.model, base: Math.max(0, wp.base), terms, target, trigger, computedAt: now };
   w.explanation = explanation;
-  if (old === null || Math.abs(target - old) >= 1 || ALWAYS_RECORDED.has(trigger.kind)) {
-    out.push({ machine: 'weight', from: old === null ? 'none' : String(old), to: String(target), cause: describeTrigger(trigger), at: now, values: explanationValues(explanation) });
-  }
+  // Every recompute is offered; stepInstance keeps only those that change something.
+  out.push({ machine: 'weight', from: old === null ? 'none' : String(old), to: String(target), cause: describeTrigger(trigger), at: now, values: explanationValues(explanation), trigger });
 }
 
 /** What an unreachable instance's stages look like: its process and queues are gone. */
@@ -345,6 +344,9 @@ export function stepInstance(prev: InstanceRuntime, input: StepInput): StepResul
   const breakerStep = advanceBreaker(r.breaker, obs, now, policies.breaker);
   if (breakerStep !== null) transitions.push({ machine: 'breaker', from: breakerStep.from, to: breakerStep.to, cause: breakerStep.cause, at: now, values: breakerStep.values });
 
+  // No "Weight 16 → 16" rows: a transition that changes nothing is never produced.
+  const recorded = transitions.filter(changesSomething);
+
   const stageStates: StageState[] = new Array<StageState>(r.stages.length);
   const stageTimeMs: Array<Record<StageState, number>> = new Array<Record<StageState, number>>(r.stages.length);
   for (let k = 0; k < r.stages.length; k++) {
@@ -367,7 +369,7 @@ export function stepInstance(prev: InstanceRuntime, input: StepInput): StepResul
     degradation: r.ladder.level,
     routeSwitched: r.ladder.level === 3,
     breaker: r.breaker.state,
-    transitions,
+    transitions: recorded,
     stageLevels,
     ingress: r.ingress.state,
   };

@@ -81,11 +81,17 @@ export interface Transition {
   at: number;
   /** The measured values behind it (fill, rt, threshold …). */
   values: Record<string, number>;
+  /** Weight recomputes only: what triggered it, as data (stored beside the sentence in `cause`). */
+  trigger?: RecomputeTrigger;
 }
 
 /** Why a target weight was computed. */
 export type RecomputeTrigger =
-  | { kind: 'threshold'; input: 'cpu' | 'p95' | 'connections'; value: number; threshold: number }
+  /**
+   * An input's fresh sample against its alert threshold: `up` it crossed above, `down` it fell
+   * back below, `held` it stays above (recomputed on each of its samples while it does).
+   */
+  | { kind: 'threshold'; input: 'cpu' | 'p95' | 'connections'; direction: 'up' | 'down' | 'held'; value: number; threshold: number }
   | { kind: 'periodic'; everyS: number }
   | { kind: 'initial' }
   | { kind: 'admin'; state: AdminState }

@@ -160,10 +160,11 @@ describe('describeTerm', () => {
 
 describe('describeTrigger', () => {
   const cases: Array<[RecomputeTrigger, string]> = [
-    [{ kind: 'threshold', input: 'p95', value: 1240, threshold: 1200 }, 'P95 1240 ms crossed 1200 ms'],
-    [{ kind: 'threshold', input: 'cpu', value: 91.4, threshold: 85 }, 'CPU 91 % crossed 85 %'],
-    [{ kind: 'threshold', input: 'connections', value: 4700, threshold: 4500 }, '4700 connections crossed 4500'],
-    [{ kind: 'threshold', input: 'p95', value: 900, threshold: 1200 }, 'P95 900 ms fell back below 1200 ms'],
+    [{ kind: 'threshold', input: 'p95', direction: 'up', value: 1240, threshold: 1200 }, 'P95 1240 ms crossed 1200 ms'],
+    [{ kind: 'threshold', input: 'cpu', direction: 'up', value: 91.4, threshold: 85 }, 'CPU 91 % crossed 85 %'],
+    [{ kind: 'threshold', input: 'cpu', direction: 'held', value: 93, threshold: 85 }, 'CPU 93 % still above 85 %'],
+    [{ kind: 'threshold', input: 'connections', direction: 'up', value: 4700, threshold: 4500 }, '4700 connections crossed 4500'],
+    [{ kind: 'threshold', input: 'p95', direction: 'down', value: 900, threshold: 1200 }, 'P95 900 ms fell back below 1200 ms'],
     [{ kind: 'periodic', everyS: 30 }, 'periodic recompute (every 30 s)'],
     [{ kind: 'admin', state: 'drain' }, 'instance drained by an operator'],
     [{ kind: 'admin', state: 'maintenance' }, 'instance put in maintenance by an operator'],
@@ -181,7 +182,7 @@ describe('describeTrigger', () => {
 describe('explanationValues / explanationFromValues', () => {
   const explain = (policy: WeightPolicy, inputs: Parameters<typeof computeWeight>[1]): WeightExplanation => {
     const { target, terms } = computeWeight(policy, inputs);
-    return { model: policy.model, base: policy.base, terms, target, trigger: { kind: 'threshold', input: 'p95', value: 1240, threshold: 1200 }, computedAt: 1_700_000_000_000 };
+    return { model: policy.model, base: policy.base, terms, target, trigger: { kind: 'threshold', input: 'p95', direction: 'up', value: 1240, threshold: 1200 }, computedAt: 1_700_000_000_000 };
   };
 
   it('flattens to the persisted keys of docs/telemetry.md', () => {

@@ -92,7 +92,8 @@ export function describeTrigger(t: RecomputeTrigger): string {
     case 'threshold': {
       const what = describeInput(t.input, t.value);
       const limit = t.input === 'p95' ? `${int(t.threshold)} ms` : t.input === 'cpu' ? `${int(t.threshold)} %` : int(t.threshold);
-      return t.value > t.threshold ? `${what} crossed ${limit}` : `${what} fell back below ${limit}`;
+      if (t.direction === 'up') return `${what} crossed ${limit}`;
+      return t.direction === 'held' ? `${what} still above ${limit}` : `${what} fell back below ${limit}`;
     }
     case 'periodic':
       return `periodic recompute (every ${int(t.everyS)} s)`;

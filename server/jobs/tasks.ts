@@ -4,7 +4,7 @@ import type { Env } from '../env';
 import { cleanupSessions, pruneRetention } from '../services/telemetry/maintenance';
 import { checkConvergence } from '../services/topology/topology';
 import { rollupTelemetry } from '../services/telemetry/telemetry-rollup';
-import { taskPayloadSchemas, type JobName } from './payloads';
+import { taskPayloadSchemas, type JobName } from '../db/job-payloads';
 import type { z } from 'zod';
 
 export interface TaskDeps {

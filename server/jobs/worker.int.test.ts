@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../env';
-import { enqueueJob } from './enqueue';
+import { enqueueJob } from '../db/job-queue';
 import { startWorker, type WorkerHandle } from './worker';
 import { getHealth } from '../services/system/health';
 import { openTestDb, type TestDb } from '../../test/context';

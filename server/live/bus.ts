@@ -1,57 +1,86 @@
+// The live bus of one web process: ONE PostgreSQL connection LISTENs on both channels (command
+// events and committed ticks) and fans them out to every subscriber in the process. Subscribers
+// (SSE streams) attach and detach listeners; a reconnecting browser reads its backlog over the
+// same connection, so a thousand reconnects open no connection at all.
+// Contract of what the telemetry loop writes: docs/telemetry.md.
 import pg from 'pg';
-import { LIVE_CHANNEL, type LiveEventData, type LiveTopic } from './topics';
+import { LIVE_CHANNEL, parseLiveEvent, TICK_CHANNEL, tickIdSchema, type LiveEventData } from './topics';
 
-type Listener = (event: LiveEventData) => void;
+export interface LiveBusOptions {
+  /** A connection attempt that takes longer fails (and is retried with backoff) instead of hanging. */
+  connectionTimeoutMillis?: number;
+  /** Shown in pg_stat_activity, so the LISTEN connection can be told apart (and counted). */
+  applicationName?: string;
+  /** Where dropped events and lost connections are reported. */
+  log?: (line: string) => void;
+}
 
-interface Row {
+type EventListener = (event: LiveEventData) => void;
+type TickListener = (tickId: bigint) => void;
+
+interface EventRow {
   id: string;
   at: Date;
   topic: string;
-  payload: Record<string, unknown>;
+  payload: unknown;
 }
 
-export const toEvent = (r: Row): LiveEventData => ({ id: String(r.id), at: r.at.toISOString(), topic: r.topic as LiveTopic, payload: r.payload });
+const EVENT_COLUMNS = 'id::text AS id, at, topic, payload';
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/**
- * One LISTEN connection per web process, fanned out to every subscriber in it. NOTIFY carries
- * only the event id (payloads can exceed NOTIFY's 8 kB); the bus reads the rows once per batch.
- */
 export class LiveBus {
   private client: pg.Client | null = null;
-  private readonly listeners = new Set<Listener>();
-  private pending: string[] = [];
+  private readonly eventListeners = new Set<EventListener>();
+  private readonly tickListeners = new Set<TickListener>();
+  private pendingEvents: string[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private reconnectDelayMs = 250;
   private connecting: Promise<void> | null = null;
-  /** Highest id seen, so a reconnect can fetch what was committed while the bus was deaf. */
-  private highWater: bigint | null = null;
+  /** Highest ids seen, so a reconnect can fetch what was committed while the bus was deaf. */
+  private eventHighWater: bigint | null = null;
+  private tickHighWater: bigint | null = null;
+  private readonly log: (line: string) => void;
+  /** The queries on the connection, one after the other (pg 9 refuses overlapping ones). */
+  private queryChain: Promise<unknown> = Promise.resolve();
+  /** LISTEN connections opened over the bus's life (1 unless the database dropped it). */
+  connectionsOpened = 0;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly options: LiveBusOptions = {},
+  ) {
+    this.log = options.log ?? ((line) => console.warn(line));
+  }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
+  /** Command events (user.changed, service.changed …), each checked against its topic's schema. */
+  subscribe(listener: EventListener): () => void {
+    this.eventListeners.add(listener);
     void this.ensureConnected();
-    return () => this.listeners.delete(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Ids of committed ticks, ascending: a tick at or below the last one delivered is skipped. */
+  subscribeTicks(listener: TickListener): () => void {
+    this.tickListeners.add(listener);
+    void this.ensureConnected();
+    return () => this.tickListeners.delete(listener);
   }
 
   get subscriberCount(): number {
-    return this.listeners.size;
+    return this.eventListeners.size + this.tickListeners.size;
   }
 
   /** Events after `afterId`, oldest first: the backlog a reconnecting client asks for. */
   async since(afterId: bigint, limit = 1000): Promise<LiveEventData[]> {
-    const client = new pg.Client({ connectionString: this.url });
-    await client.connect();
-    try {
-      const { rows } = await client.query<Row>(
-        'SELECT id::text AS id, at, topic, payload FROM "LiveEvent" WHERE id > $1 ORDER BY id LIMIT $2',
-        [afterId.toString(), limit],
-      );
-      return rows.map(toEvent);
-    } finally {
-      await client.end();
-    }
+    const rows = await this.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM "LiveEvent" WHERE id > $1 ORDER BY id LIMIT $2`, [afterId.toString(), limit]);
+    return rows.flatMap((r) => this.checked(r));
+  }
+
+  /** Committed tick ids after `afterId`, oldest first (the backlog of a reconnecting client). */
+  async ticksSince(afterId: bigint, limit = 600): Promise<bigint[]> {
+    const rows = await this.query<{ id: string }>('SELECT id::text AS id FROM "Tick" WHERE id > $1 ORDER BY id LIMIT $2', [afterId.toString(), limit]);
+    return rows.map((r) => BigInt(r.id));
   }
 
   ensureConnected(): Promise<void> {
@@ -60,30 +89,72 @@ export class LiveBus {
     return this.connecting;
   }
 
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    const c = this.client;
+    this.client = null;
+    await c?.end().catch(() => undefined);
+  }
+
+  /** Reads over the LISTEN connection (pg queues them; notifications keep arriving meanwhile). */
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
+    await this.ensureConnected();
+    const client = this.client;
+    if (!client) throw new Error('the live bus has no database connection (it is reconnecting)');
+    return this.run<R>(client, sql, params);
+  }
+
+  private run<R extends pg.QueryResultRow>(client: pg.Client, sql: string, params: unknown[] = []): Promise<R[]> {
+    const result = this.queryChain.then(() => client.query<R>(sql, params)).then((r) => r.rows);
+    this.queryChain = result.catch(() => undefined);
+    return result;
+  }
+
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const client = new pg.Client({
+      connectionString: this.url,
+      connectionTimeoutMillis: this.options.connectionTimeoutMillis ?? 5000,
+      application_name: this.options.applicationName ?? 'switchback-live',
+      keepAlive: true,
+    });
+    this.connectionsOpened++;
     try {
       await client.connect();
-      await client.query(`LISTEN ${LIVE_CHANNEL}`);
+      await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${TICK_CHANNEL}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       this.scheduleReconnect(err);
       return;
     }
     client.on('notification', (msg) => {
-      if (msg.payload) this.enqueue(msg.payload);
+      if (msg.channel === LIVE_CHANNEL) this.notifiedEvent(msg.payload);
+      else if (msg.channel === TICK_CHANNEL) this.notifiedTick(msg.payload);
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     this.client = client;
     this.reconnectDelayMs = 250;
-    if (this.highWater !== null) {
-      // Catch up on what was committed while disconnected: no gaps for live clients.
-      const missed = await this.since(this.highWater).catch(() => []);
-      for (const e of missed) this.dispatch(e);
+    try {
+      await this.catchUp(client);
+    } catch (err) {
+      this.log(`[live] could not read what was committed while reconnecting: ${message(err)}`);
+    }
+  }
+
+  /** After a reconnect: what was committed while deaf; on the first connect: where "now" is. */
+  private async catchUp(client: pg.Client) {
+    if (this.eventHighWater !== null) {
+      for (const e of await this.since(this.eventHighWater)) this.dispatchEvent(e);
     } else {
-      const { rows } = await client.query<{ max: string | null }>('SELECT max(id)::text AS max FROM "LiveEvent"');
-      this.highWater = BigInt(rows[0]?.max ?? '0');
+      const rows = await this.run<{ max: string | null }>(client, 'SELECT max(id)::text AS max FROM "LiveEvent"');
+      this.eventHighWater = BigInt(rows[0]?.max ?? '0');
+    }
+    if (this.tickHighWater !== null) {
+      for (const id of await this.ticksSince(this.tickHighWater)) this.dispatchTick(id);
+    } else {
+      const rows = await this.run<{ max: string | null }>(client, 'SELECT max(id)::text AS max FROM "Tick"');
+      this.tickHighWater = BigInt(rows[0]?.max ?? '0');
     }
   }
 
@@ -96,51 +167,72 @@ export class LiveBus {
 
   private scheduleReconnect(err: unknown) {
     if (this.stopped) return;
-    console.warn(`[live] LISTEN connection lost (${err instanceof Error ? err.message : String(err)}); retrying in ${this.reconnectDelayMs} ms`);
+    this.log(`[live] LISTEN connection lost (${message(err)}); retrying in ${this.reconnectDelayMs} ms`);
     setTimeout(() => void this.ensureConnected(), this.reconnectDelayMs).unref();
     this.reconnectDelayMs = Math.min(this.reconnectDelayMs * 2, 5000);
   }
 
-  private enqueue(id: string) {
-    this.pending.push(id);
-    // Batch notifications that arrive together into one read.
-    this.flushTimer ??= setTimeout(() => void this.flush(), 5);
+  private notifiedEvent(payload: string | undefined) {
+    if (!payload || !tickIdSchema.safeParse(payload).success) {
+      this.log(`[live] dropped a ${LIVE_CHANNEL} notification that is not an event id: ${JSON.stringify(payload ?? null).slice(0, 80)}`);
+      return;
+    }
+    this.pendingEvents.push(payload);
+    // Notifications that arrive together are read in one query.
+    this.flushTimer ??= setTimeout(() => void this.flushEvents(), 5);
   }
 
-  private async flush() {
+  private notifiedTick(payload: string | undefined) {
+    const parsed = tickIdSchema.safeParse(payload);
+    if (!parsed.success) {
+      this.log(`[live] dropped a ${TICK_CHANNEL} notification that is not a tick id: ${JSON.stringify(payload ?? null).slice(0, 80)}`);
+      return;
+    }
+    this.dispatchTick(BigInt(parsed.data));
+  }
+
+  private async flushEvents() {
     this.flushTimer = null;
-    const ids = this.pending;
-    this.pending = [];
+    const ids = this.pendingEvents;
+    this.pendingEvents = [];
     const client = this.client;
     if (!client || ids.length === 0) return;
     try {
-      const { rows } = await client.query<Row>(
-        'SELECT id::text AS id, at, topic, payload FROM "LiveEvent" WHERE id = ANY($1::bigint[]) ORDER BY id',
-        [ids],
-      );
-      for (const r of rows) this.dispatch(toEvent(r));
+      const rows = await this.run<EventRow>(client, `SELECT ${EVENT_COLUMNS} FROM "LiveEvent" WHERE id = ANY($1::bigint[]) ORDER BY id`, [ids]);
+      for (const r of rows) for (const e of this.checked(r)) this.dispatchEvent(e);
     } catch (err) {
-      console.warn(`[live] could not read events ${ids.join(',')}: ${err instanceof Error ? err.message : String(err)}`);
+      this.log(`[live] could not read events ${ids.join(',')}: ${message(err)}`);
     }
   }
 
-  private dispatch(e: LiveEventData) {
-    const id = BigInt(e.id);
-    if (this.highWater === null || id > this.highWater) this.highWater = id;
-    for (const l of this.listeners) l(e);
+  /** The row as an event, or nothing (and a log line) when it breaks its topic's schema. */
+  private checked(row: EventRow): LiveEventData[] {
+    const result = parseLiveEvent(row);
+    if ('event' in result) return [result.event];
+    const id = BigInt(row.id);
+    // Still counts as seen: a reconnect must not read it again.
+    if (this.eventHighWater === null || id > this.eventHighWater) this.eventHighWater = id;
+    this.log(`[live] dropped event ${row.id}: ${result.error}`);
+    return [];
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const c = this.client;
-    this.client = null;
-    await c?.end().catch(() => undefined);
+  private dispatchEvent(e: LiveEventData) {
+    const id = BigInt(e.id);
+    if (this.eventHighWater === null || id > this.eventHighWater) this.eventHighWater = id;
+    for (const l of this.eventListeners) l(e);
+  }
+
+  private dispatchTick(id: bigint) {
+    if (this.tickHighWater !== null && id <= this.tickHighWater) return;
+    this.tickHighWater = id;
+    for (const l of this.tickListeners) l(id);
   }
 }
 
-const holder = globalThis as unknown as { __switchbackBus?: LiveBus };
+const holder = globalThis as unknown as { __switchbackLiveBus?: LiveBus };
 
-export function liveBus(url: string): LiveBus {
-  holder.__switchbackBus ??= new LiveBus(url);
-  return holder.__switchbackBus;
+/** The process's bus (kept on globalThis so Next's module reloads in dev share it). */
+export function liveBus(url: string, options?: LiveBusOptions): LiveBus {
+  holder.__switchbackLiveBus ??= new LiveBus(url, options);
+  return holder.__switchbackLiveBus;
 }

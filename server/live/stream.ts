@@ -2,7 +2,7 @@ import type { LiveBus } from './bus';
 import type { LiveEventData } from './topics';
 
 /**
- * The event stream for one client: first the backlog after `lastEventId` (a reconnect), then
+ * The command-event stream for one client: first the backlog after `lastEventId` (a reconnect), then
  * live events, each once. Subscribes before reading the backlog so nothing falls in between.
  */
 export async function* liveStream(bus: LiveBus, lastEventId: string | null | undefined, signal: AbortSignal): AsyncGenerator<LiveEventData> {
@@ -30,6 +30,48 @@ export async function* liveStream(bus: LiveBus, lastEventId: string | null | und
       const e = queue.shift();
       if (e) {
         if (!seen.delete(e.id) && (floor === null || BigInt(e.id) > floor)) yield e;
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    unsubscribe();
+  }
+}
+
+/**
+ * Tick ids for one client: the backlog after `lastTickId` (a reconnect; capped, so a client away
+ * for an hour gets the recent ticks, and refetches the rest by range), then live ids, each once
+ * and in order.
+ */
+export async function* tickStream(bus: LiveBus, lastTickId: string | null | undefined, signal: AbortSignal): AsyncGenerator<bigint> {
+  const queue: bigint[] = [];
+  let wake: (() => void) | null = null;
+  const unsubscribe = bus.subscribeTicks((id) => {
+    queue.push(id);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener('abort', onAbort);
+  try {
+    await bus.ensureConnected();
+    // Starting from the client's last tick, so a NOTIFY still in flight for a tick it had is skipped.
+    let last = lastTickId && /^\d+$/.test(lastTickId) ? BigInt(lastTickId) : 0n;
+    if (lastTickId && /^\d+$/.test(lastTickId)) {
+      for (const id of await bus.ticksSince(BigInt(lastTickId))) {
+        last = id;
+        yield id;
+      }
+    }
+    while (!signal.aborted) {
+      const id = queue.shift();
+      if (id !== undefined) {
+        if (id > last) {
+          last = id;
+          yield id;
+        }
         continue;
       }
       await new Promise<void>((resolve) => (wake = resolve));

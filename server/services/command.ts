@@ -1,8 +1,8 @@
 import type { Db, Tx } from '../db/client';
 import { Prisma } from '../db/generated/client';
 import { asConflict } from './db-errors';
-import { enqueueJob, type JobName, type JobPayload } from '../jobs/enqueue';
-import { LIVE_CHANNEL, type LiveTopic } from '../live/topics';
+import { enqueueJob, type JobName, type JobPayload } from '../db/job-queue';
+import { LIVE_CHANNEL, liveTopicSchemas, type LivePayload, type LiveTopic } from '../live/topics';
 
 export interface Actor {
   id: string | null;
@@ -22,7 +22,8 @@ export interface CommandContext {
   tx: Tx;
   actor: Actor;
   audit(entry: AuditEntry): Promise<void>;
-  emit(topic: LiveTopic, payload: Record<string, unknown>): Promise<void>;
+  /** A live event for the browsers, committed with the command; the payload must match its topic's schema. */
+  emit<T extends LiveTopic>(topic: T, payload: LivePayload<T>): Promise<void>;
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: { jobKey?: string; runAt?: Date }): Promise<void>;
 }
 
@@ -59,7 +60,8 @@ export async function runCommand<T>(db: Db, actor: Actor, fn: (ctx: CommandConte
           });
         },
         async emit(topic, payload) {
-          const event = await tx.liveEvent.create({ data: { topic, payload: json(payload) as Prisma.InputJsonValue } });
+          const checked: unknown = liveTopicSchemas[topic].parse(payload);
+          const event = await tx.liveEvent.create({ data: { topic, payload: json(checked) as Prisma.InputJsonValue } });
           await tx.$executeRaw`SELECT pg_notify(${LIVE_CHANNEL}, ${event.id.toString()})`;
         },
         async enqueue(name, payload, opts) {

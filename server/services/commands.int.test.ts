@@ -58,7 +58,7 @@ describe('commands: row + audit + live event + job in one transaction', () => {
     await expect(
       runCommand(t.db, { id: null, name: 'test' }, async (ctx) => {
         await ctx.audit({ action: 'test.fail', targetType: 'test', targetId: '1' });
-        await ctx.emit('topology.changed', {});
+        await ctx.emit('topology.changed', { source: 'test', services: 0, instances: 0, updated: 0 });
         await ctx.enqueue('sessions_cleanup', {});
         throw new Error('boom');
       }),

@@ -1,7 +1,8 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { databaseUrl } from '../../env';
-import { tickBus, tickStream } from '../../live/tick-bus';
+import { liveBus } from '../../live/bus';
+import { tickStream } from '../../live/stream';
 import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/telemetry/telemetry-live';
 import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry/telemetry-read';
 import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry/telemetry-read-service';
@@ -28,19 +29,19 @@ export const telemetryRouter = router({
    * No backlog on reconnect: a refresh only needs the next tick.
    */
   ticks: viewerProcedure.subscription(async function* ({ signal }) {
-    for await (const tickId of tickStream(tickBus(databaseUrl()), null, signal ?? new AbortController().signal)) yield { tickId: tickId.toString() };
+    for await (const tickId of tickStream(liveBus(databaseUrl()), null, signal ?? new AbortController().signal)) yield { tickId: tickId.toString() };
   }),
 
   instanceLive: viewerProcedure
     .input(z.object({ instanceId: uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const stream = instanceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
+      const stream = instanceLive(ctx.db, liveBus(databaseUrl()), input, signal ?? new AbortController().signal);
       for await (const payload of stream) yield tracked(payload.tickId, payload);
     }),
   serviceLive: viewerProcedure
     .input(z.object({ serviceId: uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const stream = serviceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
+      const stream = serviceLive(ctx.db, liveBus(databaseUrl()), input, signal ?? new AbortController().signal);
       for await (const payload of stream) yield tracked(payload.tickId, payload);
     }),
 });

@@ -2,7 +2,8 @@ import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { databaseUrl } from '../../env';
-import { tickBus, tickStream } from '../../live/tick-bus';
+import { liveBus } from '../../live/bus';
+import { tickStream } from '../../live/stream';
 import { getTopologyMap, latestTickId, type TopologyMap } from '../../services/topology/topology-map';
 import { router, viewerProcedure } from '../trpc';
 import { numericId } from '../../domain/inputs';
@@ -40,7 +41,7 @@ export const topologyMapRouter = router({
         yield tracked(latest, await getTopologyMapCached(ctx.db, latest));
       }
       const after = latest ?? last;
-      for await (const tickId of tickStream(tickBus(databaseUrl()), after, signal ?? new AbortController().signal)) {
+      for await (const tickId of tickStream(liveBus(databaseUrl()), after, signal ?? new AbortController().signal)) {
         const id = String(tickId);
         yield tracked(id, await getTopologyMapCached(ctx.db, id));
       }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeFleet } from '../../db/factories';
 import { defaultPolicies } from '../../domain/policy-defaults';
-import { TICK_CHANNEL } from '../../live/tick-bus';
+import { TICK_CHANNEL } from '../../live/topics';
 import { stressInstance } from '../../services/platform/sim-control';
 import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from '../../services/platform/active-adapter';
 import { activateAdapterConfig, saveAdapterConfig } from '../../services/platform/platform-configs';

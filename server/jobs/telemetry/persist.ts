@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Transition } from '../../domain/model';
-import { TICK_CHANNEL } from '../../live/tick-bus';
+import { TICK_CHANNEL } from '../../live/topics';
 
 export interface SampleRow {
   instanceId: string;
@@ -112,10 +112,10 @@ function sampleColumns(tickId: string, at: string, s: readonly SampleRow[]): unk
 }
 
 const TRANSITION_SQL = `
-INSERT INTO "StateTransition" (at, "tickId", "instanceId", machine, stage, "fromState", "toState", cause, "values")
-SELECT u.at::timestamp, $1::bigint, u.id, u.machine::"MachineKind", u.stage, u.f, u.t, u.cause, u.vals::jsonb
-FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-  AS u(at, id, machine, stage, f, t, cause, vals)`;
+INSERT INTO "StateTransition" (at, "tickId", "instanceId", machine, stage, "fromState", "toState", cause, "values", "trigger")
+SELECT u.at::timestamp, $1::bigint, u.id, u.machine::"MachineKind", u.stage, u.f, u.t, u.cause, u.vals::jsonb, u.trig::jsonb
+FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+  AS u(at, id, machine, stage, f, t, cause, vals, trig)`;
 
 function transitionColumns(tickId: string, ts: readonly TransitionRow[]): unknown[] {
   return [
@@ -128,6 +128,8 @@ function transitionColumns(tickId: string, ts: readonly TransitionRow[]): unknow
     ts.map((t) => t.to),
     ts.map((t) => t.cause),
     ts.map((t) => JSON.stringify(t.values)),
+    // What triggered a weight recompute, as the domain produced it; NULL for the other machines.
+    ts.map((t) => (t.trigger ? JSON.stringify(t.trigger) : null)),
   ];
 }
 

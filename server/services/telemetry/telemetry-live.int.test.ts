@@ -4,7 +4,7 @@ import { contextFor, openTestDb, type TestDb } from '../../../test/context';
 import { createCaller } from '../../api/root';
 import { makeFleet, makeUser } from '../../db/factories';
 import { makeTick } from '../../db/telemetry-factories';
-import { TickBus, tickBus } from '../../live/tick-bus';
+import { LiveBus, liveBus } from '../../live/bus';
 import { computeWeight, explanationValues } from '../../domain/weights';
 import { defaultWeightPolicy } from '../../domain/policy-defaults';
 import { instanceLive, resumeAfter, serviceLive, tickMemo, type InstanceTickPayload } from './telemetry-live';
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const c of controllers) c.abort();
-  await tickBus(t.url).stop();
+  await liveBus(t.url).stop();
   await t.close();
 });
 
@@ -129,14 +129,16 @@ describe('instance and service live feeds', () => {
   });
 
   it('reads a tick once per process however many subscribers watch the same service', async () => {
-    const bus = new TickBus(t.url);
+    const bus = new LiveBus(t.url);
     const memo = tickMemo(t.db);
     const subs = Array.from({ length: 5 }, () => {
       const ac = new AbortController();
       controllers.push(ac);
       return take(serviceLive(t.db, bus, { serviceId }, ac.signal), 1, ac);
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Every subscriber listens (and the bus's LISTEN is up) before the tick is announced.
+    await expect.poll(() => bus.subscriberCount, { timeout: 10_000 }).toBe(5);
+    await bus.ensureConnected();
     const before = memo.reads;
     const id = await tick(0, { rpsA: 7 });
     await notify(id);
@@ -154,7 +156,7 @@ describe('instance and service live feeds', () => {
 
   it('refuses an unknown instance', async () => {
     const ac = new AbortController();
-    const stream = instanceLive(t.db, new TickBus(t.url), { instanceId: '00000000-0000-4000-8000-000000000000' }, ac.signal);
+    const stream = instanceLive(t.db, new LiveBus(t.url), { instanceId: '00000000-0000-4000-8000-000000000000' }, ac.signal);
     await expect(stream.next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -4,7 +4,8 @@
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { notFound } from '../../errors';
-import { tickStream, type TickBus } from '../../live/tick-bus';
+import type { LiveBus } from '../../live/bus';
+import { tickStream } from '../../live/stream';
 import { consolePoliciesCached, NOTABLE_TRANSITION, RAW_POINT_COLUMNS, toPoint, TRANSITION_COLUMNS, ts, type InstancePoint, type PointRow, type TransitionItem } from './telemetry-sql';
 import { explainWeight, numericRecord, whyText, type WeightExplanationView } from './weight-explanation';
 
@@ -173,13 +174,13 @@ export interface LiveInput {
   windowS?: number;
 }
 
-export async function* instanceLive(db: Db, bus: TickBus, input: LiveInput & { instanceId: string }, signal: AbortSignal): AsyncGenerator<InstanceTickPayload> {
+export async function* instanceLive(db: Db, bus: LiveBus, input: LiveInput & { instanceId: string }, signal: AbortSignal): AsyncGenerator<InstanceTickPayload> {
   if (!(await db.instance.findUnique({ where: { id: input.instanceId }, select: { id: true } }))) throw notFound('That instance');
   const after = await resumeAfter(db, input.lastEventId, input.windowS ?? DEFAULT_WINDOW_S);
   for await (const tickId of tickStream(bus, after, signal)) yield await readInstanceTick(db, input.instanceId, tickId);
 }
 
-export async function* serviceLive(db: Db, bus: TickBus, input: LiveInput & { serviceId: string }, signal: AbortSignal): AsyncGenerator<ServiceTickPayload> {
+export async function* serviceLive(db: Db, bus: LiveBus, input: LiveInput & { serviceId: string }, signal: AbortSignal): AsyncGenerator<ServiceTickPayload> {
   if (!(await db.service.findUnique({ where: { id: input.serviceId }, select: { id: true } }))) throw notFound('That service');
   const after = await resumeAfter(db, input.lastEventId, input.windowS ?? DEFAULT_WINDOW_S);
   for await (const tickId of tickStream(bus, after, signal)) yield await readServiceTick(db, input.serviceId, tickId);

@@ -41,7 +41,7 @@ beforeAll(async () => {
         ? { cpu: k % 100, rps: 10, targetWeight: k >= 600 ? 55 : 80, effectiveWeight: k >= 600 ? Math.max(55, 80 - (k - 600)) : 80, stageFill: [0.1, 0.2, k === 700 ? 0.97 : 0.3, 0.1, 0.1], stageState: ['active', 'idle', k >= 1400 ? 'blocked' : 'active', 'active', 'active'], breaker: k >= 1490 ? 'open' : 'closed', degradation: k >= 1450 ? 1 : 0 }
         : { rps: id === ids.b ? 20 : 5, cpu: 20 },
     (k) => [
-      ...(k === 600 ? [{ instanceId: ids.a, machine: 'weight' as const, from: '80', to: '55', cause: 'P95 1240 ms crossed 1200 ms', values }] : []),
+      ...(k === 600 ? [{ instanceId: ids.a, machine: 'weight' as const, from: '80', to: '55', cause: 'P95 1240 ms crossed 1200 ms', values, trigger: { kind: 'threshold' as const, input: 'p95' as const, direction: 'up' as const, value: 1240, threshold: 1200 } }] : []),
       ...(k === 1400 ? [{ instanceId: ids.a, machine: 'stage' as const, stage: 'routing', from: 'active', to: 'blocked', cause: 'output buffer full', values: { fill: 0.9 } }] : []),
       ...(k === 1401 ? [{ instanceId: ids.a, machine: 'stage' as const, stage: 'access', from: 'active', to: 'idle', cause: 'output sent' }] : []),
       ...(k === 1450 ? [{ instanceId: ids.a, machine: 'degradation' as const, from: 'L0', to: 'L1', cause: 'stage routing at 88 % ≥ 85 %: non-critical fields dropped' }] : []),
@@ -125,6 +125,25 @@ describe('instance detail', () => {
     expect(d.explanation).toMatchObject({ target: 55, previousTarget: 80, computedAt: base + 600_000, cause: 'P95 1240 ms crossed 1200 ms' });
     expect(d.explanation!.sentence).toBe('Target 55 = 100 \u2212 31 from P95 1240 ms \u2212 12 from CPU 40 % \u2212 2.4 from 600 connections; recomputed because P95 1240 ms crossed 1200 ms');
     expect(d.lastCrossing).toMatchObject({ cause: 'P95 1240 ms crossed 1200 ms', at: base + 600_000 });
+  });
+
+  it('finds the last crossing by the stored trigger, not by the words of the cause', async () => {
+    const tick = await t.db.tick.findFirstOrThrow({ orderBy: { id: 'asc' } });
+    const weightRow = (instanceId: string, s: number, cause: string, trigger: object) => ({ at: at(s), tickId: tick.id, instanceId, machine: 'weight' as const, fromState: '80', toState: '70', cause, trigger });
+    await t.db.stateTransition.createMany({
+      data: [
+        weightRow(ids.b, 900, 'P95 over its limit', { kind: 'threshold', input: 'p95', direction: 'up', value: 1300, threshold: 1200 }),
+        weightRow(ids.b, 1000, 'periodic recompute, nothing crossed', { kind: 'periodic', everyS: 30 }),
+        weightRow(ids.c, 900, 'CPU 90 % crossed 85 %', { kind: 'threshold', input: 'cpu', direction: 'held', value: 90, threshold: 85 }),
+      ],
+    });
+    try {
+      expect((await getInstanceDetail(t.db, { name: 'svc-tr-c-tr-v1-2' })).lastCrossing).toMatchObject({ cause: 'P95 over its limit', at: base + 900_000 });
+      expect((await getInstanceDetail(t.db, { name: 'svc-tr-c-tr-v2-1' })).lastCrossing).toBeNull();
+    } finally {
+      // The service tests below read these instances' latest recompute.
+      await t.db.stateTransition.deleteMany({ where: { instanceId: { in: [ids.b, ids.c] }, machine: 'weight' } });
+    }
   });
 
   it('refuses an unknown instance with NOT_FOUND', async () => {

@@ -124,7 +124,13 @@ export async function getInstanceDetail(db: Db, input: z.input<typeof instanceBy
   const [latestByMachine, crossing, shares, peers] = await Promise.all([
     latestTransitions(db, inst.id, ref),
     db.stateTransition.findFirst({
-      where: { instanceId: inst.id, machine: 'weight', at: { gte: new Date(ref - LOOKBACK_MS) }, OR: [{ cause: { contains: 'crossed' } }, { cause: { contains: 'fell back below' } }] },
+      // The stored trigger, not the sentence: a crossing up or a fall back below its threshold.
+      where: {
+        instanceId: inst.id,
+        machine: 'weight',
+        at: { gte: new Date(ref - LOOKBACK_MS) },
+        AND: [{ trigger: { path: ['kind'], equals: 'threshold' } }, { OR: [{ trigger: { path: ['direction'], equals: 'up' } }, { trigger: { path: ['direction'], equals: 'down' } }] }],
+      },
       orderBy: [{ at: 'desc' }, { id: 'desc' }],
       select: { cause: true, at: true, fromState: true, toState: true },
     }),

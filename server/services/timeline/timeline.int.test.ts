@@ -54,3 +54,33 @@ describe('timeline', () => {
     await expect(timelineEvents(t.db, { from: now, to: now - 1 })).rejects.toThrow(/end after it starts/);
   });
 });
+
+describe('timeline: weight recomputes by trigger', () => {
+  // Two days back, out of the other tests' range.
+  const day = 86_400_000;
+  const range = { from: now - 3 * day, to: now - day };
+  beforeAll(async () => {
+    const api = await t.db.instance.findFirstOrThrow({ orderBy: { name: 'asc' } });
+    const tick = await t.db.tick.create({ data: { startedAt: new Date(now - 2 * day), finishedAt: new Date(now - 2 * day), durationMs: 1, instances: 1, skippedSoFar: 0, leader: 'x' } });
+    const row = (s: number, cause: string, trigger: object | undefined) => ({ at: new Date(now - 2 * day - s * 1000), tickId: tick.id, instanceId: api.id, machine: 'weight' as const, fromState: '80', toState: '60', cause, trigger });
+    await t.db.stateTransition.createMany({
+      data: [
+        // The sentence says nothing of a crossing; the stored trigger does.
+        row(10, 'P95 over its limit', { kind: 'threshold', input: 'p95', direction: 'up', value: 1300, threshold: 1200 }),
+        row(20, 'P95 back under its limit', { kind: 'threshold', input: 'p95', direction: 'down', value: 900, threshold: 1200 }),
+        // The sentence says "crossed"; the stored trigger says it was the schedule.
+        row(30, 'nothing crossed here', { kind: 'periodic', everyS: 30 }),
+        row(40, 'P95 1300 ms still above 1200 ms', { kind: 'threshold', input: 'p95', direction: 'held', value: 1300, threshold: 1200 }),
+      ],
+    });
+  });
+
+  it('finds threshold crossings by the stored trigger, not by the words of the cause', async () => {
+    const r = await timelineEvents(t.db, { ...range, kinds: ['weight'], weightTriggers: ['threshold-crossed'] });
+    expect(r.events.map((e) => e.detail)).toEqual(['P95 over its limit', 'P95 back under its limit']);
+    expect(r.events[0]!.trigger).toEqual({ kind: 'threshold', input: 'p95', direction: 'up', value: 1300, threshold: 1200 });
+    const periodic = await timelineEvents(t.db, { ...range, kinds: ['weight'], weightTriggers: ['periodic', 'threshold-held'] });
+    expect(periodic.events.map((e) => e.detail)).toEqual(['nothing crossed here', 'P95 1300 ms still above 1200 ms']);
+    expect((await timelineEvents(t.db, { ...range, kinds: ['weight'] })).events).toHaveLength(4);
+  });
+});

@@ -9,11 +9,32 @@ import { epochMs, list, uuid } from '../../domain/inputs';
 export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
+/**
+ * What a weight recompute was triggered by, as stored in StateTransition.trigger (the domain's
+ * RecomputeTrigger): `threshold-crossed` is a threshold trigger crossing up or falling back.
+ */
+export const WEIGHT_TRIGGERS = ['threshold-crossed', 'threshold-held', 'periodic', 'initial', 'admin', 'down', 'up', 'policy'] as const;
+export type WeightTriggerFilter = (typeof WEIGHT_TRIGGERS)[number];
+
+/** The SQL condition on `t."trigger"` for one filter value (never on the sentence in `cause`). */
+function triggerCondition(f: WeightTriggerFilter): Prisma.Sql {
+  switch (f) {
+    case 'threshold-crossed':
+      return Prisma.sql`(t."trigger"->>'kind' = 'threshold' AND t."trigger"->>'direction' IN ('up', 'down'))`;
+    case 'threshold-held':
+      return Prisma.sql`(t."trigger"->>'kind' = 'threshold' AND t."trigger"->>'direction' = 'held')`;
+    default:
+      return Prisma.sql`t."trigger"->>'kind' = ${f}`;
+  }
+}
+
 export const timelineInput = z.object({
   from: epochMs(),
   to: epochMs(),
   kinds: list(z.enum(TIMELINE_KINDS), TIMELINE_KINDS.length * 4).default([...TIMELINE_KINDS]),
   instanceId: uuid().optional(),
+  /** Only weight recomputes with one of these triggers (the other machines are unaffected). */
+  weightTriggers: list(z.enum(WEIGHT_TRIGGERS), WEIGHT_TRIGGERS.length).min(1).optional(),
   ...topologyScopeFields,
   limit: z.number().int().min(1).max(5000).default(500),
 }).refine((v) => v.to > v.from, { message: 'The range must end after it starts', path: ['to'] });
@@ -26,6 +47,8 @@ export interface TimelineEvent {
   detail: string;
   instance: string | null;
   actor: string | null;
+  /** Weight recomputes: what triggered it, as data ({ kind: 'threshold', input, direction, … }). */
+  trigger: Record<string, unknown> | null;
 }
 
 const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
@@ -40,10 +63,13 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
   const from = new Date(q.from);
   const to = new Date(q.to);
   const machines = MACHINES.filter((m) => q.kinds.includes(m));
-  const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')}`;
+  const triggers = q.weightTriggers
+    ? Prisma.sql`AND (t.machine <> 'weight' OR ${Prisma.join(q.weightTriggers.map(triggerCondition), ' OR ')})`
+    : Prisma.empty;
+  const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')} ${triggers}`;
   const transitions = machines.length
-    ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; name: string; total: bigint }>>`
-        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, i.name, count(*) OVER () AS total
+    ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; trigger: Record<string, unknown> | null; name: string; total: bigint }>>`
+        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, count(*) OVER () AS total
         FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
         WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
         ORDER BY t.at DESC, t.id DESC LIMIT ${q.limit}`
@@ -76,6 +102,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
       detail: t.cause,
       instance: t.name,
       actor: null,
+      trigger: t.trigger,
     })),
     ...relevant.map((a) => {
       const after = (a.after ?? {}) as { version?: number; message?: string };
@@ -88,6 +115,7 @@ export async function timelineEvents(db: Db, input: z.input<typeof timelineInput
         detail: isPolicyVersion(a.action) ? `by ${a.actorName}: ${after.message ?? ''}` : `by ${a.actorName}`,
         instance: null,
         actor: a.actorName,
+        trigger: null,
       };
     }),
   ].sort((x, y) => y.at - x.at);

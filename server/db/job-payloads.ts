@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-// Job payloads, shared by the enqueuer (web) and the handlers (worker). Names use
+// Job payloads, shared by the enqueuer (services, in the command's transaction) and the handlers
+// (worker): the queue is a table of the database, so both sides reach it through server/db. Names use
 // underscores because graphile-worker's crontab syntax does not accept dots.
 export const taskPayloadSchemas = {
   // Cron jobs get graphile-worker's `_cron` field merged in: accept and drop unknown keys.

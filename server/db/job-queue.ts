@@ -1,5 +1,5 @@
-import type { DbOrTx } from '../db/client';
-import { taskPayloadSchemas, type JobName, type JobPayload } from './payloads';
+import type { DbOrTx } from './client';
+import { taskPayloadSchemas, type JobName, type JobPayload } from './job-payloads';
 
 export type { JobName, JobPayload };
 

@@ -1,0 +1,3 @@
+// lint-as: server/platform/sim/__boundaries_fixture__.ts
+import { haproxyConfigSchema } from '../haproxy/config';
+export const x = haproxyConfigSchema;

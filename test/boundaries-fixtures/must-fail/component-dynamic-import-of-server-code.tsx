@@ -1,0 +1,2 @@
+// lint-as: components/overview/__boundaries_fixture__.tsx
+export const load = () => import('@/server/auth/sessions');

@@ -1,0 +1,3 @@
+// lint-as: components/overview/__boundaries_fixture__.tsx
+import pg from 'pg';
+export const x = pg;

@@ -1,0 +1,2 @@
+// lint-as: components/ui/__boundaries_fixture__.ts
+export { db } from '@/server/db/client';

@@ -1,0 +1,3 @@
+// lint-as: server/domain/__boundaries_fixture__.ts
+import type { Db } from '../db/client';
+export type X = Db;

@@ -1,0 +1,3 @@
+// lint-as: app/api/trpc/[trpc]/__boundaries_fixture__.ts
+import { appRouter } from '@/server/api/root';
+export const x = appRouter;
