@@ -6,6 +6,7 @@ import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/tele
 import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry/telemetry-read';
 import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry/telemetry-read-service';
 import { router, viewerProcedure } from '../trpc';
+import { whileSignedIn } from '../live-session';
 
 // The live platform, read side (docs/telemetry.md). Subscriptions yield one event per committed
 // tick with `tracked(tickId)`, so httpSubscriptionLink resumes after a reconnect without gaps.
@@ -26,20 +27,24 @@ export const telemetryRouter = router({
    * One event per committed tick, for pages that refetch a view on each tick (machines, cluster).
    * No backlog on reconnect: a refresh only needs the next tick.
    */
-  ticks: viewerProcedure.subscription(async function* ({ signal }) {
-    for await (const tickId of tickStream(tickBus(databaseUrl()), null, signal ?? new AbortController().signal)) yield { tickId: tickId.toString() };
+  ticks: viewerProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* whileSignedIn(ctx, signal, async function* (s) {
+      for await (const tickId of tickStream(tickBus(databaseUrl()), null, s)) yield { tickId: tickId.toString() };
+    });
   }),
 
   instanceLive: viewerProcedure
     .input(z.object({ instanceId: z.uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const stream = instanceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
-      for await (const payload of stream) yield tracked(payload.tickId, payload);
+      yield* whileSignedIn(ctx, signal, async function* (s) {
+        for await (const payload of instanceLive(ctx.db, tickBus(databaseUrl()), input, s)) yield tracked(payload.tickId, payload);
+      });
     }),
   serviceLive: viewerProcedure
     .input(z.object({ serviceId: z.uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const stream = serviceLive(ctx.db, tickBus(databaseUrl()), input, signal ?? new AbortController().signal);
-      for await (const payload of stream) yield tracked(payload.tickId, payload);
+      yield* whileSignedIn(ctx, signal, async function* (s) {
+        for await (const payload of serviceLive(ctx.db, tickBus(databaseUrl()), input, s)) yield tracked(payload.tickId, payload);
+      });
     }),
 });

@@ -28,7 +28,7 @@ export const createUserInput = z.object({
 export const setRoleInput = z.object({ id: z.uuid(), role, version: z.number().int().positive() });
 export const setActiveInput = z.object({ id: z.uuid(), active: z.boolean(), version: z.number().int().positive() });
 export const resetPasswordInput = z.object({ id: z.uuid(), version: z.number().int().positive() });
-export const changeOwnPasswordInput = z.object({ current: z.string().min(1, 'Enter your current password'), next: password });
+export const changeOwnPasswordInput = z.object({ current: z.string().min(1, 'Enter your current password').max(passwordRule.max), next: password });
 export const loginInput = z.object({
   name: z.string().trim().min(1, 'Enter your user name').max(64, 'At most 64 characters'),
   password: z.string().min(1, 'Enter your password').max(passwordRule.max, `At most ${passwordRule.max} characters`),
@@ -152,7 +152,17 @@ export async function resetUserPassword(db: Db, actor: Actor, input: z.input<typ
   });
 }
 
-export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, input: z.input<typeof changeOwnPasswordInput>) {
+/**
+ * The signed-in user changes their own password. Every other session of theirs ends in the same
+ * transaction (a password change is what you do when you suspect someone else is signed in as
+ * you); the session that made the change stays signed in.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor & { id: string },
+  input: z.input<typeof changeOwnPasswordInput>,
+  opts: { keepSessionId: string },
+) {
   const data = changeOwnPasswordInput.parse(input);
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id } });
   if (!(await verifyPassword(data.current, user.passwordHash))) {
@@ -161,8 +171,9 @@ export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, i
   const passwordHash = await hashPassword(data.next);
   return runCommand(db, actor, async (ctx) => {
     await casUpdate(ctx, user.id, user.version, { passwordHash });
-    await ctx.audit({ action: 'user.change-password', targetType: 'user', targetId: user.id, targetName: user.name });
-    return { ok: true as const };
+    const ended = await ctx.tx.session.deleteMany({ where: { userId: user.id, id: { not: opts.keepSessionId } } });
+    await ctx.audit({ action: 'user.change-password', targetType: 'user', targetId: user.id, targetName: user.name, after: { otherSessionsEnded: ended.count } });
+    return { ok: true as const, otherSessionsEnded: ended.count };
   });
 }
 
