@@ -52,10 +52,13 @@ const IO_MODULES = ['pg', 'pg-*', '@prisma/*', 'graphile-worker', 'embedded-post
 
 /**
  * Value imports of server code that client components may make on purpose (pure modules shared
- * with the browser, e.g. a zod schema for client-side validation). None today: components
- * import server code with `import type` only. Add a path here with the reason beside it.
+ * with the browser, e.g. a zod schema for client-side validation). Everything else in components
+ * imports server code with `import type` only. Add a path here with the reason beside it.
  */
-const CLIENT_SHARED_SERVER_MODULES = [];
+const CLIENT_SHARED_SERVER_MODULES = [
+  // The sign-in form and the /login redirect apply one rule for where `next=` may lead (no imports).
+  'server/auth/safe-next.ts',
+];
 
 const policies = [
   // ── Local matrix ─────────────────────────────────────────────────────────────────────────

@@ -4,9 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { useTRPC } from '@/components/trpc/client';
-// A pure module (no imports) shared with the server so both apply one rule. The current
-// no-restricted-imports patterns cannot express an exception (see ISSUE-10, import rules).
-// eslint-disable-next-line no-restricted-imports
+// A pure module (no imports) shared with the server so both apply one rule (allowed in eslint/boundaries.mjs).
 import { safeNextPath } from '@/server/auth/safe-next';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';

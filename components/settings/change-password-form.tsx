@@ -9,6 +9,8 @@ import { Field } from '@/components/ui/field';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './settings.module.css';
 
+const signedOut = (n: number) => (n === 0 ? 'You had no other sessions.' : `Your ${n === 1 ? 'other session was' : `${n} other sessions were`} signed out.`);
+
 export function ChangePasswordForm() {
   const trpc = useTRPC();
   const [current, setCurrent] = useState('');
@@ -31,7 +33,7 @@ export function ChangePasswordForm() {
   return (
     <form onSubmit={submit} noValidate aria-labelledby="password-heading">
       <h3 id="password-heading">Change password</h3>
-      {change.isSuccess ? <Notice>Password changed. Other sessions stay signed in.</Notice> : null}
+      {change.isSuccess ? <Notice>Password changed. {signedOut(change.data.otherSessionsEnded)}</Notice> : null}
       <ErrorText error={change.error && !fields.any ? change.error : null} />
       <Field label="Current password" error={fields.of('current')}>
         {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}

@@ -30,5 +30,7 @@ export const authRouter = router({
     return { ok: true as const };
   }),
 
-  changePassword: viewerProcedure.input(changeOwnPasswordInput).mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.actor, input)),
+  changePassword: viewerProcedure
+    .input(changeOwnPasswordInput)
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.actor, input, { keepSessionId: ctx.user.sessionId })),
 });

@@ -5,15 +5,15 @@ import { liveStream } from '../../live/stream';
 import { numericId } from '../../domain/inputs';
 import { databaseUrl } from '../../env';
 import { router, viewerProcedure } from '../trpc';
+import { whileSignedIn } from '../live-session';
 
 export const liveRouter = router({
   /** The change feed. `tracked` ids let httpSubscriptionLink resume after a reconnect. */
   events: viewerProcedure
     .input(z.object({ lastEventId: numericId().nullish() }).optional())
-    .subscription(async function* ({ input, signal }) {
-      const bus = liveBus(databaseUrl());
-      for await (const e of liveStream(bus, input?.lastEventId, signal ?? new AbortController().signal)) {
-        yield tracked(e.id, e);
-      }
+    .subscription(async function* ({ ctx, input, signal }) {
+      yield* whileSignedIn(ctx, signal, async function* (s) {
+        for await (const e of liveStream(liveBus(databaseUrl()), input?.lastEventId, s)) yield tracked(e.id, e);
+      });
     }),
 });

@@ -8,6 +8,7 @@ import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInp
 import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry/telemetry-read-service';
 import { router, viewerProcedure } from '../trpc';
 import { numericId, uuid } from '../../domain/inputs';
+import { whileSignedIn } from '../live-session';
 
 // The live platform, read side (docs/telemetry.md). Subscriptions yield one event per committed
 // tick with `tracked(tickId)`, so httpSubscriptionLink resumes after a reconnect without gaps.
@@ -28,20 +29,24 @@ export const telemetryRouter = router({
    * One event per committed tick, for pages that refetch a view on each tick (machines, cluster).
    * No backlog on reconnect: a refresh only needs the next tick.
    */
-  ticks: viewerProcedure.subscription(async function* ({ signal }) {
-    for await (const tickId of tickStream(liveBus(databaseUrl()), null, signal ?? new AbortController().signal)) yield { tickId: tickId.toString() };
+  ticks: viewerProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* whileSignedIn(ctx, signal, async function* (s) {
+      for await (const tickId of tickStream(liveBus(databaseUrl()), null, s)) yield { tickId: tickId.toString() };
+    });
   }),
 
   instanceLive: viewerProcedure
     .input(z.object({ instanceId: uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const stream = instanceLive(ctx.db, liveBus(databaseUrl()), input, signal ?? new AbortController().signal);
-      for await (const payload of stream) yield tracked(payload.tickId, payload);
+      yield* whileSignedIn(ctx, signal, async function* (s) {
+        for await (const payload of instanceLive(ctx.db, liveBus(databaseUrl()), input, s)) yield tracked(payload.tickId, payload);
+      });
     }),
   serviceLive: viewerProcedure
     .input(z.object({ serviceId: uuid(), ...liveInput }))
     .subscription(async function* ({ ctx, input, signal }) {
-      const stream = serviceLive(ctx.db, liveBus(databaseUrl()), input, signal ?? new AbortController().signal);
-      for await (const payload of stream) yield tracked(payload.tickId, payload);
+      yield* whileSignedIn(ctx, signal, async function* (s) {
+        for await (const payload of serviceLive(ctx.db, liveBus(databaseUrl()), input, s)) yield tracked(payload.tickId, payload);
+      });
     }),
 });

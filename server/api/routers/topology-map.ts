@@ -7,6 +7,7 @@ import { tickStream } from '../../live/stream';
 import { getTopologyMap, latestTickId, type TopologyMap } from '../../services/topology/topology-map';
 import { router, viewerProcedure } from '../trpc';
 import { numericId } from '../../domain/inputs';
+import { whileSignedIn } from '../live-session';
 
 // Every subscriber of this process wants the same snapshot for the same tick: compute it once.
 // Only the newest tick is kept (a snapshot is the full state, older ones are never asked again).
@@ -35,15 +36,17 @@ export const topologyMapRouter = router({
   live: viewerProcedure
     .input(z.object({ lastEventId: numericId().nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
-      const latest = await latestTickId(ctx.db);
-      const last = input?.lastEventId ?? null;
-      if (latest !== null && last !== null && BigInt(latest) > BigInt(last)) {
-        yield tracked(latest, await getTopologyMapCached(ctx.db, latest));
-      }
-      const after = latest ?? last;
-      for await (const tickId of tickStream(liveBus(databaseUrl()), after, signal ?? new AbortController().signal)) {
-        const id = String(tickId);
-        yield tracked(id, await getTopologyMapCached(ctx.db, id));
-      }
+      yield* whileSignedIn(ctx, signal, async function* (s) {
+        const latest = await latestTickId(ctx.db);
+        const last = input?.lastEventId ?? null;
+        if (latest !== null && last !== null && BigInt(latest) > BigInt(last)) {
+          yield tracked(latest, await getTopologyMapCached(ctx.db, latest));
+        }
+        const after = latest ?? last;
+        for await (const tickId of tickStream(liveBus(databaseUrl()), after, s)) {
+          const id = String(tickId);
+          yield tracked(id, await getTopologyMapCached(ctx.db, id));
+        }
+      });
     }),
 });

@@ -166,7 +166,17 @@ export async function resetUserPassword(db: Db, actor: Actor, input: z.input<typ
   });
 }
 
-export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, input: z.input<typeof changeOwnPasswordInput>) {
+/**
+ * The signed-in user changes their own password. Every other session of theirs ends in the same
+ * transaction (a password change is what you do when you suspect someone else is signed in as
+ * you); the session that made the change stays signed in.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor & { id: string },
+  input: z.input<typeof changeOwnPasswordInput>,
+  opts: { keepSessionId: string },
+) {
   const data = changeOwnPasswordInput.parse(input);
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id } });
   if (!(await verifyPassword(data.current, user.passwordHash))) {
@@ -175,8 +185,9 @@ export async function changeOwnPassword(db: Db, actor: Actor & { id: string }, i
   const passwordHash = await hashPassword(data.next);
   return runCommand(db, actor, async (ctx) => {
     await casUpdate(ctx, user.id, user.version, { passwordHash });
-    await ctx.audit({ action: 'user.change-password', targetType: 'user', targetId: user.id, targetName: user.name });
-    return { ok: true as const };
+    const ended = await ctx.tx.session.deleteMany({ where: { userId: user.id, id: { not: opts.keepSessionId } } });
+    await ctx.audit({ action: 'user.change-password', targetType: 'user', targetId: user.id, targetName: user.name, after: { otherSessionsEnded: ended.count } });
+    return { ok: true as const, otherSessionsEnded: ended.count };
   });
 }
 

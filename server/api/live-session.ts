@@ -1,0 +1,27 @@
+import { TRPCError } from '@trpc/server';
+import type { Db } from '../db/client';
+import { sessionWatch } from '../auth/session-watch';
+
+/**
+ * Runs a subscription's stream only while the session that opened it still authenticates: the
+ * stream gets a signal that aborts when the client goes away OR the session ends (checked every
+ * ~2 s, see SessionWatch), and the client is then told in words why its feed stopped.
+ */
+export async function* whileSignedIn<T>(
+  ctx: { db: Db; user: { sessionId: string } },
+  signal: AbortSignal | undefined,
+  stream: (signal: AbortSignal) => AsyncIterable<T>,
+): AsyncGenerator<T> {
+  const ended = new AbortController();
+  const release = sessionWatch(ctx.db).watch(ctx.user.sessionId, () => ended.abort());
+  const combined = signal ? AbortSignal.any([signal, ended.signal]) : ended.signal;
+  try {
+    for await (const item of stream(combined)) {
+      if (combined.aborted) break;
+      yield item;
+    }
+  } finally {
+    release();
+  }
+  if (ended.signal.aborted) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Your session has ended; sign in again.' });
+}
