@@ -85,6 +85,12 @@ export function env(): Env {
   return cached;
 }
 
+/** Parses the environment again: for tests that point this process at a database they just made. */
+export function reloadEnv(): Env {
+  cached = undefined;
+  return env();
+}
+
 export function databaseUrl(): string {
   const url = env().DATABASE_URL;
   if (!url) throw new EnvError(['DATABASE_URL: required in this process (npm start sets it for its children)']);

@@ -3,6 +3,7 @@ import { createCaller } from '../server/api/root';
 import type { Context } from '../server/api/trpc';
 import type { Role } from '../server/db/generated/enums';
 import { makeUser } from '../server/db/factories';
+import { createSession, hashToken } from '../server/auth/sessions';
 import { createTestDatabase } from './db';
 
 export interface TestDb {
@@ -34,6 +35,16 @@ export function contextFor(db: Db, user: { id: string; name: string; role: Role 
     meta: { ip: '127.0.0.1', userAgent: 'vitest' },
     config: { sessionHours: 1, cookieSecure: false },
   };
+}
+
+/**
+ * A context whose user holds a real session row: subscriptions end when their session does
+ * (server/api/live-session.ts), so a streaming test needs one that exists.
+ */
+export async function signedInContextFor(db: Db, user: { id: string; name: string; role: Role }): Promise<Context> {
+  const { token } = await createSession(db, user.id, { hours: 1 });
+  const ctx = contextFor(db, user, token);
+  return { ...ctx, user: { ...ctx.user!, sessionId: hashToken(token) } };
 }
 
 export async function callerAs(db: Db, role: Role | null) {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTrackedEnvelope } from '@trpc/server';
-import { contextFor, openTestDb, type TestDb } from '../../../test/context';
+import { openTestDb, signedInContextFor, type TestDb } from '../../../test/context';
+import type { Context } from '../../api/trpc';
+import { reloadEnv } from '../../env';
 import { createCaller } from '../../api/root';
 import { makeFleet, makeUser } from '../../db/factories';
 import { makeTick } from '../../db/telemetry-factories';
@@ -15,11 +17,13 @@ let b: string;
 let serviceId: string;
 const controllers: AbortController[] = [];
 let viewer: { id: string; name: string; role: 'viewer' };
+let viewerCtx: Context;
 
 beforeAll(async () => {
   t = await openTestDb();
   // The router reaches the tick bus through the environment, as the web server does.
   process.env.DATABASE_URL = t.url;
+  reloadEnv();
   const { services } = await makeFleet(t.db, {
     regions: [{ name: 'r-live', zones: [{ name: 'z-live', clusters: ['c-live'] }] }],
     services: [{ name: 'svc-live', placement: [{ cluster: 'c-live', versions: { v1: 2 } }] }],
@@ -28,12 +32,23 @@ beforeAll(async () => {
   [a, b] = (await t.db.instance.findMany({ orderBy: { name: 'asc' } })).map((i) => i.id) as [string, string];
   const { user } = await makeUser(t.db, { role: 'viewer' });
   viewer = { id: user.id, name: user.name, role: 'viewer' };
+  viewerCtx = await signedInContextFor(t.db, viewer);
 });
 afterAll(async () => {
   for (const c of controllers) c.abort();
   await liveBus(t.url).stop();
   await t.close();
 });
+
+/**
+ * Resolves once the process's bus has one more subscriber than `before` and its LISTEN connection
+ * is up: from then on a NOTIFY reaches the subscription (a condition, not a guessed delay).
+ */
+async function listening(before: number) {
+  const bus = liveBus(t.url);
+  await expect.poll(() => bus.subscriberCount, { timeout: 15_000, interval: 10 }).toBeGreaterThan(before);
+  await bus.ensureConnected();
+}
 
 /** A tick at `secondsAgo` before now, for both instances; instance a optionally recomputed. */
 async function tick(secondsAgo: number, opts: { rpsA?: number; recompute?: boolean } = {}) {
@@ -67,7 +82,7 @@ async function take<T>(it: AsyncIterable<T>, n: number, ac: AbortController): Pr
 function subscribeInstance(input: { instanceId: string; lastEventId?: string }) {
   const ac = new AbortController();
   controllers.push(ac);
-  return { ac, it: createCaller(contextFor(t.db, viewer), { signal: ac.signal }).telemetry.instanceLive(input) };
+  return { ac, it: createCaller(viewerCtx, { signal: ac.signal }).telemetry.instanceLive(input) };
 }
 
 describe('instance and service live feeds', () => {
@@ -75,9 +90,10 @@ describe('instance and service live feeds', () => {
     await tick(30, { rpsA: 1 }); // before subscribing: not replayed
     const ac = new AbortController();
     controllers.push(ac);
-    const feed = await createCaller(contextFor(t.db, viewer), { signal: ac.signal }).telemetry.ticks();
+    const before = liveBus(t.url).subscriberCount;
+    const feed = await createCaller(viewerCtx, { signal: ac.signal }).telemetry.ticks();
     const received = take(feed, 2, ac);
-    await new Promise((r) => setTimeout(r, 300));
+    await listening(before);
     const one = await tick(0, { rpsA: 2 });
     await notify(one);
     const two = await tick(0, { rpsA: 3 });
@@ -86,10 +102,10 @@ describe('instance and service live feeds', () => {
   });
 
   it('yields the tick payload of the instance after NOTIFY, as a tracked event with the tick id', async () => {
+    const before = liveBus(t.url).subscriberCount;
     const { ac, it } = subscribeInstance({ instanceId: a });
     const received = take(await it, 1, ac);
-    // Let the subscription LISTEN before the tick is announced.
-    await new Promise((r) => setTimeout(r, 300));
+    await listening(before);
     const id = await tick(2, { recompute: true });
     await notify(id);
     const [event] = await received;
@@ -107,9 +123,10 @@ describe('instance and service live feeds', () => {
     const seen = await tick(1.5 * 60, { rpsA: 1 });
     const missed1 = await tick(60, { rpsA: 2 });
     const missed2 = await tick(30, { rpsA: 3 });
+    const before = liveBus(t.url).subscriberCount;
     const { ac, it } = subscribeInstance({ instanceId: a, lastEventId: seen.toString() });
     const received = take(await it, 3, ac);
-    await new Promise((r) => setTimeout(r, 300));
+    await listening(before);
     const live = await tick(0, { rpsA: 4 });
     await notify(live);
     const got = (await received) as unknown as Array<[string, InstanceTickPayload]>;
