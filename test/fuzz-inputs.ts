@@ -87,7 +87,7 @@ function positions(schema: JsonSchema, value: unknown, path: Path = []): Positio
 
 function setAt(root: unknown, path: Path, replace: (old: unknown) => unknown): unknown {
   if (path.length === 0) return replace(root);
-  const copy = (Array.isArray(root) ? [...root] : { ...(root as Record<string, unknown>) }) as Record<string | number, unknown>;
+  const copy = (Array.isArray(root) ? [...(root as unknown[])] : { ...(root as Record<string, unknown>) }) as Record<string | number, unknown>;
   const [head, ...rest] = path as [string | number, ...Path];
   copy[head] = setAt(copy[head], rest, replace);
   return copy;
@@ -103,7 +103,10 @@ function withoutUndefined(v: unknown): unknown {
 /** The hostile variants of one position. */
 function variants(p: Position): unknown[] {
   const v = p.value;
-  if (Array.isArray(v)) return [Array.from({ length: 10_000 }, () => v[0] ?? NUL), 'not a list', { 0: v[0] }];
+  if (Array.isArray(v)) {
+    const first: unknown = (v as unknown[])[0];
+    return [Array.from({ length: 10_000 }, () => first ?? NUL), 'not a list', { 0: first }];
+  }
   if (v && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
     return [

@@ -39,7 +39,8 @@ function makeTrpcClient() {
         condition: (op) => op.type === 'subscription',
         // Server-sent events; the link resends the last tracked id on reconnect.
         true: httpSubscriptionLink({ url: '/api/trpc', transformer: superjson }),
-        false: httpBatchLink({ url: '/api/trpc', transformer: superjson }),
+        // The server refuses batches of more than 20 calls (server/api/request-guard.ts MAX_BATCH).
+        false: httpBatchLink({ url: '/api/trpc', transformer: superjson, maxItems: 20 }),
       }),
     ],
   });

@@ -31,7 +31,6 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 // A high surrogate not followed by a low one, or a low one without a high one before it: not
 // valid UTF-16, so not encodable as UTF-8 for the database.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex
 const LINE_BREAK_OR_TAB = /[\t\n\r]/;
 
 /** Why a string may not be stored, in words; null when it may. Used for JSON documents too. */
