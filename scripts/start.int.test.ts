@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: in a terminal (a process group of its own), stopped with Ctrl-C
 // (SIGINT to that whole group) or lost to a SIGKILL. Uses the production build; when the build is
 // not current the supervisor builds it first (minutes, once — the e2e suite then reuses it).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -166,6 +166,12 @@ describe('npm start', () => {
   it('when the supervisor itself is SIGKILLed, web, worker and PostgreSQL notice and stop by themselves', { timeout: 300_000 }, async () => {
     const run = npmStart();
     const lock = await ready(run);
+    // A tool finds the running database without a password in the lock (it reads the 0600 file).
+    const user = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/user.ts', 'list'], {
+      env: { ...process.env, NODE_ENV: 'production', SWITCHBACK_DATA_DIR: dataDir, SWITCHBACK_PG_PORT: String(ports.pg), DATABASE_URL: '' },
+      encoding: 'utf8',
+    });
+    expect(user.stdout).toMatch(/^admin\s+admin\s+active$/m);
     const children = [lock.processes.web!, lock.processes.worker!, lock.processes.postgres!];
     process.kill(lock.pid, 'SIGKILL');
     await expect.poll(() => children.filter(alive), { timeout: 20_000, interval: 100 }).toEqual([]);
