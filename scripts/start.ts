@@ -1,36 +1,39 @@
 // `npm start`: the supervisor. PostgreSQL (embedded unless DATABASE_URL) → migrations → first-run
-// seed → build if the sources changed → web + worker → a clean stop of all of it on Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
+// seed → build if the sources changed → web + worker → on Ctrl-C a stop in order: web, worker,
+// PostgreSQL, within a stated bound. Every child runs in a process group of its own, so the
+// terminal's Ctrl-C reaches only this process, and stops by itself if this process dies.
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createDb } from '../server/db/client';
 import { env as loadEnv, EnvError, type Env } from '../server/env';
 import { seedIfEmpty } from '../prisma/seed';
 import { selectPlatform } from '../server/services/platform/platform-select';
 import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
-import { redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
+import { lockFileOf, redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
+import { PG_STOP_BOUND_MS } from './lib/embedded-pg';
+import { describeRestart, RestartTracker } from './lib/restart-policy';
+import { KILL_WAIT_MS, running, spawnNode, stopChild } from './lib/supervised';
 
 const root = process.cwd();
 const t0 = performance.now();
 const since = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const say = (line: string) => console.log(`switchback │ ${line}`);
+const prefix = (name: string) => (line: string) => console.log(`${name.padEnd(10)}│ ${line}`);
+
+/** Stop budgets: the web server drains its requests; the worker finishes or hands back its jobs (5 s, server/jobs/main.ts). */
+const WEB_STOP_MS = 4_000;
+const WORKER_STOP_MS = 7_000;
+/** The longest a stop takes, stated when it starts: each step's grace, its SIGKILL wait, and PostgreSQL's. */
+const STOP_BOUND_MS = WEB_STOP_MS + KILL_WAIT_MS + WORKER_STOP_MS + KILL_WAIT_MS + PG_STOP_BOUND_MS;
+
 /** Set once PostgreSQL is up, so a failure later in start-up still stops what was started. */
 let stopAll: ((reason: string, code: number) => Promise<void>) | null = null;
-
-function prefixed(child: ChildProcess, name: string) {
-  for (const stream of [child.stdout, child.stderr]) {
-    let buf = '';
-    stream?.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      const lines = buf.split('\n');
-      buf = lines.pop() ?? '';
-      for (const l of lines) if (l.trim()) console.log(`${name.padEnd(10)}│ ${l}`);
-    });
-  }
-}
 
 function runToEnd(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    prefixed(child, 'build');
+    const out = prefix('build');
+    for (const s of [child.stdout, child.stderr]) s.on('data', (b: Buffer) => b.toString().split('\n').filter((l) => l.trim()).forEach(out));
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with code ${code}`))));
   });
 }
@@ -38,7 +41,7 @@ function runToEnd(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv): Pro
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the web server exited with code ${child.exitCode} before it was ready`);
+    if (!running(child)) throw new Error(`the web server exited with code ${child.exitCode} before it was ready`);
     try {
       await fetch(url, { signal: AbortSignal.timeout(1000) });
       return;
@@ -67,36 +70,31 @@ async function main() {
   }
 
   say(`Switchback starting (Node ${process.versions.node})`);
-  const database = await resolveDatabase(e, (l) => say(l));
+  const database = await resolveDatabase(e, (l) => say(l), { ownProcessGroup: true });
   say(`database: ${database.describe}`);
-  const releaseLock = database.embedded ? writeSupervisorLock(e, database.url) : () => {};
+  const lock = database.embedded ? writeSupervisorLock(e, { port: e.PORT, pgPort: e.SWITCHBACK_PG_PORT, processes: { postgres: database.pid ?? undefined } }) : null;
 
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const shutdown = async (reason: string, code: number) => {
-    if (stopping) return;
-    stopping = true;
-    say(`${reason}: stopping web and worker…`);
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
-            c.once('exit', () => (clearTimeout(kill), resolve()));
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
-    if (database.embedded) say('stopping PostgreSQL…');
-    await database.stop().catch((err: unknown) => say(`PostgreSQL stop: ${err instanceof Error ? err.message : String(err)}`));
-    releaseLock();
-    say('stopped.');
-    process.exit(code);
-  };
+  const procs: { web?: ChildProcess; worker?: ChildProcess } = {};
+  let restartTimer: NodeJS.Timeout | null = null;
+  let stopping: Promise<void> | null = null;
+  // One stop, however many signals and failures ask for it; it ends the process.
+  const shutdown = (reason: string, code: number): Promise<void> =>
+    (stopping ??= (async () => {
+      const began = performance.now();
+      say(`${reason}: stopping the web server, then the worker, then PostgreSQL (at most ${STOP_BOUND_MS / 1000} s)…`);
+      if (restartTimer) clearTimeout(restartTimer);
+      if (procs.web) say(`web server ${await stopChild(procs.web, WEB_STOP_MS)}`);
+      if (procs.worker) say(`worker ${await stopChild(procs.worker, WORKER_STOP_MS)}`);
+      if (database.pid) say('stopping PostgreSQL…');
+      await database.stop().catch((err: unknown) => say(`PostgreSQL stop: ${err instanceof Error ? err.message : String(err)}`));
+      lock?.release();
+      say(`stopped in ${((performance.now() - began) / 1000).toFixed(1)} s.`);
+      process.exit(code);
+    })());
   stopAll = shutdown;
   process.on('SIGINT', () => void shutdown('Ctrl-C', 0));
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)', 0));
 
   const db = createDb(database.url, 2);
   const seed = await seedIfEmpty(db, { adminName: e.SWITCHBACK_ADMIN_NAME, demo: e.SWITCHBACK_SEED === 'demo' });
@@ -113,7 +111,7 @@ async function main() {
   }
   await db.$disconnect();
 
-  const childEnv: NodeJS.ProcessEnv = { DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
   if (e.SWITCHBACK_SKIP_BUILD) {
     say('SWITCHBACK_SKIP_BUILD=true: using the existing build');
   } else if (buildIsCurrent(root)) {
@@ -125,35 +123,35 @@ async function main() {
     writeBuildStamp(root);
     say(`built in ${((performance.now() - b) / 1000).toFixed(0)} s`);
   }
+  if (stopping) return;
 
-  const web = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(e.PORT), '-H', e.SWITCHBACK_HOST], {
-    cwd: root,
-    env: { ...process.env, ...childEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(web);
-  prefixed(web, 'web');
-  web.on('exit', (code, signal) => void shutdown(`the web server exited (${signal ?? code})`, 1));
+  const w = spawnNode([], 'node_modules/next/dist/bin/next', ['start', '-p', String(e.PORT), '-H', e.SWITCHBACK_HOST], { cwd: root, env: childEnv, onLine: prefix('web') });
+  procs.web = w;
+  lock?.processes({ web: w.pid });
+  w.on('exit', (code, signal) => void shutdown(`the web server exited (${signal ?? code})`, 1));
 
-  let workerRestarts = 0;
+  // A worker that exits is restarted, with a wait that grows while it keeps exiting; the web
+  // server stays up meanwhile and /api/health shows the worker as down.
+  const restarts = new RestartTracker();
   const startWorkerProcess = () => {
-    const w = spawn(process.execPath, ['--import', 'tsx', 'server/jobs/main.ts'], { cwd: root, env: { ...process.env, ...childEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(w);
-    prefixed(w, 'worker');
-    w.on('exit', (code, signal) => {
+    restartTimer = null;
+    if (stopping) return;
+    const child = spawnNode(['--import', 'tsx'], 'server/jobs/main.ts', [], { cwd: root, env: childEnv, onLine: prefix('worker') });
+    procs.worker = child;
+    lock?.processes({ worker: child.pid });
+    child.on('exit', (code, signal) => {
       if (stopping) return;
-      children.splice(children.indexOf(w), 1);
-      // A crashed worker is restarted: its jobs are retried and its heartbeat resumes.
-      if (++workerRestarts > 5) return void shutdown(`the worker keeps exiting (${signal ?? code})`, 1);
-      say(`the worker exited (${signal ?? code}); restarting it (${workerRestarts}/5)`);
-      setTimeout(startWorkerProcess, 1000 * workerRestarts);
+      lock?.processes({ worker: undefined });
+      const d = restarts.crashed(Date.now());
+      say(`the worker exited (${signal ?? code}); ${describeRestart(d)}`);
+      restartTimer = setTimeout(startWorkerProcess, d.delayMs);
     });
   };
   startWorkerProcess();
 
   const host = e.SWITCHBACK_HOST === '0.0.0.0' || e.SWITCHBACK_HOST === '127.0.0.1' ? 'localhost' : e.SWITCHBACK_HOST;
   const url = e.SWITCHBACK_PUBLIC_URL ?? `http://${host}:${e.PORT}`;
-  await waitForHttp(`http://${e.SWITCHBACK_HOST === '0.0.0.0' ? '127.0.0.1' : e.SWITCHBACK_HOST}:${e.PORT}/api/health`, web);
+  await waitForHttp(`http://${e.SWITCHBACK_HOST === '0.0.0.0' ? '127.0.0.1' : e.SWITCHBACK_HOST}:${e.PORT}/api/health`, w);
   console.log('');
   say(`ready in ${since()}`);
   say(`open      ${url}`);
@@ -165,6 +163,7 @@ async function main() {
     say(`user      ${e.SWITCHBACK_ADMIN_NAME} (its password was printed on the first start; npm run user -- reset-password ${e.SWITCHBACK_ADMIN_NAME})`);
   }
   say(`database  ${redact(database.url)}`);
+  if (lock) say(`processes supervisor ${process.pid} · web ${w.pid} · worker ${procs.worker?.pid ?? '-'} · PostgreSQL ${database.pid} (${lockFileOf(e)})`);
   say('stop      Ctrl-C');
   console.log('');
 }

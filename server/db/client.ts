@@ -115,8 +115,11 @@ function entry(db: Db) {
 /** The pg pool behind a client made by createDb. */
 export const pgPool = (db: Db): pg.Pool => entry(db).pool;
 
-/** The timeouts a client made by createDb was given (for error messages that state them). */
-export const timeoutsOf = (db: Db): DbTimeouts => entry(db).timeouts;
+/**
+ * The timeouts a client made by createDb was given (for error messages that state them); the
+ * configured ones for any other client, since this runs on error paths that must not throw.
+ */
+export const timeoutsOf = (db: Db): DbTimeouts => pools.get(db)?.timeouts ?? dbTimeouts();
 
 // One client per process; Next.js dev re-evaluates modules, so keep it on globalThis.
 const holder = globalThis as unknown as { __switchbackDb?: Db };
