@@ -2,6 +2,7 @@
 // PostgreSQL), end-to-end (Playwright, system Chromium) — then one line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
 
 interface Outcome {
   suite: string;
@@ -42,6 +43,15 @@ function readJson<T>(file: string): T | null {
 
 await step('typecheck', () => single(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']));
 await step('lint', () => single(node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.']));
+
+// The production build, once, before the suites that start the app (the supervisor test in the
+// integration project and every e2e spec): each would otherwise build it while tests run beside it.
+await step('build', async () => {
+  if (buildIsCurrent(process.cwd())) return { passed: 1, failed: 0, skipped: 0 };
+  const code = await run(node, ['node_modules/next/dist/bin/next', 'build'], { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' });
+  if (code === 0) writeBuildStamp(process.cwd());
+  return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
+});
 
 // Each vitest project runs on its own: one invocation with both projects ran no tests here.
 for (const project of ['unit', 'integration']) {

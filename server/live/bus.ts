@@ -7,6 +7,8 @@ import pg from 'pg';
 import { LIVE_CHANNEL, parseLiveEvent, TICK_CHANNEL, tickIdSchema, type LiveEventData } from './topics';
 
 export interface LiveBusOptions {
+  /** PostgreSQL's statement_timeout for the backlog reads on the LISTEN connection. */
+  statementTimeoutMillis?: number;
   /** A connection attempt that takes longer fails (and is retried with backoff) instead of hanging. */
   connectionTimeoutMillis?: number;
   /** Shown in pg_stat_activity, so the LISTEN connection can be told apart (and counted). */
@@ -117,6 +119,8 @@ export class LiveBus {
       connectionTimeoutMillis: this.options.connectionTimeoutMillis ?? 5000,
       application_name: this.options.applicationName ?? 'switchback-live',
       keepAlive: true,
+      // Backlog reads share this connection: a frozen database must not hold them forever.
+      statement_timeout: this.options.statementTimeoutMillis ?? 5000,
     });
     this.connectionsOpened++;
     try {
