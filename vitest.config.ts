@@ -22,6 +22,9 @@ export default defineConfig({
           include: ['**/*.int.test.ts'],
           exclude,
           globalSetup: ['test/global-setup.ts'],
+          // Generous database limits: a loaded CI machine must not turn a slow statement into a
+          // failure. The timeout behaviour itself is tested with explicit, short limits.
+          env: { SWITCHBACK_DB_STATEMENT_TIMEOUT_MS: '60000', SWITCHBACK_DB_CONNECT_TIMEOUT_MS: '30000' },
           // Forks, not threads: pg pools, LISTEN connections and child processes are cleaned up
           // with the process, and a stuck file cannot take a sibling down with it.
           pool: 'forks',
