@@ -25,6 +25,12 @@ export function fieldErrorsOf(error: unknown): FieldErrors {
   return out;
 }
 
+/** The id under which the server logged an unexpected failure (12 hex digits), if it sent one. */
+export function errorIdOf(error: unknown): string | null {
+  const id = dataOf(error)?.errorId;
+  return typeof id === 'string' && /^[0-9a-f]{6,32}$/.test(id) ? id : null;
+}
+
 export function isUnauthorized(error: unknown): boolean {
   return errorCode(error) === 'UNAUTHORIZED';
 }
@@ -37,9 +43,11 @@ export function errorMessage(error: unknown): string {
   if (!dataOf(error) && /fetch|network|load failed/i.test(message)) {
     return 'Cannot reach the Switchback server. Check your connection; the page retries by itself.';
   }
-  // Unexpected server failures carry internals (SQL, hosts); the details belong in the server log.
+  // Unexpected server failures: the server logged the details under an error id; the id is what
+  // an operator needs to find them, so it is said (the message itself is never shown raw).
   if (errorCode(error) === 'INTERNAL_SERVER_ERROR' || !message || message.length > 400 || message.trimStart().startsWith('[')) {
-    return 'Something went wrong on the server. Try again; if it keeps failing, check the server log.';
+    const id = errorIdOf(error);
+    return `Something went wrong on the server${id ? ` (error id ${id})` : ''}. Try again; if it keeps failing, look for that id in the server log.`;
   }
   return message;
 }
