@@ -22,12 +22,15 @@ export interface FieldSpec {
 const n = (label: string, unit: string, min: number, max: number, step = 1, help?: string) => ({ label, unit, min, max, step, help });
 type NumberSpec = ReturnType<typeof n>;
 
+/** "between 0 and 1", "between 1 and 100 %": the range in words, the unit only when there is one. */
+const range = (s: NumberSpec) => `between ${s.min} and ${s.max}${s.unit ? ` ${s.unit}` : ''}`;
+
 const num = (path: string, s: NumberSpec) =>
   z
-    .number({ error: `${s.label}: enter a number (${s.unit})` })
+    .number({ error: `${s.label}: enter a number ${range(s)}` })
     .min(s.min, `${s.label}: at least ${s.min}${s.unit ? ` ${s.unit}` : ''}`)
     .max(s.max, `${s.label}: at most ${s.max}${s.unit ? ` ${s.unit}` : ''}`)
-    .refine((v) => s.step >= 1 ? Number.isInteger(v) : true, `${s.label}: a whole number`)
+    .refine((v) => s.step >= 1 ? Number.isInteger(v) : true, `${s.label}: enter a whole number ${range(s)}`)
     .describe(path);
 
 const WEIGHT_FIELDS = {
@@ -104,6 +107,9 @@ export const policySchemas: Record<PolicyKind, z.ZodType> = {
     })
     .strict(),
 };
+
+/** The publish message: said in the history and on the timeline. Shared by the form and the server. */
+export const policyMessage = z.string().trim().min(1, 'Say what changed and why').max(500, 'At most 500 characters');
 
 export function fieldSpecs(kind: PolicyKind): FieldSpec[] {
   const fromNumbers = (fields: Record<string, NumberSpec>): FieldSpec[] => Object.entries(fields).map(([path, s]) => ({ path, kind: 'number', ...s }));

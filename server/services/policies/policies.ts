@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
-import { POLICY_KINDS, diffPolicies, fieldSpecs, validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
+import { POLICY_KINDS, diffPolicies, policyMessage, fieldSpecs, validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor, type CommandContext } from '../command';
 import { compareAndSet, type CurrentRow } from '../compare-and-set';
@@ -18,7 +18,7 @@ export const publishInput = policyRef.extend({
   /** The version the editor started from; 0 = creating a service override. */
   expectedVersion: z.number().int().min(0),
   document: doc,
-  message: z.string().trim().min(1, 'Say what changed and why').max(500, 'At most 500 characters'),
+  message: policyMessage,
 });
 export const rollbackInput = policyRef.extend({ toVersion: z.number().int().positive(), expectedVersion: z.number().int().positive(), message: z.string().trim().max(500).default('') });
 export const draftInput = policyRef.extend({ baseVersion: z.number().int().min(0), document: doc });
