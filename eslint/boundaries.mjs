@@ -58,6 +58,10 @@ const IO_MODULES = ['pg', 'pg-*', '@prisma/*', 'graphile-worker', 'embedded-post
 const CLIENT_SHARED_SERVER_MODULES = [
   // The sign-in form and the /login redirect apply one rule for where `next=` may lead (no imports).
   'server/auth/safe-next.ts',
+  // The policy editor validates with the very schemas the server publishes with (pure zod), and
+  // its tests build documents from the defaults the server seeds.
+  'server/domain/policy-schemas.ts',
+  'server/domain/policy-defaults.ts',
 ];
 
 const policies = [

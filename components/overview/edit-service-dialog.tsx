@@ -9,6 +9,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
+import { CurrentValues, staleWriteOf } from '@/components/ui/conflict';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './overview.module.css';
 
@@ -39,6 +40,7 @@ function EditServiceForm({ service, onClose }: { service: Service; onClose: () =
   );
   const fields = useFieldErrors(update.error);
   const conflict = errorCode(update.error) === 'CONFLICT' && !fields.any;
+  const stale = staleWriteOf(update.error);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -77,6 +79,7 @@ function EditServiceForm({ service, onClose }: { service: Service; onClose: () =
             ) : null
           }
         />
+        {stale ? <CurrentValues stale={stale} labels={{ name: 'Name', description: 'Description' }} /> : null}
         <Field label="Name" hint="Lowercase letters, digits and dashes" error={fields.of('name')}>
           {(p) => <input {...p} className={`${p.className ?? ''} ${styles.fullWidth}`} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}
         </Field>

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useSessionUser } from '@/components/shell/session-user';
 import { useTRPC } from '@/components/trpc/client';
 import { errorCode } from '@/components/trpc/errors';
@@ -13,6 +13,9 @@ import { Field } from '@/components/ui/field';
 import { Loading } from '@/components/ui/spinner';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import { DiffTable, type DiffLine } from './diff-table';
+import { applyRebase, diffDocs, getAt, planRebase, setAt, type Choice } from './rebase';
+import { RebasePanel } from './rebase-panel';
+import { documentErrors, messageError } from './validate';
 import { PreviewPanel } from './preview-panel';
 import { StrategyOrder } from './strategy-order';
 import { VersionsPanel } from './versions-panel';
@@ -20,24 +23,19 @@ import styles from './policies.module.css';
 
 type Doc = Record<string, unknown>;
 
-const getAt = (doc: Doc, path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Doc)[k] : undefined), doc);
-function setAt(doc: Doc, path: string, value: unknown): Doc {
-  const copy = structuredClone(doc);
-  const parts = path.split('.');
-  let node = copy;
-  for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Doc;
-  node[parts.at(-1)!] = value;
-  return copy;
-}
-
 const text = (v: unknown) => (typeof v === 'number' || typeof v === 'string' ? String(v) : '');
 
-function flatDiff(a: unknown, b: unknown, prefix = ''): DiffLine[] {
-  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => flatDiff((a as Doc)[k], (b as Doc)[k], prefix ? `${prefix}.${k}` : k));
-  }
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: prefix, before: a, after: b }];
+/** An edit remembers the version it started from: it is published against that version, never a newer one. */
+interface Edit {
+  baseVersion: number;
+  baseDocument: Doc;
+  doc: Doc;
+}
+
+interface ConflictDetails {
+  currentVersion?: number;
+  changedBy?: string | null;
+  theirChanges?: DiffLine[];
 }
 
 export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
@@ -48,10 +46,14 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
   const isAdmin = me.role === 'admin';
   const input = { kind: kind as 'weight', scope };
   const policy = useQuery(trpc.policies.get.queryOptions(input));
-  const [doc, setDoc] = useState<Doc | null>(null);
+  const [edit, setEdit] = useState<Edit | null>(null);
   const [raw, setRaw] = useState<Record<string, string>>({});
+  const [choices, setChoices] = useState<Record<string, Choice>>({});
   const [publishing, setPublishing] = useState(false);
   const [message, setMessage] = useState('');
+  const [messageTouched, setMessageTouched] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const messageRef = useRef<HTMLInputElement>(null);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.policies.get.queryKey(input) }), qc.invalidateQueries({ queryKey: trpc.policies.list.queryKey() })]);
   const preview = useMutation(trpc.policies.preview.mutationOptions());
   const draft = useMutation(trpc.policies.saveDraft.mutationOptions({ onSuccess: () => void refresh() }));
@@ -60,25 +62,58 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
       onSuccess: async () => {
         setPublishing(false);
         setMessage('');
-        setDoc(null);
+        setMessageTouched(false);
+        setEdit(null);
+        setRaw({});
         preview.reset();
         await refresh();
       },
+      // Someone published first: load their version so the rebase panel can show what they changed.
+      onError: (err) => void (errorCode(err) === 'CONFLICT' ? refresh() : undefined),
     }),
   );
   const fields = useFieldErrors(publish.error ?? preview.error ?? draft.error);
   if (policy.isPending) return <Loading what="the policy" />;
   if (policy.isError) return <ErrorText error={policy.error} />;
   const p = policy.data;
-  const current = doc ?? p.document;
-  const changes = flatDiff(p.document, current);
+  // Until the first keystroke the form follows the newest version; after it, the edit keeps its base.
+  const base = edit ?? { baseVersion: p.version, baseDocument: p.document, doc: p.document };
+  const current = base.doc;
+  const changes = diffDocs(base.baseDocument, current);
+  const stale = edit !== null && p.version !== edit.baseVersion;
+  const plan = stale ? planRebase(edit.baseDocument, edit.doc, p.document) : null;
   const title = `${kind[0]!.toUpperCase()}${kind.slice(1)} policy · ${p.service ? p.service.name : 'global default'}`;
-  const conflict = errorCode(publish.error) === 'CONFLICT' ? ((publish.error as { data?: { details?: { diff?: DiffLine[] } } }).data?.details?.diff ?? []) : null;
+  const conflict = errorCode(publish.error) === 'CONFLICT' ? ((publish.error as { data?: { details?: ConflictDetails | null } }).data?.details ?? {}) : null;
+  const invalid = documentErrors(kind, current);
+  const messageProblem = messageTouched ? messageError(message) : undefined;
+  const labelOf = (path: string) => p.fields.find((f) => f.path === path)?.label ?? path;
 
+  const change = (doc: Doc) => setEdit({ ...base, doc });
   const setNumber = (path: string, text: string) => {
     setRaw((r) => ({ ...r, [path]: text }));
     const n = Number(text);
-    setDoc(setAt(current, path, text.trim() === '' || !Number.isFinite(n) ? text : n));
+    change(setAt(current, path, text.trim() === '' || !Number.isFinite(n) ? text : n));
+  };
+  /** Refuses to send a document the schema refuses: the first bad field gets the focus. */
+  const validOrFocus = () => {
+    if (Object.keys(invalid).length === 0) return true;
+    formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    return false;
+  };
+  const rebase = () => {
+    if (!plan) return;
+    const merged = applyRebase(p.document, plan, choices);
+    if (!merged) return;
+    setEdit({ baseVersion: p.version, baseDocument: p.document, doc: merged });
+    setRaw({});
+    setChoices({});
+    publish.reset();
+  };
+  const confirmPublish = () => {
+    setMessageTouched(true);
+    if (messageError(message)) return messageRef.current?.focus();
+    if (!validOrFocus()) return setPublishing(false);
+    publish.mutate({ ...input, expectedVersion: base.baseVersion, document: current, message });
   };
 
   return (
@@ -91,22 +126,34 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
         <p>
           Drafts waiting:{' '}
           {p.drafts.map((d) => (
-            <Button key={d.id} size="small" onClick={() => setDoc(d.document as Doc)}>
+            <Button key={d.id} size="small" onClick={() => (setEdit({ baseVersion: d.baseVersion, baseDocument: d.baseDocument ?? p.document, doc: d.document }), setRaw({}), setChoices({}))}>
               Load {d.authorName}&apos;s draft (from v{d.baseVersion})
             </Button>
           ))}
         </p>
       ) : null}
-      <form onSubmit={(e) => e.preventDefault()} noValidate aria-label={title}>
+      {plan && edit ? (
+        <RebasePanel
+          baseVersion={edit.baseVersion}
+          currentVersion={p.version}
+          versionsSince={p.versions.filter((v) => v.version > edit.baseVersion).reverse()}
+          plan={plan}
+          choices={choices}
+          onChoose={(path, c) => setChoices((o) => ({ ...o, [path]: c }))}
+          onApply={rebase}
+          labelOf={labelOf}
+        />
+      ) : null}
+      <form ref={formRef} onSubmit={(e) => e.preventDefault()} noValidate aria-label={title}>
         {kind === 'strategy' ? (
-          <StrategyOrder value={current.order as Array<{ name: string; enabled: boolean }>} onChange={(order) => setDoc(setAt(current, 'order', order))} disabled={!canDraft} />
+          <StrategyOrder value={current.order as Array<{ name: string; enabled: boolean }>} onChange={(order) => change(setAt(current, 'order', order))} disabled={!canDraft} />
         ) : (
           <div className={styles.fields}>
             {p.fields.map((f) => (
-              <Field key={f.path} label={f.label} hint={f.help} error={fields.of(`document.${f.path}`)}>
+              <Field key={f.path} label={f.label} hint={f.help} error={invalid[f.path] ?? fields.of(`document.${f.path}`)}>
                 {(c) =>
                   f.kind === 'select' ? (
-                    <select {...c} value={text(getAt(current, f.path))} disabled={!canDraft} onChange={(e) => setDoc(setAt(current, f.path, e.target.value))}>
+                    <select {...c} value={text(getAt(current, f.path))} disabled={!canDraft} onChange={(e) => change(setAt(current, f.path, e.target.value))}>
                       {f.options?.map((o) => (
                         <option key={o}>{o}</option>
                       ))}
@@ -132,27 +179,27 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
             ))}
           </div>
         )}
-        {fields.of('document.document') ? <ErrorText error={fields.of('document.document')!.join(' ')} /> : null}
+        {invalid.document ?? invalid.order ?? fields.of('document.document') ? <ErrorText error={(invalid.document ?? invalid.order ?? fields.of('document.document'))!.join(' ')} /> : null}
         <div className={styles.actions}>
           {canDraft && kind !== 'strategy' ? (
-            <Button variant="primary" busy={preview.isPending} busyLabel="Replaying…" onClick={() => preview.mutate({ ...input, document: current, minutes: 15 })}>
+            <Button variant="primary" busy={preview.isPending} busyLabel="Replaying…" onClick={() => validOrFocus() && preview.mutate({ ...input, document: current, minutes: 15 })}>
               Preview what-if (last 15 min)
             </Button>
           ) : null}
           {canDraft && p.exists ? (
-            <Button busy={draft.isPending} busyLabel="Saving…" disabled={changes.length === 0} onClick={() => draft.mutate({ ...input, baseVersion: p.version, document: current })}>
+            <Button busy={draft.isPending} busyLabel="Saving…" disabled={changes.length === 0} onClick={() => validOrFocus() && draft.mutate({ ...input, baseVersion: base.baseVersion, document: current })}>
               Save draft
             </Button>
           ) : null}
           {isAdmin ? (
-            <Button variant="primary" disabled={changes.length === 0 && p.exists} onClick={() => setPublishing(true)}>
+            <Button variant="primary" disabled={changes.length === 0 && p.exists} onClick={() => validOrFocus() && setPublishing(true)}>
               Publish…
             </Button>
           ) : (
             <span className="muted">{canDraft ? 'Only an admin publishes; save a draft for them.' : 'Viewers read policies; operators draft and preview.'}</span>
           )}
-          {doc ? (
-            <Button onClick={() => (setDoc(null), setRaw({}), preview.reset())} disabled={changes.length === 0}>
+          {edit ? (
+            <Button onClick={() => (setEdit(null), setRaw({}), setChoices({}), preview.reset(), publish.reset())} disabled={changes.length === 0 && !stale}>
               Discard changes
             </Button>
           ) : null}
@@ -169,27 +216,29 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
       {preview.data ? <PreviewPanel result={preview.data} /> : null}
       <ConfirmDialog
         open={publishing}
-        title={`Publish version ${p.version + 1}?`}
+        title={`Publish version ${base.baseVersion + 1}?`}
         confirmLabel="Publish"
         busyLabel="Publishing…"
         busy={publish.isPending}
         error={publish.error && !fields.of('message') ? publish.error : null}
         onCancel={() => (setPublishing(false), publish.reset())}
-        onConfirm={() => publish.mutate({ ...input, expectedVersion: p.version, document: current, message })}
+        onConfirm={confirmPublish}
       >
         <p>The telemetry leader applies it on its next tick; the timeline shows who published what.</p>
         <DiffTable lines={changes} label="What this version changes" />
         {conflict ? (
           <>
-            <p>The policy changed since you opened it. Its current version differs from yours in:</p>
-            <DiffTable lines={conflict} label="Current version against yours" />
-            <Button size="small" onClick={() => void refresh().then(() => publish.reset())}>
-              Load the current version (keep my edits above)
+            <p>
+              Nothing was published: your edit is based on version {base.baseVersion}, and {conflict.changedBy ?? 'someone'} published version {conflict.currentVersion ?? '?'} since. What they changed:
+            </p>
+            <DiffTable lines={conflict.theirChanges ?? []} label="What they changed" />
+            <Button size="small" onClick={() => (setPublishing(false), publish.reset())}>
+              Review and rebase my edit
             </Button>
           </>
         ) : null}
-        <Field label="Message" hint="What changed and why (shown in the history and the timeline)" error={fields.of('message')}>
-          {(c) => <input {...c} value={message} onChange={(e) => setMessage(e.target.value)} />}
+        <Field label="Message" hint="What changed and why (shown in the history and the timeline)" error={messageProblem ?? fields.of('message')}>
+          {(c) => <input {...c} ref={messageRef} value={message} maxLength={500} onChange={(e) => setMessage(e.target.value)} onBlur={() => message !== '' && setMessageTouched(true)} />}
         </Field>
       </ConfirmDialog>
       <VersionsPanel kind={kind} scope={scope} versions={p.versions} currentVersion={p.version} isAdmin={isAdmin} onRolledBack={() => void refresh()} />

@@ -23,7 +23,8 @@ export function VersionsPanel(props: { kind: string; scope: string; versions: Ve
   const trpc = useTRPC();
   const [a, setA] = useState<number | null>(versions[1]?.version ?? null);
   const [b, setB] = useState<number | null>(versions[0]?.version ?? null);
-  const [rollTo, setRollTo] = useState<number | null>(null);
+  // The version the admin saw when choosing to roll back: a newer one arriving meanwhile is a conflict, not overwritten.
+  const [rollTo, setRollTo] = useState<{ to: number; expected: number } | null>(null);
   const ref = { kind: kind as 'weight', scope };
   const diff = useQuery({ ...trpc.policies.diff.queryOptions({ ...ref, a: a ?? 1, b: b ?? 1 }), enabled: a !== null && b !== null && a !== b });
   const rollback = useMutation(trpc.policies.rollback.mutationOptions({ onSuccess: () => (setRollTo(null), props.onRolledBack()) }));
@@ -66,7 +67,7 @@ export function VersionsPanel(props: { kind: string; scope: string; versions: Ve
               {isAdmin ? (
                 <td>
                   {v.version !== currentVersion ? (
-                    <Button size="small" onClick={() => setRollTo(v.version)}>
+                    <Button size="small" onClick={() => setRollTo({ to: v.version, expected: currentVersion })}>
                       Roll back to v{v.version}…
                     </Button>
                   ) : null}
@@ -83,15 +84,15 @@ export function VersionsPanel(props: { kind: string; scope: string; versions: Ve
       )}
       <ConfirmDialog
         open={rollTo !== null}
-        title={`Roll back to v${rollTo ?? ''}?`}
+        title={`Roll back to v${rollTo?.to ?? ''}?`}
         confirmLabel="Roll back"
         busyLabel="Rolling back…"
         busy={rollback.isPending}
         error={rollback.error}
         onCancel={() => (setRollTo(null), rollback.reset())}
-        onConfirm={() => rollTo !== null && rollback.mutate({ ...ref, toVersion: rollTo, expectedVersion: currentVersion, message: `Roll back to version ${rollTo}` })}
+        onConfirm={() => rollTo !== null && rollback.mutate({ ...ref, toVersion: rollTo.to, expectedVersion: rollTo.expected, message: `Roll back to version ${rollTo.to}` })}
       >
-        This publishes version {currentVersion + 1} with the document of v{rollTo}; nothing is deleted, and the worker applies it on its next tick.
+        This publishes version {(rollTo?.expected ?? currentVersion) + 1} with the document of v{rollTo?.to}; nothing is deleted, and the worker applies it on its next tick.
       </ConfirmDialog>
     </section>
   );

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
+import { CurrentValues, staleWriteOf } from '@/components/ui/conflict';
 import { Table } from '@/components/ui/table';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './settings.module.css';
@@ -58,6 +59,8 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
   const [kind, setKind] = useState<Kind>(draft.kind);
   const [text, setText] = useState(JSON.stringify(draft.config ?? EXAMPLES[draft.kind], null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
+  // The version this form was opened with; only "Load the current version" moves it on.
+  const [version, setVersion] = useState(draft.version);
   const save = useMutation(
     trpc.platform.save.mutationOptions({
       onSuccess: async () => {
@@ -68,6 +71,17 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
   );
   const test = useMutation(trpc.platform.test.mutationOptions());
   const fields = useFieldErrors(save.error);
+  const stale = staleWriteOf(save.error);
+
+  /** After a conflict: start again from the version that is current now (what it holds is shown above). */
+  function loadCurrent() {
+    if (!stale) return;
+    setName(typeof stale.current.name === 'string' ? stale.current.name : name);
+    setKind(stale.current.kind === 'haproxy' ? 'haproxy' : 'sim');
+    setText(JSON.stringify(stale.current.config ?? {}, null, 2));
+    setVersion(stale.currentVersion);
+    save.reset();
+  }
 
   function config(): Record<string, unknown> | null {
     const parsed = parseConfig(text);
@@ -82,13 +96,28 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
   function submit(e: FormEvent) {
     e.preventDefault();
     const c = config();
-    if (c) save.mutate({ id: draft.id, version: draft.version, name: name.trim(), kind, config: c });
+    if (c) save.mutate({ id: draft.id, version, name: name.trim(), kind, config: c });
   }
 
   const configErrors = [jsonError, ...(fields.of('config') ?? [])].filter((x): x is string => Boolean(x));
   return (
     <form onSubmit={submit} noValidate className={styles.adapterForm}>
-      <ErrorText error={save.error && !fields.any ? save.error : null} />
+      <ErrorText
+        error={save.error && !fields.any ? save.error : null}
+        action={
+          stale ? (
+            <Button size="small" onClick={loadCurrent}>
+              Load the current version (discard my edit)
+            </Button>
+          ) : null
+        }
+      />
+      {stale ? (
+        <>
+          <CurrentValues stale={stale} labels={{ name: 'Name', kind: 'Kind', active: 'Active' }} />
+          <pre className={styles.json} aria-label="Current configuration">{JSON.stringify(stale.current.config ?? {}, null, 2)}</pre>
+        </>
+      ) : null}
       <Field label="Name" hint="How Settings and the audit log name this platform" error={fields.of('name')}>
         {(p) => <input {...p} autoComplete="off" autoFocus value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>

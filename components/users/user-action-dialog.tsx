@@ -6,6 +6,7 @@ import { useTRPC, type RouterOutputs } from '@/components/trpc/client';
 import { errorCode } from '@/components/trpc/errors';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { CurrentValues, staleWriteOf } from '@/components/ui/conflict';
 
 export type UserRow = RouterOutputs['users']['list'][number];
 
@@ -82,6 +83,7 @@ export function UserActionDialog({ action, onClose, onPassword }: Props) {
       onCancel={close}
     >
       <p>{text.body}</p>
+      {staleWriteOf(mutation.error) ? <CurrentValues stale={staleWriteOf(mutation.error)!} labels={{ role: 'Role', active: 'Active' }} /> : null}
     </ConfirmDialog>
   );
 }

@@ -2,6 +2,7 @@
 // descriptions the editor renders. Errors name the field and the allowed range in words.
 import { z } from 'zod';
 import { defaultPolicies } from './policy-defaults';
+import { text } from './inputs';
 
 export type PolicyKind = keyof typeof defaultPolicies;
 export const POLICY_KINDS = ['weight', 'watermark', 'breaker', 'strategy'] as const satisfies readonly PolicyKind[];
@@ -22,12 +23,15 @@ export interface FieldSpec {
 const n = (label: string, unit: string, min: number, max: number, step = 1, help?: string) => ({ label, unit, min, max, step, help });
 type NumberSpec = ReturnType<typeof n>;
 
+/** "between 0 and 1", "between 1 and 100 %": the range in words, the unit only when there is one. */
+const range = (s: NumberSpec) => `between ${s.min} and ${s.max}${s.unit ? ` ${s.unit}` : ''}`;
+
 const num = (path: string, s: NumberSpec) =>
   z
-    .number({ error: `${s.label}: enter a number (${s.unit})` })
+    .number({ error: `${s.label}: enter a number ${range(s)}` })
     .min(s.min, `${s.label}: at least ${s.min}${s.unit ? ` ${s.unit}` : ''}`)
     .max(s.max, `${s.label}: at most ${s.max}${s.unit ? ` ${s.unit}` : ''}`)
-    .refine((v) => s.step >= 1 ? Number.isInteger(v) : true, `${s.label}: a whole number`)
+    .refine((v) => s.step >= 1 ? Number.isInteger(v) : true, `${s.label}: enter a whole number ${range(s)}`)
     .describe(path);
 
 const WEIGHT_FIELDS = {
@@ -104,6 +108,10 @@ export const policySchemas: Record<PolicyKind, z.ZodType> = {
     })
     .strict(),
 };
+
+/** The publish message: said in the history and on the timeline. Shared by the form and the server. */
+/** A publish message: one bounded text (no NUL, no lone surrogates), required. */
+export const policyMessage = text(500, { min: 1, multiline: true, required: 'Say what changed and why' });
 
 export function fieldSpecs(kind: PolicyKind): FieldSpec[] {
   const fromNumbers = (fields: Record<string, NumberSpec>): FieldSpec[] => Object.entries(fields).map(([path, s]) => ({ path, kind: 'number', ...s }));

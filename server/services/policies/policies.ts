@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
-import { POLICY_KINDS, diffPolicies, fieldSpecs, validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
+import { POLICY_KINDS, diffPolicies, policyMessage, fieldSpecs, validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor, type CommandContext } from '../command';
 import { compareAndSet, type CurrentRow } from '../compare-and-set';
-import { freeText, int32, jsonObject, text, version } from '../../domain/inputs';
+import { freeText, int32, jsonObject, version } from '../../domain/inputs';
 
 export const scopeSchema = z.union([z.literal('global'), z.string().max(44, 'Scope: global or service:<id>').regex(/^service:[0-9a-f-]{36}$/, 'Scope: global or service:<id>')]);
 const kind = z.enum(POLICY_KINDS, { error: `Kind: one of ${POLICY_KINDS.join(', ')}` });
@@ -19,7 +19,7 @@ export const publishInput = policyRef.extend({
   /** The version the editor started from; 0 = creating a service override. */
   expectedVersion: int32(0),
   document: doc,
-  message: text(500, { min: 1, multiline: true, required: 'Say what changed and why' }),
+  message: policyMessage,
 });
 export const rollbackInput = policyRef.extend({ toVersion: version(), expectedVersion: version(), message: freeText(500).default('') });
 export const draftInput = policyRef.extend({ baseVersion: int32(0), document: doc });
