@@ -8,6 +8,7 @@ import { makeFleet, makeUser } from '../db/factories';
 import { liveBus } from '../live/bus';
 import { login, setUserActive } from '../services/users/users';
 import { openTestDb, type TestDb } from '../../test/context';
+import { reloadEnv } from '../env';
 
 // Sessions end where the user expects: a password change signs out the user's other sessions,
 // and an open live stream stops once its session no longer authenticates.
@@ -17,6 +18,7 @@ beforeAll(async () => {
   t = await openTestDb();
   // The subscriptions LISTEN through the process-wide buses, which read DATABASE_URL.
   process.env.DATABASE_URL = t.url;
+  reloadEnv();
   const { services } = await makeFleet(t.db, {
     regions: [{ name: 'r-sess', zones: [{ name: 'z-sess', clusters: ['c-sess'] }] }],
     services: [{ name: 'svc-sess', placement: [{ cluster: 'c-sess', versions: { v1: 1 } }] }],
