@@ -7,6 +7,7 @@ import { useTRPC } from '@/components/trpc/client';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './login.module.css';
 
@@ -45,6 +46,7 @@ export function LoginForm({ next }: { next: string }) {
                 {...p}
                 className={`${p.className ?? ''} ${styles.input}`}
                 name="username"
+                maxLength={TEXT_LIMITS.userName}
                 autoComplete="username"
                 autoCapitalize="none"
                 spellCheck={false}
@@ -61,6 +63,7 @@ export function LoginForm({ next }: { next: string }) {
                 className={`${p.className ?? ''} ${styles.input}`}
                 type="password"
                 name="password"
+                maxLength={TEXT_LIMITS.password}
                 autoComplete="current-password"
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}

@@ -11,6 +11,7 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import { InStateTable, StateButtons, StateHistory } from './fleet-panels';
+import { knownState } from './known-state';
 import styles from './machines.module.css';
 import { ScopeFilters, useFleetScope, type FleetFilter } from './scope-filters';
 
@@ -35,7 +36,6 @@ export function MachinesPage() {
   const stage = STAGES.find((s) => s === params.get('stage'));
   const fleet = useFleetScope(params);
   const filter: FleetFilter = instance ? {} : fleet.filter;
-  const state = params.get('state');
   const span = Number(params.get('span')) || SPANS[0]!.ms;
   const edge = params.get('edge');
   const to = Math.ceil(Date.now() / 5000) * 5000;
@@ -47,6 +47,7 @@ export function MachinesPage() {
   const [f, t] = edge ? edge.split('>') : [null, null];
   const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
   const v = view.data;
+  const { state, problem: stateProblem } = knownState(params.get('state'), MACHINES.find((m) => m.id === machine)!.label, v?.diagram.states);
   return (
     <>
       <div role="tablist" aria-label="Machine" className={styles.tabs}>
@@ -87,6 +88,7 @@ export function MachinesPage() {
         </span>
       </div>
       {!instance && fleet.unknown.length > 0 ? <ErrorText error={`Showing the whole fleet instead: ${fleet.unknown.join(', ')}. Pick one above.`} /> : null}
+      {!instance && stateProblem ? <ErrorText error={stateProblem} /> : null}
       {view.isError ? (
         <ErrorText error={view.error} />
       ) : !v ? (

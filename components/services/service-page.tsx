@@ -66,7 +66,7 @@ export function ServicePage({ name }: { name: string }) {
         <Link href="/services">Services</Link> / service
       </p>
       <h1 className={styles.title}>{d.service.name}</h1>
-      {d.service.description ? <p className="lead">{d.service.description}</p> : null}
+      {d.service.description ? <p className={`lead ${styles.description}`}>{d.service.description}</p> : null}
       <div className={tstyles.toolbar}>
         <RangePicker range={range} />
         <LiveStatus status={sub.status} lastAt={newest} history={!live} />

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import type { RouterOutputs } from '@/components/trpc/client';
 import { useTRPC } from '@/components/trpc/client';
 import { Badge } from '@/components/ui/badge';
+import { ClampedText } from '@/components/ui/clamped-text';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
@@ -81,7 +82,7 @@ function ServiceRow({ s }: { s: Row }) {
     <tr>
       <td className={styles.nameCell}>
         <Link href={`/services/${encodeURIComponent(s.name)}`}>{s.name}</Link>
-        {s.description ? <div className={styles.sub}>{s.description}</div> : null}
+        {s.description ? <ClampedText text={s.description} lines={2} className={styles.sub} /> : null}
       </td>
       <td>
         {s.instances} <span className="muted">({versionsText(s.byVersion)})</span>
