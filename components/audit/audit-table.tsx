@@ -37,7 +37,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
               <span className={styles.target}>{r.targetName || r.targetId}</span>
               <span className={styles.targetType}>{r.targetType}</span>
             </td>
-            <td>
+            <td className={styles.diffCell}>
               <AuditDiff before={r.before} after={r.after} />
             </td>
           </tr>
