@@ -14,6 +14,8 @@ import { InStateTable, StateButtons, StateHistory } from './fleet-panels';
 import { knownState } from './known-state';
 import styles from './machines.module.css';
 import { ScopeFilters, useFleetScope, type FleetFilter } from './scope-filters';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 const MACHINES = [
   { id: 'degradation', label: 'Degradation ladder' },
@@ -30,6 +32,7 @@ const SPANS = [
 /** Everything in the URL: machine, instance or fleet filter, stage, range, selected edge. */
 export function MachinesPage() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const { params, go } = useUrlPatch();
   const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
   const instance = params.get('instance') ?? undefined;
@@ -61,7 +64,7 @@ export function MachinesPage() {
         <span>
           {instance ? (
             <>
-              Instance <Link href={`/instances/${instance}`}>{instance}</Link> <Button size="small" onClick={() => go({ instance: null, edge: null })}>Whole fleet</Button>
+              Instance <Link href={`/instances/${encodeURIComponent(instance)}`}>{instance}</Link> <Button size="small" onClick={() => go({ instance: null, edge: null })}>Whole fleet</Button>
             </>
           ) : (
             'Whole fleet'
@@ -145,7 +148,7 @@ export function MachinesPage() {
                     {rows.data.map((r) => (
                       <tr key={r.id}>
                         <td>
-                          <Link href={`/instances/${r.instance}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{new Date(r.at).toLocaleTimeString()}</Link>
+                          <Link href={`/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{formatTime(r.at, zone)}</Link>
                         </td>
                         <td>{r.instance}</td>
                         <td>{r.stage || '—'}</td>

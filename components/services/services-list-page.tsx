@@ -11,9 +11,10 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { fmtMs, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
-import { formatTime } from '@/components/charts/time-axis';
 import { desiredShares, formatShares } from './split';
 import styles from './services.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 type Row = RouterOutputs['telemetry']['services'][number];
 
@@ -26,6 +27,7 @@ const versionsText = (byVersion: Record<string, number>) =>
 /** Every service with what its newest tick says: traffic, errors, weights, and what needs a look. */
 export function ServicesListPage() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   // The aggregates come from the newest tick: a cheap query, refreshed every few seconds.
   const list = useQuery(trpc.telemetry.services.queryOptions(undefined, { refetchInterval: 5_000, staleTime: 0 }));
   const newest = list.data?.reduce<number | null>((m, s) => (s.live && (m === null || s.live.at > m) ? s.live.at : m), null) ?? null;
@@ -65,7 +67,7 @@ export function ServicesListPage() {
               </tbody>
             </table>
           </div>
-          <p className="muted">{newest ? `From the tick at ${formatTime(newest)}; refreshed every 5 s.` : 'No telemetry yet: is a worker running? (Settings shows the telemetry loop.)'}</p>
+          <p className="muted">{newest ? `From the tick at ${formatTime(newest, zone)}; refreshed every 5 s.` : 'No telemetry yet: is a worker running? (Settings shows the telemetry loop.)'}</p>
         </>
       ) : null}
     </>
