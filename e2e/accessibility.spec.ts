@@ -11,21 +11,23 @@ import { e2eState } from './support/state';
 const THEMES = ['light', 'dark'] as const;
 type Theme = (typeof THEMES)[number];
 
+/** Pages with charts and live data take a while on a busy machine. */
+const T = { timeout: 30_000 };
 const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
-  { path: '/', ready: (p) => expect(p.getByRole('table').first()).toBeVisible() },
-  { path: '/topology', ready: (p) => expect(p.getByRole('navigation', { name: 'Cluster pages' })).toBeVisible() },
-  { path: '/services', ready: (p) => expect(p.getByRole('link', { name: 'order-api' })).toBeVisible() },
-  { path: '/services/order-api', ready: (p) => expect(p.getByRole('heading', { name: 'Traffic split' })).toBeVisible() },
-  { path: '/instances/order-api-euw-a-1-v1-1', ready: (p) => expect(p.getByRole('heading', { name: /Weight and its inputs/ })).toBeVisible() },
-  { path: '/clusters/euw-b-1', ready: (p) => expect(p.getByRole('table', { name: 'Instances of the cluster' })).toBeVisible() },
-  { path: '/machines?machine=stage&state=active', ready: (p) => expect(p.getByRole('table', { name: 'Stages Active now' })).toBeVisible() },
-  { path: '/timeline', ready: (p) => expect(p.getByRole('table', { name: 'Events' })).toBeVisible() },
-  { path: '/policies?kind=watermark', ready: (p) => expect(p.getByLabel('Degrade watermark')).toBeVisible() },
-  { path: '/rollouts', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
-  { path: '/experiments', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible() },
-  { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible() },
-  { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible() },
-  { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible() },
+  { path: '/', ready: (p) => expect(p.getByRole('table').first()).toBeVisible(T) },
+  { path: '/topology', ready: (p) => expect(p.getByRole('navigation', { name: 'Cluster pages' })).toBeVisible(T) },
+  { path: '/services', ready: (p) => expect(p.getByRole('link', { name: 'order-api', exact: true })).toBeVisible(T) },
+  { path: '/services/order-api', ready: (p) => expect(p.getByRole('heading', { name: 'Traffic split' })).toBeVisible(T) },
+  { path: '/instances/order-api-euw-a-1-v1-1', ready: (p) => expect(p.getByRole('heading', { name: /Weight and its inputs/ })).toBeVisible(T) },
+  { path: '/clusters/euw-b-1', ready: (p) => expect(p.getByRole('table', { name: 'Instances of the cluster' })).toBeVisible(T) },
+  { path: '/machines?machine=stage&state=active', ready: (p) => expect(p.getByRole('table', { name: 'Stages Active now' })).toBeVisible(T) },
+  { path: '/timeline', ready: (p) => expect(p.getByRole('table', { name: 'Events' })).toBeVisible(T) },
+  { path: '/policies?kind=watermark', ready: (p) => expect(p.getByLabel('Degrade watermark')).toBeVisible(T) },
+  { path: '/rollouts', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/experiments', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
+  { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
+  { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
 ];
 
 async function themedPage(browser: Browser, theme: Theme, signedIn: boolean): Promise<Page> {

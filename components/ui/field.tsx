@@ -25,7 +25,8 @@ interface FieldProps {
 
 export function Field({ label, hint: baseHint, error, maxLength, length, children }: FieldProps) {
   const id = useId();
-  const hint = maxLength ? (baseHint ? `${baseHint} (${limitHint(maxLength)})` : `${limitHint(maxLength)[0]!.toUpperCase()}${limitHint(maxLength).slice(1)}`) : baseHint;
+  const limit = maxLength ? limitHint(maxLength) : null;
+  const hint = limit ? (baseHint ? `${baseHint} (${limit})` : `${limit.charAt(0).toUpperCase()}${limit.slice(1)}`) : baseHint;
   const counter = maxLength && length !== undefined ? lengthCounter(length, maxLength) : null;
   const errors = (Array.isArray(error) ? error : error ? [error] : []).filter(Boolean);
   const hintId = hint ? `${id}-hint` : undefined;
