@@ -117,9 +117,11 @@ async function main() {
   } else if (buildIsCurrent(root)) {
     say('build is up to date');
   } else {
-    say('building the web app (sources changed or no build yet; about a minute on 2 cores)…');
+    say('building the web app (sources changed or no build yet; about 3–4 minutes on 2 cores)…');
     const b = performance.now();
-    await runToEnd(process.execPath, ['node_modules/next/dist/bin/next', 'build'], childEnv);
+    // Next prints little while it compiles: say every 15 s that the build is still going.
+    const progress = setInterval(() => say(`still building… ${((performance.now() - b) / 1000).toFixed(0)} s so far`), 15_000);
+    await runToEnd(process.execPath, ['node_modules/next/dist/bin/next', 'build'], childEnv).finally(() => clearInterval(progress));
     writeBuildStamp(root);
     say(`built in ${((performance.now() - b) / 1000).toFixed(0)} s`);
   }

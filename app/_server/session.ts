@@ -4,14 +4,16 @@ import { cache } from 'react';
 import { db } from '@/server/db/client';
 import { getSessionUser, SESSION_COOKIE } from '@/server/auth/sessions';
 import { safeNextPath } from '@/server/auth/safe-next';
+import { getTimeZonePreference } from '@/server/services/users/preferences';
 import type { ShellUser } from '@/components/shell/session-user';
 
 /** The signed-in user of this request, or null. Cached per request: layout and page share it. */
 export const currentUser = cache(async (): Promise<ShellUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   const user = await getSessionUser(db(), token);
+  if (!user) return null;
   // Only what the browser needs: never the session id.
-  return user ? { id: user.id, name: user.name, displayName: user.displayName, role: user.role } : null;
+  return { id: user.id, name: user.name, displayName: user.displayName, role: user.role, timeZone: await getTimeZonePreference(db(), user.id) };
 });
 
 /**

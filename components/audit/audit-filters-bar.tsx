@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { EMPTY_FILTERS, type AuditFilters } from './filters';
 import styles from './audit.module.css';
 
@@ -59,7 +60,7 @@ export function AuditFiltersBar({ filters, onChange }: { filters: AuditFilters; 
       {select('action', 'Action', 'All actions', facets.data?.actions)}
       {select('targetType', 'Target type', 'All target types', facets.data?.targetTypes)}
       <Field label="Search" hint="Target name or action">
-        {(p) => <input {...p} type="search" className={`${p.className ?? ''} ${styles.search}`} value={q} onChange={(e) => setQ(e.target.value)} />}
+        {(p) => <input {...p} type="search" maxLength={TEXT_LIMITS.search} className={`${p.className ?? ''} ${styles.search}`} value={q} onChange={(e) => setQ(e.target.value)} />}
       </Field>
       {anySet ? (
         <Button

@@ -2,16 +2,13 @@ import type { RouterOutputs } from '@/components/trpc/client';
 import { Table } from '@/components/ui/table';
 import { AuditDiff } from './audit-diff';
 import styles from './audit.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatDateTime } from '@/components/ui/format-time';
 
 type AuditRow = RouterOutputs['audit']['list']['items'][number];
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** Local time, sortable and unambiguous: 2025-11-22 21:05:03. */
-function formatTime(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
+  const zone = useDisplayZone();
   return (
     <Table label="Audit events">
       <thead>
@@ -27,8 +24,8 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
         {rows.map((r) => (
           <tr key={r.id}>
             <td className={styles.time}>
-              <time dateTime={r.at.toISOString()} title={r.at.toISOString()}>
-                {formatTime(r.at)}
+              <time dateTime={r.at.toISOString()}>
+                {formatDateTime(r.at, zone)}
               </time>
             </td>
             <td>{r.actorName}</td>
@@ -37,7 +34,7 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
               <span className={styles.target}>{r.targetName || r.targetId}</span>
               <span className={styles.targetType}>{r.targetType}</span>
             </td>
-            <td>
+            <td className={styles.diffCell}>
               <AuditDiff before={r.before} after={r.after} />
             </td>
           </tr>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditDiff } from './diff';
+import { auditDiff, showValue } from './diff';
 import { EMPTY_FILTERS, filtersFromParams, filtersToQuery, listInput } from './filters';
 
 describe('audit filters in the URL', () => {
@@ -25,19 +25,19 @@ describe('audit filters in the URL', () => {
 describe('auditDiff', () => {
   it('shows only the fields that changed', () => {
     expect(auditDiff({ name: 'a', role: 'viewer' }, { name: 'a', role: 'admin' })).toEqual([
-      { key: 'role', before: 'viewer', after: 'admin', kind: 'changed' },
+      { path: 'role', before: 'viewer', after: 'admin', kind: 'changed' },
     ]);
   });
 
   it('lists every field of a created record as added', () => {
     expect(auditDiff(null, { name: 'bob', active: true })).toEqual([
-      { key: 'name', after: 'bob', kind: 'added' },
-      { key: 'active', after: 'true', kind: 'added' },
+      { path: 'name', after: 'bob', kind: 'added' },
+      { path: 'active', after: 'true', kind: 'added' },
     ]);
   });
 
   it('marks fields that disappeared as removed', () => {
-    expect(auditDiff({ a: 1, b: 2 }, { a: 1 })).toEqual([{ key: 'b', before: '2', kind: 'removed' }]);
+    expect(auditDiff({ a: 1, b: 2 }, { a: 1 })).toEqual([{ path: 'b', before: '2', kind: 'removed' }]);
   });
 
   it('is empty when nothing was recorded or nothing changed', () => {
@@ -47,5 +47,28 @@ describe('auditDiff', () => {
 
   it('makes an emptied description visible', () => {
     expect(auditDiff({ description: 'Orders' }, { description: '' })[0]).toMatchObject({ before: 'Orders', after: '""' });
+  });
+
+  it('names the changed leaf of a nested policy document, not the whole document', () => {
+    const doc = { weight: { cpuCoefficient: 0.5, smoothingWindowS: 30 }, alerts: { cpu: 80 } };
+    const lines = auditDiff({ version: 3, document: doc }, { version: 4, message: 'cpu', document: { ...doc, weight: { ...doc.weight, cpuCoefficient: 0.7 } } });
+    expect(lines).toEqual([
+      { path: 'version', before: '3', after: '4', kind: 'changed' },
+      { path: 'document.weight.cpuCoefficient', before: '0.5', after: '0.7', kind: 'changed' },
+      { path: 'message', after: 'cpu', kind: 'added' },
+    ]);
+  });
+
+  it('compares lists of the same length entry by entry, and others as a whole', () => {
+    const a = { services: [{ backend: 'be_a' }, { backend: 'be_b' }] };
+    expect(auditDiff({ config: a }, { config: { services: [{ backend: 'be_a' }, { backend: 'be_c' }] } })).toEqual([
+      { path: 'config.services[1].backend', before: 'be_b', after: 'be_c', kind: 'changed' },
+    ]);
+    expect(auditDiff({ tags: ['a'] }, { tags: ['a', 'b'] })).toEqual([{ path: 'tags', before: '["a"]', after: '["a","b"]', kind: 'changed' }]);
+  });
+
+  it('keeps every shown value short', () => {
+    expect(showValue('x'.repeat(5000)).length).toBeLessThanOrEqual(120);
+    expect(showValue({ a: 'y'.repeat(500) }).length).toBeLessThanOrEqual(80);
   });
 });

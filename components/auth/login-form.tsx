@@ -9,6 +9,7 @@ import { safeNextPath } from '@/server/auth/safe-next';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './login.module.css';
 
@@ -49,6 +50,7 @@ export function LoginForm({ next }: { next: string }) {
                 {...p}
                 className={`${p.className ?? ''} ${styles.input}`}
                 name="username"
+                maxLength={TEXT_LIMITS.userName}
                 autoComplete="username"
                 autoCapitalize="none"
                 spellCheck={false}
@@ -65,6 +67,7 @@ export function LoginForm({ next }: { next: string }) {
                 className={`${p.className ?? ''} ${styles.input}`}
                 type="password"
                 name="password"
+                maxLength={TEXT_LIMITS.password}
                 autoComplete="current-password"
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}

@@ -6,7 +6,9 @@
 import { useId, useMemo, type ReactNode } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import { withGaps } from './gaps';
-import { formatTime, formatTimeTick, timeTicks } from './time-axis';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime, zoneName, type DisplayZone } from '@/components/ui/format-time';
+import { formatTimeTick, timeTicks } from './time-axis';
 import styles from './charts.module.css';
 
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
@@ -92,7 +94,8 @@ export function TimeSeries(props: TimeSeriesProps) {
   const titleId = useId();
   const [from, to] = domain;
   const span = to - from;
-  const ticks = useMemo(() => timeTicks(from, to, 6), [from, to]);
+  const zone = useDisplayZone();
+  const ticks = useMemo(() => timeTicks(from, to, zone, 6), [from, to, zone]);
   // A marker "belongs" to the hovered point when it is within a couple of pixels' worth of time.
   const tolerance = Math.max(span / 150, 1000);
   const hasData = data.length > 0;
@@ -131,7 +134,8 @@ export function TimeSeries(props: TimeSeriesProps) {
               domain={[from, to]}
               allowDataOverflow
               ticks={ticks}
-              tickFormatter={(t: number) => formatTimeTick(t, span)}
+              // The last tick names the zone ("10:05 UTC"): every time on the axis is in it.
+              tickFormatter={(t: number, i: number) => (i === ticks.length - 1 ? `${formatTimeTick(t, span, zone)} ${zoneName(t, zone)}` : formatTimeTick(t, span, zone))}
               stroke="var(--chart-axis)"
               tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
               height={22}
@@ -147,7 +151,7 @@ export function TimeSeries(props: TimeSeriesProps) {
             <Tooltip
               isAnimationActive={false}
               cursor={{ stroke: 'var(--chart-axis)', strokeDasharray: '3 3' }}
-              content={(p: TooltipContentProps) => <ChartTooltip {...p} series={series} format={format} markers={markers} tolerance={tolerance} limit={tooltipLimit} />}
+              content={(p: TooltipContentProps) => <ChartTooltip {...p} zone={zone} series={series} format={format} markers={markers} tolerance={tolerance} limit={tooltipLimit} />}
             />
             {thresholds.map((th) => (
               <ReferenceLine
@@ -175,7 +179,7 @@ export function TimeSeries(props: TimeSeriesProps) {
                 stroke={TONE_COLOR[m.tone ?? 'info']}
                 strokeOpacity={m.faint ? 0.18 : 0.6}
                 ifOverflow="discard"
-                label={(lp: { viewBox?: { x?: number; y?: number } }) => <MarkerGlyph x={lp.viewBox?.x ?? 0} y={lp.viewBox?.y ?? 0} color={TONE_COLOR[m.tone ?? 'info']} text={`${formatTime(m.t)} ${m.label}`} />}
+                label={(lp: { viewBox?: { x?: number; y?: number } }) => <MarkerGlyph x={lp.viewBox?.x ?? 0} y={lp.viewBox?.y ?? 0} color={TONE_COLOR[m.tone ?? 'info']} text={`${formatTime(m.t, zone)} ${m.label}`} />}
               />
             ))}
           </ComposedChart>
@@ -197,9 +201,9 @@ function MarkerGlyph({ x, y, color, text }: { x: number; y: number; color: strin
   );
 }
 
-type TipProps = TooltipContentProps & { series: readonly SeriesSpec[]; format: (v: number) => string; markers: readonly MarkerSpec[]; tolerance: number; limit?: number };
+type TipProps = TooltipContentProps & { zone: DisplayZone; series: readonly SeriesSpec[]; format: (v: number) => string; markers: readonly MarkerSpec[]; tolerance: number; limit?: number };
 
-function ChartTooltip({ active, payload, label, series, format, markers, tolerance, limit }: TipProps) {
+function ChartTooltip({ active, payload, label, zone, series, format, markers, tolerance, limit }: TipProps) {
   if (!active || label === undefined) return null;
   const t = Number(label);
   const row = (payload?.[0]?.payload ?? null) as Row | null;
@@ -215,7 +219,7 @@ function ChartTooltip({ active, payload, label, series, format, markers, toleran
   const events = markers.filter((m) => Math.abs(m.t - t) <= tolerance);
   return (
     <div className={styles.tooltip}>
-      <div className={styles.tooltipTime}>{formatTime(t)}</div>
+      <div className={styles.tooltipTime}>{formatTime(t, zone)}</div>
       {items.map(({ s, i, v }) => (
         <div key={s.key} className={styles.tooltipRow}>
           <span aria-hidden="true" className={styles.swatch} style={{ ['--swatch' as string]: s.color ?? seriesColor(i) }} />
@@ -226,7 +230,7 @@ function ChartTooltip({ active, payload, label, series, format, markers, toleran
       {more > 0 ? <div className={styles.tooltipMore}>and {more} more</div> : null}
       {events.map((m, k) => (
         <div key={`e-${k}`} className={styles.tooltipEvent}>
-          {formatTime(m.t)} {m.label}
+          {formatTime(m.t, zone)} {m.label}
         </div>
       ))}
     </div>

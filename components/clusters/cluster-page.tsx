@@ -15,6 +15,7 @@ import { Table } from '@/components/ui/table';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { adminTone, breakerTone, degradationTone, fmtDegradation, fmtWeight } from '@/components/telemetry/format';
 import styles from '@/components/instances/instances.module.css';
+import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 
 const WINDOW_MS = 15 * 60_000;
 
@@ -36,9 +37,7 @@ export function ClusterPage({ name }: { name: string }) {
   return (
     <>
       <header className={styles.header}>
-        <p className={styles.crumbs}>
-          <Link href="/topology">Topology</Link> / {c.region.name} / {c.zone.name} / cluster
-        </p>
+        <Breadcrumbs items={[{ label: 'Topology', href: '/topology' }, { label: c.region.name }, { label: c.zone.name }, { label: c.name }]} />
         <h1 className={styles.title}>{c.name}</h1>
         <ul className={styles.meta} aria-label="Cluster facts">
           <li>

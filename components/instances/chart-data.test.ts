@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstancePoint, TransitionItem } from '@/server/services/telemetry/telemetry-read';
+import { UTC_ZONE } from '@/components/ui/format-time';
 import { chartRows, chartSummary, markersOf, transitionTitle, transitionTone } from './chart-data';
 
 const tr = (machine: TransitionItem['machine'], from: string, to: string, stage = ''): TransitionItem => ({ id: `${machine}${to}`, at: 5, tickId: '1', instanceId: 'i', machine, stage, from, to, cause: 'because', values: {} });
@@ -29,12 +30,12 @@ describe('instance chart data', () => {
   });
 
   it('names the newest point in the summary', () => {
-    const range = { from: 0, to: 300_000, relative: true };
+    const range = { from: 0, to: 300_000, relative: true, zone: UTC_ZONE };
     const s = chartSummary('Weight', range, [point(1000), point(2000, { effective: 60 })], [
       { label: 'effective', pick: (p) => p.effective, format: (v) => String(Math.round(v ?? 0)) },
       { label: 'target', pick: (p) => p.target, format: (v) => String(v) },
     ]);
-    expect(s).toMatch(/^Weight over the last 5 minutes: effective 60, target 55 at (\d+ \w+ )?\d\d:\d\d:\d\d\.$/);
+    expect(s).toMatch(/^Weight over the last 5 minutes: effective 60, target 55 at 00:00:02 UTC\.$/);
     expect(chartSummary('CPU', range, [], [])).toBe('CPU over the last 5 minutes: no data.');
   });
 });

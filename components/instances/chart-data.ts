@@ -1,5 +1,6 @@
 import type { InstancePoint, TransitionItem } from '@/server/services/telemetry/telemetry-read';
-import { describeSpan, formatTime } from '@/components/charts/time-axis';
+import { describeSpan } from '@/components/charts/time-axis';
+import { formatTime, type DisplayZone } from '@/components/ui/format-time';
 
 // What the instance charts draw, derived from the series: rows, markers and the sentences that
 // name each chart for screen readers. Pure; unit-tested.
@@ -67,14 +68,14 @@ export function chartRows(points: readonly InstancePoint[]) {
  */
 export function chartSummary(
   title: string,
-  range: { from: number; to: number; relative: boolean },
+  range: { from: number; to: number; relative: boolean; zone: DisplayZone },
   points: readonly InstancePoint[],
   values: Array<{ label: string; pick: (p: InstancePoint) => number | null; format: (v: number | null) => string }>,
   extra = '',
 ): string {
-  const span = describeSpan(range.from, range.to, range.relative);
+  const span = describeSpan(range.from, range.to, range.relative, range.zone);
   const last = points[points.length - 1];
   if (!last) return `${title} over ${span}: no data.${extra ? ` ${extra}` : ''}`;
   const now = values.map((v) => `${v.label} ${v.format(v.pick(last))}`).join(', ');
-  return `${title} over ${span}: ${now} at ${formatTime(last.t)}.${extra ? ` ${extra}` : ''}`;
+  return `${title} over ${span}: ${now} at ${formatTime(last.t, range.zone, range.to)}.${extra ? ` ${extra}` : ''}`;
 }

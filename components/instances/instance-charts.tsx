@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
 import { TimeSeries } from '@/components/charts/time-series';
+import { useDisplayZone } from '@/components/ui/display-zone';
 import { fmtCount, fmtDegradation, fmtMs, fmtPct, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
 import { BREAKER_BY_LEVEL, BREAKER_LEVEL, chartRows, chartSummary, markersOf } from './chart-data';
 import styles from './instances.module.css';
@@ -22,7 +23,8 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
   const weightMarkers = useMemo(() => markersOf(series.transitions, ['weight', 'degradation', 'breaker']), [series.transitions]);
   const ladder = useMemo(() => markersOf(series.transitions, ['degradation', 'breaker']), [series.transitions]);
   const th = d.policy.weight.thresholds;
-  const range = { from: domain[0], to: domain[1], relative };
+  const zone = useDisplayZone();
+  const range = { from: domain[0], to: domain[1], relative, zone };
   const pts = series.points;
   // Three missed steps make a gap (the loop was stopped, or the instance not sampled).
   const gap = series.stepS * 3000;

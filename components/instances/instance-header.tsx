@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { InstanceDetail } from '@/server/services/telemetry/telemetry-read';
 import { Badge } from '@/components/ui/badge';
+import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 import { formatDuration } from '@/components/charts/time-axis';
 import { adminTone, breakerTone, degradationTone, fmtDegradation, fmtRatio, fmtWeight, trafficShare } from '@/components/telemetry/format';
 import { secondsToTarget } from './live-merge';
@@ -10,9 +11,7 @@ export function InstanceHeader({ d }: { d: InstanceDetail }) {
   const up = d.latest?.up;
   return (
     <header className={styles.header}>
-      <p className={styles.crumbs}>
-        <Link href="/services">Services</Link> / <Link href={`/services/${encodeURIComponent(d.service.name)}`}>{d.service.name}</Link> / instance
-      </p>
+      <Breadcrumbs items={[{ label: 'Services', href: '/services' }, { label: d.service.name, href: `/services/${encodeURIComponent(d.service.name)}` }, { label: d.instance.name }]} />
       <h1 className={styles.title}>{d.instance.name}</h1>
       <ul className={styles.meta} aria-label="Instance facts">
         <li>

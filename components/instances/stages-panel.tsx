@@ -3,6 +3,7 @@
 import { useMemo } from 'react';
 import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
 import { TimeSeries } from '@/components/charts/time-series';
+import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatDuration } from '@/components/charts/time-axis';
 import { Badge } from '@/components/ui/badge';
 import { bandTone, fmtRatio, stageTone } from '@/components/telemetry/format';
@@ -14,6 +15,7 @@ const BAND_WORDS = { normal: 'normal', elevated: 'elevated (≥ 60 %)', degraded
 
 /** The five stages: state and time in it, share of the last 5 minutes, buffer fill against the watermarks. */
 export function StagesPanel({ d, series, domain, relative }: { d: InstanceDetail; series: InstanceSeries; domain: [number, number]; relative: boolean }) {
+  const zone = useDisplayZone();
   const w = d.policy.watermark;
   const now = d.latest?.t ?? Date.now();
   const rows = useMemo(() => chartRows(series.points), [series.points]);
@@ -91,7 +93,7 @@ export function StagesPanel({ d, series, domain, relative }: { d: InstanceDetail
         markers={markers}
         summary={chartSummary(
           'Buffer fill per stage',
-          { from: domain[0], to: domain[1], relative },
+          { from: domain[0], to: domain[1], relative, zone },
           series.points,
           STAGE_NAMES.map((s, k) => ({ label: s, pick: (p) => p.stageFill[k] ?? null, format: fmtRatio })),
           `Watermarks ${w.elevatedPct}, ${w.degradePct} and ${w.breakPct} %.`,

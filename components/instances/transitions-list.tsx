@@ -2,12 +2,13 @@
 
 import { useState } from 'react';
 import type { TransitionItem } from '@/server/services/telemetry/telemetry-read';
-import { formatTime } from '@/components/charts/time-axis';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { transitionTitle, transitionTone } from './chart-data';
 import styles from './instances.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 const MACHINES: Array<{ key: TransitionItem['machine']; label: string }> = [
   { key: 'weight', label: 'Weight recomputes' },
@@ -19,6 +20,7 @@ const PAGE = 50;
 
 /** The state changes of the range, newest first, filterable by machine; the same as the chart markers. */
 export function TransitionsList({ transitions, truncated }: { transitions: readonly TransitionItem[]; truncated: boolean }) {
+  const zone = useDisplayZone();
   const [shown, setShown] = useState<Set<string>>(() => new Set(MACHINES.map((m) => m.key)));
   const [limit, setLimit] = useState(PAGE);
   const rows = transitions.filter((t) => shown.has(t.machine));
@@ -57,7 +59,7 @@ export function TransitionsList({ transitions, truncated }: { transitions: reado
             <tbody>
               {rows.slice(0, limit).map((t) => (
                 <tr key={t.id}>
-                  <td className={styles.time}>{formatTime(t.at)}</td>
+                  <td className={styles.time}>{formatTime(t.at, zone)}</td>
                   <td>
                     <Badge tone={transitionTone(t)}>{transitionTitle(t)}</Badge>
                   </td>

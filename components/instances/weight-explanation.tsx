@@ -1,7 +1,9 @@
 import type { InstanceDetail } from '@/server/services/telemetry/telemetry-read';
-import { formatDuration, formatTime } from '@/components/charts/time-axis';
+import { formatDuration } from '@/components/charts/time-axis';
 import { fmtCount, fmtMs, fmtPct, fmtWeight } from '@/components/telemetry/format';
 import styles from './instances.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 const INPUT_NAME: Record<string, string> = { p95: 'P95 latency', latency: 'Latency', cpu: 'CPU', memory: 'Memory', connections: 'Connections' };
 const SHORT: Record<string, string> = { p95: 'P95', latency: 'latency', cpu: 'CPU', memory: 'memory', connections: 'conns' };
@@ -16,6 +18,7 @@ function fmtInput(input: string, v: number | null | undefined) {
  * the base, each input against its threshold (at the recompute and now), and what set it moving.
  */
 export function WeightExplanation({ d }: { d: InstanceDetail }) {
+  const zone = useDisplayZone();
   const e = d.explanation;
   const now = d.latest?.t ?? Date.now();
   const current: Record<string, number | null | undefined> = { cpu: d.latest?.cpu, p95: d.latest?.p95, latency: d.latest?.p95, connections: d.latest?.connections, memory: d.latest?.memory };
@@ -63,14 +66,14 @@ export function WeightExplanation({ d }: { d: InstanceDetail }) {
             </tbody>
           </table>
           <p className={styles.explainFoot}>
-            Recomputed at {formatTime(e.computedAt)} ({now - e.computedAt < 1000 ? 'the latest tick' : `${formatDuration(now - e.computedAt)} before the latest tick`})
+            Recomputed at {formatTime(e.computedAt, zone)} ({now - e.computedAt < 1000 ? 'the latest tick' : `${formatDuration(now - e.computedAt)} before the latest tick`})
             {e.previousTarget !== null ? `; the target was ${fmtWeight(e.previousTarget)} before` : ''}. Model {e.model}, base {e.base}; a target changes on a threshold crossing
             (CPU {d.policy.weight.thresholds.cpuPct} %, P95 {d.policy.weight.thresholds.p95Ms} ms, {fmtCount(d.policy.weight.thresholds.connections)} connections) or every{' '}
             {d.policy.weight.periodicRecomputeS} s.
           </p>
           {d.lastCrossing && d.lastCrossing.at !== e.computedAt ? (
             <p className={styles.explainFoot}>
-              Last threshold crossing: {d.lastCrossing.cause} at {formatTime(d.lastCrossing.at)} (target {d.lastCrossing.from} → {d.lastCrossing.to}).
+              Last threshold crossing: {d.lastCrossing.cause} at {formatTime(d.lastCrossing.at, zone)} (target {d.lastCrossing.from} → {d.lastCrossing.to}).
             </p>
           ) : null}
         </>

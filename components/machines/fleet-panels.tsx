@@ -10,6 +10,8 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import styles from './machines.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 type Scope = { machine: 'stage' | 'degradation' | 'breaker'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
 
@@ -48,6 +50,7 @@ export function StateButtons({ states, now, selected, onSelect }: { states: Arra
 
 export function InStateTable({ scope, state, label }: { scope: Scope; state: string; label: string }) {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   // Refetched on each tick by the page (useTickRefresh); this slow poll is only a safety net.
   const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 15_000, placeholderData: (prev) => prev }));
   const what = scope.machine === 'stage' ? 'Stages' : 'Instances';
@@ -78,12 +81,12 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
             {q.data.map((r) => (
               <tr key={`${r.instance}/${r.stage}`}>
                 <td>
-                  <Link href={r.since ? `/instances/${r.instance}?range=custom&from=${r.since - 120_000}&to=${Math.max(Date.now(), r.since + 120_000)}` : `/instances/${r.instance}`}>{r.instance}</Link>
+                  <Link href={r.since ? `/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.since - 120_000}&to=${Math.max(Date.now(), r.since + 120_000)}` : `/instances/${encodeURIComponent(r.instance)}`}>{r.instance}</Link>
                 </td>
                 <td>{r.zone}</td>
                 <td>{r.service}</td>
                 {scope.machine === 'stage' ? <td>{r.stage}</td> : null}
-                <td>{r.since ? `${new Date(r.since).toLocaleTimeString()} (${ago(Date.now() - r.since)} ago)` : 'before the stored transitions'}</td>
+                <td>{r.since ? `${formatTime(r.since, zone)} (${ago(Date.now() - r.since)} ago)` : 'before the stored transitions'}</td>
                 <td>
                   {r.cause ?? '—'}
                   {r.values && Object.keys(r.values).length ? <span className="muted"> ({Object.entries(r.values).map(([k, x]) => `${k} ${typeof x === 'number' ? Math.round(x * 100) / 100 : String(x)}`).join(', ')})</span> : null}

@@ -11,8 +11,11 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import { InStateTable, StateButtons, StateHistory } from './fleet-panels';
+import { knownState } from './known-state';
 import styles from './machines.module.css';
 import { ScopeFilters, useFleetScope, type FleetFilter } from './scope-filters';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 const MACHINES = [
   { id: 'degradation', label: 'Degradation ladder' },
@@ -29,13 +32,13 @@ const SPANS = [
 /** Everything in the URL: machine, instance or fleet filter, stage, range, selected edge. */
 export function MachinesPage() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const { params, go } = useUrlPatch();
   const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
   const instance = params.get('instance') ?? undefined;
   const stage = STAGES.find((s) => s === params.get('stage'));
   const fleet = useFleetScope(params);
   const filter: FleetFilter = instance ? {} : fleet.filter;
-  const state = params.get('state');
   const span = Number(params.get('span')) || SPANS[0]!.ms;
   const edge = params.get('edge');
   const to = Math.ceil(Date.now() / 5000) * 5000;
@@ -47,6 +50,7 @@ export function MachinesPage() {
   const [f, t] = edge ? edge.split('>') : [null, null];
   const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
   const v = view.data;
+  const { state, problem: stateProblem } = knownState(params.get('state'), MACHINES.find((m) => m.id === machine)!.label, v?.diagram.states);
   return (
     <>
       <div role="tablist" aria-label="Machine" className={styles.tabs}>
@@ -60,7 +64,7 @@ export function MachinesPage() {
         <span>
           {instance ? (
             <>
-              Instance <Link href={`/instances/${instance}`}>{instance}</Link> <Button size="small" onClick={() => go({ instance: null, edge: null })}>Whole fleet</Button>
+              Instance <Link href={`/instances/${encodeURIComponent(instance)}`}>{instance}</Link> <Button size="small" onClick={() => go({ instance: null, edge: null })}>Whole fleet</Button>
             </>
           ) : (
             'Whole fleet'
@@ -87,6 +91,7 @@ export function MachinesPage() {
         </span>
       </div>
       {!instance && fleet.unknown.length > 0 ? <ErrorText error={`Showing the whole fleet instead: ${fleet.unknown.join(', ')}. Pick one above.`} /> : null}
+      {!instance && stateProblem ? <ErrorText error={stateProblem} /> : null}
       {view.isError ? (
         <ErrorText error={view.error} />
       ) : !v ? (
@@ -143,7 +148,7 @@ export function MachinesPage() {
                     {rows.data.map((r) => (
                       <tr key={r.id}>
                         <td>
-                          <Link href={`/instances/${r.instance}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{new Date(r.at).toLocaleTimeString()}</Link>
+                          <Link href={`/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{formatTime(r.at, zone)}</Link>
                         </td>
                         <td>{r.instance}</td>
                         <td>{r.stage || '—'}</td>

@@ -10,12 +10,12 @@ const LABELS: Array<[keyof OverviewData['counts'], string]> = [
   ['instances', 'Instances'],
 ];
 
-/** Fleet size at a glance; each card is a named group ("Instances: 80") for screen readers. */
+/** Fleet size at a glance: term and value pairs (a <dl> may wrap each pair in a plain <div>, nothing else). */
 export function CountCards({ counts }: { counts: OverviewData['counts'] }) {
   return (
     <dl className={styles.cards}>
       {LABELS.map(([key, label]) => (
-        <div key={key} role="group" aria-label={`${label}: ${counts[key]}`} className={styles.card}>
+        <div key={key} className={styles.card}>
           <dt>{label}</dt>
           <dd>{counts[key]}</dd>
         </div>
@@ -30,7 +30,7 @@ export function InstanceStates({ byState }: { byState: OverviewData['instancesBy
   return (
     <dl className={styles.states} aria-label="Instances by admin state">
       {states.map(([state, n]) => (
-        <div key={state} role="group" aria-label={`${state}: ${n}`} style={{ display: 'contents' }}>
+        <div key={state} style={{ display: 'contents' }}>
           <dt>{state}</dt>
           <dd>{n}</dd>
         </div>

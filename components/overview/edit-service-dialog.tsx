@@ -10,6 +10,7 @@ import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
 import { CurrentValues, staleWriteOf } from '@/components/ui/conflict';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './overview.module.css';
 
@@ -80,11 +81,11 @@ function EditServiceForm({ service, onClose }: { service: Service; onClose: () =
           }
         />
         {stale ? <CurrentValues stale={stale} labels={{ name: 'Name', description: 'Description' }} /> : null}
-        <Field label="Name" hint="Lowercase letters, digits and dashes" error={fields.of('name')}>
+        <Field label="Name" hint="Lowercase letters, digits and dashes" error={fields.of('name')} maxLength={TEXT_LIMITS.serviceName} length={name.length}>
           {(p) => <input {...p} className={`${p.className ?? ''} ${styles.fullWidth}`} value={name} onChange={(e) => setName(e.target.value)} autoFocus />}
         </Field>
-        <Field label="Description" error={fields.of('description')}>
-          {(p) => <textarea {...p} className={`${p.className ?? ''} ${styles.fullWidth}`} value={description} maxLength={500} onChange={(e) => setDescription(e.target.value)} />}
+        <Field label="Description" error={fields.of('description')} maxLength={TEXT_LIMITS.description} length={description.length}>
+          {(p) => <textarea {...p} className={`${p.className ?? ''} ${styles.fullWidth}`} value={description} rows={5} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <p className="muted">Editing version {base.version}. Saving creates version {base.version + 1}; the workers then apply it.</p>
         <DialogActions>

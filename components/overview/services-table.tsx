@@ -2,6 +2,7 @@
 
 import type { OverviewData } from '@/server/services/topology/topology';
 import { Badge } from '@/components/ui/badge';
+import { ClampedText } from '@/components/ui/clamped-text';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Num, NumHead, Table } from '@/components/ui/table';
@@ -43,7 +44,7 @@ export function ServicesTable({ services, canEdit, onEdit }: { services: Service
             <tr key={s.id}>
               {/* A plain cell (not a row header) so tests and screen readers find it by its exact name. */}
               <td className={styles.serviceName}>{s.name}</td>
-              <td className={styles.description}>{s.description || <span className="muted">—</span>}</td>
+              <td className={styles.description}>{s.description ? <ClampedText text={s.description} /> : <span className="muted">—</span>}</td>
               <Num>{s.instances}</Num>
               <td>{formatVersions(s.byAppVersion)}</td>
               <Num>{s.zones}</Num>

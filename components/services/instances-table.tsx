@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import type { ServiceDetail } from '@/server/services/telemetry/telemetry-read-service';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { adminTone, breakerTone, degradationTone, fmtCount, fmtDegradation, fmtMs, fmtPct, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
 import { applyView, nextSort, STATE_FILTERS, viewFromParams, viewToQuery, type SortKey, type TableView } from './table-view';
 import styles from './services.module.css';
@@ -52,7 +53,7 @@ export function InstancesTable({ d }: { d: ServiceDetail }) {
       <h2 id="instances-heading">Instances</h2>
       <div className={styles.filters} role="search" aria-label="Filter instances">
         <label>
-          Find <input type="search" value={view.q} placeholder="name, zone, cluster" onChange={(e) => set({ ...view, q: e.target.value })} />
+          Find <input type="search" maxLength={TEXT_LIMITS.search} value={view.q} placeholder="name, zone, cluster" onChange={(e) => set({ ...view, q: e.target.value })} />
         </label>
         <label>
           Version{' '}

@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { errorCode } from '@/components/trpc/errors';
 import { Button } from '@/components/ui/button';
+import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
@@ -62,11 +63,9 @@ export function ServicePage({ name }: { name: string }) {
   const newest = d.instances.reduce<number | null>((m, r) => (r.at !== null && (m === null || r.at > m) ? r.at : m), null);
   return (
     <>
-      <p className={tstyles.crumbs}>
-        <Link href="/services">Services</Link> / service
-      </p>
+      <Breadcrumbs items={[{ label: 'Services', href: '/services' }, { label: d.service.name }]} />
       <h1 className={styles.title}>{d.service.name}</h1>
-      {d.service.description ? <p className="lead">{d.service.description}</p> : null}
+      {d.service.description ? <p className={`lead ${styles.description}`}>{d.service.description}</p> : null}
       <div className={tstyles.toolbar}>
         <RangePicker range={range} />
         <LiveStatus status={sub.status} lastAt={newest} history={!live} />

@@ -5,14 +5,16 @@ import Link from 'next/link';
 import type { RouterOutputs } from '@/components/trpc/client';
 import { useTRPC } from '@/components/trpc/client';
 import { Badge } from '@/components/ui/badge';
+import { ClampedText } from '@/components/ui/clamped-text';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { fmtMs, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
-import { formatTime } from '@/components/charts/time-axis';
 import { desiredShares, formatShares } from './split';
 import styles from './services.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 type Row = RouterOutputs['telemetry']['services'][number];
 
@@ -25,6 +27,7 @@ const versionsText = (byVersion: Record<string, number>) =>
 /** Every service with what its newest tick says: traffic, errors, weights, and what needs a look. */
 export function ServicesListPage() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   // The aggregates come from the newest tick: a cheap query, refreshed every few seconds.
   const list = useQuery(trpc.telemetry.services.queryOptions(undefined, { refetchInterval: 5_000, staleTime: 0 }));
   const newest = list.data?.reduce<number | null>((m, s) => (s.live && (m === null || s.live.at > m) ? s.live.at : m), null) ?? null;
@@ -64,7 +67,7 @@ export function ServicesListPage() {
               </tbody>
             </table>
           </div>
-          <p className="muted">{newest ? `From the tick at ${formatTime(newest)}; refreshed every 5 s.` : 'No telemetry yet: is a worker running? (Settings shows the telemetry loop.)'}</p>
+          <p className="muted">{newest ? `From the tick at ${formatTime(newest, zone)}; refreshed every 5 s.` : 'No telemetry yet: is a worker running? (Settings shows the telemetry loop.)'}</p>
         </>
       ) : null}
     </>
@@ -81,7 +84,7 @@ function ServiceRow({ s }: { s: Row }) {
     <tr>
       <td className={styles.nameCell}>
         <Link href={`/services/${encodeURIComponent(s.name)}`}>{s.name}</Link>
-        {s.description ? <div className={styles.sub}>{s.description}</div> : null}
+        {s.description ? <ClampedText text={s.description} lines={2} className={styles.sub} /> : null}
       </td>
       <td>
         {s.instances} <span className="muted">({versionsText(s.byVersion)})</span>

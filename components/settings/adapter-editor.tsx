@@ -9,11 +9,13 @@ import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
 import { CurrentValues, staleWriteOf } from '@/components/ui/conflict';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { Table } from '@/components/ui/table';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
+import { exampleText, type AdapterKindChoice } from './adapter-examples';
 import styles from './settings.module.css';
 
-type Kind = 'sim' | 'haproxy';
+type Kind = AdapterKindChoice;
 
 export interface AdapterDraft {
   id?: string;
@@ -22,16 +24,6 @@ export interface AdapterDraft {
   kind: Kind;
   config: unknown;
 }
-
-const EXAMPLES: Record<Kind, unknown> = {
-  sim: { seed: 42, hotZone: 'eu-west-b', hotZoneCapacity: 0.35 },
-  haproxy: {
-    sockets: [{ name: 'lb-1', address: 'unix:/run/haproxy/admin.sock' }],
-    mapDir: '/etc/haproxy/maps',
-    services: [{ service: 'checkout', backend: 'be_checkout', versionBackends: { v1: 'be_checkout_v1', v2: 'be_checkout_v2' }, headerMap: 'abtest_checkout.map' }],
-    instances: [{ instance: 'checkout-v1-1', service: 'checkout', version: 'v1', server: 's1' }],
-  },
-};
 
 /** Parses the JSON the admin typed; the error names the line and column the parser stopped at. */
 function parseConfig(text: string): { value: Record<string, unknown> } | { error: string } {
@@ -46,7 +38,7 @@ function parseConfig(text: string): { value: Record<string, unknown> } | { error
 
 export function AdapterEditor({ draft, onClose }: { draft: AdapterDraft | null; onClose: () => void }) {
   return (
-    <Dialog open={draft !== null} title={draft?.id ? `Edit adapter “${draft.name}”` : 'New platform adapter'} onClose={onClose}>
+    <Dialog size="wide" open={draft !== null} title={draft?.id ? `Edit adapter “${draft.name}”` : 'New platform adapter'} onClose={onClose}>
       {draft ? <EditorForm key={draft.id ?? 'new'} draft={draft} onClose={onClose} /> : null}
     </Dialog>
   );
@@ -57,7 +49,7 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
   const qc = useQueryClient();
   const [name, setName] = useState(draft.name);
   const [kind, setKind] = useState<Kind>(draft.kind);
-  const [text, setText] = useState(JSON.stringify(draft.config ?? EXAMPLES[draft.kind], null, 2));
+  const [text, setText] = useState(draft.config === undefined ? exampleText(draft.kind) : JSON.stringify(draft.config, null, 2));
   const [jsonError, setJsonError] = useState<string | null>(null);
   // The version this form was opened with; only "Load the current version" moves it on.
   const [version, setVersion] = useState(draft.version);
@@ -118,7 +110,7 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
           <pre className={styles.json} aria-label="Current configuration">{JSON.stringify(stale.current.config ?? {}, null, 2)}</pre>
         </>
       ) : null}
-      <Field label="Name" hint="How Settings and the audit log name this platform" error={fields.of('name')}>
+      <Field label="Name" hint="How Settings and the audit log name this platform" error={fields.of('name')} maxLength={TEXT_LIMITS.adapterName} length={name.length}>
         {(p) => <input {...p} autoComplete="off" autoFocus value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
       <Field label="Kind" error={fields.of('kind')}>
@@ -129,7 +121,7 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
             onChange={(e) => {
               const k = e.target.value === 'haproxy' ? 'haproxy' : 'sim';
               setKind(k);
-              if (!draft.id) setText(JSON.stringify(EXAMPLES[k], null, 2));
+              if (!draft.id) setText(exampleText(k));
             }}
           >
             <option value="sim">sim — the built-in simulator</option>
@@ -145,7 +137,7 @@ function EditorForm({ draft, onClose }: { draft: AdapterDraft; onClose: () => vo
         {(p) => <textarea {...p} className={`${p.className ?? ''} ${styles.json}`} rows={14} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} />}
       </Field>
       {test.data ? (
-        <div aria-label="Connection test result" aria-live="polite">
+        <div role="group" aria-label="Connection test result" aria-live="polite" className={styles.testResult}>
           <p>
             {test.data.ok ? <Badge tone="success">connected</Badge> : <Badge tone="danger">failed</Badge>} {test.data.message}
           </p>

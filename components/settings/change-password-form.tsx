@@ -6,6 +6,7 @@ import { useTRPC } from '@/components/trpc/client';
 import { Button } from '@/components/ui/button';
 import { ErrorText, Notice } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import styles from './settings.module.css';
 
@@ -36,9 +37,9 @@ export function ChangePasswordForm() {
       {change.isSuccess ? <Notice>Password changed. {signedOut(change.data.otherSessionsEnded)}</Notice> : null}
       <ErrorText error={change.error && !fields.any ? change.error : null} />
       <Field label="Current password" error={fields.of('current')}>
-        {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}
+        {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="current-password" maxLength={TEXT_LIMITS.password} value={current} onChange={(e) => setCurrent(e.target.value)} />}
       </Field>
-      <Field label="New password" error={fields.of('next')}>
+      <Field label="New password" error={fields.of('next')} maxLength={TEXT_LIMITS.password} length={next.length}>
         {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />}
       </Field>
       <Button type="submit" variant="primary" busy={change.isPending} busyLabel="Saving…">

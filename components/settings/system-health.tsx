@@ -7,6 +7,8 @@ import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import styles from './settings.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 /** Heartbeats age while the page is open; health is re-read on this cadence. */
 const HEALTH_REFRESH_MS = 10_000;
@@ -19,6 +21,7 @@ const STATUS: Record<'ok' | 'degraded' | 'down', { tone: Tone; text: string }> =
 
 export function SystemHealth() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const health = useQuery(trpc.system.health.queryOptions(undefined, { refetchInterval: HEALTH_REFRESH_MS, staleTime: 0 }));
   if (health.isPending) return <Loading what="system health" />;
   if (health.isError) return <ErrorText error={health.error} action={<Button size="small" onClick={() => void health.refetch()}>Try again</Button>} />;
@@ -35,7 +38,7 @@ export function SystemHealth() {
       <dt>Worker heartbeat</dt>
       <dd>
         {h.worker.ok
-          ? `${h.worker.alive} worker${h.worker.alive === 1 ? '' : 's'} alive, last beat ${h.worker.lastBeatAt ? new Date(h.worker.lastBeatAt).toLocaleTimeString() : '—'}`
+          ? `${h.worker.alive} worker${h.worker.alive === 1 ? '' : 's'} alive, last beat ${h.worker.lastBeatAt ? formatTime(h.worker.lastBeatAt, zone) : '—'}`
           : `no live worker: ${h.worker.error ?? 'unknown'}`}
       </dd>
       <dt>Telemetry loop</dt>
@@ -49,7 +52,7 @@ export function SystemHealth() {
         {h.adapter === null
           ? 'not reported yet'
           : h.adapter.ok
-            ? `reachable (${h.adapter.kind ?? '?'}) since ${h.adapter.since ? new Date(h.adapter.since).toLocaleTimeString() : '—'}`
+            ? `reachable (${h.adapter.kind ?? '?'}) since ${h.adapter.since ? formatTime(h.adapter.since, zone) : '—'}`
             : `unreachable: ${h.adapter.error ?? 'no answer'}`}
       </dd>
       <dt>Skipped ticks</dt>

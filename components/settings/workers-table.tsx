@@ -8,6 +8,8 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Num, NumHead, Table } from '@/components/ui/table';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatDateTime, formatTime } from '@/components/ui/format-time';
 
 /** Same threshold as the server's health check (HEARTBEAT_STALE_MS in server/services/health.ts). */
 const STALE_MS = 20_000;
@@ -15,6 +17,7 @@ const REFRESH_MS = 10_000;
 
 export function WorkersTable() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const workers = useQuery(trpc.system.workers.queryOptions(undefined, { refetchInterval: REFRESH_MS, staleTime: 0 }));
   if (workers.isPending) return <Loading what="workers" />;
   if (workers.isError) return <ErrorText error={workers.error} action={<Button size="small" onClick={() => void workers.refetch()}>Try again</Button>} />;
@@ -47,9 +50,9 @@ export function WorkersTable() {
               </th>
               <td>{w.hostname}</td>
               <Num>{w.pid}</Num>
-              <td>{w.startedAt.toLocaleString()}</td>
+              <td>{formatDateTime(w.startedAt, zone)}</td>
               <td>
-                {w.beatAt.toLocaleTimeString()} {alive ? <Badge tone="success">alive</Badge> : <Badge tone="warning">silent</Badge>}
+                {formatTime(w.beatAt, zone, now)} {alive ? <Badge tone="success">alive</Badge> : <Badge tone="warning">silent</Badge>}
               </td>
             </tr>
           );

@@ -3,17 +3,20 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
+import { DisplayZoneProvider } from '@/components/ui/display-zone';
 import { LiveUpdates } from '@/components/live/live-updates';
 import { MainNav } from './nav';
 import { PlatformBanner } from './platform-banner';
 import { SessionUserProvider, type ShellUser } from './session-user';
 import { SignOutButton } from './sign-out-button';
 import { ThemeSwitch } from './theme-switch';
+import { TimeZoneSwitch } from './time-zone-switch';
 import styles from './shell.module.css';
 
 export function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
   return (
     <SessionUserProvider user={user}>
+      <DisplayZoneProvider preference={user.timeZone}>
       <a href="#main" className="skip-link">
         Skip to content
       </a>
@@ -34,6 +37,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
               {user.role}
             </Badge>
           </span>
+          <TimeZoneSwitch />
           <ThemeSwitch />
           <SignOutButton />
         </div>
@@ -43,6 +47,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
       <main id="main" tabIndex={-1} className={styles.main}>
         {children}
       </main>
+      </DisplayZoneProvider>
     </SessionUserProvider>
   );
 }

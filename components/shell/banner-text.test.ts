@@ -28,7 +28,9 @@ describe('console banner', () => {
     };
     const text = bannerText(h)!;
     expect(text).toMatch(/^The worker is down \(no heartbeat since .+\): telemetry, weight changes and jobs are paused/);
-    expect(text).toContain(new Date('2030-01-01T11:59:50.000Z').toLocaleTimeString());
+    // One formatter for every time in the console, the zone always said (UTC unless the user chose local).
+    expect(text).toContain('2030-01-01 11:59:50 UTC');
+    expect(bannerText(h, { preference: 'local', timeZone: 'Europe/Berlin' })).toContain('12:59:50 CET');
     expect(bannerText({ ...h, worker: { ok: false, alive: 0, lastBeatAt: null } })).toMatch(/^The worker is down \(no worker has started\)/);
   });
 

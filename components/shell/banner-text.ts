@@ -1,13 +1,15 @@
 import type { Health } from '@/server/services/system/health';
+import { formatTime, type DisplayZone } from '@/components/ui/format-time';
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString();
+const UTC: DisplayZone = { preference: 'utc', timeZone: 'UTC' };
 
 /**
  * The one line the console shows under the navigation when the platform cannot be steered, most
  * fundamental cause first; null while all is well. (A database outage is not said here: every
  * page already fails in words then.)
  */
-export function bannerText(h: Health | undefined): string | null {
+export function bannerText(h: Health | undefined, zone: DisplayZone = UTC): string | null {
+  const time = (iso: string) => formatTime(iso, zone);
   if (!h || !h.database.ok) return null;
   if (!h.worker.ok) {
     const since = h.worker.lastBeatAt ? `no heartbeat since ${time(h.worker.lastBeatAt)}` : 'no worker has started';

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/trpc/client';
 import styles from './shell.module.css';
 import { bannerText } from './banner-text';
+import { useDisplayZone } from '@/components/ui/display-zone';
 
 const POLL_MS = 5_000;
 
@@ -15,8 +16,9 @@ const POLL_MS = 5_000;
  */
 export function PlatformBanner() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const health = useQuery(trpc.system.health.queryOptions(undefined, { refetchInterval: POLL_MS, staleTime: 0 }));
-  const text = bannerText(health.data);
+  const text = bannerText(health.data, zone);
   if (!text) return null;
   return (
     <div role="alert" className={styles.banner}>

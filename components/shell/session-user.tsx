@@ -9,6 +9,8 @@ export interface ShellUser {
   name: string;
   displayName: string;
   role: Role;
+  /** How times are shown to this user (User.timeZone). */
+  timeZone: 'utc' | 'local';
 }
 
 const SessionUserContext = createContext<ShellUser | null>(null);

@@ -3,7 +3,9 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
-import { customRangeError, fromLocalInput, rangeToQuery, toLocalInput, type RangeChoice } from './time-range';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { fromZoneInput, toZoneInput, zoneName } from '@/components/ui/format-time';
+import { customRangeError, rangeToQuery, type RangeChoice } from './time-range';
 import styles from './telemetry.module.css';
 
 const PRESETS: Array<{ label: string; range: RangeChoice }> = [
@@ -19,17 +21,18 @@ export function RangePicker({ range }: { range: RangeChoice }) {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
+  const zone = useDisplayZone();
   const [custom, setCustom] = useState(range.kind === 'custom');
-  const [from, setFrom] = useState(() => toLocalInput(range.kind === 'custom' ? range.from : Date.now() - 3600_000));
-  const [to, setTo] = useState(() => toLocalInput(range.kind === 'custom' ? range.to : Date.now()));
+  const [from, setFrom] = useState(() => toZoneInput(range.kind === 'custom' ? range.from : Date.now() - 3600_000, zone));
+  const [to, setTo] = useState(() => toZoneInput(range.kind === 'custom' ? range.to : Date.now(), zone));
   const [error, setError] = useState<string | null>(null);
 
   const go = (r: RangeChoice) => router.replace(`${pathname}${rangeToQuery(r, new URLSearchParams(params.toString()))}`, { scroll: false });
 
   function apply(e: FormEvent) {
     e.preventDefault();
-    const f = fromLocalInput(from);
-    const t = fromLocalInput(to);
+    const f = fromZoneInput(from, zone);
+    const t = fromZoneInput(to, zone);
     const problem = customRangeError(f, t);
     setError(problem);
     if (!problem) go({ kind: 'custom', from: f!, to: t! });
@@ -58,10 +61,10 @@ export function RangePicker({ range }: { range: RangeChoice }) {
       {custom ? (
         <form className={styles.customRange} onSubmit={apply} aria-label="Custom time range">
           <label>
-            From <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
+            From ({zoneName(Date.now(), zone)}) <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} required />
           </label>
           <label>
-            To <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} required />
+            To ({zoneName(Date.now(), zone)}) <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} required />
           </label>
           <Button type="submit" size="small" variant="primary">
             Apply

@@ -57,21 +57,6 @@ export function rangeLabel(r: RangeChoice): string {
   return 'Custom range';
 }
 
-/** Value of an <input type="datetime-local"> for an instant, in the viewer's local time. */
-export function toLocalInput(t: number): string {
-  const d = new Date(t);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** The instant of a datetime-local value (local time); null when empty or invalid. */
-export function fromLocalInput(v: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v);
-  if (!m) return null;
-  const t = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)).getTime();
-  return Number.isFinite(t) ? t : null;
-}
-
 /** Why a custom range cannot be applied, or null when it can. */
 export function customRangeError(from: number | null, to: number | null, now = Date.now()): string | null {
   if (from === null || to === null) return 'Enter both a start and an end.';

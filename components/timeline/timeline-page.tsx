@@ -9,6 +9,8 @@ import { KINDS, TimelineStrip, type Kind } from './timeline-strip';
 import { ScopeFilters, useFleetScope } from '@/components/machines/scope-filters';
 import { ErrorText } from '@/components/ui/error-text';
 import styles from './timeline.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 const SPANS = [
   { label: '5 min', ms: 5 * 60_000 },
@@ -19,6 +21,7 @@ const SPANS = [
 /** The whole view (range, kinds, topology filters) lives in the URL, so a link shows a colleague the same events. */
 export function TimelinePage() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const { params, go } = useUrlPatch();
   // Live: the end moves on a 5 s grid, so the query key (and the cache) stays put between renders.
   const now = Math.ceil(Date.now() / 5000) * 5000;
@@ -74,10 +77,10 @@ export function TimelinePage() {
         <tbody>
           {(events.data?.events ?? []).map((e) => (
             <tr key={e.id}>
-              <td>{new Date(e.at).toLocaleTimeString()}</td>
+              <td>{formatTime(e.at, zone)}</td>
               <td>{e.kind}</td>
               <td>{e.title}</td>
-              <td>{e.instance ? <a href={`/instances/${e.instance}`}>{e.instance}</a> : (e.actor ?? '—')}</td>
+              <td>{e.instance ? <a href={`/instances/${encodeURIComponent(e.instance)}`}>{e.instance}</a> : (e.actor ?? '—')}</td>
               <td>{e.detail}</td>
             </tr>
           ))}

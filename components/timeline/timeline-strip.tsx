@@ -5,6 +5,8 @@ import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { ErrorText } from '@/components/ui/error-text';
 import styles from './timeline.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 export const KINDS = [
   { kind: 'policy', label: 'Policy changes', color: '#f7c96b' },
@@ -31,11 +33,11 @@ export interface StripProps {
   refreshMs?: number;
 }
 
-const time = (ms: number) => new Date(ms).toLocaleTimeString();
-
 /** Lanes per kind on one time axis; each event a focusable mark whose name says what happened. */
 export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), instanceId, serviceId, zoneId, clusterId, regionId, compact = false, refreshMs }: StripProps) {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
+  const time = (ms: number) => formatTime(ms, zone, to);
   // Live pages move their range every tick: a 5 s grid keeps the query (and its cache key) steady.
   const qFrom = Math.floor(from / 5000) * 5000;
   const qTo = Math.ceil(to / 5000) * 5000;
@@ -77,7 +79,7 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
         {focused ? (
           <>
             <strong>{time(focused.at)}</strong> {focused.title}
-            {focused.instance ? <> on <a href={`/instances/${focused.instance}`}>{focused.instance}</a></> : null} — {focused.detail}
+            {focused.instance ? <> on <a href={`/instances/${encodeURIComponent(focused.instance)}`}>{focused.instance}</a></> : null} — {focused.detail}
           </>
         ) : q.isPending ? (
           'Loading events…'

@@ -14,6 +14,8 @@ import { Loading } from '@/components/ui/spinner';
 import { layoutTopology, parseExpand, toggleExpand, totalInstances, weightColor, type LayoutNode } from './layout';
 import styles from './topology-view.module.css';
 import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatTime } from '@/components/ui/format-time';
 
 const AUTO_EXPAND_LIMIT = 300;
 
@@ -23,6 +25,7 @@ const AUTO_EXPAND_LIMIT = 300;
  */
 export function TopologyView() {
   const trpc = useTRPC();
+  const zone = useDisplayZone();
   const qc = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
@@ -99,7 +102,7 @@ export function TopologyView() {
         </ul>
         <span className="muted" role="status">
           {total} instances · tick {data.tickId}
-          {data.at ? ` at ${new Date(data.at).toLocaleTimeString()}` : ''}
+          {data.at ? ` at ${formatTime(data.at, zone)}` : ''}
           {collapsed ? ' · select a cluster to show its instances' : ''}
           {sub.status === 'error' ? ' · live updates paused, retrying' : ''}
         </span>

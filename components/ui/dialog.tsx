@@ -11,10 +11,12 @@ interface DialogProps {
   children: ReactNode;
   /** Block Escape while a request is in flight, so the result is not lost. */
   dismissible?: boolean;
+  /** `wide` for editors with long content (a JSON configuration, a table of results). */
+  size?: 'normal' | 'wide';
 }
 
 /** A modal on the native <dialog>: focus trap, Escape and the top layer come from the browser. */
-export function Dialog({ open, title, onClose, children, dismissible = true }: DialogProps) {
+export function Dialog({ open, title, onClose, children, dismissible = true, size = 'normal' }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -28,7 +30,7 @@ export function Dialog({ open, title, onClose, children, dismissible = true }: D
   return (
     <dialog
       ref={ref}
-      className={styles.dialog}
+      className={size === 'wide' ? `${styles.dialog} ${styles.dialogWide}` : styles.dialog}
       aria-labelledby={titleId}
       onCancel={(e) => {
         // The browser would close the element itself; keep React's `open` the single truth.
@@ -48,6 +50,7 @@ export function Dialog({ open, title, onClose, children, dismissible = true }: D
   );
 }
 
+/** The dialog's buttons: they stay in view at the bottom while a long body scrolls under them. */
 export function DialogActions({ children }: { children: ReactNode }) {
   return <div className={styles.dialogActions}>{children}</div>;
 }

@@ -8,6 +8,7 @@ import { Button } from '@/components/ui/button';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
+import { TEXT_LIMITS } from '@/components/ui/limits';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
 import { isRole, ROLE_HINTS, ROLE_OPTIONS } from './roles';
 import styles from './users.module.css';
@@ -53,10 +54,10 @@ function NewUserForm({ onClose, onCreated }: Omit<Props, 'open'>) {
   return (
     <form onSubmit={submit} noValidate>
       <ErrorText error={create.error && !fields.any ? create.error : null} />
-      <Field label="User name" hint="Lowercase, e.g. jane.doe" error={fields.of('name')}>
+      <Field label="User name" hint="Lowercase, e.g. jane.doe" error={fields.of('name')} maxLength={TEXT_LIMITS.userName} length={name.length}>
         {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} autoComplete="off" autoCapitalize="none" spellCheck={false} autoFocus value={name} onChange={(e) => setName(e.target.value)} />}
       </Field>
-      <Field label="Display name" error={fields.of('displayName')}>
+      <Field label="Display name" error={fields.of('displayName')} maxLength={TEXT_LIMITS.displayName} length={displayName.length}>
         {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} autoComplete="off" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
       </Field>
       <Field label="Role" hint={`A ${role} ${ROLE_HINTS[role]}.`} error={fields.of('role')}>
@@ -70,7 +71,7 @@ function NewUserForm({ onClose, onCreated }: Omit<Props, 'open'>) {
           </select>
         )}
       </Field>
-      <Field label="Password" hint="Optional: leave empty to generate one" error={fields.of('password')}>
+      <Field label="Password" hint="Optional: leave empty to generate one" error={fields.of('password')} maxLength={TEXT_LIMITS.password} length={password.length}>
         {(p) => <input {...p} className={`${p.className ?? ''} ${styles.input}`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
       </Field>
       <DialogActions>

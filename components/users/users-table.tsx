@@ -6,13 +6,15 @@ import { Table } from '@/components/ui/table';
 import { isRole, ROLE_OPTIONS } from './roles';
 import type { UserAction, UserRow } from './user-action-dialog';
 import styles from './users.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatDateTime, type DisplayZone } from '@/components/ui/format-time';
 
-function lastLogin(d: Date | null): string {
-  if (!d) return 'never';
-  return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+function lastLogin(d: Date | null, zone: DisplayZone): string {
+  return d ? formatDateTime(d, zone) : 'never';
 }
 
 export function UsersTable({ users, meId, onAction }: { users: UserRow[]; meId: string; onAction: (a: UserAction) => void }) {
+  const zone = useDisplayZone();
   return (
     <Table label="Users">
       <thead>
@@ -51,7 +53,7 @@ export function UsersTable({ users, meId, onAction }: { users: UserRow[]; meId: 
               </select>
             </td>
             <td>{u.active ? <Badge tone="success">active</Badge> : <Badge tone="neutral">deactivated</Badge>}</td>
-            <td>{lastLogin(u.lastLoginAt)}</td>
+            <td>{lastLogin(u.lastLoginAt, zone)}</td>
             <td>
               <div className={styles.actions}>
                 <Button size="small" aria-label={`Reset password of ${u.name}`} onClick={() => onAction({ kind: 'reset', user: u })}>

@@ -19,6 +19,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'users.create', min: 'admin', call: (c) => c.users.create({ name: `u${Math.random().toString(36).slice(2, 10)}`, role: 'viewer' }) },
   { path: 'users.setRole', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.setRole({ id: user.id, role: 'operator', version: user.version }); } },
   { path: 'users.setActive', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.setActive({ id: user.id, active: false, version: user.version }); } },
+  { path: 'users.setTimeZonePreference', min: 'viewer', call: (c) => c.users.setTimeZonePreference({ timeZone: 'local' }) },
   { path: 'users.resetPassword', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.resetPassword({ id: user.id, version: user.version }); } },
   { path: 'topology.overview', min: 'viewer', call: (c) => c.topology.overview() },
   { path: 'topology.cluster', min: 'viewer', call: async (c, t) => c.topology.cluster({ name: (await t.db.cluster.findFirstOrThrow()).name }) },

@@ -1,6 +1,7 @@
 // The HAProxy adapter's stored configuration (AdapterConfig.config): where the Runtime API
 // sockets are, where the map files live, and which backend server is which Switchback instance.
 import { z } from 'zod';
+import { describeConfigIssues } from '../config-issues';
 
 const text = (what: string) => z.string({ error: `${what}: expected text` }).max(500, `${what}: at most 500 characters`).trim().min(1, `${what}: must not be empty`);
 const token = (what: string) => text(what).regex(/^[^\s;]+$/, `${what}: no spaces or ";"`);
@@ -56,10 +57,8 @@ export const haproxyConfigSchema = z
 export type HaproxyConfig = z.output<typeof haproxyConfigSchema>;
 export type HaproxyConfigInput = z.input<typeof haproxyConfigSchema>;
 
-/** Every problem on one line each, named by where it is. */
-export function describeHaproxyIssues(error: z.ZodError): string {
-  return error.issues.map((i) => (i.message.includes(':') ? i.message : `${i.path.join('.') || 'config'}: ${i.message}`)).join('; ');
-}
+/** Every problem on one line each, named by where it is, in words. */
+export const describeHaproxyIssues = describeConfigIssues;
 
 /** The HTTP statuses the error fault can return (HAProxy needs each as a literal rule). */
 export const ERROR_STATUSES = [500, 502, 503, 504] as const;

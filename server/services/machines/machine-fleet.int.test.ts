@@ -50,6 +50,12 @@ describe('machines over the fleet', () => {
     expect(l2.map((r) => [r.instance, r.since])).toEqual([['api-cb-v1-1', null]]);
   });
 
+  it('lists nobody in a state the machine does not have (it used to read an unknown level as L0)', async () => {
+    for (const machine of ['degradation', 'stage', 'breaker'] as const) {
+      expect(await inStateNow(t.db, { machine, from: t0, to: t0 + 600_000, state: 'foo' })).toEqual([]);
+    }
+  });
+
   it('counts instances per state per bucket (not samples), filtered by region and stage', async () => {
     const h = await machineHistory(t.db, { machine: 'stage', stage: 'execution', from: t0, to: t0 + 360_000, buckets: 6 });
     expect(h.bucketMs).toBe(60_000);

@@ -94,7 +94,8 @@ export async function inStateNow(db: Db, input: z.input<typeof inStateInput>) {
   const q = inStateInput.parse(input);
   const { instance } = await resolve(db, q);
   const r = stateRows(q.machine, q.stage);
-  const raw = q.machine === 'degradation' ? String(Math.max(0, LEVEL_NAMES.indexOf(q.state as (typeof LEVEL_NAMES)[number]))) : q.state;
+  // An unknown level is -1, which no sample has: nobody is listed (never L0's instances under another name).
+  const raw = q.machine === 'degradation' ? String(LEVEL_NAMES.indexOf(q.state as (typeof LEVEL_NAMES)[number])) : q.state;
   const where = Prisma.join([...topologyWhere(q, instance?.id ?? null), r.where, Prisma.sql`${r.state} = ${raw}`], ' AND ');
   // Stage transitions are per stage; the instance breaker's have no stage (the ingress breaker's say "access").
   const stageMatch = q.machine === 'stage' ? Prisma.sql`AND tr.stage = (${[...STAGES]}::text[])[now.stage]` : q.machine === 'breaker' ? Prisma.sql`AND tr.stage = ''` : Prisma.empty;

@@ -3,6 +3,7 @@ import { Suspense } from 'react';
 import { ServicePage } from '@/components/services/service-page';
 import { Loading } from '@/components/ui/spinner';
 import { requireUser } from '@/app/_server/session';
+import { redirectLegacyId } from '@/app/_server/legacy-links';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,7 +15,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function Page({ params, searchParams }: Props) {
   const name = decodeURIComponent((await params).name);
-  await requireUser(`/services/${encodeURIComponent(name)}`, await searchParams);
+  const query = await searchParams;
+  await requireUser(`/services/${encodeURIComponent(name)}`, query);
+  await redirectLegacyId('service', name, query);
   return (
     // The page reads its range, sort and filters with useSearchParams, which needs a Suspense boundary.
     <Suspense fallback={<Loading what={`service ${name}`} />}>

@@ -1,0 +1,110 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from '@playwright/test';
+import { test, expect } from './support/fixtures';
+import { e2eState } from './support/state';
+
+// WCAG 2 A and AA (colour contrast included) on every console page and the sign-in page, in the
+// light and the dark theme. The theme is the one the header switch stores in localStorage
+// (components/shell/theme.ts), set before the first paint as a user's choice would be.
+// Dynamic routes use the demo's names: a service, one of its instances, a cluster.
+
+const THEMES = ['light', 'dark'] as const;
+type Theme = (typeof THEMES)[number];
+
+/** Pages with charts and live data take a while on a busy machine. */
+const T = { timeout: 30_000 };
+const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
+  { path: '/', ready: (p) => expect(p.getByRole('table').first()).toBeVisible(T) },
+  { path: '/topology', ready: (p) => expect(p.getByRole('navigation', { name: 'Cluster pages' })).toBeVisible(T) },
+  { path: '/services', ready: (p) => expect(p.getByRole('link', { name: 'order-api', exact: true })).toBeVisible(T) },
+  { path: '/services/order-api', ready: (p) => expect(p.getByRole('heading', { name: 'Traffic split' })).toBeVisible(T) },
+  { path: '/instances/order-api-euw-a-1-v1-1', ready: (p) => expect(p.getByRole('heading', { name: /Weight and its inputs/ })).toBeVisible(T) },
+  { path: '/clusters/euw-b-1', ready: (p) => expect(p.getByRole('table', { name: 'Instances of the cluster' })).toBeVisible(T) },
+  { path: '/machines?machine=stage&state=active', ready: (p) => expect(p.getByRole('table', { name: 'Stages Active now' })).toBeVisible(T) },
+  { path: '/timeline', ready: (p) => expect(p.getByRole('table', { name: 'Events' })).toBeVisible(T) },
+  { path: '/policies?kind=watermark', ready: (p) => expect(p.getByLabel('Degrade watermark')).toBeVisible(T) },
+  { path: '/rollouts', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/experiments', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
+  { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
+  { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
+];
+
+async function themedPage(browser: Browser, theme: Theme, signedIn: boolean): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((t) => localStorage.setItem('switchback-theme', t), theme);
+  const page = await context.newPage();
+  if (signedIn) {
+    const s = e2eState();
+    const res = await page.request.post('/api/trpc/auth.login', { data: { json: { name: s.adminName, password: s.adminPassword } } });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  return page;
+}
+
+/** Every WCAG 2 A/AA violation on the page as it is now, one line each (rule, impact, where). */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? '?'}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help}`));
+}
+
+/** Charts and lists stream in: check once nothing says "Loading …" any more. */
+async function settled(page: Page) {
+  await expect(page.locator('[role="status"]', { hasText: /^Loading / })).toHaveCount(0, { timeout: 30_000 });
+}
+
+for (const theme of THEMES) {
+  test.describe(`${theme} theme`, () => {
+    test('every console page meets WCAG 2 AA', async ({ browser }) => {
+      test.setTimeout(240_000);
+      const page = await themedPage(browser, theme, true);
+      const found: string[] = [];
+      for (const { path, ready } of PAGES) {
+        await page.goto(path);
+        await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+        await ready(page);
+        await settled(page);
+        found.push(...(await violations(page)).map((v) => `${path}: ${v}`));
+      }
+      expect(found).toEqual([]);
+      await page.context().close();
+    });
+
+    test('dialogs, the policy diff and the audit record meet WCAG 2 AA', async ({ browser }) => {
+      test.setTimeout(120_000);
+      const page = await themedPage(browser, theme, true);
+      const found: string[] = [];
+
+      await page.goto('/settings');
+      await page.getByRole('button', { name: 'New adapter…' }).click();
+      await expect(page.getByRole('dialog', { name: 'New platform adapter' })).toBeVisible();
+      found.push(...(await violations(page)).map((v) => `New adapter dialog: ${v}`));
+
+      // The policy diff colours were 1.6:1 and 2.4:1 on the light theme.
+      await page.goto('/policies?kind=watermark');
+      await page.getByLabel('Degrade watermark').fill('70');
+      await expect(page.getByRole('table', { name: 'Your changes' })).toBeVisible();
+      found.push(...(await violations(page)).map((v) => `/policies (a change): ${v}`));
+
+      // An audit row with a whole record to open.
+      const saved = await page.request.post('/api/trpc/platform.save', { data: { json: { name: `a11y-${theme}`, kind: 'sim', config: { seed: 3 } } } });
+      expect(saved.status(), await saved.text()).toBe(200);
+      await page.goto('/audit');
+      await expect(page.getByRole('table', { name: 'Audit events' })).toBeVisible();
+      await page.getByText('Whole record').first().click();
+      found.push(...(await violations(page)).map((v) => `/audit (whole record open): ${v}`));
+
+      expect(found).toEqual([]);
+      await page.context().close();
+    });
+
+    test('the sign-in page meets WCAG 2 AA', async ({ browser }) => {
+      const page = await themedPage(browser, theme, false);
+      await page.goto('/login');
+      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+      expect(await violations(page)).toEqual([]);
+      await page.context().close();
+    });
+  });
+}

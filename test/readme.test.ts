@@ -1,0 +1,22 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+// The README is what a newcomer reads first, in a fresh clone: it must stand on its own.
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('links to nothing outside the repository and cites no team-internal document', () => {
+    expect(readme).not.toMatch(/\.\.\/|\/work\/|shared\/(SPEC|ARCHITECTURE)/);
+    expect(readme).not.toMatch(/SPEC\s*§/);
+  });
+
+  it('names only files that exist in the repository', () => {
+    const paths = [...readme.matchAll(/`((?:server|components|app|scripts|prisma|docs|e2e|test)\/[\w./-]+?)`/g)].map((m) => m[1]!.replace(/\/$/, ''));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(paths.filter((p) => !existsSync(new URL(`../${p}`, import.meta.url)))).toEqual([]);
+  });
+
+  it('states the real first-start time', () => {
+    expect(readme).toMatch(/first start builds the console: about 3–4 minutes on a 2-core machine/);
+  });
+});
