@@ -39,7 +39,7 @@ export interface LiveEventData {
 }
 
 /** The tick feed's NOTIFY payload: a Tick id (bigint as text). */
-export const tickIdSchema = z.string().regex(/^\d{1,19}$/);
+export const tickIdSchema = z.string().max(19).regex(/^\d{1,19}$/);
 
 const isTopic = (t: string): t is LiveTopic => Object.hasOwn(liveTopicSchemas, t);
 
