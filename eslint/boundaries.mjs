@@ -67,7 +67,9 @@ const CLIENT_SHARED_SERVER_MODULES = [
 const policies = [
   // ── Local matrix ─────────────────────────────────────────────────────────────────────────
   { from: el('app'), allow: { to: el('app', 'app-server', ...COMPONENTS_ALL) } },
-  { from: el('app-server'), allow: [{ to: el('server-auth', 'server-db', 'server-core') }, { to: el(...COMPONENTS_ALL), dependency: { kind: 'type' } }] },
+  // Server-only helpers of the pages (the signed-in user with their preferences, old links by id
+  // resolved to names) read the services directly, as the server components they serve do.
+  { from: el('app-server'), allow: [{ to: el('server-auth', 'server-db', 'server-services', 'server-core') }, { to: el(...COMPONENTS_ALL), dependency: { kind: 'type' } }] },
   // The tRPC handler reaches the server through server/api. The health route is a plain route
   // handler that asks the system service directly (no tRPC: load balancers call it).
   { from: el('app-api'), allow: { to: el('server-api', 'server-core') } },
@@ -94,7 +96,8 @@ const policies = [
   { from: el('server-api'), allow: { to: el('server-domain', 'server-db', 'server-live', 'server-platform', 'server-platform-adapter', 'server-auth', 'server-services', 'server-core') } },
   // Tests and tooling.
   { from: { file: { categories: 'test' } }, allow: { to: el(...SERVER_ALL, 'test', 'scripts', 'prisma', 'lab') } },
-  { from: el('test'), allow: { to: el(...SERVER_ALL, 'scripts') } },
+  // Contract tests in test/ hold pure client modules (the adapter examples) against the server.
+  { from: el('test'), allow: { to: el(...SERVER_ALL, 'scripts', ...COMPONENTS_ALL) } },
   { from: el('scripts'), allow: { to: el(...SERVER_ALL, 'prisma', 'lab') } },
   { from: el('prisma'), allow: { to: el('server-db', 'server-auth', 'server-domain', 'server-platform', 'server-platform-adapter', 'server-core') } },
   { from: el('bench'), allow: { to: el(...SERVER_ALL, 'prisma', 'scripts', 'lab', 'test') } },

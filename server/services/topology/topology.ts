@@ -11,7 +11,7 @@ export const updateServiceInput = z.object({
   name: text(63)
     .regex(/^[a-z][a-z0-9-]{1,62}$/, 'Use 2–63 lowercase letters, digits and dashes, starting with a letter')
     .optional(),
-  description: freeText(500).optional(),
+  description: freeText(2000).optional(),
 });
 
 export interface OverviewData {
