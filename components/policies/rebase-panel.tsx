@@ -4,6 +4,8 @@ import { Button } from '@/components/ui/button';
 import { Table } from '@/components/ui/table';
 import type { Choice, FieldChange, Rebase } from './rebase';
 import styles from './policies.module.css';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatDateTime } from '@/components/ui/format-time';
 
 export interface VersionSince {
   version: number;
@@ -55,6 +57,7 @@ interface Props {
  * published from here; the rebased edit is published against the newer version afterwards.
  */
 export function RebasePanel({ baseVersion, currentVersion, versionsSince, plan, choices, onChoose, onApply, labelOf }: Props) {
+  const zone = useDisplayZone();
   const undecided = plan.conflicts.filter((c) => !choices[c.path]).length;
   return (
     <section className={styles.panel} aria-label="Newer version published">
@@ -64,7 +67,7 @@ export function RebasePanel({ baseVersion, currentVersion, versionsSince, plan, 
       <ul>
         {versionsSince.map((v) => (
           <li key={v.version}>
-            v{v.version} by <strong>{v.authorName}</strong> at {new Date(v.createdAt).toLocaleString()}: {v.message || '(no message)'}
+            v{v.version} by <strong>{v.authorName}</strong> at {formatDateTime(v.createdAt, zone)}: {v.message || '(no message)'}
           </li>
         ))}
       </ul>

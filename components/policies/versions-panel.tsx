@@ -8,6 +8,8 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { ErrorText } from '@/components/ui/error-text';
 import { Table } from '@/components/ui/table';
 import { DiffTable } from './diff-table';
+import { useDisplayZone } from '@/components/ui/display-zone';
+import { formatDateTime } from '@/components/ui/format-time';
 
 interface Version {
   version: number;
@@ -19,6 +21,7 @@ interface Version {
 
 /** History: who published what and when; a diff between any two versions; roll back (admin). */
 export function VersionsPanel(props: { kind: string; scope: string; versions: Version[]; currentVersion: number; isAdmin: boolean; onRolledBack: () => void }) {
+  const zone = useDisplayZone();
   const { kind, scope, versions, currentVersion, isAdmin } = props;
   const trpc = useTRPC();
   const [a, setA] = useState<number | null>(versions[1]?.version ?? null);
@@ -50,7 +53,7 @@ export function VersionsPanel(props: { kind: string; scope: string; versions: Ve
                 v{v.version}
                 {v.version === currentVersion ? ' (current)' : ''}
               </th>
-              <td>{new Date(v.createdAt).toLocaleString()}</td>
+              <td>{formatDateTime(v.createdAt, zone)}</td>
               <td>{v.authorName}</td>
               <td>
                 {v.message}
