@@ -4,8 +4,8 @@
 import { demoFleet } from '../prisma/demo-fleet';
 import { createDb } from '../server/db/client';
 import { makeFleet } from '../server/db/factories';
-import { inStateNow, machineHistory } from '../server/services/machines/machine-fleet';
-import { machineView } from '../server/services/machines/machines';
+import { listInStateNow, getMachineHistory } from '../server/services/machines/machine-fleet';
+import { getMachineView } from '../server/services/machines/machines';
 import { rollupTelemetry } from '../server/services/telemetry/telemetry-rollup';
 import { benchDatabase, summary } from './lib';
 
@@ -58,15 +58,15 @@ export async function run(): Promise<Record<string, unknown>> {
       rollupBackfillS,
       // The minute's rollup the worker runs every minute (re-does the newest bucket).
       rollupMinuteMs: await time(3, () => rollupTelemetry(db, new Date(now + 60_000), hours + 1)),
-      viewFleet1hMs: await time(10, () => machineView(db, { machine: 'stage', ...h1 })),
+      viewFleet1hMs: await time(10, () => getMachineView(db, { machine: 'stage', ...h1 })),
       // 15 min from raw samples; longer ranges from the 60 s (≤ 12 h) and 600 s rollups.
-      historyStage15minRawMs: await time(5, () => machineHistory(db, { machine: 'stage', ...m15 })),
-      historyStage1hMs: await time(5, () => machineHistory(db, { machine: 'stage', ...h1 })),
-      historyDegradation1hMs: await time(5, () => machineHistory(db, { machine: 'degradation', ...h1 })),
-      historyStage6hMs: await time(5, () => machineHistory(db, { machine: 'stage', ...h6 })),
-      historyStage6hOneZoneMs: await time(5, () => machineHistory(db, { machine: 'stage', ...h6, zoneId: zone.id })),
-      historyStage24hMs: await time(5, () => machineHistory(db, { machine: 'stage', ...h24 })),
-      inStateBlockedZoneMs: await time(10, () => inStateNow(db, { machine: 'stage', ...h1, zoneId: zone.id, state: 'active' })),
+      historyStage15minRawMs: await time(5, () => getMachineHistory(db, { machine: 'stage', ...m15 })),
+      historyStage1hMs: await time(5, () => getMachineHistory(db, { machine: 'stage', ...h1 })),
+      historyDegradation1hMs: await time(5, () => getMachineHistory(db, { machine: 'degradation', ...h1 })),
+      historyStage6hMs: await time(5, () => getMachineHistory(db, { machine: 'stage', ...h6 })),
+      historyStage6hOneZoneMs: await time(5, () => getMachineHistory(db, { machine: 'stage', ...h6, zoneId: zone.id })),
+      historyStage24hMs: await time(5, () => getMachineHistory(db, { machine: 'stage', ...h24 })),
+      inStateBlockedZoneMs: await time(10, () => listInStateNow(db, { machine: 'stage', ...h1, zoneId: zone.id, state: 'active' })),
     };
   } finally {
     await db.$disconnect();

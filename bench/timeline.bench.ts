@@ -4,7 +4,7 @@
 import { demoFleet } from '../prisma/demo-fleet';
 import { createDb } from '../server/db/client';
 import { makeFleet } from '../server/db/factories';
-import { timelineEvents } from '../server/services/timeline/timeline';
+import { listTimelineEvents } from '../server/services/timeline/timeline';
 import { benchDatabase, summary } from './lib';
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -36,9 +36,9 @@ export async function run(): Promise<Record<string, unknown>> {
     return {
       bench: 'timeline',
       transitionRows: rows,
-      events24hAllKindsMs: await time(() => timelineEvents(db, { ...range, limit: 500 })),
-      events24hOneServiceMs: await time(() => timelineEvents(db, { ...range, serviceId: service.id, limit: 500 })),
-      events24hBreakersOnlyMs: await time(() => timelineEvents(db, { ...range, kinds: ['breaker', 'policy'], limit: 500 })),
+      events24hAllKindsMs: await time(() => listTimelineEvents(db, { ...range, limit: 500 })),
+      events24hOneServiceMs: await time(() => listTimelineEvents(db, { ...range, serviceId: service.id, limit: 500 })),
+      events24hBreakersOnlyMs: await time(() => listTimelineEvents(db, { ...range, kinds: ['breaker', 'policy'], limit: 500 })),
     };
   } finally {
     await db.$disconnect();

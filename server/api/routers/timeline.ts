@@ -1,6 +1,6 @@
-import { timelineEvents, timelineInput } from '../../services/timeline/timeline';
+import { listTimelineEvents, timelineInput } from '../../services/timeline/timeline';
 import { router, viewerProcedure } from '../trpc';
 
 export const timelineRouter = router({
-  events: viewerProcedure.input(timelineInput).query(({ ctx, input }) => timelineEvents(ctx.db, input)),
+  events: viewerProcedure.input(timelineInput).query(({ ctx, input }) => listTimelineEvents(ctx.db, input)),
 });

@@ -1,9 +1,9 @@
 import { getOverview, updateService, updateServiceInput } from '../../services/topology/topology';
-import { clusterDetail, clusterDetailInput } from '../../services/topology/cluster-detail';
+import { getClusterDetail, clusterDetailInput } from '../../services/topology/cluster-detail';
 import { adminProcedure, router, viewerProcedure } from '../trpc';
 
 export const topologyRouter = router({
-  cluster: viewerProcedure.input(clusterDetailInput).query(({ ctx, input }) => clusterDetail(ctx.db, input)),
+  cluster: viewerProcedure.input(clusterDetailInput).query(({ ctx, input }) => getClusterDetail(ctx.db, input)),
   overview: viewerProcedure.query(({ ctx }) => getOverview(ctx.db)),
   updateService: adminProcedure.input(updateServiceInput).mutation(({ ctx, input }) => updateService(ctx.db, ctx.actor, input)),
 });

@@ -34,7 +34,7 @@ export async function listAudit(db: Db, input: z.input<typeof listAuditInput>) {
 }
 
 /** Values for the filter drop-downs. */
-export async function auditFacets(db: Db) {
+export async function listAuditFacets(db: Db) {
   const [actions, types, actors] = await Promise.all([
     db.auditEvent.findMany({ distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' } }),
     db.auditEvent.findMany({ distinct: ['targetType'], select: { targetType: true }, orderBy: { targetType: 'asc' } }),

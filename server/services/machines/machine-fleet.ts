@@ -44,7 +44,7 @@ function rollupCounts(machine: string, stage: string | undefined): Array<{ state
  * rate does not inflate a bucket); longer ones read the rollups' per-state sample counts (each
  * instance's share of its samples in the state, summed), which also reach past raw retention.
  */
-export async function machineHistory(db: Db, input: z.input<typeof machineHistoryInput>) {
+export async function getMachineHistory(db: Db, input: z.input<typeof machineHistoryInput>) {
   const q = machineHistoryInput.parse(input);
   const { instance } = await resolve(db, q);
   const span = q.to - q.from;
@@ -90,7 +90,7 @@ export async function machineHistory(db: Db, input: z.input<typeof machineHistor
 }
 
 /** Who is in `state` now (newest sample per instance in scope), since when and why (the transition into it). */
-export async function inStateNow(db: Db, input: z.input<typeof inStateInput>) {
+export async function listInStateNow(db: Db, input: z.input<typeof inStateInput>) {
   const q = inStateInput.parse(input);
   const { instance } = await resolve(db, q);
   const r = stateRows(q.machine, q.stage);

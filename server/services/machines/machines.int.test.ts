@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeDefaultPolicies, makeFleet } from '../../db/factories';
 import { defaultPolicies } from '../../domain/policy-defaults';
-import { edgeTransitions, machineView } from './machines';
+import { listEdgeTransitions, getMachineView } from './machines';
 import { publishPolicy } from '../policies/policies';
 
 let t: TestDb;
@@ -29,27 +29,27 @@ afterAll(() => t.close());
 
 describe('machines', () => {
   it('counts each edge in the range, the fleet per state now, and lights one instance’s state', async () => {
-    const fleet = await machineView(t.db, { machine: 'degradation', ...range });
+    const fleet = await getMachineView(t.db, { machine: 'degradation', ...range });
     expect(fleet.fired).toEqual({ 'L0>L2': 2, 'L2>L1': 1 });
     expect(fleet.now).toEqual({ L0: 0, L1: 1, L2: 1, L3: 0 });
     expect(fleet.current).toBeNull();
-    const one = await machineView(t.db, { machine: 'degradation', ...range, instance: 'api-ca-v1-1' });
+    const one = await getMachineView(t.db, { machine: 'degradation', ...range, instance: 'api-ca-v1-1' });
     expect([one.fired, one.current]).toEqual([{ 'L0>L2': 1, 'L2>L1': 1 }, 'L1']);
     const zb = await t.db.zone.findUniqueOrThrow({ where: { name: 'zb' } });
-    const blocked = await machineView(t.db, { machine: 'stage', ...range, zoneId: zb.id, stage: 'execution' });
+    const blocked = await getMachineView(t.db, { machine: 'stage', ...range, zoneId: zb.id, stage: 'execution' });
     expect([blocked.now.blocked, blocked.fired['active>blocked']]).toEqual([1, 1]);
     // The ingress isolation (recorded as the access stage's breaker) has triggers of its own: not this machine's edges.
-    expect((await machineView(t.db, { machine: 'breaker', ...range })).fired).toEqual({ 'closed>open': 1 });
-    expect((await edgeTransitions(t.db, { machine: 'breaker', ...range, fromState: 'closed', toState: 'open' })).map((r) => r.instance)).toEqual(['api-ca-v1-1']);
+    expect((await getMachineView(t.db, { machine: 'breaker', ...range })).fired).toEqual({ 'closed>open': 1 });
+    expect((await listEdgeTransitions(t.db, { machine: 'breaker', ...range, fromState: 'closed', toState: 'open' })).map((r) => r.instance)).toEqual(['api-ca-v1-1']);
   });
 
   it('lists the transitions behind an edge with their values, and labels edges from the service’s policy', async () => {
-    const rows = await edgeTransitions(t.db, { machine: 'degradation', ...range, fromState: 'L0', toState: 'L2' });
+    const rows = await listEdgeTransitions(t.db, { machine: 'degradation', ...range, fromState: 'L0', toState: 'L2' });
     expect(rows.map((r) => [r.instance, r.values])).toEqual([['api-cb-v1-1', { fill: 0.97 }], ['api-ca-v1-1', { fill: 0.97 }]]);
     const svc = await t.db.service.findUniqueOrThrow({ where: { name: 'api' } });
     await publishPolicy(t.db, { id: null, name: 'alice' }, { kind: 'watermark', scope: `service:${svc.id}`, expectedVersion: 0, document: { ...defaultPolicies.watermark, breakPct: 88 }, message: 'x' });
-    const v = await machineView(t.db, { machine: 'degradation', ...range, instance: 'api-ca-v1-1' });
+    const v = await getMachineView(t.db, { machine: 'degradation', ...range, instance: 'api-ca-v1-1' });
     expect(v.diagram.edges.find((e) => e.id === 'L0>L2')!.trigger).toBe('a buffer ≥ 88 % for 5 s (stage broken)');
-    await expect(machineView(t.db, { machine: 'degradation', ...range, instance: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(getMachineView(t.db, { machine: 'degradation', ...range, instance: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -46,7 +46,7 @@ function filters(q: TopologyScope & { machine: MachineName; stage?: string }, in
   return Prisma.join(parts, ' AND ');
 }
 
-export async function machineView(db: Db, input: z.input<typeof machineViewInput>) {
+export async function getMachineView(db: Db, input: z.input<typeof machineViewInput>) {
   const q = machineViewInput.parse(input);
   const { instance, serviceId } = await resolve(db, q);
   const diagram = machineDiagram(q.machine, await policiesFor(db, serviceId));
@@ -83,7 +83,7 @@ export async function machineView(db: Db, input: z.input<typeof machineViewInput
   };
 }
 
-export async function edgeTransitions(db: Db, input: z.input<typeof edgeTransitionsInput>) {
+export async function listEdgeTransitions(db: Db, input: z.input<typeof edgeTransitionsInput>) {
   const q = edgeTransitionsInput.parse(input);
   const { instance } = await resolve(db, q);
   const rows = await db.$queryRaw<Array<{ id: bigint; at: Date; name: string; stage: string; cause: string; values: Record<string, number> }>>`

@@ -313,7 +313,7 @@ export async function getInstanceSeries(db: Db, input: z.input<typeof instanceSe
   // The tick id first: anything committed after it is delivered by the live feed, never lost between the two.
   const lastTickId = await newestTickId(db);
   const resolution = await resolutionFor(db, fromMs, toMs, Prisma.sql`"instanceId" = ${instanceId}::uuid`);
-  const [points, transitions] = await Promise.all([instancePoints(db, instanceId, resolution, fromMs, toMs), instanceTransitions(db, instanceId, fromMs, toMs)]);
+  const [points, transitions] = await Promise.all([instancePoints(db, instanceId, resolution, fromMs, toMs), listInstanceTransitions(db, instanceId, fromMs, toMs)]);
   return {
     instanceId,
     from: fromMs,
@@ -384,7 +384,7 @@ export async function instancePoints(db: Db, instanceId: string, resolution: Res
   return points;
 }
 
-export async function instanceTransitions(db: Db, instanceId: string, fromMs: number, toMs: number, limit = TRANSITION_LIMIT + 1): Promise<TransitionItem[]> {
+export async function listInstanceTransitions(db: Db, instanceId: string, fromMs: number, toMs: number, limit = TRANSITION_LIMIT + 1): Promise<TransitionItem[]> {
   const rows = await db.$queryRaw<Array<Omit<TransitionItem, 'values'> & { values: unknown }>>`
     SELECT ${TRANSITION_COLUMNS} FROM "StateTransition" st
     WHERE st."instanceId" = ${instanceId}::uuid AND st.at >= ${ts(fromMs)} AND st.at <= ${ts(toMs)} AND ${NOTABLE_TRANSITION}

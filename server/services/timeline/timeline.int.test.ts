@@ -3,7 +3,7 @@ import { openTestDb, type TestDb } from '../../../test/context';
 import { makeDefaultPolicies, makeFleet } from '../../db/factories';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import { publishPolicy } from '../policies/policies';
-import { timelineEvents } from './timeline';
+import { listTimelineEvents } from './timeline';
 
 let t: TestDb;
 const now = Date.now();
@@ -35,7 +35,7 @@ afterAll(() => t.close());
 
 describe('timeline', () => {
   it('puts transitions, recomputes and policy changes on one axis, newest first, within the range', async () => {
-    const r = await timelineEvents(t.db, { from: now - 3600_000, to: now + 60_000 });
+    const r = await listTimelineEvents(t.db, { from: now - 3600_000, to: now + 60_000 });
     expect(r.events.map((e) => e.kind)).toEqual(['policy', 'breaker', 'degradation', 'stage', 'weight']);
     expect(r.events[0]).toMatchObject({ title: 'Policy watermark · global v2', detail: 'by alice: earlier breaks', actor: 'alice' });
     expect(r.events[3]).toMatchObject({ title: 'Stage execution active → blocked', instance: 'api-ca-v1-1' });
@@ -44,14 +44,14 @@ describe('timeline', () => {
 
   it('filters by kind and topology; a service filter keeps global policy changes; limit says what was left out', async () => {
     const range = { from: now - 3600_000, to: now + 60_000 };
-    expect((await timelineEvents(t.db, { ...range, kinds: ['weight'] })).events.map((e) => e.detail)).toEqual(['CPU 92 % crossed 85 %']);
+    expect((await listTimelineEvents(t.db, { ...range, kinds: ['weight'] })).events.map((e) => e.detail)).toEqual(['CPU 92 % crossed 85 %']);
     const svc = await t.db.service.findUniqueOrThrow({ where: { name: 'db' } });
-    expect((await timelineEvents(t.db, { ...range, serviceId: svc.id })).events.map((e) => e.kind)).toEqual(['policy', 'breaker', 'degradation']);
+    expect((await listTimelineEvents(t.db, { ...range, serviceId: svc.id })).events.map((e) => e.kind)).toEqual(['policy', 'breaker', 'degradation']);
     const zone = await t.db.zone.findUniqueOrThrow({ where: { name: 'za' } });
-    expect((await timelineEvents(t.db, { ...range, zoneId: zone.id, kinds: ['stage', 'weight'] })).events).toHaveLength(2);
-    const limited = await timelineEvents(t.db, { ...range, limit: 2 });
+    expect((await listTimelineEvents(t.db, { ...range, zoneId: zone.id, kinds: ['stage', 'weight'] })).events).toHaveLength(2);
+    const limited = await listTimelineEvents(t.db, { ...range, limit: 2 });
     expect([limited.events.length, limited.total, limited.truncated]).toEqual([2, 5, true]);
-    await expect(timelineEvents(t.db, { from: now, to: now - 1 })).rejects.toThrow(/end after it starts/);
+    await expect(listTimelineEvents(t.db, { from: now, to: now - 1 })).rejects.toThrow(/end after it starts/);
   });
 });
 
@@ -76,11 +76,11 @@ describe('timeline: weight recomputes by trigger', () => {
   });
 
   it('finds threshold crossings by the stored trigger, not by the words of the cause', async () => {
-    const r = await timelineEvents(t.db, { ...range, kinds: ['weight'], weightTriggers: ['threshold-crossed'] });
+    const r = await listTimelineEvents(t.db, { ...range, kinds: ['weight'], weightTriggers: ['threshold-crossed'] });
     expect(r.events.map((e) => e.detail)).toEqual(['P95 over its limit', 'P95 back under its limit']);
     expect(r.events[0]!.trigger).toEqual({ kind: 'threshold', input: 'p95', direction: 'up', value: 1300, threshold: 1200 });
-    const periodic = await timelineEvents(t.db, { ...range, kinds: ['weight'], weightTriggers: ['periodic', 'threshold-held'] });
+    const periodic = await listTimelineEvents(t.db, { ...range, kinds: ['weight'], weightTriggers: ['periodic', 'threshold-held'] });
     expect(periodic.events.map((e) => e.detail)).toEqual(['nothing crossed here', 'P95 1300 ms still above 1200 ms']);
-    expect((await timelineEvents(t.db, { ...range, kinds: ['weight'] })).events).toHaveLength(4);
+    expect((await listTimelineEvents(t.db, { ...range, kinds: ['weight'] })).events).toHaveLength(4);
   });
 });

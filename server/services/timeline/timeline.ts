@@ -58,7 +58,7 @@ const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
 const POLICY_VERSION_ACTIONS = ['policy.publish', 'policy.rollback'] as const;
 const isPolicyVersion = (action: string) => (POLICY_VERSION_ACTIONS as readonly string[]).includes(action);
 
-export async function timelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<{ events: TimelineEvent[]; total: number; truncated: boolean }> {
+export async function listTimelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<{ events: TimelineEvent[]; total: number; truncated: boolean }> {
   const q = timelineInput.parse(input);
   const from = new Date(q.from);
   const to = new Date(q.to);

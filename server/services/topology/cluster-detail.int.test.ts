@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeFleet } from '../../db/factories';
-import { clusterDetail } from './cluster-detail';
-import { timelineEvents } from '../timeline/timeline';
+import { getClusterDetail } from './cluster-detail';
+import { listTimelineEvents } from '../timeline/timeline';
 
 let t: TestDb;
 const now = Date.now();
@@ -26,18 +26,18 @@ afterAll(() => t.close());
 
 describe('cluster page', () => {
   it('lists the cluster’s instances with their newest sample, and none from other clusters', async () => {
-    const d = await clusterDetail(t.db, { name: 'ca' });
+    const d = await getClusterDetail(t.db, { name: 'ca' });
     expect([d.name, d.zone.name, d.region.name]).toEqual(['ca', 'za', 'r']);
     expect(d.instances.map((i) => [i.name, i.version, i.effectiveWeight, i.degradation, i.breaker, i.blockedStages])).toEqual([
       ['api-ca-v1-1', 'v1', 42.5, 2, 'open', 2],
       ['api-ca-v2-1', 'v2', null, null, null, null],
     ]);
-    await expect(clusterDetail(t.db, { name: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(getClusterDetail(t.db, { name: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('filters the timeline to one cluster', async () => {
     const cb = await t.db.cluster.findUniqueOrThrow({ where: { name: 'cb' } });
-    const r = await timelineEvents(t.db, { from: now - 60_000, to: now + 1000, kinds: ['breaker'], clusterId: cb.id });
+    const r = await listTimelineEvents(t.db, { from: now - 60_000, to: now + 1000, kinds: ['breaker'], clusterId: cb.id });
     expect(r.events.map((e) => e.instance)).toEqual(['api-cb-v1-1']);
   });
 });

@@ -6,7 +6,7 @@ import { notFound } from '../../errors';
 
 export const clusterDetailInput = z.object({ name: name() });
 
-export async function clusterDetail(db: Db, input: z.input<typeof clusterDetailInput>) {
+export async function getClusterDetail(db: Db, input: z.input<typeof clusterDetailInput>) {
   const { name } = clusterDetailInput.parse(input);
   const cluster = await db.cluster.findUnique({ where: { name }, select: { id: true, name: true, zone: { select: { id: true, name: true, region: { select: { id: true, name: true } } } } } });
   if (!cluster) throw notFound(`Cluster ${name}`);
