@@ -15,6 +15,8 @@ export class Leadership {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private backendPid: number | null = null;
+  /** Elections this worker asked for and lost because another worker holds the lock. */
+  refused = 0;
 
   constructor(
     private readonly opts: {
@@ -77,6 +79,7 @@ export class Leadership {
         this.opts.onElected();
         return;
       }
+      this.refused++;
     } catch (err) {
       this.opts.log(`[telemetry] leader election failed: ${err instanceof Error ? err.message : String(err)}`);
       const c = this.client;

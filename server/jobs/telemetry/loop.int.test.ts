@@ -96,7 +96,8 @@ describe('telemetry loop', () => {
     a.start();
     await expect.poll(() => ticksOf('lead-a'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(2);
     b.start();
-    await new Promise((r) => setTimeout(r, 1000));
+    // b has asked for the lock and been refused twice: it is a follower, not merely a late starter.
+    await expect.poll(() => b.electionsRefused, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(2);
     expect(await ticksOf('lead-b')).toBe(0);
     expect(b.stats.leader).toBe(false);
     // Kill the leader's lock connection the way a crashed process loses it.
@@ -104,7 +105,9 @@ describe('telemetry loop', () => {
     try {
       await expect.poll(() => ticksOf('lead-b'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(3);
       const aTicksAfter = await ticksOf('lead-a');
-      await new Promise((r) => setTimeout(r, 600));
+      // Time measured in the new leader's ticks: two more of them, and none from the old one.
+      const bTicks = await ticksOf('lead-b');
+      await expect.poll(() => ticksOf('lead-b'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(bTicks + 2);
       // The old leader stopped committing once its lock was gone.
       expect(await ticksOf('lead-a')).toBe(aTicksAfter);
     } finally {

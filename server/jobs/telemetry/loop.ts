@@ -102,6 +102,11 @@ export class TelemetryLoop {
     this.adapter = null;
   }
 
+  /** Elections lost to another leader so far (tests wait on it instead of on a clock). */
+  get electionsRefused(): number {
+    return this.leadership.refused;
+  }
+
   private async lead(): Promise<void> {
     const gen = ++this.generation;
     try {
