@@ -36,7 +36,8 @@ describe('liveStream', () => {
         if (got.length === 3) ac.abort();
       }
     })();
-    await new Promise((r) => setTimeout(r, 10));
+    // The backlog is through (and the late NOTIFYs with it) before the next live event arrives.
+    await expect.poll(() => got.join(','), { timeout: 10_000, interval: 5 }).toBe('2,3');
     push(ev(4));
     await done;
     expect(got).toEqual(['2', '3', '4']);
