@@ -127,7 +127,7 @@ async function main() {
   }
   if (stopping) return;
 
-  const w = spawnNode([], 'node_modules/next/dist/bin/next', ['start', '-p', String(e.PORT), '-H', e.SWITCHBACK_HOST], { cwd: root, env: childEnv, onLine: prefix('web') });
+  const w = spawnNode([], 'scripts/web-server.mjs', [String(e.PORT), e.SWITCHBACK_HOST], { cwd: root, env: childEnv, onLine: prefix('web') });
   procs.web = w;
   lock?.processes({ web: w.pid });
   w.on('exit', (code, signal) => void shutdown(`the web server exited (${signal ?? code})`, 1));

@@ -32,6 +32,8 @@ export const envSchema = z.object({
   SWITCHBACK_SEED: z.enum(['demo', 'none'], { error: 'expected demo or none' }).default('demo'),
   SWITCHBACK_SESSION_HOURS: z.coerce.number().positive('expected a positive number of hours').default(12),
   SWITCHBACK_COOKIE_SECURE: bool.default(false),
+  /** A reverse proxy in front appends the client's address to X-Forwarded-For (scripts/web-server.mjs). */
+  SWITCHBACK_TRUST_PROXY: bool.default(false),
   SWITCHBACK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   SWITCHBACK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SWITCHBACK_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(365),

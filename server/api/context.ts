@@ -6,10 +6,10 @@ import { getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
 import type { Context } from './trpc';
 
 /**
- * The client's address as the nearest hop saw it: the LAST X-Forwarded-For entry. A proxy
- * appends the address it received from; the entries before it are whatever the client claimed.
- * (Next.js fills the header with the socket address when the request has none.) The login
- * throttle keys on this, and does not rely on it alone — see server/auth/throttle.ts.
+ * The client's address: the LAST X-Forwarded-For entry. The web server (scripts/web-server.mjs)
+ * sets the header to the socket's address itself, so a client cannot choose it; with
+ * SWITCHBACK_TRUST_PROXY=true a reverse proxy appends the address it received from, and the
+ * entries before that are whatever the client claimed. The login throttle keys on this.
  */
 export function clientAddress(headers: Headers): string {
   const hops = (headers.get('x-forwarded-for') ?? '').split(',');

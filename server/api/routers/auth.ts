@@ -32,5 +32,5 @@ export const authRouter = router({
 
   changePassword: viewerProcedure
     .input(changeOwnPasswordInput)
-    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.actor, input, { keepSessionId: ctx.user.sessionId })),
+    .mutation(({ ctx, input }) => changeOwnPassword(ctx.db, ctx.actor, input, { keepSessionId: ctx.user.sessionId, ip: ctx.meta.ip })),
 });

@@ -90,3 +90,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     );
   });
 }
+
+/**
+ * What /api/health tells anyone who asks (load balancers, uptime checks, strangers): states and
+ * counts, but no platform error text (it can name internal hosts, URLs with credentials, queries)
+ * and no leader host:pid. Signed-in users get the whole report through `system.health`.
+ */
+export function publicHealth(h: Health): Health {
+  return {
+    ...h,
+    telemetry: { ...h.telemetry, leader: h.telemetry.leader === null ? null : 'elected' },
+    adapter: h.adapter ? { ok: h.adapter.ok, kind: h.adapter.kind, since: h.adapter.since, ...(h.adapter.ok ? {} : { error: 'unreachable (details for signed-in users)' }) } : null,
+  };
+}

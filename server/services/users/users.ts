@@ -175,13 +175,20 @@ export async function changeOwnPassword(
   db: Db,
   actor: Actor & { id: string },
   input: z.input<typeof changeOwnPasswordInput>,
-  opts: { keepSessionId: string },
+  opts: { keepSessionId: string; ip?: string },
 ) {
   const data = changeOwnPasswordInput.parse(input);
   const user = await db.user.findUniqueOrThrow({ where: { id: actor.id } });
+  // The current password is checked like a sign-in, under the same throttle: a stolen session
+  // must not become a way to guess the password at full speed.
+  const admission = await admitLoginAttempt(db, user.name, opts.ip);
+  if (!admission.admitted) {
+    throw new AppError('TOO_MANY_REQUESTS', `Too many wrong passwords; try again in ${admission.waitS} s.`, undefined, { retryAfterS: admission.waitS });
+  }
   if (!(await verifyPassword(data.current, user.passwordHash))) {
     throw new AppError('BAD_REQUEST', 'Your current password is not right.', { current: ['Not your current password'] });
   }
+  await loginSucceeded(db, user.name, opts.ip);
   const passwordHash = await hashPassword(data.next);
   return runCommand(db, actor, async (ctx) => {
     await casUpdate(ctx, user.id, user.version, { passwordHash });

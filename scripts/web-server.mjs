@@ -1,0 +1,34 @@
+// The web server `npm start` runs: Next.js behind a plain Node HTTP server, for one reason —
+// Next.js fills X-Forwarded-For with the socket's address only when the client did not send one,
+// so a client could name any address it likes, and the sign-in throttle keys on that address.
+// Here the header is replaced with the socket's own address, unless SWITCHBACK_TRUST_PROXY=true
+// says a reverse proxy in front appends the real one (then its last entry is what the proxy saw).
+// Usage: node scripts/web-server.mjs <port> <host>
+import http from 'node:http';
+import next from 'next';
+
+const port = Number(process.argv[2] ?? 3000);
+const host = process.argv[3] ?? '0.0.0.0';
+const trustProxy = process.env.SWITCHBACK_TRUST_PROXY === 'true';
+
+const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = http.createServer((req, res) => {
+  if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  void handle(req, res);
+});
+server.listen(port, host, () => console.log(`listening on http://${host}:${port}${trustProxy ? ' (client address from X-Forwarded-For: trusted proxy)' : ''}`));
+
+// SIGTERM from the supervisor: stop accepting, let requests in flight finish, end the long-lived
+// event streams after a short grace (their browsers reconnect to whoever serves next), then exit.
+let stopping = false;
+process.on('SIGTERM', () => {
+  if (stopping) return;
+  stopping = true;
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+  setTimeout(() => server.closeAllConnections(), 1500).unref();
+});
+process.on('SIGINT', () => process.kill(process.pid, 'SIGTERM'));
