@@ -1,6 +1,20 @@
 import { TRPCError } from '@trpc/server';
 import type { Db } from '../db/client';
 import { sessionWatch } from '../auth/session-watch';
+import { timeoutsOf } from '../db/client';
+import { databaseUnavailable } from '../db/unavailable';
+import { AppError } from '../errors';
+
+/**
+ * An error thrown while a stream runs never passes the procedures' error mapping (that only sees
+ * what a resolver returns), so it is mapped here the same way: a domain error keeps its code and
+ * words, a database that does not answer is a 503; anything else stays a 500 with an error id.
+ */
+function asStreamError(err: unknown, db: Db): unknown {
+  if (err instanceof TRPCError) return err;
+  const cause = err instanceof AppError ? err : databaseUnavailable(err, timeoutsOf(db));
+  return cause ? new TRPCError({ code: cause.code, message: cause.message, cause }) : err;
+}
 
 /**
  * Runs a subscription's stream only while the session that opened it still authenticates: the
@@ -20,6 +34,8 @@ export async function* whileSignedIn<T>(
       if (combined.aborted) break;
       yield item;
     }
+  } catch (err) {
+    throw asStreamError(err, ctx.db);
   } finally {
     release();
   }

@@ -9,8 +9,9 @@ import { POLICIES, throttleKeys } from '../auth/throttle';
 import { makeUser } from '../db/factories';
 import { openTestDb, type TestDb } from '../../test/context';
 
-// Sign-in throttling as a client sees it: HTTP requests through the same fetch handler and the
-// same client-address rule as the route; only the database is this file's own.
+// Sign-in throttling as a client sees it: HTTP requests through tRPC's fetch handler with the
+// route's client-address rule (the route's CSRF guard in front is tested in edge.int.test.ts);
+// only the database is this file's own.
 let t: TestDb;
 beforeAll(async () => (t = await openTestDb()));
 afterAll(() => t.close());

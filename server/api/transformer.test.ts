@@ -18,10 +18,14 @@ function refusal(payload: unknown): TRPCError {
 describe('safeSuperjson input', () => {
   it('decodes what the tRPC client sends: dates, undefined, nested values, shared references', () => {
     const shared = ['a'];
-    const value = { at: new Date('2030-01-01T00:00:00Z'), nothing: undefined, deep: { list: [new Date(0), 1n] }, a: shared, b: shared };
+    const value = { at: new Date('2030-01-01T00:00:00Z'), nothing: undefined, deep: { list: [new Date(0), 1] }, a: shared, b: shared };
     expect(decode(JSON.parse(JSON.stringify(superjson.serialize(value))))).toEqual(value);
     expect(decode(JSON.parse(JSON.stringify(superjson.serialize(undefined))))).toBeUndefined();
     expect(decode({ json: { x: 1 } })).toEqual({ x: 1 });
+  });
+
+  it('refuses a bigint: no procedure takes one', () => {
+    expect(refusal(JSON.parse(JSON.stringify(superjson.serialize({ n: 1n })))).code).toBe('BAD_REQUEST');
   });
 
   it('refuses the meta that overflowed the stack, quickly and in words', () => {

@@ -23,8 +23,8 @@ export interface WorkerHandle {
 export async function startWorker(opts: { db: Db; env: Env; connectionString: string; log?: (line: string) => void }): Promise<WorkerHandle> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const id = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  // Our own pool so a connection that PostgreSQL ends (Ctrl-C reaches the embedded server in the
-  // same process group) is logged instead of crashing the worker with an unhandled 'error' event.
+  // Our own pool so a connection that PostgreSQL ends (a restart, an administrator's kill) is
+  // logged instead of crashing the worker with an unhandled 'error' event.
   // Request-sized timeouts: graphile-worker's queries and the telemetry ticks are short.
   const pool = createPool(opts.connectionString, opts.env.SWITCHBACK_WORKER_CONCURRENCY + 4, dbTimeouts(opts.env));
   pool.on('error', (err) => log(`[worker] database connection lost: ${err.message}`));

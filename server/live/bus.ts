@@ -30,7 +30,11 @@ interface EventRow {
 const EVENT_COLUMNS = 'id::text AS id, at, topic, payload';
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Event ids remembered for de-duplication (a Set keeps insertion order: the oldest goes first). */
+const RECENT_EVENTS = 2000;
+
 export class LiveBus {
+  private readonly recentEvents = new Set<bigint>();
   private client: pg.Client | null = null;
   private readonly eventListeners = new Set<EventListener>();
   private readonly tickListeners = new Set<TickListener>();
@@ -222,6 +226,12 @@ export class LiveBus {
 
   private dispatchEvent(e: LiveEventData) {
     const id = BigInt(e.id);
+    // An event committed between LISTEN and the catch-up read arrives twice (read, then its
+    // NOTIFY). Not a high-water check: commands commit out of id order, so a lower id can still
+    // be new. The ids recently delivered are remembered instead.
+    if (this.recentEvents.has(id)) return;
+    this.recentEvents.add(id);
+    if (this.recentEvents.size > RECENT_EVENTS) this.recentEvents.delete(this.recentEvents.values().next().value!);
     if (this.eventHighWater === null || id > this.eventHighWater) this.eventHighWater = id;
     for (const l of this.eventListeners) l(e);
   }

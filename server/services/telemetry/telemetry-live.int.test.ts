@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTrackedEnvelope } from '@trpc/server';
 import { openTestDb, signedInContextFor, type TestDb } from '../../../test/context';
 import type { Context } from '../../api/trpc';
+import { httpApi } from '../../../test/http';
 import { reloadEnv } from '../../env';
 import { createCaller } from '../../api/root';
 import { makeFleet, makeUser } from '../../db/factories';
@@ -175,5 +176,15 @@ describe('instance and service live feeds', () => {
     const ac = new AbortController();
     const stream = instanceLive(t.db, new LiveBus(t.url), { instanceId: '00000000-0000-4000-8000-000000000000' }, ac.signal);
     await expect(stream.next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('through the HTTP API too: an unknown instance ends the event stream with NOT_FOUND in words, not a 500 with an error id', async () => {
+    const api = httpApi(t);
+    const cookie = await api.signIn('viewer');
+    // The stream fails at once, so the SSE answer ends and its text can be read whole.
+    const r = await api.query('telemetry.instanceLive', { instanceId: '00000000-0000-4000-8000-000000000000' }, { cookie });
+    expect(r.text).toContain('NOT_FOUND');
+    expect(r.text).toContain('does not exist');
+    expect(r.text).not.toContain('error id');
   });
 });
