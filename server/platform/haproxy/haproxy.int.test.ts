@@ -132,7 +132,6 @@ describe('HAProxy adapter (real HAProxy)', () => {
     await adapter.injectFault({ id: 'fexp', instanceId: 'checkout-v1-1', spec: { kind: 'http-error', status: 500, pct: 100 }, expiresAt });
     const during = await burst(lab.frontends.checkout!, 60, { concurrency: 6 });
     expect(during.byStatus[500] ?? 0).toBeGreaterThan(0);
-    expect(Date.now()).toBeLessThan(expiresAt.getTime());
     // HAProxy checks the expiry itself: the errors stop without any call from us.
     await expect.poll(async () => (await burst(lab.frontends.checkout!, 60, { concurrency: 6 })).byStatus[500] ?? 0, { timeout: 20_000, interval: 200 }).toBe(0);
     // HAProxy's clock has whole seconds and the expiry is rounded down: never late, at most 1 s early.
