@@ -20,7 +20,8 @@ test('first start prints the URL and generated credentials; signing in shows the
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   // The seeded demo platform (prisma/demo-fleet.ts): 2 regions, 5 zones, 10 clusters, 4 services, 80 instances.
   for (const [label, n] of [['Regions', 2], ['Zones', 5], ['Clusters', 10], ['Services', 4], ['Instances', 80]] as const) {
-    await expect(page.getByLabel(`${label}: ${n}`)).toBeVisible();
+    // Each count is a term and its value (<dt>/<dd>).
+    await expect(page.locator('dt', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]')).toHaveText(String(n));
   }
   await expect(page.getByRole('cell', { name: 'order-api', exact: true })).toBeVisible();
   await expect(page.getByText(/v1 ×25/)).toBeVisible();

@@ -4,8 +4,8 @@ import { e2eState } from './state';
 
 export type RoleName = 'viewer' | 'operator' | 'approver' | 'admin';
 
-/** The site's own origin: mutations are refused without it (CSRF check). */
-const origin = () => e2eState().url.replace(/\/$/, '');
+/** The origin the tests browse (playwright.config's baseURL): the console sends it on every change. */
+const origin = () => `http://127.0.0.1:${process.env.E2E_PORT ?? '3210'}`;
 
 /** Signs a fresh browser context in through the API (faster than the form; the form has its own test). */
 export async function signedInPage(browser: Browser, name: string, password: string): Promise<Page> {

@@ -129,16 +129,22 @@ export class LiveBus {
     this.connectionsOpened++;
     try {
       await client.connect();
+      // Attached before LISTEN: a notification in the same packet as LISTEN's answer is not lost.
+      client.on('notification', (msg) => {
+        if (msg.channel === LIVE_CHANNEL) this.notifiedEvent(msg.payload);
+        else if (msg.channel === TICK_CHANNEL) this.notifiedTick(msg.payload);
+      });
+      // On the first connect "now" is read BEFORE listening, and the catch-up below replays what
+      // committed in between. Read after LISTEN, a tick committed in that gap would count as
+      // already seen and its NOTIFY be skipped (seen under load: a subscriber never got its tick).
+      if (this.eventHighWater === null) this.eventHighWater = await this.maxId(client, '"LiveEvent"');
+      if (this.tickHighWater === null) this.tickHighWater = await this.maxId(client, '"Tick"');
       await client.query(`LISTEN ${LIVE_CHANNEL}; LISTEN ${TICK_CHANNEL}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       this.scheduleReconnect(err);
       return;
     }
-    client.on('notification', (msg) => {
-      if (msg.channel === LIVE_CHANNEL) this.notifiedEvent(msg.payload);
-      else if (msg.channel === TICK_CHANNEL) this.notifiedTick(msg.payload);
-    });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
     this.client = client;
@@ -150,20 +156,16 @@ export class LiveBus {
     }
   }
 
-  /** After a reconnect: what was committed while deaf; on the first connect: where "now" is. */
+  /** What committed since the last event and tick seen: while deaf, or between "now" and LISTEN. */
   private async catchUp(client: pg.Client) {
-    if (this.eventHighWater !== null) {
-      for (const e of await this.since(this.eventHighWater)) this.dispatchEvent(e);
-    } else {
-      const rows = await this.run<{ max: string | null }>(client, 'SELECT max(id)::text AS max FROM "LiveEvent"');
-      this.eventHighWater = BigInt(rows[0]?.max ?? '0');
-    }
-    if (this.tickHighWater !== null) {
-      for (const id of await this.ticksSince(this.tickHighWater)) this.dispatchTick(id);
-    } else {
-      const rows = await this.run<{ max: string | null }>(client, 'SELECT max(id)::text AS max FROM "Tick"');
-      this.tickHighWater = BigInt(rows[0]?.max ?? '0');
-    }
+    if (this.client !== client) return;
+    if (this.eventHighWater !== null) for (const e of await this.since(this.eventHighWater)) this.dispatchEvent(e);
+    if (this.tickHighWater !== null) for (const id of await this.ticksSince(this.tickHighWater)) this.dispatchTick(id);
+  }
+
+  private async maxId(client: pg.Client, table: string): Promise<bigint> {
+    const rows = await this.run<{ max: string | null }>(client, `SELECT max(id)::text AS max FROM ${table}`);
+    return BigInt(rows[0]?.max ?? '0');
   }
 
   private lost(client: pg.Client, err: unknown) {
