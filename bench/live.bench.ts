@@ -1,6 +1,7 @@
 // Live latency (issue 3): from a tick's COMMIT to the tick's event arriving at an SSE client of
 // the running web server (tRPC subscription over HTTP, the browser's path), over ≥ 200 ticks.
-// Starts `next start` from the existing production build (builds it first when missing) against a
+// Starts the web server `npm start` runs (scripts/web-server.mjs: Next.js behind a plain Node
+// server) from the existing production build (builds it first when missing) against a
 // throwaway embedded PostgreSQL, and runs the real telemetry loop in this process.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,7 +25,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const database = await benchDatabase();
   const db = createDb(database.url, 4);
   const port = await freePort();
-  const web = spawn(process.execPath, ['node_modules/next/dist/bin/next', 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const web = spawn(process.execPath, ['scripts/web-server.mjs', String(port), '127.0.0.1'], {
     env: { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
