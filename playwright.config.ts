@@ -15,6 +15,12 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: [['list'], ['json']],
   outputDir: '.tmp/e2e-results',
+  // The first-start checks read the seeded demo platform as `npm start` left it, so they run
+  // before any spec changes it (adds an adapter, imports a topology, renames a service).
+  projects: [
+    { name: 'first-start', testMatch: /first-start\.spec\.ts$/ },
+    { name: 'console', testIgnore: /first-start\.spec\.ts$/, dependencies: ['first-start'] },
+  ],
   use: {
     baseURL: `http://127.0.0.1:${process.env.E2E_PORT ?? '3210'}`,
     trace: 'retain-on-failure',
