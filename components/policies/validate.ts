@@ -1,13 +1,9 @@
 // The form checks a policy with the very schema the server enforces (server/domain is pure zod),
 // so a bad value is named next to its field before anything is sent.
 // server/domain is pure (zod only, no I/O): the one exception to "types only", so client and server cannot disagree (allowed in eslint/boundaries.mjs)
-import { z } from 'zod';
+// First: no eval under the CSP (see zod-no-eval.ts); it must run before the schemas are built.
+import './zod-no-eval';
 import { policyMessage, validatePolicy, type PolicyKind } from '@/server/domain/policy-schemas';
-
-// The console's Content-Security-Policy allows no eval. zod compiles object parsers with
-// `new Function` when it may, and its probe for that is itself reported as a CSP violation
-// (caught, but reported). Interpreted parsing is plenty for a form.
-z.config({ jitless: true });
 
 /** Messages by field path ("coefficients.cpu"); empty when the document is valid. */
 export function documentErrors(kind: string, doc: unknown): Record<string, string[]> {
