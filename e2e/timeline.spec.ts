@@ -25,6 +25,9 @@ test('the timeline narrows to one zone: only its instances’ events remain', as
   await expect(events).toContainText(/euw-a/, { timeout: 30_000 });
   await page.getByLabel('Zone').selectOption({ label: 'eu-west-b' });
   await expect(page).toHaveURL(/zone=eu-west-b/);
+  // Wait for the filtered rows themselves (right after the change the table is briefly empty
+  // while it loads, which would satisfy a bare "no euw-a" check and leave nothing to read).
+  await expect(events.locator('tbody tr td:nth-child(4)').first()).toContainText('-euw-b-', { timeout: 30_000 });
   await expect(events).not.toContainText(/euw-a/);
   const where = await events.locator('tbody tr td:nth-child(4)').allTextContents();
   expect(where.length).toBeGreaterThan(0);
