@@ -3,27 +3,17 @@
 // not current the supervisor builds it first (minutes, once — the e2e suite then reuses it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupervisorLock } from './lib/database';
+import { freePort } from '../test/free-port';
 
 const isRoot = process.getuid?.() === 0;
 let dataDir: string;
 const started: ChildProcess[] = [];
 const pids = new Set<number>();
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const alive = (pid: number) => {
   try {

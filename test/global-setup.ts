@@ -2,7 +2,6 @@
 // in a temp dir, unless TEST_DATABASE_URL names a server), a template database migrated once, and
 // its coordinates `provide`d to the test files, which clone it per file (test/db.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type EmbeddedPg } from '../scripts/lib/embedded-pg';
 import { applyMigrations } from '../server/db/migrate';
 import { installJobSchema } from '../server/db/job-schema';
+import { freePort } from './free-port';
 
 export const TEMPLATE_DB = 'switchback_template';
 
@@ -24,16 +24,6 @@ declare module 'vitest' {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 export function databaseUrl(adminUrl: string, db: string): string {
   const u = new URL(adminUrl);

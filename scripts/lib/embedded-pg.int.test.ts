@@ -2,13 +2,13 @@
 // password auth over TCP, and recovery from what a SIGKILLed parent leaves behind.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPg } from './embedded-pg';
+import { freePort } from '../../test/free-port';
 
 const isRoot = process.getuid?.() === 0;
 const cleanup: Array<() => unknown> = [];
@@ -16,16 +16,6 @@ afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Like `mktemp -d`: a 0700 folder owned by us (root here), which the postgres user cannot enter. */
 function privateDir(): string {
