@@ -67,6 +67,12 @@ export interface InstanceTelemetry {
    * data): they are absent above and named here, never filled with invented numbers.
    */
   stale?: Array<'cpu' | 'memory' | 'p50' | 'p95' | 'p99' | 'connections' | 'rps' | 'errors'>;
+  /**
+   * Requests completed this tick per latency bucket: counts[i] = requests that took at most
+   * LATENCY_BUCKETS_MS[i] (and more than the bound before); the last entry counts the rest (+Inf).
+   * Not cumulative. Absent where the platform has no histogram (HAProxy alone: rtime is a mean).
+   */
+  latencyBuckets?: number[];
 }
 
 /** A state change of one machine, as a value the loop persists as an event. */
@@ -122,5 +128,11 @@ export interface WeightExplanation {
 /** A service's desired routing (SPEC §3.6): header rules first, then the version weights. */
 export interface ServiceRouting {
   versionWeights: Record<string, number>;
-  headerRules: Array<{ header: string; equals: string; version: string }>;
+  /**
+   * Matching requests go to `version`, first rule first. `equals` is the value to compare with:
+   * the whole value (`exact`, the default), its beginning (`prefix`) or a pattern (`regex`).
+   */
+  headerRules: Array<{ header: string; equals: string; version: string; match?: HeaderMatch }>;
 }
+
+export type HeaderMatch = 'exact' | 'prefix' | 'regex';
