@@ -122,6 +122,34 @@ CREATE TABLE "ApprovalDecision" (
 );
 
 -- CreateTable
+CREATE TABLE "RolloutEvent" (
+    "id" BIGSERIAL NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "rolloutId" UUID NOT NULL,
+    "serviceId" UUID NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "stepIndex" INTEGER,
+    "kind" TEXT NOT NULL,
+    "fromState" "RolloutState",
+    "toState" "RolloutState",
+    "summary" TEXT NOT NULL,
+    "actorName" TEXT NOT NULL,
+    "data" JSONB NOT NULL DEFAULT '{}',
+
+    CONSTRAINT "RolloutEvent_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "RolloutTemplate" (
+    "id" UUID NOT NULL,
+    "serviceId" UUID NOT NULL,
+    "spec" JSONB NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "RolloutTemplate_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
 CREATE TABLE "VersionSample" (
     "at" TIMESTAMP(3) NOT NULL,
     "serviceId" UUID NOT NULL,
@@ -143,6 +171,18 @@ CREATE UNIQUE INDEX "ApprovalRequest_rolloutId_attempt_stepIndex_key" ON "Approv
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ApprovalDecision_requestId_approverId_key" ON "ApprovalDecision"("requestId", "approverId");
+
+-- CreateIndex
+CREATE INDEX "RolloutEvent_rolloutId_id_idx" ON "RolloutEvent"("rolloutId", "id");
+
+-- CreateIndex
+CREATE INDEX "RolloutEvent_serviceId_at_idx" ON "RolloutEvent"("serviceId", "at");
+
+-- CreateIndex
+CREATE INDEX "RolloutEvent_at_idx" ON "RolloutEvent"("at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "RolloutTemplate_serviceId_key" ON "RolloutTemplate"("serviceId");
 
 -- CreateIndex
 CREATE INDEX "VersionSample_at_idx" ON "VersionSample"("at");
