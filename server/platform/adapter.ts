@@ -2,7 +2,7 @@
 // Prometheus, later Kubernetes and Envoy. Designed for real infrastructure: every call can fail
 // or be slow, instances are addressed by the registry's view of them, and a platform says what it
 // cannot do instead of pretending.
-import type { AdminState, InstanceTelemetry, ServiceRouting, StageName } from '../domain/model';
+import type { AdminState, HeaderMatch, InstanceTelemetry, ServiceRouting, StageName } from '../domain/model';
 
 export type Measure = 'cpu' | 'memory' | 'p50' | 'p95' | 'p99' | 'connections' | 'rps' | 'errors' | 'stages' | 'concurrency';
 
@@ -38,6 +38,12 @@ export interface PlatformCapabilities {
   weights: boolean;
   /** Version split and header rules per service. */
   routing: boolean;
+  /** How header rules may match (a rollout using another kind is refused in words); [] = none. */
+  headerMatches: HeaderMatch[];
+  /** Headers a rule may test; absent = any header. */
+  routingHeaders?: string[];
+  /** readTelemetry fills latencyBuckets (a histogram per tick), which latency analysis needs. */
+  latencyHistogram: boolean;
   adminState: boolean;
   /** describe() reports the platform's own topology (otherwise the registry is the only source). */
   discovery: boolean;

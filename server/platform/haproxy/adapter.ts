@@ -51,6 +51,10 @@ export class HaproxyAdapter implements PlatformAdapter {
       faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
       weights: true,
       routing: true,
+      // The generated configuration routes on X-Abtest-Group by an exact map lookup only.
+      headerMatches: ['exact'],
+      routingHeaders: ['X-Abtest-Group'],
+      latencyHistogram: false,
       adminState: true,
       discovery: true,
     };
