@@ -4,6 +4,7 @@ import type { Env } from '../env';
 import { cleanupSessions, pruneRetention } from '../services/telemetry/maintenance';
 import { checkConvergence } from '../services/topology/topology';
 import { rollupTelemetry } from '../services/telemetry/telemetry-rollup';
+import { reconcileRollout } from '../services/rollouts/reconcile';
 import { taskPayloadSchemas, type JobName } from '../db/job-payloads';
 import type { z } from 'zod';
 
@@ -28,6 +29,7 @@ export const handlers: { [N in JobName]: Handler<N> } = {
     }),
   registry_converge: (p, { db }) => checkConvergence(db, p),
   telemetry_rollup: (_p, { db }) => rollupTelemetry(db),
+  rollout_reconcile: (p, { db, env }) => reconcileRollout(db, p, { tickMs: env.SWITCHBACK_TICK_MS }),
 };
 
 export function buildTaskList(deps: TaskDeps): TaskList {
