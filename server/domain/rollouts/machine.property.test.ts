@@ -30,19 +30,20 @@ function reachable(from: RolloutState): Set<RolloutState> {
   return seen;
 }
 
+// CPU-bound with no condition to wait for: the limit only stops a runaway loop on a busy machine.
 describe('rollout machine — properties', () => {
-  it('reaches every state from pending', () => {
+  it('reaches every state from pending', { timeout: 60_000 }, () => {
     expect([...reachable('pending')].sort()).toEqual([...ROLLOUT_STATES].sort());
   });
 
-  it('can still end in succeeded and in rolled_back from every non-terminal state', () => {
+  it('can still end in succeeded and in rolled_back from every non-terminal state', { timeout: 60_000 }, () => {
     for (const s of ROLLOUT_STATES.filter((x) => !TERMINAL_STATES.has(x))) {
       const r = reachable(s);
       expect([s, r.has('succeeded'), r.has('rolled_back')]).toEqual([s, true, true]);
     }
   });
 
-  it('random event sequences never leave the designed states, and terminal states hold', () => {
+  it('random event sequences never leave the designed states, and terminal states hold', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.array(eventArb, { maxLength: 60 }), (events) => {
         let s: RolloutState = 'pending';
@@ -61,7 +62,7 @@ describe('rollout machine — properties', () => {
     );
   });
 
-  it('a refused event changes nothing: nextState is null exactly when the table has no row', () => {
+  it('a refused event changes nothing: nextState is null exactly when the table has no row', { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.constantFrom(...ROLLOUT_STATES), eventArb, (s, e) => {
         const row = ROLLOUT_TRANSITIONS.find((t) => t.from === s && t.event === e.type);
@@ -71,7 +72,7 @@ describe('rollout machine — properties', () => {
     );
   });
 
-  it('the active states are exactly those that can still reach rolled_back without a retry', () => {
+  it('the active states are exactly those that can still reach rolled_back without a retry', { timeout: 60_000 }, () => {
     // ACTIVE_STATES own the service's routing (one per service, an SQL constraint): they are the
     // states between start and a terminal state.
     const noRetry = (from: RolloutState) => {

@@ -88,14 +88,12 @@ function lineOf(doc: Document, lines: LineCounter, path: ReadonlyArray<string | 
   for (let n = path.length; n >= 0; n--) {
     const at = path.slice(0, n);
     if (n > 0) {
-      // Point an unknown or wrong key's problem at the key when its parent is a mapping.
       const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
       if (isMap(parent)) {
         const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
+        // The key's line: where a person looks for a field, also when its value is a block below.
         const key = pair?.key as Node | undefined;
-        const valueNode = pair?.value as Node | null | undefined;
-        const node = valueNode?.range ? valueNode : key;
-        if (node?.range) return lines.linePos(node.range[0]).line;
+        if (key?.range) return lines.linePos(key.range[0]).line;
         continue;
       }
     }
