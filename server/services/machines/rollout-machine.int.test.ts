@@ -42,6 +42,7 @@ beforeAll(async () => {
       ev(live, api, 300, 'progressing', 'paused'),
       // Not state changes, or outside the range: not counted.
       ev(live, api, 350, null, null, 'step'),
+      ev(live, api, 340, 'paused', 'progressing', 'override'),
       ev(live, api, 7200, 'pending', 'progressing'),
       ev(other, web, 200, 'pending', 'progressing'),
       ev(other, web, 100, 'progressing', 'promoting'),
