@@ -35,6 +35,8 @@ describe('rollout YAML', () => {
     // A block value: the problem is on the key's line.
     const empty = parseSpecYaml(doc.replace(/steps:[\s\S]*$/, 'steps:\n  []\n'));
     expect(empty.ok === false && empty.issues).toEqual([{ path: 'steps', line: 6, message: 'Add at least one step' }]);
+    const number = parseSpecYaml(doc.replace('canaryVersion: v2', 'canaryVersion: 1.4'));
+    expect(number.ok === false && number.issues).toEqual([{ path: 'canaryVersion', line: 5, message: 'Expected text (YAML reads 1.4 as a number: put it in quotes, "1.4")' }]);
     const missing = parseSpecYaml(doc.replace('canaryVersion: v2\n', ''));
     expect(missing.ok === false && missing.issues[0]!.path).toBe('canaryVersion');
     const same = parseSpecYaml(doc.replace('canaryVersion: v2', 'canaryVersion: v1'));

@@ -66,9 +66,22 @@ export function parseSpecYaml(text: string): ParseSpecResult {
       const path = issue.path.map(String);
       // An unknown key points at the key itself, not at the mapping that holds it.
       const keyed = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...path, issue.keys[0]!] : path;
-      return { path: keyed.join('.'), line: lineOf(doc, lines, keyed.map(segment)), message: issue.message };
+      return { path: keyed.join('.'), line: lineOf(doc, lines, keyed.map(segment)), message: issue.message + quoteHint(issue, valueAt(fields, issue.path)) };
     }),
   );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** YAML reads `version: 1.4` as a number and `value: yes` as text but `true` as a boolean: say so. */
+function quoteHint(issue: { code: string; expected?: unknown }, value: unknown): string {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'string') return '';
+  if (typeof value !== 'number' && typeof value !== 'boolean') return '';
+  return ` (YAML reads ${String(value)} as a ${typeof value}: put it in quotes, "${String(value)}")`;
 }
 
 function fail(issues: YamlIssue[]): ParseSpecResult {
