@@ -1,8 +1,8 @@
 // The canary analysis (SPEC §6.1): every tick in the window is a look; each metric carries two
 // anytime-valid e-values (sequential.ts) — against "no regression beyond the margin" and against
 // "a regression at or beyond it". The analysis stops at the first look where any metric's
-// regression evidence reaches 1/α (fail: P(false fail) ≤ α per metric however often we look, since
-// stopping early never breaks Ville's inequality). A step analysis passes when its budget ends and
+// regression evidence reaches (number of metrics)/α (fail: P(false fail of the analysis) ≤ α
+// however often we look, since stopping early never breaks Ville's inequality). A step analysis passes when its budget ends and
 // every metric's within-margin evidence reached 1/α at some look; inconclusive otherwise.
 // Pass waits for the budget on purpose: the operator chose the duration to also watch slow
 // regressions (warm-up, leaks) — an early "within margin" is shown per metric, not acted on.
@@ -34,7 +34,12 @@ function sanitizeAlpha(alpha: number): number {
 
 export function analyse(input: AnalysisInput): AnalysisResult {
   const alpha = sanitizeAlpha(input.alpha);
-  const bar = Math.log(1 / alpha);
+  // α is the analysis's: a false fail of ANY metric is a false fail of the rollout, so each metric's
+  // regression test gets α / (number of metrics) (Bonferroni). A false pass needs every metric's
+  // within-margin test to cross, so one metric that is truly beyond its margin already holds it
+  // to α: pass needs no split.
+  const failBar = Math.log(Math.max(1, input.metrics.length) / alpha);
+  const passBar = Math.log(1 / alpha);
   const background = input.endsAt === null;
   const end = background ? input.now : Math.min(input.now, input.endsAt!);
   const ticks: AnalysisTick[] = input.ticks.filter((t) => Number.isFinite(t.at) && t.at >= input.startedAt && t.at <= end).sort((a, b) => a.at - b.at);
@@ -49,8 +54,8 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     for (let i = 0; i < trackers.length; i++) {
       const tr = trackers[i]!;
       tr.observe(tick);
-      if (failAt[i] === null && tr.test.regressionLogE() >= bar) failAt[i] = tick.at;
-      if (!background && passAt[i] === null && tr.test.withinLogE() >= bar) passAt[i] = tick.at;
+      if (failAt[i] === null && tr.test.regressionLogE() >= failBar) failAt[i] = tick.at;
+      if (!background && passAt[i] === null && tr.test.withinLogE() >= passBar) passAt[i] = tick.at;
       tr.record(tick.at);
     }
     lastLook = tick.at;

@@ -1,7 +1,7 @@
 // The comparison we do NOT use, kept to measure against (tests, bench): Kayenta-style — every
 // interval, a one-sided Mann-Whitney U test of the per-tick canary values against the per-tick
 // stable values scaled by the allowed margin (normal approximation with tie correction), each at
-// level α as if it were the only look. Each look alone holds α; repeated on a growing stream the
+// level α (split over the metrics) as if it were the only look. Each look alone holds α; repeated on a growing stream the
 // chance that some look rejects under the null grows with the number of looks (SPEC §6.1).
 import { quantileOf } from '../../latency-buckets';
 import { normalQuantile } from './math';
@@ -78,7 +78,8 @@ export interface MannWhitneyInput {
 /** Looks every interval; "fail" at the first look where any metric's U test rejects at α. */
 export function mannWhitneyFixedHorizon(input: MannWhitneyInput): MannWhitneyResult {
   const every = input.lookEveryMs ?? 60_000;
-  const zCrit = normalQuantile(1 - input.alpha);
+  // α split over the metrics like the sequential analysis, so one look alone holds α for the verdict.
+  const zCrit = normalQuantile(1 - input.alpha / Math.max(1, input.metrics.length));
   const ticks = input.ticks.filter((t) => t.at >= input.startedAt && t.at <= input.until).sort((a, b) => a.at - b.at);
   const looks: MannWhitneyLook[] = [];
   for (let at = input.startedAt + every; at <= input.until; at += every) {
