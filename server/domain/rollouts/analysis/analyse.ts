@@ -47,17 +47,25 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   const failAt: Array<number | null> = trackers.map(() => null);
   const passAt: Array<number | null> = trackers.map(() => null);
 
+  // Chart points are kept only for the thinned looks (and the last one): no copy per tick.
+  const keep = new Set(thin(ticks.length));
   let verdict: Verdict = 'running';
   let decidedAt: number | null = null;
   let lastLook: number | null = null;
-  for (const tick of ticks) {
+  let lastRecorded = -1;
+  let lastIdx = -1;
+  for (let idx = 0; idx < ticks.length; idx++) {
+    const tick = ticks[idx]!;
+    const kept = keep.has(idx);
     for (let i = 0; i < trackers.length; i++) {
       const tr = trackers[i]!;
       tr.observe(tick);
-      if (failAt[i] === null && tr.test.regressionLogE() >= failBar) failAt[i] = tick.at;
-      if (!background && passAt[i] === null && tr.test.withinLogE() >= passBar) passAt[i] = tick.at;
-      tr.record(tick.at);
+      if (failAt[i] === null && tr.test.regressionAtLeast(failBar)) failAt[i] = tick.at;
+      if (!background && passAt[i] === null && tr.test.withinAtLeast(passBar)) passAt[i] = tick.at;
+      if (kept) tr.record(tick.at);
     }
+    if (kept) lastRecorded = idx;
+    lastIdx = idx;
     lastLook = tick.at;
     if (failAt.some((f) => f !== null)) {
       verdict = 'fail';
@@ -65,6 +73,8 @@ export function analyse(input: AnalysisInput): AnalysisResult {
       break;
     }
   }
+  // The deciding (or latest) look is always on the chart.
+  if (lastIdx >= 0 && lastIdx !== lastRecorded) for (const tr of trackers) tr.record(ticks[lastIdx]!.at);
   const budgetOver = !background && input.now >= input.endsAt!;
   if (verdict === 'running' && budgetOver) {
     verdict = trackers.length > 0 && passAt.every((p) => p !== null) ? 'pass' : 'inconclusive';
@@ -78,7 +88,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     const mv: Verdict = failAt[i] !== null ? 'fail' : passAt[i] !== null && (over || !background) ? 'pass' : over ? 'inconclusive' : 'running';
     const mDecided = mv === 'fail' ? failAt[i]! : mv === 'pass' ? passAt[i]! : null;
     const elapsedAt = mDecided ?? (verdict === 'inconclusive' ? input.endsAt! : (decidedAt ?? lastLook ?? input.startedAt));
-    const series: MetricPoint[] = thin(tr.recorded).map((j) => tr.point(j, alpha));
+    const series: MetricPoint[] = Array.from({ length: tr.recorded }, (_, j) => tr.point(j, alpha));
     return {
       metric,
       verdict: mv,

@@ -27,6 +27,9 @@ function falseFails(metrics: AnalysisMetric[], runs: number, sim: Omit<SimulateP
   return { sequential: sequential / runs, mannWhitney: mannWhitney / runs };
 }
 
+// Hundreds of seeded runs each: a few seconds on an idle machine, more on a loaded one.
+const SLOW = 60_000;
+
 describe('false detections with a look every tick', () => {
   // Margin 0 ("is the canary worse at all"): the A/A itself is the null boundary, and with an equal
   // split the per-tick values are exchangeable, so each single Mann-Whitney look holds α exactly —
@@ -38,28 +41,28 @@ describe('false detections with a look every tick', () => {
     // The repeated fixed-horizon test: above α beyond its own 99 % sampling allowance.
     expect(rates.mannWhitney).toBeGreaterThan(ALPHA + 2.33 * Math.sqrt((ALPHA * (1 - ALPHA)) / runs));
     expect(rates.mannWhitney).toBeGreaterThan(rates.sequential);
-  });
+  }, SLOW);
 
   it('A/A error rate and p95 at 5 % canary traffic: sequential ≤ α', () => {
-    const runs = 200;
+    const runs = 150;
     const metrics: AnalysisMetric[] = [
       { metric: 'error-rate', maxIncreasePct: 1 },
       { metric: 'latency', quantile: 95, maxIncreasePct: 1 },
     ];
     const rates = falseFails(metrics, runs, { ticks: 300, requestsPerTick: 3000, canaryShare: 0.05, errorRate: 0.01, p95Ms: 120 }, 20_000);
     expect(rates.sequential).toBeLessThanOrEqual(upperBound(runs));
-  });
+  }, SLOW);
 
   // The hardest nulls: the canary exactly at the margin.
   it('errors ×1.5 against a +50 % margin: sequential ≤ α', () => {
     const runs = 150;
     const rates = falseFails([{ metric: 'error-rate', maxIncreasePct: 50 }], runs, { ticks: 300, requestsPerTick: 3000, canaryShare: 0.1, errorRate: 0.01, canaryErrorFactor: 1.5, p95Ms: 120, histograms: false }, 30_000);
     expect(rates.sequential).toBeLessThanOrEqual(upperBound(runs));
-  });
+  }, SLOW);
 
   it('latencies ×1.2 against a p95 +20 % margin: sequential ≤ α', () => {
     const runs = 150;
     const rates = falseFails([{ metric: 'latency', quantile: 95, maxIncreasePct: 20 }], runs, { ticks: 300, requestsPerTick: 3000, canaryShare: 0.1, errorRate: 0.01, canaryLatencyFactor: 1.2, p95Ms: 120 }, 40_000);
     expect(rates.sequential).toBeLessThanOrEqual(upperBound(runs));
-  });
+  }, SLOW);
 });
