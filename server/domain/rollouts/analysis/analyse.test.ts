@@ -26,10 +26,10 @@ describe('power against the stated regressions (demo volumes, 5 % canary, α = 0
     expect(times.length).toBeGreaterThanOrEqual(18);
   });
 
-  it('p95 +30 % against a +20 % margin: fail within 1 min in at least 18 of 20 seeded runs', () => {
+  it('p95 +30 % against a +20 % margin: fail within 30 s in at least 18 of 20 seeded runs', () => {
     let detected = 0;
     for (let s = 0; s < 20; s++) {
-      const r = run([P95], { ...DEMO, ticks: 60, canaryLatencyFactor: 1.3 }, 200 + s, null);
+      const r = run([P95], { ...DEMO, ticks: 30, canaryLatencyFactor: 1.3 }, 200 + s, null);
       if (r.verdict === 'fail' && r.metrics[0]!.verdict === 'fail') detected++;
     }
     expect(detected).toBeGreaterThanOrEqual(18);
