@@ -63,10 +63,18 @@ describe('sim adapter: canary and version routing', () => {
 
   it('serves a service stored without routing as one pool', async () => {
     const { sim, at, fleet } = await orderApi();
-    expect(fleet.services.find((s) => s.name === 'payment-svc')!.routing).toEqual({});
+    expect(fleet.services.find((s) => s.name === 'edge-gateway')!.routing).toEqual({});
     const [tick] = await runTicks(sim, at, 0, 1);
-    const payment = tick!.filter((t) => t.instanceId.startsWith('payment-svc-'));
-    expect(payment).toHaveLength(20);
-    for (const t of payment) expect(t.rps!).toBeGreaterThan(100);
+    const edge = tick!.filter((t) => t.instanceId.startsWith('edge-gateway-'));
+    expect(edge).toHaveLength(10);
+    for (const t of edge) expect(t.rps!).toBeGreaterThan(100);
+  });
+
+  it('sends nothing to the deployed v2 of a service routed 100 % to v1 (the demo canaries before a rollout)', async () => {
+    const { sim, at } = await orderApi();
+    const ticks = await runTicks(sim, at, 0, 5);
+    const v2 = ticks.flat().filter((t) => /^(payment|inventory)-svc-.*-v2-/.test(t.instanceId));
+    expect(v2).toHaveLength(4 * 5);
+    for (const t of v2) expect(t.rps).toBe(0);
   });
 });
