@@ -46,6 +46,17 @@ describe('sim adapter: canary and version routing', () => {
     expect(versionShare(await runTicks(sim, at, 20, 5), ids)).toBe(0);
   });
 
+  it('routes prefix and regex header rules by the fractions of the default header catalogue', async () => {
+    const { sim, at, ids } = await orderApi();
+    expect(sim.capabilities().headerMatches).toEqual(['exact', 'prefix', 'regex']);
+    // Users whose id ends in 0–4: half of them.
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-User-Id', equals: '[0-4]$', match: 'regex', version: 'v2' }] });
+    expectNear(versionShare(await runTicks(sim, at, 0, 20), ids), 0.5, 0.03);
+    // Every A/B group starting with v2-: v2-canary 3 % and v2-beta 2 %.
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-', match: 'prefix', version: 'v2' }] });
+    expectNear(versionShare(await runTicks(sim, at, 20, 20), ids), 0.05, 0.01);
+  });
+
   it('applies a new version split', async () => {
     const { sim, at, ids } = await orderApi();
     await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
