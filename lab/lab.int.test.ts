@@ -119,6 +119,34 @@ describe('lab', () => {
     await adapter.close();
   });
 
+  it('the errorPct knob of a backend shows in the HAProxy adapter telemetry as that server\'s errors', { timeout: 60_000 }, async () => {
+    await lab.setKnobs('checkout-v1-1', { latencyMs: 5, jitterMs: 0, errorPct: 0 });
+    await lab.setKnobs('checkout-v2-1', { latencyMs: 5, jitterMs: 0, errorPct: 20 });
+    const adapter = createAdapter({ name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+    try {
+      await adapter.setFleet({
+        services: [{ id: 'svc', name: 'checkout', routing: { versionWeights: { v1: 50, v2: 50 }, headerRules: [] } }],
+        instances: lab.adapterConfig.instances.map((i) => ({ id: i.instance, name: i.instance, serviceId: 'svc', serviceName: 'checkout', appVersion: i.version, region: 'lab', zone: 'lab-a', cluster: 'lab-1', address: i.address ?? '', adminState: 'ready' as const })),
+      });
+      await adapter.applyServiceRouting('svc', { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
+      await adapter.readTelemetry(new Date()); // baseline of HAProxy's counters
+      const sent = await burst(lab.frontends.checkout!, 1000, { concurrency: 16 });
+      const tick = new Map((await adapter.readTelemetry(new Date())).map((t) => [t.instanceId, t]));
+      const v1 = tick.get('checkout-v1-1')!;
+      const v2 = tick.get('checkout-v2-1')!;
+      // Only v2 fails, so every 500 the clients saw is one of v2's errors, counted by HAProxy per server.
+      expect(sent.byStatus[500]).toBeGreaterThan(0);
+      expect(v2.requests).toBe(sent.byServer['checkout-v2-1']);
+      expect(v2.errors).toBe(sent.byStatus[500]);
+      expect(v1.requests).toBe(sent.byServer['checkout-v1-1']);
+      expect(v1.errors).toBe(0);
+      expect(Math.abs(v2.errors! / v2.requests! - 0.2)).toBeLessThan(0.06);
+    } finally {
+      await lab.setKnobs('checkout-v2-1', { errorPct: 0 });
+      await adapter.close();
+    }
+  });
+
   it('a Prometheus that is down gives no numbers: every input it owns is marked stale, in words in the check', async () => {
     await lab.stopPrometheus();
     const source = createPrometheusSource({ url: lab.prometheusUrl, timeoutMs: 500 });
