@@ -72,14 +72,3 @@ export async function requireNoOtherActive(tx: Tx, serviceId: string, serviceNam
     throw new AppError('CONFLICT', `Rollout "${other.name}" is ${STATE_LABELS[other.state].toLowerCase()} on ${serviceName}; one rollout at a time owns a service's routing. Finish or abort it first.`);
   }
 }
-
-/**
- * For any other writer of a service's routing (a registry edit, an import): while a rollout runs
- * on the service, its routing belongs to the rollout, so the write is refused naming it.
- */
-export async function refuseRoutingWriteDuringRollout(db: Db | Tx, serviceId: string, serviceName: string): Promise<void> {
-  const active = await activeRolloutOf(db, serviceId);
-  if (active) {
-    throw new AppError('CONFLICT', `The routing of ${serviceName} belongs to rollout "${active.name}" (${STATE_LABELS[active.state].toLowerCase()}) until it finishes; pause, promote or abort the rollout instead.`);
-  }
-}
