@@ -1,7 +1,7 @@
 // What must hold before a rollout may be saved or started, in words: its service exists, both of
 // its versions run somewhere, the active platform can do every step (capability refusals), and no
 // other rollout owns the service's routing.
-import type { Db, DbOrTx, Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import type { PlatformCapabilities } from '../../platform/adapter';
 import { capabilityRefusals, type CapabilityRefusal, type RolloutCapabilities } from '../../domain/rollouts/refusals';
 import { ACTIVE_STATES, STATE_LABELS } from '../../domain/rollouts/machine';
