@@ -13,7 +13,7 @@ import { BACKGROUND, closeBackground, ensureAnalysisRun, lookAt } from './analys
 import { guardHoldsNow } from './guard-inputs';
 import { abortWith, advanceFrom, holdByGuard, WORKER } from './reconcile-moves';
 import { progress, type Move } from './reconcile-steps';
-import { announce, lockRollout, recordEvent, specOf, transition } from './rollout-state';
+import { lockRollout, recordEvent, specOf, transition } from './rollout-state';
 import { endStepRun } from './step-runs';
 
 export interface ReconcileOptions {
@@ -52,7 +52,8 @@ export async function reconcileRollout(db: Db, input: { rolloutId: string }, opt
     r = bg.rollout;
     if (bg.wake && (!wake || bg.wake < wake)) wake = bg.wake;
     if (r.version !== startVersion) await ctx.emit('rollout.changed', { id: r.id, version: r.version, state: r.state });
-    if (wake) await announce(ctx, r, wake);
+    // Only the job: a live event per look would wake every browser every tick for nothing.
+    if (wake) await ctx.enqueue('rollout_reconcile', { rolloutId: r.id }, { jobKey: `rollout:${r.id}`, runAt: wake });
     return { state: r.state, step: r.currentStep, wake: wake?.toISOString() ?? null };
   });
 }
