@@ -143,5 +143,9 @@ describe('a canary rollout on real HAProxy', () => {
     expect(Object.keys(where).sort()).toEqual(['shop-v1-1', 'shop-v1-2']);
     expect(where['shop-v1-1']! + where['shop-v1-2']!).toBe(1000);
     expect(v2.served).toBe(servedBefore);
+
+    // The harness knob itself: straight to the v2 backend, one answer in five is a 500.
+    const direct = await burst(`http://${v2.address}/`, 50, { concurrency: 1 });
+    expect(direct.byStatus).toEqual({ 200: 40, 500: 10 });
   }, 300_000);
 });
