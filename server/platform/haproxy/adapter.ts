@@ -54,7 +54,8 @@ export class HaproxyAdapter implements PlatformAdapter {
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).
       headerMatches: this.config.services.length > 0 && this.config.services.every((s) => s.headerMapLookup === 'map_reg') ? ['exact', 'prefix', 'regex'] : ['exact'],
       routingHeaders: ['X-Abtest-Group'],
-      latencyHistogram: false,
+      // A Prometheus source reads the instances' own histograms; rtime alone is a mean, never a histogram.
+      latencyHistogram: this.opts.metrics !== undefined,
       adminState: true,
       discovery: true,
     };
