@@ -10,7 +10,7 @@ import type { AnalysisResult } from '../../domain/rollouts/analysis/types';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
 import { parseEnv } from '../../env';
 import { startWorker, type WorkerHandle } from '../../jobs/worker';
-import { burst, startHaproxyLab, type Burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
+import { burst, startHaproxyLab, steadyLoad, type Burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../platform/platform-configs';
 import { createRollout, startRollout } from './rollout-commands';
 
@@ -31,29 +31,6 @@ afterAll(async () => {
   await t?.close();
   await lab?.close();
 });
-
-/**
- * Steady load while the rollout runs, bounded by a request count and a time limit (whichever comes
- * first): bursts alternating with and without the canary header, loopback only.
- */
-function steadyLoad(url: string, bounds: { maxRequests: number; maxMs: number }) {
-  let stopped = false;
-  let sent = 0;
-  const t0 = Date.now();
-  const done = (async () => {
-    for (let i = 0; !stopped && sent < bounds.maxRequests && Date.now() - t0 < bounds.maxMs; i++) {
-      await burst(url, 40, { concurrency: 4, headers: i % 2 === 0 ? CANARY : undefined });
-      sent += 40;
-    }
-  })();
-  return {
-    sent: () => sent,
-    async stop() {
-      stopped = true;
-      await done;
-    },
-  };
-}
 
 const share = (b: Burst, prefix: string) => Object.entries(b.byServer).reduce((a, [s, n]) => a + (s.startsWith(prefix) ? n : 0), 0);
 
@@ -80,7 +57,7 @@ describe('a canary rollout on real HAProxy', () => {
     const env = parseEnv({ SWITCHBACK_WORKER_CONCURRENCY: '2', SWITCHBACK_TICK_MS: '250', SWITCHBACK_TELEMETRY_LOOP: 'true' });
     const lines: string[] = [];
     const worker: WorkerHandle = await startWorker({ db: t.db, env, connectionString: t.url, log: (l) => lines.push(l) });
-    const load = steadyLoad(url, { maxRequests: 60_000, maxMs: 200_000 });
+    const load = steadyLoad(url, { maxRequests: 60_000, maxMs: 200_000, altHeaders: CANARY });
     try {
       // The worker leads the telemetry loop: ticks are recorded.
       await expect.poll(() => t.db.tick.count(), { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(1);

@@ -193,3 +193,27 @@ export async function burst(url: string, n: number, opts: { concurrency?: number
   agent.destroy();
   return out;
 }
+
+/**
+ * Steady load while something runs: bursts of 40 requests (4 at a time), alternating without and
+ * with `altHeaders`, until stop() — bounded by a request count and a time limit, whichever comes
+ * first, so a test that never stops it still ends.
+ */
+export function steadyLoad(url: string, bounds: { maxRequests: number; maxMs: number; altHeaders?: Record<string, string> }) {
+  let stopped = false;
+  let sent = 0;
+  const t0 = Date.now();
+  const done = (async () => {
+    for (let i = 0; !stopped && sent < bounds.maxRequests && Date.now() - t0 < bounds.maxMs; i++) {
+      await burst(url, 40, { concurrency: 4, headers: i % 2 === 1 ? bounds.altHeaders : undefined });
+      sent += 40;
+    }
+  })();
+  return {
+    sent: () => sent,
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
+}
