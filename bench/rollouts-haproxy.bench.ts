@@ -13,7 +13,7 @@ import { startWorker, type WorkerHandle } from '../server/jobs/worker';
 import { RuntimeClient } from '../server/platform/haproxy';
 import { startHaproxyLab } from '../server/platform/haproxy/testing/harness';
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform/platform-configs';
-import { createRollout, startRollout } from '../server/services/rollouts/rollout-commands';
+import { abortRollout, createRollout, startRollout } from '../server/services/rollouts/rollout-commands';
 import { promoteRollout } from '../server/services/rollouts/rollout-promote';
 import { benchDatabase, summary } from './lib';
 
@@ -79,6 +79,14 @@ export async function run(): Promise<Record<string, unknown>> {
       if (r.routingVersion !== target) throw new Error(`step ${2 * i} wrote routing version ${r.routingVersion}, expected ${target}`);
       version = r.version;
     }
+    // Then one abort: back to 100 % v1 (header rules removed) in one routing change, same path.
+    const before = await db.service.findUniqueOrThrow({ where: { id: svc.id } });
+    const t0 = performance.now();
+    await abortRollout(db, operator, { id: created.id, version, reason: 'bench' });
+    const [abortApplied, abortRouted] = await Promise.all([
+      until(async () => (await db.service.findUniqueOrThrow({ where: { id: svc.id } })).appliedVersion > before.version, REP_TIMEOUT_MS, 'the rollback applied'),
+      until(async () => (await canaryShare()) === 0, REP_TIMEOUT_MS, 'HAProxy routing 0 % to v2'),
+    ]);
     const ms = (xs: number[]) => {
       const s = summary(xs);
       return { p50: round(s.p50), p95: round(s.p95), max: round(Math.max(...xs)) };
@@ -91,6 +99,8 @@ export async function run(): Promise<Record<string, unknown>> {
       commandToAppliedVersionMs: ms(appliedMs),
       commandToHaproxySplitMs: ms(haproxyMs),
       commandToNextStepMs: ms(stepDoneMs),
+      abortToAppliedVersionMs: round(abortApplied - t0),
+      abortToHaproxyMs: round(abortRouted - t0),
     };
   } finally {
     await worker?.stop();
