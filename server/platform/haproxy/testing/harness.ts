@@ -27,7 +27,14 @@ export interface Backend {
   address: string;
   /** Milliseconds each response waits (for in-flight and drain tests). */
   delayMs: number;
+  /**
+   * Share of answers that are 500s, 0–100 (a bad canary). Spread evenly over the requests rather
+   * than drawn at random, so a test sees the share it set within one request.
+   */
+  errorPct: number;
   served: number;
+  /** Answers sent with status 500. */
+  errors: number;
   /** Requests received and not yet answered. */
   inFlight: number;
   /** While set, answers wait for it: a test holds requests open as long as it needs, not for a guessed duration. */
@@ -47,13 +54,22 @@ export function holdAnswers(b: Backend): () => void {
 
 export async function startBackend(name: string): Promise<Backend> {
   const port = await freePort();
-  const b: Backend = { name, address: `127.0.0.1:${port}`, delayMs: 0, served: 0, inFlight: 0, gate: null, close: () => Promise.resolve() };
+  const b: Backend = { name, address: `127.0.0.1:${port}`, delayMs: 0, errorPct: 0, served: 0, errors: 0, inFlight: 0, gate: null, close: () => Promise.resolve() };
+  // Error credit: each request adds errorPct; a request that brings it to 100 is answered 500.
+  let credit = 0;
   const server = http.createServer((req, res) => {
     b.served++;
     b.inFlight++;
+    credit += Math.min(100, Math.max(0, b.errorPct));
+    const fail = credit >= 100;
+    if (fail) credit -= 100;
     const reply = () => {
       b.inFlight--;
       res.setHeader('x-served-by', name);
+      if (fail) {
+        b.errors++;
+        res.statusCode = 500;
+      }
       res.end(name);
     };
     const gate = b.gate;
@@ -176,4 +192,28 @@ export async function burst(url: string, n: number, opts: { concurrency?: number
   await Promise.all(Array.from({ length: Math.min(n, opts.concurrency ?? 8) }, worker));
   agent.destroy();
   return out;
+}
+
+/**
+ * Steady load while something runs: bursts of 40 requests (4 at a time), alternating without and
+ * with `altHeaders`, until stop() — bounded by a request count and a time limit, whichever comes
+ * first, so a test that never stops it still ends.
+ */
+export function steadyLoad(url: string, bounds: { maxRequests: number; maxMs: number; altHeaders?: Record<string, string> }) {
+  let stopped = false;
+  let sent = 0;
+  const t0 = Date.now();
+  const done = (async () => {
+    for (let i = 0; !stopped && sent < bounds.maxRequests && Date.now() - t0 < bounds.maxMs; i++) {
+      await burst(url, 40, { concurrency: 4, headers: i % 2 === 1 ? bounds.altHeaders : undefined });
+      sent += 40;
+    }
+  })();
+  return {
+    sent: () => sent,
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
 }
