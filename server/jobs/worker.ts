@@ -35,7 +35,9 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
     pgPool: pool,
     concurrency: opts.env.SWITCHBACK_WORKER_CONCURRENCY,
     noHandleSignals: true,
-    pollInterval: 2000,
+    // Jobs due later (a rollout's next look, re-armed with run_at) are only noticed by polling:
+    // poll once per tick so a rollout looks every tick, not every 2 s.
+    pollInterval: Math.min(2000, opts.env.SWITCHBACK_TICK_MS),
     taskList: buildTaskList({ db: opts.db, env: opts.env, log }),
     parsedCronItems: parseCronItems(cronItems.map((c) => ({ ...c, options: { ...c.options } }))),
   });
