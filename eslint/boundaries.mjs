@@ -62,6 +62,10 @@ const CLIENT_SHARED_SERVER_MODULES = [
   // its tests build documents from the defaults the server seeds.
   'server/domain/policy-schemas.ts',
   'server/domain/policy-defaults.ts',
+  // The rollout wizard and YAML view validate with the one rollout spec schema the API uses, and
+  // the console words states and reasons with the machine's own labels (both pure).
+  'server/domain/rollouts/spec.ts',
+  'server/domain/rollouts/machine.ts',
 ];
 
 const policies = [
