@@ -90,9 +90,9 @@ export interface ApprovalRequestView {
 export interface AnalysisRunView {
   id: string;
   stepIndex: number;
-  verdict: Verdict | string;
+  verdict: string;
   startedAt?: string | number | Date;
-  result: AnalysisResult | null | unknown;
+  result: unknown;
 }
 
 export interface RolloutEventView {
