@@ -136,3 +136,5 @@ export interface PreviewResult {
   problems: Array<{ path: string; message: string }>;
   steps: PreviewStep[];
 }
+
+export type MetricResultView = AnalysisResult['metrics'][number];
