@@ -62,10 +62,15 @@ const CLIENT_SHARED_SERVER_MODULES = [
   // its tests build documents from the defaults the server seeds.
   'server/domain/policy-schemas.ts',
   'server/domain/policy-defaults.ts',
-  // The rollout wizard and YAML view validate with the one rollout spec schema the API uses, and
-  // the console words states and reasons with the machine's own labels (both pure).
+  // The rollout wizard and YAML view validate with the schema the API uses, show the plan (routing
+  // per step, step words), the state machine's labels, the adapter refusals and who may decide an
+  // approval with the very functions the server runs (pure; zod and the yaml parser only).
   'server/domain/rollouts/spec.ts',
   'server/domain/rollouts/machine.ts',
+  'server/domain/rollouts/plan.ts',
+  'server/domain/rollouts/yaml.ts',
+  'server/domain/rollouts/refusals.ts',
+  'server/domain/rollouts/approvals.ts',
 ];
 
 const policies = [
@@ -115,9 +120,11 @@ const policies = [
   { from: { element: { types: '!components-charts' } }, disallow: { to: { module: { source: 'recharts' } } }, message: 'recharts is imported only in components/charts (one wrapper).' },
   { from: { element: { types: '!components-flow' } }, disallow: { to: { module: { source: '@xyflow/react' } } }, message: '@xyflow/react is imported only in components/flow (graph model → renderer).' },
   {
+    // yaml: a pure parser/serialiser (no I/O) for the rollout YAML view (server/domain/rollouts/yaml.ts),
+    // shared with the browser like the schema it validates with.
     from: el('server-domain'),
-    disallow: { to: { module: { origin: ['external', 'core'], source: '!zod' } } },
-    message: 'server/domain is pure: no I/O, no library but zod.',
+    disallow: { to: { module: { origin: ['external', 'core'], source: '!{zod,yaml}' } } },
+    message: 'server/domain is pure: no I/O, no library but zod (and the yaml parser).',
   },
   {
     from: el(...COMPONENTS_ALL, 'app'),

@@ -18,6 +18,8 @@ const BY_TOPIC: Record<LiveTopic, string[][]> = {
   'worker.changed': [['system']],
   // A published policy changes the policy pages, machine edge labels and the timeline.
   'policy.changed': [['policies'], ['machines'], ['timeline']],
+  // A rollout moved: the fleet table, its page, the pending-approval count and the timeline.
+  'rollout.changed': [['rollouts'], ['machines'], ['timeline']],
 };
 
 /** Every event is a change, and every change is audited: the audit list is always refreshed. */

@@ -4,6 +4,7 @@ import { liveRouter } from './routers/live';
 import { platformRouter } from './routers/platform';
 import { machinesRouter } from './routers/machines';
 import { policiesRouter } from './routers/policies';
+import { rolloutsRouter } from './routers/rollouts';
 import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
@@ -27,6 +28,7 @@ export const appRouter = router({
   machines: machinesRouter,
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
+  rollouts: rolloutsRouter,
 });
 
 export type AppRouter = typeof appRouter;

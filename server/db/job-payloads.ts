@@ -8,6 +8,10 @@ export const taskPayloadSchemas = {
   sessions_cleanup: z.object({}),
   retention_prune: z.object({}),
   telemetry_rollup: z.object({}),
+  // The reconciler of one rollout (job key `rollout:<id>`, so never two queued for one rollout).
+  rollout_reconcile: z.object({ rolloutId: z.uuid() }).strict(),
+  // Re-adds the reconcile job of every active rollout (a SIGKILLed worker's job stays locked).
+  rollouts_sweep: z.object({}),
   registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
 } as const;
 

@@ -4,6 +4,8 @@ import type { Env } from '../env';
 import { cleanupSessions, pruneRetention } from '../services/telemetry/maintenance';
 import { checkConvergence } from '../services/topology/topology';
 import { rollupTelemetry } from '../services/telemetry/telemetry-rollup';
+import { reconcileRollout } from '../services/rollouts/reconcile';
+import { sweepRollouts } from '../services/rollouts/sweep';
 import { taskPayloadSchemas, type JobName } from '../db/job-payloads';
 import type { z } from 'zod';
 
@@ -28,6 +30,8 @@ export const handlers: { [N in JobName]: Handler<N> } = {
     }),
   registry_converge: (p, { db }) => checkConvergence(db, p),
   telemetry_rollup: (_p, { db }) => rollupTelemetry(db),
+  rollout_reconcile: (p, { db, env }) => reconcileRollout(db, p, { tickMs: env.SWITCHBACK_TICK_MS }),
+  rollouts_sweep: (_p, { db }) => sweepRollouts(db),
 };
 
 export function buildTaskList(deps: TaskDeps): TaskList {
@@ -47,5 +51,6 @@ export function buildTaskList(deps: TaskDeps): TaskList {
 export const cronItems = [
   { task: 'sessions_cleanup', match: '*/10 * * * *', identifier: 'sessions_cleanup', options: { backfillPeriod: 0, maxAttempts: 3 } },
   { task: 'telemetry_rollup', match: '* * * * *', identifier: 'telemetry_rollup', options: { backfillPeriod: 0, maxAttempts: 2 } },
+  { task: 'rollouts_sweep', match: '* * * * *', identifier: 'rollouts_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'retention_prune', match: '23 * * * *', identifier: 'retention_prune', options: { backfillPeriod: 0, maxAttempts: 3 } },
 ] as const;

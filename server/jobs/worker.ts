@@ -7,6 +7,7 @@ import { buildTaskList, cronItems } from './tasks';
 import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls } from '../services/platform/active-adapter';
 import { TelemetryLoop } from './telemetry/loop';
 import { HEARTBEAT_INTERVAL_MS } from '../services/system/health';
+import { sweepRollouts } from '../services/rollouts/sweep';
 
 
 export interface WorkerHandle {
@@ -45,6 +46,8 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
       update: { beatAt: new Date() },
     });
   await beat();
+  // Rollouts whose reconcile job a killed worker left locked run again now, not in hours.
+  await sweepRollouts(opts.db).catch((err: unknown) => log(`[worker] rollout sweep failed: ${err instanceof Error ? err.message : String(err)}`));
   // Every worker competes for the telemetry leadership; exactly one runs the ticks.
   const telemetry = opts.env.SWITCHBACK_TELEMETRY_LOOP
     ? new TelemetryLoop({

@@ -22,6 +22,13 @@ export const liveTopicSchemas = {
   ]),
   'topology.changed': z.object({ source: name, services: count, instances: count, updated: count }),
   'policy.changed': z.object({ kind: z.string().min(1).max(40), scope: name, version }),
+  // A rollout's row moved (a command or its reconciler): the fleet table and its page refetch.
+  // The states of server/domain/rollouts/machine.ts (server/live may not import the domain).
+  'rollout.changed': z.object({
+    id: z.uuid(),
+    version,
+    state: z.enum(['pending', 'progressing', 'paused', 'promoting', 'succeeded', 'aborted', 'rolled_back']),
+  }),
   // No producer sends a payload for these yet: the topic alone tells the client what to refetch.
   'audit.appended': z.object({}),
   'worker.changed': z.object({}),

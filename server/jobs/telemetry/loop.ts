@@ -9,6 +9,7 @@ import { convergeService } from '../../services/topology/topology';
 import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetState, type LoadedPolicies } from './fleet';
 import { Leadership, stillLeader } from './leader';
 import { persistTick, type SampleRow, type TransitionRow } from './persist';
+import { aggregateVersionSamples, type VersionSampleRow } from './version-samples';
 
 export interface LoopDeps {
   url: string;
@@ -264,13 +265,15 @@ export class TelemetryLoop {
           stageBlocked: t.stages?.map((x) => x.outputBlocked) ?? [],
         };
       }
+      // The canary analysis's evidence: per service × version × zone, in the tick's transaction.
+      const versions = aggregateVersionSamples(view.instances, byId);
       const t2 = performance.now();
       if (weights.length > 0) {
         await adapter.applyWeights(weights).catch((err: unknown) => this.failAdapter(err));
         for (const w of weights) this.applied.set(w.instanceId, w.weight);
       }
       const t3 = performance.now();
-      const committed = await this.commit(slot, started, samples, transitions, gen);
+      const committed = await this.commit(slot, started, samples, transitions, versions, gen);
       const t4 = performance.now();
       if (committed === null) return;
       this.stats.ticks++;
@@ -282,7 +285,7 @@ export class TelemetryLoop {
     }
   }
 
-  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], gen: number): Promise<bigint | null> {
+  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], versions: VersionSampleRow[], gen: number): Promise<bigint | null> {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
@@ -292,7 +295,7 @@ export class TelemetryLoop {
         await client.query('ROLLBACK');
         return null;
       }
-      const id = await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions);
+      const id = await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions, versions);
       this.commitSentAt = Date.now();
       await client.query('COMMIT');
       return id;

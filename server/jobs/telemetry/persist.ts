@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Transition } from '../../domain/model';
 import { TICK_CHANNEL } from '../../live/topics';
+import type { VersionSampleRow } from './version-samples';
 
 export interface SampleRow {
   instanceId: string;
@@ -48,11 +49,17 @@ const arrayLiteral = (xs: ReadonlyArray<number | string>) => `{${xs.map((x) => (
 const iso = (d: Date | number) => new Date(d).toISOString();
 
 /**
- * Writes one tick: the Tick row, every sample and every transition, one statement per table
- * (unnest of column arrays), then NOTIFY (delivered at commit). Runs inside the caller's
- * transaction. Returns the tick id.
+ * Writes one tick: the Tick row, every sample, every transition and the per-version samples, one
+ * statement per table (unnest of column arrays), then NOTIFY (delivered at commit). Runs inside
+ * the caller's transaction. Returns the tick id.
  */
-export async function persistTick(client: pg.ClientBase, tick: TickRecord, samples: readonly SampleRow[], transitions: readonly TransitionRow[]): Promise<bigint> {
+export async function persistTick(
+  client: pg.ClientBase,
+  tick: TickRecord,
+  samples: readonly SampleRow[],
+  transitions: readonly TransitionRow[],
+  versions: readonly VersionSampleRow[] = [],
+): Promise<bigint> {
   const durationMs = Date.now() - tick.startedAt.getTime();
   const { rows } = await client.query<{ id: string }>(
     `INSERT INTO "Tick" ("startedAt", "finishedAt", "durationMs", instances, "skippedSoFar", leader)
@@ -62,6 +69,7 @@ export async function persistTick(client: pg.ClientBase, tick: TickRecord, sampl
   const tickId = rows[0]!.id;
   if (samples.length > 0) await client.query(SAMPLE_SQL, sampleColumns(tickId, iso(tick.at), samples));
   if (transitions.length > 0) await client.query(TRANSITION_SQL, transitionColumns(tickId, transitions));
+  if (versions.length > 0) await client.query(VERSION_SAMPLE_SQL, versionColumns(iso(tick.at), versions));
   await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, tickId]);
   return BigInt(tickId);
 }
@@ -130,6 +138,26 @@ function transitionColumns(tickId: string, ts: readonly TransitionRow[]): unknow
     ts.map((t) => JSON.stringify(t.values)),
     // What triggered a weight recompute, as the domain produced it; NULL for the other machines.
     ts.map((t) => (t.trigger ? JSON.stringify(t.trigger) : null)),
+  ];
+}
+
+// A slot committed twice (a new leader re-ticking its predecessor's last slot) keeps the first.
+const VERSION_SAMPLE_SQL = `
+INSERT INTO "VersionSample" (at, "serviceId", "appVersion", zone, instances, requests, errors, buckets)
+SELECT $1::timestamp, u.sid, u.v, u.z, u.n, u.req, u.err, u.b::float8[]
+FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::float8[], $8::text[]) AS u(sid, v, z, n, req, err, b)
+ON CONFLICT DO NOTHING`;
+
+function versionColumns(at: string, rows: readonly VersionSampleRow[]): unknown[] {
+  return [
+    at,
+    rows.map((r) => r.serviceId),
+    rows.map((r) => r.appVersion),
+    rows.map((r) => r.zone),
+    rows.map((r) => r.instances),
+    rows.map((r) => r.requests),
+    rows.map((r) => r.errors),
+    rows.map((r) => arrayLiteral(r.buckets)),
   ];
 }
 

@@ -28,7 +28,7 @@ export class SimAdapter implements PlatformAdapter {
   }
 
   capabilities(): PlatformCapabilities {
-    return { measures: [...MEASURES], faults: [...FAULTS], weights: true, routing: true, headerMatches: ['exact'], latencyHistogram: false, adminState: true, discovery: false };
+    return { measures: [...MEASURES], faults: [...FAULTS], weights: true, routing: true, headerMatches: ['exact'], latencyHistogram: true, adminState: true, discovery: false };
   }
 
   setFleet(fleet: FleetView): Promise<void> {
@@ -68,7 +68,7 @@ export class SimAdapter implements PlatformAdapter {
     return this.run(() => this.engine.faults.list(this.engine.now));
   }
 
-  /** Replace the demand and stress controls; each is ignored once its `until` has passed. */
+  /** Replace the demand and stress controls (each ignored once its `until` has passed) and the version behaviour. */
   setControls(controls: SimControls): void {
     this.assertOpen();
     this.engine.setControls(controls);

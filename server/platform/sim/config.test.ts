@@ -49,7 +49,7 @@ describe('simControlsSchema', () => {
     const c = simControlsSchema.parse({ demand: [{ serviceId: 's', factor: 2, until }], stress: [{ instanceId: 'i', cpuPct: 40, until: '2030-01-01T12:00:00+02:00' }] });
     expect(c.demand).toHaveLength(1);
     expect(c.stress[0]!.cpuPct).toBe(40);
-    expect(simControlsSchema.parse({})).toEqual({ demand: [], stress: [] });
+    expect(simControlsSchema.parse({})).toEqual({ demand: [], stress: [], versions: [] });
   });
 
   it('refuses a control without a valid expiry, a negative factor and unknown fields', () => {

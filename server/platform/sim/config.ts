@@ -107,11 +107,33 @@ const stressShape = {
   cpuPct: z.number({ error: 'cpuPct: expected a percentage from 0 to 100' }).min(0, 'cpuPct: expected a percentage from 0 to 100').max(100, 'cpuPct: expected a percentage from 0 to 100'),
   until,
 };
+const versionShape = {
+  version: z.string({ error: 'version: expected a version name' }).max(64, 'version: at most 64 characters').min(1, 'version: expected a version name'),
+  /** Every request of the version takes this many times as long (1 = like any other version). */
+  latencyFactor: z.number({ error: 'latencyFactor: expected a multiplier from 0.1 to 20' }).min(0.1, 'latencyFactor: expected a multiplier from 0.1 to 20').max(20, 'latencyFactor: expected a multiplier from 0.1 to 20').default(1),
+  /** Percentage of the version's requests that fail on a healthy instance (the simulator's default is 0.05 %). */
+  errorPct: z.number({ error: 'errorPct: expected a percentage from 0 to 100' }).min(0, 'errorPct: expected a percentage from 0 to 100').max(100, 'errorPct: expected a percentage from 0 to 100').default(0.05),
+  /** CPU per request, as a multiple of any other version's. */
+  cpuFactor: z.number({ error: 'cpuFactor: expected a multiplier from 0.1 to 10' }).min(0.1, 'cpuFactor: expected a multiplier from 0.1 to 10').max(10, 'cpuFactor: expected a multiplier from 0.1 to 10').default(1),
+};
+/** How one app version behaves in the simulated world (a good canary, a bad one). */
+export const versionBehaviourSchema = z.object(versionShape, { error: strictMessage(Object.keys(versionShape), 'version behaviour field') }).strict();
+export type VersionBehaviour = z.output<typeof versionBehaviourSchema>;
+
 const controlsShape = {
   /** Multiply a service's demand by `factor` until `until`. */
   demand: z.array(z.object(demandShape, { error: strictMessage(Object.keys(demandShape), 'demand control field') }).strict()).default(() => []),
   /** Burn `cpuPct` of an instance's CPU (and as much of its capacity) until `until`, like a cpu-stress fault. */
   stress: z.array(z.object(stressShape, { error: strictMessage(Object.keys(stressShape), 'stress control field') }).strict()).default(() => []),
+  /**
+   * Behaviour per app version: part of the simulated world, not a drill, so without an expiry.
+   * A version not listed behaves like the defaults (×1 latency, 0.05 % errors, ×1 CPU).
+   */
+  versions: z
+    .array(versionBehaviourSchema)
+    .max(100, 'versions: at most 100 versions')
+    .refine((vs) => new Set(vs.map((v) => v.version)).size === vs.length, 'versions: each version at most once')
+    .default(() => []),
 };
 
 export const simControlsSchema = z.object(controlsShape, { error: strictMessage(Object.keys(controlsShape), 'control') }).strict();

@@ -57,6 +57,8 @@ export class SimEngine {
   readonly faults = new FaultBook();
   private demandControls: Control[] = [];
   private stressControls: Control[] = [];
+  /** Behaviour per app version (latency ×, error rate as a fraction, CPU ×); empty = all default. */
+  private versionBehaviour = new Map<string, { latency: number; errorRate: number; cpu: number }>();
   private lambda = new Float64Array(0);
   /** Epoch ms of the last tick: the simulator's clock. */
   private clockMs: number | undefined;
@@ -159,6 +161,7 @@ export class SimEngine {
     if (!parsed.success) throw new Error(`sim: invalid controls: ${describeIssues(parsed.error)}`);
     this.demandControls = parsed.data.demand.map((d) => ({ id: d.serviceId, value: d.factor, untilMs: Date.parse(d.until) }));
     this.stressControls = parsed.data.stress.map((s) => ({ id: s.instanceId, value: s.cpuPct, untilMs: Date.parse(s.until) }));
+    this.versionBehaviour = new Map(parsed.data.versions.map((v) => [v.version, { latency: v.latencyFactor, errorRate: v.errorPct / 100, cpu: v.cpuFactor }]));
   }
 
   /** Advance the model to `at` and return one telemetry entry per fleet instance, in fleet order. */
@@ -173,6 +176,15 @@ export class SimEngine {
     const fx = this.effects;
     fx.reset(n);
     this.faults.applyTo(fx, this.slotById);
+    if (this.versionBehaviour.size > 0) {
+      for (let i = 0; i < n; i++) {
+        const b = this.versionBehaviour.get(this.instances[i]!.appVersion);
+        if (!b) continue;
+        fx.latencyFactor[i] = b.latency;
+        fx.baseErrorRate[i] = b.errorRate;
+        fx.cpuFactor[i] = b.cpu;
+      }
+    }
     for (const c of this.stressControls) {
       const i = this.slotById.get(c.id);
       if (i !== undefined && nowMs < c.untilMs) fx.stressPct[i]! += c.value;

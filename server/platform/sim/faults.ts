@@ -23,6 +23,9 @@ export const faultSpecSchema = z.discriminatedUnion(
   { error: 'kind: expected one of delay, loss, http-error, kill, drain, cpu-stress, buffer-saturation' },
 );
 
+/** Fraction of requests that fail on a healthy instance of a version without its own error rate. */
+export const BASE_ERROR_RATE = 0.0005;
+
 /** Stress and CPU-stress faults together never take more than this share of an instance's capacity. */
 export const MAX_STRESS_PCT = 95;
 
@@ -41,6 +44,10 @@ export class Effects {
   saturation = new Float64Array(0);
   /** Share of execution (I/O) capacity lost to a noisy neighbour on the host (neighbour.ts), 0..1. */
   contention = new Float64Array(0);
+  /** The instance's version behaviour (config.ts versionBehaviourSchema): set by the engine each tick. */
+  latencyFactor = new Float64Array(0);
+  cpuFactor = new Float64Array(0);
+  baseErrorRate = new Float64Array(0);
 
   reset(n: number): void {
     if (this.killed.length !== n) {
@@ -53,6 +60,9 @@ export class Effects {
       this.drained = new Uint8Array(n);
       this.saturation = new Float64Array(n * STAGES.length);
       this.contention = new Float64Array(n);
+      this.latencyFactor = new Float64Array(n).fill(1);
+      this.cpuFactor = new Float64Array(n).fill(1);
+      this.baseErrorRate = new Float64Array(n).fill(BASE_ERROR_RATE);
       return;
     }
     this.stressPct.fill(0);
@@ -64,6 +74,9 @@ export class Effects {
     this.drained.fill(0);
     this.saturation.fill(0);
     this.contention.fill(0);
+    this.latencyFactor.fill(1);
+    this.cpuFactor.fill(1);
+    this.baseErrorRate.fill(BASE_ERROR_RATE);
   }
 
   add(i: number, spec: FaultSpec): void {

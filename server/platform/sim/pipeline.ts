@@ -10,6 +10,7 @@ import type { InstanceTelemetry, StageTelemetry } from '../../domain/model';
 import { defaultWatermarkPolicy } from '../../domain/policy-defaults';
 import type { Effects } from './faults';
 import { MAX_STRESS_PCT } from './faults';
+import { sampleHistogram } from './histogram';
 import { clampedNormalMean, normal, sampleCount, streamSeed, uniform } from './random';
 
 /** Assumed mean request size, to turn the 16 KB ingress buffer into requests (32). */
@@ -35,7 +36,6 @@ export const BURST = 8;
 export const RHO_CAP = 0.95;
 export const BASE_LATENCY_MS = 4;
 export const IDLE_CPU_PCT = 4;
-export const BASE_ERROR_RATE = 0.0005;
 /** Retransmission timeout a lost packet costs, and packets per request exchange. */
 export const RTO_MS = 200;
 export const PACKETS_PER_REQUEST = 6;
@@ -251,7 +251,8 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
 
   const fixedS = BASE_LATENCY_MS / 1000 + backlogS;
   const timeoutS = p.timeoutS;
-  const noiseMul = 1 + LATENCY_NOISE * Math.max(-3, Math.min(3, normal(rng, i)));
+  // A version's latency factor (slower or faster code) scales every request's time in the instance.
+  const noiseMul = (1 + LATENCY_NOISE * Math.max(-3, Math.min(3, normal(rng, i)))) * fx.latencyFactor[i]!;
   const p50 = latencyQuantile(0, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[0]), noiseMul, timeoutS);
   const p95 = Math.max(p50, latencyQuantile(1, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[1]), noiseMul, timeoutS));
   const p99 = Math.max(p95, latencyQuantile(2, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[2]), noiseMul, timeoutS));
@@ -263,7 +264,7 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   const floorS = fixedS + delayMeanS + hit * rtoS;
   const pTimeout = floorS >= timeoutS ? 1 : sojournS > 0 ? Math.exp(-(timeoutS - floorS) / sojournS) : 0;
   const timeouts = Math.min(completed, sampleCount(rng, i, completed * pTimeout));
-  const pError = 1 - (1 - BASE_ERROR_RATE) * (1 - fx.httpError[i]!) * (1 - lossFail);
+  const pError = 1 - (1 - fx.baseErrorRate[i]!) * (1 - fx.httpError[i]!) * (1 - lossFail);
   const answered = completed - timeouts;
   const failed = Math.min(answered, sampleCount(rng, i, answered * pError));
   const rejectedN = Math.round(rejected);
@@ -277,7 +278,9 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   t.connections[i] = conn;
   t.warm[i] = 1;
 
-  const cpu = IDLE_CPU_PCT + stress + (100 - IDLE_CPU_PCT - stress) * busy + CPU_NOISE_PCT * normal(rng, i);
+  // A version's CPU factor: more (or less) CPU per request at the same load.
+  const cpuBusy = busy * fx.cpuFactor[i]!;
+  const cpu = IDLE_CPU_PCT + stress + (100 - IDLE_CPU_PCT - stress) * (cpuBusy < 1 ? cpuBusy : 1) + CPU_NOISE_PCT * normal(rng, i);
   const mem = 30 + (t.spread[i]! - 1) * 100 + (25 * active) / maxConcurrency + conn * 0.002;
 
   return {
@@ -298,6 +301,8 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
     maxConcurrency,
     stages,
     ingressWriteTimeouts: rejectedN,
+    // The completed requests (ingress rejections never got a latency), by latency bucket.
+    latencyBuckets: sampleHistogram(rng, i, answered, timeouts, p50, p95, p99, timeoutS * 1000),
   };
 }
 

@@ -34,4 +34,13 @@ describe('maintenance tasks', () => {
     expect(await t.db.auditEvent.count({ where: { actorName: 'new' } })).toBe(1);
     expect(await t.db.liveEvent.count({ where: { at: { lt: hoursAgo(24) } } })).toBe(0);
   });
+
+  it('retention prunes the per-version samples with the raw telemetry', async () => {
+    const serviceId = (await t.db.service.create({ data: { name: 'pruned-svc' } })).id;
+    const row = (h: number, appVersion: string) => ({ at: hoursAgo(h), serviceId, appVersion, zone: 'z1', instances: 1, requests: 10, errors: 0, buckets: [10] });
+    await t.db.versionSample.createMany({ data: [row(7, 'v1'), row(8, 'v1'), row(7, 'v2'), row(1, 'v1'), row(5, 'v2')] });
+    const r = await pruneRetention(t.db, { auditDays: 30, liveHours: 24, telemetryRawHours: 6, telemetryRollupDays: 30, transitionDays: 30 }, new Date(), 2);
+    expect(r.versionSamples).toBe(3);
+    expect((await t.db.versionSample.findMany({ where: { serviceId }, orderBy: { at: 'asc' } })).map((v) => v.appVersion)).toEqual(['v2', 'v1']);
+  });
 });

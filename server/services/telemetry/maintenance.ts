@@ -25,6 +25,7 @@ const PRUNABLE = {
   audit: { table: '"AuditEvent"', column: 'at' },
   live: { table: '"LiveEvent"', column: 'at' },
   samples: { table: '"TelemetrySample"', column: 'at' },
+  versionSamples: { table: '"VersionSample"', column: 'at' },
   rollups: { table: '"TelemetryRollup"', column: '"bucketStart"' },
   packs: { table: '"TelemetryPack"', column: 'minute' },
   transitions: { table: '"StateTransition"', column: 'at' },
@@ -54,6 +55,8 @@ export async function pruneRetention(db: Db, s: RetentionSettings, now = new Dat
     // pruned first, so a pack never outlives the raw samples a preview reads beside it.
     packs: await pruneChunked(db, 'packs', ago(Math.min(s.telemetryRawHours * h, PACK_WINDOW_MINUTES * 60_000)), chunk),
     samples: await pruneChunked(db, 'samples', ago(s.telemetryRawHours * h), chunk),
+    // The per-version evidence of canary analyses is raw telemetry too: kept as long as the samples.
+    versionSamples: await pruneChunked(db, 'versionSamples', ago(s.telemetryRawHours * h), chunk),
     rollups: await pruneChunked(db, 'rollups', ago(s.telemetryRollupDays * 24 * h), chunk),
     transitions: await pruneChunked(db, 'transitions', ago(s.transitionDays * 24 * h), chunk),
   };

@@ -43,6 +43,14 @@ export interface MetricResult {
   /** The explanation in words, e.g. "canary errors 4.1 % vs stable 0.3 %, 1,240 vs 9,810 requests; regression beyond +50 % at 99 % confidence after 2 min 10 s". */
   explanation: string;
   series: MetricPoint[];
+  /**
+   * The two anytime-valid e-values at the last look (capped at 1e12): against "no regression beyond
+   * the margin" (fail at ≥ 1/α) and against "a regression at or beyond it" (within margin at ≥ 1/α).
+   */
+  regressionEvidence?: number;
+  withinMarginEvidence?: number;
+  /** Epoch ms of the look where the within-margin evidence first reached 1/α; null if never. */
+  withinMarginAt?: number | null;
 }
 
 export interface AnalysisResult {

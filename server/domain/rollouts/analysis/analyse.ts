@@ -1,0 +1,127 @@
+// The canary analysis (SPEC §6.1): every tick in the window is a look; each metric carries two
+// anytime-valid e-values (sequential.ts) — against "no regression beyond the margin" and against
+// "a regression at or beyond it". The analysis stops at the first look where any metric's
+// regression evidence reaches 1/α (fail: P(false fail) ≤ α per metric however often we look, since
+// stopping early never breaks Ville's inequality). A step analysis passes when its budget ends and
+// every metric's within-margin evidence reached 1/α at some look; inconclusive otherwise.
+// Pass waits for the budget on purpose: the operator chose the duration to also watch slow
+// regressions (warm-up, leaks) — an early "within margin" is shown per metric, not acted on.
+// A background analysis (no end) can only fail or keep running.
+// Pure and deterministic: the same input gives the same result, so every look of the reconciler
+// can re-run it from the stored ticks.
+import { errorRateTracker } from './error-rate';
+import { explainMetric, formatDuration, metricLabel } from './explain';
+import { latencyTracker } from './latency';
+import { displayE } from './sequential';
+import type { MetricTracker } from './tracker';
+import type { AnalysisInput, AnalysisResult, AnalysisTick, MetricPoint, MetricResult, Verdict } from './types';
+
+/** Chart points per metric at most (the first and the last look always among them). */
+export const MAX_SERIES_POINTS = 300;
+
+function thin(count: number): number[] {
+  if (count <= MAX_SERIES_POINTS) return Array.from({ length: count }, (_, i) => i);
+  const out: number[] = [];
+  for (let j = 0; j < MAX_SERIES_POINTS; j++) out.push(Math.round((j * (count - 1)) / (MAX_SERIES_POINTS - 1)));
+  return out;
+}
+
+/** α from outside, kept to a meaningful range (NaN → the spec's default). */
+function sanitizeAlpha(alpha: number): number {
+  if (!Number.isFinite(alpha)) return 0.01;
+  return Math.min(0.5, Math.max(1e-9, alpha));
+}
+
+export function analyse(input: AnalysisInput): AnalysisResult {
+  const alpha = sanitizeAlpha(input.alpha);
+  const bar = Math.log(1 / alpha);
+  const background = input.endsAt === null;
+  const end = background ? input.now : Math.min(input.now, input.endsAt!);
+  const ticks: AnalysisTick[] = input.ticks.filter((t) => Number.isFinite(t.at) && t.at >= input.startedAt && t.at <= end).sort((a, b) => a.at - b.at);
+  const trackers: MetricTracker[] = input.metrics.map((m) => (m.metric === 'error-rate' ? errorRateTracker(m.maxIncreasePct) : latencyTracker(m.quantile, m.maxIncreasePct)));
+  const failAt: Array<number | null> = trackers.map(() => null);
+  const passAt: Array<number | null> = trackers.map(() => null);
+
+  let verdict: Verdict = 'running';
+  let decidedAt: number | null = null;
+  let lastLook: number | null = null;
+  for (const tick of ticks) {
+    for (let i = 0; i < trackers.length; i++) {
+      const tr = trackers[i]!;
+      tr.observe(tick);
+      if (failAt[i] === null && tr.test.regressionLogE() >= bar) failAt[i] = tick.at;
+      if (!background && passAt[i] === null && tr.test.withinLogE() >= bar) passAt[i] = tick.at;
+      tr.record(tick.at);
+    }
+    lastLook = tick.at;
+    if (failAt.some((f) => f !== null)) {
+      verdict = 'fail';
+      decidedAt = tick.at;
+      break;
+    }
+  }
+  const budgetOver = !background && input.now >= input.endsAt!;
+  if (verdict === 'running' && budgetOver) {
+    verdict = trackers.length > 0 && passAt.every((p) => p !== null) ? 'pass' : 'inconclusive';
+    decidedAt = verdict === 'pass' ? input.endsAt : null;
+  }
+  const over = verdict !== 'running';
+  const budgetMs = background ? null : input.endsAt! - input.startedAt;
+
+  const metrics: MetricResult[] = input.metrics.map((metric, i) => {
+    const tr = trackers[i]!;
+    const mv: Verdict = failAt[i] !== null ? 'fail' : passAt[i] !== null && (over || !background) ? 'pass' : over ? 'inconclusive' : 'running';
+    const mDecided = mv === 'fail' ? failAt[i]! : mv === 'pass' ? passAt[i]! : null;
+    const elapsedAt = mDecided ?? (verdict === 'inconclusive' ? input.endsAt! : (decidedAt ?? lastLook ?? input.startedAt));
+    const series: MetricPoint[] = thin(tr.recorded).map((j) => tr.point(j, alpha));
+    return {
+      metric,
+      verdict: mv,
+      decidedAt: mDecided,
+      canaryRequests: tr.canaryRequests(),
+      stableRequests: tr.stableRequests(),
+      canaryValue: tr.canaryValue(),
+      stableValue: tr.stableValue(),
+      explanation: explainMetric({
+        metric,
+        verdict: mv,
+        alpha,
+        canaryRequests: tr.canaryRequests(),
+        stableRequests: tr.stableRequests(),
+        canaryValue: tr.canaryValue(),
+        stableValue: tr.stableValue(),
+        missing: tr.missingEvidence(),
+        elapsedMs: Math.max(0, (mv === 'running' ? Math.max(input.now, input.startedAt) : elapsedAt) - input.startedAt),
+        budgetMs,
+        stoppedByOther: verdict === 'fail' && mv === 'inconclusive',
+      }),
+      series,
+      regressionEvidence: displayE(tr.test.regressionLogE()),
+      withinMarginEvidence: displayE(tr.test.withinLogE()),
+      withinMarginAt: passAt[i],
+    };
+  });
+  return { verdict, decidedAt, metrics, summary: summarise(verdict, metrics, input, budgetMs) };
+}
+
+function summarise(verdict: Verdict, metrics: MetricResult[], input: AnalysisInput, budgetMs: number | null): string {
+  const names = (ms: MetricResult[]) => ms.map((m) => metricLabel(m.metric)).join(', ');
+  if (metrics.length === 0) return 'no metrics to analyse';
+  switch (verdict) {
+    case 'fail': {
+      const failed = metrics.filter((m) => m.verdict === 'fail');
+      return `fail: ${failed.map((m) => `${metricLabel(m.metric)} — ${m.explanation}`).join('; ')}`;
+    }
+    case 'pass':
+      return `pass after ${formatDuration(budgetMs ?? 0)}: ${names(metrics)} within ${metrics.length > 1 ? 'their margins' : 'its margin'}`;
+    case 'inconclusive':
+      return `inconclusive after ${formatDuration(budgetMs ?? 0)}: no evidence either way for ${names(metrics.filter((m) => m.verdict !== 'pass'))}`;
+    case 'running': {
+      const elapsed = formatDuration(Math.max(0, input.now - input.startedAt));
+      const span = budgetMs === null ? `${elapsed} in` : `${elapsed} of ${formatDuration(budgetMs)}`;
+      const quiet = metrics.filter((m) => m.canaryRequests <= 0);
+      if (quiet.length === metrics.length) return `running, ${span}: no canary traffic yet`;
+      return `running, ${span}: no regression so far`;
+    }
+  }
+}

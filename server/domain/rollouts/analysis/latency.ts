@@ -1,0 +1,152 @@
+// Latency quantile q with margin m, from histogram bucket counts only (SPEC §6.1: a mean is never
+// read as a percentile; no histogram → no evidence, never an invented one).
+//
+// The test, per tick t (sequential.ts has the machinery):
+// 1. From stable's histogram of the PREVIOUS ticks only, b_t = the smallest bucket bound ≥ stable's
+//    estimated q-quantile, and k_t = τs(b_t / (1+m)) / τs(b_t), where τs(x) is stable's share of
+//    requests slower than x (linear inside a bucket). b_t and k_t are fixed before the tick's
+//    counts are seen (predictable), so the product of the tick ratios stays a supermartingale.
+// 2. "Events" are requests slower than b_t (a bucket bound, so they are counted exactly, never
+//    interpolated). Conditional on the tick's slow requests, the canary's share is binomial with
+//    ρ = τc(b_t) / τs(b_t), and the null is ρ ≤ k_t: "the canary's tail beyond b_t is no heavier
+//    than stable's would be if stable were (1+m)× slower". Fail = regression beyond the margin.
+// Validity: exact (up to the conditioning argument in sequential.ts) for the tail-ratio null at
+// every b_t. In an A/A comparison ρ = 1 ≤ k_t always (k_t ≥ 1 by monotonicity), so false fails stay
+// ≤ α whatever the buckets. The approximation is only in reading "q-quantile +m %" as "the tail at
+// b_t of a (1+m)× slower stable": it assumes the slowdown near the quantile is a rescaling and uses
+// stable's histogram, locally lognormal inside a bucket (tailShare), for τs(b_t/(1+m)). Counting
+// only at bucket bounds loses detail, never validity.
+// Why not "canary requests slower than the (1+m)·quantile bound ~ Binomial(n, ≤ 1−q)": with ×1.5
+// buckets the bound rounds up to 1.0–1.5 × (1+m) × quantile, so a +30 % p95 regression against a
+// +20 % margin is undetectable for most stable p95 values, and noise in the stable quantile
+// estimate (it is not a known constant) can make that one-sample null false even in A/A.
+import { LATENCY_BUCKET_COUNT, LATENCY_BUCKETS_MS, addBuckets, bucketOf, emptyBuckets, quantileOf } from '../../latency-buckets';
+import { logBetaBinomialE, normalCdf, normalQuantile } from './math';
+import { MixtureTest } from './sequential';
+import { count, type MetricTracker } from './tracker';
+import type { AnalysisTick, MetricPoint } from './types';
+
+/** Stable requests with a latency expected beyond the quantile before a threshold is trusted. */
+const MIN_STABLE_TAIL = 10;
+
+function histogram(b: readonly number[] | undefined): number[] | null {
+  if (!Array.isArray(b) || b.length !== LATENCY_BUCKET_COUNT) return null;
+  return b.map(count);
+}
+
+const sum = (xs: readonly number[], from = 0) => {
+  let s = 0;
+  for (let i = from; i < xs.length; i++) s += xs[i]!;
+  return s;
+};
+
+/**
+ * Share of a histogram slower than `ms`. Inside a bucket the latency is taken as locally lognormal:
+ * the probit of the CDF is interpolated linearly in log latency between the bucket's bounds (exact
+ * for a lognormal; linear interpolation of the CDF itself overstates the tail of a right-skewed
+ * bucket by ~30 %, which would hide a +30 % p95 regression behind a +20 % margin).
+ */
+function tailShare(h: readonly number[], total: number, ms: number): number {
+  const i = bucketOf(ms);
+  const above = sum(h, i + 1) / total;
+  if (i >= LATENCY_BUCKETS_MS.length) return above;
+  const inside = h[i]! / total;
+  const lo = i === 0 ? 0 : LATENCY_BUCKETS_MS[i - 1]!;
+  const hi = LATENCY_BUCKETS_MS[i]!;
+  const fLo = 1 - above - inside;
+  const fHi = 1 - above;
+  if (lo <= 0 || fLo <= 0 || fHi >= 1 || inside <= 0) return above + (inside * (hi - ms)) / (hi - lo);
+  const zLo = normalQuantile(fLo);
+  const zHi = normalQuantile(fHi);
+  const z = zLo + ((zHi - zLo) * Math.log(ms / lo)) / Math.log(hi / lo);
+  return Math.min(above + inside, Math.max(above, 1 - normalCdf(z)));
+}
+
+/** The predictable threshold of one tick: bucket index and null tail ratio k; null = no test. */
+export function latencyThreshold(stablePrev: readonly number[], quantile: number, marginPct: number): { bucket: number; k: number } | null {
+  const total = sum(stablePrev);
+  const q = quantile / 100;
+  if (total * (1 - q) < MIN_STABLE_TAIL) return null;
+  const est = quantileOf(stablePrev, q);
+  if (est === null) return null;
+  const bucket = bucketOf(est);
+  if (bucket >= LATENCY_BUCKETS_MS.length) return null; // the quantile is in the overflow: no bound above it
+  const bound = LATENCY_BUCKETS_MS[bucket]!;
+  const tail = sum(stablePrev, bucket + 1) / total;
+  if (tail * total < 1) return null; // stable has no tail beyond the bound yet: nothing to compare with
+  const k = Math.max(1, tailShare(stablePrev, total, bound / (1 + marginPct / 100)) / tail);
+  return { bucket, k };
+}
+
+export function latencyTracker(quantile: number, marginPct: number): MetricTracker {
+  const q = quantile / 100;
+  const test = new MixtureTest();
+  const canary = emptyBuckets();
+  const stable = emptyBuckets();
+  let canaryHistograms = 0;
+  let stableHistograms = 0;
+  const looks: Array<{ at: number; canary: number[]; stable: number[] }> = [];
+  return {
+    test,
+    observe(tick: AnalysisTick) {
+      const c = histogram(tick.canary.buckets);
+      const s = histogram(tick.stable.buckets);
+      if (c && s) {
+        const th = latencyThreshold(stable, quantile, marginPct);
+        if (th) {
+          const x = sum(c, th.bucket + 1);
+          const y = sum(s, th.bucket + 1);
+          test.observe(x, x + y, sum(c), sum(s), th.k);
+        }
+      }
+      // Histories grow after the test: this tick's stable counts only set later thresholds.
+      if (c) {
+        canaryHistograms++;
+        addBuckets(canary, c);
+      }
+      if (s) {
+        stableHistograms++;
+        addBuckets(stable, s);
+      }
+    },
+    record(at: number) {
+      looks.push({ at, canary: [...canary], stable: [...stable] });
+    },
+    get recorded() {
+      return looks.length;
+    },
+    point(i: number, alpha: number): MetricPoint {
+      const l = looks[i]!;
+      const n = sum(l.canary);
+      const stableValue = quantileOf(l.stable, q);
+      if (n <= 0) return { at: l.at, canary: null, stable: stableValue, low: null, high: null };
+      // Band of the canary quantile at bucket resolution: at each bound, an anytime-valid test of
+      // "P(latency ≤ bound) = q" (α split over the bounds, so all hold at once). Rejected with the
+      // observed share above q → the quantile is ≤ that bound; below q → it is above the bound.
+      const bar = Math.log(LATENCY_BUCKETS_MS.length / alpha);
+      let low = 0;
+      let high: number | null = null;
+      let below = 0;
+      for (let b = 0; b < LATENCY_BUCKETS_MS.length; b++) {
+        below += l.canary[b]!;
+        const share = below / n;
+        if (share === q || logBetaBinomialE(below, n, q) < bar) continue;
+        if (share < q) low = LATENCY_BUCKETS_MS[b]!;
+        else if (high === null) high = LATENCY_BUCKETS_MS[b]!;
+      }
+      return { at: l.at, canary: quantileOf(l.canary, q), stable: stableValue, low, high };
+    },
+    canaryRequests: () => sum(canary),
+    stableRequests: () => sum(stable),
+    canaryValue: () => quantileOf(canary, q),
+    stableValue: () => quantileOf(stable, q),
+    missingEvidence() {
+      if (canaryHistograms === 0 && stableHistograms === 0) return 'no latency histograms from the platform (a mean response time is never read as a percentile)';
+      if (canaryHistograms === 0) return 'no latency histogram for the canary yet';
+      if (stableHistograms === 0) return 'no latency histogram for stable in the compared zones';
+      if (sum(canary) <= 0) return 'no canary requests yet';
+      if (sum(stable) <= 0) return 'no stable requests in the compared zones to compare with';
+      return null;
+    },
+  };
+}

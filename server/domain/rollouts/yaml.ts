@@ -1,0 +1,106 @@
+// The same rollout as YAML, validated by the one zod schema (rolloutSpecSchema), with every
+// problem pointing at its line. The document is the spec's fields under a `kind: Rollout` marker:
+//
+//   kind: Rollout                # optional when parsing; anything else is refused
+//   name: checkout v2
+//   service: checkout
+//   stableVersion: v1
+//   canaryVersion: v2
+//   alpha: 0.01
+//   backgroundAnalysis:          # or null
+//     metrics: [{ metric: error-rate, maxIncreasePct: 50 }]
+//   steps:
+//     - { kind: setHeaderRoute, header: X-Abtest-Group, match: exact, value: v2-canary }
+//     - { kind: setWeight, weight: 5 }
+//     - { kind: pause }          # no seconds = until resumed
+//
+// Input is bounded: at most 64 KB, few aliases (an anchor bomb expands exponentially), and only the
+// YAML 1.2 core schema (no custom tags), so parsing a hostile paste costs little.
+//
+// The `yaml` package is a pure parser (no I/O); it is the one library besides zod this module uses.
+import { isMap, isScalar, LineCounter, parseDocument, stringify, type Document, type Node } from 'yaml';
+import { rolloutSpecSchema, type RolloutSpec } from './spec';
+
+export const ROLLOUT_KIND = 'Rollout';
+export const MAX_YAML_CHARS = 64 * 1024;
+const MAX_ALIASES = 20;
+
+export interface YamlIssue {
+  /** Dot-separated path in the spec ("steps.2.weight"); "" for the document itself. */
+  path: string;
+  /** 1-based line of the YAML the problem is on, when known. */
+  line?: number;
+  message: string;
+}
+
+export type ParseSpecResult = { ok: true; spec: RolloutSpec } | { ok: false; issues: YamlIssue[] };
+
+/** The spec as YAML, `kind: Rollout` first, steps last (the long part). */
+export function specToYaml(spec: RolloutSpec): string {
+  const { name, service, stableVersion, canaryVersion, alpha, backgroundAnalysis, steps } = spec;
+  return stringify({ kind: ROLLOUT_KIND, name, service, stableVersion, canaryVersion, alpha, backgroundAnalysis, steps }, { lineWidth: 0, version: '1.2' });
+}
+
+export function parseSpecYaml(text: string): ParseSpecResult {
+  if (text.length > MAX_YAML_CHARS) return fail([{ path: '', message: `The YAML is too long: at most ${MAX_YAML_CHARS / 1024} KB` }]);
+  const lines = new LineCounter();
+  let doc: Document;
+  let value: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, schema: 'core', version: '1.2', uniqueKeys: true, prettyErrors: false });
+    if (doc.errors.length > 0) {
+      return fail(doc.errors.slice(0, 20).map((e) => ({ path: '', line: lines.linePos(e.pos[0]).line, message: firstLine(e.message) })));
+    }
+    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    // Alias bombs (maxAliasCount) and pathological nesting (the stack) land here.
+    return fail([{ path: '', message: `The YAML cannot be read: ${firstLine(err instanceof Error ? err.message : String(err))}` }]);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail([{ path: '', line: 1, message: 'Expected a mapping: kind: Rollout, then the rollout fields' }]);
+  const { kind, ...fields } = value as Record<string, unknown>;
+  if (kind !== undefined && kind !== ROLLOUT_KIND) return fail([{ path: 'kind', line: lineOf(doc, lines, ['kind']), message: `kind: expected ${ROLLOUT_KIND}` }]);
+  const parsed = rolloutSpecSchema.safeParse(fields);
+  if (parsed.success) return { ok: true, spec: parsed.data };
+  return fail(
+    parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      // An unknown key points at the key itself, not at the mapping that holds it.
+      const keyed = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...path, issue.keys[0]!] : path;
+      return { path: keyed.join('.'), line: lineOf(doc, lines, keyed.map(segment)), message: issue.message };
+    }),
+  );
+}
+
+function fail(issues: YamlIssue[]): ParseSpecResult {
+  return { ok: false, issues };
+}
+
+function firstLine(s: string): string {
+  // The parser reports runaway nesting as the engine's stack error: say what it means.
+  if (/call stack/i.test(s)) return 'The YAML is nested too deeply';
+  return s.split('\n')[0]!.slice(0, 300);
+}
+
+const segment = (s: string): string | number => (/^\d+$/.test(s) ? Number(s) : s);
+
+/** The line of the deepest node on `path` that exists (a missing field points at its parent). */
+function lineOf(doc: Document, lines: LineCounter, path: ReadonlyArray<string | number>): number | undefined {
+  for (let n = path.length; n >= 0; n--) {
+    const at = path.slice(0, n);
+    if (n > 0) {
+      // Point an unknown or wrong key's problem at the key when its parent is a mapping.
+      const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
+        const key = pair?.key as Node | undefined;
+        const valueNode = pair?.value as Node | null | undefined;
+        const node = valueNode?.range ? valueNode : key;
+        if (node?.range) return lines.linePos(node.range[0]).line;
+        continue;
+      }
+    }
+    const node = (n === 0 ? doc.contents : doc.getIn(at, true)) as Node | null | undefined;
+    if (node && typeof node === 'object' && 'range' in node && node.range) return lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}

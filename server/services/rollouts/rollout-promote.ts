@@ -1,0 +1,90 @@
+// The approver's commands: promote (skip the current step), promote-full (skip the rest: all
+// traffic to the canary now, with a reason) and overriding a guard that holds a step (with a
+// reason). Each is recorded with the approver's name on the rollout's timeline and in the audit.
+import type { z } from 'zod';
+import type { Db, Tx } from '../../db/client';
+import type { Rollout } from '../../db/generated/client';
+import { promotedRouting } from '../../domain/rollouts/plan';
+import { AppError } from '../../errors';
+import { runCommand, type Actor } from '../command';
+import { rolloutRef, rolloutWithReason } from './rollout-inputs';
+import { announce, loadRollout, recordEvent, refuse, specOf, transition, writeRouting } from './rollout-state';
+import { endStepRun, findStepRun, stepKindAt, stepWords } from './step-runs';
+
+async function refuseWhileAwaitingApproval(tx: Tx, r: Rollout) {
+  // Skipping an open gate by hand would make the quorum meaningless: approvers decide it instead.
+  // An expired one (on expiry: stay paused) waits for exactly this.
+  if (r.state !== 'paused' || r.pauseReason !== 'awaiting_approval') return;
+  const request = await tx.approvalRequest.findUnique({ where: { rolloutId_attempt_stepIndex: { rolloutId: r.id, attempt: r.attempt, stepIndex: r.currentStep } }, select: { state: true } });
+  if (request?.state === 'open') throw new AppError('CONFLICT', 'The rollout is waiting for approval: decide the approval request instead of promoting past it.');
+}
+
+/** Promote: the current step ends now (skipped, recorded with the approver's name) and the next one runs. */
+export async function promoteRollout(db: Db, actor: Actor, input: z.input<typeof rolloutRef>) {
+  const { id, version } = rolloutRef.parse(input);
+  return runCommand(db, actor, async (ctx) => {
+    const before = await loadRollout(ctx.tx, id);
+    if (before.state !== 'progressing' && before.state !== 'paused') throw refuse(before.state, 'advance');
+    await refuseWhileAwaitingApproval(ctx.tx, before);
+    const spec = specOf(before);
+    if (before.currentStep >= spec.steps.length) throw new AppError('CONFLICT', 'Every step is done; the rollout is being promoted to 100 %.');
+    const words = stepWords(spec, before.currentStep);
+    const after = await transition(ctx.tx, before, { type: 'advance' }, {
+      actorName: actor.name,
+      summary: `Promoted past ${words} by ${actor.name}`,
+      expectedVersion: version,
+      extra: { currentStep: before.currentStep + 1, stepStartedAt: null },
+    });
+    await endStepRun(ctx.tx, before, spec, 'skipped', `promoted by ${actor.name}`, actor.name);
+    await ctx.audit({ action: 'rollout.promote', targetType: 'rollout', targetId: id, targetName: after.name, before: { currentStep: before.currentStep }, after: { currentStep: after.currentStep } });
+    await announce(ctx, after);
+    return { id, version: after.version };
+  });
+}
+
+/** Promote-full: every remaining step is skipped and all traffic goes to the canary in one routing change. */
+export async function promoteRolloutFull(db: Db, actor: Actor, input: z.input<typeof rolloutWithReason>) {
+  const { id, version, reason } = rolloutWithReason.parse(input);
+  return runCommand(db, actor, async (ctx) => {
+    const before = await loadRollout(ctx.tx, id);
+    const spec = specOf(before);
+    let after = await transition(ctx.tx, before, { type: 'promote' }, {
+      actorName: actor.name,
+      summary: `Promoted to 100 % ${spec.canaryVersion} by ${actor.name}, skipping the remaining steps: ${reason}`,
+      expectedVersion: version,
+      extra: { currentStep: spec.steps.length, stepStartedAt: null },
+    });
+    if (before.currentStep < spec.steps.length) await endStepRun(ctx.tx, before, spec, 'skipped', `promote-full by ${actor.name}`, actor.name);
+    ({ rollout: after } = await writeRouting(ctx.tx, after, promotedRouting(spec), actor.name, `Routing to 100 % ${spec.canaryVersion}, header rules removed`));
+    await ctx.audit({ action: 'rollout.promote-full', targetType: 'rollout', targetId: id, targetName: after.name, before: { state: before.state, currentStep: before.currentStep }, after: { state: after.state, reason } });
+    await announce(ctx, after);
+    return { id, version: after.version };
+  });
+}
+
+/** An approver lets a guard-held step raise canary traffic anyway; the override stays on the step run. */
+export async function overrideRolloutGuard(db: Db, actor: Actor, input: z.input<typeof rolloutWithReason>) {
+  const { id, version, reason } = rolloutWithReason.parse(input);
+  return runCommand(db, actor, async (ctx) => {
+    const before = await loadRollout(ctx.tx, id);
+    if (before.state !== 'paused' || before.pauseReason !== 'guard') {
+      throw new AppError('CONFLICT', 'No guard holds this rollout now; there is nothing to override.', undefined, { state: before.state, pauseReason: before.pauseReason });
+    }
+    const spec = specOf(before);
+    const held = before.stateDetail;
+    const after = await transition(ctx.tx, before, { type: 'resume' }, {
+      actorName: actor.name,
+      summary: `Guard overridden by ${actor.name}: ${reason}`,
+      expectedVersion: version,
+      data: { held },
+    });
+    const run = await findStepRun(ctx.tx, before);
+    const override = { overrideById: actor.id, overrideByName: actor.name, overrideReason: reason, overrideAt: new Date() };
+    if (run) await ctx.tx.rolloutStepRun.update({ where: { id: run.id }, data: override });
+    else await ctx.tx.rolloutStepRun.create({ data: { rolloutId: id, attempt: before.attempt, stepIndex: before.currentStep, kind: stepKindAt(spec, before.currentStep), ...override } });
+    await recordEvent(ctx.tx, after, { kind: 'override', summary: `${actor.name} overrode the guard on ${stepWords(spec, before.currentStep)} (${held}): ${reason}`, actorName: actor.name, stepIndex: before.currentStep, data: { reason, held } });
+    await ctx.audit({ action: 'rollout.override-guard', targetType: 'rollout', targetId: id, targetName: after.name, before: { held }, after: { reason } });
+    await announce(ctx, after);
+    return { id, version: after.version };
+  });
+}
