@@ -17,6 +17,7 @@ const REQUEST_TONE = { open: 'warning', approved: 'success', rejected: 'danger',
 interface Props {
   detail: Pick<RolloutDetail, 'approvals' | 'canDecide' | 'isAuthor'>;
   role: Role;
+  /** The signed-in user's id. */
   me: string;
   decide: (requestId: string, decision: 'approve' | 'reject', reason: string) => void;
   busy: boolean;
@@ -29,7 +30,7 @@ export function ApprovalsPanel({ detail, role, me, decide, busy, error }: Props)
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
   const open = detail.approvals.find((a) => a.request.state === 'open');
-  const decidedByMe = open?.decisions.some((d) => d.approverName === me) ?? false;
+  const decidedByMe = open?.decisions.some((d) => d.approverId === me) ?? false;
   const reasonError = touched && reason.trim() === '' ? 'Give a reason: it is recorded with your decision' : undefined;
   const send = (decision: 'approve' | 'reject') => {
     setTouched(true);
@@ -67,7 +68,7 @@ export function ApprovalsPanel({ detail, role, me, decide, busy, error }: Props)
                 {decisions.map((d) => (
                   <li key={d.id}>
                     <Badge tone={d.decision === 'approve' ? 'success' : 'danger'}>{d.decision === 'approve' ? 'approved' : 'rejected'}</Badge> by <strong>{d.approverName}</strong>
-                    {d.decidedAt ?? d.createdAt ? `, ${formatDateTime((d.decidedAt ?? d.createdAt)!, zone)}` : ''}: “{d.reason}”
+                    , {formatDateTime(d.at, zone)}: “{d.reason}”
                   </li>
                 ))}
               </ul>

@@ -25,7 +25,6 @@ describe('the rollout as YAML', () => {
     if (!r.ok) {
       expect(r.problems[0]?.path).toBe('');
       expect(r.problems[0]?.line).toBeGreaterThanOrEqual(2);
-      expect(r.problems[0]?.message).toMatch(/^YAML: /);
     }
   });
 
@@ -37,7 +36,9 @@ describe('the rollout as YAML', () => {
 
   it('writes an empty number field as null, which the schema names', () => {
     const spec = { ...exampleSpec('order-api'), steps: [{ kind: 'setWeight' as const, weight: Number.NaN }] };
-    const r = readYaml(specToYaml(spec));
+    const text = specToYaml(spec);
+    expect(text).toContain('weight: null');
+    const r = readYaml(text);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors['steps.0.weight']).toEqual(['Weight: expected a percentage']);
   });

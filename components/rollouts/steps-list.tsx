@@ -31,7 +31,7 @@ export function StepsList({ detail, liveHolds }: { detail: RolloutDetail; liveHo
       {detail.steps.map(({ index, step, run }) => {
         const phase = phaseOf(detail, index, run !== null);
         const started = time(run?.startedAt);
-        const ended = time(run?.endedAt ?? run?.finishedAt);
+        const ended = time(run?.finishedAt);
         const applied = time(run?.appliedAt);
         const held = phase === 'current' && detail.pauseReason === 'guard' && liveHolds.length ? liveHolds.map(guardText) : heldByText(run?.heldBy);
         return (
