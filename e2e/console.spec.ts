@@ -59,7 +59,7 @@ test('New adapter: the dialog fits 1280×800 with its actions in view, its examp
 test('/machines?state=foo says the state is unknown and shows no state chosen', async ({ adminPage: page }) => {
   await page.goto('/machines?machine=stage&state=foo');
   await expect(page.getByText("Unknown state 'foo' for the stage machine; known: idle, active, blocked.", { exact: false })).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByText(/^Now, over 80 instances \(all stages\):/)).toBeVisible();
+  await expect(page.getByText(/^Now, over 84 instances \(all stages\):/)).toBeVisible();
   await expect(page.getByRole('table', { name: /now$/ })).toHaveCount(0);
   await expect(page.getByRole('group', { name: 'States now' }).locator('[aria-pressed="true"]')).toHaveCount(0);
 });

@@ -18,8 +18,8 @@ test('first start prints the URL and generated credentials; signing in shows the
   await page.getByLabel('Password').fill(s.adminPassword);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
-  // The seeded demo platform (prisma/demo-fleet.ts): 2 regions, 5 zones, 10 clusters, 4 services, 80 instances.
-  for (const [label, n] of [['Regions', 2], ['Zones', 5], ['Clusters', 10], ['Services', 4], ['Instances', 80]] as const) {
+  // The seeded demo platform (prisma/demo-fleet.ts): 2 regions, 5 zones, 10 clusters, 4 services, 84 instances.
+  for (const [label, n] of [['Regions', 2], ['Zones', 5], ['Clusters', 10], ['Services', 4], ['Instances', 84]] as const) {
     // Each count is a term and its value (<dt>/<dd>).
     await expect(page.locator('dt', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]')).toHaveText(String(n));
   }
@@ -42,7 +42,7 @@ test('health endpoint reports database, worker, telemetry loop and version', asy
   const res = await request.get('/api/health');
   expect(res.status()).toBe(200);
   const body = (await res.json()) as Body;
-  expect(body).toMatchObject({ status: 'ok', database: { ok: true }, worker: { ok: true }, telemetry: { ok: true, instances: 80 } });
+  expect(body).toMatchObject({ status: 'ok', database: { ok: true }, worker: { ok: true }, telemetry: { ok: true, instances: 84 } });
   // The loop is live: a leader was elected and its ticks keep coming (a later read sees a later
   // tick), each tick took a measured time, and the skip counter is a count, not NaN or missing.
   expect(body.telemetry.leader).toBe('elected');

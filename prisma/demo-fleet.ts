@@ -1,7 +1,9 @@
 import type { FleetSpec } from '../server/db/factories';
 
-// The demo platform of SPEC/issue 3: 2 regions, 5 zones, 10 clusters, 4 services, 80 instances;
-// order-api runs v1 and v2 with a 90/10 split and a header rule for the canary group.
+// The demo platform of SPEC/issue 3: 2 regions, 5 zones, 10 clusters, 4 services, 84 instances;
+// order-api runs v1 and v2 with a 90/10 split and a header rule for the canary group; payment-svc
+// and inventory-svc have two v2 instances deployed (one in eu-west-a, one in us-east-a) that get no
+// traffic until a rollout sends them some; edge-gateway is one pool of v1 (stored without routing).
 const regions: FleetSpec['regions'] = [
   {
     name: 'eu-west',
@@ -23,6 +25,10 @@ const regions: FleetSpec['regions'] = [
 const clusters = regions.flatMap((r) => r.zones.flatMap((z) => z.clusters));
 const everywhere = (versions: Record<string, number>) => clusters.map((cluster) => ({ cluster, versions }));
 
+/** v1 everywhere plus one v2 instance in euw-a-1 and in use-a-1: a canary deployed, not yet routed to. */
+const withCanary = (versions: Record<string, number>) => clusters.map((cluster) => ({ cluster, versions: cluster === 'euw-a-1' || cluster === 'use-a-1' ? { ...versions, v2: 1 } : versions }));
+const stableOnly = { versionWeights: { v1: 100 }, headerRules: [] };
+
 export const demoFleet: FleetSpec = {
   regions,
   services: [
@@ -39,8 +45,8 @@ export const demoFleet: FleetSpec = {
         headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-canary', version: 'v2' }],
       },
     },
-    { name: 'payment-svc', description: 'Payment authorisation and capture', placement: everywhere({ v1: 2 }) },
-    { name: 'inventory-svc', description: 'Stock levels and reservations', placement: everywhere({ v1: 2 }) },
+    { name: 'payment-svc', description: 'Payment authorisation and capture', placement: withCanary({ v1: 2 }), routing: stableOnly },
+    { name: 'inventory-svc', description: 'Stock levels and reservations', placement: withCanary({ v1: 2 }), routing: stableOnly },
     {
       name: 'edge-gateway',
       description: 'Protocol termination and connection reuse in front of the APIs',

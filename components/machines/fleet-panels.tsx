@@ -13,7 +13,7 @@ import styles from './machines.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
-type Scope = { machine: 'stage' | 'degradation' | 'breaker'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
+type Scope = { machine: 'stage' | 'degradation' | 'breaker' | 'rollout'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; rollout?: string; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
 
 const COLOR: Record<string, string> = {
   idle: 'var(--chart-axis)',
@@ -26,6 +26,13 @@ const COLOR: Record<string, string> = {
   closed: 'var(--chart-success)',
   open: 'var(--chart-danger)',
   'half-open': 'var(--chart-warning)',
+  pending: 'var(--chart-axis)',
+  progressing: 'var(--chart-info)',
+  paused: 'var(--chart-warning)',
+  promoting: 'var(--chart-info)',
+  succeeded: 'var(--chart-success)',
+  aborted: 'var(--chart-danger)',
+  rolled_back: 'var(--chart-danger)',
 };
 
 const ago = (ms: number) => {
@@ -53,7 +60,8 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
   const zone = useDisplayZone();
   // Refetched on each tick by the page (useTickRefresh); this slow poll is only a safety net.
   const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 15_000, placeholderData: (prev) => prev }));
-  const what = scope.machine === 'stage' ? 'Stages' : 'Instances';
+  const isRollout = scope.machine === 'rollout';
+  const what = scope.machine === 'stage' ? 'Stages' : isRollout ? 'Rollouts' : 'Instances';
   return (
     <section aria-label={`In state ${label} now`}>
       <h3>
@@ -69,8 +77,8 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
         <Table label={`${what} ${label} now`}>
           <thead>
             <tr>
-              <th scope="col">Instance</th>
-              <th scope="col">Zone</th>
+              <th scope="col">{isRollout ? 'Rollout' : 'Instance'}</th>
+              {isRollout ? null : <th scope="col">Zone</th>}
               <th scope="col">Service</th>
               {scope.machine === 'stage' ? <th scope="col">Stage</th> : null}
               <th scope="col">Since</th>
@@ -79,11 +87,15 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
           </thead>
           <tbody>
             {q.data.map((r) => (
-              <tr key={`${r.instance}/${r.stage}`}>
+              <tr key={r.rolloutId ?? `${r.instance}/${r.stage}`}>
                 <td>
-                  <Link href={r.since ? `/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.since - 120_000}&to=${Math.max(Date.now(), r.since + 120_000)}` : `/instances/${encodeURIComponent(r.instance)}`}>{r.instance}</Link>
+                  {r.rolloutId ? (
+                    <Link href={`/rollouts/${encodeURIComponent(r.rolloutId)}`}>{r.instance}</Link>
+                  ) : (
+                    <Link href={r.since ? `/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.since - 120_000}&to=${Math.max(Date.now(), r.since + 120_000)}` : `/instances/${encodeURIComponent(r.instance)}`}>{r.instance}</Link>
+                  )}
                 </td>
-                <td>{r.zone}</td>
+                {isRollout ? null : <td>{r.zone}</td>}
                 <td>{r.service}</td>
                 {scope.machine === 'stage' ? <td>{r.stage}</td> : null}
                 <td>{r.since ? `${formatTime(r.since, zone)} (${ago(Date.now() - r.since)} ago)` : 'before the stored transitions'}</td>

@@ -45,7 +45,8 @@ export function useFleetScope(params: URLSearchParams): { filter: FleetFilter; r
   return { filter, ready: true, unknown };
 }
 
-export function ScopeFilters({ params, onChange }: { params: URLSearchParams; onChange: (patch: Record<string, string | null>) => void }) {
+/** `only`: the filters that apply to the view (the rollout machine: service); all four otherwise. */
+export function ScopeFilters({ params, onChange, only }: { params: URLSearchParams; onChange: (patch: Record<string, string | null>) => void; only?: readonly Key[] }) {
   const d = useScopeData();
   const region = params.get('region') ?? '';
   const zone = params.get('zone') ?? '';
@@ -69,12 +70,13 @@ export function ScopeFilters({ params, onChange }: { params: URLSearchParams; on
       </label>
     );
   };
+  const shows = (k: Key) => !only || only.includes(k);
   return (
     <>
-      {pick('Region', 'region', d.regions, ['zone', 'cluster'])}
-      {pick('Zone', 'zone', zones, ['cluster'])}
-      {pick('Cluster', 'cluster', clusters, [])}
-      {pick('Service', 'service', d.services, [])}
+      {shows('region') ? pick('Region', 'region', d.regions, ['zone', 'cluster']) : null}
+      {shows('zone') ? pick('Zone', 'zone', zones, ['cluster']) : null}
+      {shows('cluster') ? pick('Cluster', 'cluster', clusters, []) : null}
+      {shows('service') ? pick('Service', 'service', d.services, []) : null}
     </>
   );
 }

@@ -11,6 +11,7 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import { AdapterEditor, type AdapterDraft } from './adapter-editor';
+import { SimVersionsPanel } from './sim-versions-panel';
 
 interface Row {
   id: string;
@@ -119,6 +120,7 @@ export function AdaptersPanel({ canOperate, isAdmin }: { canOperate: boolean; is
           ) : null}
         </p>
       ) : null}
+      {sim.data?.available ? <SimVersionsPanel versions={controls?.versions ?? []} canOperate={canOperate} /> : null}
       <AdapterEditor draft={draft} onClose={() => setDraft(null)} />
       <ConfirmDialog
         open={switching !== null}

@@ -49,6 +49,8 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'sim.status', min: 'viewer', call: (c) => c.sim.status() },
   { path: 'sim.setDemand', min: 'operator', call: async (c, t) => c.sim.setDemand({ serviceId: (await t.db.service.findFirstOrThrow()).id, factor: 1.5, durationS: 60 }) },
   { path: 'sim.stress', min: 'operator', call: async (c, t) => c.sim.stress({ instanceName: (await t.db.instance.findFirstOrThrow()).name, cpuPct: 50, durationS: 60 }) },
+  { path: 'sim.setVersion', min: 'operator', call: (c) => c.sim.setVersion({ version: 'v2', latencyFactor: 1, errorPct: 0.2, cpuFactor: 1 }) },
+  { path: 'sim.resetVersion', min: 'operator', call: (c) => c.sim.resetVersion({ version: 'v2' }) },
   { path: 'sim.clear', min: 'operator', call: (c) => c.sim.clear({}) },
   { path: 'telemetry.services', min: 'viewer', call: (c) => c.telemetry.services() },
   { path: 'telemetry.service', min: 'viewer', call: (c) => c.telemetry.service({ name: 'svc-matrix' }) },

@@ -3,6 +3,7 @@ import { BREAKER_TRANSITIONS } from './breaker';
 import { machineDiagram } from './machine-diagrams';
 import type { FleetPolicies } from './model';
 import { defaultPolicies } from './policy-defaults';
+import { ROLLOUT_STATES, ROLLOUT_TRANSITIONS } from './rollouts/machine';
 import { STAGE_TRANSITIONS } from './stage-machine';
 
 const p: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };
@@ -17,7 +18,8 @@ describe('machine diagrams', () => {
     // Climb to any higher level at once (6 edges), come down one level at a time (3 edges).
     expect(ladder.edges).toHaveLength(9);
     expect(ladder.edges.some((e) => e.id === 'L2>L0')).toBe(false);
-    for (const d of [stage, breaker, ladder]) for (const e of d.edges) expect([e.trigger.length > 5, e.short.length > 3, e.short.length <= 24]).toEqual([true, true, true]);
+    const rollout = machineDiagram('rollout', p);
+    for (const d of [stage, breaker, ladder, rollout]) for (const e of d.edges) expect([e.trigger.length > 5, e.short.length > 3, e.short.length <= 24]).toEqual([true, true, true]);
   });
 
   it('labels edges with the policy values, so a published change shows', () => {
@@ -27,5 +29,20 @@ describe('machine diagrams', () => {
     expect(machineDiagram('breaker', changed).edges.find((e) => e.id === 'open>half-open')!.trigger).toBe('after a 25 s cool-down');
     expect(machineDiagram('degradation', changed).edges.find((e) => e.id === 'L1>L2')!.short).toBe('≥ 80 % 3 s');
     expect(machineDiagram('breaker', changed).edges.find((e) => e.id === 'open>half-open')!.short).toBe('25 s cool-down');
+  });
+
+  it('draws the rollout machine from its transition table: every state, one edge per (from, to) the log can count', () => {
+    const d = machineDiagram('rollout', p);
+    expect(d.states.map((s) => s.id)).toEqual([...ROLLOUT_STATES]);
+    expect(d.states.find((s) => s.id === 'rolled_back')!.label).toBe('Rolled back');
+    const pairs = [...new Set(ROLLOUT_TRANSITIONS.map((t) => `${t.from}>${t.to}`))].sort();
+    expect(d.edges.map((e) => e.id).sort()).toEqual(pairs);
+    // Resume and promote-to-next-step both go paused → progressing: one edge, both triggers.
+    const back = d.edges.find((e) => e.id === 'paused>progressing')!;
+    expect(back.trigger).toBe('timer ended, quorum reached, guard cleared, halt released or resumed; or promoted to the next step by a person');
+    expect(back.short).toBe('resumed or promoted');
+    expect(d.edges.find((e) => e.id === 'rolled_back>progressing')!.short).toBe('retry');
+    // Nothing leaves succeeded; only retry leaves rolled_back.
+    expect(d.edges.filter((e) => e.from === 'succeeded' || e.from === 'rolled_back').map((e) => e.id)).toEqual(['rolled_back>progressing']);
   });
 });

@@ -1,12 +1,14 @@
-// The three machines as diagrams (SPEC §3.2–3.4): states, and every edge the machines can take
+// The machines as diagrams (SPEC §3.2–3.4, §4.6): states, and every edge the machines can take
 // with its trigger in words and the policy value it uses — built from the same tables and policy
-// documents the live loop runs, so a published change shows on the edge.
+// documents the live loop and the rollout reconciler run, so a published change shows on the edge.
 import { BREAKER_TRANSITIONS } from './breaker';
 import { LEVEL_LABELS, LEVEL_NAMES } from './degradation';
 import type { FleetPolicies } from './model';
+import { ROLLOUT_STATES, ROLLOUT_TRANSITIONS, STATE_LABELS } from './rollouts/machine';
 import { STAGE_TRANSITIONS } from './stage-machine';
 
-export const MACHINES = ['stage', 'degradation', 'breaker'] as const;
+/** The instance machines (stage, degradation, breaker) and the rollout machine (one per rollout). */
+export const MACHINES = ['stage', 'degradation', 'breaker', 'rollout'] as const;
 export type MachineName = (typeof MACHINES)[number];
 
 export interface DiagramState {
@@ -65,7 +67,40 @@ function climb(level: number, p: FleetPolicies): string {
   }
 }
 
+const ROLLOUT_SHORT: Record<string, string> = {
+  'pending>progressing': 'start',
+  'progressing>paused': 'held or paused',
+  'paused>paused': 'reason changed',
+  'paused>progressing': 'resumed or promoted',
+  'progressing>progressing': 'step done',
+  'progressing>promoting': 'last step / promote-full',
+  'paused>promoting': 'promote-full',
+  'promoting>succeeded': '100 % canary applied',
+  'progressing>aborted': 'abort, failed, rejected',
+  'paused>aborted': 'abort, failed, rejected',
+  'promoting>aborted': 'aborted',
+  'aborted>rolled_back': '100 % stable applied',
+  'rolled_back>progressing': 'retry',
+};
+
+/**
+ * The rollout machine from its transition table. Rows with the same from and to (paused →
+ * progressing by resume or by promote) are one edge: the transition log (RolloutEvent, kind
+ * `state`) records states, not events, and counts by them.
+ */
+export function rolloutDiagram(): MachineDiagram {
+  const edges = new Map<string, DiagramEdge>();
+  for (const t of ROLLOUT_TRANSITIONS) {
+    const id = `${t.from}>${t.to}`;
+    const seen = edges.get(id);
+    if (seen) seen.trigger = `${seen.trigger}; or ${t.trigger}`;
+    else edges.set(id, { id, from: t.from, to: t.to, trigger: t.trigger, short: ROLLOUT_SHORT[id] ?? t.event });
+  }
+  return { machine: 'rollout', title: 'Canary rollout', states: ROLLOUT_STATES.map((s) => ({ id: s, label: STATE_LABELS[s] })), edges: [...edges.values()] };
+}
+
 export function machineDiagram(machine: MachineName, p: FleetPolicies): MachineDiagram {
+  if (machine === 'rollout') return rolloutDiagram();
   if (machine === 'stage') {
     return {
       machine,

@@ -101,6 +101,52 @@ describe('splitTraffic — header rules (strategy `canary`)', () => {
   });
 });
 
+describe('splitTraffic — prefix and regex header rules over the header catalogue', () => {
+  const mix = {
+    'X-Abtest-Group=v1-stable': 0.05,
+    'X-Abtest-Group=v2-canary': 0.03,
+    'X-Abtest-Group=v2-beta': 0.02,
+    'X-Device-Type=ios': 0.35,
+    'X-Device-Type=android': 0.4,
+    'X-Device-Type=web': 0.25,
+    ...Object.fromEntries(Array.from({ length: 10 }, (_, d) => [`X-User-Id=user-100${d}`, 0.1])),
+  };
+  const two = [inst('a', 'v1', 50), inst('c', 'v2', 50)];
+  const canaryShare = (rules: ServiceRouting['headerRules']) => split({ routing: routing({ v1: 100 }, rules), headerMix: mix, instances: two }).byVersion.v2 ?? 0;
+
+  it('a prefix rule takes every value it begins', () => {
+    expect(canaryShare([{ header: 'X-Abtest-Group', equals: 'v2-', match: 'prefix', version: 'v2' }])).toBeCloseTo(0.05, 12);
+    expect(canaryShare([{ header: 'X-Abtest-Group', equals: 'v', match: 'prefix', version: 'v2' }])).toBeCloseTo(0.1, 12);
+    expect(canaryShare([{ header: 'X-Abtest-Group', equals: 'v3', match: 'prefix', version: 'v2' }])).toBe(0);
+  });
+
+  it('a regex rule takes every value it finds (unanchored, like HAProxy), a bad pattern none', () => {
+    expect(canaryShare([{ header: 'X-Device-Type', equals: '^(ios|android)$', match: 'regex', version: 'v2' }])).toBeCloseTo(0.75, 12);
+    expect(canaryShare([{ header: 'X-User-Id', equals: '[0-4]$', match: 'regex', version: 'v2' }])).toBeCloseTo(0.5, 12);
+    expect(canaryShare([{ header: 'X-Abtest-Group', equals: 'canary', match: 'regex', version: 'v2' }])).toBeCloseTo(0.03, 12);
+    expect(canaryShare([{ header: 'X-Abtest-Group', equals: '(', match: 'regex', version: 'v2' }])).toBe(0);
+  });
+
+  it('exact stays exact (no prefix match), and header names are case-insensitive', () => {
+    expect(canaryShare([{ header: 'X-Abtest-Group', equals: 'v2', version: 'v2' }])).toBe(0);
+    expect(canaryShare([{ header: 'x-abtest-group', equals: 'v2-canary', match: 'exact', version: 'v2' }])).toBeCloseTo(0.03, 12);
+  });
+
+  it('a value an earlier rule took is not counted again by a later rule on the same header', () => {
+    const r = split({
+      routing: routing({ v1: 100 }, [
+        { header: 'X-Abtest-Group', equals: 'v2-canary', version: 'v2' },
+        { header: 'X-Abtest-Group', equals: 'v2', match: 'prefix', version: 'v3' },
+      ]),
+      headerMix: mix,
+      instances: [...two, inst('d', 'v3', 50)],
+    });
+    expect(r.byVersion.v2).toBeCloseTo(0.03, 12);
+    expect(r.byVersion.v3).toBeCloseTo(0.02, 12);
+    expect(r.byVersion.v1).toBeCloseTo(0.95, 12);
+  });
+});
+
 describe('splitTraffic — zone-aware', () => {
   const instances = [inst('a', 'v1', 50, 'z1'), inst('b', 'v1', 50, 'z1'), inst('c', 'v1', 50, 'z2')];
 

@@ -2,7 +2,7 @@
 // requests to a version (strategy `canary`); the rest is split between versions by weight; the
 // caller's zone is preferred where it has capacity (`zone-aware`); within a version, instances get
 // shares in proportion to their load-aware weights (`weighted`, else equally).
-import type { ServiceRouting, StrategyPolicy } from './model';
+import type { HeaderMatch, ServiceRouting, StrategyPolicy } from './model';
 
 export interface SplitInstance {
   id: string;
@@ -16,7 +16,11 @@ export interface SplitInput {
   routing: ServiceRouting;
   instances: readonly SplitInstance[];
   strategies: StrategyPolicy['order'];
-  /** Fraction of requests that match each header rule, keyed `${header}=${equals}`. */
+  /**
+   * The header values requests carry: fraction of all requests per `${header}=${value}` (a
+   * catalogue; a header's fractions add up to at most 1, the rest do not carry it). An exact rule
+   * takes its value's fraction, a prefix or regex rule the fractions of every value it matches.
+   */
   headerMix?: Readonly<Record<string, number>>;
   /** Fraction of demand coming from each zone; absent = no caller zone known. */
   callerZones?: Readonly<Record<string, number>>;
@@ -43,9 +47,21 @@ export function splitTraffic(input: SplitInput): SplitResult {
   // Requests per version: header-pinned first, then the remainder by version weight.
   const demand = new Map<string, number>();
   let rest = 1;
-  if (enabled(input.strategies, 'canary')) {
+  if (enabled(input.strategies, 'canary') && input.routing.headerRules.length > 0) {
+    const catalogue = headerCatalogue(input.headerMix);
+    // A request carries one value per header: a value an earlier rule took is not matched again.
+    const taken = new Set<string>();
     for (const rule of input.routing.headerRules) {
-      const f = Math.min(rest, Math.max(0, input.headerMix?.[`${rule.header}=${rule.equals}`] ?? 0));
+      const values = catalogue.get(rule.header.toLowerCase()) ?? [];
+      const matches = headerMatcher(rule.match ?? 'exact', rule.equals);
+      let matched = 0;
+      for (const [value, fraction] of values) {
+        const key = `${rule.header.toLowerCase()}=${value}`;
+        if (taken.has(key) || !matches(value)) continue;
+        taken.add(key);
+        matched += Math.max(0, fraction);
+      }
+      const f = Math.min(rest, matched);
       if (f <= 0) continue;
       demand.set(rule.version, (demand.get(rule.version) ?? 0) + f);
       rest -= f;
@@ -78,4 +94,35 @@ export function splitTraffic(input: SplitInput): SplitResult {
     }
   }
   return { shares, byVersion, unserved };
+}
+
+/** The header mix as header (lower case: HTTP header names are case-insensitive) → [value, fraction][]. */
+function headerCatalogue(mix: Readonly<Record<string, number>> | undefined): Map<string, Array<[string, number]>> {
+  const out = new Map<string, Array<[string, number]>>();
+  for (const [key, fraction] of Object.entries(mix ?? {})) {
+    const eq = key.indexOf('=');
+    if (eq <= 0) continue;
+    const header = key.slice(0, eq).toLowerCase();
+    const list = out.get(header) ?? [];
+    list.push([key.slice(eq + 1), fraction]);
+    out.set(header, list);
+  }
+  return out;
+}
+
+/**
+ * Whether a header value matches a rule: the whole value (`exact`), its beginning (`prefix`) or an
+ * unanchored regular expression (`regex`, as HAProxy's `map_reg` / `-m reg` searches). A pattern
+ * that does not compile matches nothing.
+ */
+export function headerMatcher(match: HeaderMatch, expected: string): (value: string) => boolean {
+  if (match === 'exact') return (value) => value === expected;
+  if (match === 'prefix') return (value) => value.startsWith(expected);
+  let re: RegExp;
+  try {
+    re = new RegExp(expected);
+  } catch {
+    return () => false;
+  }
+  return (value) => re.test(value);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canaryZones, evaluateGuards, type GuardInstance } from './guards';
+import { canaryZones, evaluateGuards, guardInstanceFromSample, holdsInWords, type GuardInstance } from './guards';
 
 const calm = (name: string, zone: string, over: Partial<GuardInstance> = {}): GuardInstance => ({ name, zone, level: 0, breakers: [{ state: 'closed' }], stageFill: [0.1, 0.2, 0.3, 0.1, 0.1], ...over });
 
@@ -43,5 +43,19 @@ describe('evaluateGuards', () => {
 describe('canaryZones', () => {
   it('lists the zones running the canary version, once each', () => {
     expect(canaryZones([{ zone: 'b', appVersion: 'v2' }, { zone: 'a', appVersion: 'v1' }, { zone: 'b', appVersion: 'v2' }, { zone: 'c', appVersion: 'v2' }], 'v2')).toEqual(['b', 'c']);
+  });
+});
+
+describe('from a telemetry sample, and in words', () => {
+  it('reads degradation, the instance breaker and the stage fills of the newest sample', () => {
+    const i = guardInstanceFromSample({ name: 'order-api-b-2', zone: 'eu-west-b', degradation: 1, breaker: 'open', stageFill: [0, 0, 0, 0, 0.97] });
+    expect(evaluateGuards(['eu-west-b'], [i]).map((h) => h.words)).toEqual(['eu-west-b: order-api-b-2 breaker open (guard: an open breaker)', 'eu-west-b: order-api-b-2 execution buffer 97 % (guard: ≥ 85 %)']);
+    expect(guardInstanceFromSample({ name: 'x', zone: 'z', degradation: 0, breaker: 'weird', stageFill: [] }).breakers).toEqual([{ state: 'closed' }]);
+  });
+  it('says the first hold and how many more', () => {
+    const holds = evaluateGuards(['z'], [calm('a', 'z', { level: 3, stageFill: [0.9] })]);
+    expect(holdsInWords(holds)).toBe('Held by a guard: z: a at L3 (guard: L2 or above) (and 1 more)');
+    expect(holdsInWords(holds.slice(0, 1))).toBe('Held by a guard: z: a at L3 (guard: L2 or above)');
+    expect(holdsInWords([])).toBe('');
   });
 });

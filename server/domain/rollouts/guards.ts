@@ -71,6 +71,23 @@ export function evaluateGuards(canaryZones: readonly string[], instances: readon
   return holds;
 }
 
+/**
+ * A guard input from an instance's newest TelemetrySample (degradation, breaker, stageFill) and
+ * its registry name and zone. The sample holds the instance breaker only (the ingress isolation is
+ * a transition, not a sample column), so that is the breaker checked.
+ */
+export function guardInstanceFromSample(s: { name: string; zone: string; degradation: number; breaker: string; stageFill: readonly number[] }): GuardInstance {
+  const state: BreakerState = s.breaker === 'open' || s.breaker === 'half-open' ? s.breaker : 'closed';
+  return { name: s.name, zone: s.zone, level: s.degradation, breakers: [{ state }], stageFill: s.stageFill };
+}
+
+/** The holds in one line for the rollout's state detail: the first in full, then how many more. */
+export function holdsInWords(holds: readonly GuardHold[]): string {
+  if (holds.length === 0) return '';
+  const more = holds.length - 1;
+  return `Held by a guard: ${holds[0]!.words}${more > 0 ? ` (and ${more} more)` : ''}`;
+}
+
 /** The zones the canary version runs in: the guards watch these. */
 export function canaryZones(instances: ReadonlyArray<{ zone: string; appVersion: string }>, canaryVersion: string): string[] {
   return [...new Set(instances.filter((i) => i.appVersion === canaryVersion).map((i) => i.zone))].sort(cmp);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { PlatformCapabilities } from '../../platform/adapter';
 import { capabilityRefusals, type RolloutCapabilities } from './refusals';
 import { exampleSpec, type RolloutSpec } from './spec';
 
@@ -33,3 +34,8 @@ describe('capabilityRefusals', () => {
     expect(capabilityRefusals(s, { ...sim, adapter: 'static', routing: false })).toEqual([{ path: 'steps', message: expect.stringMatching(/^The static adapter cannot route by version/) as unknown }]);
   });
 });
+
+// The platform's capabilities (same field names) are what this module reads: a compile error otherwise.
+type FromPlatform = PlatformCapabilities & { adapter: string } extends RolloutCapabilities ? true : false;
+const fromPlatform: FromPlatform = true;
+it('reads the platform capabilities by their own field names', () => expect(fromPlatform).toBe(true));

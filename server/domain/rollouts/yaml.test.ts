@@ -32,6 +32,11 @@ describe('rollout YAML', () => {
     expect(r).toEqual({ ok: false, issues: [{ path: 'steps.0.weight', line: 8, message: 'Weight: at most 100 %' }] });
     const unknown = parseSpecYaml(doc.replace('  - kind: pause\n', '  - kind: pause\n    secs: 5\n'));
     expect(unknown.ok === false && unknown.issues.map((i) => [i.path, i.line])).toEqual([['steps.1.secs', 10]]);
+    // A block value: the problem is on the key's line.
+    const empty = parseSpecYaml(doc.replace(/steps:[\s\S]*$/, 'steps:\n  []\n'));
+    expect(empty.ok === false && empty.issues).toEqual([{ path: 'steps', line: 6, message: 'Add at least one step' }]);
+    const number = parseSpecYaml(doc.replace('canaryVersion: v2', 'canaryVersion: 1.4'));
+    expect(number.ok === false && number.issues).toEqual([{ path: 'canaryVersion', line: 5, message: 'Expected text (YAML reads 1.4 as a number: put it in quotes, "1.4")' }]);
     const missing = parseSpecYaml(doc.replace('canaryVersion: v2\n', ''));
     expect(missing.ok === false && missing.issues[0]!.path).toBe('canaryVersion');
     const same = parseSpecYaml(doc.replace('canaryVersion: v2', 'canaryVersion: v1'));

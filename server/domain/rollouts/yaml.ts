@@ -66,9 +66,22 @@ export function parseSpecYaml(text: string): ParseSpecResult {
       const path = issue.path.map(String);
       // An unknown key points at the key itself, not at the mapping that holds it.
       const keyed = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...path, issue.keys[0]!] : path;
-      return { path: keyed.join('.'), line: lineOf(doc, lines, keyed.map(segment)), message: issue.message };
+      return { path: keyed.join('.'), line: lineOf(doc, lines, keyed.map(segment)), message: issue.message + quoteHint(issue, valueAt(fields, issue.path)) };
     }),
   );
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+/** YAML reads `version: 1.4` as a number and `value: yes` as text but `true` as a boolean: say so. */
+function quoteHint(issue: { code: string; expected?: unknown }, value: unknown): string {
+  if (issue.code !== 'invalid_type' || issue.expected !== 'string') return '';
+  if (typeof value !== 'number' && typeof value !== 'boolean') return '';
+  return ` (YAML reads ${String(value)} as a ${typeof value}: put it in quotes, "${String(value)}")`;
 }
 
 function fail(issues: YamlIssue[]): ParseSpecResult {
@@ -88,14 +101,12 @@ function lineOf(doc: Document, lines: LineCounter, path: ReadonlyArray<string | 
   for (let n = path.length; n >= 0; n--) {
     const at = path.slice(0, n);
     if (n > 0) {
-      // Point an unknown or wrong key's problem at the key when its parent is a mapping.
       const parent = at.length === 1 ? doc.contents : doc.getIn(at.slice(0, -1), true);
       if (isMap(parent)) {
         const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(at[at.length - 1]));
+        // The key's line: where a person looks for a field, also when its value is a block below.
         const key = pair?.key as Node | undefined;
-        const valueNode = pair?.value as Node | null | undefined;
-        const node = valueNode?.range ? valueNode : key;
-        if (node?.range) return lines.linePos(node.range[0]).line;
+        if (key?.range) return lines.linePos(key.range[0]).line;
         continue;
       }
     }

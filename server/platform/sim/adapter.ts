@@ -28,7 +28,7 @@ export class SimAdapter implements PlatformAdapter {
   }
 
   capabilities(): PlatformCapabilities {
-    return { measures: [...MEASURES], faults: [...FAULTS], weights: true, routing: true, headerMatches: ['exact'], latencyHistogram: true, adminState: true, discovery: false };
+    return { measures: [...MEASURES], faults: [...FAULTS], weights: true, routing: true, headerMatches: ['exact', 'prefix', 'regex'], latencyHistogram: true, adminState: true, discovery: false };
   }
 
   setFleet(fleet: FleetView): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSimAdapter } from './adapter';
-import { describeIssues, simConfigSchema, simControlsSchema } from './config';
+import { DEFAULT_HEADER_MIX, describeIssues, simConfigSchema, simControlsSchema } from './config';
 import { diurnalFactor, nextPeak } from './demand';
 
 describe('simConfigSchema', () => {
@@ -11,7 +11,8 @@ describe('simConfigSchema', () => {
     expect(c.hotZoneCapacity).toBeGreaterThan(0.4);
     expect(c.hotZoneCapacity).toBeLessThan(0.7);
     expect(c.capacityRps).toBe(500);
-    expect(c.headerMix).toEqual({ 'X-Abtest-Group=v2-canary': 0.03 });
+    expect(c.headerMix).toEqual(DEFAULT_HEADER_MIX);
+    expect(c.headerMix['X-Abtest-Group=v2-canary']).toBe(0.03);
     expect(c.diurnalPeriodS).toBe(86_400);
     expect(Object.keys(c.demandRps).sort()).toEqual(['edge-gateway', 'inventory-svc', 'order-api', 'payment-svc']);
     // Defaults are fresh objects: changing one parse's result never leaks into the next.
@@ -70,5 +71,11 @@ describe('diurnal curve', () => {
     expect(diurnalFactor(peak + 300_000, cfg)).toBeCloseTo(1 - cfg.diurnalDepth, 9);
     expect(diurnalFactor(peak + 600_000, cfg)).toBeCloseTo(1, 9);
     expect(diurnalFactor(peak + 150_000, cfg)).toBeCloseTo(1 - cfg.diurnalDepth / 2, 9);
+  });
+
+  it('refuses a header mix whose fractions of one header add up to more than 1', () => {
+    const r = simConfigSchema.safeParse({ headerMix: { 'X-Device-Type=ios': 0.6, 'x-device-type=web': 0.5, 'X-Abtest-Group=v2-canary': 0.5 } });
+    expect(r.success).toBe(false);
+    expect(describeIssues(r.error!)).toBe('headerMix: the fractions of x-device-type add up to more than 1');
   });
 });

@@ -25,6 +25,31 @@ export const DEMO_DEMAND_RPS: Readonly<Record<string, number>> = {
   'edge-gateway': 2_900, // 10 × 500 × 0.58
 };
 
+/**
+ * The default catalogue: A/B groups (3 % opted into the canary group), device types, and user ids
+ * in ten equal buckets by their last digit (`user-…0` … `user-…9`), so `X-User-Id` regex rules such
+ * as `[0-4]$` select a computable half of the users.
+ */
+export const DEFAULT_HEADER_MIX: Readonly<Record<string, number>> = {
+  'X-Abtest-Group=v1-stable': 0.05,
+  'X-Abtest-Group=v2-canary': 0.03,
+  'X-Abtest-Group=v2-beta': 0.02,
+  'X-Device-Type=ios': 0.35,
+  'X-Device-Type=android': 0.4,
+  'X-Device-Type=web': 0.25,
+  ...Object.fromEntries(Array.from({ length: 10 }, (_, d) => [`X-User-Id=user-100${d}`, 0.1])),
+};
+
+/** Headers (case-insensitive) whose value fractions add up to more than 1. */
+function headersOverOne(mix: Record<string, number>): string[] {
+  const sums = new Map<string, number>();
+  for (const [k, f] of Object.entries(mix)) {
+    const h = k.slice(0, k.indexOf('=')).toLowerCase();
+    sums.set(h, (sums.get(h) ?? 0) + f);
+  }
+  return [...sums].filter(([, f]) => f > 1 + 1e-9).map(([h]) => h);
+}
+
 const configShape = {
   /** Seed of every random stream (per instance and per service, derived with their names). */
   seed: z.number({ error: 'seed: expected a whole number' }).int('seed: expected a whole number').default(42),
@@ -51,10 +76,18 @@ const configShape = {
     .default(() => ({ ...DEMO_DEMAND_RPS })),
   /** Peak demand of a service missing from demandRps, as a fraction of its instances' nominal capacity. */
   defaultUtilisation: z.number({ error: 'defaultUtilisation: expected a number from 0 to 2' }).min(0, 'defaultUtilisation: expected a number from 0 to 2').max(2, 'defaultUtilisation: expected a number from 0 to 2').default(0.6),
-  /** Fraction of requests carrying each header value, keyed `${header}=${value}` (as in a header rule). */
+  /**
+   * The header values requests carry (SPEC §3.6): fraction of all requests per `${header}=${value}`.
+   * Exact header rules take their value's fraction; prefix and regex rules the sum over the values
+   * they match, so the catalogue names every value a demo rule may aim at.
+   */
   headerMix: z
     .record(z.string().max(400, 'headerMix: keys of at most 400 characters').regex(/^[^=]+=/, 'headerMix: expected keys of the form Header=value'), fraction('headerMix'))
-    .default(() => ({ 'X-Abtest-Group=v2-canary': 0.03 })),
+    .superRefine((mix, ctx) => {
+      const over = headersOverOne(mix);
+      if (over.length > 0) ctx.addIssue({ code: 'custom', message: `headerMix: the fractions of ${over.join(', ')} add up to more than 1` });
+    })
+    .default(() => ({ ...DEFAULT_HEADER_MIX })),
   /** Length of one diurnal cycle in seconds of the clock passed to readTelemetry (shorter for demos). */
   diurnalPeriodS: z.number({ error: 'diurnalPeriodS: expected seconds' }).min(60, 'diurnalPeriodS: expected at least 60 seconds').default(86_400),
   /** Depth of the diurnal trough: demand at the trough is (1 − depth) × peak. */

@@ -46,6 +46,17 @@ describe('sim adapter: canary and version routing', () => {
     expect(versionShare(await runTicks(sim, at, 20, 5), ids)).toBe(0);
   });
 
+  it('routes prefix and regex header rules by the fractions of the default header catalogue', async () => {
+    const { sim, at, ids } = await orderApi();
+    expect(sim.capabilities().headerMatches).toEqual(['exact', 'prefix', 'regex']);
+    // Users whose id ends in 0–4: half of them.
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-User-Id', equals: '[0-4]$', match: 'regex', version: 'v2' }] });
+    expectNear(versionShare(await runTicks(sim, at, 0, 20), ids), 0.5, 0.03);
+    // Every A/B group starting with v2-: v2-canary 3 % and v2-beta 2 %.
+    await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-', match: 'prefix', version: 'v2' }] });
+    expectNear(versionShare(await runTicks(sim, at, 20, 20), ids), 0.05, 0.01);
+  });
+
   it('applies a new version split', async () => {
     const { sim, at, ids } = await orderApi();
     await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
@@ -63,10 +74,18 @@ describe('sim adapter: canary and version routing', () => {
 
   it('serves a service stored without routing as one pool', async () => {
     const { sim, at, fleet } = await orderApi();
-    expect(fleet.services.find((s) => s.name === 'payment-svc')!.routing).toEqual({});
+    expect(fleet.services.find((s) => s.name === 'edge-gateway')!.routing).toEqual({});
     const [tick] = await runTicks(sim, at, 0, 1);
-    const payment = tick!.filter((t) => t.instanceId.startsWith('payment-svc-'));
-    expect(payment).toHaveLength(20);
-    for (const t of payment) expect(t.rps!).toBeGreaterThan(100);
+    const edge = tick!.filter((t) => t.instanceId.startsWith('edge-gateway-'));
+    expect(edge).toHaveLength(10);
+    for (const t of edge) expect(t.rps!).toBeGreaterThan(100);
+  });
+
+  it('sends nothing to the deployed v2 of a service routed 100 % to v1 (the demo canaries before a rollout)', async () => {
+    const { sim, at } = await orderApi();
+    const ticks = await runTicks(sim, at, 0, 5);
+    const v2 = ticks.flat().filter((t) => /^(payment|inventory)-svc-.*-v2-/.test(t.instanceId));
+    expect(v2).toHaveLength(4 * 5);
+    for (const t of v2) expect(t.rps).toBe(0);
   });
 });

@@ -35,7 +35,7 @@ describe('sim adapter: platform contract', () => {
     expect(caps.faults.sort()).toEqual(['buffer-saturation', 'cpu-stress', 'delay', 'drain', 'http-error', 'kill', 'loss']);
     expect(caps).toMatchObject({ weights: true, routing: true, adminState: true, discovery: false });
     const topo = await sim.describe();
-    expect(topo.instances).toHaveLength(80);
+    expect(topo.instances).toHaveLength(84);
     expect(topo.instances[0]).toEqual({ name: fleet.instances[0]!.name, service: fleet.instances[0]!.serviceName, address: '', up: true });
   });
 

@@ -32,7 +32,7 @@ export function fleetFromSpec(spec: FleetSpec): FleetView {
   return { services, instances };
 }
 
-/** The seeded demo fleet (prisma/demo-fleet.ts): 80 instances, hot zone eu-west-b. */
+/** The seeded demo fleet (prisma/demo-fleet.ts): 84 instances, hot zone eu-west-b. */
 export const demoFleetView = (): FleetView => fleetFromSpec(demoFleet);
 
 /** About `n` instances: `services` services over 10 zones × 4 clusters, every third with a v2 canary. */

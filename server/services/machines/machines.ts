@@ -11,7 +11,8 @@ import { withDefaults } from '../../domain/policy-schemas';
 import { LEVEL_NAMES } from '../../domain/degradation';
 import { notFound } from '../../errors';
 import { topologyScopeFields, topologyWhere, type TopologyScope } from '../topology/topology-scope';
-import { epochMs, name, token } from '../../domain/inputs';
+import { epochMs, name, token, uuid } from '../../domain/inputs';
+import { getRolloutMachineView, listRolloutEdgeTransitions } from './rollout-machine';
 
 const scope = {
   machine: z.enum(MACHINES),
@@ -19,6 +20,8 @@ const scope = {
   to: epochMs(),
   instance: name().optional(),
   stage: z.enum(STAGES).optional(),
+  /** The rollout machine only: count this rollout's transitions and light its state. */
+  rollout: uuid().optional(),
   ...topologyScopeFields,
 };
 export const machineViewInput = z.object(scope);
@@ -48,6 +51,7 @@ function filters(q: TopologyScope & { machine: MachineName; stage?: string }, in
 
 export async function getMachineView(db: Db, input: z.input<typeof machineViewInput>) {
   const q = machineViewInput.parse(input);
+  if (q.machine === 'rollout') return getRolloutMachineView(db, q);
   const { instance, serviceId } = await resolve(db, q);
   const diagram = machineDiagram(q.machine, await policiesFor(db, serviceId));
   const counts = await db.$queryRaw<Array<{ f: string; t: string; n: bigint }>>`
@@ -77,6 +81,7 @@ export async function getMachineView(db: Db, input: z.input<typeof machineViewIn
     fired,
     now,
     instance: instance?.name ?? null,
+    rollout: null,
     /** The state lit on the diagram: the instance's current state (one instance, one stage or instance-level). */
     current: instance && (q.machine !== 'stage' || q.stage) ? (Object.entries(now).find(([, n]) => n > 0)?.[0] ?? null) : null,
     counted: latest.length,
@@ -85,11 +90,12 @@ export async function getMachineView(db: Db, input: z.input<typeof machineViewIn
 
 export async function listEdgeTransitions(db: Db, input: z.input<typeof edgeTransitionsInput>) {
   const q = edgeTransitionsInput.parse(input);
+  if (q.machine === 'rollout') return listRolloutEdgeTransitions(db, q);
   const { instance } = await resolve(db, q);
   const rows = await db.$queryRaw<Array<{ id: bigint; at: Date; name: string; stage: string; cause: string; values: Record<string, number> }>>`
     SELECT t.id, t.at, i.name, t.stage, t.cause, t.values
     FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
     WHERE t.at >= ${new Date(q.from)} AND t.at <= ${new Date(q.to)} AND t."fromState" = ${q.fromState} AND t."toState" = ${q.toState} AND ${filters(q, instance?.id ?? null)}
     ORDER BY t.at DESC LIMIT ${q.limit}`;
-  return rows.map((r) => ({ id: r.id.toString(), at: r.at.getTime(), instance: r.name, stage: r.stage, cause: r.cause, values: r.values }));
+  return rows.map((r) => ({ id: r.id.toString(), at: r.at.getTime(), instance: r.name, stage: r.stage, cause: r.cause, values: r.values, rolloutId: null as string | null }));
 }

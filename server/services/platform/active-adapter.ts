@@ -44,6 +44,6 @@ const isSim = (a: PlatformAdapter): a is SimAdapter => a.kind === 'sim';
 export async function feedSimControls(adapter: PlatformAdapter, q: pg.Pool): Promise<void> {
   if (!isSim(adapter)) return;
   const { rows } = await q.query<{ value: unknown }>('SELECT value FROM "SystemSetting" WHERE key = $1', [SIM_CONTROLS_KEY]);
-  const parsed = simControlsSchema.safeParse(rows[0]?.value ?? { demand: [], stress: [] });
-  adapter.setControls(parsed.success ? parsed.data : { demand: [], stress: [] });
+  const parsed = simControlsSchema.safeParse(rows[0]?.value ?? {});
+  adapter.setControls(parsed.success ? parsed.data : {});
 }

@@ -1,8 +1,8 @@
 // The canary analysis (SPEC §6.1): every tick in the window is a look; each metric carries two
 // anytime-valid e-values (sequential.ts) — against "no regression beyond the margin" and against
 // "a regression at or beyond it". The analysis stops at the first look where any metric's
-// regression evidence reaches 1/α (fail: P(false fail) ≤ α per metric however often we look, since
-// stopping early never breaks Ville's inequality). A step analysis passes when its budget ends and
+// regression evidence reaches (number of metrics)/α (fail: P(false fail of the analysis) ≤ α
+// however often we look, since stopping early never breaks Ville's inequality). A step analysis passes when its budget ends and
 // every metric's within-margin evidence reached 1/α at some look; inconclusive otherwise.
 // Pass waits for the budget on purpose: the operator chose the duration to also watch slow
 // regressions (warm-up, leaks) — an early "within margin" is shown per metric, not acted on.
@@ -34,7 +34,12 @@ function sanitizeAlpha(alpha: number): number {
 
 export function analyse(input: AnalysisInput): AnalysisResult {
   const alpha = sanitizeAlpha(input.alpha);
-  const bar = Math.log(1 / alpha);
+  // α is the analysis's: a false fail of ANY metric is a false fail of the rollout, so each metric's
+  // regression test gets α / (number of metrics) (Bonferroni). A false pass needs every metric's
+  // within-margin test to cross, so one metric that is truly beyond its margin already holds it
+  // to α: pass needs no split.
+  const failBar = Math.log(Math.max(1, input.metrics.length) / alpha);
+  const passBar = Math.log(1 / alpha);
   const background = input.endsAt === null;
   const end = background ? input.now : Math.min(input.now, input.endsAt!);
   const ticks: AnalysisTick[] = input.ticks.filter((t) => Number.isFinite(t.at) && t.at >= input.startedAt && t.at <= end).sort((a, b) => a.at - b.at);
@@ -42,17 +47,25 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   const failAt: Array<number | null> = trackers.map(() => null);
   const passAt: Array<number | null> = trackers.map(() => null);
 
+  // Chart points are kept only for the thinned looks (and the last one): no copy per tick.
+  const keep = new Set(thin(ticks.length));
   let verdict: Verdict = 'running';
   let decidedAt: number | null = null;
   let lastLook: number | null = null;
-  for (const tick of ticks) {
+  let lastRecorded = -1;
+  let lastIdx = -1;
+  for (let idx = 0; idx < ticks.length; idx++) {
+    const tick = ticks[idx]!;
+    const kept = keep.has(idx);
     for (let i = 0; i < trackers.length; i++) {
       const tr = trackers[i]!;
       tr.observe(tick);
-      if (failAt[i] === null && tr.test.regressionLogE() >= bar) failAt[i] = tick.at;
-      if (!background && passAt[i] === null && tr.test.withinLogE() >= bar) passAt[i] = tick.at;
-      tr.record(tick.at);
+      if (failAt[i] === null && tr.test.regressionAtLeast(failBar)) failAt[i] = tick.at;
+      if (!background && passAt[i] === null && tr.test.withinAtLeast(passBar)) passAt[i] = tick.at;
+      if (kept) tr.record(tick.at);
     }
+    if (kept) lastRecorded = idx;
+    lastIdx = idx;
     lastLook = tick.at;
     if (failAt.some((f) => f !== null)) {
       verdict = 'fail';
@@ -60,6 +73,8 @@ export function analyse(input: AnalysisInput): AnalysisResult {
       break;
     }
   }
+  // The deciding (or latest) look is always on the chart.
+  if (lastIdx >= 0 && lastIdx !== lastRecorded) for (const tr of trackers) tr.record(ticks[lastIdx]!.at);
   const budgetOver = !background && input.now >= input.endsAt!;
   if (verdict === 'running' && budgetOver) {
     verdict = trackers.length > 0 && passAt.every((p) => p !== null) ? 'pass' : 'inconclusive';
@@ -73,7 +88,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     const mv: Verdict = failAt[i] !== null ? 'fail' : passAt[i] !== null && (over || !background) ? 'pass' : over ? 'inconclusive' : 'running';
     const mDecided = mv === 'fail' ? failAt[i]! : mv === 'pass' ? passAt[i]! : null;
     const elapsedAt = mDecided ?? (verdict === 'inconclusive' ? input.endsAt! : (decidedAt ?? lastLook ?? input.startedAt));
-    const series: MetricPoint[] = thin(tr.recorded).map((j) => tr.point(j, alpha));
+    const series: MetricPoint[] = Array.from({ length: tr.recorded }, (_, j) => tr.point(j, alpha));
     return {
       metric,
       verdict: mv,

@@ -29,9 +29,12 @@ import type { AnalysisTick, MetricPoint } from './types';
 /** Stable requests with a latency expected beyond the quantile before a threshold is trusted. */
 const MIN_STABLE_TAIL = 10;
 
-function histogram(b: readonly number[] | undefined): number[] | null {
-  if (!Array.isArray(b) || b.length !== LATENCY_BUCKET_COUNT) return null;
-  return b.map(count);
+function histogram(b: readonly number[] | undefined): readonly number[] | null {
+  if (!b || !Array.isArray(b) || b.length !== LATENCY_BUCKET_COUNT) return null;
+  const h: readonly unknown[] = b;
+  // Copy only when something needs cleaning (the common case allocates nothing).
+  for (const v of h) if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0)) return h.map(count);
+  return h as readonly number[];
 }
 
 const sum = (xs: readonly number[], from = 0) => {

@@ -33,6 +33,14 @@ function mixtureLog(logs: Float64Array): number {
   return max + Math.log(s / logs.length);
 }
 
+function atLeast(logs: Float64Array, logBar: number): boolean {
+  let max = -Infinity;
+  for (const v of logs) if (v > max) max = v;
+  if (max < logBar) return false;
+  if (max - Math.log(logs.length) >= logBar) return true;
+  return mixtureLog(logs) >= logBar;
+}
+
 export class MixtureTest {
   private readonly regression = new Float64Array(REGRESSION_RATIOS.length);
   private readonly within = new Float64Array(WITHIN_RATIOS.length);
@@ -55,6 +63,18 @@ export class MixtureTest {
       this.within[i]! += xs * LOG_WITHIN[i]! + total * (logNull - Math.log(a * WITHIN_RATIOS[i]! + ns));
     }
     this.informativeTicks++;
+  }
+
+  /**
+   * Whether the regression e-value has reached exp(logBar), without the log-sum-exp on most ticks:
+   * the mixture (a mean) lies between max/J and max of its terms.
+   */
+  regressionAtLeast(logBar: number): boolean {
+    return atLeast(this.regression, logBar);
+  }
+
+  withinAtLeast(logBar: number): boolean {
+    return atLeast(this.within, logBar);
   }
 
   /** log of the e-value against "no regression beyond the margin" (fail when ≥ log 1/α). */

@@ -24,6 +24,8 @@ export interface SimulateParams {
   p95Ms: number;
   /** Lognormal shape (σ of log latency). */
   sigma?: number;
+  /** Latency family: lognormal (default) or log-logistic (a heavier, power-law tail; shape 1/σ·0.55). */
+  family?: 'lognormal' | 'loglogistic';
   /** Canary latencies = stable's × this (A/A: 1; "p95 +30 %": 1.3). */
   canaryLatencyFactor?: number;
   /** Omit histograms (a platform without them). */
@@ -70,10 +72,13 @@ export function binomial(r: SeededRandom, n: number, p: number): number {
   return Math.min(n, Math.max(0, Math.round(mean + Math.sqrt(mean * (1 - p)) * normal(r))));
 }
 
-/** Bucket probabilities of a lognormal with the given p95 and σ, scaled by `factor`. */
-export function bucketProbabilities(p95Ms: number, sigma: number, factor = 1): number[] {
+/** Bucket probabilities of a lognormal (or log-logistic) with the given p95 and σ, scaled by `factor`. */
+export function bucketProbabilities(p95Ms: number, sigma: number, factor = 1, family: 'lognormal' | 'loglogistic' = 'lognormal'): number[] {
   const mu = Math.log(p95Ms * factor) - Z95 * sigma;
-  const cdf = LATENCY_BUCKETS_MS.map((b) => normalCdf((Math.log(b) - mu) / sigma));
+  // Log-logistic with the same p95: log-odds linear in log latency, slope 1/s (s ≈ 0.55 σ matches the body).
+  const s = 0.55 * sigma;
+  const llMu = Math.log(p95Ms * factor) - s * Math.log(19);
+  const cdf = LATENCY_BUCKETS_MS.map((b) => (family === 'lognormal' ? normalCdf((Math.log(b) - mu) / sigma) : 1 / (1 + Math.exp(-(Math.log(b) - llMu) / s))));
   return Array.from({ length: LATENCY_BUCKET_COUNT }, (_, i) => (i < cdf.length ? cdf[i]! : 1) - (i === 0 ? 0 : cdf[i - 1]!));
 }
 
@@ -98,8 +103,8 @@ export function simulateTicks(p: SimulateParams): AnalysisTick[] {
   const tickMs = p.tickMs ?? 1000;
   const start = p.startAt ?? 0;
   const sigma = p.sigma ?? 0.5;
-  const stableProbs = bucketProbabilities(p.p95Ms, sigma);
-  const canaryProbs = bucketProbabilities(p.p95Ms, sigma, p.canaryLatencyFactor ?? 1);
+  const stableProbs = bucketProbabilities(p.p95Ms, sigma, 1, p.family);
+  const canaryProbs = bucketProbabilities(p.p95Ms, sigma, p.canaryLatencyFactor ?? 1, p.family);
   const canaryErr = Math.min(1, p.errorRate * (p.canaryErrorFactor ?? 1));
   const out: AnalysisTick[] = [];
   const version = (n: number, err: number, probs: number[]): VersionCounts => {
