@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { ROLLOUT_STATES, STATE_LABELS, type RolloutState } from '@/server/domain/rollouts/machine';
 import { useSessionUser } from '@/components/shell/session-user';
 import { useTRPC } from '@/components/trpc/client';
@@ -50,6 +50,7 @@ export function RolloutsPage() {
     return () => clearInterval(t);
   }, []);
   const canAuthor = atLeast(me.role, 'operator');
+  const fid = useId();
   const filtered = Boolean(service || state || q);
 
   return (
@@ -65,8 +66,8 @@ export function RolloutsPage() {
       <p className="lead">Canary rollouts: header routes and weight steps, gated by approvals and a sequential analysis that rolls a bad canary back by itself.</p>
       <form className={styles.filters} role="search" aria-label="Filter rollouts" onSubmit={(e) => e.preventDefault()}>
         <label>
-          Service
-          <select value={service ?? ''} onChange={(e) => go({ service: e.target.value || null })}>
+          <span id={`${fid}-service`}>Service</span>
+          <select aria-labelledby={`${fid}-service`} value={service ?? ''} onChange={(e) => go({ service: e.target.value || null })}>
             <option value="">All services</option>
             {(services.data ?? []).map((s) => (
               <option key={s.id} value={s.name}>
@@ -76,8 +77,8 @@ export function RolloutsPage() {
           </select>
         </label>
         <label>
-          State
-          <select value={state ?? ''} onChange={(e) => go({ state: e.target.value || null })}>
+          <span id={`${fid}-state`}>State</span>
+          <select aria-labelledby={`${fid}-state`} value={state ?? ''} onChange={(e) => go({ state: e.target.value || null })}>
             <option value="">All states</option>
             {ROLLOUT_STATES.map((s) => (
               <option key={s} value={s}>
@@ -87,8 +88,8 @@ export function RolloutsPage() {
           </select>
         </label>
         <label>
-          Text
-          <input type="search" value={text} maxLength={120} placeholder="Name, service or version" onChange={(e) => setText(e.target.value)} />
+          <span id={`${fid}-text`}>Text</span>
+          <input aria-labelledby={`${fid}-text`} type="search" value={text} maxLength={120} placeholder="Name, service or version" onChange={(e) => setText(e.target.value)} />
         </label>
         {filtered ? (
           <button type="button" className={styles.textButton} onClick={() => go({ service: null, state: null, q: null })}>

@@ -25,14 +25,16 @@ export function YamlEditor({ text, onChange, problems, disabled }: { text: strin
         onChange={(e) => onChange(e.target.value)}
       />
       {problems.length ? (
-        <ul id={`${id}-problems`} className={styles.yamlProblems} aria-label="Problems in the YAML" role="alert">
-          {problems.map((p, i) => (
-            <li key={i}>
-              {p.line !== null ? <strong>Line {p.line}</strong> : null}
-              {p.path ? <code>{p.path}</code> : null} {p.message}
-            </li>
-          ))}
-        </ul>
+        <div id={`${id}-problems`} role="alert">
+          <ul className={styles.yamlProblems} aria-label="Problems in the YAML">
+            {problems.map((p, i) => (
+              <li key={i}>
+                {p.line !== null ? <strong>Line {p.line}</strong> : null}
+                {p.path ? <code>{p.path}</code> : null} {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : (
         <p id={`${id}-hint`} className="muted">
           The same rollout as the form; edit either. Checked by the same rules as the form and the API.
