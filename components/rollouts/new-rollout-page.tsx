@@ -62,7 +62,9 @@ function Authoring({ initial, service }: { initial: { spec: RolloutSpec; id: str
   const services = useQuery(trpc.telemetry.services.queryOptions());
   const choices: ServiceChoice[] = useMemo(() => (services.data ?? []).map((s) => ({ name: s.name, versions: Object.keys(s.byVersion).sort() })), [services.data]);
   const checked = useMemo(() => validateSpec(draft), [draft]);
-  const preview = usePreview(checked.ok ? checked.spec : null, canAuthor);
+  // The preview needs no name: an author sees what the steps do before naming the rollout.
+  const forPreview = useMemo(() => (draft.name.trim() ? checked : validateSpec({ ...draft, name: 'unnamed' })), [draft, checked]);
+  const preview = usePreview(forPreview.ok ? forPreview.spec : null, canAuthor);
 
   const onSaved = async (r: Saved, words: string) => {
     setSaved(r);
@@ -206,8 +208,8 @@ function Authoring({ initial, service }: { initial: { spec: RolloutSpec; id: str
           <h2 id="preview-heading">Preview on today’s fleet</h2>
           {!canAuthor ? (
             <p className="muted">Operators see the preview.</p>
-          ) : !checked.ok ? (
-            <p className="muted">The preview appears once the rollout is valid{showErrors ? '' : ' (name, service, versions and steps)'}.</p>
+          ) : !forPreview.ok ? (
+            <p className="muted">The preview appears once the service, the versions and the steps are valid.</p>
           ) : preview.error ? (
             <ErrorText error={preview.error} />
           ) : preview.data ? (
