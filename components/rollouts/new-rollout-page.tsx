@@ -1,5 +1,7 @@
 'use client';
 
+// First: no eval under the CSP; zod must be configured before any rollout schema module is loaded.
+import '@/components/policies/zod-no-eval';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';

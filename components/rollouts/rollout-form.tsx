@@ -1,5 +1,7 @@
 'use client';
 
+// First: no eval under the CSP; zod must be configured before any rollout schema module is loaded.
+import '@/components/policies/zod-no-eval';
 import { Field, type ControlProps } from '@/components/ui/field';
 import { ANALYSIS_ALPHAS } from '@/server/domain/rollouts/spec';
 import { MetricsEditor } from './metrics-editor';

@@ -1,5 +1,7 @@
 'use client';
 
+// First: no eval under the CSP; zod must be configured before any rollout schema module is loaded.
+import '@/components/policies/zod-no-eval';
 import { useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';

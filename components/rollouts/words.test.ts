@@ -6,6 +6,7 @@ describe('rollouts in words', () => {
     expect(stateText({ state: 'rolled_back', pauseReason: null, abortReason: 'analysis_failed', stateDetail: 'canary errors 4.1 % vs stable 0.3 %' })).toBe(
       'Rolled back: analysis failed — canary errors 4.1 % vs stable 0.3 %',
     );
+    expect(stateText({ state: 'rolled_back', pauseReason: null, abortReason: 'analysis_failed', stateDetail: 'Analysis failed, rolling back: canary errors 52 %' })).toBe('Rolled back: Analysis failed, rolling back: canary errors 52 %');
     expect(stateText({ state: 'paused', pauseReason: 'awaiting_approval', abortReason: null })).toBe('Paused: waiting for approval');
     expect(stateText({ state: 'pending', pauseReason: null, abortReason: null, stateDetail: null })).toBe('Pending');
   });

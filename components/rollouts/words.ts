@@ -27,6 +27,8 @@ export function stateText(r: { state: RolloutState; pauseReason: PauseReason | n
   const reason = r.pauseReason ? PAUSE_REASON_LABELS[r.pauseReason] : r.abortReason ? ABORT_REASON_LABELS[r.abortReason] : null;
   const detail = r.stateDetail?.trim();
   if (!reason) return detail ? `${label}: ${detail}` : label;
+  // The reconciler's detail often begins with the reason already ("Analysis failed, rolling back: …").
+  if (detail && detail.toLowerCase().startsWith(reason.toLowerCase())) return `${label}: ${detail}`;
   return detail ? `${label}: ${reason} — ${detail}` : `${label}: ${reason}`;
 }
 
