@@ -15,7 +15,7 @@ import styles from './rollouts.module.css';
 const REQUEST_TONE = { open: 'warning', approved: 'success', rejected: 'danger', expired: 'neutral' } as const;
 
 interface Props {
-  detail: Pick<RolloutDetail, 'approvals' | 'canDecide' | 'isAuthor'>;
+  detail: Pick<RolloutDetail, 'approvals' | 'canDecide' | 'isAuthor' | 'state'>;
   role: Role;
   /** The signed-in user's id. */
   me: string;
@@ -29,7 +29,9 @@ export function ApprovalsPanel({ detail, role, me, decide, busy, error }: Props)
   const zone = useDisplayZone();
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
-  const open = detail.approvals.find((a) => a.request.state === 'open');
+  // A request still open on a rollout that ended (aborted, rolled back, promoted) can no longer be decided.
+  const ended = detail.state === 'succeeded' || detail.state === 'aborted' || detail.state === 'rolled_back' || detail.state === 'promoting';
+  const open = ended ? undefined : detail.approvals.find((a) => a.request.state === 'open');
   const decidedByMe = open?.decisions.some((d) => d.approverId === me) ?? false;
   const reasonError = touched && reason.trim() === '' ? 'Give a reason: it is recorded with your decision' : undefined;
   const send = (decision: 'approve' | 'reject') => {
@@ -60,7 +62,8 @@ export function ApprovalsPanel({ detail, role, me, decide, busy, error }: Props)
         return (
           <div key={request.id} aria-label={`Approval of step ${request.stepIndex + 1}`} role="group">
             <p>
-              <strong>Step {request.stepIndex + 1}</strong> <Badge tone={REQUEST_TONE[request.state]}>{request.state}</Badge> {approvals} of {request.quorum} approval{request.quorum === 1 ? '' : 's'} · expires{' '}
+              <strong>Step {request.stepIndex + 1}</strong>{' '}
+              {ended && request.state === 'open' ? <Badge tone="neutral">closed with the rollout</Badge> : <Badge tone={REQUEST_TONE[request.state]}>{request.state}</Badge>} {approvals} of {request.quorum} approval{request.quorum === 1 ? '' : 's'} · expires{' '}
               {formatDateTime(request.expiresAt, zone)} ({request.onExpiry === 'abort' ? 'then aborts' : 'then stays paused'})
             </p>
             {decisions.length ? (

@@ -58,11 +58,13 @@ export function StepsEditor({ steps, onChange, errors, canaryVersion, disabled }
           return (
             <li key={keys.current[i]} className={styles.stepItem} aria-label={`${label}: ${STEP_KIND_LABELS[s.kind]}`}>
               <div className={styles.stepHead}>
-                <strong>
-                  {label} · {STEP_KIND_LABELS[s.kind]}
-                </strong>
-                <span className="muted">{safeSummary(s)}</span>
-                <span className={styles.spacer} />
+                <span>
+                  <strong>
+                    {label} · {STEP_KIND_LABELS[s.kind]}
+                  </strong>{' '}
+                  <span className="muted">{safeSummary(s)}</span>
+                </span>
+                <span className={styles.stepButtons}>
                 <Button size="small" data-step={i} data-move={-1} disabled={disabled || i === 0} onClick={() => move(i, -1)} aria-label={`Move step ${i + 1} up`}>
                   ↑ Up
                 </Button>
@@ -72,6 +74,7 @@ export function StepsEditor({ steps, onChange, errors, canaryVersion, disabled }
                 <Button size="small" variant="ghost" disabled={disabled} onClick={() => update(removed(steps, i), removed(keys.current, i))} aria-label={`Remove step ${i + 1}`}>
                   Remove
                 </Button>
+                </span>
               </div>
               <div className={styles.stepFields}>
                 <StepFields step={s} path={p} errors={errors} disabled={disabled} onChange={(x) => set(i, x)} />
