@@ -1,6 +1,7 @@
 // Telemetry figures (issue 3): the domain step for 10,000 instances, whole ticks of the real loop
 // (simulator → domain → apply → one transaction + NOTIFY) at 1,000 and 10,000 instances against
-// the embedded PostgreSQL, and batched persistence against one INSERT per instance.
+// the embedded PostgreSQL, batched persistence against one INSERT per instance, and the cost of the
+// per-version samples (aggregation + their one INSERT) at 10,000 instances.
 import pg from 'pg';
 import { createDb, type Db } from '../server/db/client';
 import { makeFleet } from '../server/db/factories';
@@ -10,6 +11,8 @@ import { defaultPolicies } from '../server/domain/policy-defaults';
 import { activeAdapterConfig, createAdapter, feedSimControls } from '../server/services/platform/active-adapter';
 import { TelemetryLoop, type TickTiming } from '../server/jobs/telemetry/loop';
 import { persistSamplesOneByOne, persistTick, type SampleRow } from '../server/jobs/telemetry/persist';
+import { aggregateVersionSamples } from '../server/jobs/telemetry/version-samples';
+import { LATENCY_BUCKET_COUNT } from '../server/domain/latency-buckets';
 import { syntheticFleet } from './fleets';
 import { benchDatabase, summary } from './lib';
 
@@ -90,6 +93,35 @@ async function persistRatio(url: string, db: Db) {
   return { instances: rows.length, batchedMs: b, oneInsertPerInstanceMs: s, ratioOneByOneToBatchedP50: Math.round((s.p50 / b.p50) * 10) / 10 };
 }
 
+/**
+ * What the per-version samples (canary analysis evidence) add to a tick at this fleet size: the
+ * pure aggregation over every instance's telemetry (with histograms) and their one INSERT.
+ */
+async function versionSampleCost(url: string, db: Db) {
+  const instances = await db.instance.findMany({ select: { id: true, serviceId: true, appVersion: true, cluster: { select: { zone: { select: { name: true } } } } } });
+  const fleet = instances.map((i) => ({ id: i.id, serviceId: i.serviceId, appVersion: i.appVersion, zone: i.cluster.zone.name }));
+  const telemetry = new Map<string, InstanceTelemetry>(fleet.map((f, k) => [f.id, { instanceId: f.id, up: true, requests: 100, errors: k % 3, timeouts: 0, latencyBuckets: Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => (b * 7 + k) % 11) }]));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const aggregate: number[] = [];
+  const persist: number[] = [];
+  let rows = 0;
+  const base = Date.UTC(2021, 0, 1);
+  for (let r = 0; r < 10; r++) {
+    let t0 = performance.now();
+    const versions = aggregateVersionSamples(fleet, telemetry);
+    aggregate.push(performance.now() - t0);
+    rows = versions.length;
+    t0 = performance.now();
+    await client.query('BEGIN');
+    await persistTick(client, { at: new Date(base + r * 1000), startedAt: new Date(), instances: 0, skippedSoFar: 0, leader: 'bench' }, [], [], versions);
+    await client.query('COMMIT');
+    persist.push(performance.now() - t0);
+  }
+  await client.end();
+  return { instances: fleet.length, rows, aggregateMs: summary(aggregate), tickWithOnlyVersionRowsMs: summary(persist) };
+}
+
 export async function run(): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = { bench: 'telemetry', domainStep10kMs: domainStep(10_000, 30) };
   for (const n of [1_000, 10_000]) {
@@ -99,6 +131,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const count = await seed(db, n);
       out[`tick${n >= 10_000 ? '10k' : '1k'}`] = { fleet: count, ...(await loopTicks(database.url, db, 30)) };
       if (n === 1_000) out.persist1k = await persistRatio(database.url, db);
+      else out.versionSamples10k = await versionSampleCost(database.url, db);
     } finally {
       await db.$disconnect();
       await database.stop();

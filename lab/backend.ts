@@ -2,9 +2,11 @@
 // error rate, and expose Prometheus metrics with a real latency histogram. Run as a child process:
 //   node --import tsx lab/backend.ts <instance> <version> <port>
 import http from 'node:http';
+import { LATENCY_BUCKETS_MS } from '../server/domain/latency-buckets';
 
 const [name = 'backend', version = 'v1', portArg = '0'] = process.argv.slice(2);
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5];
+// Exactly Switchback's bounds (in seconds), so the buckets read through Prometheus are exact.
+const BUCKETS = LATENCY_BUCKETS_MS.map((ms) => ms / 1000);
 const knobs = { latencyMs: 20, jitterMs: 5, errorPct: 0 };
 const counts = new Array<number>(BUCKETS.length).fill(0);
 let sum = 0;

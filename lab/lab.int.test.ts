@@ -3,7 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATENCY_BUCKETS_MS, LATENCY_BUCKET_COUNT } from '../server/domain/latency-buckets';
 import { createPrometheusSource } from '../server/platform/prometheus';
+import { createAdapter } from '../server/platform/registry';
 import { burst } from '../server/platform/haproxy/testing/harness';
 import { startLab, type Lab } from './lab';
 
@@ -59,10 +61,90 @@ describe('lab', () => {
       p95b = m.get('b')?.p95Ms ?? 0;
       if (p95a > 100 && p95a <= 150 && p95b > 10 && p95b <= 25) break;
     }
-    expect(p95a).toBeGreaterThan(100);
-    expect(p95a).toBeLessThanOrEqual(150);
-    expect(p95b).toBeGreaterThan(10);
+    expect(p95a).toBeGreaterThan(90);
+    expect(p95a).toBeLessThanOrEqual(135);
+    expect(p95b).toBeGreaterThan(15);
     expect(p95b).toBeLessThanOrEqual(25);
+  });
+
+  it('per-tick latency buckets through Prometheus: each request counted once, in its bucket; the HAProxy adapter fills them', { timeout: 150_000 }, async () => {
+    // Latencies in the middle of a bucket: (90, 135] ms and (40, 60] ms.
+    await lab.setKnobs('checkout-v1-1', { latencyMs: 110, jitterMs: 0 });
+    await lab.setKnobs('checkout-v2-1', { latencyMs: 50, jitterMs: 0 });
+    const adapter = createAdapter({ name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+    expect(adapter.capabilities().latencyHistogram).toBe(true);
+    const source = createPrometheusSource(lab.adapterConfig.metrics);
+    await adapter.setFleet({
+      services: [{ id: 'svc', name: 'checkout', routing: { versionWeights: { v1: 50, v2: 50 }, headerRules: [] } }],
+      instances: lab.adapterConfig.instances.map((i) => ({ id: i.instance, name: i.instance, serviceId: 'svc', serviceName: 'checkout', appVersion: i.version, region: 'lab', zone: 'lab-a', cluster: 'lab-1', address: i.address ?? '', adminState: 'ready' as const })),
+    });
+    await adapter.applyServiceRouting('svc', { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
+    // What each backend itself counted, and what Prometheus has scraped of it.
+    const own = async () => {
+      const out = new Map<string, number>();
+      for (const i of lab.instances) {
+        const text = await fetch(`http://${i.address}/metrics`).then((r) => r.text());
+        out.set(i.name, Number(/^http_request_duration_seconds_count\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? NaN));
+      }
+      return out;
+    };
+    const scraped = () => source.query('sum by (sb_instance) (http_request_duration_seconds_count)');
+    // Requests before the baseline must not count in the tick after it.
+    await burst(lab.frontends.checkout!, 40, { concurrency: 4 });
+    const caughtUp = async (expected: Map<string, number>) => {
+      const p = await scraped();
+      return [...expected].every(([name, n]) => p.get(name) === n);
+    };
+    await expect.poll(async () => caughtUp(await own()), { timeout: 30_000, interval: 250 }).toBe(true);
+    await adapter.readTelemetry(new Date()); // the baseline: HAProxy counters and cumulative buckets
+
+    const before = await own();
+    const sent = await burst(lab.frontends.checkout!, 200, { concurrency: 8 });
+    expect(sent.byStatus[200]).toBe(200);
+    await expect.poll(() => caughtUp(new Map([...before].map(([n, c]) => [n, c + (sent.byServer[n] ?? 0)]))), { timeout: 30_000, interval: 250 }).toBe(true);
+    const tick = new Map((await adapter.readTelemetry(new Date())).map((t) => [t.instanceId, t]));
+    for (const [name, bound] of [['checkout-v1-1', 135], ['checkout-v2-1', 60]] as const) {
+      const t = tick.get(name)!;
+      const n = sent.byServer[name]!;
+      expect(n).toBeGreaterThan(50);
+      // HAProxy's counters and the backend's histogram count the same requests, each once.
+      expect(t.requests, name).toBe(n);
+      expect(t.latencyBuckets, name).toHaveLength(LATENCY_BUCKET_COUNT);
+      expect(t.latencyBuckets!.reduce((a, b) => a + b, 0), name).toBe(n);
+      // Timers never fire early; a busy machine may make a few late.
+      const at = LATENCY_BUCKETS_MS.indexOf(bound);
+      expect(t.latencyBuckets!.slice(0, at).reduce((a, b) => a + b, 0), name).toBe(0);
+      expect(t.latencyBuckets![at]! / n, name).toBeGreaterThan(0.9);
+    }
+    await adapter.close();
+  });
+
+  it('the errorPct knob of a backend shows in the HAProxy adapter telemetry as that server\'s errors', { timeout: 60_000 }, async () => {
+    await lab.setKnobs('checkout-v1-1', { latencyMs: 5, jitterMs: 0, errorPct: 0 });
+    await lab.setKnobs('checkout-v2-1', { latencyMs: 5, jitterMs: 0, errorPct: 20 });
+    const adapter = createAdapter({ name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+    try {
+      await adapter.setFleet({
+        services: [{ id: 'svc', name: 'checkout', routing: { versionWeights: { v1: 50, v2: 50 }, headerRules: [] } }],
+        instances: lab.adapterConfig.instances.map((i) => ({ id: i.instance, name: i.instance, serviceId: 'svc', serviceName: 'checkout', appVersion: i.version, region: 'lab', zone: 'lab-a', cluster: 'lab-1', address: i.address ?? '', adminState: 'ready' as const })),
+      });
+      await adapter.applyServiceRouting('svc', { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
+      await adapter.readTelemetry(new Date()); // baseline of HAProxy's counters
+      const sent = await burst(lab.frontends.checkout!, 1000, { concurrency: 16 });
+      const tick = new Map((await adapter.readTelemetry(new Date())).map((t) => [t.instanceId, t]));
+      const v1 = tick.get('checkout-v1-1')!;
+      const v2 = tick.get('checkout-v2-1')!;
+      // Only v2 fails, so every 500 the clients saw is one of v2's errors, counted by HAProxy per server.
+      expect(sent.byStatus[500]).toBeGreaterThan(0);
+      expect(v2.requests).toBe(sent.byServer['checkout-v2-1']);
+      expect(v2.errors).toBe(sent.byStatus[500]);
+      expect(v1.requests).toBe(sent.byServer['checkout-v1-1']);
+      expect(v1.errors).toBe(0);
+      expect(Math.abs(v2.errors! / v2.requests! - 0.2)).toBeLessThan(0.06);
+    } finally {
+      await lab.setKnobs('checkout-v2-1', { errorPct: 0 });
+      await adapter.close();
+    }
   });
 
   it('a Prometheus that is down gives no numbers: every input it owns is marked stale, in words in the check', async () => {

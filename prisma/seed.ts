@@ -3,6 +3,7 @@ import { generatePassword, hashPassword } from '../server/auth/password';
 import { makeDefaultPolicies, makeFleet } from '../server/db/factories';
 import { DEMO_SIM_CONFIG } from '../server/platform/sim/config';
 import { demoFleet } from './demo-fleet';
+import { seedFinishedRollout, seedRolloutTemplates } from './seed-rollouts';
 
 const SEED_KEY = 'seed';
 
@@ -26,7 +27,11 @@ export async function seedIfEmpty(db: Db, opts: { adminName: string; demo: boole
       if (await tx.systemSetting.findUnique({ where: { key: SEED_KEY } })) return { seeded: false };
       const admin = await tx.user.create({ data: { name: opts.adminName, displayName: 'Administrator', role: 'admin', passwordHash } });
       await makeDefaultPolicies(tx);
-      if (opts.demo) await makeFleet(tx, demoFleet);
+      if (opts.demo) {
+        await makeFleet(tx, demoFleet);
+        await seedRolloutTemplates(tx);
+        await seedFinishedRollout(tx);
+      }
       // The embedded simulator is the platform until an operator connects a real one (Settings).
       await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG } } });
       await tx.auditEvent.create({

@@ -67,7 +67,11 @@ describe('planLiveEvent', () => {
   });
 
   it('still refreshes the audit list for a topic this client does not know yet', () => {
-    expect(paths('rollout.changed')).toEqual(['audit']);
+    expect(paths('experiment.changed')).toEqual(['audit']);
+  });
+
+  it('a rollout change refreshes the rollout pages, the machines and the timeline', () => {
+    expect(paths('rollout.changed')).toEqual(['rollouts', 'machines', 'timeline', 'audit']);
   });
 
   it('returns fresh arrays the caller may not use to corrupt the next plan', () => {

@@ -5,6 +5,7 @@ import type { Role } from '../db/generated/enums';
 import { makeDefaultPolicies, makeFleet, makeUser } from '../db/factories';
 import { defaultPolicies } from '../domain/policy-defaults';
 import { callerAs, openTestDb, type TestDb } from '../../test/context';
+import { rolloutAt, rolloutFleet, specFor } from '../../test/rollout-fixtures';
 
 type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
 
@@ -62,6 +63,25 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'telemetry.serviceLive', min: 'viewer', call: async (c, t) => c.telemetry.serviceLive({ serviceId: (await t.db.service.findFirstOrThrow()).id }) },
   { path: 'topologyMap.snapshot', min: 'viewer', call: (c) => c.topologyMap.snapshot() },
   { path: 'topologyMap.live', min: 'viewer', call: (c) => c.topologyMap.live({}) },
+  { path: 'rollouts.list', min: 'viewer', call: (c) => c.rollouts.list({}) },
+  { path: 'rollouts.get', min: 'viewer', call: async (c, t) => c.rollouts.get({ id: (await rolloutAt(t.db, 'pending')).rollout.id }) },
+  { path: 'rollouts.history', min: 'viewer', call: async (c, t) => c.rollouts.history({ id: (await rolloutAt(t.db, 'progressing')).rollout.id }) },
+  { path: 'rollouts.template', min: 'viewer', call: (c) => c.rollouts.template({ service: 'svc-matrix' }) },
+  { path: 'rollouts.pendingApprovals', min: 'viewer', call: (c) => c.rollouts.pendingApprovals() },
+  { path: 'rollouts.onChange', min: 'viewer', call: (c) => c.rollouts.onChange({}) },
+  { path: 'rollouts.preview', min: 'operator', call: async (c, t) => c.rollouts.preview({ spec: specFor((await rolloutFleet(t.db)).service.name, [{ kind: 'setWeight', weight: 10 }]) }) },
+  { path: 'rollouts.create', min: 'operator', call: async (c, t) => c.rollouts.create({ spec: specFor((await rolloutFleet(t.db)).service.name, [{ kind: 'setWeight', weight: 10 }]) }) },
+  { path: 'rollouts.update', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'pending'); return c.rollouts.update({ id: r.id, version: r.version, spec: { ...(r.spec as ReturnType<typeof specFor>), name: 'renamed' } }); } },
+  { path: 'rollouts.remove', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'pending'); return c.rollouts.remove({ id: r.id, version: r.version }); } },
+  { path: 'rollouts.start', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'pending'); return c.rollouts.start({ id: r.id, version: r.version }); } },
+  { path: 'rollouts.pause', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'progressing'); return c.rollouts.pause({ id: r.id, version: r.version }); } },
+  { path: 'rollouts.resume', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'paused'); return c.rollouts.resume({ id: r.id, version: r.version }); } },
+  { path: 'rollouts.retry', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'rolled_back'); return c.rollouts.retry({ id: r.id, version: r.version }); } },
+  { path: 'rollouts.abort', min: 'operator', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'progressing'); return c.rollouts.abort({ id: r.id, version: r.version, reason: 'matrix' }); } },
+  { path: 'rollouts.promote', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'progressing'); return c.rollouts.promote({ id: r.id, version: r.version }); } },
+  { path: 'rollouts.promoteFull', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'progressing'); return c.rollouts.promoteFull({ id: r.id, version: r.version, reason: 'matrix' }); } },
+  { path: 'rollouts.overrideGuard', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'guard'); return c.rollouts.overrideGuard({ id: r.id, version: r.version, reason: 'matrix' }); } },
+  { path: 'rollouts.decide', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'approval'); const q = await t.db.approvalRequest.findFirstOrThrow({ where: { rolloutId: r.id } }); return c.rollouts.decide({ requestId: q.id, decision: 'approve', reason: 'matrix' }); } },
 ];
 
 function expectBadRequest(err: unknown) {

@@ -56,6 +56,7 @@ const subscriptions: Array<{ path: string; open: (c: Caller) => Promise<AsyncIte
   { path: 'telemetry.instanceLive', open: (c) => c.telemetry.instanceLive({ instanceId: ids.instanceId }) },
   { path: 'telemetry.serviceLive', open: (c) => c.telemetry.serviceLive({ serviceId: ids.serviceId }) },
   { path: 'topologyMap.live', open: (c) => c.topologyMap.live({}) },
+  { path: 'rollouts.onChange', open: (c) => c.rollouts.onChange({}) },
 ];
 
 /** Reads a stream to its end in the background; resolves with how it ended. */

@@ -51,10 +51,11 @@ export class HaproxyAdapter implements PlatformAdapter {
       faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
       weights: true,
       routing: true,
-      // The generated configuration routes on X-Abtest-Group by an exact map lookup only.
-      headerMatches: ['exact'],
+      // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).
+      headerMatches: this.config.services.length > 0 && this.config.services.every((s) => s.headerMapLookup === 'map_reg') ? ['exact', 'prefix', 'regex'] : ['exact'],
       routingHeaders: ['X-Abtest-Group'],
-      latencyHistogram: false,
+      // A Prometheus source reads the instances' own histograms; rtime alone is a mean, never a histogram.
+      latencyHistogram: this.opts.metrics !== undefined,
       adminState: true,
       discovery: true,
     };
@@ -267,7 +268,12 @@ export class HaproxyAdapter implements PlatformAdapter {
         continue;
       }
       const b = svc.versionBackends[r.version];
-      if (b && /^[^\s;]+$/.test(r.equals)) entries.push([r.equals, b]);
+      // Map keys end at whitespace and runtime commands at ";": such values cannot be routed.
+      if (!b || !/^[^\s;]+$/.test(r.equals)) continue;
+      const match = r.match ?? 'exact';
+      if (svc.headerMapLookup === 'map_reg') entries.push([headerPattern(match, r.equals), b]);
+      else if (match === 'exact') entries.push([r.equals, b]);
+      else this.opts.logger?.debug(`${match} header rule on ${serviceName} skipped: its header map is looked up with map (exact), not map_reg`);
     }
     return entries;
   }
@@ -348,4 +354,11 @@ export class HaproxyAdapter implements PlatformAdapter {
       .then(() => rename(tmp, file))
       .catch((err: unknown) => this.opts.logger?.debug(`could not write ${file}: ${String(err)}`));
   }
+}
+
+/** A header rule as a map_reg key: exact and prefix values as anchored literal patterns. */
+export function headerPattern(match: 'exact' | 'prefix' | 'regex', value: string): string {
+  if (match === 'regex') return value;
+  const literal = value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+  return match === 'exact' ? `^${literal}$` : `^${literal}`;
 }

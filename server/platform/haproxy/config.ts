@@ -25,6 +25,11 @@ export const haproxyConfigSchema = z
         versionBackends: z.record(token('versionBackends key'), token('versionBackends value'), { error: 'versionBackends: expected { "v1": "be_x_v1", … }' }),
         /** Map file (absolute path) from X-Abtest-Group values to version backends. */
         headerMap: text('services[].headerMap').regex(/^\//, 'services[].headerMap: expected an absolute path'),
+        /**
+         * How haproxy.cfg looks the header map up: `map` (exact values only) or `map_reg` (its keys are
+         * regular expressions, tried in order: exact, prefix and regex rules, first rule first).
+         */
+        headerMapLookup: z.enum(['map', 'map_reg'], { error: 'services[].headerMapLookup: expected "map" or "map_reg"' }).default('map'),
       }),
     ),
     instances: z.array(

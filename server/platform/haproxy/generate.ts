@@ -1,5 +1,5 @@
 // Generates a complete HAProxy configuration for a small fleet (the lab, the tests): one frontend
-// per service routing X-Abtest-Group through a runtime map, a backend with all of the service's
+// per service routing X-Abtest-Group through a runtime regex map (exact, prefix and regex rules), a backend with all of the service's
 // servers (the version split lives in their weights) and one backend per version, with the
 // map-driven fault rules the adapter steers at run time. faultRules() is the part an operator
 // adds to an existing haproxy.cfg.
@@ -82,11 +82,12 @@ export function generateHaproxyLab(spec: LabSpec): { files: Record<string, strin
     const headerMap = `${dir}/abtest_${s.name}.map`;
     files[`abtest_${s.name}.map`] = '';
     const versionBackends = Object.fromEntries(s.versions.map((v) => [v.version, `${be(s.name)}_${v.version}`]));
-    adapterConfig.services.push({ service: s.name, backend: be(s.name), versionBackends, headerMap });
+    // map_reg: the adapter writes every header rule as an anchored pattern, in rule order.
+    adapterConfig.services.push({ service: s.name, backend: be(s.name), versionBackends, headerMap, headerMapLookup: 'map_reg' });
     cfg.push(
       `frontend fe_${s.name}`,
       `  bind 127.0.0.1:${s.bindPort}`,
-      `  use_backend %[req.hdr(X-Abtest-Group),map(${headerMap})] if { req.hdr(X-Abtest-Group),map(${headerMap}) -m found }`,
+      `  use_backend %[req.hdr(X-Abtest-Group),map_reg(${headerMap})] if { req.hdr(X-Abtest-Group),map_reg(${headerMap}) -m found }`,
       `  default_backend ${be(s.name)}`,
     );
     const server = (x: { name: string; address: string }) => `  server ${x.name} ${x.address} weight 100`;

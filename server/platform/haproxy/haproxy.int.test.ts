@@ -55,6 +55,42 @@ describe('HAProxy adapter (real HAProxy)', () => {
     await adapter.applyServiceRouting(SID, { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
   });
 
+  it('routes prefix and regex header rules through the map_reg header map, first rule first, also after a reload', { timeout: 60_000 }, async () => {
+    expect(adapter.capabilities().headerMatches).toEqual(['exact', 'prefix', 'regex']);
+    const to = async (value: string) => [...new Set(Object.keys((await burst(lab.frontends.checkout!, 20, { headers: { 'X-Abtest-Group': value } })).byServer).map((k) => k.replace(/-\d+$/, '')))].sort();
+    await adapter.applyServiceRouting(SID, {
+      versionWeights: { v1: 100, v2: 0 },
+      headerRules: [
+        // Exact stays exact even with regex characters in the value; an earlier rule wins.
+        { header: 'X-Abtest-Group', equals: 'v2.beta', version: 'v1' },
+        { header: 'X-Abtest-Group', equals: 'v2.', match: 'prefix', version: 'v2' },
+        { header: 'X-Abtest-Group', equals: '(canary|preview)$', match: 'regex', version: 'v2' },
+      ],
+    });
+    // Values a rule matches go to its version backend.
+    const matched = async (when: string) => {
+      expect(await to('v2.canary'), `v2.canary ${when}`).toEqual(['checkout-v2']);
+      expect(await to('v2.beta'), `v2.beta ${when}`).toEqual(['checkout-v1']);
+      expect(await to('team-preview'), `team-preview ${when}`).toEqual(['checkout-v2']);
+    };
+    // The rest follows the version weights (100 % v1).
+    const unmatched = async (when: string) => {
+      expect(await to('v2xgamma'), `v2xgamma ${when}`).toEqual(['checkout-v1']); // "." of the prefix is literal
+      expect(await to('v1-stable'), `v1-stable ${when}`).toEqual(['checkout-v1']);
+    };
+    await matched('at run time');
+    await unmatched('at run time');
+    await adapter.readTelemetry(new Date()); // the adapter knows this process (to notice the reload)
+    // HAProxy loads the map file again on a reload: it holds the same patterns (the weights of
+    // the default backend come back only when the adapter re-applies them).
+    await lab.reload();
+    await matched('after a reload');
+    await adapter.readTelemetry(new Date()); // the adapter sees the new process and re-applies
+    await matched('re-applied after the reload');
+    await unmatched('re-applied after the reload');
+    await adapter.applyServiceRouting(SID, { versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
+  });
+
   it('drain: a drained instance gets no new requests while its in-flight request completes', async () => {
     const slow = lab.backends.get('checkout-v1-1')!;
     const release = holdAnswers(slow);

@@ -89,7 +89,9 @@ export class RuntimeClient {
     const m = /New version created:\s*(\d+)/.exec(answer);
     if (!m) throw new HaproxyError(this.address, `prepare map ${file}: ${answer || 'no answer'}`);
     const v = m[1]!;
-    await this.run([...entries.map(([k, val]) => `add map @${v} ${file} ${k} ${val}`), `commit map @${v} ${file}`]);
+    // The CLI takes "\\" as an escape: a backslash in a key (a regex) is sent doubled.
+    const arg = (x: string) => x.replace(/\\/g, '\\\\');
+    await this.run([...entries.map(([k, val]) => `add map @${v} ${file} ${arg(k)} ${arg(val)}`), `commit map @${v} ${file}`]);
   }
 
   private exchange(payload: string): Promise<string> {

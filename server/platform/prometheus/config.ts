@@ -13,6 +13,13 @@ export const DEFAULT_QUERIES = {
 
 export type PromMeasure = keyof typeof DEFAULT_QUERIES;
 
+/**
+ * The latency histogram's cumulative counters per `le` and instance, read at every tick: the
+ * source keeps the previous reading and reports the difference, so each tick's buckets hold the
+ * requests completed since the last one (disjoint, exact; no rate() extrapolation).
+ */
+export const DEFAULT_HISTOGRAM_QUERY = 'sum by (le, {{label}}) (http_request_duration_seconds_bucket)';
+
 const promql = z.string().max(4000, 'metrics.queries: at most 4000 characters per query');
 
 export const prometheusConfigSchema = z
@@ -30,6 +37,8 @@ export const prometheusConfigSchema = z
       .object({ p95: promql.nullable(), p50: promql.nullable(), p99: promql.nullable(), cpu: promql.nullable() })
       .partial()
       .default({}),
+    /** PromQL template of the cumulative latency buckets ({{label}}), by `le` and instance label; null = no histogram. */
+    histogram: promql.nullable().default(DEFAULT_HISTOGRAM_QUERY),
   })
   .strict();
 

@@ -2,6 +2,7 @@
 // produces numbers: the affected inputs are left out and named in `stale`.
 import type { InstanceTelemetry } from '../../domain/model';
 import { DEFAULT_QUERIES, prometheusConfigSchema, renderQuery, type PromMeasure, type PrometheusConfig } from './config';
+import { bucketDelta, bucketsFromCumulative, parseLe, type LeCount } from './histogram';
 
 type Stale = NonNullable<InstanceTelemetry['stale']>[number];
 
@@ -14,6 +15,9 @@ interface VectorAnswer {
 export class PrometheusError extends Error {}
 
 export class PrometheusSource {
+  /** The last cumulative histogram per instance name (on our bounds), to report per-tick differences. */
+  private lastBuckets = new Map<string, number[]>();
+
   constructor(
     readonly config: PrometheusConfig,
     private readonly logger?: { debug(line: string): void },
@@ -56,8 +60,40 @@ export class PrometheusSource {
     return body.data.result;
   }
 
+  /**
+   * The cumulative latency buckets per instance name at `at`, on LATENCY_BUCKETS_MS; null when
+   * the query failed (an instance without series is simply absent).
+   */
+  async cumulativeBuckets(at?: Date): Promise<Map<string, number[]> | null> {
+    if (this.config.histogram === null) return null;
+    let rows: Awaited<ReturnType<PrometheusSource['raw']>>;
+    try {
+      rows = await this.raw(renderQuery(this.config.histogram, this.config), at);
+    } catch (err) {
+      this.logger?.debug(err instanceof Error ? err.message : String(err));
+      return null;
+    }
+    const byName = new Map<string, LeCount[]>();
+    for (const r of rows) {
+      const label = r.metric[this.config.instanceLabel];
+      const le = parseLe(r.metric.le ?? '');
+      if (label === undefined || Number.isNaN(le)) continue;
+      const name = this.config.labelMap[label] ?? label;
+      const list = byName.get(name) ?? [];
+      list.push({ le, count: Number(r.value[1]) });
+      byName.set(name, list);
+    }
+    const out = new Map<string, number[]>();
+    for (const [name, series] of byName) {
+      const b = bucketsFromCumulative(series);
+      if (b) out.set(name, b);
+    }
+    return out;
+  }
+
   /** Telemetry per instance id; inputs Prometheus could not give are listed in `stale`. */
   async read(at: Date, instances: ReadonlyArray<{ id: string; name: string }>): Promise<Map<string, Partial<InstanceTelemetry>>> {
+    const histogram = this.cumulativeBuckets(at);
     const results = await Promise.all(
       this.queries.map(async ([m, q]) => {
         try {
@@ -85,6 +121,17 @@ export class PrometheusSource {
       }
       if (stale.length) t.stale = stale;
       out.set(i.id, t);
+    }
+    // Requests per latency bucket since the previous tick (none on the first reading of an instance).
+    const cumulative = await histogram;
+    if (cumulative) {
+      for (const i of instances) {
+        const now = cumulative.get(i.name);
+        if (!now) continue;
+        const delta = bucketDelta(this.lastBuckets.get(i.name), now);
+        this.lastBuckets.set(i.name, now);
+        if (delta) out.get(i.id)!.latencyBuckets = delta;
+      }
     }
     return out;
   }

@@ -193,7 +193,7 @@ describe.each(TIMES)('noisy neighbour in the seeded demo, $name', ({ offsetS }) 
 });
 
 describe('noisy neighbour: effect on the fleet', () => {
-  it('slows only its victims in the hot zone; every other instance runs exactly as without it', async () => {
+  it('slows only its victims in the hot zone; every other instance runs exactly as without it', { timeout: 20_000 }, async () => {
     const on = await demoSim({ ...DEMO_SIM_CONFIG, spikeProbability: 0 });
     const off = await demoSim({ ...DEMO_SIM_CONFIG, spikeProbability: 0, noisyNeighbourIntervalS: 0 });
     const zone = new Map(on.fleet.instances.map((i) => [i.id, i.zone]));

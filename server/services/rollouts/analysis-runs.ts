@@ -35,7 +35,7 @@ export async function ensureAnalysisRun(tx: Tx, r: Rollout, spec: RolloutSpec, p
       kind: plan.stepIndex === BACKGROUND ? 'background' : 'step',
       startedAt: plan.startedAt,
       endsAt: plan.endsAt,
-      config: { metrics: plan.metrics, alpha: spec.alpha } as unknown as Prisma.InputJsonValue,
+      config: { metrics: plan.metrics, alpha: spec.alpha },
     },
   });
 }

@@ -8,7 +8,7 @@ import type { GuardHold } from '../../domain/rollouts/guards';
 import type { AbortReason, PauseReason } from '../../domain/rollouts/machine';
 import { promotedRouting, rolledBackRouting } from '../../domain/rollouts/plan';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
-import { recordEvent, transition, writeRouting } from './rollout-state';
+import { recordEvent, toJson, transition, writeRouting } from './rollout-state';
 import { endStepRun, findStepRun, stepWords } from './step-runs';
 
 export const WORKER = 'worker';
@@ -41,7 +41,7 @@ export async function promoteNow(tx: Tx, r: Rollout, spec: RolloutSpec, summary:
   const promoting = await transition(tx, r, { type: 'promote' }, { actorName: WORKER, summary });
   const { rollout, routingVersion } = await writeRouting(tx, promoting, promotedRouting(spec), WORKER, `Routing to 100 % ${spec.canaryVersion}, header rules removed`);
   const run = await findStepRun(tx, rollout);
-  if (run) await tx.rolloutStepRun.update({ where: { id: run.id }, data: { routing: promotedRouting(spec) as object, routingVersion } });
+  if (run) await tx.rolloutStepRun.update({ where: { id: run.id }, data: { routing: toJson(promotedRouting(spec)), routingVersion } });
   return rollout;
 }
 
@@ -51,7 +51,7 @@ export async function holdByGuard(tx: Tx, r: Rollout, spec: RolloutSpec, holds: 
   const more = holds.length > 1 ? ` (and ${holds.length - 1} more)` : '';
   const detail = `Held by the ${first.guard} guard: ${first.words}${more}`;
   const run = await findStepRun(tx, r);
-  if (run) await tx.rolloutStepRun.update({ where: { id: run.id }, data: { heldBy: holds as unknown as object } });
+  if (run) await tx.rolloutStepRun.update({ where: { id: run.id }, data: { heldBy: toJson(holds) } });
   if (r.state === 'paused' && r.pauseReason === 'guard') {
     // Still held: only the live value moves (no new state, no new event unless the words change).
     if (r.stateDetail !== detail) await tx.rollout.update({ where: { id: r.id }, data: { stateDetail: detail } });

@@ -9,7 +9,7 @@ import type { RolloutSpec } from '../../domain/rollouts/spec';
 import { ensureAnalysisRun, lookAt } from './analysis-runs';
 import { guardHoldsNow } from './guard-inputs';
 import { abortWith, advanceFrom, holdByGuard, pauseWith, promoteNow, WORKER } from './reconcile-moves';
-import { recordEvent, writeRouting } from './rollout-state';
+import { recordEvent, toJson, writeRouting } from './rollout-state';
 import { ensureStepRun, stepWords } from './step-runs';
 
 /** What one move left: the rollout now, whether to look again at once, and when to wake otherwise. */
@@ -40,7 +40,7 @@ export async function progress(tx: Tx, r: Rollout, spec: RolloutSpec, service: S
         if (holds.length > 0) return { rollout: await holdByGuard(tx, r, spec, holds), again: false, wake: tick };
         const routing = routingAt(spec, r.currentStep);
         const { rollout, routingVersion } = await writeRouting(tx, r, routing, WORKER, `Routing for ${stepWords(spec, r.currentStep)} written as version ${service.version + 1}`);
-        await tx.rolloutStepRun.update({ where: { id: run.id }, data: { routing: routing as unknown as object, routingVersion, heldBy: undefined } });
+        await tx.rolloutStepRun.update({ where: { id: run.id }, data: { routing: toJson(routing), routingVersion, heldBy: undefined } });
         return { rollout, again: false, wake: tick };
       }
       if (service.appliedVersion >= run.routingVersion) {

@@ -35,6 +35,9 @@ export const ROLLOUT_ACTIONS = [
   'rollout.decide',
 ] as const;
 
+/** A plain value as a JSON column value (Prisma's JSON input type does not accept interfaces). */
+export const toJson = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
+
 export const rolloutLabel = (r: Pick<Rollout, 'name'>) => `Rollout "${r.name}"`;
 
 /** The stored spec, parsed (it was validated on write; parsing fills the defaults). */

@@ -1,12 +1,13 @@
-// One event timeline: state transitions, weight recomputes with their trigger, policy changes
-// and other audited changes on one time axis, filtered by kind and topology.
+// One event timeline: state transitions, weight recomputes with their trigger, policy changes,
+// rollout steps / approvals / verdicts and other audited changes on one time axis, filtered by
+// kind and topology.
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
 import { epochMs, list, uuid } from '../../domain/inputs';
 
-export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change'] as const;
+export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /**
@@ -74,6 +75,17 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
         WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
         ORDER BY t.at DESC, t.id DESC LIMIT ${q.limit}`
     : [];
+  // Rollout events belong to a service: shown unless one instance is asked for, and within a
+  // zone / cluster / region filter when the service runs there.
+  const rollouts =
+    q.kinds.includes('rollout') && !q.instanceId
+      ? await db.$queryRaw<Array<{ id: bigint; at: Date; kind: string; summary: string; actorName: string; rollout: string; service: string; total: bigint }>>`
+          SELECT e.id, e.at, e.kind, e.summary, e."actorName", r.name AS rollout, s.name AS service, count(*) OVER () AS total
+          FROM "RolloutEvent" e JOIN "Rollout" r ON r.id = e."rolloutId" JOIN "Service" s ON s.id = e."serviceId"
+          WHERE e.at >= ${from} AND e.at <= ${to}
+            AND EXISTS (SELECT 1 FROM "Instance" i JOIN "Cluster" c ON c.id = i."clusterId" WHERE i."serviceId" = e."serviceId" AND ${Prisma.join(topologyWhere(q, null), ' AND ')})
+          ORDER BY e.at DESC, e.id DESC LIMIT ${q.limit}`
+      : [];
   const wantPolicy = q.kinds.includes('policy');
   const wantChange = q.kinds.includes('change') && !q.instanceId;
   const audits =
@@ -118,7 +130,17 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
         trigger: null,
       };
     }),
+    ...rollouts.map((e) => ({
+      id: `r${e.id}`,
+      at: e.at.getTime(),
+      kind: 'rollout' as const,
+      title: `Rollout "${e.rollout}" of ${e.service}`,
+      detail: e.summary,
+      instance: null,
+      actor: e.actorName,
+      trigger: null,
+    })),
   ].sort((x, y) => y.at - x.at);
-  const total = Number(transitions[0]?.total ?? 0) + relevant.length;
+  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0);
   return { events: events.slice(0, q.limit), total, truncated: total > q.limit };
 }

@@ -2,8 +2,9 @@
 // anytime-valid e-values (sequential.ts) — against "no regression beyond the margin" and against
 // "a regression at or beyond it". The analysis stops at the first look where any metric's
 // regression evidence reaches (number of metrics)/α (fail: P(false fail of the analysis) ≤ α
-// however often we look, since stopping early never breaks Ville's inequality). A step analysis passes when its budget ends and
-// every metric's within-margin evidence reached 1/α at some look; inconclusive otherwise.
+// however often we look, since stopping early never breaks Ville's inequality). A step analysis
+// passes when its budget ends and every metric's within-margin evidence reached 1/α at some look;
+// inconclusive otherwise.
 // Pass waits for the budget on purpose: the operator chose the duration to also watch slow
 // regressions (warm-up, leaks) — an early "within margin" is shown per metric, not acted on.
 // A background analysis (no end) can only fail or keep running.

@@ -2,6 +2,7 @@
 // and the confidence the verdict holds at (issue 11: "canary errors 4.1 % vs stable 0.3 %, 1,240 vs
 // 9,810 requests; regression beyond +50 % at 99 % confidence after 2 min 10 s"). Written by hand,
 // not with Intl, so the words are the same on every machine and locale.
+import { LATENCY_BUCKETS_MS } from '../../latency-buckets';
 import type { AnalysisMetric } from '../spec';
 import type { Verdict } from './types';
 
@@ -23,6 +24,8 @@ export function formatPct(v: number | null): string {
 
 export function formatMs(v: number | null): string {
   if (v === null) return '–';
+  // quantileOf answers the overflow bucket with its lower bound: a floor, said as one.
+  if (v >= LATENCY_BUCKETS_MS[LATENCY_BUCKETS_MS.length - 1]!) return `≥ ${formatCount(v)} ms`;
   return v >= 100 ? `${formatCount(v)} ms` : `${Number(v.toFixed(1))} ms`;
 }
 
