@@ -166,6 +166,23 @@ test.describe('rollouts', () => {
     await expect(page.getByRole('status', { name: 'Rollout state' })).toHaveText(/Rolled back|Aborted/, { timeout: 60_000 });
   });
 
+  test('a stale draft is not saved over: the wizard names the version it is at now', async ({ operatorPage: page }) => {
+    const spec = { name: `e2e stale ${Date.now().toString(36)}`, service: 'inventory-svc', stableVersion: 'v1', canaryVersion: 'v2', steps: [{ kind: 'setWeight', weight: 10 }], backgroundAnalysis: null, alpha: 0.01 };
+    const created = (await okMutation(page.request, 'rollouts.create', { spec })) as { id: string; version: number };
+    await page.goto(`/rollouts/new?id=${created.id}`);
+    await expect(page.getByRole('heading', { name: 'Edit rollout draft' })).toBeVisible(T);
+    await expect(page.getByLabel('Name', { exact: true })).toHaveValue(spec.name);
+    // Someone else saves the draft meanwhile.
+    const theirs = (await okMutation(page.request, 'rollouts.update', { id: created.id, version: created.version, spec: { ...spec, steps: [{ kind: 'setWeight', weight: 15 }] } })) as { version: number };
+    await step(page, 1).getByLabel('Canary weight').fill('25');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: `it is at version ${theirs.version} now` })).toBeVisible(T);
+    await page.getByRole('button', { name: `Load version ${theirs.version} (drops your changes)` }).click();
+    await expect(step(page, 1).getByLabel('Canary weight')).toHaveValue('15');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page.getByText(`Draft saved (version ${theirs.version + 1}).`)).toBeVisible(T);
+  });
+
   test('the fleet table filters live in the URL and say when nothing matches', async ({ viewerPage: page }) => {
     await page.goto('/rollouts?q=no-such-rollout-anywhere');
     await expect(page.getByRole('heading', { name: 'No rollout matches these filters' })).toBeVisible(T);
