@@ -36,7 +36,7 @@ export function StepsList({ detail, liveHolds }: { detail: RolloutDetail; liveHo
         const held = phase === 'current' && detail.pauseReason === 'guard' && liveHolds.length ? liveHolds.map(guardText) : heldByText(run?.heldBy);
         return (
           <li key={index} className={`${styles.stepItem} ${phase === 'current' ? styles.current : ''}`} aria-current={phase === 'current' ? 'step' : undefined}>
-            <div className={styles.stepHead}>
+            <div className={styles.runHead}>
               <strong>Step {index + 1}</strong>
               <Badge tone={PHASE_TONE[phase]}>{PHASE_LABEL[phase]}</Badge>
               <span>{stepSummary(step)}</span>
