@@ -97,3 +97,26 @@ export async function rolloutAt(db: Db, stage: Stage) {
   }
   return { f, rollout: await current() };
 }
+
+/**
+ * Runs `fn` while an HAProxy adapter (exact header matches only, no latency histogram: no metrics
+ * source) is the active platform; nothing connects, capabilities come from its configuration.
+ */
+export async function withExactOnlyPlatform<T>(db: Db, service: string, fn: () => Promise<T>): Promise<T> {
+  const active = await db.adapterConfig.findMany({ where: { active: true }, select: { id: true } });
+  await db.adapterConfig.updateMany({ where: { active: true }, data: { active: false } });
+  const cfg = await db.adapterConfig.create({
+    data: {
+      name: `haproxy-${randomBytes(3).toString('hex')}`,
+      kind: 'haproxy',
+      active: true,
+      config: { sockets: [{ name: 'lb', address: '/tmp/no-such.sock' }], mapDir: '/tmp', services: [{ service, backend: 'be', versionBackends: { v1: 'be_v1', v2: 'be_v2' }, headerMap: '/tmp/no-such.map' }], instances: [] },
+    },
+  });
+  try {
+    return await fn();
+  } finally {
+    await db.adapterConfig.delete({ where: { id: cfg.id } });
+    await db.adapterConfig.updateMany({ where: { id: { in: active.map((a) => a.id) } }, data: { active: true } });
+  }
+}

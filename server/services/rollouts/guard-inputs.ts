@@ -3,8 +3,7 @@
 // reconciler and the preview read the same rows, so a preview's "would hold today" is what the
 // reconciler would do now.
 import type { DbOrTx } from '../../db/client';
-import type { BreakerState } from '../../domain/model';
-import { canaryZones, evaluateGuards, type GuardHold, type GuardInstance } from '../../domain/rollouts/guards';
+import { canaryZones, evaluateGuards, guardInstanceFromSample, type GuardHold, type GuardInstance } from '../../domain/rollouts/guards';
 
 export interface ServiceInstanceRow {
   id: string;
@@ -31,16 +30,9 @@ export async function serviceInstancesNow(db: DbOrTx, serviceId: string): Promis
      ORDER BY i.name`;
 }
 
+/** Guard inputs of the instances that have a sample in the latest tick (no sample, nothing to hold on). */
 export function guardInstances(rows: readonly ServiceInstanceRow[]): GuardInstance[] {
-  return rows
-    .filter((r) => r.level !== null)
-    .map((r) => ({
-      name: r.name,
-      zone: r.zone,
-      level: r.level ?? 0,
-      breakers: r.breaker ? [{ state: r.breaker as BreakerState }] : [],
-      stageFill: r.stageFill ?? [],
-    }));
+  return rows.flatMap((r) => (r.level === null ? [] : [guardInstanceFromSample({ name: r.name, zone: r.zone, degradation: r.level, breaker: r.breaker ?? 'closed', stageFill: r.stageFill ?? [] })]));
 }
 
 /** The guards that would hold a canary increase of `canaryVersion` on this service now; [] = go. */

@@ -4,7 +4,7 @@
 // 100 % canary.
 import type { Tx } from '../../db/client';
 import type { Rollout } from '../../db/generated/client';
-import type { GuardHold } from '../../domain/rollouts/guards';
+import { holdsInWords, type GuardHold } from '../../domain/rollouts/guards';
 import type { AbortReason, PauseReason } from '../../domain/rollouts/machine';
 import { promotedRouting, rolledBackRouting } from '../../domain/rollouts/plan';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
@@ -49,7 +49,7 @@ export async function promoteNow(tx: Tx, r: Rollout, spec: RolloutSpec, summary:
 export async function holdByGuard(tx: Tx, r: Rollout, spec: RolloutSpec, holds: GuardHold[]): Promise<Rollout> {
   const first = holds[0]!;
   const more = holds.length > 1 ? ` (and ${holds.length - 1} more)` : '';
-  const detail = `Held by the ${first.guard} guard: ${first.words}${more}`;
+  const detail = holdsInWords(holds);
   const run = await findStepRun(tx, r);
   if (run) await tx.rolloutStepRun.update({ where: { id: run.id }, data: { heldBy: toJson(holds) } });
   if (r.state === 'paused' && r.pauseReason === 'guard') {

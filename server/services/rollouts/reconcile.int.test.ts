@@ -168,3 +168,17 @@ describe('the rollout reconciler', () => {
     expect(await rollout(id)).toMatchObject({ state: 'aborted', abortReason: 'analysis_failed' });
   });
 });
+
+describe('the reconciler and the browsers', () => {
+  it('a look that changes nothing sends no live event, but keeps its timer', async () => {
+    const f = await rolloutFleet(t.db);
+    const id = await started(f, [{ kind: 'setWeight', weight: 10 }]);
+    await reconcile(t.db, id);
+    const live = await t.db.liveEvent.count({ where: { topic: 'rollout.changed' } });
+    const again = await reconcile(t.db, id);
+    expect(again.wake).not.toBeNull();
+    expect(await t.db.liveEvent.count({ where: { topic: 'rollout.changed' } })).toBe(live);
+    const jobs = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker._private_jobs WHERE key = ${`rollout:${id}`}`;
+    expect(jobs[0]!.n).toBe(1n);
+  });
+});

@@ -1,7 +1,7 @@
 // What must hold before a rollout may be saved or started, in words: its service exists, both of
 // its versions run somewhere, the active platform can do every step (capability refusals), and no
 // other rollout owns the service's routing.
-import type { Db, DbOrTx, Tx } from '../../db/client';
+import type { DbOrTx, Tx } from '../../db/client';
 import type { PlatformCapabilities } from '../../platform/adapter';
 import { capabilityRefusals, type CapabilityRefusal, type RolloutCapabilities } from '../../domain/rollouts/refusals';
 import { ACTIVE_STATES, STATE_LABELS } from '../../domain/rollouts/machine';
@@ -70,16 +70,5 @@ export async function requireNoOtherActive(tx: Tx, serviceId: string, serviceNam
   const other = await activeRolloutOf(tx, serviceId);
   if (other && other.id !== selfId) {
     throw new AppError('CONFLICT', `Rollout "${other.name}" is ${STATE_LABELS[other.state].toLowerCase()} on ${serviceName}; one rollout at a time owns a service's routing. Finish or abort it first.`);
-  }
-}
-
-/**
- * For any other writer of a service's routing (a registry edit, an import): while a rollout runs
- * on the service, its routing belongs to the rollout, so the write is refused naming it.
- */
-export async function refuseRoutingWriteDuringRollout(db: Db | Tx, serviceId: string, serviceName: string): Promise<void> {
-  const active = await activeRolloutOf(db, serviceId);
-  if (active) {
-    throw new AppError('CONFLICT', `The routing of ${serviceName} belongs to rollout "${active.name}" (${STATE_LABELS[active.state].toLowerCase()}) until it finishes; pause, promote or abort the rollout instead.`);
   }
 }
