@@ -13,6 +13,9 @@ type Theme = (typeof THEMES)[number];
 
 /** Pages with charts and live data take a while on a busy machine. */
 const T = { timeout: 30_000 };
+/** Stands for a rollout's page: a draft created through the API before the pages are visited. */
+const ROLLOUT_PAGE = '/rollouts/<draft>';
+
 const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/', ready: (p) => expect(p.getByRole('table').first()).toBeVisible(T) },
   { path: '/topology', ready: (p) => expect(p.getByRole('navigation', { name: 'Cluster pages' })).toBeVisible(T) },
@@ -23,12 +26,33 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/machines?machine=stage&state=active', ready: (p) => expect(p.getByRole('table', { name: 'Stages Active now' })).toBeVisible(T) },
   { path: '/timeline', ready: (p) => expect(p.getByRole('table', { name: 'Events' })).toBeVisible(T) },
   { path: '/policies?kind=watermark', ready: (p) => expect(p.getByLabel('Degrade watermark')).toBeVisible(T) },
-  { path: '/rollouts', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/rollouts', ready: (p) => expect(p.getByRole('table', { name: 'Rollouts' }).or(p.getByRole('heading', { name: 'No rollouts yet' }))).toBeVisible(T) },
+  { path: '/rollouts/new?service=order-api', ready: (p) => expect(p.getByRole('region', { name: 'Preview of step 1' })).toBeVisible(T) },
+  { path: ROLLOUT_PAGE, ready: (p) => expect(p.getByRole('heading', { name: 'Approvals' })).toBeVisible(T) },
   { path: '/experiments', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
   { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
   { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
 ];
+
+/** A pending rollout (a draft) with every kind of step, so its page shows them all. */
+function a11yRolloutSpec(theme: Theme) {
+  return {
+    name: `a11y ${theme} ${Date.now().toString(36)}`,
+    service: 'order-api',
+    stableVersion: 'v1',
+    canaryVersion: 'v2',
+    steps: [
+      { kind: 'setHeaderRoute', header: 'X-Abtest-Group', match: 'exact', value: 'v2-canary' },
+      { kind: 'setWeight', weight: 10 },
+      { kind: 'approval', quorum: 1, expiresInS: 3600, onExpiry: 'stay-paused' },
+      { kind: 'analysis', metrics: [{ metric: 'error-rate', maxIncreasePct: 50 }], seconds: 120 },
+      { kind: 'pause' },
+    ],
+    backgroundAnalysis: null,
+    alpha: 0.01,
+  };
+}
 
 async function themedPage(browser: Browser, theme: Theme, signedIn: boolean): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -59,7 +83,11 @@ for (const theme of THEMES) {
       test.setTimeout(240_000);
       const page = await themedPage(browser, theme, true);
       const found: string[] = [];
-      for (const { path, ready } of PAGES) {
+      const draft = await page.request.post('/api/trpc/rollouts.create', { data: { json: { spec: a11yRolloutSpec(theme) } } });
+      expect(draft.status(), await draft.text()).toBe(200);
+      const draftId = ((await draft.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+      for (const { path: pathOrDraft, ready } of PAGES) {
+        const path = pathOrDraft === ROLLOUT_PAGE ? `/rollouts/${draftId}` : pathOrDraft;
         await page.goto(path);
         await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
         await ready(page);

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect } from './support/fixtures';
+import { test, expect, mutate } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // The console works under its Content-Security-Policy: every page loads, hydrates and runs its
@@ -16,6 +16,7 @@ const CONSOLE_ROUTES = [
   '/policies',
   '/audit',
   '/rollouts',
+  '/rollouts/new?service=payment-svc',
   '/experiments',
   '/settings',
   '/settings/users',
@@ -54,6 +55,19 @@ for (const route of CONSOLE_ROUTES) {
     expect(violations).toEqual([]);
   });
 }
+
+test('a rollout page loads without a CSP violation', async ({ operatorPage: page }) => {
+  const spec = { name: `csp ${Date.now().toString(36)}`, service: 'payment-svc', stableVersion: 'v1', canaryVersion: 'v2', steps: [{ kind: 'setWeight', weight: 10 }], backgroundAnalysis: null, alpha: 0.01 };
+  const created = await mutate(page.request, 'rollouts.create', { spec });
+  expect(created.status(), await created.text()).toBe(200);
+  const { id } = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json;
+  const violations = await watchCsp(page);
+  const res = await page.goto(`/rollouts/${id}`);
+  expect(res?.status()).toBe(200);
+  await loaded(page);
+  await expect(page.getByRole('heading', { name: 'Approvals' })).toBeVisible();
+  expect(violations).toEqual([]);
+});
 
 test('signing in through the form works under the CSP and the CSRF check', async ({ browser }) => {
   const s = e2eState();

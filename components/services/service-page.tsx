@@ -18,6 +18,7 @@ import { LIVE_WINDOW_S, rangeFromParams, rangeInputOf } from '@/components/telem
 import tstyles from '@/components/telemetry/telemetry.module.css';
 import { InstancesTable } from './instances-table';
 import { RoutingPanel } from './routing-panel';
+import { ServiceRollouts } from '@/components/rollouts/service-rollouts';
 import { SplitCharts } from './split-charts';
 import { useServiceLive } from './use-service-live';
 import styles from './services.module.css';
@@ -71,6 +72,7 @@ export function ServicePage({ name }: { name: string }) {
         <LiveStatus status={sub.status} lastAt={newest} history={!live} />
       </div>
       <RoutingPanel d={d} series={s} />
+      <ServiceRollouts service={d.service.name} />
       <section aria-labelledby="split-heading">
         <h2 id="split-heading">Traffic split</h2>
         {series.isError ? <ErrorText error={series.error} action={<Button size="small" onClick={() => void series.refetch()}>Try again</Button>} /> : null}

@@ -1,0 +1,126 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect, useId, useRef, useState } from 'react';
+import { ROLLOUT_STATES, STATE_LABELS, type RolloutState } from '@/server/domain/rollouts/machine';
+import { useSessionUser } from '@/components/shell/session-user';
+import { useTRPC } from '@/components/trpc/client';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorText } from '@/components/ui/error-text';
+import { Loading } from '@/components/ui/spinner';
+import { useTickRefresh } from '@/components/ui/use-tick-refresh';
+import { useUrlPatch } from '@/components/ui/use-url-patch';
+import { atLeast } from './actions';
+import { FleetTable } from './fleet-table';
+import { useRolloutsLive } from './use-rollouts-live';
+import styles from './rollouts.module.css';
+
+const isState = (v: string | null): v is RolloutState => v !== null && (ROLLOUT_STATES as readonly string[]).includes(v);
+
+/** The fleet table with its filters in the URL (service, state, text), live. */
+export function RolloutsPage() {
+  const trpc = useTRPC();
+  const me = useSessionUser();
+  const { params, go } = useUrlPatch();
+  const service = params.get('service') || undefined;
+  const stateParam = params.get('state');
+  const state = isState(stateParam) ? stateParam : undefined;
+  const q = params.get('q') ?? '';
+  const [text, setText] = useState(q);
+  const goRef = useRef(go);
+  goRef.current = go;
+  useEffect(() => setText(q), [q]);
+  // Typing filters after a short pause, so the URL does not change on every key.
+  useEffect(() => {
+    if (text === q) return;
+    const t = setTimeout(() => goRef.current({ q: text.trim() ? text.trim() : null }), 300);
+    return () => clearTimeout(t);
+  }, [text, q]);
+
+  const input = { ...(service ? { service } : {}), ...(state ? { state } : {}), ...(q.trim() ? { q: q.trim().slice(0, 120) } : {}) };
+  const list = useQuery(trpc.rollouts.list.queryOptions(input));
+  const services = useQuery(trpc.telemetry.services.queryOptions());
+  useRolloutsLive();
+  // The measured canary share changes every tick without a rollout event.
+  useTickRefresh([trpc.rollouts.list.pathKey()], 5000);
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(t);
+  }, []);
+  const canAuthor = atLeast(me.role, 'operator');
+  const fid = useId();
+  const filtered = Boolean(service || state || q);
+
+  return (
+    <>
+      <div className={styles.toolbar}>
+        <h1>Rollouts</h1>
+        {canAuthor ? (
+          <Link href="/rollouts/new" className={styles.linkButton}>
+            New rollout
+          </Link>
+        ) : null}
+      </div>
+      <p className="lead">Canary rollouts: header routes and weight steps, gated by approvals and a sequential analysis that rolls a bad canary back by itself.</p>
+      <form className={styles.filters} role="search" aria-label="Filter rollouts" onSubmit={(e) => e.preventDefault()}>
+        <label>
+          <span id={`${fid}-service`}>Service</span>
+          <select aria-labelledby={`${fid}-service`} value={service ?? ''} onChange={(e) => go({ service: e.target.value || null })}>
+            <option value="">All services</option>
+            {(services.data ?? []).map((s) => (
+              <option key={s.id} value={s.name}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span id={`${fid}-state`}>State</span>
+          <select aria-labelledby={`${fid}-state`} value={state ?? ''} onChange={(e) => go({ state: e.target.value || null })}>
+            <option value="">All states</option>
+            {ROLLOUT_STATES.map((s) => (
+              <option key={s} value={s}>
+                {STATE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span id={`${fid}-text`}>Text</span>
+          <input aria-labelledby={`${fid}-text`} type="search" value={text} maxLength={120} placeholder="Name, service or version" onChange={(e) => setText(e.target.value)} />
+        </label>
+        {filtered ? (
+          <button type="button" className={styles.textButton} onClick={() => go({ service: null, state: null, q: null })}>
+            Clear filters
+          </button>
+        ) : null}
+      </form>
+      {list.isPending ? (
+        <Loading what="rollouts" />
+      ) : list.isError ? (
+        <ErrorText error={list.error} />
+      ) : list.data.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No rollout matches these filters">Clear a filter to see more.</EmptyState>
+        ) : (
+          <EmptyState
+            title="No rollouts yet"
+            action={
+              canAuthor ? (
+                <Link href="/rollouts/new" className={styles.linkButton}>
+                  New rollout
+                </Link>
+              ) : undefined
+            }
+          >
+            {canAuthor ? 'Author one: pick a service, its stable and canary version, and the steps. Preview each step before you start it.' : 'An operator authors rollouts; they show here as they run.'}
+          </EmptyState>
+        )
+      ) : (
+        <FleetTable rows={list.data} now={now} />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ageText, durationText, stateText, stepSummary } from './words';
+
+describe('rollouts in words', () => {
+  it('says why a rollout stopped', () => {
+    expect(stateText({ state: 'rolled_back', pauseReason: null, abortReason: 'analysis_failed', stateDetail: 'canary errors 4.1 % vs stable 0.3 %' })).toBe(
+      'Rolled back: analysis failed — canary errors 4.1 % vs stable 0.3 %',
+    );
+    expect(stateText({ state: 'rolled_back', pauseReason: null, abortReason: 'analysis_failed', stateDetail: 'Analysis failed, rolling back: canary errors 52 %' })).toBe('Rolled back: Analysis failed, rolling back: canary errors 52 %');
+    expect(stateText({ state: 'paused', pauseReason: 'awaiting_approval', abortReason: null })).toBe('Paused: waiting for approval');
+    expect(stateText({ state: 'pending', pauseReason: null, abortReason: null, stateDetail: null })).toBe('Pending');
+  });
+
+  it('writes durations and ages a person reads', () => {
+    expect(durationText(45)).toBe('45 s');
+    expect(durationText(130)).toBe('2 min 10 s');
+    expect(durationText(3600)).toBe('1 h');
+    expect(durationText(3 * 86400 + 7200)).toBe('3 d 2 h');
+    expect(ageText(1000, 500)).toBe('0 s');
+  });
+
+  it('summarises each kind of step in one line', () => {
+    expect(stepSummary({ kind: 'setWeight', weight: 20 })).toBe('Set canary weight to 20 %');
+    expect(stepSummary({ kind: 'setHeaderRoute', header: 'X-Abtest-Group', match: 'prefix', value: 'v2' })).toBe('Route requests whose X-Abtest-Group starts with “v2” to the canary');
+    expect(stepSummary({ kind: 'pause' })).toBe('Pause until resumed');
+    expect(stepSummary({ kind: 'approval', quorum: 2, expiresInS: 3600, onExpiry: 'abort' })).toBe('Approval: 2 approvers within 1 h, else abort');
+    expect(stepSummary({ kind: 'analysis', seconds: 120, metrics: [{ metric: 'latency', quantile: 95, maxIncreasePct: 20 }] })).toBe('Analysis for 2 min: P95 latency +20 %');
+  });
+});
