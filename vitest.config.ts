@@ -13,7 +13,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['**/*.test.ts'], exclude: [...exclude, '**/*.int.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['**/*.test.ts'],
+          exclude: [...exclude, '**/*.int.test.ts'],
+          // A timeout guards against a hang, never against a slow machine: the seeded property and
+          // false-detection runs take seconds alone and far longer beside a loaded CPU.
+          testTimeout: 60_000,
+        },
       },
       {
         extends: true,
