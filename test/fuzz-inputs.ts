@@ -25,6 +25,8 @@ export interface JsonSchema {
 
 /** A real value for a field, so a case gets past "not found" to where the bad part is used. */
 export type Hint = (key: string) => unknown;
+/** A hint that leaves an optional field out (e.g. one of two alternatives a schema takes). */
+export const OMIT = Symbol('omit');
 
 export const NUL = 'x\u0000y';
 export const MEGABYTE = 'm'.repeat(1 << 20);
@@ -47,7 +49,7 @@ export function plausible(schema: JsonSchema, hint: Hint, key = ''): unknown {
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'object':
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, plausible(s, hint, k)]));
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, plausible(s, hint, k)]).filter(([, v]) => v !== OMIT));
     case 'array':
       return schema.items ? [plausible(schema.items, hint)] : [];
     case 'integer':

@@ -6,8 +6,10 @@ import { makeFleet, makeUser } from '../db/factories';
 import type { Role } from '../db/generated/enums';
 import { openTestDb, type TestDb } from '../../test/context';
 import { httpApi, ORIGIN, type HttpResult } from '../../test/http';
-import { hashSeed, hostileInputs, type Hint, type JsonSchema } from '../../test/fuzz-inputs';
+import { hashSeed, hostileInputs, OMIT, plausible, type Hint, type JsonSchema } from '../../test/fuzz-inputs';
 import { MAX_BATCH } from './request-guard';
+import { exampleSpec } from '../domain/rollouts/spec';
+import { createRollout } from '../services/rollouts/rollout-commands';
 
 // Every procedure, as every role, through the HTTP handler (request guard, superjson, batching,
 // errorFormatter): generated hostile input must be answered below 500 and without internals.
@@ -46,7 +48,7 @@ beforeAll(async () => {
   api = httpApi(t);
   await makeFleet(t.db, {
     regions: [{ name: 'r-fuzz', zones: [{ name: 'z-fuzz', clusters: ['c-fuzz'] }] }],
-    services: [{ name: 'svc-fuzz', placement: [{ cluster: 'c-fuzz', versions: { v1: 1 } }] }],
+    services: [{ name: 'svc-fuzz', placement: [{ cluster: 'c-fuzz', versions: { v1: 1, v2: 1 } }] }],
   });
   const service = await t.db.service.findFirstOrThrow();
   const instance = await t.db.instance.findFirstOrThrow();
@@ -54,8 +56,25 @@ beforeAll(async () => {
   const { user: victim } = await makeUser(t.db);
   const adapter = await t.db.adapterConfig.create({ data: { name: 'fuzz-sim', kind: 'sim', config: {} } });
   const absent = '00000000-0000-4000-8000-000000000000';
+  // A rollout of svc-fuzz (v1 → v2) and an approval request of it, so the rollouts.* cases get past
+  // "not found" and the spec's own checks (stable ≠ canary, a service that has both versions) to
+  // the commands and the capability checks; `remove` gets a rollout of its own, so it cannot take
+  // the others' away.
+  const spec = exampleSpec(service.name, 'v1', 'v2');
+  const rollout = await createRollout(t.db, { id: null, name: 'fuzz' }, { spec });
+  const removable = await createRollout(t.db, { id: null, name: 'fuzz' }, { spec: { ...spec, name: 'fuzz removable' } });
+  const request = await t.db.approvalRequest.create({ data: { rolloutId: rollout.id, attempt: 1, stepIndex: 0, quorum: 1, onExpiry: 'abort', expiresAt: new Date(Date.now() + 3_600_000) } });
+  const rolloutHint: Record<string, unknown> = { service: service.name, stableVersion: 'v1', canaryVersion: 'v2', requestId: request.id };
   // Real ids and names where a procedure looks one up, so a case reaches the code behind "not found".
   hintFor = (path) => (key) => {
+    // sim.stress takes an instance by id or by name, not both.
+    if (path === 'sim.stress' && key === 'instanceName') return OMIT;
+    if (path.startsWith('rollouts.')) {
+      const target = path === 'rollouts.remove' ? removable : rollout;
+      if (key === 'id') return target.id;
+      if (key === 'version') return target.version;
+      if (key in rolloutHint) return rolloutHint[key];
+    }
     if (key === 'serviceId') return service.id;
     if (key === 'instanceId') return instance.id;
     if (key === 'instanceName') return instance.name;
@@ -65,6 +84,11 @@ beforeAll(async () => {
       // Importing a topology is slow and idempotent; an absent id keeps the fuzz quick.
       if (path === 'platform.importTopology') return absent;
       if (path.startsWith('platform.')) return adapter.id;
+    }
+    // A range that ends after it starts (audit: dates; timeline: epoch ms).
+    if ((path === 'audit.list' || path === 'timeline.events') && (key === 'from' || key === 'to')) {
+      const at = Date.now() - (key === 'from' ? 3_600_000 : 0);
+      return path === 'audit.list' ? new Date(at) : at;
     }
     if (key === 'name') {
       if (path === 'telemetry.service') return service.name;
@@ -124,6 +148,18 @@ describe('fuzz: hostile input to every procedure, as every role', () => {
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThan(2000);
   }, 120_000);
+
+  it("every procedure's plausible case passes its own input schema (else every hostile case stops at validation)", () => {
+    const invalid: string[] = [];
+    for (const [path, proc] of procedures) {
+      const schema = proc._def.inputs[0];
+      if (!schema) continue;
+      const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+      const parsed = schema.safeParse(plausible(json, hintFor(path)));
+      if (!parsed.success) invalid.push(`${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+    }
+    expect(invalid).toEqual([]);
+  });
 
   it('subscription inputs refuse the same hostile values without throwing anything but a ZodError', () => {
     for (const [path, proc] of procedures) {

@@ -46,8 +46,9 @@ describe('telemetry loop on HAProxy', () => {
       await burst(lab.frontends.shop!, 300, { concurrency: 6 });
       // Requests seen by HAProxy become per-instance request rates in the samples.
       await expect.poll(async () => (await t.db.telemetrySample.aggregate({ _max: { rps: true } }))._max.rps ?? 0, { timeout: 10_000, interval: 200 }).toBeGreaterThan(0);
-      // The imported service routing (50/50 until an operator sets a split) was applied.
+      // The imported service routing (100 % to its most deployed version, v1, until a rollout changes it) was applied.
       const svc = await t.db.service.findUniqueOrThrow({ where: { name: 'shop' } });
+      expect(svc.routing).toEqual({ versionWeights: { v1: 100, v2: 0 }, headerRules: [] });
       await expect.poll(async () => (await t.db.service.findUniqueOrThrow({ where: { id: svc.id } })).appliedVersion, { timeout: 10_000 }).toBe(svc.version);
       expect((await getHealth(t.db)).adapter).toMatchObject({ ok: true, kind: 'haproxy' });
 

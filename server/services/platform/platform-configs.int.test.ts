@@ -54,14 +54,21 @@ describe('platform adapter configurations', () => {
         { name: 'checkout-v1-1', service: 'checkout', version: 'v1', address: '127.0.0.1:9001', up: true },
         { name: 'checkout-v2-1', service: 'checkout', version: 'v2', address: '127.0.0.1:9002', up: true },
         { name: 'catalog-v1-1', service: 'catalog', address: '127.0.0.1:9003', up: false, zone: 'lab-b', region: 'lab' },
+        { name: 'search-v1-1', service: 'search', version: 'v1', address: '127.0.0.1:9004', up: true },
+        { name: 'search-v2-1', service: 'search', version: 'v2', address: '127.0.0.1:9005', up: true },
+        { name: 'search-v2-2', service: 'search', version: 'v2', address: '127.0.0.1:9006', up: true },
       ],
     };
-    expect(await importTopology(t.db, actor, 'lab', topo)).toEqual({ services: 2, instances: 3, updated: 0 });
+    expect(await importTopology(t.db, actor, 'lab', topo)).toEqual({ services: 3, instances: 6, updated: 0 });
     expect(await importTopology(t.db, actor, 'lab', topo)).toEqual({ services: 0, instances: 0, updated: 0 });
     const moved = { instances: [{ ...topo.instances[0]!, address: '127.0.0.1:9101' }] };
     expect(await importTopology(t.db, actor, 'lab', moved)).toEqual({ services: 0, instances: 0, updated: 1 });
     const checkout = await t.db.service.findUniqueOrThrow({ where: { name: 'checkout' }, include: { instances: { orderBy: { name: 'asc' } } } });
-    expect(checkout.routing).toEqual({ versionWeights: { v1: 50, v2: 50 }, headerRules: [] });
+    // A new service's traffic goes to its most deployed version (ties: the lowest name), none to the
+    // others: a canary gets traffic only through a rollout, never by being imported.
+    expect(checkout.routing).toEqual({ versionWeights: { v1: 100, v2: 0 }, headerRules: [] });
+    expect((await t.db.service.findUniqueOrThrow({ where: { name: 'search' } })).routing).toEqual({ versionWeights: { v1: 0, v2: 100 }, headerRules: [] });
+    expect((await t.db.service.findUniqueOrThrow({ where: { name: 'catalog' } })).routing).toEqual({ versionWeights: { v1: 100 }, headerRules: [] });
     expect(checkout.instances.map((i) => [i.name, i.appVersion, i.address])).toEqual([
       ['checkout-v1-1', 'v1', '127.0.0.1:9101'],
       ['checkout-v2-1', 'v2', '127.0.0.1:9002'],

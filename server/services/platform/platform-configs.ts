@@ -156,6 +156,19 @@ export async function importPlatformTopology(db: Db, actor: Actor, input: z.inpu
   return importTopology(db, actor, row.name, topo);
 }
 
+/**
+ * A new service's routing: 100 % to the version with the most instances (ties: the lowest version
+ * name, numbers compared as numbers), 0 % to the others. A canary that is already deployed gets
+ * traffic only through a rollout, never by being imported (an equal split sent half of it to v2).
+ */
+export function importedWeights(versions: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const v of versions) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const names = [...counts.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const main = names.reduce((best, v) => (counts.get(v)! > counts.get(best)! ? v : best), names[0]!);
+  return Object.fromEntries(names.map((v) => [v, v === main ? 100 : 0]));
+}
+
 export async function importTopology(db: Db, actor: Actor, source: string, topo: PlatformTopology) {
   return runCommand(db, actor, async (ctx) => {
     const created = { services: 0, instances: 0, updated: 0 };
@@ -168,9 +181,7 @@ export async function importTopology(db: Db, actor: Actor, source: string, topo:
       const cluster = await ctx.tx.cluster.upsert({ where: { name: clusterName }, create: { name: clusterName, zoneId: zone.id }, update: {} });
       let service = await ctx.tx.service.findUnique({ where: { name: i.service } });
       if (!service) {
-        const versions = [...new Set(topo.instances.filter((o) => o.service === i.service).map((o) => o.version ?? 'v1'))].sort();
-        // Until an operator sets a split, every version gets an equal share.
-        const versionWeights = Object.fromEntries(versions.map((v) => [v, Math.round(100 / versions.length)]));
+        const versionWeights = importedWeights(topo.instances.filter((o) => o.service === i.service).map((o) => o.version ?? 'v1'));
         service = await ctx.tx.service.create({ data: { name: i.service, description: `Imported from ${source}`, routing: { versionWeights, headerRules: [] } } });
         created.services++;
       }

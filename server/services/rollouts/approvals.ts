@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../../db/client';
 import type { ApprovalRequest, Rollout } from '../../db/generated/client';
 import { hasRole } from '../../auth/roles';
 import { approvalCount, decisionRefusal, tally } from '../../domain/rollouts/approvals';
+import { STATE_LABELS } from '../../domain/rollouts/machine';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
 import { decideInput } from './rollout-inputs';
@@ -41,7 +42,12 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
         decisions: request.decisions,
         now,
       });
-      if (refusal) throw new AppError(FORBIDDEN_REFUSALS.test(refusal) ? 'FORBIDDEN' : 'CONFLICT', `${refusal}.`);
+      if (refusal && FORBIDDEN_REFUSALS.test(refusal)) throw new AppError('FORBIDDEN', `${refusal}.`);
+      // Closed before its expiry without a quorum or a reject: the rollout left the gate (rollout-state closeLeftovers).
+      if (request.state === 'expired' && request.closedAt && request.closedAt < request.expiresAt) {
+        throw new AppError('CONFLICT', `This approval is closed: the rollout is ${STATE_LABELS[rollout.state].toLowerCase()} and no longer waits for it.`);
+      }
+      if (refusal) throw new AppError('CONFLICT', `${refusal}.`);
       if (!isLiveRequest(rollout, request)) throw new AppError('CONFLICT', 'This approval is closed: the rollout is no longer waiting for it.');
       await ctx.tx.approvalDecision.create({ data: { requestId, approverId: actor.id!, approverName: actor.name, decision, reason } });
       const decisions = [...request.decisions, { approverId: actor.id!, decision, at: now }];

@@ -26,8 +26,20 @@ function canaryPctOf(routing: unknown, canary: string): number {
   return total > 0 ? Math.round(((w[canary] ?? 0) / total) * 1000) / 10 : 0;
 }
 
-/** Canary requests / all requests of the service at its latest VersionSample tick, per service. */
+const shareOf = (canary: number, total: number) => Math.round((canary / total) * 1000) / 10;
+
+/**
+ * The measured canary share of the fleet table: canary requests / all requests of the service. An
+ * active rollout: at the service's latest VersionSample tick (if fresh). A finished one: over its
+ * last minute of traffic (the samples of the minute before its last tick up to finishedAt), so the
+ * table shows where it ended; null ("—") only when no traffic was sampled.
+ */
 async function measuredNow(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, number>> {
+  const [active, finished] = await Promise.all([measuredActive(db, rollouts), measuredFinished(db, rollouts)]);
+  return new Map([...active, ...finished]);
+}
+
+async function measuredActive(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, number>> {
   const active = rollouts.filter((r) => r.state !== 'pending' && r.state !== 'succeeded' && r.state !== 'rolled_back');
   if (active.length === 0) return new Map();
   const ids = [...new Set(active.map((r) => r.serviceId))];
@@ -43,16 +55,50 @@ async function measuredNow(db: Db, rollouts: readonly Rollout[]): Promise<Map<st
   for (const r of active) {
     const mine = rows.filter((x) => x.serviceId === r.serviceId);
     const total = mine.reduce((s, x) => s + x.requests, 0);
-    if (total > 0) out.set(r.id, Math.round(((mine.find((x) => x.appVersion === r.canaryVersion)?.requests ?? 0) / total) * 1000) / 10);
+    if (total > 0) out.set(r.id, shareOf(mine.find((x) => x.appVersion === r.canaryVersion)?.requests ?? 0, total));
   }
   return out;
+}
+
+async function measuredFinished(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, number>> {
+  const done = rollouts.filter((r) => (r.state === 'succeeded' || r.state === 'rolled_back') && r.startedAt && r.finishedAt);
+  if (done.length === 0) return new Map();
+  // Timestamps go as UTC text: the columns are timestamp without time zone, holding UTC.
+  const rows = await db.$queryRaw<Array<{ id: string; canary: number | null; total: number | null }>>`
+    WITH f AS (
+      SELECT * FROM unnest(${done.map((r) => r.id)}::uuid[], ${done.map((r) => r.serviceId)}::uuid[], ${done.map((r) => r.canaryVersion)}::text[],
+                           ${done.map((r) => r.startedAt!.toISOString())}::timestamp[], ${done.map((r) => r.finishedAt!.toISOString())}::timestamp[])
+          AS f(id, "serviceId", canary, "from", "to")),
+    last AS (
+      SELECT f.id, max(v.at) AS at FROM f JOIN "VersionSample" v ON v."serviceId" = f."serviceId" AND v.at >= f."from" AND v.at <= f."to"
+       GROUP BY f.id)
+    SELECT f.id::text AS id, sum(v.requests) FILTER (WHERE v."appVersion" = f.canary)::float8 AS canary, sum(v.requests)::float8 AS total
+      FROM f JOIN last l ON l.id = f.id
+      JOIN "VersionSample" v ON v."serviceId" = f."serviceId" AND v.at > l.at - ${`${MEASURED_FRESH_MS / 1000} seconds`}::interval AND v.at <= l.at AND v.at >= f."from"
+     GROUP BY f.id`;
+  const out = new Map<string, number>();
+  for (const row of rows) if (row.total && row.total > 0) out.set(row.id, shareOf(row.canary ?? 0, row.total));
+  return out;
+}
+
+/**
+ * The fleet table's one verdict for an attempt's analyses (its steps' and the background one): the
+ * worst of them, fail > inconclusive > running > pass. A failure decided a rollback whatever ran
+ * after it; an undecided or stopped analysis is not a pass; pass only when every analysis passed.
+ * (Not "the latest updated run": the background run is looked at every tick and hid a step's fail.)
+ */
+const VERDICT_RANK = { fail: 3, inconclusive: 2, running: 1, pass: 0 } as const;
+export function verdictOf(runs: ReadonlyArray<{ verdict: keyof typeof VERDICT_RANK }>): keyof typeof VERDICT_RANK | null {
+  let worst: keyof typeof VERDICT_RANK | null = null;
+  for (const { verdict } of runs) if (worst === null || VERDICT_RANK[verdict] > VERDICT_RANK[worst]) worst = verdict;
+  return worst;
 }
 
 async function rowsOf(db: Db, reader: Reader, rollouts: Array<Rollout & { service: { id: string; name: string } }>) {
   const ids = rollouts.map((r) => r.id);
   const [measured, verdicts, open, approver] = await Promise.all([
     measuredNow(db, rollouts),
-    db.analysisRun.findMany({ where: { rolloutId: { in: ids } }, orderBy: { updatedAt: 'desc' }, select: { rolloutId: true, attempt: true, verdict: true } }),
+    db.analysisRun.findMany({ where: { rolloutId: { in: ids } }, select: { rolloutId: true, attempt: true, verdict: true } }),
     liveRequests(db, { rolloutIds: ids }),
     isApprover(db, reader.id),
   ]);
@@ -74,7 +120,7 @@ async function rowsOf(db: Db, reader: Reader, rollouts: Array<Rollout & { servic
       stepCount: spec.steps.length,
       desiredCanaryPct: canaryPctOf(r.desiredRouting, r.canaryVersion),
       measuredCanaryPct: measured.get(r.id) ?? null,
-      verdict: verdicts.find((v) => v.rolloutId === r.id && v.attempt === r.attempt)?.verdict ?? null,
+      verdict: verdictOf(verdicts.filter((v) => v.rolloutId === r.id && v.attempt === r.attempt)),
       approval: req
         ? {
             requestId: req.request.id,

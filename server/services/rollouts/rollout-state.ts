@@ -15,6 +15,7 @@ import {
   type RolloutEventType,
   type RolloutState,
 } from '../../domain/rollouts/machine';
+import type { AnalysisResult } from '../../domain/rollouts/analysis/types';
 import { rolloutSpecSchema, type RolloutSpec } from '../../domain/rollouts/spec';
 import { AppError, notFound } from '../../errors';
 import type { CommandContext } from '../command';
@@ -169,7 +170,44 @@ export async function transition(tx: Tx, r: Rollout, event: RolloutEvent, o: Tra
     toState: to,
     data: { event: event.type, ...('reason' in event ? { reason: event.reason } : {}), ...o.data },
   });
+  await closeLeftovers(tx, r, after, o);
   return after;
+}
+
+/** States in which no analysis runs any more: the rollout is going (or gone) to 100 % of one version. */
+const ANALYSIS_OVER: readonly RolloutState[] = ['aborted', 'rolled_back', 'succeeded'];
+
+/**
+ * What a transition leaves behind, closed in its transaction (every state change passes here, so
+ * no path can forget it): an approval request nobody can decide any more (the rollout no longer
+ * waits on it: aborted, promoted past, promoted in full) and an analysis that stopped looking (its
+ * step was left, or the rollout is rolling back). The enums have no "withdrawn": a withdrawn
+ * request is closed as `expired` with a closedAt before its expiresAt (so `decide` can say why),
+ * and a stopped analysis as `inconclusive`, its last result kept with a summary that says so.
+ */
+async function closeLeftovers(tx: Tx, before: Rollout, after: Rollout, o: TransitionOptions): Promise<void> {
+  const now = new Date();
+  const why = `${after.state === 'progressing' || after.state === 'paused' ? 'the rollout moved on' : `the rollout was ${lower(after.state)}`} (${o.summary})`;
+  if (!(after.state === 'paused' && after.pauseReason === 'awaiting_approval')) {
+    const open = await tx.approvalRequest.findMany({ where: { rolloutId: after.id, state: 'open' }, select: { id: true, stepIndex: true } });
+    for (const q of open) {
+      await tx.approvalRequest.update({ where: { id: q.id }, data: { state: 'expired', closedAt: now } });
+      await recordEvent(tx, after, { kind: 'approval', summary: `Approval request closed without a decision: ${why}`, actorName: o.actorName, stepIndex: q.stepIndex, data: { requestId: q.id, state: 'expired', withdrawn: true } });
+    }
+  }
+  const stopAll = ANALYSIS_OVER.includes(after.state);
+  const running = await tx.analysisRun.findMany({ where: { rolloutId: after.id, attempt: before.attempt, verdict: 'running' } });
+  for (const run of running) {
+    const isBackground = run.stepIndex < 0;
+    // A step's analysis stops when its step is left or the rollout ends; the background one only
+    // when the rollout rolls back (a promotion closes it once 100 % is applied: reconcile.ts).
+    const stops = isBackground ? stopAll : stopAll || after.state === 'promoting' || after.currentStep !== run.stepIndex || after.attempt !== run.attempt;
+    if (!stops) continue;
+    const last = run.result as unknown as Partial<AnalysisResult>;
+    const summary = `Stopped: ${why}${last.summary ? `; last look: ${last.summary}` : ''}`;
+    await tx.analysisRun.update({ where: { id: run.id }, data: { verdict: 'inconclusive', decidedAt: now, result: toJson({ ...last, verdict: 'inconclusive', decidedAt: now.getTime(), summary }) } });
+    await recordEvent(tx, after, { kind: 'analysis', summary: `${isBackground ? 'Background analysis' : 'Analysis'} ${summary.charAt(0).toLowerCase()}${summary.slice(1)}`, actorName: o.actorName, stepIndex: isBackground ? null : run.stepIndex, data: { verdict: 'inconclusive', stopped: true, background: isBackground } });
+  }
 }
 
 /** A command's write that is not a state change (e.g. an edit): compare-and-set on the version. */
