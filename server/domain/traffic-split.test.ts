@@ -164,7 +164,7 @@ describe('splitTraffic — precomputed header-rule fractions', () => {
 
   it('passing headerRuleFractions gives exactly the split computed without it', () => {
     for (const headerRules of rules) {
-      for (const versionWeights of [{ v1: 90, v2: 10 }, { v1: 100 }, {}]) {
+      for (const versionWeights of [{ v1: 90, v2: 10 }, { v1: 100 }, {}] as Array<Record<string, number>>) {
         for (const callerZones of [undefined, { z1: 0.7, z2: 0.3 }]) {
           const input = { routing: routing(versionWeights, headerRules), instances, strategies: all, headerMix: mix, ...(callerZones ? { callerZones } : {}) };
           const matchedFractions = headerRuleFractions(headerRules, mix);
