@@ -7,6 +7,7 @@ import { ANALYSIS_ALPHAS } from '@/server/domain/rollouts/spec';
 import { MetricsEditor } from './metrics-editor';
 import { DEFAULT_METRICS, errorsAt, type DraftSpec, type SpecErrors } from './spec-draft';
 import { StepsEditor } from './steps-editor';
+import { CONFIDENCE_HINT, CONFIDENCE_LABEL, confidenceOption } from './words';
 import styles from './rollouts.module.css';
 
 export interface ServiceChoice {
@@ -73,12 +74,12 @@ export function RolloutForm({ draft, onChange, errors, services, serviceLocked, 
         {draft.backgroundAnalysis ? (
           <MetricsEditor label="Background analysis metrics" metrics={draft.backgroundAnalysis.metrics} path="backgroundAnalysis.metrics" errors={errors} disabled={disabled} onChange={(metrics) => set('backgroundAnalysis', { metrics })} />
         ) : null}
-        <Field label="Confidence" hint="The chance of calling a good canary bad stays below α at every look" error={err('alpha')}>
+        <Field label={CONFIDENCE_LABEL} hint={CONFIDENCE_HINT} error={err('alpha')}>
           {(c) => (
             <select {...c} value={draft.alpha} disabled={disabled} onChange={(e) => set('alpha', Number(e.target.value) as DraftSpec['alpha'])}>
               {ANALYSIS_ALPHAS.map((a) => (
                 <option key={a} value={a}>
-                  {`${Math.round((1 - a) * 1000) / 10} % (α ${a})`}
+                  {confidenceOption(a)}
                 </option>
               ))}
             </select>

@@ -4,12 +4,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useTRPC } from '@/components/trpc/client';
 import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
-import type { RolloutDetail, RolloutRow } from './contract';
-import { mergeRolloutChange } from './live-merge';
+import { invalidateForRolloutChange } from './live-merge';
 
 /**
- * Rollout changes as they commit (rollouts.onChange): the new state goes into every cached fleet
- * table and rollout at once; the console's live feed refetches the rest (reasons, steps, verdicts).
+ * Rollout changes as they commit (rollouts.onChange): every cached fleet table and the changed
+ * rollout are refetched (never patched from the event: see live-merge.ts), with the approvals badge.
  */
 export function useRolloutsLive(): boolean {
   const trpc = useTRPC();
@@ -17,9 +16,7 @@ export function useRolloutsLive(): boolean {
   const sub = useSubscription(
     trpc.rollouts.onChange.subscriptionOptions(undefined, {
       onData: (tracked) => {
-        const change = tracked.data;
-        qc.setQueriesData<RolloutRow[]>({ queryKey: trpc.rollouts.list.pathKey() }, (rows) => (rows ? mergeRolloutChange(rows, change) : rows));
-        qc.setQueryData<RolloutDetail>(trpc.rollouts.get.queryKey({ id: change.id }), (row) => (row ? mergeRolloutChange([row], change)[0] : row));
+        void invalidateForRolloutChange(qc, { list: trpc.rollouts.list.pathKey(), get: (id) => trpc.rollouts.get.queryKey({ id }) }, tracked.data);
         void qc.invalidateQueries({ queryKey: trpc.rollouts.pendingApprovals.queryKey() });
       },
     }),

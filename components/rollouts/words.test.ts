@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageText, durationText, stateText, stepSummary } from './words';
+import { ageText, CONFIDENCE_HINT, CONFIDENCE_LABEL, confidenceOption, durationText, stateText, stepSummary } from './words';
 
 describe('rollouts in words', () => {
   it('says why a rollout stopped', () => {
@@ -25,5 +25,13 @@ describe('rollouts in words', () => {
     expect(stepSummary({ kind: 'pause' })).toBe('Pause until resumed');
     expect(stepSummary({ kind: 'approval', quorum: 2, expiresInS: 3600, onExpiry: 'abort' })).toBe('Approval: 2 approvers within 1 h, else abort');
     expect(stepSummary({ kind: 'analysis', seconds: 120, metrics: [{ metric: 'latency', quantile: 95, maxIncreasePct: 20 }] })).toBe('Analysis for 2 min: P95 latency +20 %');
+  });
+
+  it('states the analysis confidence per analysis, not per rollout (the math is unchanged: 1 − α)', () => {
+    expect(CONFIDENCE_LABEL).toMatch(/per analysis/);
+    expect(CONFIDENCE_HINT).toMatch(/^Per analysis: .* below α at every look\. A step analysis and the background analysis each spend α/);
+    expect(confidenceOption(0.01)).toBe('99 % per analysis (α 0.01)');
+    expect(confidenceOption(0.001)).toBe('99.9 % per analysis (α 0.001)');
+    expect(confidenceOption(0.05)).toBe('95 % per analysis (α 0.05)');
   });
 });

@@ -89,3 +89,16 @@ export function verdictTone(v: string | null | undefined): Tone {
 export const VERDICT_LABELS: Record<string, string> = { running: 'running', pass: 'passed', fail: 'failed', inconclusive: 'inconclusive' };
 
 export const pct = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${Math.round(v * 10) / 10} %`);
+
+/**
+ * The analysis confidence in words. α holds per analysis (its metrics share it), not per rollout:
+ * a step analysis and the background analysis each spend α, so the console never says otherwise.
+ */
+export const CONFIDENCE_LABEL = 'Confidence (per analysis)';
+export const CONFIDENCE_HINT =
+  'Per analysis: the chance that one analysis calls a good canary bad stays below α at every look. A step analysis and the background analysis each spend α, so a rollout with both can be stopped wrongly with a chance of up to α for each.';
+
+/** "99 % per analysis (α 0.01)". */
+export function confidenceOption(alpha: number): string {
+  return `${Math.round((1 - alpha) * 1000) / 10} % per analysis (α ${alpha})`;
+}

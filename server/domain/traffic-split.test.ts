@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceRouting, StrategyPolicy } from './model';
 import { defaultStrategyPolicy } from './policy-defaults';
 import { seededRandom } from './seeded-random';
-import { splitTraffic, type SplitInput, type SplitInstance } from './traffic-split';
+import { headerRuleFractions, splitTraffic, type SplitInput, type SplitInstance } from './traffic-split';
 
 const all: StrategyPolicy['order'] = defaultStrategyPolicy.order;
 const without = (name: string): StrategyPolicy['order'] => all.map((s) => (s.name === name ? { ...s, enabled: false } : s));
@@ -144,6 +144,36 @@ describe('splitTraffic — prefix and regex header rules over the header catalog
     expect(r.byVersion.v2).toBeCloseTo(0.03, 12);
     expect(r.byVersion.v3).toBeCloseTo(0.02, 12);
     expect(r.byVersion.v1).toBeCloseTo(0.95, 12);
+  });
+});
+
+describe('splitTraffic — precomputed header-rule fractions', () => {
+  const mix = { 'X-Abtest-Group=v2-canary': 0.03, 'X-Abtest-Group=v2-beta': 0.02, 'X-Device-Type=ios': 0.35, 'X-Device-Type=android': 0.4, 'X-User-Id=user-1003': 0.5, 'X-User-Id=user-1007': 0.5 };
+  const instances = [inst('a', 'v1', 50, 'z1'), inst('b', 'v2', 50, 'z2'), inst('c', 'v3', 30, 'z1')];
+  const rules: ServiceRouting['headerRules'][] = [
+    [],
+    [canaryRule],
+    [
+      { header: 'X-Abtest-Group', equals: 'v2-canary', version: 'v2' },
+      { header: 'x-abtest-group', equals: 'v2', match: 'prefix', version: 'v3' },
+      { header: 'X-Device-Type', equals: '^(ios|android)$', match: 'regex', version: 'v2' },
+      { header: 'X-User-Id', equals: '[0-4]$', match: 'regex', version: 'v3' },
+      { header: 'X-User-Id', equals: '(', match: 'regex', version: 'v2' },
+    ],
+  ];
+
+  it('passing headerRuleFractions gives exactly the split computed without it', () => {
+    for (const headerRules of rules) {
+      for (const versionWeights of [{ v1: 90, v2: 10 }, { v1: 100 }, {}] as Array<Record<string, number>>) {
+        for (const callerZones of [undefined, { z1: 0.7, z2: 0.3 }]) {
+          const input = { routing: routing(versionWeights, headerRules), instances, strategies: all, headerMix: mix, ...(callerZones ? { callerZones } : {}) };
+          const matchedFractions = headerRuleFractions(headerRules, mix);
+          expect(splitTraffic({ ...input, matchedFractions })).toEqual(splitTraffic(input));
+        }
+      }
+    }
+    // Each rule's own fraction, after earlier rules took their values (v2-canary counted once).
+    expect(headerRuleFractions(rules[2]!, mix)).toEqual([0.03, 0.02, 0.75, 0.5, 0]);
   });
 });
 

@@ -22,6 +22,8 @@ export interface SplitInput {
    * takes its value's fraction, a prefix or regex rule the fractions of every value it matches.
    */
   headerMix?: Readonly<Record<string, number>>;
+  /** `headerRuleFractions(routing.headerRules, headerMix)`, when the caller keeps it between splits. */
+  matchedFractions?: readonly number[];
   /** Fraction of demand coming from each zone; absent = no caller zone known. */
   callerZones?: Readonly<Record<string, number>>;
 }
@@ -48,24 +50,13 @@ export function splitTraffic(input: SplitInput): SplitResult {
   const demand = new Map<string, number>();
   let rest = 1;
   if (enabled(input.strategies, 'canary') && input.routing.headerRules.length > 0) {
-    const catalogue = headerCatalogue(input.headerMix);
-    // A request carries one value per header: a value an earlier rule took is not matched again.
-    const taken = new Set<string>();
-    for (const rule of input.routing.headerRules) {
-      const values = catalogue.get(rule.header.toLowerCase()) ?? [];
-      const matches = headerMatcher(rule.match ?? 'exact', rule.equals);
-      let matched = 0;
-      for (const [value, fraction] of values) {
-        const key = `${rule.header.toLowerCase()}=${value}`;
-        if (taken.has(key) || !matches(value)) continue;
-        taken.add(key);
-        matched += Math.max(0, fraction);
-      }
-      const f = Math.min(rest, matched);
-      if (f <= 0) continue;
+    const matched = input.matchedFractions ?? headerRuleFractions(input.routing.headerRules, input.headerMix);
+    input.routing.headerRules.forEach((rule, i) => {
+      const f = Math.min(rest, matched[i] ?? 0);
+      if (f <= 0) return;
       demand.set(rule.version, (demand.get(rule.version) ?? 0) + f);
       rest -= f;
-    }
+    });
   }
   const vw = Object.entries(input.routing.versionWeights).filter(([, w]) => w > 0);
   const totalVw = vw.reduce((s, [, w]) => s + w, 0);
@@ -94,6 +85,29 @@ export function splitTraffic(input: SplitInput): SplitResult {
     }
   }
   return { shares, byVersion, unserved };
+}
+
+/**
+ * Fraction of all requests each header rule takes (in rule order), from the header mix. Depends
+ * only on the rules and the mix: a caller that splits every tick computes it once per change and
+ * passes it as `matchedFractions`, so a pattern is never evaluated per tick.
+ */
+export function headerRuleFractions(rules: ServiceRouting['headerRules'], headerMix: SplitInput['headerMix']): number[] {
+  const catalogue = headerCatalogue(headerMix);
+  // A request carries one value per header: a value an earlier rule took is not matched again.
+  const taken = new Set<string>();
+  return rules.map((rule) => {
+    const values = catalogue.get(rule.header.toLowerCase()) ?? [];
+    const matches = headerMatcher(rule.match ?? 'exact', rule.equals);
+    let matched = 0;
+    for (const [value, fraction] of values) {
+      const key = `${rule.header.toLowerCase()}=${value}`;
+      if (taken.has(key) || !matches(value)) continue;
+      taken.add(key);
+      matched += Math.max(0, fraction);
+    }
+    return matched;
+  });
 }
 
 /** The header mix as header (lower case: HTTP header names are case-insensitive) → [value, fraction][]. */

@@ -3,6 +3,8 @@
 // the stored row (the console imports it too, so a field error shows before anything is sent).
 import { z } from 'zod';
 import { list, name, text } from '../inputs';
+import { headerValueProblem } from '../header-route-values';
+import { unsafeRegexProblem } from '../safe-regex';
 
 export const HEADER_MATCHES = ['exact', 'prefix', 'regex'] as const;
 export const APPROVAL_ON_EXPIRY = ['stay-paused', 'abort'] as const;
@@ -60,12 +62,18 @@ export const rolloutStepSchema = z.discriminatedUnion(
       })
       .strict()
       .superRefine((s, ctx) => {
+        const unroutable = headerValueProblem(s.value);
+        if (unroutable) ctx.addIssue({ code: 'custom', path: ['value'], message: unroutable });
         if (s.match !== 'regex') return;
         try {
           new RegExp(s.value);
         } catch (err) {
           ctx.addIssue({ code: 'custom', path: ['value'], message: `Not a valid regular expression: ${(err as Error).message}` });
+          return;
         }
+        // It runs against client-controlled header values on every request: a safe subset only.
+        const unsafe = unsafeRegexProblem(s.value);
+        if (unsafe) ctx.addIssue({ code: 'custom', path: ['value'], message: unsafe });
       }),
     /** Without `seconds` the rollout waits for a person to resume it. */
     z.object({ kind: z.literal('pause'), seconds: seconds('Pause', 1, 7 * DAY_S).optional() }).strict(),

@@ -4,6 +4,8 @@
 // desired state when it sees HAProxy restarted or reloaded.
 import { writeFile, readFile, rename } from 'node:fs/promises';
 import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain/model';
+import { headerValueProblem } from '../../domain/header-route-values';
+import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
 import { ERROR_STATUSES, faultMaps, type HaproxyConfig } from './config';
 import { HaproxyError, RuntimeClient, type Logger } from './runtime-client';
@@ -143,6 +145,9 @@ export class HaproxyAdapter implements PlatformAdapter {
   async applyServiceRouting(serviceId: string, routing: ServiceRouting): Promise<void> {
     const name = [...this.byId.values()].find((x) => x.inst.serviceId === serviceId)?.map.service;
     if (!name) return;
+    // Refused before anything changes: a rule HAProxy cannot hold is an error, never dropped (the
+    // routing would be reported applied without it).
+    headerMapEntries(this.service(name), routing.headerRules);
     this.routing.set(name, routing);
     await this.sendAll(this.weightCommands(name));
     await this.pushHeaderMap(name);
@@ -259,23 +264,7 @@ export class HaproxyAdapter implements PlatformAdapter {
   }
 
   private headerEntries(serviceName: string): Array<[string, string]> {
-    const svc = this.service(serviceName);
-    const routing = this.routing.get(serviceName);
-    const entries: Array<[string, string]> = [];
-    for (const r of routing?.headerRules ?? []) {
-      if (r.header.toLowerCase() !== 'x-abtest-group') {
-        this.opts.logger?.debug(`header rule on ${r.header} skipped: the generated frontends route on X-Abtest-Group only`);
-        continue;
-      }
-      const b = svc.versionBackends[r.version];
-      // Map keys end at whitespace and runtime commands at ";": such values cannot be routed.
-      if (!b || !/^[^\s;]+$/.test(r.equals)) continue;
-      const match = r.match ?? 'exact';
-      if (svc.headerMapLookup === 'map_reg') entries.push([headerPattern(match, r.equals), b]);
-      else if (match === 'exact') entries.push([r.equals, b]);
-      else this.opts.logger?.debug(`${match} header rule on ${serviceName} skipped: its header map is looked up with map (exact), not map_reg`);
-    }
-    return entries;
+    return headerMapEntries(this.service(serviceName), this.routing.get(serviceName)?.headerRules ?? []);
   }
 
   private async pushHeaderMap(serviceName: string) {
@@ -354,6 +343,25 @@ export class HaproxyAdapter implements PlatformAdapter {
       .then(() => rename(tmp, file))
       .catch((err: unknown) => this.opts.logger?.debug(`could not write ${file}: ${String(err)}`));
   }
+}
+
+/**
+ * A service's header map (key → version backend) for its header rules. Throws, in words, on a
+ * rule the map cannot hold rather than leave it out: a dropped rule would be reported applied.
+ */
+export function headerMapEntries(svc: HaproxyConfig['services'][number], rules: ServiceRouting['headerRules']): Array<[string, string]> {
+  const cannot = (what: string) => new CapabilityError('haproxy', what);
+  return rules.map((r): [string, string] => {
+    const match = r.match ?? 'exact';
+    if (r.header.toLowerCase() !== 'x-abtest-group') throw cannot(`route on header ${r.header}: the generated frontends route on X-Abtest-Group only`);
+    const b = svc.versionBackends[r.version];
+    if (!b) throw cannot(`route ${r.header} to version ${r.version} of ${svc.service}: it has no backend for that version`);
+    const problem = headerValueProblem(r.equals) ?? (match === 'regex' ? unsafeRegexProblem(r.equals) : null);
+    if (problem) throw cannot(`route ${r.header} ${JSON.stringify(r.equals)}: ${problem}`);
+    if (svc.headerMapLookup === 'map_reg') return [headerPattern(match, r.equals), b];
+    if (match === 'exact') return [r.equals, b];
+    throw cannot(`apply a ${match} rule on ${svc.service}: its header map is looked up with map (exact), not map_reg`);
+  });
 }
 
 /** A header rule as a map_reg key: exact and prefix values as anchored literal patterns. */

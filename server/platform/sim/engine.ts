@@ -3,7 +3,7 @@
 // splitTraffic and advances every instance's pipeline. Synchronous; the adapter wraps it.
 import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain/model';
 import { defaultStrategyPolicy } from '../../domain/policy-defaults';
-import { splitTraffic, type SplitInstance } from '../../domain/traffic-split';
+import { headerRuleFractions, splitTraffic, type SplitInstance } from '../../domain/traffic-split';
 import type { FaultInjection, FleetInstance, FleetView, PlatformTopology } from '../adapter';
 import { describeIssues, simControlsSchema, type SimConfig, type SimControls } from './config';
 import { DemandModel } from './demand';
@@ -48,6 +48,12 @@ export class SimEngine {
   private readonly appliedWeights = new Map<string, number>();
   private readonly appliedStates = new Map<string, AdminState>();
   private readonly appliedRouting = new Map<string, ServiceRouting>();
+  /**
+   * Fraction of requests each rule list's rules take, per rule list. Header patterns are evaluated
+   * once per routing change (every applied or fleet routing holds its own copied list, never
+   * mutated; the header mix is fixed per engine), not on every tick.
+   */
+  private readonly ruleFractions = new WeakMap<ServiceRouting['headerRules'], number[]>();
   private readonly table = new InstanceTable();
   private readonly effects = new Effects();
   private readonly demand: DemandModel;
@@ -242,11 +248,17 @@ export class SimEngine {
         g.split[j]!.weight = w;
         if (pooled) pooled[inst.appVersion] = (pooled[inst.appVersion] ?? 0) + w;
       }
+      let matchedFractions = this.ruleFractions.get(routing.headerRules);
+      if (!matchedFractions) {
+        matchedFractions = headerRuleFractions(routing.headerRules, this.cfg.headerMix);
+        this.ruleFractions.set(routing.headerRules, matchedFractions);
+      }
       const result = splitTraffic({
         routing: pooled ? { versionWeights: pooled, headerRules: routing.headerRules } : routing,
         instances: g.split,
         strategies,
         headerMix: this.cfg.headerMix,
+        matchedFractions,
       });
       for (let j = 0; j < g.slots.length; j++) this.lambda[g.slots[j]!] = rps * (result.shares.get(g.split[j]!.id) ?? 0);
     }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { InstanceTelemetry } from '../../domain/model';
 import { demoSim, meanOf, runTicks } from './test-fleet';
 
@@ -55,6 +55,28 @@ describe('sim adapter: canary and version routing', () => {
     // Every A/B group starting with v2-: v2-canary 3 % and v2-beta 2 %.
     await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-', match: 'prefix', version: 'v2' }] });
     expectNear(versionShare(await runTicks(sim, at, 20, 20), ids), 0.05, 0.01);
+  });
+
+  it('evaluates a regex rule once per routing change, not on every tick', async () => {
+    const { sim, at, ids } = await orderApi();
+    const test = vi.spyOn(RegExp.prototype, 'test');
+    try {
+      const evaluations = () => test.mock.contexts.filter((re) => (re as RegExp).source === '[0-4]$').length;
+      await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-User-Id', equals: '[0-4]$', match: 'regex', version: 'v2' }] });
+      const first = await runTicks(sim, at, 0, 3);
+      const once = evaluations();
+      expect(once).toBeGreaterThan(0);
+      const more = await runTicks(sim, at, 3, 20);
+      expect(evaluations()).toBe(once);
+      // The cached fractions still route: users whose id ends in 0–4 reach v2.
+      expectNear(versionShare([...first, ...more], ids), 0.5, 0.03);
+      // A new routing (even with the same rule) is evaluated again, once.
+      await sim.applyServiceRouting('svc:order-api', { versionWeights: { v1: 100 }, headerRules: [{ header: 'X-User-Id', equals: '[0-4]$', match: 'regex', version: 'v2' }] });
+      await runTicks(sim, at, 23, 5);
+      expect(evaluations()).toBe(2 * once);
+    } finally {
+      test.mockRestore();
+    }
   });
 
   it('applies a new version split', async () => {
