@@ -32,6 +32,13 @@ export interface ReconcileResult {
 /** Moves at most this many times in one run (a step done → the next step starts → …). */
 const MAX_MOVES = 25;
 
+/**
+ * A look replays every tick of each running analysis since it started (O(window) per look), so a
+ * long analysis makes a long transaction: past Prisma's default 5 s it would roll back and retry
+ * forever. 60 s bounds it still (commands on this rollout wait behind its row lock meanwhile).
+ */
+export const RECONCILE_TX_TIMEOUT_MS = 60_000;
+
 export async function reconcileRollout(db: Db, input: { rolloutId: string }, opts: ReconcileOptions): Promise<ReconcileResult> {
   return runCommand(db, { id: null, name: WORKER }, async (ctx) => {
     let r = await lockRollout(ctx.tx, input.rolloutId);
@@ -55,7 +62,7 @@ export async function reconcileRollout(db: Db, input: { rolloutId: string }, opt
     // Only the job: a live event per look would wake every browser every tick for nothing.
     if (wake) await ctx.enqueue('rollout_reconcile', { rolloutId: r.id }, { jobKey: `rollout:${r.id}`, runAt: wake });
     return { state: r.state, step: r.currentStep, wake: wake?.toISOString() ?? null };
-  });
+  }, { timeoutMs: RECONCILE_TX_TIMEOUT_MS });
 }
 
 async function moveOnce(tx: Tx, r: Rollout, spec: RolloutSpec, service: Service, now: Date, tick: Date): Promise<Move> {
