@@ -94,6 +94,7 @@ describe('the authors of a rollout', () => {
     expect((await pendingApprovals(t.db, f.approver1)).count).toBe(0);
     const page = await createCaller(contextFor(t.db, f.approver1)).rollouts.list({});
     expect(page.find((r) => r.id === created.id)?.approval?.canDecide).toBe(false);
+    expect(await createCaller(contextFor(t.db, f.approver1)).rollouts.get({ id: created.id })).toMatchObject({ isAuthor: true, canDecide: false });
     const err = await caught(decideApproval(t.db, actorOf(f.approver1), { requestId: request.id, decision: 'approve', reason: 'mine' }));
     expect(err).toMatchObject({ code: 'FORBIDDEN', message: 'You edited or started this rollout: its author may not decide its approvals.' });
   });
