@@ -32,6 +32,11 @@ const json = (v: unknown) => (v === undefined ? Prisma.DbNull : (JSON.parse(JSON
 export interface CommandOptions {
   /** The command's parsed input: a unique violation names the value that was taken. */
   input?: Record<string, unknown>;
+  /**
+   * How long the transaction may run before Prisma rolls it back (its default: 5 s, right for a
+   * person's command). Longer only for work that is long by nature, e.g. a reconciler's look.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -69,7 +74,7 @@ export async function runCommand<T>(db: Db, actor: Actor, fn: (ctx: CommandConte
         },
       };
       return fn(ctx);
-    });
+    }, opts.timeoutMs === undefined ? undefined : { timeout: opts.timeoutMs });
   } catch (err) {
     throw asConflict(err, opts.input);
   }

@@ -4,6 +4,7 @@ import { type AppError } from '../errors';
 import { openTestDb, type TestDb } from '../../test/context';
 import { convergeService, updateService } from './topology/topology';
 import { runCommand } from './command';
+import { RECONCILE_TX_TIMEOUT_MS } from './rollouts/reconcile';
 
 let t: TestDb;
 let serviceId: string;
@@ -94,4 +95,16 @@ describe('commands: row + audit + live event + job in one transaction', () => {
     expect(a.zones).toBe(1);
     expect(o.regions[0]!.zones[0]).toMatchObject({ name: 'z1', clusters: 2, instances: 6 });
   });
+
+  it('a command given a longer timeout (the reconciler: RECONCILE_TX_TIMEOUT_MS) may run past Prisma\'s default 5 s; a short one rolls back', async () => {
+    const sleep = (seconds: number, timeoutMs: number) =>
+      runCommand(t.db, { id: null, name: 'worker' }, async (ctx) => {
+        await ctx.tx.$executeRawUnsafe(`SELECT pg_sleep(${seconds})`);
+        await ctx.audit({ action: 'test.sleep', targetType: 'test', targetId: `${seconds}` });
+      }, { timeoutMs });
+    await sleep(5.5, RECONCILE_TX_TIMEOUT_MS);
+    expect(await t.db.auditEvent.count({ where: { action: 'test.sleep', targetId: '5.5' } })).toBe(1);
+    await expect(sleep(0.5, 100)).rejects.toThrow();
+    expect(await t.db.auditEvent.count({ where: { action: 'test.sleep', targetId: '0.5' } })).toBe(0);
+  }, 30_000);
 });

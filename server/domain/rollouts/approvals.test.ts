@@ -20,6 +20,8 @@ describe('decisionRefusal', () => {
     expect(decisionRefusal({ ...base, user: { id: 'ann', isApprover: false } })).toMatch(/Only an approver/);
     expect(decisionRefusal({ ...base, user: { id: 'olga', isApprover: true } })).toMatch(/You created this rollout/);
     expect(decisionRefusal({ ...base, user: { id: 'oscar', isApprover: true } })).toMatch(/You started this rollout/);
+    // An editor of the spec or the starter of an earlier attempt is an author too.
+    expect(decisionRefusal({ ...base, rollout: { ...base.rollout, authorIds: ['olga', 'eddie'] }, user: { id: 'eddie', isApprover: true } })).toMatch(/You edited or started this rollout/);
     expect(decisionRefusal({ ...base, decisions: [{ approverId: 'ann', decision: 'reject' }] })).toMatch(/already decided this request \(rejected\)/);
     expect(decisionRefusal({ ...base, request: { ...base.request, state: 'approved' } })).toMatch(/closed: the quorum was reached/);
     expect(decisionRefusal({ ...base, request: { ...base.request, state: 'rejected' } })).toMatch(/closed: an approver rejected/);

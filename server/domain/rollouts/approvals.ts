@@ -1,7 +1,8 @@
-// Approvals are records (SPEC §6.2): who decided, approve or reject, with a reason. Never the
-// author of the rollout (who created or started it); a quorum counts distinct approvers; one
-// reject rejects; a request expires. The `decide` command and the "waiting for your approval"
-// count ask the same function, so the button shown is the button that works.
+// Approvals are records (SPEC §6.2): who decided, approve or reject, with a reason. Never an
+// author of the rollout (who created, edited or started any attempt of it); a quorum counts
+// distinct approvers; one reject rejects; a request expires. The `decide` command and the
+// "waiting for your approval" count ask the same function, so the button shown is the button
+// that works.
 
 export const APPROVAL_STATES = ['open', 'approved', 'rejected', 'expired'] as const;
 export type ApprovalState = (typeof APPROVAL_STATES)[number];
@@ -18,7 +19,11 @@ export interface DecisionRefusalInput {
    * server/auth/roles.ts; server/domain may not import server/auth).
    */
   user: { id: string; isApprover: boolean };
-  rollout: { createdById: string | null; startedById: string | null };
+  /**
+   * `authorIds`: everyone who authored it — its creator, every editor of its spec, every starter of
+   * any attempt (the service derives them from the audit); createdById/startedById count too.
+   */
+  rollout: { createdById: string | null; startedById: string | null; authorIds?: readonly string[] };
   request: { state: ApprovalState; expiresAt: Date | number };
   decisions: readonly DecisionRecord[];
   now: Date | number;
@@ -38,6 +43,7 @@ export function decisionRefusal(input: DecisionRefusalInput): string | null {
   if (!user.isApprover) return 'Only an approver (role approver or admin) may decide an approval';
   if (rollout.createdById === user.id) return 'You created this rollout: its author may not decide its approvals';
   if (rollout.startedById === user.id) return 'You started this rollout: its author may not decide its approvals';
+  if (rollout.authorIds?.includes(user.id)) return 'You edited or started this rollout: its author may not decide its approvals';
   const mine = input.decisions.find((d) => d.approverId === user.id);
   if (mine) return `You already decided this request (${mine.decision === 'approve' ? 'approved' : 'rejected'}); each approver decides once`;
   if (request.state !== 'open') return CLOSED_WORDS[request.state];

@@ -4,12 +4,19 @@ import { withDefaults } from '../../domain/policy-schemas';
 import type { defaultPolicies } from '../../domain/policy-defaults';
 import type { FleetView } from '../../platform/adapter';
 
-/** Cheap change detector: the loop reloads the fleet or the policies only when this moves. */
+/**
+ * Cheap change detector: the loop reloads the fleet or the policies only when this moves.
+ * max("updatedAt") alone can miss a write: updatedAt is stamped at statement time, so a long
+ * transaction (a rollout's reconcile) can commit a row older than one already seen. Every
+ * committed change bumps its row's version, so the sums of versions (and the count of services
+ * whose routing is not applied yet) move with any of them.
+ */
 export async function fleetFingerprint(q: pg.ClientBase | pg.Pool): Promise<string> {
   const { rows } = await q.query<{ f: string }>(
-    `SELECT concat_ws('/', (SELECT count(*) FROM "Instance"), (SELECT max("updatedAt") FROM "Instance"),
-       (SELECT count(*) FROM "Service"), (SELECT max("updatedAt") FROM "Service"),
-       (SELECT max("updatedAt") FROM "Policy")) AS f`,
+    `SELECT concat_ws('/', (SELECT count(*) FROM "Instance"), (SELECT max("updatedAt") FROM "Instance"), (SELECT sum(version) FROM "Instance"),
+       (SELECT count(*) FROM "Service"), (SELECT max("updatedAt") FROM "Service"), (SELECT sum(version) FROM "Service"),
+       (SELECT count(*) FILTER (WHERE "appliedVersion" < version) FROM "Service"),
+       (SELECT max("updatedAt") FROM "Policy"), (SELECT sum(version) FROM "Policy")) AS f`,
   );
   return rows[0]?.f ?? '';
 }

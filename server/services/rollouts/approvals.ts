@@ -9,6 +9,7 @@ import { approvalCount, decisionRefusal, tally } from '../../domain/rollouts/app
 import { STATE_LABELS } from '../../domain/rollouts/machine';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
+import { authorIds, authorIdsOf } from './authors';
 import { decideInput } from './rollout-inputs';
 import { announce, lockRollout, recordEvent, specOf } from './rollout-state';
 import { stepWords } from './step-runs';
@@ -23,7 +24,7 @@ async function isApprover(db: DbOrTx, userId: string | null): Promise<boolean> {
   return !!u && u.active && hasRole(u.role, 'approver');
 }
 
-const FORBIDDEN_REFUSALS = /^(Only an approver|You created|You started)/;
+const FORBIDDEN_REFUSALS = /^(Only an approver|You created|You started|You edited)/;
 
 export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof decideInput>) {
   const { requestId, decision, reason } = decideInput.parse(input);
@@ -37,7 +38,7 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
       const now = new Date();
       const refusal = decisionRefusal({
         user: { id: actor.id ?? '', isApprover: await isApprover(ctx.tx, actor.id) },
-        rollout,
+        rollout: { ...rollout, authorIds: await authorIds(ctx.tx, rollout) },
         request,
         decisions: request.decisions,
         now,
@@ -83,7 +84,7 @@ export async function decideApproval(db: Db, actor: Actor, input: z.input<typeof
 
 export interface OpenRequest {
   request: ApprovalRequest & { decisions: Array<{ approverId: string; decision: 'approve' | 'reject' }> };
-  rollout: Rollout;
+  rollout: Rollout & { authorIds: string[] };
 }
 
 /** Open requests a rollout waits on now, with their decisions. */
@@ -92,7 +93,9 @@ export async function liveRequests(db: DbOrTx, where: { rolloutIds?: string[] } 
     where: { state: 'open', rollout: { state: 'paused', pauseReason: 'awaiting_approval', ...(where.rolloutIds ? { id: { in: where.rolloutIds } } : {}) } },
     include: { decisions: { select: { approverId: true, decision: true } }, rollout: true },
   });
-  return rows.filter((r) => isLiveRequest(r.rollout, r)).map(({ rollout, ...request }) => ({ request, rollout }));
+  const live = rows.filter((r) => isLiveRequest(r.rollout, r));
+  const authors = await authorIdsOf(db, live.map((r) => r.rollout));
+  return live.map(({ rollout, ...request }) => ({ request, rollout: { ...rollout, authorIds: authors.get(rollout.id) ?? [] } }));
 }
 
 /** Whether `user` may decide `request` now (the button shown is the button that works). */

@@ -8,7 +8,7 @@ import type { Db, Tx } from '../../db/client';
 import type { Rollout, Service } from '../../db/generated/client';
 import { tally } from '../../domain/rollouts/approvals';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
-import { runCommand } from '../command';
+import { runCommand, type CommandContext } from '../command';
 import { BACKGROUND, closeBackground, ensureAnalysisRun, lookAt } from './analysis-runs';
 import { guardHoldsNow } from './guard-inputs';
 import { abortWith, advanceFrom, holdByGuard, WORKER } from './reconcile-moves';
@@ -32,18 +32,25 @@ export interface ReconcileResult {
 /** Moves at most this many times in one run (a step done → the next step starts → …). */
 const MAX_MOVES = 25;
 
+/**
+ * A look replays every tick of each running analysis since it started (O(window) per look), so a
+ * long analysis makes a long transaction: past Prisma's default 5 s it would roll back and retry
+ * forever. 60 s bounds it still (commands on this rollout wait behind its row lock meanwhile).
+ */
+export const RECONCILE_TX_TIMEOUT_MS = 60_000;
+
 export async function reconcileRollout(db: Db, input: { rolloutId: string }, opts: ReconcileOptions): Promise<ReconcileResult> {
   return runCommand(db, { id: null, name: WORKER }, async (ctx) => {
     let r = await lockRollout(ctx.tx, input.rolloutId);
     if (!r) return { state: null, step: null, wake: null };
-    const startVersion = r.version;
+    const start = { version: r.version, state: r.state, detail: r.stateDetail };
     const spec = specOf(r);
     const now = opts.now?.() ?? new Date();
     const tick = new Date(now.getTime() + opts.tickMs);
     let wake: Date | null = null;
     for (let i = 0; i < MAX_MOVES; i++) {
       const service = await ctx.tx.service.findUniqueOrThrow({ where: { id: r.serviceId } });
-      const move = await moveOnce(ctx.tx, r, spec, service, now, tick);
+      const move = await moveOnce(ctx, r, spec, service, now, tick);
       r = move.rollout;
       wake = move.wake;
       if (!move.again) break;
@@ -51,14 +58,20 @@ export async function reconcileRollout(db: Db, input: { rolloutId: string }, opt
     const bg = await background(ctx.tx, r, spec, now, tick);
     r = bg.rollout;
     if (bg.wake && (!wake || bg.wake < wake)) wake = bg.wake;
-    if (r.version !== startVersion) await ctx.emit('rollout.changed', { id: r.id, version: r.version, state: r.state });
+    if ((start.state === 'progressing' || start.state === 'paused') && r.abortReason && r.abortReason !== 'manual') {
+      // The reconciler's own abort (analysis failed, approval rejected or expired) is audited as a person's is.
+      await ctx.audit({ action: 'rollout.abort', targetType: 'rollout', targetId: r.id, targetName: r.name, before: { state: start.state }, after: { state: r.state, reason: r.abortReason, detail: r.stateDetail } });
+    }
+    // A new stateDetail (a guard's live value) is news for the browsers even without a new version.
+    if (r.version !== start.version || r.stateDetail !== start.detail) await ctx.emit('rollout.changed', { id: r.id, version: r.version, state: r.state });
     // Only the job: a live event per look would wake every browser every tick for nothing.
     if (wake) await ctx.enqueue('rollout_reconcile', { rolloutId: r.id }, { jobKey: `rollout:${r.id}`, runAt: wake });
     return { state: r.state, step: r.currentStep, wake: wake?.toISOString() ?? null };
-  });
+  }, { timeoutMs: RECONCILE_TX_TIMEOUT_MS });
 }
 
-async function moveOnce(tx: Tx, r: Rollout, spec: RolloutSpec, service: Service, now: Date, tick: Date): Promise<Move> {
+async function moveOnce(ctx: CommandContext, r: Rollout, spec: RolloutSpec, service: Service, now: Date, tick: Date): Promise<Move> {
+  const tx = ctx.tx;
   const stay: Move = { rollout: r, again: false, wake: null };
   switch (r.state) {
     case 'pending':
@@ -80,11 +93,12 @@ async function moveOnce(tx: Tx, r: Rollout, spec: RolloutSpec, service: Service,
     case 'progressing':
       return progress(tx, r, spec, service, now, tick);
     case 'paused':
-      return whilePaused(tx, r, spec, now, tick);
+      return whilePaused(ctx, r, spec, now, tick);
   }
 }
 
-async function whilePaused(tx: Tx, r: Rollout, spec: RolloutSpec, now: Date, tick: Date): Promise<Move> {
+async function whilePaused(ctx: CommandContext, r: Rollout, spec: RolloutSpec, now: Date, tick: Date): Promise<Move> {
+  const tx = ctx.tx;
   const stay: Move = { rollout: r, again: false, wake: null };
   const step = spec.steps[r.currentStep];
   switch (r.pauseReason) {
@@ -106,8 +120,10 @@ async function whilePaused(tx: Tx, r: Rollout, spec: RolloutSpec, now: Date, tic
         await tx.approvalRequest.update({ where: { id: request.id }, data: { state: 'expired', closedAt: now } });
         const abort = request.onExpiry === 'abort';
         await recordEvent(tx, r, { kind: 'approval', summary: `Approval expired with ${request.decisions.length} of ${request.quorum} approvals${abort ? '' : '; the rollout stays paused for a person to promote or abort it'}`, actorName: WORKER, stepIndex: r.currentStep, data: { requestId: request.id, state: 'expired' } });
+        await ctx.audit({ action: 'rollout.approval-expire', targetType: 'rollout', targetId: r.id, targetName: r.name, before: { request: 'open' }, after: { request: 'expired', requestId: request.id, onExpiry: request.onExpiry } });
         if (abort) return { rollout: await abortWith(tx, r, spec, 'approval_expired', 'Approval expired, rolling back'), again: true, wake: null };
-        await tx.rollout.update({ where: { id: r.id }, data: { stateDetail: 'Approval expired; an approver can promote past it, or an operator abort' } });
+        // What people saw (an open approval) changed: a new version, so a command based on it is stale.
+        await tx.rollout.update({ where: { id: r.id }, data: { stateDetail: 'Approval expired; an approver can promote past it, or an operator abort', version: { increment: 1 } } });
         return { rollout: await tx.rollout.findUniqueOrThrow({ where: { id: r.id } }), again: false, wake: null };
       }
       if (state === 'approved') {

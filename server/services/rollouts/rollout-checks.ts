@@ -65,8 +65,13 @@ export function activeRolloutOf(db: DbOrTx, serviceId: string) {
   return db.rollout.findFirst({ where: { serviceId, state: { in: ACTIVE } }, select: { id: true, name: true, state: true } });
 }
 
-/** Refuses a start or retry while another rollout owns the service's routing (the database refuses it too). */
+/**
+ * Refuses a start or retry while another rollout owns the service's routing (the database refuses
+ * it too). The service's row lock first: two starts on one service take turns, so the second one
+ * sees the first and is refused in these words, not by the unique index.
+ */
 export async function requireNoOtherActive(tx: Tx, serviceId: string, serviceName: string, selfId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Service" WHERE id = ${serviceId}::uuid FOR UPDATE`;
   const other = await activeRolloutOf(tx, serviceId);
   if (other && other.id !== selfId) {
     throw new AppError('CONFLICT', `Rollout "${other.name}" is ${STATE_LABELS[other.state].toLowerCase()} on ${serviceName}; one rollout at a time owns a service's routing. Finish or abort it first.`);

@@ -180,12 +180,15 @@ describe('approvals', () => {
     const { f, id, request } = await waitingForApproval(1);
     const op = createCaller(contextFor(t.db, f.operator));
     const ap = createCaller(contextFor(t.db, f.approver1));
+    expect(await caught(ap.rollouts.decide({ requestId: request.id, decision: 'approve', reason: ' ' }))).toMatchObject({ code: 'BAD_REQUEST' });
+    // Promote-full skips the remaining gates, never an open one: decide it first.
+    await ap.rollouts.decide({ requestId: request.id, decision: 'approve', reason: 'fine' });
+    await reconcile(t.db, id);
     const r = await t.db.rollout.findUniqueOrThrow({ where: { id } });
     expect(await caught(op.rollouts.promoteFull({ id, version: r.version, reason: 'now' }))).toMatchObject({ code: 'FORBIDDEN' });
     const noReason = await caught(ap.rollouts.promoteFull({ id, version: r.version, reason: '' }));
     expect(noReason).toBeInstanceOf(TRPCError);
     expect((noReason as TRPCError).code).toBe('BAD_REQUEST');
-    expect(await caught(ap.rollouts.decide({ requestId: request.id, decision: 'approve', reason: ' ' }))).toMatchObject({ code: 'BAD_REQUEST' });
     await ap.rollouts.promoteFull({ id, version: r.version, reason: 'incident fix must ship' });
     expect(await t.db.rollout.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: 'promoting', currentStep: 3 });
     expect((await t.db.service.findUniqueOrThrow({ where: { id: f.service.id } })).routing).toEqual({ versionWeights: { v1: 0, v2: 100 }, headerRules: [] });

@@ -5,18 +5,36 @@ import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client';
 import type { Rollout } from '../../db/generated/client';
 import { promotedRouting } from '../../domain/rollouts/plan';
+import type { RolloutSpec } from '../../domain/rollouts/spec';
 import { AppError } from '../../errors';
 import { runCommand, type Actor } from '../command';
+import { authorIds } from './authors';
 import { rolloutRef, rolloutWithReason } from './rollout-inputs';
 import { announce, loadRollout, recordEvent, refuse, specOf, transition, writeRouting } from './rollout-state';
 import { endStepRun, findStepRun, stepKindAt, stepWords } from './step-runs';
 
-async function refuseWhileAwaitingApproval(tx: Tx, r: Rollout) {
-  // Skipping an open gate by hand would make the quorum meaningless: approvers decide it instead.
-  // An expired one (on expiry: stay paused) waits for exactly this.
-  if (r.state !== 'paused' || r.pauseReason !== 'awaiting_approval') return;
-  const request = await tx.approvalRequest.findUnique({ where: { rolloutId_attempt_stepIndex: { rolloutId: r.id, attempt: r.attempt, stepIndex: r.currentStep } }, select: { state: true } });
-  if (request?.state === 'open') throw new AppError('CONFLICT', 'The rollout is waiting for approval: decide the approval request instead of promoting past it.');
+const requestAt = (tx: Tx, r: Rollout) =>
+  tx.approvalRequest.findUnique({ where: { rolloutId_attempt_stepIndex: { rolloutId: r.id, attempt: r.attempt, stepIndex: r.currentStep } }, select: { state: true, onExpiry: true } });
+
+async function requireNotAuthor(tx: Tx, r: Rollout, actor: Actor, what: string) {
+  if (actor.id && (await authorIds(tx, r)).includes(actor.id)) {
+    throw new AppError('FORBIDDEN', `You created, edited or started this rollout: its author may not ${what}.`);
+  }
+}
+
+/**
+ * Promote never passes an approval gate without its decision: on an approval step it moves on only
+ * once the request is approved, or expired with "stay paused" — and then only by a non-author, since
+ * promoting past an expired gate is the approvers' decision. Whether the reconciler has opened the
+ * request yet (after a start, resume or earlier promote) makes no difference.
+ */
+async function requireGatePassed(tx: Tx, r: Rollout, spec: RolloutSpec, actor: Actor) {
+  if (spec.steps[r.currentStep]?.kind !== 'approval') return;
+  const request = await requestAt(tx, r);
+  if (request?.state === 'approved') return;
+  if (request?.state === 'expired' && request.onExpiry === 'stay-paused') return requireNotAuthor(tx, r, actor, 'promote it past its expired approval');
+  const why = !request ? 'its approval request is about to open' : request.state === 'open' ? 'its approval request is open' : `its approval request was ${request.state}`;
+  throw new AppError('CONFLICT', `The rollout is at an approval step and ${why}: approvers decide it; promote cannot skip an approval.`, undefined, { state: r.state, request: request?.state ?? null });
 }
 
 /** Promote: the current step ends now (skipped, recorded with the approver's name) and the next one runs. */
@@ -25,9 +43,9 @@ export async function promoteRollout(db: Db, actor: Actor, input: z.input<typeof
   return runCommand(db, actor, async (ctx) => {
     const before = await loadRollout(ctx.tx, id);
     if (before.state !== 'progressing' && before.state !== 'paused') throw refuse(before.state, 'advance');
-    await refuseWhileAwaitingApproval(ctx.tx, before);
     const spec = specOf(before);
     if (before.currentStep >= spec.steps.length) throw new AppError('CONFLICT', 'Every step is done; the rollout is being promoted to 100 %.');
+    await requireGatePassed(ctx.tx, before, spec, actor);
     const words = stepWords(spec, before.currentStep);
     const after = await transition(ctx.tx, before, { type: 'advance' }, {
       actorName: actor.name,
@@ -48,6 +66,10 @@ export async function promoteRolloutFull(db: Db, actor: Actor, input: z.input<ty
   return runCommand(db, actor, async (ctx) => {
     const before = await loadRollout(ctx.tx, id);
     const spec = specOf(before);
+    // An approver's action that skips every gate: never by an author, never past an open request.
+    await requireNotAuthor(ctx.tx, before, actor, 'promote it to 100 % past its gates');
+    const open = await ctx.tx.approvalRequest.findFirst({ where: { rolloutId: id, attempt: before.attempt, state: 'open' }, select: { id: true } });
+    if (open) throw new AppError('CONFLICT', 'An approval request of this rollout is open: approvers decide it; promote-full cannot skip an open approval.', undefined, { state: before.state });
     let after = await transition(ctx.tx, before, { type: 'promote' }, {
       actorName: actor.name,
       summary: `Promoted to 100 % ${spec.canaryVersion} by ${actor.name}, skipping the remaining steps: ${reason}`,

@@ -9,6 +9,7 @@ import { specOf } from './rollout-state';
 import { approvalCount } from '../../domain/rollouts/approvals';
 import { notFound } from '../../errors';
 import { canDecide, isApprover, liveRequests, type OpenRequest } from './approvals';
+import { authorIds } from './authors';
 import type { listRolloutsInput, rolloutId } from './rollout-inputs';
 
 export interface Reader {
@@ -175,7 +176,7 @@ export async function getRollout(db: Db, reader: Reader, input: z.output<typeof 
     guards,
     events: events.map((e) => ({ ...e, id: e.id.toString() })),
     canDecide: row!.approval?.canDecide ?? false,
-    isAuthor: r.createdById === reader.id || r.startedById === reader.id,
+    isAuthor: (await authorIds(db, r)).includes(reader.id),
   };
 }
 

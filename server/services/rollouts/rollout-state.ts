@@ -34,6 +34,7 @@ export const ROLLOUT_ACTIONS = [
   'rollout.promote-full',
   'rollout.override-guard',
   'rollout.decide',
+  'rollout.approval-expire',
 ] as const;
 
 /** A plain value as a JSON column value (Prisma's JSON input type does not accept interfaces). */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../../db/factories';
 import { openTestDb, type TestDb } from '../../../test/context';
+import { actorOf, rolloutFleet, specFor } from '../../../test/rollout-fixtures';
+import { createRollout, startRollout } from '../rollouts/rollout-commands';
 import { cleanupSessions, pruneRetention } from './maintenance';
 
 let t: TestDb;
@@ -42,5 +44,23 @@ describe('maintenance tasks', () => {
     const r = await pruneRetention(t.db, { auditDays: 30, liveHours: 24, telemetryRawHours: 6, telemetryRollupDays: 30, transitionDays: 30 }, new Date(), 2);
     expect(r.versionSamples).toBe(3);
     expect((await t.db.versionSample.findMany({ where: { serviceId }, orderBy: { at: 'asc' } })).map((v) => v.appVersion)).toEqual(['v2', 'v1']);
+  });
+
+  it('keeps the per-version samples a running analysis of an active rollout still replays, past the raw retention', async () => {
+    const f = await rolloutFleet(t.db);
+    const { id, version } = await createRollout(t.db, actorOf(f.operator), { spec: specFor(f.service.name, [{ kind: 'analysis', metrics: [{ metric: 'error-rate', maxIncreasePct: 10 }], seconds: 86_400 }]) });
+    await startRollout(t.db, actorOf(f.operator), { id, version });
+    await t.db.analysisRun.create({ data: { rolloutId: id, attempt: 1, stepIndex: 0, kind: 'step', startedAt: hoursAgo(10), endsAt: hoursAgo(-14), config: {} } });
+    const other = (await t.db.service.create({ data: { name: 'no-rollout-svc' } })).id;
+    const row = (serviceId: string, h: number) => ({ at: hoursAgo(h), serviceId, appVersion: 'v2', zone: 'z1', instances: 1, requests: 10, errors: 0, buckets: [10] });
+    await t.db.versionSample.createMany({ data: [row(f.service.id, 12), row(f.service.id, 9), row(f.service.id, 7), row(f.service.id, 1), row(other, 9)] });
+    await pruneRetention(t.db, { auditDays: 30, liveHours: 24, telemetryRawHours: 6, telemetryRollupDays: 30, transitionDays: 30 }, new Date(), 2);
+    const kept = await t.db.versionSample.findMany({ where: { serviceId: f.service.id }, orderBy: { at: 'asc' } });
+    expect(kept.map((v) => Math.round((Date.now() - v.at.getTime()) / 3600_000))).toEqual([9, 7, 1]);
+    expect(await t.db.versionSample.count({ where: { serviceId: other } })).toBe(0);
+    // The analysis decided: its evidence is raw telemetry like any other again.
+    await t.db.analysisRun.updateMany({ where: { rolloutId: id }, data: { verdict: 'pass' } });
+    await pruneRetention(t.db, { auditDays: 30, liveHours: 24, telemetryRawHours: 6, telemetryRollupDays: 30, transitionDays: 30 }, new Date(), 2);
+    expect(await t.db.versionSample.count({ where: { serviceId: f.service.id } })).toBe(1);
   });
 });

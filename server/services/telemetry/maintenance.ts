@@ -31,13 +31,20 @@ const PRUNABLE = {
   transitions: { table: '"StateTransition"', column: 'at' },
 } as const;
 
-async function pruneChunked(db: Db, target: keyof typeof PRUNABLE, before: Date, chunk: number): Promise<number> {
+// A running analysis replays its service's per-version samples from its start at every look (the
+// background one from the first canary traffic to the end of the rollout): those rows are its
+// evidence and stay, however long ago it started, until its rollout is no longer active.
+const KEEP_ANALYSED = `NOT EXISTS (SELECT 1 FROM "AnalysisRun" a JOIN "Rollout" r ON r.id = a."rolloutId"
+  WHERE r."serviceId" = t."serviceId" AND r.state IN ('progressing', 'paused', 'promoting', 'aborted')
+    AND a.attempt = r.attempt AND a.verdict = 'running' AND t.at >= a."startedAt")`;
+
+async function pruneChunked(db: Db, target: keyof typeof PRUNABLE, before: Date, chunk: number, keep?: string): Promise<number> {
   const { table, column } = PRUNABLE[target];
   let total = 0;
   for (;;) {
-    // Identifiers come from the constant map above, never from input.
+    // Identifiers and the keep condition come from constants in this file, never from input.
     const n = await db.$executeRawUnsafe(
-      `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${column} < $1 LIMIT ${chunk})`,
+      `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} t WHERE ${column} < $1${keep ? ` AND ${keep}` : ''} LIMIT ${chunk})`,
       before,
     );
     total += n;
@@ -55,8 +62,9 @@ export async function pruneRetention(db: Db, s: RetentionSettings, now = new Dat
     // pruned first, so a pack never outlives the raw samples a preview reads beside it.
     packs: await pruneChunked(db, 'packs', ago(Math.min(s.telemetryRawHours * h, PACK_WINDOW_MINUTES * 60_000)), chunk),
     samples: await pruneChunked(db, 'samples', ago(s.telemetryRawHours * h), chunk),
-    // The per-version evidence of canary analyses is raw telemetry too: kept as long as the samples.
-    versionSamples: await pruneChunked(db, 'versionSamples', ago(s.telemetryRawHours * h), chunk),
+    // The per-version evidence of canary analyses is raw telemetry too: kept as long as the samples,
+    // and longer while a running analysis of an active rollout still replays it.
+    versionSamples: await pruneChunked(db, 'versionSamples', ago(s.telemetryRawHours * h), chunk, KEEP_ANALYSED),
     rollups: await pruneChunked(db, 'rollups', ago(s.telemetryRollupDays * 24 * h), chunk),
     transitions: await pruneChunked(db, 'transitions', ago(s.transitionDays * 24 * h), chunk),
   };
