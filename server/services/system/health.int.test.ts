@@ -35,6 +35,8 @@ describe('health: the worker', () => {
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try {
       await expect.poll(async () => (await getHealth(t.db)).worker.ok, { timeout: 30_000, interval: 200 }).toBe(true);
+      // The heartbeat can land before the start-up line is printed: kill only a worker that said it started.
+      await expect.poll(() => out, { timeout: 30_000, interval: 100 }).toContain('started');
       child.kill('SIGKILL');
       await exited;
       const killedAt = Date.now();
