@@ -7,6 +7,7 @@ import { e2eState } from './support/state';
 // why, the API refuses); another user approves; a bad canary is rolled back by the analysis by
 // itself and the fleet table says why.
 
+// payment-svc throughout: it has v2 instances, and e2e/live.spec.ts renames inventory-svc.
 const T = { timeout: 30_000 };
 
 /** A tRPC query from a signed-in context (GET with the superjson input envelope). */
@@ -45,9 +46,9 @@ test.describe('rollouts', () => {
   });
 
   test('the wizard names a bad field next to it and in the YAML, and both views edit one rollout', async ({ operatorPage: page }) => {
-    await page.goto('/rollouts/new?service=inventory-svc');
+    await page.goto('/rollouts/new?service=payment-svc');
     await expect(page.getByRole('heading', { name: 'New rollout', level: 1 })).toBeVisible(T);
-    await expect(page.getByLabel('Service', { exact: true })).toHaveValue('inventory-svc', T);
+    await expect(page.getByLabel('Service', { exact: true })).toHaveValue('payment-svc', T);
 
     // A name is required, a weight at most 100 %: said next to the field, and nothing is sent.
     await step(page, 2).getByLabel('Canary weight').fill('120');
@@ -142,7 +143,7 @@ test.describe('rollouts', () => {
   test('an approver who started a rollout cannot approve it either', async ({ approverPage: page }) => {
     const spec = {
       name: `e2e self-approval ${Date.now().toString(36)}`,
-      service: 'inventory-svc',
+      service: 'payment-svc',
       stableVersion: 'v1',
       canaryVersion: 'v2',
       steps: [{ kind: 'approval', quorum: 1, expiresInS: 600, onExpiry: 'stay-paused' }],
@@ -167,7 +168,7 @@ test.describe('rollouts', () => {
   });
 
   test('a stale draft is not saved over: the wizard names the version it is at now', async ({ operatorPage: page }) => {
-    const spec = { name: `e2e stale ${Date.now().toString(36)}`, service: 'inventory-svc', stableVersion: 'v1', canaryVersion: 'v2', steps: [{ kind: 'setWeight', weight: 10 }], backgroundAnalysis: null, alpha: 0.01 };
+    const spec = { name: `e2e stale ${Date.now().toString(36)}`, service: 'payment-svc', stableVersion: 'v1', canaryVersion: 'v2', steps: [{ kind: 'setWeight', weight: 10 }], backgroundAnalysis: null, alpha: 0.01 };
     const created = (await okMutation(page.request, 'rollouts.create', { spec })) as { id: string; version: number };
     await page.goto(`/rollouts/new?id=${created.id}`);
     await expect(page.getByRole('heading', { name: 'Edit rollout draft' })).toBeVisible(T);
