@@ -118,14 +118,15 @@ describe('a stopped rollout closes what it left open', () => {
     expect(refused).toMatchObject({ code: 'CONFLICT', message: 'This approval is closed: the rollout is aborted and no longer waits for it.' });
   });
 
-  it('promote-full past an open approval closes it', async () => {
+  it('promote-full does not skip an open approval: refused, the request stays open and can still be decided', async () => {
     const { f, rollout: r } = await rolloutAt(t.db, 'approval');
     const request = await t.db.approvalRequest.findFirstOrThrow({ where: { rolloutId: r.id } });
-    await promoteRolloutFull(t.db, actorOf(f.approver1), { id: r.id, version: r.version, reason: 'incident fix' });
-    expect((await rollout(r.id)).state).toBe('promoting');
-    expect(await t.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'expired', closedAt: expect.any(Date) as Date });
-    const refused = (await caught(decideApproval(t.db, actorOf(f.approver2), { requestId: request.id, decision: 'reject', reason: 'too late' }))) as AppError;
-    expect(refused.message).toBe('This approval is closed: the rollout is promoting and no longer waits for it.');
+    const refused = (await caught(promoteRolloutFull(t.db, actorOf(f.approver1), { id: r.id, version: r.version, reason: 'incident fix' }))) as AppError;
+    expect(refused.code).toBe('CONFLICT');
+    expect((await rollout(r.id)).state).toBe('paused');
+    expect(await t.db.approvalRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: 'open', closedAt: null });
+    await decideApproval(t.db, actorOf(f.approver2), { requestId: request.id, decision: 'reject', reason: 'not during the incident' });
+    expect(await t.db.approvalDecision.count({ where: { requestId: request.id } })).toBe(1);
   });
 });
 
