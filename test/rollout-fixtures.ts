@@ -8,6 +8,7 @@ import type { Role } from '../server/db/generated/enums';
 import type { RolloutSpec, RolloutStep } from '../server/domain/rollouts/spec';
 import { convergeService } from '../server/services/topology/topology';
 import { reconcileRollout } from '../server/services/rollouts/reconcile';
+import { createRollout, startRollout } from '../server/services/rollouts/rollout-commands';
 
 export const TICK_MS = 1000;
 
@@ -43,6 +44,13 @@ export function specFor(service: string, steps: RolloutStep[], more: Partial<Rol
 }
 
 export const actorOf = (u: { id: string; name: string }) => ({ id: u.id, name: u.name });
+
+/** A rollout of `f`'s service created and started by its operator; its id. */
+export async function startedRollout(db: Db, f: Awaited<ReturnType<typeof rolloutFleet>>, steps: RolloutStep[], more: Partial<RolloutSpec> = {}) {
+  const { id, version } = await createRollout(db, actorOf(f.operator), { spec: specFor(f.service.name, steps, more) });
+  await startRollout(db, actorOf(f.operator), { id, version });
+  return id;
+}
 
 /** What the telemetry leader does after the adapter applied a service's routing. */
 export async function platformApplies(db: Db, serviceId: string) {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { actorOf, platformApplies, reconcile, rolloutFleet, runUntil, specFor } from '../../../test/rollout-fixtures';
+import { actorOf, platformApplies, reconcile, rolloutFleet, runUntil, startedRollout } from '../../../test/rollout-fixtures';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
-import { createRollout, startRollout } from './rollout-commands';
 import { overrideRolloutGuard } from './rollout-promote';
 
 let t: TestDb;
@@ -11,11 +10,7 @@ afterAll(() => t.close());
 
 type Fleet = Awaited<ReturnType<typeof rolloutFleet>>;
 
-async function started(f: Fleet, steps: RolloutSpec['steps'], more: Partial<RolloutSpec> = {}) {
-  const { id, version } = await createRollout(t.db, actorOf(f.operator), { spec: specFor(f.service.name, steps, more) });
-  await startRollout(t.db, actorOf(f.operator), { id, version });
-  return id;
-}
+const started = (f: Fleet, steps: RolloutSpec['steps'], more: Partial<RolloutSpec> = {}) => startedRollout(t.db, f, steps, more);
 
 const rollout = (id: string) => t.db.rollout.findUniqueOrThrow({ where: { id } });
 const service = (id: string) => t.db.service.findUniqueOrThrow({ where: { id } });

@@ -4,11 +4,11 @@
 // rollout is its last minute of traffic.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { actorOf, platformApplies, reconcile, rolloutAt, rolloutFleet, runUntil, specFor } from '../../../test/rollout-fixtures';
+import { actorOf, platformApplies, reconcile, rolloutAt, rolloutFleet, runUntil, startedRollout } from '../../../test/rollout-fixtures';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
 import type { AppError } from '../../errors';
 import { decideApproval } from './approvals';
-import { abortRollout, createRollout, startRollout } from './rollout-commands';
+import { abortRollout } from './rollout-commands';
 import { promoteRolloutFull } from './rollout-promote';
 import { listRollouts } from './rollout-reads';
 
@@ -18,11 +18,7 @@ afterAll(() => t.close());
 
 type Fleet = Awaited<ReturnType<typeof rolloutFleet>>;
 
-async function started(f: Fleet, steps: RolloutSpec['steps'], more: Partial<RolloutSpec> = {}) {
-  const { id, version } = await createRollout(t.db, actorOf(f.operator), { spec: specFor(f.service.name, steps, more) });
-  await startRollout(t.db, actorOf(f.operator), { id, version });
-  return id;
-}
+const started = (f: Fleet, steps: RolloutSpec['steps'], more: Partial<RolloutSpec> = {}) => startedRollout(t.db, f, steps, more);
 
 const rollout = (id: string) => t.db.rollout.findUniqueOrThrow({ where: { id } });
 const caught = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
