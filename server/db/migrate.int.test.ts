@@ -53,6 +53,20 @@ const SQL_ONLY_CONSTRAINTS = [
   'ApprovalRequest_closed_iff_not_open',
   'ApprovalDecision_reason_given',
   'RolloutStepRun_override_has_reason',
+  'ExperimentRun_abort_reason_states',
+  'ExperimentRun_skip_reason_iff_skipped',
+  'ExperimentRun_positive_counters',
+  'ExperimentRun_guard_override_has_reason',
+  'ExperimentRun_freeze_override_has_reason',
+  'ExperimentRun_ended_iff_terminal',
+  'ExperimentSchedule_history_limit',
+  'Injection_expiry_after_creation',
+  'Injection_removed_has_reason',
+  'Injection_removed_not_desired',
+  'Halt_one_engaged',
+  'Halt_reasons_given',
+  'FreezeWindow_shape',
+  'FreezeWindow_applies_to_something',
 ];
 
 const NOT_BOOKKEEPING = `<> '_prisma_migrations'`;

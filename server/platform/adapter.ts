@@ -2,18 +2,13 @@
 // Prometheus, later Kubernetes and Envoy. Designed for real infrastructure: every call can fail
 // or be slow, instances are addressed by the registry's view of them, and a platform says what it
 // cannot do instead of pretending.
-import type { AdminState, HeaderMatch, InstanceTelemetry, ServiceRouting, StageName } from '../domain/model';
+import type { AdminState, HeaderMatch, InstanceTelemetry, ServiceRouting } from '../domain/model';
+import type { FaultSpecValue } from '../domain/experiments/spec';
 
 export type Measure = 'cpu' | 'memory' | 'p50' | 'p95' | 'p99' | 'connections' | 'rps' | 'errors' | 'stages' | 'concurrency';
 
-export type FaultSpec =
-  | { kind: 'delay'; delayMs: number; jitterMs: number }
-  | { kind: 'loss'; pct: number }
-  | { kind: 'http-error'; status: number; pct: number }
-  | { kind: 'kill' }
-  | { kind: 'drain' }
-  | { kind: 'cpu-stress'; pct: number }
-  | { kind: 'buffer-saturation'; stage: StageName; fillPct: number };
+/** SPEC §3.7 faults; validated by server/domain/experiments/spec.ts faultSpecSchema. */
+export type FaultSpec = FaultSpecValue;
 export type FaultKind = FaultSpec['kind'];
 
 /** A fault on the platform. Always carries an expiry: a platform may remove it on its own then. */
@@ -23,7 +18,18 @@ export interface FaultInjection {
   /** A whole backend / service-level target where the platform has one (HAProxy), instead of one instance. */
   backend?: string;
   spec: FaultSpec;
+  /** Only requests carrying this header value are affected (capabilities().faultCohort); absent = all. */
+  cohort?: { header: string; value: string };
+  /**
+   * When the platform drops the fault by itself. Switchback pushes min(lease, hard expiry) here and
+   * moves it forward every tick while the run's controller renews its lease (a dead man's switch).
+   */
   expiresAt: Date;
+}
+
+/** What syncFaults could not do, per fault, in words (capability refused, server unknown). */
+export interface FaultSyncResult {
+  failed: Array<{ id: string; error: string }>;
 }
 
 export interface PlatformCapabilities {
@@ -35,6 +41,10 @@ export interface PlatformCapabilities {
    */
   approximations?: Partial<Record<Measure, string>>;
   faults: FaultKind[];
+  /** Fault kinds the platform expires by itself at FaultInjection.expiresAt (no worker needed). */
+  faultExpiryInPlatform: FaultKind[];
+  /** Faults can be scoped to requests carrying a header (FaultInjection.cohort); [] = not at all. */
+  faultCohortHeaders: 'any' | string[];
   weights: boolean;
   /** Version split and header rules per service. */
   routing: boolean;
@@ -111,6 +121,12 @@ export interface PlatformAdapter {
   removeFault(faultId: string): Promise<void>;
   /** The faults the platform carries now, so a reaper can remove what lost its owner. */
   listFaults(): Promise<FaultInjection[]>;
+  /**
+   * Converge the platform's faults to exactly `desired` (idempotent): inject or update each (its
+   * expiresAt moves the in-platform expiry), remove every fault not in it. A fault the platform
+   * refuses is reported in `failed` and the rest still applied.
+   */
+  syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult>;
   close(): Promise<void>;
 }
 

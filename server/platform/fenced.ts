@@ -6,7 +6,7 @@
 import type { PlatformAdapter } from './adapter';
 
 /** The adapter methods that change the platform. Reads (telemetry, describe, listFaults) pass. */
-export const PLATFORM_WRITES = ['setFleet', 'applyWeights', 'applyServiceRouting', 'setInstanceState', 'injectFault', 'removeFault'] as const;
+export const PLATFORM_WRITES = ['setFleet', 'applyWeights', 'applyServiceRouting', 'setInstanceState', 'injectFault', 'removeFault', 'syncFaults'] as const;
 export type PlatformWrite = (typeof PLATFORM_WRITES)[number];
 
 /** A write was refused because the writer no longer leads (or could not confirm that it does). */

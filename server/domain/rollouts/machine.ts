@@ -10,7 +10,7 @@ export const ROLLOUT_STATES = ['pending', 'progressing', 'paused', 'promoting', 
 export type RolloutState = (typeof ROLLOUT_STATES)[number];
 
 /** Why a rollout is paused; exactly one while paused, none otherwise (a database constraint too). */
-export const PAUSE_REASONS = ['step_pause', 'awaiting_approval', 'inconclusive_analysis', 'guard', 'halted', 'manual'] as const;
+export const PAUSE_REASONS = ['step_pause', 'awaiting_approval', 'inconclusive_analysis', 'guard', 'halted', 'manual', 'frozen'] as const;
 export type PauseReason = (typeof PAUSE_REASONS)[number];
 
 /** Why a rollout was aborted (the words the fleet table shows come from here). */
@@ -86,6 +86,7 @@ export const PAUSE_REASON_LABELS: Record<PauseReason, string> = {
   guard: 'held by a guard',
   halted: 'halted',
   manual: 'paused by an operator',
+  frozen: 'inside a freeze window',
 };
 
 export const ABORT_REASON_LABELS: Record<AbortReason, string> = {

@@ -6,7 +6,7 @@ import { writeFile, readFile, rename } from 'node:fs/promises';
 import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain/model';
 import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
-import { CapabilityError, type FaultInjection, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
+import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
 import { ERROR_STATUSES, faultMaps, type HaproxyConfig } from './config';
 import { HaproxyError, RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
@@ -51,6 +51,9 @@ export class HaproxyAdapter implements PlatformAdapter {
         ? { p95: 'from Prometheus when the instance exports a latency histogram; otherwise HAProxy rtime (the mean of the last 1,024 requests, not a percentile)' }
         : { p95: 'HAProxy rtime: the mean response time of the last 1,024 requests, not a percentile (add a Prometheus source for a real P95)' },
       faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
+      // Drain and kill act through the server state, which HAProxy keeps until told otherwise.
+      faultExpiryInPlatform: ['http-error', 'delay', 'loss'],
+      faultCohortHeaders: [],
       weights: true,
       routing: true,
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).
@@ -169,6 +172,29 @@ export class HaproxyAdapter implements PlatformAdapter {
     if (!fault.backend && !this.byId.has(fault.instanceId)) throw new HaproxyError(this.clients[0]!.address, `no mapped server for instance ${fault.instanceId}`);
     this.faults.set(fault.id, fault);
     await this.pushFaults();
+  }
+
+  async syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
+    await this.loadFaults();
+    const failed: FaultSyncResult['failed'] = [];
+    const next = new Map<string, FaultInjection>();
+    for (const f of desired) {
+      const problem = this.faultProblem(f);
+      if (problem) failed.push({ id: f.id, error: problem });
+      else next.set(f.id, f);
+    }
+    this.faults = next;
+    await this.pushFaults();
+    return { failed };
+  }
+
+  /** Why HAProxy cannot carry this fault, in words; null when it can. */
+  private faultProblem(fault: FaultInjection): string | null {
+    if (fault.spec.kind === 'http-error' && !(ERROR_STATUSES as readonly number[]).includes(fault.spec.status)) return `the haproxy adapter cannot return HTTP ${fault.spec.status} (it can return ${ERROR_STATUSES.join(', ')})`;
+    if (fault.spec.kind === 'loss' && !fault.backend) return 'the haproxy adapter cannot reset connections of one server (only of a whole backend: the reset happens before a server is chosen)';
+    if (fault.spec.kind === 'cpu-stress' || fault.spec.kind === 'buffer-saturation') return `the haproxy adapter cannot inject ${fault.spec.kind} (it sees traffic, not hosts)`;
+    if (!fault.backend && !this.byId.has(fault.instanceId)) return `no mapped server for instance ${fault.instanceId}`;
+    return null;
   }
 
   async removeFault(faultId: string): Promise<void> {

@@ -2,7 +2,7 @@
 // console alive on a fresh machine (SPEC §5). A seeded, deterministic model of SPEC §3 whose
 // dynamics follow from the weights, routing, admin states and faults applied to it.
 import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain/model';
-import type { FaultInjection, FaultKind, FleetView, Measure, PlatformAdapter, PlatformCapabilities, PlatformTopology } from '../adapter';
+import type { FaultInjection, FaultKind, FaultSyncResult, FleetView, Measure, PlatformAdapter, PlatformCapabilities, PlatformTopology } from '../adapter';
 import { describeIssues, simConfigSchema, type SimConfig, type SimControls } from './config';
 import { SimEngine } from './engine';
 
@@ -28,7 +28,7 @@ export class SimAdapter implements PlatformAdapter {
   }
 
   capabilities(): PlatformCapabilities {
-    return { measures: [...MEASURES], faults: [...FAULTS], weights: true, routing: true, headerMatches: ['exact', 'prefix', 'regex'], latencyHistogram: true, adminState: true, discovery: false };
+    return { measures: [...MEASURES], faults: [...FAULTS], faultExpiryInPlatform: [...FAULTS], faultCohortHeaders: 'any', weights: true, routing: true, headerMatches: ['exact', 'prefix', 'regex'], latencyHistogram: true, adminState: true, discovery: false };
   }
 
   setFleet(fleet: FleetView): Promise<void> {
@@ -61,6 +61,22 @@ export class SimAdapter implements PlatformAdapter {
 
   removeFault(faultId: string): Promise<void> {
     return this.run(() => this.engine.faults.remove(faultId));
+  }
+
+  syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
+    return this.run(() => {
+      const keep = new Set(desired.map((f) => f.id));
+      for (const f of this.engine.faults.list(undefined)) if (!keep.has(f.id)) this.engine.faults.remove(f.id);
+      const failed: FaultSyncResult['failed'] = [];
+      for (const f of desired) {
+        try {
+          this.engine.injectFault(f);
+        } catch (err) {
+          failed.push({ id: f.id, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      return { failed };
+    });
   }
 
   /** The faults active at the simulator's clock (the time of the last readTelemetry). */

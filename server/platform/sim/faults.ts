@@ -1,27 +1,12 @@
 // Faults injected into the simulator (SPEC §3.7) and their combined effect per instance and tick.
 // Every fault carries an expiry; the book drops it by itself once the simulated clock passes it.
-import { z } from 'zod';
 import type { FaultInjection, FaultSpec } from '../adapter';
 import { STAGES } from '../../domain/model';
 import { describeIssues } from './config';
 
-const pct = (what: string) =>
-  z.number({ error: `${what}: expected a percentage from 0 to 100` }).min(0, `${what}: expected a percentage from 0 to 100`).max(100, `${what}: expected a percentage from 0 to 100`);
-const ms = (what: string) => z.number({ error: `${what}: expected milliseconds ≥ 0` }).min(0, `${what}: expected milliseconds ≥ 0`).max(600_000, `${what}: expected at most 600000 ms`);
-
-export const faultSpecSchema = z.discriminatedUnion(
-  'kind',
-  [
-    z.object({ kind: z.literal('delay'), delayMs: ms('delayMs'), jitterMs: ms('jitterMs') }).strict(),
-    z.object({ kind: z.literal('loss'), pct: pct('pct') }).strict(),
-    z.object({ kind: z.literal('http-error'), status: z.number().int('status: expected an HTTP status').min(400, 'status: expected an HTTP error status 400–599').max(599, 'status: expected an HTTP error status 400–599'), pct: pct('pct') }).strict(),
-    z.object({ kind: z.literal('kill') }).strict(),
-    z.object({ kind: z.literal('drain') }).strict(),
-    z.object({ kind: z.literal('cpu-stress'), pct: pct('pct') }).strict(),
-    z.object({ kind: z.literal('buffer-saturation'), stage: z.enum(STAGES, { error: `stage: expected one of ${STAGES.join(', ')}` }), fillPct: pct('fillPct') }).strict(),
-  ],
-  { error: 'kind: expected one of delay, loss, http-error, kill, drain, cpu-stress, buffer-saturation' },
-);
+// One schema for authoring and for the simulator's own check (a fault from any caller is validated).
+export { faultSpecSchema } from '../../domain/experiments/spec';
+import { faultSpecSchema } from '../../domain/experiments/spec';
 
 /** Fraction of requests that fail on a healthy instance of a version without its own error rate. */
 export const BASE_ERROR_RATE = 0.0005;
