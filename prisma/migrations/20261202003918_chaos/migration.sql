@@ -242,8 +242,9 @@ ALTER TABLE "ExperimentSchedule" ADD CONSTRAINT "ExperimentSchedule_history_limi
   CHECK ("historyLimit" BETWEEN 1 AND 100);
 ALTER TABLE "Injection" ADD CONSTRAINT "Injection_expiry_after_creation"
   CHECK ("expiresAt" > "createdAt");
+-- The reason may be written when removal is asked (desired = false), before the platform confirms it.
 ALTER TABLE "Injection" ADD CONSTRAINT "Injection_removed_has_reason"
-  CHECK (("removedAt" IS NULL) = ("removeReason" IS NULL));
+  CHECK ("removedAt" IS NULL OR "removeReason" IS NOT NULL);
 ALTER TABLE "Injection" ADD CONSTRAINT "Injection_removed_not_desired"
   CHECK ("removedAt" IS NULL OR NOT "desired");
 -- One engaged halt at a time.
