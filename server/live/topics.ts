@@ -8,6 +8,8 @@ import { z } from 'zod';
 export const LIVE_CHANNEL = 'switchback_live';
 /** NOTIFY channel of the telemetry loop; the payload is the committed Tick's id. */
 export const TICK_CHANNEL = 'switchback_tick';
+/** NOTIFY channel that wakes the telemetry leader to converge faults to the Injection rows now. */
+export const FAULTS_CHANNEL = 'sb_faults';
 
 const name = z.string().min(1).max(200);
 const version = z.number().int().min(1).max(2_147_483_647);
