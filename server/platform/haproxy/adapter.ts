@@ -11,7 +11,7 @@ import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
 import { FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
 import { faultMapContent, faultProblem, mapSignature } from './fault-maps';
-import { HaproxyError, RuntimeClient, type Logger } from './runtime-client';
+import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
 import { serverWeights } from './weights';
 
@@ -84,13 +84,14 @@ export class HaproxyAdapter implements PlatformAdapter {
     return { instances, services: fleet.services.filter((s) => services.has(s.id)) };
   }
 
-  async setFleet(fleet: FleetView): Promise<void> {
+  setFleet(fleet: FleetView): Promise<void> {
     const maps = new Map(this.config.instances.map((m) => [m.instance, m]));
     this.byId = new Map();
     for (const inst of fleet.instances) {
       const map = maps.get(inst.name);
       if (map) this.byId.set(inst.id, { inst, map });
     }
+    return Promise.resolve();
   }
 
   async describe(): Promise<PlatformTopology> {
@@ -207,8 +208,8 @@ export class HaproxyAdapter implements PlatformAdapter {
   }
 
   /** What this adapter last sent (HAProxy keeps no ids); syncFaults is what converges the maps. */
-  async listFaults(): Promise<FaultInjection[]> {
-    return [...this.faults.values()];
+  listFaults(): Promise<FaultInjection[]> {
+    return Promise.resolve([...this.faults.values()]);
   }
 
   /** Removes faults past their expiry (HAProxy already ignores them; this cleans the maps). */
