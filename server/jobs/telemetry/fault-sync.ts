@@ -77,13 +77,14 @@ export async function syncFaultsOnce(pool: pg.Pool, adapter: PlatformAdapter, fe
       );
     }
     // Everything unremoved that was not live when the set was read is now out of the platform.
+    // A renewed lease is capped at the hard expiry, so when both passed the expiry is the reason.
     // Judged against the same instant as the read, so a row inserted or renewed meanwhile is
     // never marked removed by mistake (the next sync sees it).
     const removed = await client.query(
       `UPDATE "Injection" SET desired = false, "removedAt" = $2,
               "removeReason" = COALESCE("removeReason", CASE
-                WHEN "leaseExpiresAt" <= $2 THEN 'lease_lapsed'
                 WHEN "expiresAt" <= $2 THEN 'expired'
+                WHEN "leaseExpiresAt" <= $2 THEN 'lease_lapsed'
                 ELSE 'orphan' END::"InjectionRemoveReason")
         WHERE "removedAt" IS NULL AND NOT (id = ANY($1::uuid[]))
           AND NOT (desired AND "leaseExpiresAt" > $2 AND "expiresAt" > $2)`,

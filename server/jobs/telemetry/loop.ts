@@ -138,6 +138,7 @@ export class TelemetryLoop {
       }
       this.stats.leader = true;
       this.waker = new FaultWaker({ url: this.deps.url, log: this.deps.log, onNotify: () => this.wake(gen) });
+      void this.waker.ensure();
       this.deps.log(`[telemetry] leading ${this.fleet.view.instances.length} instances through the ${this.adapter.kind} adapter, a tick every ${this.deps.tickMs} ms`);
     } catch (err) {
       this.fail(err);
