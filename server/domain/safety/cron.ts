@@ -28,8 +28,12 @@ export type ParseCronResult = { ok: true; cron: Cron } | { ok: false; error: str
 export const MAX_CRON_CHARS = 200;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** Leap-day schedules fire every 4 years (8 across 2100, which is not a leap year): search that far. */
-const SEARCH_DAYS = 366 * 8 + 2;
+/**
+ * How far ahead to search. A date on a given weekday (1 January on a Sunday, when both day fields
+ * AND) recurs within 28 years — the calendar's weekday cycle between century years; search a year
+ * past it. About 10 000 cheap day checks for the rarest schedule, one or two for a daily one.
+ */
+const SEARCH_DAYS = 366 * 29;
 /** The most times one call answers. */
 export const MAX_CRON_TIMES = 1000;
 
@@ -171,7 +175,7 @@ export function cronMatches(c: Cron, ms: number): boolean {
 
 /**
  * The next `n` (at most MAX_CRON_TIMES) times the cron fires strictly after `afterMs`, as epoch ms
- * on whole minutes, increasing. Fewer when none falls within the next eight years.
+ * on whole minutes, increasing. Fewer when none falls within the next 29 years.
  */
 export function nextCronTimes(c: Cron, afterMs: number, n: number): number[] {
   const want = Math.max(0, Math.min(MAX_CRON_TIMES, Math.floor(n)));
