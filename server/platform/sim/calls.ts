@@ -86,6 +86,11 @@ function slowerWithDelay(counts: Float64Array, total: number, tau: number, delay
   return p / Math.sqrt(Math.PI);
 }
 
+interface Carried {
+  tau: ReadonlyMap<string, number>;
+  perService: ReadonlyMap<string, { amp: number; callFail: number }>;
+}
+
 interface Edge {
   caller: number;
   callee: number;
@@ -109,7 +114,12 @@ export class CallGraph {
   private readonly tau = new Map<string, number>();
   private readonly extra: Float64Array;
 
-  constructor(calls: Readonly<Record<string, readonly string[]>>, serviceNames: readonly string[], previousTau?: ReadonlyMap<string, number>) {
+  constructor(
+    calls: Readonly<Record<string, readonly string[]>>,
+    private readonly names: readonly string[],
+    previous?: Carried,
+  ) {
+    const serviceNames = names;
     const n = serviceNames.length;
     const index = new Map(serviceNames.map((name, g) => [name, g]));
     this.amp = new Float64Array(n).fill(1);
@@ -127,11 +137,18 @@ export class CallGraph {
         if (s === undefined || s === c || this.edges.some((e) => e.caller === c && e.callee === s)) continue;
         const key = `${caller}>${callee}`;
         this.edges.push({ caller: c, callee: s, key });
-        const t = previousTau?.get(key);
+        const t = previous?.tau.get(key);
         if (t !== undefined) this.tau.set(key, t);
       }
     }
     this.extra = new Float64Array(this.edges.length).fill(ROUTINE_EXTRA);
+    serviceNames.forEach((name, g) => {
+      const kept = previous?.perService.get(name);
+      if (kept && this.edges.some((e) => e.caller === g || e.callee === g)) {
+        this.amp[g] = kept.amp;
+        this.callFail[g] = kept.callFail;
+      }
+    });
     this.callees = [...new Set(this.edges.map((e) => e.callee))];
     for (const s of this.callees) this.merged.set(s, new Float64Array(LATENCY_BUCKET_COUNT));
     // Kahn's order over the graph (validated acyclic in config.ts).
@@ -156,8 +173,11 @@ export class CallGraph {
     return this.edges.length > 0;
   }
 
-  hedgeDelays(): Map<string, number> {
-    return new Map(this.tau);
+  /** What a rebuilt graph (a fleet change) keeps: hedge delays per edge, load factors and call failures per service name. */
+  carry(): Carried {
+    const perService = new Map<string, { amp: number; callFail: number }>();
+    this.names.forEach((name, g) => perService.set(name, { amp: this.amp[g]!, callFail: this.callFail[g]! }));
+    return { tau: new Map(this.tau), perService };
   }
 
   /**

@@ -127,7 +127,7 @@ export class SimEngine {
         const split = slots.map((i) => ({ id: this.instances[i]!.id, appVersion: this.instances[i]!.appVersion, zone: this.instances[i]!.zone, weight: 0 }));
         return { id: s.id, name: s.name, fleetRouting: normaliseRouting(s.routing), slots, split };
       });
-    this.calls = new CallGraph(this.cfg.calls, this.groups.map((g) => g.name), this.calls.hedgeDelays());
+    this.calls = new CallGraph(this.cfg.calls, this.groups.map((g) => g.name), this.calls.carry());
     this.routineRps = new Float64Array(this.groups.length);
     this.groupSlots = this.groups.map((g) => g.slots);
     this.groupOfSlot = new Int32Array(this.instances.length);
@@ -264,6 +264,7 @@ export class SimEngine {
   /** Demand per service, split over its instances by the applied routing and weights. */
   private route(nowMs: number, dt: number): void {
     const fx = this.effects;
+    const cohorts = this.faults.anyCohort;
     this.lambda.fill(0);
     for (let gi = 0; gi < this.groups.length; gi++) {
       const g = this.groups[gi]!;
@@ -299,7 +300,8 @@ export class SimEngine {
         matchedFractions,
       });
       for (let j = 0; j < g.slots.length; j++) this.lambda[g.slots[j]!] = rps * (result.shares.get(g.split[j]!.id) ?? 0);
-      g.routed = { routing: pooled ? { versionWeights: pooled, headerRules: routing.headerRules } : routing, matched: matchedFractions, byVersion: result.byVersion };
+      // Kept for cohort-scoped faults only (a pooled routing is rebuilt only then).
+      if (cohorts) g.routed = { routing: pooled ? { versionWeights: pooled, headerRules: routing.headerRules } : routing, matched: matchedFractions, byVersion: result.byVersion };
     }
   }
 

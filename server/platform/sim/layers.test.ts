@@ -3,7 +3,7 @@ import { addBuckets, emptyBuckets, quantileOf } from '../../domain/latency-bucke
 import type { InstanceTelemetry } from '../../domain/model';
 import { DEMO_CALLS } from './calls';
 import { DEMO_SIM_CONFIG, simConfigSchema, describeIssues } from './config';
-import { demoSim, meanOf, runTicks } from './test-fleet';
+import { demoFleetView, demoSim, meanOf, runTicks } from './test-fleet';
 
 // The demo fleet's layers (prisma/demo-fleet.ts labels): the report groups services by them.
 const LAYER_OF: Record<string, Layer> = { 'edge-gateway': 'access', 'order-api': 'service', 'inventory-svc': 'data', 'payment-svc': 'data' };
@@ -75,6 +75,21 @@ describe('sim: call graph and layers', () => {
       expect(Math.abs(sa[l].p99 - before[l].p99), l).toBeLessThan(50);
       expect(Math.abs(sa[l].availability - before[l].availability), l).toBeLessThan(0.0005);
     }
+  });
+});
+
+describe('sim: call graph state', () => {
+  it('keeps hedge delays and load factors across setFleet with the same instances', async () => {
+    const a = await demoSim(DEMO_SIM_CONFIG);
+    const b = await demoSim(DEMO_SIM_CONFIG);
+    const faults = (at: (k: number) => Date) => [{ id: 'j', instanceId: 'edge-gateway-euw-a-1-v1-1', spec: SEED_JITTER, expiresAt: at(60) }];
+    await a.sim.syncFaults(faults(a.at));
+    await b.sim.syncFaults(faults(b.at));
+    const ra = await runTicks(a.sim, a.at, 0, 24);
+    const rb = await runTicks(b.sim, b.at, 0, 12);
+    await b.sim.setFleet(demoFleetView());
+    rb.push(...(await runTicks(b.sim, b.at, 12, 12)));
+    expect(rb).toEqual(ra);
   });
 });
 
