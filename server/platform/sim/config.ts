@@ -1,6 +1,7 @@
 // Settings of the simulator (validated once with zod) and the operator-facing controls that bend
 // its load for a demo or a drill. Every control carries an expiry and is ignored after it.
 import { z } from 'zod';
+import { findCycle } from './calls';
 
 const fraction = (what: string) =>
   z.number({ error: `${what}: expected a number from 0 to 1` }).min(0, `${what}: expected a number from 0 to 1`).max(1, `${what}: expected a number from 0 to 1`);
@@ -103,6 +104,25 @@ const configShape = {
   spikeDurationS: positive('spikeDurationS').default(45),
   /** Client timeout: a request slower than this counts as a timeout; latencies are capped at it. */
   requestTimeoutMs: positive('requestTimeoutMs').default(5_000),
+  /**
+   * Which services each service calls (by name): a callee's load follows its callers' hedges and
+   * retries, its failures reach them (calls.ts). Names the fleet does not have are ignored; {} = none.
+   * Absent = none, so a bare simulator keeps independent services (its calibration and tests);
+   * the demo's stored settings (DEMO_SIM_CONFIG) carry the demo graph, DEMO_CALLS.
+   */
+  calls: z
+    .record(
+      z.string().max(200, 'calls: service names of at most 200 characters').min(1, 'calls: expected service names'),
+      z.array(z.string({ error: 'calls: expected a list of service names' }).max(200, 'calls: service names of at most 200 characters').min(1, 'calls: expected service names')).max(50, 'calls: at most 50 callees per service'),
+    )
+    .refine((c) => Object.keys(c).length <= 500, 'calls: at most 500 callers')
+    .superRefine((c, ctx) => {
+      const self = Object.entries(c).find(([caller, list]) => list.includes(caller));
+      const cycle = self ? undefined : findCycle(c);
+      if (self) ctx.addIssue({ code: 'custom', message: `calls: ${self[0]} calls itself` });
+      else if (cycle) ctx.addIssue({ code: 'custom', message: `calls: the graph has a cycle (${cycle})` });
+    })
+    .default(() => ({})),
   /** Mean time a keep-alive connection stays open per request it carries (connections = λ × lifetime). */
   keepAliveS: positive('keepAliveS').default(7.5),
 };
@@ -111,6 +131,8 @@ const configShape = {
  * The settings the seed stores for the demo (prisma/seed.ts): eu-west-b keeps 35 % of its capacity
  * and its hosts have a noisy neighbour about once a minute, so that weights, watermarks and
  * breakers are all at work within a minute of the first start; spikes are frequent enough to see.
+ * The call graph runs from the access layer (edge-gateway) down to the data layer, so a fault on
+ * one layer reaches the ones below it (calls.ts).
  */
 export const DEMO_SIM_CONFIG = {
   seed: 42,
@@ -119,6 +141,7 @@ export const DEMO_SIM_CONFIG = {
   spikeProbability: 0.003,
   spikeFactor: 1.5,
   noisyNeighbourIntervalS: 60,
+  calls: { 'edge-gateway': ['order-api'], 'order-api': ['inventory-svc', 'payment-svc'] },
 } as const satisfies SimConfigInput;
 
 export const simConfigSchema = z.object(configShape, { error: strictMessage(Object.keys(configShape), 'sim setting') }).strict();

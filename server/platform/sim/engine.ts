@@ -8,6 +8,7 @@ import type { FaultInjection, FleetInstance, FleetView, PlatformTopology } from 
 import { describeIssues, simControlsSchema, type SimConfig, type SimControls } from './config';
 import { DemandModel } from './demand';
 import { Effects, FaultBook } from './faults';
+import { CallGraph } from './calls';
 import { cohortMixFraction, cohortShareOfVersion, type Cohort } from './cohort';
 import { NEIGHBOUR_LOSS, NoisyNeighbour, type NeighbourCandidate } from './neighbour';
 import { INSTANCE_NOISE, INSTANCE_NOISE_TAU_S, InstanceTable, stepInstance, type TickParams } from './pipeline';
@@ -71,6 +72,11 @@ export class SimEngine {
   /** Behaviour per app version (latency ×, error rate as a fraction, CPU ×); empty = all default. */
   private versionBehaviour = new Map<string, { latency: number; errorRate: number; cpu: number }>();
   private lambda = new Float64Array(0);
+  /** Calls between services (calls.ts): load factors and call failures, from the last tick. */
+  private calls: CallGraph = new CallGraph({}, []);
+  /** Each service's demand this tick before its callers' load factor. */
+  private routineRps = new Float64Array(0);
+  private groupSlots: number[][] = [];
   /** Epoch ms of the last tick: the simulator's clock. */
   private clockMs: number | undefined;
 
@@ -121,6 +127,9 @@ export class SimEngine {
         const split = slots.map((i) => ({ id: this.instances[i]!.id, appVersion: this.instances[i]!.appVersion, zone: this.instances[i]!.zone, weight: 0 }));
         return { id: s.id, name: s.name, fleetRouting: normaliseRouting(s.routing), slots, split };
       });
+    this.calls = new CallGraph(this.cfg.calls, this.groups.map((g) => g.name), this.calls.carry());
+    this.routineRps = new Float64Array(this.groups.length);
+    this.groupSlots = this.groups.map((g) => g.slots);
     this.groupOfSlot = new Int32Array(this.instances.length);
     this.groups.forEach((g, gi) => {
       for (const slot of g.slots) this.groupOfSlot[slot] = gi;
@@ -227,8 +236,16 @@ export class SimEngine {
       noiseKick: INSTANCE_NOISE * Math.sqrt(1 - noiseDecay * noiseDecay),
       connBlend: 1 - Math.exp(-dt / this.cfg.keepAliveS),
     };
+    const calls = this.calls;
+    if (calls.active) {
+      for (let g = 0; g < this.groups.length; g++) {
+        const f = calls.callFail[g]!;
+        if (f > 0) for (const slot of this.groupSlots[g]!) fx.callFail[slot] = f;
+      }
+    }
     const out = new Array<InstanceTelemetry>(n);
     for (let i = 0; i < n; i++) out[i] = stepInstance(this.table, i, this.instances[i]!.id, this.lambda[i]!, fx, p);
+    calls.observe(out, this.groupSlots, fx, this.routineRps, dt);
     return out;
   }
 
@@ -247,11 +264,16 @@ export class SimEngine {
   /** Demand per service, split over its instances by the applied routing and weights. */
   private route(nowMs: number, dt: number): void {
     const fx = this.effects;
+    const cohorts = this.faults.anyCohort;
     this.lambda.fill(0);
-    for (const g of this.groups) {
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi]!;
       let factor = 1;
       for (const c of this.demandControls) if (c.id === g.id && nowMs < c.untilMs) factor *= c.value;
-      const rps = this.demand.advance(g.id, g.name, g.slots.length, nowMs, dt, factor);
+      const routine = this.demand.advance(g.id, g.name, g.slots.length, nowMs, dt, factor);
+      this.routineRps[gi] = routine;
+      // Its callers' load factor: their hedges and retries, and their own callers' (calls.ts).
+      const rps = routine * this.calls.amp[gi]!;
       if (g.slots.length === 0) continue;
 
       const routing = this.appliedRouting.get(g.id) ?? g.fleetRouting;
@@ -278,7 +300,8 @@ export class SimEngine {
         matchedFractions,
       });
       for (let j = 0; j < g.slots.length; j++) this.lambda[g.slots[j]!] = rps * (result.shares.get(g.split[j]!.id) ?? 0);
-      g.routed = { routing: pooled ? { versionWeights: pooled, headerRules: routing.headerRules } : routing, matched: matchedFractions, byVersion: result.byVersion };
+      // Kept for cohort-scoped faults only (a pooled routing is rebuilt only then).
+      if (cohorts) g.routed = { routing: pooled ? { versionWeights: pooled, headerRules: routing.headerRules } : routing, matched: matchedFractions, byVersion: result.byVersion };
     }
   }
 

@@ -43,6 +43,8 @@ export class Effects {
   drained = new Uint8Array(0);
   /** Held buffer fill per instance and stage (index i * 5 + stage), 0..1. */
   saturation = new Float64Array(0);
+  /** Share of requests failing because a call they made failed twice (calls.ts), 0..1. */
+  callFail = new Float64Array(0);
   /** Share of execution (I/O) capacity lost to a noisy neighbour on the host (neighbour.ts), 0..1. */
   contention = new Float64Array(0);
   /** The instance's version behaviour (config.ts versionBehaviourSchema): set by the engine each tick. */
@@ -65,6 +67,7 @@ export class Effects {
       this.drained = new Uint8Array(n);
       this.saturation = new Float64Array(n * STAGES.length);
       this.contention = new Float64Array(n);
+      this.callFail = new Float64Array(n);
       this.latencyFactor = new Float64Array(n).fill(1);
       this.cpuFactor = new Float64Array(n).fill(1);
       this.baseErrorRate = new Float64Array(n).fill(BASE_ERROR_RATE);
@@ -83,6 +86,7 @@ export class Effects {
     this.drained.fill(0);
     this.saturation.fill(0);
     this.contention.fill(0);
+    this.callFail.fill(0);
     this.latencyFactor.fill(1);
     this.cpuFactor.fill(1);
     this.baseErrorRate.fill(BASE_ERROR_RATE);

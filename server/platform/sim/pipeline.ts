@@ -296,7 +296,7 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   // Outcomes of the requests completed this tick.
   const completed = Math.round(out[K - 1]!);
   const timeouts = Math.min(completed, sampleCount(rng, i, completed * pTimeout));
-  const pError = 1 - (1 - fx.baseErrorRate[i]!) * (1 - fx.httpError[i]!) * (1 - lossFail);
+  const pError = 1 - (1 - fx.baseErrorRate[i]!) * (1 - fx.httpError[i]!) * (1 - lossFail) * (1 - fx.callFail[i]!);
   const answered = completed - timeouts;
   const failed = Math.min(answered, sampleCount(rng, i, answered * pError));
   const rejectedN = Math.round(rejected);
