@@ -120,7 +120,7 @@ export async function runOf(db: Db, id: string) {
  */
 export async function runAt(db: Db, stage: 'pending' | 'running' | 'reported') {
   const { startRun } = await import('../server/services/experiments/run-start');
-  const { buildRunReport } = await import('../server/services/experiments/domain-interim');
+  const { buildRunReport } = await import('../server/domain/experiments/report');
   const f = await chaosFleet(db);
   const e = await makeExperiment(db, f);
   const { id } = await startRun(db, f.operator, { experimentId: e.id });
@@ -132,7 +132,8 @@ export async function runAt(db: Db, stage: 'pending' | 'running' | 'reported') {
   }
   if (stage === 'reported') {
     const spec = experimentSpecSchema.parse(e.spec);
-    const report = buildRunReport({ runId: id, experimentName: e.name, number: 1, spec, injectedAt: Date.now(), faultsRemovedAt: Date.now(), observedUntil: Date.now(), outcome: 'completed', layers: [] });
+    const now = Date.now();
+    const report = buildRunReport({ spec, layers: [], baseline: { from: now - 10_000, to: now }, fault: { from: now, to: now }, observeUntil: now });
     await db.experimentRun.update({ where: { id }, data: { report: JSON.parse(JSON.stringify(report)) as object } });
   }
   return { f, experiment: e, run: await db.experimentRun.findUniqueOrThrow({ where: { id } }) };

@@ -6,7 +6,8 @@ import type { z } from 'zod';
 import type { Db } from '../../db/client';
 import type { Prisma } from '../../db/generated/client';
 import { AppError, notFound } from '../../errors';
-import { evaluateConditions, reportMarkdown, type RunReport } from './domain-interim';
+import { evaluateConditions } from '../../domain/experiments/conditions';
+import { reportMarkdown, type RunReport } from '../../domain/experiments/report';
 import { serviceSnapshot, serviceTicks } from './run-observe';
 import { listRunsInput, reportInput, runIdInput } from './run-inputs';
 import { runSpec } from './run-state';
@@ -74,7 +75,7 @@ export async function getRun(db: Db, input: z.input<typeof runIdInput>) {
   // While faults are in, the values are what the controller judges (never before injection); otherwise the latest window.
   const from = new Date(Math.max(now.getTime() - windowS * 1000, run.state === 'running' && run.injectedAt ? run.injectedAt.getTime() : 0));
   const conditions = spec.abortConditions.length
-    ? evaluateConditions(spec.abortConditions, await serviceTicks(db, services, from, now), now.getTime(), await serviceSnapshot(db, services)).map((c) => ({ condition: c.condition, value: c.value, threshold: c.threshold, fired: c.fired, words: c.words }))
+    ? evaluateConditions(spec.abortConditions, await serviceTicks(db, services, from, now), now.getTime(), await serviceSnapshot(db, services))
     : [];
   const none: TargetHealth = { effectiveWeight: null, degradation: null, breaker: null, stageFill: null, stageState: null, up: null, at: null };
   const { report, spec: _spec, ...row } = run;
@@ -99,5 +100,5 @@ export async function runReport(db: Db, input: z.input<typeof reportInput>) {
     throw new AppError('PRECONDITION_FAILED', `Run "${run.experiment.name} #${run.number}" has no report${run.state === 'completed' || run.state === 'aborted' || run.state === 'failed' || run.state === 'skipped' ? ' (nothing was injected, or it failed before the observation ended)' : ' yet: it is built when the observation window after the faults ends'}.`);
   }
   const report = run.report as unknown as RunReport;
-  return format === 'markdown' ? { format, markdown: reportMarkdown(report) } : { format, report };
+  return format === 'markdown' ? { format, markdown: reportMarkdown(report, `${run.experiment.name} #${run.number}`) } : { format, report };
 }
