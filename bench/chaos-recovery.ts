@@ -9,7 +9,7 @@ import { createHaproxyAdapter } from '../server/platform/haproxy';
 import { burst, startHaproxyLab } from '../server/platform/haproxy/testing/harness';
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform/platform-configs';
 import { makeInjection, makeRunningRun } from '../test/fault-fixtures';
-import { sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../test/processes';
+import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../test/processes';
 import { benchDatabase, percentile } from './lib';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,10 +48,11 @@ export async function workerKillToFaultGone(rounds: number, leaseMs: number) {
     for (let r = 0; r < rounds; r++) {
       procs = [spawnWorker(database.url, env), spawnWorker(database.url, env)];
       const { runId } = await makeRunningRun(db);
-      const id = await makeInjection(db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs });
-      procs.push(spawnLeaseHolder(database.url, [id], leaseMs, 500));
+      const id = await makeInjection(db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs: 120_000 });
+      const holder = spawnLeaseHolder(database.url, [id], leaseMs, 500);
+      procs.push(holder);
       const deadline = Date.now() + 120_000;
-      while ((await status(url)) !== 503) {
+      while ((await status(url)) !== 503 || !renewedOnce(holder)) {
         if (Date.now() > deadline) throw new Error('the fault was never injected');
         await sleep(100);
       }

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
-import { sigkill, spawnLeaseHolder, spawnWorker } from '../../../test/processes';
+import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker } from '../../../test/processes';
 import { makeFleet, makeUser } from '../../db/factories';
 import { experimentSpecSchema } from '../../domain/experiments/spec';
 import { defaultPolicies } from '../../domain/policy-defaults';
@@ -41,14 +41,15 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
     const loop = new TelemetryLoop({ url: t.url, pool, db: t.db, tickMs: 250, log: () => undefined, workerId: 'leader', electionPollMs: 200, openAdapter: () => Promise.resolve(sim) });
     loop.start();
     const { runId } = await makeRunningRun(t.db);
-    const id = await makeInjection(t.db, { runId, instanceId, spec: { kind: 'delay', delayMs: 200, jitterMs: 300 }, adapterKind: 'sim', leaseMs: LEASE_MS });
-    const firstLease = (await t.db.injection.findUniqueOrThrow({ where: { id } })).leaseExpiresAt.getTime();
+    // A long first lease while the holder process starts; from its first renewal on, LEASE_MS.
+    const id = await makeInjection(t.db, { runId, instanceId, spec: { kind: 'delay', delayMs: 200, jitterMs: 300 }, adapterKind: 'sim', leaseMs: 60_000 });
     const holder = spawnLeaseHolder(t.url, [id], LEASE_MS, 500);
     try {
+      await expect.poll(() => renewedOnce(holder), { timeout: 30_000, interval: 50 }).toBe(true);
+      const firstLease = Date.now() + LEASE_MS;
       await expect.poll(async () => (await sim.listFaults()).map((f) => f.id), { timeout: 30_000, interval: 100 }).toEqual([id]);
       await expect.poll(async () => (await t.db.injection.findUniqueOrThrow({ where: { id } })).injectedAt !== null, { timeout: 10_000, interval: 50 }).toBe(true);
-      // Renewed by the holder: it stays past its first lease.
-      await expect.poll(() => holder.output().includes('renewed'), { timeout: 30_000, interval: 100 }).toBe(true);
+      // Renewed by the holder: it stays past the lease it had after its first renewal.
       while (Date.now() < firstLease + 1500) expect((await sim.listFaults()).map((f) => f.id)).toEqual([id]);
 
       const killedAt = Date.now();
