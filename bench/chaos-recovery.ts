@@ -2,7 +2,11 @@
 // fault stops acting in HAProxy (the dead man's switch: the last expiry the leader pushed), and
 // how faithfully HAProxy's Lua delay reproduces the configured delay and jitter.
 import http from 'node:http';
+import pg from 'pg';
 import { createDb } from '../server/db/client';
+import { TelemetryLoop } from '../server/jobs/telemetry/loop';
+import { FAULTS_CHANNEL } from '../server/live/topics';
+import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../server/services/platform/active-adapter';
 import { defaultPolicies } from '../server/domain/policy-defaults';
 import type { FaultSpec, FleetView } from '../server/platform/adapter';
 import { createHaproxyAdapter } from '../server/platform/haproxy';
@@ -10,7 +14,7 @@ import { burst, startHaproxyLab } from '../server/platform/haproxy/testing/harne
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform/platform-configs';
 import { makeInjection, makeRunningRun } from '../test/fault-fixtures';
 import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../test/processes';
-import { benchDatabase, percentile } from './lib';
+import { benchDatabase, percentile, summary } from './lib';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -105,6 +109,67 @@ export async function haproxyDelayFidelity(spec: Extract<FaultSpec, { kind: 'del
     // max(0, N(μ, σ)): the median is μ when μ ≥ 0; the P90 is μ + 1.2816 σ.
     return { configured: spec, requests: slow.length, expectedMedianMs: spec.delayMs, measuredMedianAddedMs: added(50), expectedP90Ms: Math.round(spec.delayMs + 1.2816 * spec.jitterMs), measuredP90AddedMs: added(90), baselineMedianMs: b50 };
   } finally {
+    await lab.close();
+  }
+}
+
+/**
+ * What halt-all and abort rely on: a command sets desired = false and NOTIFYs sb_faults in its
+ * transaction; milliseconds from COMMIT until a request through HAProxy is no longer answered 503
+ * (the leader converges at once, not at its next 1 s tick).
+ */
+export async function notifyToFaultGone(rounds: number) {
+  const lab = await startHaproxyLab({ shop: { v1: 1 } });
+  const database = await benchDatabase();
+  const db = createDb(database.url, 4);
+  const pool = new pg.Pool({ connectionString: database.url, max: 6 });
+  const loop = new TelemetryLoop({
+    url: database.url, pool, db, tickMs: 1000, log: () => undefined, workerId: 'bench', electionPollMs: 100,
+    openAdapter: async () => createAdapter(await activeAdapterConfig(pool)), adapterKey: activeAdapterKey,
+  });
+  try {
+    for (const [kind, document] of Object.entries(defaultPolicies)) await db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+    const actor = { id: null, name: 'bench' };
+    const cfg = await saveAdapterConfig(db, actor, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+    await importPlatformTopology(db, actor, { id: cfg.id });
+    await activateAdapterConfig(db, actor, { id: cfg.id, version: cfg.version });
+    const instanceId = (await db.instance.findFirstOrThrow({ where: { name: 'shop-v1-1' } })).id;
+    const url = lab.frontends.shop!;
+    loop.start();
+    const ms: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const { runId } = await makeRunningRun(db);
+      await makeInjection(db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs: 600_000 });
+      await pool.query(`SELECT pg_notify($1, '')`, [FAULTS_CHANNEL]);
+      const deadline = Date.now() + 60_000;
+      while ((await status(url)) !== 503) {
+        if (Date.now() > deadline) throw new Error('the fault was never injected');
+        await sleep(50);
+      }
+      // Anywhere within the tick, as a person pressing the button would be.
+      await sleep(137 * (r + 1) % 1000);
+      const c = await pool.connect();
+      let t0: number;
+      try {
+        await c.query('BEGIN');
+        await c.query(`UPDATE "Injection" SET desired = false, "removeReason" = 'halted' WHERE "runId" = $1`, [runId]);
+        await c.query(`SELECT pg_notify($1, '')`, [FAULTS_CHANNEL]);
+        await c.query('COMMIT');
+        t0 = performance.now();
+      } finally {
+        c.release();
+      }
+      while ((await status(url)) === 503) {
+        if (performance.now() - t0 > 60_000) throw new Error('the fault was not removed within a minute');
+      }
+      ms.push(performance.now() - t0);
+    }
+    return { rounds, tickMs: 1000, commitToFaultGoneMs: summary(ms), maxMs: Math.round(Math.max(...ms)) };
+  } finally {
+    await loop.stop();
+    await pool.end();
+    await db.$disconnect();
+    await database.stop();
     await lab.close();
   }
 }
