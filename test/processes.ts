@@ -28,7 +28,8 @@ export function spawnWorker(url: string, env: Record<string, string> = {}): Chil
 
 /**
  * A process that renews the leases of the given Injection rows every `everyMs` by `leaseMs`, as a
- * run controller does, printing "renewed" after each renewal.
+ * run controller does, printing "renewed <rows>" after each renewal. It takes a moment to start:
+ * give the rows a longer first lease and wait for `renewedOnce`.
  */
 export function spawnLeaseHolder(url: string, ids: string[], leaseMs: number, everyMs: number): Child {
   const script = `
@@ -37,7 +38,7 @@ export function spawnLeaseHolder(url: string, ids: string[], leaseMs: number, ev
     const ids = JSON.parse(process.env.SB_IDS);
     c.connect().then(() => setInterval(() => {
       c.query('UPDATE "Injection" SET "leaseExpiresAt" = clock_timestamp() + $2 * interval \\'1 millisecond\\' WHERE id = ANY($1::uuid[]) AND desired AND "removedAt" IS NULL', [ids, ${Number(leaseMs)}])
-        .then(() => console.log('renewed'), (e) => console.error(e.message));
+        .then((r) => console.log('renewed ' + r.rowCount), (e) => console.error(e.message));
     }, ${Number(everyMs)}));`;
   return track(spawn(process.execPath, ['-e', script], { env: { ...process.env, SB_URL: url, SB_IDS: JSON.stringify(ids) }, stdio: ['ignore', 'pipe', 'pipe'] }));
 }
@@ -46,3 +47,6 @@ export async function sigkill(c: Child): Promise<void> {
   if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
   await c.exited;
 }
+
+/** Whether the holder has renewed at least one row (its own first lease applies from then on). */
+export const renewedOnce = (c: Child) => /renewed [1-9]/.test(c.output());

@@ -20,6 +20,8 @@ const BY_TOPIC: Record<LiveTopic, string[][]> = {
   'policy.changed': [['policies'], ['machines'], ['timeline']],
   // A rollout moved: the fleet table, its page, the pending-approval count and the timeline.
   'rollout.changed': [['rollouts'], ['machines'], ['timeline']],
+  // An experiment or run moved: the experiments pages (lists, the run page, its report) and the timeline.
+  'experiment.changed': [['experiments'], ['timeline']],
 };
 
 /** Every event is a change, and every change is audited: the audit list is always refreshed. */

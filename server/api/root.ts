@@ -5,6 +5,7 @@ import { platformRouter } from './routers/platform';
 import { machinesRouter } from './routers/machines';
 import { policiesRouter } from './routers/policies';
 import { rolloutsRouter } from './routers/rollouts';
+import { experimentRunsRouter } from './routers/experiments-runs';
 import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
@@ -29,6 +30,8 @@ export const appRouter = router({
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
   rollouts: rolloutsRouter,
+  // The run procedures only, until experiments.ts (authoring) spreads experimentRunProcedures in.
+  experiments: experimentRunsRouter,
 });
 
 export type AppRouter = typeof appRouter;

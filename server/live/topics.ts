@@ -31,6 +31,13 @@ export const liveTopicSchemas = {
     version,
     state: z.enum(['pending', 'progressing', 'paused', 'promoting', 'succeeded', 'aborted', 'rolled_back']),
   }),
+  // An experiment or one of its runs changed (a command or the run controller): lists and the run page refetch.
+  // The run states of server/domain/experiments/machine.ts (server/live may not import the domain).
+  'experiment.changed': z.object({
+    experimentId: z.uuid(),
+    runId: z.uuid().optional(),
+    state: z.enum(['pending', 'injecting', 'running', 'recovering', 'completed', 'aborted', 'failed', 'skipped']).optional(),
+  }),
   // No producer sends a payload for these yet: the topic alone tells the client what to refetch.
   'audit.appended': z.object({}),
   'worker.changed': z.object({}),

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
-import { sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../../../test/processes';
+import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../../../test/processes';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
@@ -41,9 +41,12 @@ describe('SIGKILL every worker while a fault acts (HAProxy)', () => {
     try {
       await expect.poll(() => t.db.tick.count(), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2);
       const { runId } = await makeRunningRun(t.db);
-      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs: LEASE_MS });
-      const firstLease = (await row(id)).leaseExpiresAt.getTime();
-      procs.push(spawnLeaseHolder(t.url, [id], LEASE_MS, 500));
+      // A long first lease while the holder process starts; from its first renewal on, LEASE_MS.
+      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs: 60_000 });
+      const holder = spawnLeaseHolder(t.url, [id], LEASE_MS, 500);
+      procs.push(holder);
+      await expect.poll(() => renewedOnce(holder), { timeout: 30_000, interval: 50 }).toBe(true);
+      const firstLease = Date.now() + LEASE_MS;
       await expect.poll(async () => (await row(id)).injectedAt !== null, { timeout: 30_000, interval: 100 }).toBe(true);
       await expect.poll(() => in503(), { timeout: 10_000, interval: 100 }).toBe(40);
       // The workers move HAProxy's expiry forward while the lease is renewed: past the first lease it still acts.

@@ -4,9 +4,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
-import { sigkill, spawnLeaseHolder } from '../../../test/processes';
-import { makeFleet } from '../../db/factories';
+import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker } from '../../../test/processes';
+import { makeFleet, makeUser } from '../../db/factories';
+import { experimentSpecSchema } from '../../domain/experiments/spec';
 import { defaultPolicies } from '../../domain/policy-defaults';
+import { startRun } from '../../services/experiments/run-start';
 import { createSimAdapter, simConfigSchema } from '../../platform/sim';
 import { TelemetryLoop } from './loop';
 
@@ -39,14 +41,15 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
     const loop = new TelemetryLoop({ url: t.url, pool, db: t.db, tickMs: 250, log: () => undefined, workerId: 'leader', electionPollMs: 200, openAdapter: () => Promise.resolve(sim) });
     loop.start();
     const { runId } = await makeRunningRun(t.db);
-    const id = await makeInjection(t.db, { runId, instanceId, spec: { kind: 'delay', delayMs: 200, jitterMs: 300 }, adapterKind: 'sim', leaseMs: LEASE_MS });
-    const firstLease = (await t.db.injection.findUniqueOrThrow({ where: { id } })).leaseExpiresAt.getTime();
+    // A long first lease while the holder process starts; from its first renewal on, LEASE_MS.
+    const id = await makeInjection(t.db, { runId, instanceId, spec: { kind: 'delay', delayMs: 200, jitterMs: 300 }, adapterKind: 'sim', leaseMs: 60_000 });
     const holder = spawnLeaseHolder(t.url, [id], LEASE_MS, 500);
     try {
+      await expect.poll(() => renewedOnce(holder), { timeout: 30_000, interval: 50 }).toBe(true);
+      const firstLease = Date.now() + LEASE_MS;
       await expect.poll(async () => (await sim.listFaults()).map((f) => f.id), { timeout: 30_000, interval: 100 }).toEqual([id]);
       await expect.poll(async () => (await t.db.injection.findUniqueOrThrow({ where: { id } })).injectedAt !== null, { timeout: 10_000, interval: 50 }).toBe(true);
-      // Renewed by the holder: it stays past its first lease.
-      await expect.poll(() => holder.output().includes('renewed'), { timeout: 30_000, interval: 100 }).toBe(true);
+      // Renewed by the holder: it stays past the lease it had after its first renewal.
       while (Date.now() < firstLease + 1500) expect((await sim.listFaults()).map((f) => f.id)).toEqual([id]);
 
       const killedAt = Date.now();
@@ -59,6 +62,50 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
       expect(loop.stats.leader).toBe(true);
     } finally {
       await sigkill(holder);
+      await loop.stop();
+    }
+  });
+
+  it('a real run whose controller worker is SIGKILLed (the leader survives): its fault leaves the simulator within the lease, marked lease_lapsed', { timeout: 180_000 }, async () => {
+    const sim = createSimAdapter(simConfigSchema.parse({ seed: 5 }));
+    const loop = new TelemetryLoop({ url: t.url, pool, db: t.db, tickMs: 250, log: () => undefined, workerId: 'leader2', electionPollMs: 200, openAdapter: () => Promise.resolve(sim) });
+    loop.start();
+    // Jobs only (the run controller): the test's loop is the leader that holds the simulator.
+    const worker = spawnWorker(t.url, { SWITCHBACK_TELEMETRY_LOOP: 'false', SWITCHBACK_FAULT_LEASE_MS: String(LEASE_MS) });
+    try {
+      await expect.poll(() => loop.stats.ticks, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+      const { user } = await makeUser(t.db, { role: 'operator' });
+      const spec = experimentSpecSchema.parse({
+        fault: { kind: 'delay', delayMs: 200, jitterMs: 300 },
+        targets: { regions: [], zones: [], clusters: [], services: ['api'], versions: [], labels: {} },
+        selection: { mode: 'one' },
+        blastRadius: { maxServicePct: 50, maxZonePct: null, maxClusterPct: null },
+        durationS: 600,
+        baselineS: 10,
+        observeS: 10,
+      });
+      const e = await t.db.experiment.create({ data: { name: 'api-jitter', spec: JSON.parse(JSON.stringify(spec)) as object, createdByName: user.name, createdById: user.id } });
+      const { id: runId } = await startRun(t.db, { id: user.id, name: user.name, role: 'operator' }, { experimentId: e.id });
+      const run = () => t.db.experimentRun.findUniqueOrThrow({ where: { id: runId }, include: { injections: true } });
+      await expect.poll(async () => (await run()).state, { timeout: 60_000, interval: 200 }).toBe('running');
+      const [inj] = (await run()).injections;
+      expect((await sim.listFaults()).map((f) => f.id)).toEqual([inj!.id]);
+      // Renewed by the worker's controller: it stays past its first lease.
+      while (Date.now() < inj!.createdAt.getTime() + LEASE_MS + 1500) expect((await sim.listFaults()).map((f) => f.id)).toEqual([inj!.id]);
+
+      const killedAt = Date.now();
+      await sigkill(worker);
+      await expect.poll(async () => (await sim.listFaults()).length, { timeout: 30_000, interval: 50 }).toBe(0);
+      const goneMs = Date.now() - killedAt;
+      console.log(`[fault-kill-sim] SIGKILL of the run's controller worker → fault gone from the simulator after ${goneMs} ms (lease ${LEASE_MS} ms)`);
+      expect(goneMs).toBeLessThanOrEqual(LEASE_MS + 3000);
+      await expect.poll(async () => (await run()).injections.map((x) => [x.desired, x.removeReason]), { timeout: 10_000, interval: 50 }).toEqual([[false, 'lease_lapsed']]);
+      expect(loop.stats.leader).toBe(true);
+    } catch (err) {
+      console.log(worker.output().slice(-3000));
+      throw err;
+    } finally {
+      await sigkill(worker);
       await loop.stop();
     }
   });

@@ -10,6 +10,8 @@ import { FAULTS_CHANNEL } from '../../live/topics';
 import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
 import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../../services/platform/active-adapter';
+import { createSimAdapter, simConfigSchema } from '../../platform/sim';
+import { syncFaultsOnce } from './fault-sync';
 import { TelemetryLoop } from './loop';
 
 let t: TestDb;
@@ -120,6 +122,25 @@ describe('leader fault sync on HAProxy', () => {
       expect(l.stats.ticks).toBe(0);
     } finally {
       await l.stop();
+    }
+  });
+
+  it('a sync whose fence fails (a deposed leader) records nothing; with the fence it records refusals and lapses', async () => {
+    const { runId } = await makeRunningRun(t.db);
+    const live = await makeInjection(t.db, { runId, instanceId, spec: e503, adapterKind: 'sim', leaseMs: 600_000 });
+    const lapsed = await makeInjection(t.db, { runId, instanceId, spec: e503, adapterKind: 'sim', leaseMs: -1000 });
+    // A simulator that knows no instance: it refuses the live fault in words.
+    const sim = createSimAdapter(simConfigSchema.parse({}));
+    try {
+      expect(await syncFaultsOnce(pool, sim, () => Promise.resolve(false))).toBeNull();
+      expect(await row(live)).toMatchObject({ injectedAt: null, lastError: '', removedAt: null });
+      expect(await row(lapsed)).toMatchObject({ desired: true, removedAt: null, removeReason: null });
+      expect(await syncFaultsOnce(pool, sim, () => Promise.resolve(true))).toEqual({ desired: 1, failed: 1, removed: 1 });
+      expect((await row(live)).lastError).not.toBe('');
+      expect(await row(live)).toMatchObject({ injectedAt: null, removedAt: null });
+      expect(await row(lapsed)).toMatchObject({ desired: false, removeReason: 'lease_lapsed' });
+    } finally {
+      await t.db.injection.updateMany({ where: { runId, removedAt: null }, data: { desired: false, removeReason: 'completed', removedAt: new Date() } });
     }
   });
 });

@@ -42,17 +42,10 @@ export async function syncFaultsOnce(pool: pg.Pool, adapter: PlatformAdapter, fe
     ...(r.cohort ? { cohort: r.cohort } : {}),
     expiresAt: r.until,
   }));
-  let failed: Array<{ id: string; error: string }>;
-  try {
-    failed = (await adapter.syncFaults(set)).failed;
-  } catch (err) {
-    // Unreachable platform: say so on the rows that wanted in (the run shows it), then fail the tick.
-    const msg = err instanceof Error ? err.message : String(err);
-    await pool
-      .query(`UPDATE "Injection" SET "lastError" = $2 WHERE id = ANY($1::uuid[]) AND "lastError" IS DISTINCT FROM $2`, [rows.map((r) => r.id), msg.slice(0, 2000)])
-      .catch(() => undefined);
-    throw err;
-  }
+  // An unreachable platform throws: the tick fails and the adapter status says it in words. The
+  // rows keep no error for it (lastError is for refusals): a run waits for confirmation instead of
+  // taking a blip for a refusal, and the next sync retries.
+  const { failed } = await adapter.syncFaults(set);
   const refused = new Map(failed.map((f) => [f.id, f.error.slice(0, 2000)]));
   const applied = rows.filter((r) => !refused.has(r.id));
   const client = await pool.connect();

@@ -179,7 +179,9 @@ export class HaproxyAdapter implements PlatformAdapter {
 
   async injectFault(fault: FaultInjection): Promise<void> {
     const problem = faultProblem(this.config, this.byId, fault);
-    if (problem) throw new CapabilityError('haproxy', problem.replace(/^the haproxy adapter cannot /, ''));
+    const cannot = /^the haproxy adapter cannot (.*)$/.exec(problem ?? '');
+    if (cannot) throw new CapabilityError('haproxy', cannot[1]!);
+    if (problem) throw new Error(problem);
     this.faults.set(fault.id, fault);
     await this.pushFaults();
   }

@@ -1,0 +1,88 @@
+// The issue's acceptance case on a real HAProxy with a real run: an operator starts a run through
+// the service, real worker processes inject its 503s and renew the lease every tick, then every
+// worker is SIGKILLed mid-run. HAProxy drops the fault by itself within the lease; the next worker
+// records the lapse (lease_lapsed) and the run ends aborted with lease_lost.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../../test/context';
+import { sigkill, spawnWorker, type Child } from '../../../test/processes';
+import { makeUser } from '../../db/factories';
+import { experimentSpecSchema } from '../../domain/experiments/spec';
+import { defaultPolicies } from '../../domain/policy-defaults';
+import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
+import { startRun } from '../../services/experiments/run-start';
+import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
+
+let t: TestDb;
+let lab: HaproxyLab;
+const admin = { id: null, name: 'test' };
+const LEASE_MS = 5000;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  for (const [kind, document] of Object.entries(defaultPolicies)) {
+    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+  }
+  // One server: the run's fault hits every request, whatever weights the loop gives.
+  lab = await startHaproxyLab({ shop: { v1: 1 } });
+  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+  await importPlatformTopology(t.db, admin, { id: cfg.id });
+  await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
+  await t.db.systemSetting.create({ data: { key: 'chaos.limits', value: { maxBlastRadiusPct: 100 } } });
+});
+afterAll(async () => {
+  await t.close();
+  await lab.close();
+});
+
+const in503 = async (n = 40) => (await burst(lab.frontends.shop!, n, { concurrency: 4 })).byStatus[503] ?? 0;
+
+describe('SIGKILL every worker mid-run (HAProxy, a real run)', () => {
+  it('the run injects through the workers; after kill -9 of all of them HAProxy drops the 503s within the lease; the next worker aborts the run as lease_lost', { timeout: 240_000 }, async () => {
+    const { user } = await makeUser(t.db, { role: 'operator' });
+    const spec = experimentSpecSchema.parse({
+      fault: { kind: 'http-error', status: 503, pct: 100 },
+      targets: { regions: [], zones: [], clusters: [], services: ['shop'], versions: [], labels: {} },
+      selection: { mode: 'all' },
+      blastRadius: { maxServicePct: 100, maxZonePct: null, maxClusterPct: null },
+      durationS: 600,
+      baselineS: 10,
+      observeS: 10,
+    });
+    const e = await t.db.experiment.create({ data: { name: 'shop-503', spec: JSON.parse(JSON.stringify(spec)) as object, createdByName: user.name, createdById: user.id } });
+    const env = { SWITCHBACK_FAULT_LEASE_MS: String(LEASE_MS) };
+    const procs: Child[] = [spawnWorker(t.url, env), spawnWorker(t.url, env)];
+    try {
+      await expect.poll(() => t.db.tick.count(), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+      const { id: runId } = await startRun(t.db, { id: user.id, name: user.name, role: 'operator' }, { experimentId: e.id });
+      const run = () => t.db.experimentRun.findUniqueOrThrow({ where: { id: runId }, include: { injections: true } });
+      await expect.poll(async () => (await run()).state, { timeout: 60_000, interval: 200 }).toBe('running');
+      await expect.poll(() => in503(), { timeout: 10_000, interval: 100 }).toBe(40);
+      const [inj] = (await run()).injections;
+      const firstLease = inj!.createdAt.getTime() + LEASE_MS;
+      // The workers' controller renews, the leader pushes: past the first lease the fault still acts.
+      while (Date.now() < firstLease + 1500) expect(await in503(8)).toBe(8);
+      expect((await run()).state).toBe('running');
+
+      const killedAt = Date.now();
+      await Promise.all(procs.map(sigkill));
+      await expect.poll(() => in503(), { timeout: 30_000, interval: 100 }).toBe(0);
+      const goneMs = Date.now() - killedAt;
+      console.log(`[fault-kill-run] SIGKILL of every worker mid-run → 503s gone after ${goneMs} ms (lease ${LEASE_MS} ms)`);
+      expect(goneMs).toBeLessThanOrEqual(LEASE_MS + 3000);
+      // Removed by HAProxy's own expiry: no process was alive to touch the rows.
+      expect((await run()).injections.every((x) => x.removedAt === null)).toBe(true);
+
+      procs.push(spawnWorker(t.url, env));
+      await expect.poll(async () => (await run()).state, { timeout: 90_000, interval: 200 }).toBe('aborted');
+      const after = await run();
+      expect(after.abortReason).toBe('lease_lost');
+      expect(after.injections.map((x) => [x.desired, x.removeReason])).toEqual([[false, 'lease_lapsed']]);
+      expect(await in503()).toBe(0);
+    } catch (err) {
+      for (const p of procs) console.log(p.output().slice(-3000));
+      throw err;
+    } finally {
+      await Promise.all(procs.map(sigkill));
+    }
+  });
+});
