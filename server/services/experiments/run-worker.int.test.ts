@@ -2,6 +2,7 @@
 // loop's leader converging the simulator to the Injection rows): nothing in these tests plays the
 // platform. The second test SIGKILLs the worker mid-run: another worker's controller takes the
 // run over (the sweep re-adds its job, it renews the leases under its own id) and finishes it.
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { chaosFleet, makeExperiment, runOf, type ChaosFleet } from '../../../test/experiment-fixtures';
@@ -59,12 +60,26 @@ describe('a chaos run on real workers and the simulator', () => {
   it('SIGKILL of the worker mid-run: another worker takes the run over under its own lease and finishes it', { timeout: 240_000 }, async () => {
     const a = spawnWorker(t.url, ENV);
     let b: Child | null = null;
+    const lock = new pg.Client({ connectionString: t.url });
+    await lock.connect();
     try {
       const e = await makeExperiment(t.db, f, { durationS: 20 });
       const { id } = await startRun(t.db, f.operator, { experimentId: e.id });
       await until(id, (s) => s === 'running', [a]);
       expect((await runOf(t.db, id)).injections[0]!.leaseOwner).toContain(`:${a.child.pid}:`);
+      // Catch A inside a look: the test holds the run's row lock, so A's next controller job
+      // blocks in its transaction with the job claimed. Then kill -9: the job stays locked.
+      await lock.query('BEGIN');
+      await lock.query('SELECT id FROM "ExperimentRun" WHERE id = $1 FOR UPDATE', [id]);
+      await expect
+        .poll(async () => (await lock.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).rows[0]!.n, { timeout: 30_000, interval: 100 })
+        .not.toBe('0');
       await sigkill(a);
+      await lock.query('COMMIT');
+      const stuck = await t.db.$queryRaw<Array<{ n: bigint }>>`
+        SELECT count(*) AS n FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks k ON k.id = j.task_id
+         WHERE k.identifier = 'experiment_run_reconcile' AND j.locked_at IS NOT NULL`;
+      expect(stuck[0]!.n).toBe(1n);
       b = spawnWorker(t.url, ENV);
       const pidB = b.child.pid;
       await expect.poll(async () => (await runOf(t.db, id)).injections[0]!.leaseOwner, { timeout: 60_000, interval: 200 }).toContain(`:${pidB}:`);
@@ -75,6 +90,7 @@ describe('a chaos run on real workers and the simulator', () => {
     } finally {
       await sigkill(a);
       if (b) await sigkill(b);
+      await lock.end();
     }
   });
 });
