@@ -95,6 +95,11 @@ export function couldNotRecoverWords(row: Injection, instanceName: string): stri
   const expires = row.platformExpiresAt ?? row.expiresAt;
   const expiry = `the fault expires by itself at ${utc(expires)}`;
   const why = row.lastError ? ` (last error: ${row.lastError})` : '';
+  const kind = (row.spec as { kind?: string }).kind;
+  if (row.adapterKind === 'haproxy' && (kind === 'drain' || kind === 'kill')) {
+    // Server states HAProxy keeps: no expiry inside HAProxy, a person sets the server back.
+    return `HAProxy still has ${where} in ${kind === 'drain' ? 'drain' : 'maint'} state${why}: set it back with the runtime API (set server <backend>/<server> state ready) or in the HAProxy stats page.`;
+  }
   if (row.adapterKind === 'haproxy') {
     return `HAProxy still carries ${faultWords(row)} on ${where}${why}: remove its entry from Switchback's fault map with the runtime API (del map) or restart HAProxy; ${expiry}.`;
   }

@@ -11,7 +11,7 @@ import type { Db } from '../../db/client';
 import type { Role } from '../../db/generated/enums';
 import { experimentSpecSchema } from '../../domain/experiments/spec';
 import { AppError, notFound } from '../../errors';
-import { runCommand, type Actor } from '../command';
+import { runCommand, type Actor, type CommandContext } from '../command';
 import { faultRefusals } from '../../domain/experiments/refusals';
 import { selectTargets } from '../../domain/experiments/selection';
 import { activeFaultCapabilities, experimentFreezes, fleetCandidates, freezeWords, globalMaxBlastPct, guardWords, requireNoHalt, zoneGuardHolds } from './run-checks';
@@ -28,76 +28,91 @@ function requireApprover(actor: RunActor, what: string) {
 }
 
 export async function startRun(db: Db, actor: RunActor, input: z.input<typeof startRunInput>) {
-  const { experimentId, guardOverrideReason, freezeOverrideReason } = startRunInput.parse(input);
-  if (guardOverrideReason !== undefined) requireApprover(actor, 'a topology guard');
-  if (freezeOverrideReason !== undefined) requireApprover(actor, 'a freeze window');
-  return runCommand(db, actor, async (ctx) => {
-    const tx = ctx.tx;
-    // The experiment's row lock: two starts of one experiment take turns for the next number.
-    await tx.$queryRaw`SELECT id FROM "Experiment" WHERE id = ${experimentId}::uuid FOR UPDATE`;
-    const experiment = await tx.experiment.findUnique({ where: { id: experimentId } });
-    if (!experiment) throw notFound('That experiment');
-    if (experiment.archivedAt) throw new AppError('CONFLICT', `Experiment "${experiment.name}" is archived; archived experiments cannot be run.`);
-    const refuseStart = (code: 'CONFLICT' | 'PRECONDITION_FAILED', why: string, details?: Record<string, unknown>) =>
-      new AppError(code, `Experiment "${experiment.name}" cannot start: ${why}`, undefined, details);
+  const parsed = startRunInput.parse(input);
+  if (parsed.guardOverrideReason !== undefined) requireApprover(actor, 'a topology guard');
+  if (parsed.freezeOverrideReason !== undefined) requireApprover(actor, 'a freeze window');
+  return runCommand(db, actor, (ctx) => startRunInTx(ctx, parsed, { trigger: 'manual', scheduleId: null }));
+}
 
-    await requireNoHalt(tx);
-    const now = new Date();
-    const freezes = await experimentFreezes(tx, now);
-    if (freezes.length > 0 && freezeOverrideReason === undefined) {
-      throw refuseStart('CONFLICT', `${freezes.map(freezeWords).join(' ')} An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: new Date(f.to).toISOString() })) });
-    }
+export interface RunOrigin {
+  trigger: 'manual' | 'schedule';
+  scheduleId: string | null;
+}
 
-    const spec = experimentSpecSchema.parse(experiment.spec);
-    const caps = await activeFaultCapabilities(tx);
-    const platform = faultRefusals(spec, caps);
-    if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
+/**
+ * The start inside a caller's command (the schedule sweep starts due runs this way). Every
+ * refusal is an AppError thrown before anything is written, so a caller may catch it and record
+ * a skipped run instead. Overrides must already be checked against the actor's role.
+ */
+export async function startRunInTx(ctx: CommandContext, input: z.output<typeof startRunInput>, origin: RunOrigin) {
+  const { experimentId, guardOverrideReason, freezeOverrideReason } = input;
+  const actor = ctx.actor;
+  const tx = ctx.tx;
+  // The experiment's row lock: two starts of one experiment take turns for the next number.
+  await tx.$queryRaw`SELECT id FROM "Experiment" WHERE id = ${experimentId}::uuid FOR UPDATE`;
+  const experiment = await tx.experiment.findUnique({ where: { id: experimentId } });
+  if (!experiment) throw notFound('That experiment');
+  if (experiment.archivedAt) throw new AppError('CONFLICT', `Experiment "${experiment.name}" is archived; archived experiments cannot be run.`);
+  const refuseStart = (code: 'CONFLICT' | 'PRECONDITION_FAILED', why: string, details?: Record<string, unknown>) =>
+    new AppError(code, `Experiment "${experiment.name}" cannot start: ${why}`, undefined, details);
 
-    const runId = randomUUID();
-    const preview = selectTargets({ spec, instances: await fleetCandidates(tx), globalMaxPct: await globalMaxBlastPct(tx), seed: runId });
-    if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(preview.refusals), { refusals: preview.refusals });
+  await requireNoHalt(tx);
+  const now = new Date();
+  const freezes = await experimentFreezes(tx, now);
+  if (freezes.length > 0 && freezeOverrideReason === undefined) {
+    throw refuseStart('CONFLICT', `${freezes.map(freezeWords).join(' ')} An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: new Date(f.to).toISOString() })) });
+  }
 
-    const holds = await zoneGuardHolds(tx, preview.selected.map((t) => t.zone));
-    if (holds.length > 0 && guardOverrideReason === undefined) {
-      throw refuseStart('CONFLICT', `${guardWords(holds)}. An approver may start it anyway with a reason.`, { holds: holds.map((h) => ({ guard: h.guard, zone: h.zone, instance: h.instance, value: h.value, threshold: h.threshold })) });
-    }
+  const spec = experimentSpecSchema.parse(experiment.spec);
+  const caps = await activeFaultCapabilities(tx);
+  const platform = faultRefusals(spec, caps);
+  if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
 
-    const last = await tx.experimentRun.aggregate({ where: { experimentId }, _max: { number: true } });
-    const number = (last._max.number ?? 0) + 1;
-    const run = await tx.experimentRun.create({
-      data: {
-        id: runId,
-        experimentId,
-        number,
-        spec: toJson(spec),
-        experimentVersion: experiment.version,
-        trigger: 'manual',
-        startedById: actor.id,
-        startedByName: actor.name,
-        stateDetail: `Started by ${actor.name}; checking the steady-state hypothesis before injecting`,
-        ...(guardOverrideReason !== undefined ? { guardOverrideById: actor.id, guardOverrideByName: actor.name, guardOverrideReason } : {}),
-        ...(freezeOverrideReason !== undefined ? { freezeOverrideById: actor.id, freezeOverrideByName: actor.name, freezeOverrideReason } : {}),
-      },
-    });
-    await tx.experimentRunTarget.createMany({
-      data: preview.selected.map((t) => ({ runId, instanceId: t.id, instanceName: t.name, serviceName: t.service, zone: t.zone, cluster: t.cluster })),
-    });
-    const where = preview.perService.map((s) => `${s.selected} of ${s.total} ${s.service} (${Math.round(s.pct * 10) / 10} %)`).join(', ');
-    await recordRunEvent(tx, runId, { kind: 'state', summary: `Started by ${actor.name}: ${spec.fault.kind} on ${where} for ${spec.durationS} s`, actorName: actor.name, toState: 'pending', data: { targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] } });
-    if (freezeOverrideReason !== undefined) {
-      await recordRunEvent(tx, runId, { kind: 'override', summary: `Freeze override by ${actor.name}: ${freezeOverrideReason}${freezes.length ? ` (${freezes.map(freezeWords).join(' ')})` : ''}`, actorName: actor.name, data: { override: 'freeze', reason: freezeOverrideReason } });
-    }
-    if (guardOverrideReason !== undefined) {
-      await recordRunEvent(tx, runId, { kind: 'override', summary: `Guard override by ${actor.name}: ${guardOverrideReason}${holds.length ? ` (${guardWords(holds)})` : ''}`, actorName: actor.name, data: { override: 'guard', reason: guardOverrideReason } });
-    }
-    await ctx.audit({
-      action: 'experiment.run.start',
-      targetType: 'experiment_run',
-      targetId: runId,
-      targetName: `${experiment.name} #${number}`,
-      after: { experimentId, number, targets: preview.selected.map((t) => t.name), guardOverrideReason: guardOverrideReason ?? null, freezeOverrideReason: freezeOverrideReason ?? null },
-    });
-    await announceRun(ctx, run);
-    return { id: runId, number, version: run.version, targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] };
+  const runId = randomUUID();
+  const preview = selectTargets({ spec, instances: await fleetCandidates(tx), globalMaxPct: await globalMaxBlastPct(tx), seed: runId });
+  if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(preview.refusals), { refusals: preview.refusals });
+
+  const holds = await zoneGuardHolds(tx, preview.selected.map((t) => t.zone));
+  if (holds.length > 0 && guardOverrideReason === undefined) {
+    throw refuseStart('CONFLICT', `${guardWords(holds)}. An approver may start it anyway with a reason.`, { holds: holds.map((h) => ({ guard: h.guard, zone: h.zone, instance: h.instance, value: h.value, threshold: h.threshold })) });
+  }
+
+  const last = await tx.experimentRun.aggregate({ where: { experimentId }, _max: { number: true } });
+  const number = (last._max.number ?? 0) + 1;
+  const run = await tx.experimentRun.create({
+    data: {
+      id: runId,
+      experimentId,
+      number,
+      spec: toJson(spec),
+      experimentVersion: experiment.version,
+      trigger: origin.trigger,
+      scheduleId: origin.scheduleId,
+      startedById: actor.id,
+      startedByName: actor.name,
+      stateDetail: `Started by ${actor.name}; checking the steady-state hypothesis before injecting`,
+      ...(guardOverrideReason !== undefined ? { guardOverrideById: actor.id, guardOverrideByName: actor.name, guardOverrideReason } : {}),
+      ...(freezeOverrideReason !== undefined ? { freezeOverrideById: actor.id, freezeOverrideByName: actor.name, freezeOverrideReason } : {}),
+    },
   });
+  await tx.experimentRunTarget.createMany({
+    data: preview.selected.map((t) => ({ runId, instanceId: t.id, instanceName: t.name, serviceName: t.service, zone: t.zone, cluster: t.cluster })),
+  });
+  const where = preview.perService.map((s) => `${s.selected} of ${s.total} ${s.service} (${Math.round(s.pct * 10) / 10} %)`).join(', ');
+  await recordRunEvent(tx, runId, { kind: 'state', summary: `Started by ${actor.name}: ${spec.fault.kind} on ${where} for ${spec.durationS} s`, actorName: actor.name, toState: 'pending', data: { targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] } });
+  if (freezeOverrideReason !== undefined) {
+    await recordRunEvent(tx, runId, { kind: 'override', summary: `Freeze override by ${actor.name}: ${freezeOverrideReason}${freezes.length ? ` (${freezes.map(freezeWords).join(' ')})` : ''}`, actorName: actor.name, data: { override: 'freeze', reason: freezeOverrideReason } });
+  }
+  if (guardOverrideReason !== undefined) {
+    await recordRunEvent(tx, runId, { kind: 'override', summary: `Guard override by ${actor.name}: ${guardOverrideReason}${holds.length ? ` (${guardWords(holds)})` : ''}`, actorName: actor.name, data: { override: 'guard', reason: guardOverrideReason } });
+  }
+  await ctx.audit({
+    action: 'experiment.run.start',
+    targetType: 'experiment_run',
+    targetId: runId,
+    targetName: `${experiment.name} #${number}`,
+    after: { experimentId, number, targets: preview.selected.map((t) => t.name), guardOverrideReason: guardOverrideReason ?? null, freezeOverrideReason: freezeOverrideReason ?? null },
+  });
+  await announceRun(ctx, run);
+  return { id: runId, number, version: run.version, targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] };
 }
