@@ -1,0 +1,168 @@
+// The shapes of `experiments.*` answers the console reads. Written against the contract in the
+// issue's design (COMMON.md) until the routers land; then each becomes RouterOutputs[...].
+import type { ExperimentSpec, FaultSpecValue, Condition } from '@/server/domain/experiments/spec';
+import type { RunAbortReason, RunState, TargetState } from '@/server/domain/experiments/machine';
+
+export interface TemplateView {
+  key: string;
+  title: string;
+  summary: string;
+  spec: ExperimentSpec;
+}
+
+export interface ExperimentRow {
+  id: string;
+  name: string;
+  description: string;
+  templateKey: string | null;
+  spec: ExperimentSpec;
+  version: number;
+  archivedAt: string | Date | null;
+  createdAt: string | Date;
+  updatedAt?: string | Date;
+  lastRun?: { id: string; number: number; state: RunState; endedAt: string | Date | null } | null;
+}
+
+export interface PreviewTarget {
+  instanceId: string;
+  name: string;
+  service: string;
+  version: string;
+  region: string;
+  zone: string;
+  cluster: string;
+}
+
+export interface ShareCount {
+  name: string;
+  selected: number;
+  total: number;
+  pct: number;
+  /** The cap that applies, in %, or null. */
+  capPct: number | null;
+  over: boolean;
+}
+
+export interface PreviewResult {
+  /** Instances the selectors match. */
+  matched: number;
+  targets: PreviewTarget[];
+  perService: ShareCount[];
+  perZone: ShareCount[];
+  perCluster: ShareCount[];
+  /** Why the run would be refused, in words; `path` names the field ("spec.blastRadius.maxServicePct"). */
+  refusals: Array<{ path?: string | null; message: string }>;
+  ok: boolean;
+  globalMaxPct?: number | null;
+}
+
+export interface RunRow {
+  id: string;
+  experimentId: string;
+  experimentName: string;
+  number: number;
+  state: RunState;
+  trigger: 'manual' | 'schedule';
+  abortReason: RunAbortReason | null;
+  stateDetail: string | null;
+  targetCount: number;
+  createdAt: string | Date;
+  injectedAt: string | Date | null;
+  endedAt: string | Date | null;
+  /** Whether every layer met the availability target and self-healed (from the report), or null before it. */
+  verdict?: 'met' | 'missed' | null;
+  version: number;
+}
+
+export interface TargetHealth {
+  id: string;
+  instanceId: string;
+  name: string;
+  service: string;
+  zone: string;
+  cluster: string;
+  state: TargetState;
+  detail: string | null;
+  weight: number | null;
+  targetWeight?: number | null;
+  level: number | null;
+  breaker: string | null;
+  up?: boolean | null;
+  buffers: Array<{ stage: string; fill: number }>;
+}
+
+export interface InjectionView {
+  id: string;
+  targetId?: string | null;
+  instanceName: string;
+  spec: FaultSpecValue;
+  desired: boolean;
+  injectedAt: string | Date | null;
+  removedAt: string | Date | null;
+  removeReason: string | null;
+  leaseExpiresAt: string | Date | null;
+  expiresAt: string | Date | null;
+  platformExpiresAt?: string | Date | null;
+  lastError: string | null;
+}
+
+export interface ConditionValue {
+  condition: Condition;
+  /** The live value in the condition's unit (%, ms, count), or null without data. */
+  value: number | null;
+  fired: boolean;
+}
+
+export interface RunEventView {
+  id: string;
+  at: string | Date;
+  kind: string;
+  summary: string;
+}
+
+export interface LayerReport {
+  layer: string;
+  services: string[];
+  p50DeltaMs: number | null;
+  p90DeltaMs: number | null;
+  p99DeltaMs: number | null;
+  availabilityPct: number | null;
+  targetPct: number;
+  meetsTarget: boolean | null;
+  /** Seconds from removal until back within the baseline, or null = did not self-heal. */
+  selfHealS: number | null;
+  maxLevel: number | null;
+  breakerTrips: number;
+}
+
+export interface RunReport {
+  layers: LayerReport[];
+  markdown?: string;
+}
+
+export interface RunDetail extends RunRow {
+  spec: ExperimentSpec;
+  experimentVersion: number;
+  runUntil: string | Date | null;
+  faultsRemovedAt: string | Date | null;
+  guardOverrideReason?: string | null;
+  freezeOverrideReason?: string | null;
+  targets: TargetHealth[];
+  injections: InjectionView[];
+  abortConditions: ConditionValue[];
+  events: RunEventView[];
+  report: RunReport | null;
+}
+
+export interface ScheduleRow {
+  id: string;
+  experimentId: string;
+  experimentName?: string;
+  cron: string;
+  concurrency: 'forbid' | 'allow' | 'replace';
+  historyLimit: number;
+  enabled: boolean;
+  nextRunAt: string | Date | null;
+  lastRunAt: string | Date | null;
+  version: number;
+}
