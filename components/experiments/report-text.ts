@@ -1,0 +1,39 @@
+// The per-layer report as the seed's "SLA under network jitter" table: in words for the page and
+// as Markdown for the download. Pure; unit-tested.
+import type { LayerReport } from './contract';
+import { deltaMs, selfHealText } from './words';
+
+export const LEVELS = ['L0', 'L1', 'L2', 'L3'] as const;
+
+export function availabilityText(l: Pick<LayerReport, 'availabilityPct' | 'targetPct'>): string {
+  if (l.availabilityPct === null || !Number.isFinite(l.availabilityPct)) return '—';
+  return `${Math.round(l.availabilityPct * 100) / 100} % (target ${l.targetPct} %)`;
+}
+
+export function levelText(level: number | null): string {
+  return level === null ? '—' : (LEVELS[level] ?? `L${level}`);
+}
+
+/** Every layer met the availability target and self-healed. */
+export function reportVerdict(layers: readonly LayerReport[]): 'met' | 'missed' | null {
+  if (layers.length === 0) return null;
+  return layers.every((l) => l.meetsTarget !== false && l.selfHealS !== null) ? 'met' : 'missed';
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function reportMarkdown(run: { experimentName: string; number: number; fault: string; targets: string; state: string }, layers: readonly LayerReport[]): string {
+  const lines = [
+    `# ${cell(run.experimentName)} — run #${run.number}`,
+    '',
+    `- Fault: ${cell(run.fault)}`,
+    `- Targets: ${cell(run.targets)}`,
+    `- Outcome: ${cell(run.state)}`,
+    '',
+    '| Layer | P50 Δ | P90 Δ | P99 Δ | Availability | Self-heal | Max level | Breaker trips |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...layers.map((l) => `| ${cell(l.layer)} | ${deltaMs(l.p50DeltaMs)} | ${deltaMs(l.p90DeltaMs)} | ${deltaMs(l.p99DeltaMs)} | ${availabilityText(l)}${l.meetsTarget === false ? ' ✗' : l.meetsTarget ? ' ✓' : ''} | ${selfHealText(l.selfHealS)} | ${levelText(l.maxLevel)} | ${l.breakerTrips} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,108 @@
+'use client';
+
+import { CategoryBars } from '@/components/charts/category-bars';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Num, NumHead, Table } from '@/components/ui/table';
+import { useReportExport } from './api';
+import type { LayerReport, RunDetail } from './contract';
+import { availabilityText, levelText, reportMarkdown, reportVerdict } from './report-text';
+import { deltaMs, faultText, runStateText, selfHealText, targetsText } from './words';
+import styles from './experiments.module.css';
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // The download has started from the click; the URL is no longer needed after this task.
+  queueMicrotask(() => URL.revokeObjectURL(url));
+}
+
+/** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
+export function RunReport({ run }: { run: RunDetail }) {
+  const exp = useReportExport();
+  const layers: LayerReport[] = run.report?.layers ?? [];
+  const verdict = reportVerdict(layers);
+  const base = `${run.experimentName.replace(/[^A-Za-z0-9_-]+/g, '-')}-run-${run.number}`;
+  const md = () => run.report?.markdown ?? reportMarkdown({ experimentName: run.experimentName, number: run.number, fault: faultText(run.spec.fault), targets: targetsText(run.spec.targets), state: runStateText(run) }, layers);
+  const fetchThen = (f: (r: { markdown: string; json: unknown } | null) => void) =>
+    exp.mutate(run.id, {
+      onSuccess: (r) => f(r),
+      // The report is on the page already: a failed export call still downloads what the page shows.
+      onError: () => f(null),
+    });
+  return (
+    <section aria-labelledby="report-heading" className={styles.panel}>
+      <div className={styles.header}>
+        <h2 id="report-heading">Report per layer</h2>
+        {verdict === 'met' ? <Badge tone="success">every layer met {run.spec.availabilityTargetPct} % and self-healed</Badge> : verdict === 'missed' ? <Badge tone="danger">a layer missed the target or did not self-heal</Badge> : null}
+      </div>
+      <Table label="SLA per layer">
+        <thead>
+          <tr>
+            <th scope="col">Layer</th>
+            <NumHead scope="col">P50 Δ</NumHead>
+            <NumHead scope="col">P90 Δ</NumHead>
+            <NumHead scope="col">P99 Δ</NumHead>
+            <NumHead scope="col">Availability</NumHead>
+            <NumHead scope="col">Self-heal</NumHead>
+            <th scope="col">Max level</th>
+            <NumHead scope="col">Breaker trips</NumHead>
+          </tr>
+        </thead>
+        <tbody>
+          {layers.map((l) => (
+            <tr key={l.layer}>
+              <th scope="row">
+                {l.layer}
+                <span className={styles.reason}>{l.services.join(', ')}</span>
+              </th>
+              <Num>{deltaMs(l.p50DeltaMs)}</Num>
+              <Num>{deltaMs(l.p90DeltaMs)}</Num>
+              <Num>{deltaMs(l.p99DeltaMs)}</Num>
+              <Num>
+                <span className={l.meetsTarget === false ? styles.over : undefined}>{availabilityText(l)}</span>
+              </Num>
+              <Num>{l.selfHealS === null ? <Badge tone="danger">{selfHealText(null)}</Badge> : selfHealText(l.selfHealS)}</Num>
+              <td>{levelText(l.maxLevel)}</td>
+              <Num>{l.breakerTrips}</Num>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      <div className={styles.twoCol}>
+        <CategoryBars
+          title="Latency added per layer"
+          summary={layers.map((l) => `${l.layer}: P50 ${deltaMs(l.p50DeltaMs)}, P90 ${deltaMs(l.p90DeltaMs)}, P99 ${deltaMs(l.p99DeltaMs)}`).join('; ')}
+          data={layers.map((l) => ({ name: l.layer, p50: l.p50DeltaMs, p90: l.p90DeltaMs, p99: l.p99DeltaMs }))}
+          series={[
+            { key: 'p50', label: 'P50 Δ' },
+            { key: 'p90', label: 'P90 Δ' },
+            { key: 'p99', label: 'P99 Δ' },
+          ]}
+          format={(v) => `${Math.round(v)} ms`}
+        />
+        <CategoryBars
+          title="Availability per layer"
+          summary={layers.map((l) => `${l.layer}: ${availabilityText(l)}`).join('; ')}
+          data={layers.map((l) => ({ name: l.layer, availability: l.availabilityPct }))}
+          series={[{ key: 'availability', label: 'Availability' }]}
+          thresholds={[{ value: run.spec.availabilityTargetPct, label: `target ${run.spec.availabilityTargetPct} %` }]}
+          format={(v) => `${Math.round(v * 100) / 100} %`}
+        />
+      </div>
+      <div className={styles.actions}>
+        <Button busy={exp.isPending && exp.variables === run.id} busyLabel="Preparing…" onClick={() => fetchThen((r) => download(`${base}.md`, 'text/markdown', r?.markdown ?? md()))}>
+          Download Markdown
+        </Button>
+        <Button disabled={exp.isPending} onClick={() => fetchThen((r) => download(`${base}.json`, 'application/json', JSON.stringify(r?.json ?? { run: { id: run.id, experiment: run.experimentName, number: run.number, state: run.state, abortReason: run.abortReason, spec: run.spec }, layers }, null, 2)))}>
+          Download JSON
+        </Button>
+      </div>
+    </section>
+  );
+}
