@@ -6,10 +6,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPCClient } from '@/components/trpc/client';
 import type { ExperimentDraft } from '@/server/domain/experiments/spec';
-import type { ExperimentRow, PreviewResult, RunDetail, RunReport, RunRow, ScheduleRow, TemplateView } from './contract';
+import type { ExperimentRow, PreviewResult, RunDetail, RunRow, ScheduleRow, TemplateView } from './contract';
 
 type Q<I, O> = { query: (input: I) => Promise<O> };
 type M<I, O> = { mutate: (input: I) => Promise<O> };
+
+export interface StartInput {
+  experimentId: string;
+  guardOverrideReason?: string;
+  freezeOverrideReason?: string;
+}
 
 export interface RunsListInput {
   experimentId?: string;
@@ -29,9 +35,9 @@ interface ExperimentsClient {
     preview: M<{ spec: ExperimentDraft['spec'] }, PreviewResult>;
     schedules: { list: Q<{ experimentId?: string }, ScheduleRow[]> };
     runs: { list: Q<RunsListInput, RunRow[]>; get: Q<{ runId: string }, RunDetail> };
-    start: M<{ experimentId: string; version?: number; guardOverrideReason?: string; freezeOverrideReason?: string }, { runId: string }>;
+    start: M<StartInput, { id: string; number: number; version: number; targets: number; warnings: string[] }>;
     abort: M<{ runId: string; version?: number; reason: string }, unknown>;
-    report: Q<{ runId: string }, { report: RunReport | null; markdown: string; json: unknown }>;
+    report: Q<{ runId: string; format: 'json' | 'markdown' }, unknown>;
   };
 }
 
@@ -76,7 +82,7 @@ export function useRun(runId: string) {
 
 export function useReportExport() {
   const c = useClient();
-  return useMutation({ mutationFn: (runId: string) => c.experiments.report.query({ runId }) });
+  return useMutation({ mutationFn: (v: { runId: string; format: 'json' | 'markdown' }) => c.experiments.report.query(v) });
 }
 
 /** Refetches every cached experiments answer (after a command, or on a live event). */
@@ -93,7 +99,7 @@ export function useExperimentCommands() {
     create: useMutation({ mutationFn: (d: ExperimentDraft) => c.experiments.create.mutate(d), ...after }),
     update: useMutation({ mutationFn: (d: { id: string; version: number } & ExperimentDraft) => c.experiments.update.mutate(d), ...after }),
     archive: useMutation({ mutationFn: (d: { id: string; version: number }) => c.experiments.archive.mutate(d), ...after }),
-    start: useMutation({ mutationFn: (d: { experimentId: string; version?: number; guardOverrideReason?: string; freezeOverrideReason?: string }) => c.experiments.start.mutate(d), ...after }),
+    start: useMutation({ mutationFn: (d: StartInput) => c.experiments.start.mutate(d), ...after }),
     abort: useMutation({ mutationFn: (d: { runId: string; version?: number; reason: string }) => c.experiments.abort.mutate(d), ...after }),
   };
 }

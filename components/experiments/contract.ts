@@ -111,6 +111,7 @@ export interface ConditionValue {
   /** The live value in the condition's unit (%, ms, count), or null without data. */
   value: number | null;
   fired: boolean;
+  words?: string;
 }
 
 export interface RunEventView {
@@ -120,24 +121,36 @@ export interface RunEventView {
   summary: string;
 }
 
+export interface Quantiles {
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+}
+
+/** One layer of the report (server: buildRunReport): during the fault vs the baseline window before it. */
 export interface LayerReport {
   layer: string;
   services: string[];
-  p50DeltaMs: number | null;
-  p90DeltaMs: number | null;
-  p99DeltaMs: number | null;
-  availabilityPct: number | null;
-  targetPct: number;
-  meetsTarget: boolean | null;
-  /** Seconds from removal until back within the baseline, or null = did not self-heal. */
+  baseline: Quantiles & { availabilityPct: number | null; requests: number };
+  fault: Quantiles & { availabilityPct: number | null; requests: number };
+  delta: Quantiles;
+  availabilityTargetPct: number;
+  metTarget: boolean | null;
+  /** Seconds from removal until healthy and staying so; null = did not self-heal. */
   selfHealS: number | null;
   maxLevel: number | null;
   breakerTrips: number;
 }
 
 export interface RunReport {
+  runId: string;
+  title: string;
+  outcome: string;
+  injectedAt: string;
+  faultsRemovedAt: string;
+  observedUntil: string;
+  availabilityTargetPct: number;
   layers: LayerReport[];
-  markdown?: string;
 }
 
 export interface RunDetail extends RunRow {

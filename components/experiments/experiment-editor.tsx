@@ -123,9 +123,9 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { in
   const start = (o: { kind: OverrideKind; reason: string } | null) => {
     if (!saved) return;
     commands.start.mutate(
-      { experimentId: saved.id, version: saved.version, ...(o?.kind === 'guard' ? { guardOverrideReason: o.reason } : {}), ...(o?.kind === 'freeze' ? { freezeOverrideReason: o.reason } : {}) },
+      { experimentId: saved.id, ...(o?.kind === 'guard' ? { guardOverrideReason: o.reason } : {}), ...(o?.kind === 'freeze' ? { freezeOverrideReason: o.reason } : {}) },
       {
-        onSuccess: (r) => router.push(`/experiments/runs/${r.runId}`),
+        onSuccess: (r) => router.push(`/experiments/runs/${r.id}`),
         onError: (e) => setOverride(isApprover ? overridableRefusal(e) : null),
       },
     );

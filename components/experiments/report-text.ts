@@ -5,9 +5,10 @@ import { deltaMs, selfHealText } from './words';
 
 export const LEVELS = ['L0', 'L1', 'L2', 'L3'] as const;
 
-export function availabilityText(l: Pick<LayerReport, 'availabilityPct' | 'targetPct'>): string {
-  if (l.availabilityPct === null || !Number.isFinite(l.availabilityPct)) return '—';
-  return `${Math.round(l.availabilityPct * 100) / 100} % (target ${l.targetPct} %)`;
+export function availabilityText(l: Pick<LayerReport, 'fault' | 'availabilityTargetPct'>): string {
+  const a = l.fault.availabilityPct;
+  if (a === null || !Number.isFinite(a)) return '—';
+  return `${Math.round(a * 100) / 100} % (target ${l.availabilityTargetPct} %)`;
 }
 
 export function levelText(level: number | null): string {
@@ -17,7 +18,7 @@ export function levelText(level: number | null): string {
 /** Every layer met the availability target and self-healed. */
 export function reportVerdict(layers: readonly LayerReport[]): 'met' | 'missed' | null {
   if (layers.length === 0) return null;
-  return layers.every((l) => l.meetsTarget !== false && l.selfHealS !== null) ? 'met' : 'missed';
+  return layers.every((l) => l.metTarget !== false && l.selfHealS !== null) ? 'met' : 'missed';
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -32,7 +33,7 @@ export function reportMarkdown(run: { experimentName: string; number: number; fa
     '',
     '| Layer | P50 Δ | P90 Δ | P99 Δ | Availability | Self-heal | Max level | Breaker trips |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...layers.map((l) => `| ${cell(l.layer)} | ${deltaMs(l.p50DeltaMs)} | ${deltaMs(l.p90DeltaMs)} | ${deltaMs(l.p99DeltaMs)} | ${availabilityText(l)}${l.meetsTarget === false ? ' ✗' : l.meetsTarget ? ' ✓' : ''} | ${selfHealText(l.selfHealS)} | ${levelText(l.maxLevel)} | ${l.breakerTrips} |`),
+    ...layers.map((l) => `| ${cell(l.layer)} | ${deltaMs(l.delta.p50)} | ${deltaMs(l.delta.p90)} | ${deltaMs(l.delta.p99)} | ${availabilityText(l)}${l.metTarget === false ? ' ✗' : l.metTarget ? ' ✓' : ''} | ${selfHealText(l.selfHealS)} | ${levelText(l.maxLevel)} | ${l.breakerTrips} |`),
     '',
   ];
   return lines.join('\n');

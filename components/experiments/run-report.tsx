@@ -28,13 +28,11 @@ export function RunReport({ run }: { run: RunDetail }) {
   const layers: LayerReport[] = run.report?.layers ?? [];
   const verdict = reportVerdict(layers);
   const base = `${run.experimentName.replace(/[^A-Za-z0-9_-]+/g, '-')}-run-${run.number}`;
-  const md = () => run.report?.markdown ?? reportMarkdown({ experimentName: run.experimentName, number: run.number, fault: faultText(run.spec.fault), targets: targetsText(run.spec.targets), state: runStateText(run) }, layers);
-  const fetchThen = (f: (r: { markdown: string; json: unknown } | null) => void) =>
-    exp.mutate(run.id, {
-      onSuccess: (r) => f(r),
-      // The report is on the page already: a failed export call still downloads what the page shows.
-      onError: () => f(null),
-    });
+  const md = () => reportMarkdown({ experimentName: run.experimentName, number: run.number, fault: faultText(run.spec.fault), targets: targetsText(run.spec.targets), state: runStateText(run) }, layers);
+  // The server's export is the source; the report is on the page already, so a failed export call
+  // still downloads what the page shows.
+  const fetchThen = (format: 'json' | 'markdown', f: (r: unknown) => void) => exp.mutate({ runId: run.id, format }, { onSuccess: (r) => f(r), onError: () => f(null) });
+  const text = (r: unknown, key: string): string | null => (typeof r === 'string' ? r : r && typeof r === 'object' && typeof (r as Record<string, unknown>)[key] === 'string' ? ((r as Record<string, unknown>)[key] as string) : null);
   return (
     <section aria-labelledby="report-heading" className={styles.panel}>
       <div className={styles.header}>
@@ -61,11 +59,11 @@ export function RunReport({ run }: { run: RunDetail }) {
                 {l.layer}
                 <span className={styles.reason}>{l.services.join(', ')}</span>
               </th>
-              <Num>{deltaMs(l.p50DeltaMs)}</Num>
-              <Num>{deltaMs(l.p90DeltaMs)}</Num>
-              <Num>{deltaMs(l.p99DeltaMs)}</Num>
+              <Num>{deltaMs(l.delta.p50)}</Num>
+              <Num>{deltaMs(l.delta.p90)}</Num>
+              <Num>{deltaMs(l.delta.p99)}</Num>
               <Num>
-                <span className={l.meetsTarget === false ? styles.over : undefined}>{availabilityText(l)}</span>
+                <span className={l.metTarget === false ? styles.over : undefined}>{availabilityText(l)}</span>
               </Num>
               <Num>{l.selfHealS === null ? <Badge tone="danger">{selfHealText(null)}</Badge> : selfHealText(l.selfHealS)}</Num>
               <td>{levelText(l.maxLevel)}</td>
@@ -77,8 +75,8 @@ export function RunReport({ run }: { run: RunDetail }) {
       <div className={styles.twoCol}>
         <CategoryBars
           title="Latency added per layer"
-          summary={layers.map((l) => `${l.layer}: P50 ${deltaMs(l.p50DeltaMs)}, P90 ${deltaMs(l.p90DeltaMs)}, P99 ${deltaMs(l.p99DeltaMs)}`).join('; ')}
-          data={layers.map((l) => ({ name: l.layer, p50: l.p50DeltaMs, p90: l.p90DeltaMs, p99: l.p99DeltaMs }))}
+          summary={layers.map((l) => `${l.layer}: P50 ${deltaMs(l.delta.p50)}, P90 ${deltaMs(l.delta.p90)}, P99 ${deltaMs(l.delta.p99)}`).join('; ')}
+          data={layers.map((l) => ({ name: l.layer, p50: l.delta.p50, p90: l.delta.p90, p99: l.delta.p99 }))}
           series={[
             { key: 'p50', label: 'P50 Δ' },
             { key: 'p90', label: 'P90 Δ' },
@@ -89,17 +87,17 @@ export function RunReport({ run }: { run: RunDetail }) {
         <CategoryBars
           title="Availability per layer"
           summary={layers.map((l) => `${l.layer}: ${availabilityText(l)}`).join('; ')}
-          data={layers.map((l) => ({ name: l.layer, availability: l.availabilityPct }))}
+          data={layers.map((l) => ({ name: l.layer, availability: l.fault.availabilityPct }))}
           series={[{ key: 'availability', label: 'Availability' }]}
           thresholds={[{ value: run.spec.availabilityTargetPct, label: `target ${run.spec.availabilityTargetPct} %` }]}
           format={(v) => `${Math.round(v * 100) / 100} %`}
         />
       </div>
       <div className={styles.actions}>
-        <Button busy={exp.isPending && exp.variables === run.id} busyLabel="Preparing…" onClick={() => fetchThen((r) => download(`${base}.md`, 'text/markdown', r?.markdown ?? md()))}>
+        <Button busy={exp.isPending && exp.variables.format === 'markdown'} busyLabel="Preparing…" disabled={exp.isPending} onClick={() => fetchThen('markdown', (r) => download(`${base}.md`, 'text/markdown', text(r, 'markdown') ?? md()))}>
           Download Markdown
         </Button>
-        <Button disabled={exp.isPending} onClick={() => fetchThen((r) => download(`${base}.json`, 'application/json', JSON.stringify(r?.json ?? { run: { id: run.id, experiment: run.experimentName, number: run.number, state: run.state, abortReason: run.abortReason, spec: run.spec }, layers }, null, 2)))}>
+        <Button busy={exp.isPending && exp.variables.format === 'json'} busyLabel="Preparing…" disabled={exp.isPending} onClick={() => fetchThen('json', (r) => download(`${base}.json`, 'application/json', JSON.stringify(r ?? { run: { id: run.id, experiment: run.experimentName, number: run.number, state: run.state, abortReason: run.abortReason, spec: run.spec }, layers }, null, 2)))}>
           Download JSON
         </Button>
       </div>

@@ -11,6 +11,9 @@ export function overridableRefusal(error: unknown): OverrideKind | null {
   const details = (error as { data?: { details?: unknown } }).data?.details;
   if (details && typeof details === 'object') {
     const d = details as Record<string, unknown>;
+    // startRun's refusals: `holds` (topology guards) or `freezes` (windows) in the details.
+    if (Array.isArray(d.holds) && d.holds.length) return 'guard';
+    if (Array.isArray(d.freezes) && d.freezes.length) return 'freeze';
     const kind = d.override ?? d.refusal ?? d.kind;
     if (kind === 'guard' || kind === 'freeze') return kind;
     if (kind === 'frozen') return 'freeze';

@@ -67,11 +67,11 @@ export const SELECTION_LABELS: Record<Selection['mode'], string> = {
 export function selectionText(s: Selection): string {
   switch (s.mode) {
     case 'all':
-      return 'all matching';
+      return 'every instance';
     case 'one':
-      return 'one';
+      return 'one instance';
     case 'count':
-      return `${s.count}`;
+      return `${s.count} instance${s.count === 1 ? '' : 's'}`;
     case 'percent':
       return `${s.pct} %`;
     case 'random-up-to':
