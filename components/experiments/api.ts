@@ -1,12 +1,11 @@
 'use client';
 
 // Every call the experiments pages make to the server, in one place: the pages read hooks, never
-// paths. Query keys have the tRPC shape ([[router, procedure], {input, type}]) so that one
-// invalidation under ['experiments'] refreshes every cached answer.
+// paths. The run procedures are called through a structural client until their router lands
+// (their query keys have the tRPC shape, so one invalidation under ['experiments'] refreshes all).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPCClient } from '@/components/trpc/client';
-import type { ExperimentDraft } from '@/server/domain/experiments/spec';
-import type { ExperimentRow, PreviewResult, RunDetail, RunRow, ScheduleRow, TemplateView } from './contract';
+import { useTRPC, useTRPCClient, type RouterInputs } from '@/components/trpc/client';
+import type { RunDetail, RunRow } from './contract';
 
 type Q<I, O> = { query: (input: I) => Promise<O> };
 type M<I, O> = { mutate: (input: I) => Promise<O> };
@@ -20,21 +19,12 @@ export interface StartInput {
 export interface RunsListInput {
   experimentId?: string;
   state?: string;
-  limit?: number;
 }
 
-/** The procedures of the contract (COMMON.md) this console calls. */
-interface ExperimentsClient {
+/** The run procedures of the contract (COMMON.md; h-runs' run-inputs.ts). */
+interface RunsClient {
   experiments: {
-    templates: Q<void, TemplateView[]>;
-    list: Q<{ includeArchived?: boolean; q?: string }, ExperimentRow[]>;
-    get: Q<{ id: string }, ExperimentRow>;
-    create: M<ExperimentDraft, { id: string; version: number }>;
-    update: M<{ id: string; version: number } & ExperimentDraft, { id: string; version: number }>;
-    archive: M<{ id: string; version: number }, unknown>;
-    preview: M<{ spec: ExperimentDraft['spec'] }, PreviewResult>;
-    schedules: { list: Q<{ experimentId?: string }, ScheduleRow[]> };
-    runs: { list: Q<RunsListInput, RunRow[]>; get: Q<{ runId: string }, RunDetail> };
+    runs: { list: Q<RunsListInput, RunRow[] | { runs: RunRow[] }>; get: Q<{ runId: string }, RunDetail> };
     start: M<StartInput, { id: string; number: number; version: number; targets: number; warnings: string[] }>;
     abort: M<{ runId: string; version?: number; reason: string }, unknown>;
     report: Q<{ runId: string; format: 'json' | 'markdown' }, unknown>;
@@ -44,67 +34,74 @@ interface ExperimentsClient {
 export const EXPERIMENTS_KEY = [['experiments']] as const;
 const key = (path: string[], input: unknown) => [path, { input, type: 'query' }] as const;
 
-function useClient(): ExperimentsClient {
-  return useTRPCClient() as unknown as ExperimentsClient;
+function useRunsClient(): RunsClient {
+  return useTRPCClient() as unknown as RunsClient;
 }
 
 export function useTemplates() {
-  const c = useClient();
-  return useQuery({ queryKey: key(['experiments', 'templates'], undefined), queryFn: () => c.experiments.templates.query(), staleTime: 60_000 });
+  const trpc = useTRPC();
+  return useQuery(trpc.experiments.templates.queryOptions(undefined, { staleTime: 60_000 }));
 }
 
-export function useExperimentList(input: { includeArchived?: boolean; q?: string }) {
-  const c = useClient();
-  return useQuery({ queryKey: key(['experiments', 'list'], input), queryFn: () => c.experiments.list.query(input) });
+export function useExperimentList(input: RouterInputs['experiments']['list']) {
+  const trpc = useTRPC();
+  return useQuery(trpc.experiments.list.queryOptions(input));
 }
 
 export function useExperiment(id: string | null) {
-  const c = useClient();
-  return useQuery({ queryKey: key(['experiments', 'get'], { id }), queryFn: () => c.experiments.get.query({ id: id ?? '' }), enabled: Boolean(id) });
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.experiments.get.queryOptions({ id: id ?? '' }), enabled: Boolean(id) });
 }
 
-export function useSchedules(input: { experimentId?: string }) {
-  const c = useClient();
-  return useQuery({ queryKey: key(['experiments', 'schedules', 'list'], input), queryFn: () => c.experiments.schedules.list.query(input) });
+export function useSchedules(input: RouterInputs['experiments']['schedules']['list'], enabled = true) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.experiments.schedules.list.queryOptions(input), enabled });
 }
 
 export function useRunList(input: RunsListInput) {
-  const c = useClient();
-  return useQuery({ queryKey: key(['experiments', 'runs', 'list'], input), queryFn: () => c.experiments.runs.list.query(input) });
+  const c = useRunsClient();
+  return useQuery({
+    queryKey: key(['experiments', 'runs', 'list'], input),
+    queryFn: async () => {
+      const r = await c.experiments.runs.list.query(input);
+      return Array.isArray(r) ? r : r.runs;
+    },
+  });
 }
 
 export const runKey = (runId: string) => key(['experiments', 'runs', 'get'], { runId });
 
 export function useRun(runId: string) {
-  const c = useClient();
+  const c = useRunsClient();
   return useQuery({ queryKey: runKey(runId), queryFn: () => c.experiments.runs.get.query({ runId }) });
 }
 
 export function useReportExport() {
-  const c = useClient();
+  const c = useRunsClient();
   return useMutation({ mutationFn: (v: { runId: string; format: 'json' | 'markdown' }) => c.experiments.report.query(v) });
 }
 
-/** Refetches every cached experiments answer (after a command, or on a live event). */
+/** Refetches every cached experiments answer (after a command; the live feed does it for others' changes). */
 export function useInvalidateExperiments() {
   const qc = useQueryClient();
   return () => qc.invalidateQueries({ queryKey: EXPERIMENTS_KEY });
 }
 
 export function useExperimentCommands() {
-  const c = useClient();
+  const trpc = useTRPC();
+  const c = useRunsClient();
   const invalidate = useInvalidateExperiments();
   const after = { onSettled: () => void invalidate() };
   return {
-    create: useMutation({ mutationFn: (d: ExperimentDraft) => c.experiments.create.mutate(d), ...after }),
-    update: useMutation({ mutationFn: (d: { id: string; version: number } & ExperimentDraft) => c.experiments.update.mutate(d), ...after }),
-    archive: useMutation({ mutationFn: (d: { id: string; version: number }) => c.experiments.archive.mutate(d), ...after }),
+    create: useMutation(trpc.experiments.create.mutationOptions(after)),
+    update: useMutation(trpc.experiments.update.mutationOptions(after)),
+    archive: useMutation(trpc.experiments.archive.mutationOptions(after)),
     start: useMutation({ mutationFn: (d: StartInput) => c.experiments.start.mutate(d), ...after }),
     abort: useMutation({ mutationFn: (d: { runId: string; version?: number; reason: string }) => c.experiments.abort.mutate(d), ...after }),
   };
 }
 
 export function usePreviewMutation() {
-  const c = useClient();
-  return useMutation({ mutationFn: (spec: ExperimentDraft['spec']) => c.experiments.preview.mutate({ spec }) });
+  const trpc = useTRPC();
+  return useMutation(trpc.experiments.preview.mutationOptions());
 }

@@ -1,60 +1,15 @@
-// The shapes of `experiments.*` answers the console reads. Written against the contract in the
-// issue's design (COMMON.md) until the routers land; then each becomes RouterOutputs[...].
+// The shapes of `experiments.*` answers the console reads: the authoring side straight from the
+// router's types; the run side written against the contract in COMMON.md until its router lands.
+import type { RouterOutputs } from '@/components/trpc/client';
 import type { ExperimentSpec, FaultSpecValue, Condition } from '@/server/domain/experiments/spec';
 import type { RunAbortReason, RunState, TargetState } from '@/server/domain/experiments/machine';
 
-export interface TemplateView {
-  key: string;
-  title: string;
-  summary: string;
-  spec: ExperimentSpec;
-}
-
-export interface ExperimentRow {
-  id: string;
-  name: string;
-  description: string;
-  templateKey: string | null;
-  spec: ExperimentSpec;
-  version: number;
-  archivedAt: string | Date | null;
-  createdAt: string | Date;
-  updatedAt?: string | Date;
-  lastRun?: { id: string; number: number; state: RunState; endedAt: string | Date | null } | null;
-}
-
-export interface PreviewTarget {
-  instanceId: string;
-  name: string;
-  service: string;
-  version: string;
-  region: string;
-  zone: string;
-  cluster: string;
-}
-
-export interface ShareCount {
-  name: string;
-  selected: number;
-  total: number;
-  pct: number;
-  /** The cap that applies, in %, or null. */
-  capPct: number | null;
-  over: boolean;
-}
-
-export interface PreviewResult {
-  /** Instances the selectors match. */
-  matched: number;
-  targets: PreviewTarget[];
-  perService: ShareCount[];
-  perZone: ShareCount[];
-  perCluster: ShareCount[];
-  /** Why the run would be refused, in words; `path` names the field ("spec.blastRadius.maxServicePct"). */
-  refusals: Array<{ path?: string | null; message: string }>;
-  ok: boolean;
-  globalMaxPct?: number | null;
-}
+export type TemplateView = RouterOutputs['experiments']['templates'][number];
+export type ExperimentListRow = RouterOutputs['experiments']['list']['experiments'][number];
+export type ExperimentDetail = RouterOutputs['experiments']['get'];
+export type PreviewResult = RouterOutputs['experiments']['preview'];
+export type PreviewTarget = PreviewResult['selected'][number];
+export type ScheduleRow = RouterOutputs['experiments']['schedules']['list'][number];
 
 export interface RunRow {
   id: string;
@@ -165,17 +120,4 @@ export interface RunDetail extends RunRow {
   abortConditions: ConditionValue[];
   events: RunEventView[];
   report: RunReport | null;
-}
-
-export interface ScheduleRow {
-  id: string;
-  experimentId: string;
-  experimentName?: string;
-  cron: string;
-  concurrency: 'forbid' | 'allow' | 'replace';
-  historyLimit: number;
-  enabled: boolean;
-  nextRunAt: string | Date | null;
-  lastRunAt: string | Date | null;
-  version: number;
 }

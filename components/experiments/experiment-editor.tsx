@@ -17,7 +17,6 @@ import { ErrorText, Notice } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { atLeast } from '@/components/rollouts/actions';
 import { useExperimentCommands, useTemplates } from './api';
-import type { ExperimentRow } from './contract';
 import { ExperimentForm, type Facets } from './experiment-form';
 import { validateDraft, type DraftErrors } from './spec-draft';
 import { overridableRefusal, type OverrideKind } from './start-refusal';
@@ -103,14 +102,14 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { in
       setNotice(words);
       if (!saved) router.replace(`/experiments/${r.id}`);
     };
-    if (saved) commands.update.mutate({ id: saved.id, version: saved.version, ...d }, { onSuccess: (r) => done(r, `Saved (version ${r.version}).`) });
-    else commands.create.mutate(d, { onSuccess: (r) => done(r, `Saved as version ${r.version}.`) });
+    if (saved) commands.update.mutate({ id: saved.id, version: saved.version, draft: d }, { onSuccess: (r) => done(r, `Saved (version ${r.version}).`) });
+    else commands.create.mutate({ draft: d }, { onSuccess: (r) => done(r, `Saved as version ${r.version}.`) });
   };
   const reload = () => {
     const s = stale;
     if (!s || !saved) return;
     // The current row came with the conflict: it replaces the edit.
-    const cur = s.current as Partial<ExperimentRow>;
+    const cur = s.current as Partial<ExperimentDraft>;
     if (cur.spec && typeof cur.name === 'string') {
       const next: ExperimentDraft = { name: cur.name, description: cur.description ?? '', templateKey: cur.templateKey ?? null, spec: cur.spec };
       setDraft(next);
@@ -201,7 +200,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { in
           ) : preview.error ? (
             <ErrorText error={preview.error} />
           ) : shown ? (
-            <TargetPreview preview={shown} updating={preview.pending} />
+            <TargetPreview preview={shown} blastRadius={draft.spec.blastRadius} updating={preview.pending} />
           ) : (
             <Loading what="the target preview" />
           )}
@@ -213,7 +212,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { in
           name={draft.name}
           fault={draft.spec.fault}
           durationS={draft.spec.durationS}
-          targets={preview.data?.targets ?? null}
+          targets={preview.data?.selected ?? null}
           busy={commands.start.isPending}
           error={commands.start.error}
           override={override}

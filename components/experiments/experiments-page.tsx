@@ -13,7 +13,7 @@ import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { atLeast } from '@/components/rollouts/actions';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { EXPERIMENTS_KEY, useExperimentList, useRunList, useSchedules, useTemplates } from './api';
-import { ageText, runStateText, runStateTone, specSummary } from './words';
+import { ageText, FAULT_LABELS, runStateText, runStateTone, specSummary } from './words';
 import styles from './experiments.module.css';
 
 const TABS = [
@@ -66,7 +66,7 @@ export function ExperimentsPage() {
         ))}
       </div>
       <div role="tabpanel" id="exp-panel" aria-labelledby={`exp-tab-${tab}`}>
-        {tab === 'runs' ? <RunsTab now={now} canAuthor={canAuthor} /> : tab === 'experiments' ? <ExperimentsTab now={now} canAuthor={canAuthor} /> : tab === 'templates' ? <TemplatesTab canAuthor={canAuthor} /> : <SchedulesTab now={now} />}
+        {tab === 'runs' ? <RunsTab now={now} canAuthor={canAuthor} /> : tab === 'experiments' ? <ExperimentsTab now={now} canAuthor={canAuthor} /> : tab === 'templates' ? <TemplatesTab canAuthor={canAuthor} /> : <SchedulesTab now={now} canAuthor={canAuthor} />}
       </div>
     </>
   );
@@ -88,7 +88,7 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
           <span id={`${fid}-exp`}>Experiment</span>
           <select aria-labelledby={`${fid}-exp`} value={experimentId ?? ''} onChange={(e) => go({ experiment: e.target.value || null })}>
             <option value="">All experiments</option>
-            {(experiments.data ?? []).map((x) => (
+            {(experiments.data?.experiments ?? []).map((x) => (
               <option key={x.id} value={x.id}>
                 {x.name}
               </option>
@@ -180,7 +180,8 @@ function ExperimentsTab({ now, canAuthor }: { now: number; canAuthor: boolean })
     const t = setTimeout(() => goRef.current({ q: text.trim() ? text.trim() : null }), 300);
     return () => clearTimeout(t);
   }, [text, q]);
-  const list = useExperimentList({ ...(q.trim() ? { q: q.trim().slice(0, 120) } : {}), ...(archived ? { includeArchived: true } : {}) });
+  const list = useExperimentList({ ...(q.trim() ? { text: q.trim().slice(0, 120) } : {}), archived: archived ? 'all' : 'active' });
+  const rows = list.data?.experiments ?? [];
   const fid = useId();
   return (
     <>
@@ -197,7 +198,7 @@ function ExperimentsTab({ now, canAuthor }: { now: number; canAuthor: boolean })
         <Loading what="experiments" />
       ) : list.isError ? (
         <ErrorText error={list.error} />
-      ) : list.data.length === 0 ? (
+      ) : rows.length === 0 ? (
         <EmptyState title={q ? 'No experiment matches' : 'No experiments yet'} action={canAuthor && !q ? <Link href="/experiments/new?template=seed-jitter" className={styles.linkButton}>Start from the jitter template</Link> : undefined}>
           {q ? 'Change the text to see more.' : canAuthor ? 'Pick a template (the seed’s network jitter is first), narrow its targets until the preview fits the blast radius, and save it.' : 'An operator authors experiments; they show here.'}
         </EmptyState>
@@ -208,12 +209,14 @@ function ExperimentsTab({ now, canAuthor }: { now: number; canAuthor: boolean })
               <th scope="col">Experiment</th>
               <th scope="col">What it does</th>
               <th scope="col">Last run</th>
-              <NumHead scope="col">Version</NumHead>
-              <NumHead scope="col">Age</NumHead>
+              <NumHead scope="col">Runs</NumHead>
+              <NumHead scope="col">Schedules</NumHead>
+              <th scope="col">Author</th>
+              <NumHead scope="col">Updated</NumHead>
             </tr>
           </thead>
           <tbody>
-            {list.data.map((x) => (
+            {rows.map((x) => (
               <tr key={x.id}>
                 <th scope="row">
                   <Link href={`/experiments/${x.id}`}>{x.name}</Link>
@@ -224,7 +227,9 @@ function ExperimentsTab({ now, canAuthor }: { now: number; canAuthor: boolean })
                     </>
                   ) : null}
                 </th>
-                <td className={styles.reasonCell}>{specSummary(x.spec)}</td>
+                <td className={styles.reasonCell}>
+                  {FAULT_LABELS[x.faultKind]} on {x.services.length ? x.services.join(', ') : 'any service'}
+                </td>
                 <td>
                   {x.lastRun ? (
                     <Link href={`/experiments/runs/${x.lastRun.id}`}>
@@ -234,8 +239,10 @@ function ExperimentsTab({ now, canAuthor }: { now: number; canAuthor: boolean })
                     <span className="muted">never run</span>
                   )}
                 </td>
-                <Num>{x.version}</Num>
-                <Num>{ageText(x.createdAt, now)}</Num>
+                <Num>{x.runs}</Num>
+                <Num>{x.schedules}</Num>
+                <td>{x.createdByName ?? '—'}</td>
+                <Num>{ageText(x.updatedAt, now)}</Num>
               </tr>
             ))}
           </tbody>
@@ -267,8 +274,9 @@ function TemplatesTab({ canAuthor }: { canAuthor: boolean }) {
   );
 }
 
-function SchedulesTab({ now }: { now: number }) {
-  const schedules = useSchedules({});
+function SchedulesTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
+  const schedules = useSchedules({}, canAuthor);
+  if (!canAuthor) return <p role="note">Operators manage schedules; each experiment’s page shows when it runs next.</p>;
   if (schedules.isPending) return <Loading what="schedules" />;
   if (schedules.isError) return <ErrorText error={schedules.error} />;
   if (schedules.data.length === 0) return <EmptyState title="No schedules yet">Open an experiment and add a cron schedule (UTC) with a concurrency policy; its next runs show here.</EmptyState>;
@@ -288,7 +296,7 @@ function SchedulesTab({ now }: { now: number }) {
         {schedules.data.map((s) => (
           <tr key={s.id}>
             <th scope="row">
-              <Link href={`/experiments/${s.experimentId}`}>{s.experimentName ?? 'experiment'}</Link>
+              <Link href={`/experiments/${s.experimentId}`}>{s.experiment.name}</Link>
               {s.enabled ? null : (
                 <>
                   {' '}

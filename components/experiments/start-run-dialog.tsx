@@ -52,7 +52,7 @@ export function StartRunDialog({ open, name, fault, durationS, targets, busy, er
       {targets && targets.length ? (
         <ul aria-label="Instances this run will hit" className={styles.small} style={{ maxHeight: '12rem', overflowY: 'auto' }}>
           {targets.map((t) => (
-            <li key={t.instanceId}>
+            <li key={t.id}>
               {t.name} <span className="muted">({t.service}, {t.zone} / {t.cluster})</span>
             </li>
           ))}

@@ -1,20 +1,30 @@
 'use client';
 
 import Link from 'next/link';
+import type { BlastRadius } from '@/server/domain/experiments/spec';
 import { Badge } from '@/components/ui/badge';
 import { Spinner } from '@/components/ui/spinner';
 import { Num, NumHead, Table } from '@/components/ui/table';
-import type { PreviewResult, ShareCount } from './contract';
+import type { PreviewResult } from './contract';
 import styles from './experiments.module.css';
 
-/** The instances a run would hit today, the share of each service / zone / cluster, and why it would be refused. */
-export function TargetPreview({ preview, updating }: { preview: PreviewResult; updating: boolean }) {
+interface ShareRow {
+  name: string;
+  selected: number;
+  total: number;
+  pct: number;
+}
+
+/** The instances a run would hit today, the share of each service / zone / cluster against its cap, and why it would be refused. */
+export function TargetPreview({ preview, blastRadius, updating }: { preview: PreviewResult; blastRadius: BlastRadius; updating: boolean }) {
+  const n = preview.selected.length;
   return (
     <div aria-busy={updating || undefined}>
       <p role="status" aria-label="Blast radius check">
-        {updating ? <Spinner /> : null} {preview.ok ? <Badge tone="success">within the blast radius</Badge> : <Badge tone="danger">refused</Badge>}{' '}
-        {preview.targets.length} of {preview.matched} matching instance{preview.matched === 1 ? '' : 's'} selected
-        {preview.globalMaxPct !== undefined && preview.globalMaxPct !== null ? <span className="muted"> · global maximum {preview.globalMaxPct} %</span> : null}
+        {updating ? <Spinner label="Updating the preview" /> : null} {preview.canRun ? <Badge tone="success">within the blast radius</Badge> : <Badge tone="danger">refused</Badge>} {n} of {preview.matched} matching instance{preview.matched === 1 ? '' : 's'} selected
+      </p>
+      <p className={`muted ${styles.small}`}>
+        Cap per service {preview.capPct} %{preview.capPct < blastRadius.maxServicePct ? ` (the global maximum ${preview.globalMaxPct} % applies)` : ` · global maximum ${preview.globalMaxPct} %`} · on {preview.adapter}
       </p>
       {preview.refusals.length ? (
         <ul className={styles.refusals} aria-label="Why this run would be refused">
@@ -23,12 +33,19 @@ export function TargetPreview({ preview, updating }: { preview: PreviewResult; u
           ))}
         </ul>
       ) : null}
-      <Shares title="Per service" rows={preview.perService} />
-      <Shares title="Per zone" rows={preview.perZone} />
-      <Shares title="Per cluster" rows={preview.perCluster} collapsed />
-      {preview.targets.length ? (
-        <details open={preview.targets.length <= 12}>
-          <summary className={styles.small}>Instances ({preview.targets.length})</summary>
+      {preview.warnings.length ? (
+        <ul className={styles.small} aria-label="Warnings">
+          {preview.warnings.map((w, i) => (
+            <li key={i}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      <Shares title="Per service" rows={preview.perService.map((r) => ({ ...r, name: r.service }))} cap={preview.capPct} />
+      <Shares title="Per zone" rows={preview.perZone.map((r) => ({ ...r, name: r.zone }))} cap={blastRadius.maxZonePct} />
+      <Shares title="Per cluster" rows={preview.perCluster.map((r) => ({ ...r, name: r.cluster }))} cap={blastRadius.maxClusterPct} collapsed />
+      {n ? (
+        <details open={n <= 12}>
+          <summary className={styles.small}>Instances ({n})</summary>
           <Table label="Target instances">
             <thead>
               <tr>
@@ -40,8 +57,8 @@ export function TargetPreview({ preview, updating }: { preview: PreviewResult; u
               </tr>
             </thead>
             <tbody>
-              {preview.targets.map((t) => (
-                <tr key={t.instanceId}>
+              {preview.selected.map((t) => (
+                <tr key={t.id}>
                   <td>
                     <Link href={`/instances/${encodeURIComponent(t.name)}`}>{t.name}</Link>
                   </td>
@@ -55,20 +72,21 @@ export function TargetPreview({ preview, updating }: { preview: PreviewResult; u
           </Table>
         </details>
       ) : (
-        <p className="muted">No instance matches these targets.</p>
+        <p className="muted">No instance is selected with these targets.</p>
       )}
     </div>
   );
 }
 
-function Shares({ title, rows, collapsed }: { title: string; rows: ShareCount[]; collapsed?: boolean }) {
+function Shares({ title, rows, cap, collapsed }: { title: string; rows: ShareRow[]; cap: number | null; collapsed?: boolean }) {
   if (rows.length === 0) return null;
-  const over = rows.some((r) => r.over);
+  const over = (r: ShareRow) => cap !== null && r.pct > cap;
+  const what = title.replace('Per ', '');
   const table = (
-    <Table label={`Targets ${title.toLowerCase()}`}>
+    <Table label={`Targets per ${what}`}>
       <thead>
         <tr>
-          <th scope="col">{title.replace('Per ', '').replace(/^./, (c) => c.toUpperCase())}</th>
+          <th scope="col">{what.charAt(0).toUpperCase() + what.slice(1)}</th>
           <NumHead scope="col">Selected</NumHead>
           <NumHead scope="col">Share</NumHead>
           <NumHead scope="col">Cap</NumHead>
@@ -82,15 +100,17 @@ function Shares({ title, rows, collapsed }: { title: string; rows: ShareCount[];
               {r.selected} of {r.total}
             </Num>
             <Num>
-              <span className={r.over ? styles.over : undefined}>{Math.round(r.pct * 10) / 10} %</span>
+              <span className={over(r) ? styles.over : undefined}>
+                {Math.round(r.pct * 10) / 10} %{over(r) ? ' (over)' : ''}
+              </span>
             </Num>
-            <Num>{r.capPct === null ? '—' : `${r.capPct} %`}</Num>
+            <Num>{cap === null ? '—' : `${cap} %`}</Num>
           </tr>
         ))}
       </tbody>
     </Table>
   );
-  return collapsed && !over ? (
+  return collapsed && !rows.some(over) ? (
     <details>
       <summary className={styles.small}>
         {title} ({rows.length})

@@ -18,9 +18,9 @@ export function useTargetPreview(spec: ExperimentSpec | null, enabled: boolean) 
   useEffect(() => {
     latest.current = key;
     if (!key) return;
-    const t = setTimeout(() => mutate.current(JSON.parse(key) as ExperimentSpec), 400);
+    const t = setTimeout(() => mutate.current({ spec: JSON.parse(key) as ExperimentSpec }), 400);
     return () => clearTimeout(t);
   }, [key]);
-  const fresh = preview.variables ? JSON.stringify(preview.variables) === latest.current : false;
+  const fresh = preview.variables ? JSON.stringify(preview.variables.spec) === latest.current : false;
   return { data: fresh ? preview.data : undefined, pending: preview.isPending || (key !== null && !fresh), error: fresh ? preview.error : null, stale: !fresh && preview.data !== undefined ? preview.data : undefined };
 }
