@@ -26,7 +26,7 @@ export { activeHalt, assertNotHalted, haltWords };
 
 // Engages and releases take turns on this lock, so the second of two engages sees the first
 // committed and is refused in words (the partial unique index "Halt_one_engaged" stays the backstop).
-const lockHalts = (tx: Tx) => tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext('switchback.halt'))`;
+const lockHalts = (tx: Tx) => tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('switchback.halt'))`;
 
 export async function haltStatus(db: Db) {
   const h = await activeHalt(db);
