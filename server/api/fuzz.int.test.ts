@@ -10,6 +10,8 @@ import { hashSeed, hostileInputs, OMIT, plausible, type Hint, type JsonSchema } 
 import { MAX_BATCH } from './request-guard';
 import { exampleSpec } from '../domain/rollouts/spec';
 import { createRollout } from '../services/rollouts/rollout-commands';
+import { experimentSpecSchema } from '../domain/experiments/spec';
+import { startRun } from '../services/experiments/run-start';
 
 // Every procedure, as every role, through the HTTP handler (request guard, superjson, batching,
 // errorFormatter): generated hostile input must be answered below 500 and without internals.
@@ -64,6 +66,10 @@ beforeAll(async () => {
   const rollout = await createRollout(t.db, { id: null, name: 'fuzz' }, { spec });
   const removable = await createRollout(t.db, { id: null, name: 'fuzz' }, { spec: { ...spec, name: 'fuzz removable' } });
   const request = await t.db.approvalRequest.create({ data: { rolloutId: rollout.id, attempt: 1, stepIndex: 0, quorum: 1, onExpiry: 'abort', expiresAt: new Date(Date.now() + 3_600_000) } });
+  // An experiment on svc-fuzz and a run of it, so experiments.* cases reach the run code.
+  const chaosSpec = experimentSpecSchema.parse({ fault: { kind: 'delay', delayMs: 100, jitterMs: 10 }, targets: { services: [service.name] }, selection: { mode: 'one' }, durationS: 30 });
+  const experiment = await t.db.experiment.create({ data: { name: 'fuzz-chaos', spec: JSON.parse(JSON.stringify(chaosSpec)) as object, createdByName: 'fuzz' } });
+  const chaosRun = await startRun(t.db, { id: null, name: 'fuzz', role: 'operator' }, { experimentId: experiment.id });
   const rolloutHint: Record<string, unknown> = { service: service.name, stableVersion: 'v1', canaryVersion: 'v2', requestId: request.id };
   // Real ids and names where a procedure looks one up, so a case reaches the code behind "not found".
   hintFor = (path) => (key) => {
@@ -74,6 +80,10 @@ beforeAll(async () => {
       if (key === 'id') return target.id;
       if (key === 'version') return target.version;
       if (key in rolloutHint) return rolloutHint[key];
+    }
+    if (path.startsWith('experiments.')) {
+      if (key === 'experimentId') return experiment.id;
+      if (key === 'runId') return chaosRun.id;
     }
     if (key === 'serviceId') return service.id;
     if (key === 'instanceId') return instance.id;

@@ -6,6 +6,7 @@ import { makeDefaultPolicies, makeFleet, makeUser } from '../db/factories';
 import { defaultPolicies } from '../domain/policy-defaults';
 import { callerAs, openTestDb, type TestDb } from '../../test/context';
 import { rolloutAt, rolloutFleet, specFor } from '../../test/rollout-fixtures';
+import { chaosFleet, makeExperiment, runAt } from '../../test/experiment-fixtures';
 
 type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
 
@@ -82,6 +83,12 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'rollouts.promoteFull', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'progressing'); return c.rollouts.promoteFull({ id: r.id, version: r.version, reason: 'matrix' }); } },
   { path: 'rollouts.overrideGuard', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'guard'); return c.rollouts.overrideGuard({ id: r.id, version: r.version, reason: 'matrix' }); } },
   { path: 'rollouts.decide', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'approval'); const q = await t.db.approvalRequest.findFirstOrThrow({ where: { rolloutId: r.id } }); return c.rollouts.decide({ requestId: q.id, decision: 'approve', reason: 'matrix' }); } },
+  { path: 'experiments.runs.list', min: 'viewer', call: (c) => c.experiments.runs.list({ state: 'running', page: 1 }) },
+  { path: 'experiments.runs.get', min: 'viewer', call: async (c, t) => c.experiments.runs.get({ runId: (await runAt(t.db, 'running')).run.id }) },
+  { path: 'experiments.runs.onChange', min: 'viewer', call: (c) => c.experiments.runs.onChange({}) },
+  { path: 'experiments.report', min: 'viewer', call: async (c, t) => c.experiments.report({ runId: (await runAt(t.db, 'reported')).run.id, format: 'markdown' }) },
+  { path: 'experiments.start', min: 'operator', call: async (c, t) => { const f = await chaosFleet(t.db); return c.experiments.start({ experimentId: (await makeExperiment(t.db, f)).id }); } },
+  { path: 'experiments.abort', min: 'operator', call: async (c, t) => { const { run } = await runAt(t.db, 'running'); return c.experiments.abort({ runId: run.id, version: run.version, reason: 'matrix' }); } },
 ];
 
 function expectBadRequest(err: unknown) {

@@ -15,6 +15,7 @@ import {
   updateScheduleInput,
 } from '../../services/experiments/schedules';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
+import { experimentRunProcedures } from './experiments-runs';
 
 /** Cron schedules of experiments: operators manage them; everyone sees the next times. */
 const schedulesRouter = router({
@@ -30,6 +31,8 @@ const schedulesRouter = router({
  * schedule. (Runs — start, abort, runs, report — are in experiments-runs.ts.)
  */
 export const experimentsRouter = router({
+  // runs.list / get / onChange, start, abort, report (routers/experiments-runs.ts).
+  ...experimentRunProcedures,
   templates: viewerProcedure.query(() => experimentTemplates()),
   list: viewerProcedure.input(listExperimentsInput).query(({ ctx, input }) => listExperiments(ctx.db, input)),
   get: viewerProcedure.input(experimentId).query(({ ctx, input }) => getExperiment(ctx.db, input)),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../errors';
+import { type AppError } from '../../errors';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { chaosFleet, controller, latestTick, makeExperiment, runOf } from '../../../test/experiment-fixtures';
 import { withExactOnlyPlatform } from '../../../test/rollout-fixtures';
