@@ -12,8 +12,9 @@ import { Num, NumHead, Table } from '@/components/ui/table';
 import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { atLeast } from '@/components/rollouts/actions';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
-import { EXPERIMENTS_KEY, useExperimentList, useRunList, useSchedules, useTemplates } from './api';
-import { ageText, FAULT_LABELS, runStateText, runStateTone, specSummary } from './words';
+import { useExperimentKeys, useExperimentList, useRunList, useSchedules, useTemplates } from './api';
+import { recoveryVerdict } from './report-text';
+import { ageText, FAULT_LABELS, faultText, runStateText, runStateTone, specSummary } from './words';
 import styles from './experiments.module.css';
 
 const TABS = [
@@ -34,7 +35,8 @@ export function ExperimentsPage() {
   const tab: TabKey = isTab(tabParam) ? tabParam : 'runs';
   const canAuthor = atLeast(me.role, 'operator');
   // Run states move with the controller's ticks; the live feed (experiment.changed) refetches too.
-  useTickRefresh([EXPERIMENTS_KEY], 5000);
+  const keys = useExperimentKeys();
+  useTickRefresh([keys.runs], 5000);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 15_000);
@@ -77,7 +79,9 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
   const stateParam = params.get('state');
   const state = isState(stateParam) ? stateParam : undefined;
   const experimentId = params.get('experiment') || undefined;
-  const runs = useRunList({ ...(state ? { state } : {}), ...(experimentId ? { experimentId } : {}) });
+  const page = Math.min(10_000, Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1));
+  const list = useRunList({ ...(state ? { state } : {}), ...(experimentId ? { experimentId } : {}), page, pageSize: 25 });
+  const runs = { ...list, data: list.data?.runs };
   const experiments = useExperimentList({});
   const fid = useId();
   const filtered = Boolean(state || experimentId);
@@ -86,7 +90,7 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
       <form className={styles.filters} role="search" aria-label="Filter runs" onSubmit={(e) => e.preventDefault()}>
         <label>
           <span id={`${fid}-exp`}>Experiment</span>
-          <select aria-labelledby={`${fid}-exp`} value={experimentId ?? ''} onChange={(e) => go({ experiment: e.target.value || null })}>
+          <select aria-labelledby={`${fid}-exp`} value={experimentId ?? ''} onChange={(e) => go({ experiment: e.target.value || null, page: null })}>
             <option value="">All experiments</option>
             {(experiments.data?.experiments ?? []).map((x) => (
               <option key={x.id} value={x.id}>
@@ -97,7 +101,7 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
         </label>
         <label>
           <span id={`${fid}-state`}>State</span>
-          <select aria-labelledby={`${fid}-state`} value={state ?? ''} onChange={(e) => go({ state: e.target.value || null })}>
+          <select aria-labelledby={`${fid}-state`} value={state ?? ''} onChange={(e) => go({ state: e.target.value || null, page: null })}>
             <option value="">All states</option>
             {RUN_STATES.map((s) => (
               <option key={s} value={s}>
@@ -107,13 +111,13 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
           </select>
         </label>
         {filtered ? (
-          <button type="button" className={styles.textButton} onClick={() => go({ state: null, experiment: null })}>
+          <button type="button" className={styles.textButton} onClick={() => go({ state: null, experiment: null, page: null })}>
             Clear filters
           </button>
         ) : null}
       </form>
-      {runs.isPending ? (
-        <Loading what="runs" />
+      {runs.isPending || !runs.data ? (
+        runs.isError ? <ErrorText error={runs.error} /> : <Loading what="runs" />
       ) : runs.isError ? (
         <ErrorText error={runs.error} />
       ) : runs.data.length === 0 ? (
@@ -130,8 +134,9 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
             <tr>
               <th scope="col">Run</th>
               <th scope="col">State</th>
+              <th scope="col">Fault</th>
               <NumHead scope="col">Targets</NumHead>
-              <th scope="col">Verdict</th>
+              <th scope="col">Recovery</th>
               <th scope="col">Trigger</th>
               <NumHead scope="col">Age</NumHead>
             </tr>
@@ -150,8 +155,11 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
                     <Badge tone={runStateTone(r.state)}>{RUN_STATE_LABELS[r.state]}</Badge>
                     {words !== RUN_STATE_LABELS[r.state] ? <span className={styles.reason}>{words.slice(RUN_STATE_LABELS[r.state].length + 3)}</span> : null}
                   </td>
-                  <Num>{r.targetCount}</Num>
-                  <td>{r.verdict === 'met' ? <Badge tone="success">met the target</Badge> : r.verdict === 'missed' ? <Badge tone="danger">missed the target</Badge> : <span className="muted">—</span>}</td>
+                  <td className={styles.reasonCell}>{faultText(r.fault)}</td>
+                  <Num>{r.targets}</Num>
+                  <td>
+                    <RecoveryBadge states={r.targetStates} state={r.state} />
+                  </td>
                   <td>{r.trigger === 'schedule' ? 'schedule' : 'manual'}</td>
                   <Num>
                     <span title={new Date(r.createdAt).toISOString()}>{ageText(r.createdAt, now)}</span>
@@ -162,8 +170,27 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
           </tbody>
         </Table>
       )}
+      {list.data && list.data.total > list.data.pageSize ? (
+        <nav className={styles.actions} aria-label="Pages of runs">
+          <button type="button" className={styles.textButton} disabled={page <= 1} onClick={() => go({ page: page > 2 ? String(page - 1) : null })}>
+            Newer
+          </button>
+          <span className="muted">
+            Page {page} of {Math.ceil(list.data.total / list.data.pageSize)} ({list.data.total} runs)
+          </span>
+          <button type="button" className={styles.textButton} disabled={page * list.data.pageSize >= list.data.total} onClick={() => go({ page: String(page + 1) })}>
+            Older
+          </button>
+        </nav>
+      ) : null}
     </>
   );
+}
+
+/** Whether every fault of the run is gone: the "guaranteed recovery" verdict per run. */
+function RecoveryBadge({ states, state }: { states: Record<string, number>; state: string }) {
+  const v = recoveryVerdict(states, state);
+  return v === 'recovered' ? <Badge tone="success">all recovered</Badge> : v === 'not-recovered' ? <Badge tone="danger">could not recover</Badge> : v === 'not-injected' ? <span className="muted">nothing injected</span> : <span className="muted">in progress</span>;
 }
 
 function ExperimentsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {

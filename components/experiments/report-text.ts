@@ -38,3 +38,10 @@ export function reportMarkdown(run: { experimentName: string; number: number; fa
   ];
   return lines.join('\n');
 }
+
+/** A run's recovery verdict from its targets' states (runs.list targetStates) and its state. */
+export function recoveryVerdict(states: Record<string, number>, runState: string): 'recovered' | 'not-recovered' | 'not-injected' | 'in-progress' {
+  if ((states.could_not_recover ?? 0) > 0 || runState === 'failed') return 'not-recovered';
+  if (runState !== 'completed' && runState !== 'aborted' && runState !== 'skipped') return 'in-progress';
+  return (states.recovered ?? 0) > 0 ? 'recovered' : 'not-injected';
+}

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useState, type ReactNode } from 'react';
+import type { FaultSpecValue } from '@/server/domain/experiments/spec';
 import { ACTIVE_RUN_STATES, RUN_STATE_LABELS, TERMINAL_RUN_STATES } from '@/server/domain/experiments/machine';
 import { useSessionUser } from '@/components/shell/session-user';
 import { Badge } from '@/components/ui/badge';
@@ -14,8 +15,8 @@ import { Loading, Spinner } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { atLeast } from '@/components/rollouts/actions';
-import { runKey, useExperimentCommands, useRun } from './api';
-import type { ConditionValue, InjectionView, RunDetail, RunEventView } from './contract';
+import { useExperimentCommands, useExperimentKeys, useRun, useRunReport } from './api';
+import type { ConditionValue, InjectionView, RunEventView, RunTarget, RunView as Run } from './contract';
 import { RunReport } from './run-report';
 import { TargetsHealth } from './targets-health';
 import { ageText, conditionText, conditionValueText, durationText, faultText, runStateText, runStateTone, selectionText, targetsText } from './words';
@@ -24,16 +25,20 @@ import styles from './experiments.module.css';
 /** One run: state and the abort button, live target health next to the faults, abort conditions, the timeline, then the report. */
 export function RunPage({ id }: { id: string }) {
   const run = useRun(id);
-  const active = run.data ? ACTIVE_RUN_STATES.has(run.data.state) : false;
+  const keys = useExperimentKeys();
+  const active = run.data ? ACTIVE_RUN_STATES.has(run.data.run.state) : false;
   // Target health, lease expiries and condition values move every tick while the run is active.
-  useTickRefresh(active ? [runKey(id)] : [], 2000);
+  useTickRefresh(active ? [keys.run(id)] : [], 2000);
   if (run.isPending) return <Loading what="the run" />;
   if (run.isError) return <ErrorText error={run.error} />;
-  return <RunView r={run.data} />;
+  return <RunView v={run.data} />;
 }
 
-function RunView({ r }: { r: RunDetail }) {
+function RunView({ v }: { v: Run }) {
   const me = useSessionUser();
+  const r = v.run;
+  const spec = v.spec;
+  const report = useRunReport(r.id, r.hasReport);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -55,12 +60,12 @@ function RunView({ r }: { r: RunDetail }) {
         {words}
       </p>
       <dl className={styles.facts}>
-        <Fact label="Fault">{faultText(r.spec.fault)}</Fact>
+        <Fact label="Fault">{faultText(spec.fault)}</Fact>
         <Fact label="Targets">
-          {selectionText(r.spec.selection)} of {targetsText(r.spec.targets)}
+          {selectionText(spec.selection)} of {targetsText(spec.targets)}
         </Fact>
-        <Fact label="Duration">{durationText(r.spec.durationS)}</Fact>
-        <Fact label="Cohort">{r.spec.cohort ? `${r.spec.cohort.header}: ${r.spec.cohort.value}` : 'all requests'}</Fact>
+        <Fact label="Duration">{durationText(spec.durationS)}</Fact>
+        <Fact label="Cohort">{spec.cohort ? `${spec.cohort.header}: ${spec.cohort.value}` : 'all requests'}</Fact>
         <Fact label="Injected">{r.injectedAt ? `${ageText(r.injectedAt, now)} ago` : 'not yet'}</Fact>
         <Fact label="Fault ends">{r.faultsRemovedAt ? `removed ${ageText(r.faultsRemovedAt, now)} ago` : r.runUntil ? remaining(r.runUntil, now) : '—'}</Fact>
         <Fact label="Experiment">
@@ -73,24 +78,36 @@ function RunView({ r }: { r: RunDetail }) {
       {r.guardOverrideReason ? <p className={styles.small}>Guard overridden: {r.guardOverrideReason}</p> : null}
       {r.freezeOverrideReason ? <p className={styles.small}>Freeze window overridden: {r.freezeOverrideReason}</p> : null}
       {!terminal && atLeast(me.role, 'operator') ? <AbortControl run={r} /> : null}
-      {r.report ? <RunReport run={r} /> : terminal && r.state !== 'skipped' ? <p className="muted">The report is being built from the samples of the observation window.</p> : null}
+      {report.data?.report ? (
+        <RunReport
+          report={report.data.report}
+          fileBase={`${r.experimentName.replace(/[^A-Za-z0-9_-]+/g, '-')}-run-${r.number}`}
+          meta={{ experimentName: r.experimentName, number: r.number, fault: faultText(spec.fault), targets: targetsText(spec.targets), state: words }}
+        />
+      ) : r.hasReport ? (
+        report.isError ? <ErrorText error={report.error} /> : <Loading what="the report" />
+      ) : r.state === 'recovering' ? (
+        <p className="muted">
+          <Spinner /> The faults are removed; the report is written when the observation window ({spec.observeS} s) ends.
+        </p>
+      ) : null}
       <section aria-labelledby="targets-heading">
         <h2 id="targets-heading">Target health</h2>
-        <TargetsHealth targets={r.targets} />
+        <TargetsHealth targets={v.targets} />
       </section>
       <div className={styles.twoCol}>
         <section aria-labelledby="faults-heading">
           <h2 id="faults-heading">Injected faults</h2>
-          <Injections rows={r.injections} now={now} />
+          <Injections rows={v.injections} targets={v.targets} now={now} />
         </section>
         <section aria-labelledby="conditions-heading">
           <h2 id="conditions-heading">Abort conditions</h2>
-          <Conditions rows={r.abortConditions} live={!terminal} />
+          <Conditions rows={v.conditions} live={!terminal} />
         </section>
       </div>
       <section className={styles.panel} aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <Timeline events={r.events} />
+        <Timeline events={v.events} />
       </section>
     </>
   );
@@ -101,7 +118,7 @@ function remaining(until: string | Date, now: number): string {
   return s > 0 ? `in ${s} s` : 'now';
 }
 
-function AbortControl({ run }: { run: RunDetail }) {
+function AbortControl({ run }: { run: Run['run'] }) {
   const { abort } = useExperimentCommands();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -138,7 +155,8 @@ function AbortControl({ run }: { run: RunDetail }) {
   );
 }
 
-function Injections({ rows, now }: { rows: InjectionView[]; now: number }) {
+function Injections({ rows, targets, now }: { rows: InjectionView[]; targets: RunTarget[]; now: number }) {
+  const nameOf = (i: InjectionView) => targets.find((t) => t.instanceId === i.instanceId)?.instanceName ?? i.backend ?? 'instance';
   if (rows.length === 0) return <p className="muted">No fault written yet.</p>;
   return (
     <Table label="Injected faults">
@@ -153,8 +171,8 @@ function Injections({ rows, now }: { rows: InjectionView[]; now: number }) {
       <tbody>
         {rows.map((i) => (
           <tr key={i.id}>
-            <td>{i.instanceName}</td>
-            <td>{faultText(i.spec)}</td>
+            <td>{nameOf(i)}</td>
+            <td>{faultText(i.spec as FaultSpecValue)}</td>
             <td>
               {i.removedAt ? <Badge tone="success">removed</Badge> : i.injectedAt ? <Badge tone="warning">injected</Badge> : <Badge>{i.desired ? 'being injected' : 'being removed'}</Badge>}
               {i.removedAt && i.removeReason ? <span className={styles.reason}>{i.removeReason.replace(/_/g, ' ')}</span> : null}

@@ -4,10 +4,10 @@ import { CategoryBars } from '@/components/charts/category-bars';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Num, NumHead, Table } from '@/components/ui/table';
-import { useReportExport } from './api';
-import type { LayerReport, RunDetail } from './contract';
+import { useReportMarkdown } from './api';
+import type { RunReport as Report } from './contract';
 import { availabilityText, levelText, reportMarkdown, reportVerdict } from './report-text';
-import { deltaMs, faultText, runStateText, selfHealText, targetsText } from './words';
+import { deltaMs, selfHealText } from './words';
 import styles from './experiments.module.css';
 
 function download(name: string, type: string, text: string) {
@@ -23,22 +23,21 @@ function download(name: string, type: string, text: string) {
 }
 
 /** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
-export function RunReport({ run }: { run: RunDetail }) {
-  const exp = useReportExport();
-  const layers: LayerReport[] = run.report?.layers ?? [];
+/** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
+export function RunReport({ report, fileBase, meta }: { report: Report; fileBase: string; meta: { experimentName: string; number: number; fault: string; targets: string; state: string } }) {
+  const md = useReportMarkdown();
+  const layers = report.layers;
   const verdict = reportVerdict(layers);
-  const base = `${run.experimentName.replace(/[^A-Za-z0-9_-]+/g, '-')}-run-${run.number}`;
-  const md = () => reportMarkdown({ experimentName: run.experimentName, number: run.number, fault: faultText(run.spec.fault), targets: targetsText(run.spec.targets), state: runStateText(run) }, layers);
-  // The server's export is the source; the report is on the page already, so a failed export call
-  // still downloads what the page shows.
-  const fetchThen = (format: 'json' | 'markdown', f: (r: unknown) => void) => exp.mutate({ runId: run.id, format }, { onSuccess: (r) => f(r), onError: () => f(null) });
-  const text = (r: unknown, key: string): string | null => (typeof r === 'string' ? r : r && typeof r === 'object' && typeof (r as Record<string, unknown>)[key] === 'string' ? ((r as Record<string, unknown>)[key] as string) : null);
+  const target = report.availabilityTargetPct;
   return (
     <section aria-labelledby="report-heading" className={styles.panel}>
       <div className={styles.header}>
         <h2 id="report-heading">Report per layer</h2>
-        {verdict === 'met' ? <Badge tone="success">every layer met {run.spec.availabilityTargetPct} % and self-healed</Badge> : verdict === 'missed' ? <Badge tone="danger">a layer missed the target or did not self-heal</Badge> : null}
+        {verdict === 'met' ? <Badge tone="success">every layer met {target} % and self-healed</Badge> : verdict === 'missed' ? <Badge tone="danger">a layer missed the target or did not self-heal</Badge> : null}
       </div>
+      <p className={`muted ${styles.small}`}>
+        During the fault ({new Date(report.injectedAt).toISOString().slice(11, 19)}–{new Date(report.faultsRemovedAt).toISOString().slice(11, 19)} UTC) against the baseline window before it; self-heal watched until {new Date(report.observedUntil).toISOString().slice(11, 19)} UTC.
+      </p>
       <Table label="SLA per layer">
         <thead>
           <tr>
@@ -88,18 +87,26 @@ export function RunReport({ run }: { run: RunDetail }) {
           title="Availability per layer"
           summary={layers.map((l) => `${l.layer}: ${availabilityText(l)}`).join('; ')}
           data={layers.map((l) => ({ name: l.layer, availability: l.fault.availabilityPct }))}
-          series={[{ key: 'availability', label: 'Availability' }]}
-          thresholds={[{ value: run.spec.availabilityTargetPct, label: `target ${run.spec.availabilityTargetPct} %` }]}
+          series={[{ key: 'availability', label: 'Availability during the fault' }]}
+          thresholds={[{ value: target, label: `target ${target} %` }]}
           format={(v) => `${Math.round(v * 100) / 100} %`}
         />
       </div>
       <div className={styles.actions}>
-        <Button busy={exp.isPending && exp.variables.format === 'markdown'} busyLabel="Preparing…" disabled={exp.isPending} onClick={() => fetchThen('markdown', (r) => download(`${base}.md`, 'text/markdown', text(r, 'markdown') ?? md()))}>
+        <Button
+          busy={md.isPending}
+          busyLabel="Preparing…"
+          onClick={() =>
+            md.mutate(report.runId, {
+              onSuccess: (r) => download(`${fileBase}.md`, 'text/markdown', r.markdown ?? reportMarkdown(meta, layers)),
+              // The report is on the page already: a failed export call still downloads what it shows.
+              onError: () => download(`${fileBase}.md`, 'text/markdown', reportMarkdown(meta, layers)),
+            })
+          }
+        >
           Download Markdown
         </Button>
-        <Button busy={exp.isPending && exp.variables.format === 'json'} busyLabel="Preparing…" disabled={exp.isPending} onClick={() => fetchThen('json', (r) => download(`${base}.json`, 'application/json', JSON.stringify(r ?? { run: { id: run.id, experiment: run.experimentName, number: run.number, state: run.state, abortReason: run.abortReason, spec: run.spec }, layers }, null, 2)))}>
-          Download JSON
-        </Button>
+        <Button onClick={() => download(`${fileBase}.json`, 'application/json', JSON.stringify(report, null, 2))}>Download JSON</Button>
       </div>
     </section>
   );
