@@ -12,7 +12,7 @@ export function ChipsField({ label, values, options, onChange, disabled, error }
       <label htmlFor={id} className={styles.small}>
         Add {label.toLowerCase()}
       </label>{' '}
-      <select id={id} aria-label={`Add a ${label.toLowerCase().replace(/s$/, '')}`} value="" disabled={disabled || left.length === 0} onChange={(e) => e.target.value && onChange([...values, e.target.value])}>
+      <select id={id} className={styles.select} aria-label={`Add a ${label.toLowerCase().replace(/s$/, '')}`} value="" disabled={disabled || left.length === 0} onChange={(e) => e.target.value && onChange([...values, e.target.value])}>
         <option value="">{left.length ? `Any ${label.toLowerCase()}…` : 'none left'}</option>
         {left.map((o) => (
           <option key={o} value={o}>

@@ -80,7 +80,7 @@ export function ConditionsEditor({ title, explain, name, path, conditions, onCha
       <div className={styles.actions}>
         <label className={styles.small}>
           Add a check{' '}
-          <select aria-label={`New ${name.toLowerCase()}`} value={kind} disabled={disabled} onChange={(e) => setKind(e.target.value as Condition['kind'])}>
+          <select className={styles.select} aria-label={`New ${name.toLowerCase()}`} value={kind} disabled={disabled} onChange={(e) => setKind(e.target.value as Condition['kind'])}>
             {CONDITION_KINDS.map((k) => (
               <option key={k} value={k}>
                 {CONDITION_LABELS[k]}

@@ -146,7 +146,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { in
         <div className={styles.actions}>
           <label className={styles.small}>
             Start from a template{' '}
-            <select aria-label="Template" value="" disabled={!templates.data || busy} onChange={(e) => e.target.value && loadTemplate(e.target.value)}>
+            <select className={styles.select} aria-label="Template" value="" disabled={!templates.data || busy} onChange={(e) => e.target.value && loadTemplate(e.target.value)}>
               <option value="">Choose a template…</option>
               {(templates.data ?? []).map((t) => (
                 <option key={t.key} value={t.key}>

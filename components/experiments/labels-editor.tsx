@@ -39,8 +39,8 @@ export function LabelsEditor({ labels, onChange, disabled, error }: { labels: Re
         ))}
       </ul>
       <div className={styles.actions} style={{ marginTop: 0 }}>
-        <input aria-label="Label key" placeholder="key (e.g. layer)" maxLength={100} value={k} disabled={disabled} onChange={(e) => setK(e.target.value)} />
-        <input aria-label="Label value" placeholder="value" maxLength={200} value={v} disabled={disabled} onChange={(e) => setV(e.target.value)} />
+        <input className={styles.select} aria-label="Label key" placeholder="key (e.g. layer)" maxLength={100} value={k} disabled={disabled} onChange={(e) => setK(e.target.value)} />
+        <input className={styles.select} aria-label="Label value" placeholder="value" maxLength={200} value={v} disabled={disabled} onChange={(e) => setV(e.target.value)} />
         <Button size="small" disabled={disabled || !k.trim()} onClick={add}>
           Add label
         </Button>

@@ -67,7 +67,7 @@ function RunView({ v }: { v: Run }) {
         <Fact label="Duration">{durationText(spec.durationS)}</Fact>
         <Fact label="Cohort">{spec.cohort ? `${spec.cohort.header}: ${spec.cohort.value}` : 'all requests'}</Fact>
         <Fact label="Injected">{r.injectedAt ? `${ageText(r.injectedAt, now)} ago` : 'not yet'}</Fact>
-        <Fact label="Fault ends">{r.faultsRemovedAt ? `removed ${ageText(r.faultsRemovedAt, now)} ago` : r.runUntil ? remaining(r.runUntil, now) : '—'}</Fact>
+        <Fact label="Fault ends">{r.faultsRemovedAt ? `removed ${ageText(r.faultsRemovedAt, now)} ago` : r.abortReason !== null || r.state === 'recovering' ? 'being removed' : r.runUntil ? remaining(r.runUntil, now) : '—'}</Fact>
         <Fact label="Experiment">
           <Link href={`/experiments/${r.experimentId}`}>version {r.experimentVersion}</Link>
         </Fact>

@@ -50,22 +50,20 @@ export function TargetPreview({ preview, blastRadius, updating }: { preview: Pre
             <thead>
               <tr>
                 <th scope="col">Instance</th>
-                <th scope="col">Service</th>
                 <th scope="col">Version</th>
-                <th scope="col">Zone</th>
-                <th scope="col">Cluster</th>
+                <th scope="col">Zone / cluster</th>
               </tr>
             </thead>
             <tbody>
               {preview.selected.map((t) => (
                 <tr key={t.id}>
-                  <td>
+                  <td className={styles.nowrap}>
                     <Link href={`/instances/${encodeURIComponent(t.name)}`}>{t.name}</Link>
                   </td>
-                  <td>{t.service}</td>
                   <td>{t.version}</td>
-                  <td>{t.zone}</td>
-                  <td>{t.cluster}</td>
+                  <td className={styles.nowrap}>
+                    {t.zone} / {t.cluster}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -15,6 +15,7 @@ describe('experiments in words', () => {
   it('says why a run ended, with the detail', () => {
     expect(runStateText({ state: 'aborted', abortReason: 'abort_condition', stateDetail: 'P99 412 ms above 250 ms' })).toBe('Aborted — an abort condition fired: P99 412 ms above 250 ms');
     expect(runStateText({ state: 'running', abortReason: null, stateDetail: null })).toBe('Running');
+    expect(runStateText({ state: 'recovering', abortReason: 'abort_condition', stateDetail: 'Aborted: P99 1167 ms over 5 s (abort above 250 ms)' })).toBe('Recovering — an abort condition fired: P99 1167 ms over 5 s (abort above 250 ms)');
   });
 
   it('shows a condition’s live value against its threshold in its unit', () => {

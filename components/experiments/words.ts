@@ -23,7 +23,9 @@ export function runStateTone(s: RunState): Tone {
 export function runStateText(r: { state: RunState; abortReason: RunAbortReason | null; stateDetail: string | null }): string {
   const base = RUN_STATE_LABELS[r.state];
   const why = r.abortReason ? RUN_ABORT_REASON_LABELS[r.abortReason] : null;
-  const parts = [why, r.stateDetail].filter((p): p is string => Boolean(p));
+  // The controller's detail often repeats the outcome ("Aborted: P99 …"): said once is enough.
+  const detail = r.stateDetail?.replace(/^(Aborted|Completed|Failed|Skipped):\s*/, '') ?? null;
+  const parts = [why, detail].filter((p): p is string => Boolean(p));
   return parts.length ? `${base} — ${parts.join(': ')}` : base;
 }
 
