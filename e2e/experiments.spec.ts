@@ -105,9 +105,14 @@ test.describe('experiments', () => {
     await expect(row).toContainText('Recovered');
     const report = page.getByRole('table', { name: 'SLA per layer' });
     await expect(report).toBeVisible(T);
-    const access = report.getByRole('row').filter({ has: page.getByRole('rowheader', { name: /^access/ }) });
-    await expect(access.getByRole('cell').nth(2)).toHaveText(/^\+\d+ ms$/); // P99 Δ
-    await expect(report.getByRole('row')).toHaveCount(1 + 3); // header + access, service, data
+    // The demo fleet's three layers, each with its P50 / P90 / P99 deltas, availability against the target and self-heal.
+    await expect(report.getByRole('row')).toHaveCount(1 + 3);
+    for (const layer of ['access', 'service', 'data']) {
+      const cells = report.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${layer}`) }) }).getByRole('cell');
+      for (const i of [0, 1, 2]) await expect(cells.nth(i)).toHaveText(/^[+−]\d+ ms$/);
+      await expect(cells.nth(3)).toHaveText(/^[\d.]+ % \(target 99\.9 %\)$/);
+      await expect(cells.nth(4)).toHaveText(/^([\d.]+ s|did not self-heal)$/);
+    }
     await expect(page.getByRole('figure', { name: 'Latency added per layer' })).toBeVisible();
 
     // The Markdown export is the same table.
@@ -115,7 +120,8 @@ test.describe('experiments', () => {
     expect(download.suggestedFilename()).toMatch(/\.md$/);
     const md = readFileSync(await download.path(), 'utf8');
     expect(md).toContain('| Layer |');
-    expect(md).toMatch(/\| access \|/);
+    // One row per layer with its three deltas, as on the page.
+    for (const layer of ['access', 'service', 'data']) expect(md).toMatch(new RegExp(`\\| ${layer} \\|.*\\([+-][\\d.]+ ms\\).*\\([+-][\\d.]+ ms\\).*\\([+-][\\d.]+ ms\\)`));
 
     // The run page with its report is accessible in both themes.
     expect(await axe(page)).toEqual([]);
