@@ -15,6 +15,8 @@ type Theme = (typeof THEMES)[number];
 const T = { timeout: 30_000 };
 /** Stands for a rollout's page: a draft created through the API before the pages are visited. */
 const ROLLOUT_PAGE = '/rollouts/<draft>';
+/** Stands for an experiment's page: created through the API (from the seed template) before the pages are visited. */
+const EXPERIMENT_PAGE = '/experiments/<experiment>';
 
 const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/', ready: (p) => expect(p.getByRole('table').first()).toBeVisible(T) },
@@ -29,7 +31,11 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/rollouts', ready: (p) => expect(p.getByRole('table', { name: 'Rollouts' }).or(p.getByRole('heading', { name: 'No rollouts yet' }))).toBeVisible(T) },
   { path: '/rollouts/new?service=order-api', ready: (p) => expect(p.getByRole('region', { name: 'Preview of step 1' })).toBeVisible(T) },
   { path: ROLLOUT_PAGE, ready: (p) => expect(p.getByRole('heading', { name: 'Approvals' })).toBeVisible(T) },
-  { path: '/experiments', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/experiments', ready: (p) => expect(p.getByRole('table', { name: 'Runs' }).or(p.getByRole('heading', { name: 'No runs yet' }))).toBeVisible(T) },
+  { path: '/experiments?tab=templates', ready: (p) => expect(p.getByRole('list', { name: 'Templates' })).toBeVisible(T) },
+  { path: '/experiments?tab=experiments', ready: (p) => expect(p.getByRole('table', { name: 'Experiments' })).toBeVisible(T) },
+  { path: '/experiments/new', ready: (p) => expect(p.getByRole('status', { name: 'Blast radius check' })).toBeVisible(T) },
+  { path: EXPERIMENT_PAGE, ready: (p) => expect(p.getByRole('status', { name: 'Blast radius check' })).toContainText('within the blast radius', T) },
   { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
   { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
@@ -51,6 +57,32 @@ function a11yRolloutSpec(theme: Theme) {
     ],
     backgroundAnalysis: null,
     alpha: 0.01,
+  };
+}
+
+/** The seed's jitter experiment on one cluster (within the blast radius), every condition kind once. */
+function a11yExperimentDraft(theme: Theme) {
+  return {
+    name: `a11y ${theme} ${Date.now().toString(36)}`,
+    description: 'accessibility check',
+    templateKey: 'seed-jitter',
+    spec: {
+      fault: { kind: 'delay', delayMs: 200, jitterMs: 300 },
+      targets: { regions: [], zones: [], clusters: ['euw-b-1'], services: ['edge-gateway'], versions: [], labels: {} },
+      selection: { mode: 'all' },
+      blastRadius: { maxServicePct: 50, maxZonePct: 60, maxClusterPct: null },
+      cohort: null,
+      durationS: 60,
+      steadyState: [{ kind: 'availability-below', pct: 99, windowS: 30 }],
+      abortConditions: [
+        { kind: 'p99-above', ms: 1000, windowS: 10 },
+        { kind: 'breakers-open-above', count: 2 },
+        { kind: 'degraded-at-least', count: 3 },
+      ],
+      availabilityTargetPct: 99.9,
+      baselineS: 60,
+      observeS: 120,
+    },
   };
 }
 
@@ -86,8 +118,11 @@ for (const theme of THEMES) {
       const draft = await page.request.post('/api/trpc/rollouts.create', { data: { json: { spec: a11yRolloutSpec(theme) } } });
       expect(draft.status(), await draft.text()).toBe(200);
       const draftId = ((await draft.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
+      const experiment = await page.request.post('/api/trpc/experiments.create', { data: { json: { draft: a11yExperimentDraft(theme) } } });
+      expect(experiment.status(), await experiment.text()).toBe(200);
+      const experimentId = ((await experiment.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
       for (const { path: pathOrDraft, ready } of PAGES) {
-        const path = pathOrDraft === ROLLOUT_PAGE ? `/rollouts/${draftId}` : pathOrDraft;
+        const path = pathOrDraft === ROLLOUT_PAGE ? `/rollouts/${draftId}` : pathOrDraft === EXPERIMENT_PAGE ? `/experiments/${experimentId}` : pathOrDraft;
         await page.goto(path);
         await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
         await ready(page);

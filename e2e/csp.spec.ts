@@ -18,6 +18,10 @@ const CONSOLE_ROUTES = [
   '/rollouts',
   '/rollouts/new?service=payment-svc',
   '/experiments',
+  '/experiments?tab=templates',
+  '/experiments?tab=experiments',
+  '/experiments?tab=schedules',
+  '/experiments/new',
   '/settings',
   '/settings/users',
 ];
@@ -66,6 +70,30 @@ test('a rollout page loads without a CSP violation', async ({ operatorPage: page
   expect(res?.status()).toBe(200);
   await loaded(page);
   await expect(page.getByRole('heading', { name: 'Approvals' })).toBeVisible();
+  expect(violations).toEqual([]);
+});
+
+test('an experiment page (its form validating with zod, the live target preview) loads without a CSP violation', async ({ operatorPage: page }) => {
+  const draft = {
+    name: `csp ${Date.now().toString(36)}`,
+    spec: {
+      fault: { kind: 'delay', delayMs: 200, jitterMs: 300 },
+      targets: { regions: [], zones: [], clusters: ['euw-c-1'], services: ['edge-gateway'], versions: [], labels: {} },
+      durationS: 60,
+    },
+  };
+  const created = await mutate(page.request, 'experiments.create', { draft });
+  expect(created.status(), await created.text()).toBe(200);
+  const { id } = ((await created.json()) as { result: { data: { json: { id: string } } } }).result.data.json;
+  const violations = await watchCsp(page);
+  const res = await page.goto(`/experiments/${id}`);
+  expect(res?.status()).toBe(200);
+  await loaded(page);
+  await expect(page.getByRole('status', { name: 'Blast radius check' })).toContainText('within the blast radius');
+  // Editing validates with the shared zod schema in the browser (jitless: no eval).
+  await page.getByLabel('Duration').fill('5');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Duration: at least 10 s')).toBeVisible();
   expect(violations).toEqual([]);
 });
 

@@ -71,6 +71,12 @@ const CLIENT_SHARED_SERVER_MODULES = [
   'server/domain/rollouts/yaml.ts',
   'server/domain/rollouts/refusals.ts',
   'server/domain/rollouts/approvals.ts',
+  // The experiment form validates with the schema the API uses (zod only), and the run pages say
+  // states and abort reasons with the machine's own labels (no imports).
+  'server/domain/experiments/spec.ts',
+  'server/domain/experiments/machine.ts',
+  // The stage names the buffer-saturation fault picks from (pure types and constants).
+  'server/domain/model.ts',
 ];
 
 const policies = [

@@ -74,8 +74,8 @@ describe('planLiveEvent', () => {
     expect(paths('rollout.changed')).toEqual(['rollouts', 'machines', 'timeline', 'audit']);
   });
 
-  it('an experiment or run change refreshes the experiments pages and the timeline', () => {
-    expect(paths('experiment.changed')).toEqual(['experiments', 'timeline', 'audit']);
+  it('an experiment or run change refreshes the experiments pages, the machines and the timeline', () => {
+    expect(paths('experiment.changed')).toEqual(['experiments', 'machines', 'timeline', 'audit']);
   });
 
   it('returns fresh arrays the caller may not use to corrupt the next plan', () => {

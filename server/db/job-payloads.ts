@@ -12,6 +12,8 @@ export const taskPayloadSchemas = {
   rollout_reconcile: z.object({ rolloutId: z.uuid() }).strict(),
   // Re-adds the reconcile job of every active rollout (a SIGKILLed worker's job stays locked).
   rollouts_sweep: z.object({}),
+  // Starts the experiment runs whose schedule is due (or records them skipped, with the reason).
+  experiment_schedules_sweep: z.object({}),
   // The controller of one chaos run (job key `run:<id>`), re-armed every tick while the run is active.
   experiment_run_reconcile: z.object({ runId: z.uuid() }).strict(),
   // Marks faults whose lease lapsed or expiry passed as not desired, aborts their runs (lease_lost),

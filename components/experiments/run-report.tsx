@@ -1,0 +1,113 @@
+'use client';
+
+import { CategoryBars } from '@/components/charts/category-bars';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { Num, NumHead, Table } from '@/components/ui/table';
+import { useReportMarkdown } from './api';
+import type { RunReport as Report } from './contract';
+import { availabilityText, levelText, reportMarkdown, reportVerdict } from './report-text';
+import { deltaMs, selfHealText } from './words';
+import styles from './experiments.module.css';
+
+function download(name: string, type: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  // The download has started from the click; the URL is no longer needed after this task.
+  queueMicrotask(() => URL.revokeObjectURL(url));
+}
+
+/** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
+/** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
+export function RunReport({ report, fileBase, meta }: { report: Report; fileBase: string; meta: { experimentName: string; number: number; fault: string; targets: string; state: string } }) {
+  const md = useReportMarkdown();
+  const layers = report.layers;
+  const verdict = reportVerdict(layers);
+  const target = report.availabilityTargetPct;
+  return (
+    <section aria-labelledby="report-heading" className={styles.panel}>
+      <div className={styles.header}>
+        <h2 id="report-heading">Report per layer</h2>
+        {verdict === 'met' ? <Badge tone="success">every layer met {target} % and self-healed</Badge> : verdict === 'missed' ? <Badge tone="danger">a layer missed the target or did not self-heal</Badge> : null}
+      </div>
+      <p className={`muted ${styles.small}`}>
+        During the fault ({new Date(report.injectedAt).toISOString().slice(11, 19)}–{new Date(report.faultsRemovedAt).toISOString().slice(11, 19)} UTC) against the baseline window before it; self-heal watched until {new Date(report.observedUntil).toISOString().slice(11, 19)} UTC.
+      </p>
+      <Table label="SLA per layer">
+        <thead>
+          <tr>
+            <th scope="col">Layer</th>
+            <NumHead scope="col">P50 Δ</NumHead>
+            <NumHead scope="col">P90 Δ</NumHead>
+            <NumHead scope="col">P99 Δ</NumHead>
+            <NumHead scope="col">Availability</NumHead>
+            <NumHead scope="col">Self-heal</NumHead>
+            <th scope="col">Max level</th>
+            <NumHead scope="col">Breaker trips</NumHead>
+          </tr>
+        </thead>
+        <tbody>
+          {layers.map((l) => (
+            <tr key={l.layer}>
+              <th scope="row">
+                {l.layer}
+                <span className={styles.reason}>{l.services.join(', ')}</span>
+              </th>
+              <Num>{deltaMs(l.delta.p50)}</Num>
+              <Num>{deltaMs(l.delta.p90)}</Num>
+              <Num>{deltaMs(l.delta.p99)}</Num>
+              <Num>
+                <span className={l.metTarget === false ? styles.over : undefined}>{availabilityText(l)}</span>
+              </Num>
+              <Num>{l.selfHealS === null ? <Badge tone="danger">{selfHealText(null)}</Badge> : selfHealText(l.selfHealS)}</Num>
+              <td>{levelText(l.maxLevel)}</td>
+              <Num>{l.breakerTrips}</Num>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+      <div className={styles.twoCol}>
+        <CategoryBars
+          title="Latency added per layer"
+          summary={layers.map((l) => `${l.layer}: P50 ${deltaMs(l.delta.p50)}, P90 ${deltaMs(l.delta.p90)}, P99 ${deltaMs(l.delta.p99)}`).join('; ')}
+          data={layers.map((l) => ({ name: l.layer, p50: l.delta.p50, p90: l.delta.p90, p99: l.delta.p99 }))}
+          series={[
+            { key: 'p50', label: 'P50 Δ' },
+            { key: 'p90', label: 'P90 Δ' },
+            { key: 'p99', label: 'P99 Δ' },
+          ]}
+          format={(v) => `${Math.round(v)} ms`}
+        />
+        <CategoryBars
+          title="Availability per layer"
+          summary={layers.map((l) => `${l.layer}: ${availabilityText(l)}`).join('; ')}
+          data={layers.map((l) => ({ name: l.layer, availability: l.fault.availabilityPct }))}
+          series={[{ key: 'availability', label: 'Availability during the fault' }]}
+          thresholds={[{ value: target, label: `target ${target} %` }]}
+          format={(v) => `${Math.round(v * 100) / 100} %`}
+        />
+      </div>
+      <div className={styles.actions}>
+        <Button
+          busy={md.isPending}
+          busyLabel="Preparing…"
+          onClick={() =>
+            md.mutate(report.runId, {
+              onSuccess: (r) => download(`${fileBase}.md`, 'text/markdown', r.markdown ?? reportMarkdown(meta, layers)),
+              // The report is on the page already: a failed export call still downloads what it shows.
+              onError: () => download(`${fileBase}.md`, 'text/markdown', reportMarkdown(meta, layers)),
+            })
+          }
+        >
+          Download Markdown
+        </Button>
+        <Button onClick={() => download(`${fileBase}.json`, 'application/json', JSON.stringify(report, null, 2))}>Download JSON</Button>
+      </div>
+    </section>
+  );
+}
