@@ -3,12 +3,13 @@
 // documents the live loop and the rollout reconciler run, so a published change shows on the edge.
 import { BREAKER_TRANSITIONS } from './breaker';
 import { LEVEL_LABELS, LEVEL_NAMES } from './degradation';
+import { RUN_STATES, RUN_STATE_LABELS, RUN_TRANSITIONS } from './experiments/machine';
 import type { FleetPolicies } from './model';
 import { ROLLOUT_STATES, ROLLOUT_TRANSITIONS, STATE_LABELS } from './rollouts/machine';
 import { STAGE_TRANSITIONS } from './stage-machine';
 
-/** The instance machines (stage, degradation, breaker) and the rollout machine (one per rollout). */
-export const MACHINES = ['stage', 'degradation', 'breaker', 'rollout'] as const;
+/** The instance machines (stage, degradation, breaker), the rollout machine (one per rollout) and the chaos run machine (one per run). */
+export const MACHINES = ['stage', 'degradation', 'breaker', 'rollout', 'experiment'] as const;
 export type MachineName = (typeof MACHINES)[number];
 
 export interface DiagramState {
@@ -99,8 +100,37 @@ export function rolloutDiagram(): MachineDiagram {
   return { machine: 'rollout', title: 'Canary rollout', states: ROLLOUT_STATES.map((s) => ({ id: s, label: STATE_LABELS[s] })), edges: [...edges.values()] };
 }
 
+const RUN_SHORT: Record<string, string> = {
+  'pending>injecting': 'checks passed',
+  'pending>recovering': 'refused or aborted',
+  'pending>skipped': 'schedule refused',
+  'injecting>running': 'faults confirmed',
+  'injecting>recovering': 'aborted',
+  'running>recovering': 'duration over / abort',
+  'recovering>recovering': 'aborted while recovering',
+  'recovering>completed': 'recovered',
+  'recovering>aborted': 'recovered after abort',
+  'recovering>failed': 'fault not removed',
+};
+
+/**
+ * The chaos run machine from its transition table (server/domain/experiments/machine.ts). Rows with
+ * the same from and to are one edge: the run's log (ExperimentRunEvent, kind `state`) records states.
+ */
+export function experimentDiagram(): MachineDiagram {
+  const edges = new Map<string, DiagramEdge>();
+  for (const t of RUN_TRANSITIONS) {
+    const id = `${t.from}>${t.to}`;
+    const seen = edges.get(id);
+    if (seen) seen.trigger = `${seen.trigger}; or ${t.trigger}`;
+    else edges.set(id, { id, from: t.from, to: t.to, trigger: t.trigger, short: RUN_SHORT[id] ?? t.event });
+  }
+  return { machine: 'experiment', title: 'Chaos experiment run', states: RUN_STATES.map((s) => ({ id: s, label: RUN_STATE_LABELS[s] })), edges: [...edges.values()] };
+}
+
 export function machineDiagram(machine: MachineName, p: FleetPolicies): MachineDiagram {
   if (machine === 'rollout') return rolloutDiagram();
+  if (machine === 'experiment') return experimentDiagram();
   if (machine === 'stage') {
     return {
       machine,
