@@ -1,13 +1,14 @@
 // One event timeline: state transitions, weight recomputes with their trigger, policy changes,
-// rollout steps / approvals / verdicts and other audited changes on one time axis, filtered by
-// kind and topology.
+// rollout steps / approvals / verdicts, chaos runs, halts, freeze windows and other audited changes
+// on one time axis, filtered by kind and topology.
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
 import { epochMs, list, uuid } from '../../domain/inputs';
+import { CHAOS_KINDS, listChaosTimeline } from './chaos-timeline';
 
-export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout'] as const;
+export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout', ...CHAOS_KINDS] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /**
@@ -50,6 +51,10 @@ export interface TimelineEvent {
   actor: string | null;
   /** Weight recomputes: what triggered it, as data ({ kind: 'threshold', input, direction, … }). */
   trigger: Record<string, unknown> | null;
+  /** The console page the event belongs to (an experiment run, the Safety page), when it has one. */
+  href?: string | null;
+  /** A span (a freeze window): when it ends; `at` is when it starts. */
+  endAt?: number | null;
 }
 
 const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
@@ -140,7 +145,10 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
       actor: e.actorName,
       trigger: null,
     })),
-  ].sort((x, y) => y.at - x.at);
-  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0);
+  ];
+  const chaos = await listChaosTimeline(db, { ...q, kinds: q.kinds, instanceId: q.instanceId });
+  events.push(...chaos.events);
+  events.sort((x, y) => y.at - x.at);
+  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0) + chaos.total;
   return { events: events.slice(0, q.limit), total, truncated: total > q.limit };
 }
