@@ -5,6 +5,8 @@ import { platformRouter } from './routers/platform';
 import { machinesRouter } from './routers/machines';
 import { policiesRouter } from './routers/policies';
 import { rolloutsRouter } from './routers/rollouts';
+import { experimentsRouter } from './routers/experiments';
+import { safetyRouter } from './routers/safety';
 import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
@@ -29,6 +31,8 @@ export const appRouter = router({
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
   rollouts: rolloutsRouter,
+  experiments: experimentsRouter,
+  safety: safetyRouter,
 });
 
 export type AppRouter = typeof appRouter;

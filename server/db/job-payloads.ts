@@ -12,6 +12,8 @@ export const taskPayloadSchemas = {
   rollout_reconcile: z.object({ rolloutId: z.uuid() }).strict(),
   // Re-adds the reconcile job of every active rollout (a SIGKILLed worker's job stays locked).
   rollouts_sweep: z.object({}),
+  // Starts the experiment runs whose schedule is due (or records them skipped, with the reason).
+  experiment_schedules_sweep: z.object({}),
   registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
 } as const;
 

@@ -6,6 +6,7 @@ import { checkConvergence } from '../services/topology/topology';
 import { rollupTelemetry } from '../services/telemetry/telemetry-rollup';
 import { reconcileRollout } from '../services/rollouts/reconcile';
 import { sweepRollouts } from '../services/rollouts/sweep';
+import { sweepSchedules } from '../services/experiments/schedule-sweep';
 import { taskPayloadSchemas, type JobName } from '../db/job-payloads';
 import type { z } from 'zod';
 
@@ -32,6 +33,7 @@ export const handlers: { [N in JobName]: Handler<N> } = {
   telemetry_rollup: (_p, { db }) => rollupTelemetry(db),
   rollout_reconcile: (p, { db, env }) => reconcileRollout(db, p, { tickMs: env.SWITCHBACK_TICK_MS }),
   rollouts_sweep: (_p, { db }) => sweepRollouts(db),
+  experiment_schedules_sweep: (_p, { db }) => sweepSchedules(db),
 };
 
 export function buildTaskList(deps: TaskDeps): TaskList {
@@ -52,5 +54,6 @@ export const cronItems = [
   { task: 'sessions_cleanup', match: '*/10 * * * *', identifier: 'sessions_cleanup', options: { backfillPeriod: 0, maxAttempts: 3 } },
   { task: 'telemetry_rollup', match: '* * * * *', identifier: 'telemetry_rollup', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'rollouts_sweep', match: '* * * * *', identifier: 'rollouts_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
+  { task: 'experiment_schedules_sweep', match: '* * * * *', identifier: 'experiment_schedules_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'retention_prune', match: '23 * * * *', identifier: 'retention_prune', options: { backfillPeriod: 0, maxAttempts: 3 } },
 ] as const;
