@@ -51,6 +51,11 @@ export const envSchema = z.object({
   SWITCHBACK_TICK_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(60_000, 'expected at most 60000 ms').default(1000),
   SWITCHBACK_TELEMETRY_LOOP: bool.default(true),
   /**
+   * How long an injected fault outlives its run controller's last renewal: the controller pushes
+   * each fault's lease this far ahead every tick, so a dead worker's faults lapse within it.
+   */
+  SWITCHBACK_FAULT_LEASE_MS: z.coerce.number().int().min(2000, 'expected at least 2000 ms').max(600_000, 'expected at most 600000 ms').default(15_000),
+  /**
    * The platform `npm start` makes active: `sim` (the built-in simulator), `lab` (the HAProxy +
    * Prometheus lab of `npm run lab`, read from <data dir>/lab/adapter.json) or the path of a JSON
    * adapter configuration. Unset = keep the active one (Settings → Platform adapters).

@@ -67,11 +67,19 @@ describe('planLiveEvent', () => {
   });
 
   it('still refreshes the audit list for a topic this client does not know yet', () => {
-    expect(paths('experiment.changed')).toEqual(['audit']);
+    expect(paths('experiment.someday')).toEqual(['audit']);
   });
 
   it('a rollout change refreshes the rollout pages, the machines and the timeline', () => {
     expect(paths('rollout.changed')).toEqual(['rollouts', 'machines', 'timeline', 'audit']);
+  });
+
+  it('an experiment or run change refreshes the experiments pages, the run machine and the timeline', () => {
+    expect(paths('experiment.changed')).toEqual(['experiments', 'machines', 'timeline', 'audit']);
+  });
+
+  it('a safety change (halt, freeze window, limits) refreshes the banner and everything a halt pauses', () => {
+    expect(paths('safety.changed')).toEqual(['safety', 'rollouts', 'experiments', 'machines', 'timeline', 'audit']);
   });
 
   it('returns fresh arrays the caller may not use to corrupt the next plan', () => {

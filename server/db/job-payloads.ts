@@ -14,6 +14,11 @@ export const taskPayloadSchemas = {
   rollouts_sweep: z.object({}),
   // Starts the experiment runs whose schedule is due (or records them skipped, with the reason).
   experiment_schedules_sweep: z.object({}),
+  // The controller of one chaos run (job key `run:<id>`), re-armed every tick while the run is active.
+  experiment_run_reconcile: z.object({ runId: z.uuid() }).strict(),
+  // Marks faults whose lease lapsed or expiry passed as not desired, aborts their runs (lease_lost),
+  // and re-adds the controller job of every active run (a SIGKILLed worker's job stays locked).
+  injections_reap: z.object({}),
   registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
 } as const;
 

@@ -8,6 +8,7 @@ import { activeAdapterConfig, activeAdapterKey, createAdapter, feedSimControls }
 import { TelemetryLoop } from './telemetry/loop';
 import { HEARTBEAT_INTERVAL_MS } from '../services/system/health';
 import { sweepRollouts } from '../services/rollouts/sweep';
+import { reapInjections } from '../services/experiments/reap';
 
 
 export interface WorkerHandle {
@@ -38,7 +39,7 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
     // Jobs due later (a rollout's next look, re-armed with run_at) are only noticed by polling:
     // poll once per tick so a rollout looks every tick, not every 2 s.
     pollInterval: Math.min(2000, opts.env.SWITCHBACK_TICK_MS),
-    taskList: buildTaskList({ db: opts.db, env: opts.env, log }),
+    taskList: buildTaskList({ db: opts.db, env: opts.env, log, workerId: id }),
     parsedCronItems: parseCronItems(cronItems.map((c) => ({ ...c, options: { ...c.options } }))),
   });
   const beat = () =>
@@ -50,6 +51,8 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
   await beat();
   // Rollouts whose reconcile job a killed worker left locked run again now, not in hours.
   await sweepRollouts(opts.db).catch((err: unknown) => log(`[worker] rollout sweep failed: ${err instanceof Error ? err.message : String(err)}`));
+  // Faults whose lease lapsed while no worker ran are marked for removal; chaos runs' controllers run again.
+  await reapInjections(opts.db).catch((err: unknown) => log(`[worker] fault reaper failed: ${err instanceof Error ? err.message : String(err)}`));
   // Every worker competes for the telemetry leadership; exactly one runs the ticks.
   const telemetry = opts.env.SWITCHBACK_TELEMETRY_LOOP
     ? new TelemetryLoop({

@@ -31,7 +31,7 @@ export const liveTopicSchemas = {
     version,
     state: z.enum(['pending', 'progressing', 'paused', 'promoting', 'succeeded', 'aborted', 'rolled_back']),
   }),
-  // An experiment, its schedules or one of its runs changed: the experiments pages refetch.
+  // An experiment, its schedules or one of its runs changed (a command or the run controller): lists and the run page refetch.
   // The run states of server/domain/experiments/machine.ts (server/live may not import the domain).
   'experiment.changed': z.object({
     experimentId: z.uuid(),

@@ -1,0 +1,108 @@
+// What a run's start and its controller read before faults go in, each in words for the console:
+// the halt-all lever, the freeze windows, the topology guards of the target zones, what the active
+// platform can inject, the fleet the targets are drawn from and the admin's global blast-radius cap.
+// The start (one transaction) and the controller's pending look read the same rows.
+import type { DbOrTx } from '../../db/client';
+import type { Halt } from '../../db/generated/client';
+import type { PlatformCapabilities } from '../../platform/adapter';
+import { evaluateGuards, holdsInWords, type GuardHold } from '../../domain/rollouts/guards';
+import { AppError } from '../../errors';
+import { createAdapter } from '../platform/active-adapter';
+import { guardInstances, type ServiceInstanceRow } from '../rollouts/guard-inputs';
+import type { FaultCapabilities, TargetCandidate } from './domain-interim';
+import { activeFreezesAt, type ActiveFreeze } from './freeze-interim';
+
+const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
+/** The engaged halt, if any (at most one row has releasedAt null). */
+export function engagedHalt(db: DbOrTx): Promise<Halt | null> {
+  return db.halt.findFirst({ where: { releasedAt: null } });
+}
+
+export function haltWords(h: Halt): string {
+  return `Halt-all is engaged by ${h.engagedByName} since ${utc(h.engagedAt)}: "${h.reason}". No experiment may start until an approver releases it.`;
+}
+
+export async function requireNoHalt(db: DbOrTx): Promise<void> {
+  const h = await engagedHalt(db);
+  if (h) throw new AppError('CONFLICT', haltWords(h), undefined, { halt: { by: h.engagedByName, at: h.engagedAt.toISOString(), reason: h.reason } });
+}
+
+/** The freeze windows that apply to experiments at `now`. */
+export async function experimentFreezes(db: DbOrTx, now: Date): Promise<ActiveFreeze[]> {
+  const rows = await db.freezeWindow.findMany({ where: { deletedAt: null, appliesToExperiments: true } });
+  return activeFreezesAt(rows, now);
+}
+
+export function freezeWords(f: ActiveFreeze): string {
+  return `Freeze window "${f.name}" is active until ${utc(f.endsAt)} (${f.reason}).`;
+}
+
+/** The admin's global maximum share of a service a run may hit (SystemSetting chaos.limits). */
+export async function globalMaxBlastPct(db: DbOrTx): Promise<number> {
+  const row = await db.systemSetting.findUnique({ where: { key: 'chaos.limits' } });
+  const v = (row?.value as { maxBlastRadiusPct?: unknown } | null)?.maxBlastRadiusPct;
+  return typeof v === 'number' && v >= 1 && v <= 100 ? v : 50;
+}
+
+/** The active adapter's kind and fault capabilities (the simulator's defaults when none is active). */
+export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabilities & { kind: string }> {
+  const row = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' } });
+  const spec = row ? { id: row.id, name: row.name, kind: row.kind, config: row.config } : { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
+  let caps: PlatformCapabilities;
+  try {
+    // Building an adapter only parses its configuration; nothing connects.
+    const adapter = createAdapter(spec);
+    caps = adapter.capabilities();
+    await adapter.close().catch(() => undefined);
+  } catch (err) {
+    throw new AppError('PRECONDITION_FAILED', `The active platform adapter "${spec.name}" cannot be used: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    kind: spec.kind,
+    adapter: spec.kind === 'sim' ? 'simulator' : `${spec.kind} ("${spec.name}")`,
+    faults: caps.faults,
+    faultExpiryInPlatform: caps.faultExpiryInPlatform,
+    faultCohortHeaders: caps.faultCohortHeaders,
+  };
+}
+
+/** Every instance of the fleet as a target candidate. */
+export async function fleetCandidates(db: DbOrTx): Promise<TargetCandidate[]> {
+  const rows = await db.instance.findMany({
+    select: { id: true, name: true, appVersion: true, labels: true, adminState: true, service: { select: { name: true } }, cluster: { select: { name: true, zone: { select: { name: true, region: { select: { name: true } } } } } } },
+  });
+  return rows.map((i) => ({
+    id: i.id,
+    name: i.name,
+    service: i.service.name,
+    version: i.appVersion,
+    region: i.cluster.zone.region.name,
+    zone: i.cluster.zone.name,
+    cluster: i.cluster.name,
+    labels: Object.fromEntries(Object.entries((i.labels ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+    adminState: i.adminState === 'maint' ? 'maintenance' : i.adminState,
+  }));
+}
+
+/** Every instance in these zones (any service) with its sample of the latest tick. */
+async function zoneInstancesNow(db: DbOrTx, zones: readonly string[]): Promise<ServiceInstanceRow[]> {
+  if (zones.length === 0) return [];
+  return db.$queryRaw<ServiceInstanceRow[]>`
+    SELECT i.id::text AS id, i.name, z.name AS zone, i."appVersion",
+           s.degradation AS level, s.breaker, s."stageFill", s."effectiveWeight"
+      FROM "Instance" i
+      JOIN "Cluster" c ON c.id = i."clusterId"
+      JOIN "Zone" z ON z.id = c."zoneId"
+      LEFT JOIN "TelemetrySample" s ON s."instanceId" = i.id AND s."tickId" = (SELECT max(id) FROM "Tick")
+     WHERE z.name = ANY(${[...zones]}::text[])
+     ORDER BY i.name`;
+}
+
+/** The topology guards that hold in the target zones now (L2+, open breaker, buffer ≥ 85 %); [] = go. */
+export async function zoneGuardHolds(db: DbOrTx, zones: readonly string[]): Promise<GuardHold[]> {
+  const z = [...new Set(zones)].sort();
+  return evaluateGuards(z, guardInstances(await zoneInstancesNow(db, z)));
+}
+
+export const guardWords = (holds: readonly GuardHold[]) => holdsInWords(holds).replace(/^Held by a guard/, 'A topology guard holds');

@@ -1,0 +1,77 @@
+// What a run's controller measures: the per-tick sums of VersionSample rows (requests, errors,
+// latency buckets) of a set of services, the latest TelemetrySample snapshot of their instances
+// (open breakers, instances at L2+), and the per-layer inputs of the report. Layers are the
+// services' `layer` label (access | service | data); a service without one is its own layer.
+import type { DbOrTx } from '../../db/client';
+import type { ConditionSnapshot, ConditionTick, LayerInput } from './domain-interim';
+
+/** Per-`at` sums of the services' VersionSample rows in [from, to]. */
+export async function serviceTicks(db: DbOrTx, serviceNames: readonly string[], from: Date, to: Date): Promise<ConditionTick[]> {
+  const rows = await db.versionSample.findMany({
+    where: { at: { gte: from, lte: to }, serviceId: { in: await serviceIds(db, serviceNames) } },
+    select: { at: true, requests: true, errors: true, buckets: true },
+    orderBy: { at: 'asc' },
+  });
+  return sumByAt(rows);
+}
+
+async function serviceIds(db: DbOrTx, names: readonly string[]): Promise<string[]> {
+  const rows = await db.service.findMany({ where: { name: { in: [...names] } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+function sumByAt(rows: ReadonlyArray<{ at: Date; requests: number; errors: number; buckets: number[] }>): ConditionTick[] {
+  const by = new Map<number, { at: number; requests: number; errors: number; buckets: number[] }>();
+  for (const r of rows) {
+    const at = r.at.getTime();
+    let t = by.get(at);
+    if (!t) by.set(at, (t = { at, requests: 0, errors: 0, buckets: [] }));
+    t.requests += r.requests;
+    t.errors += r.errors;
+    if (r.buckets.length > 0) t.buckets = t.buckets.length === 0 ? [...r.buckets] : t.buckets.map((v, i) => v + (r.buckets[i] ?? 0));
+  }
+  return [...by.values()].sort((a, b) => a.at - b.at);
+}
+
+/** Open breakers and instances at L2+ among the services' instances in the latest tick. */
+export async function serviceSnapshot(db: DbOrTx, serviceNames: readonly string[]): Promise<ConditionSnapshot> {
+  const [row] = await db.$queryRaw<Array<{ open: bigint; degraded: bigint }>>`
+    SELECT count(*) FILTER (WHERE s.breaker = 'open') AS open, count(*) FILTER (WHERE s.degradation >= 2) AS degraded
+      FROM "TelemetrySample" s
+      JOIN "Instance" i ON i.id = s."instanceId"
+      JOIN "Service" v ON v.id = i."serviceId"
+     WHERE s."tickId" = (SELECT max(id) FROM "Tick") AND v.name = ANY(${[...serviceNames]}::text[])`;
+  return { breakersOpen: Number(row?.open ?? 0), degraded: Number(row?.degraded ?? 0) };
+}
+
+/** Services by layer: the `layer` label, else the service's own name. Sorted access, service, data, then by name. */
+export async function layersOfFleet(db: DbOrTx): Promise<Array<{ layer: string; services: Array<{ id: string; name: string }> }>> {
+  const services = await db.service.findMany({ select: { id: true, name: true, labels: true }, orderBy: { name: 'asc' } });
+  const by = new Map<string, Array<{ id: string; name: string }>>();
+  for (const s of services) {
+    const label = (s.labels as Record<string, unknown> | null)?.layer;
+    const layer = typeof label === 'string' && label.length > 0 ? label : s.name;
+    (by.get(layer) ?? by.set(layer, []).get(layer)!).push({ id: s.id, name: s.name });
+  }
+  const order = ['access', 'service', 'data'];
+  const rank = (l: string) => (order.includes(l) ? order.indexOf(l) : order.length);
+  return [...by.entries()].map(([layer, list]) => ({ layer, services: list })).sort((a, b) => rank(a.layer) - rank(b.layer) || (a.layer < b.layer ? -1 : 1));
+}
+
+/** Every layer's ticks, highest degradation level and breaker trips over [from, to]. */
+export async function layerInputs(db: DbOrTx, from: Date, to: Date): Promise<LayerInput[]> {
+  const layers = await layersOfFleet(db);
+  const out: LayerInput[] = [];
+  for (const l of layers) {
+    const ids = l.services.map((s) => s.id);
+    const rows = await db.versionSample.findMany({ where: { at: { gte: from, lte: to }, serviceId: { in: ids } }, select: { at: true, requests: true, errors: true, buckets: true } });
+    if (rows.length === 0) continue;
+    const [m] = await db.$queryRaw<Array<{ level: number | null; trips: bigint }>>`
+      SELECT (SELECT max(s.degradation) FROM "TelemetrySample" s JOIN "Instance" i ON i.id = s."instanceId"
+               WHERE i."serviceId" = ANY(${ids}::uuid[]) AND s.at BETWEEN ${from} AND ${to}) AS level,
+             (SELECT count(*) FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId"
+               WHERE i."serviceId" = ANY(${ids}::uuid[]) AND t.machine = 'breaker' AND t."toState" = 'open' AND t.at BETWEEN ${from} AND ${to}) AS trips`;
+    out.push({ layer: l.layer, services: l.services.map((s) => s.name), ticks: sumByAt(rows), maxLevel: m?.level ?? 0, breakerTrips: Number(m?.trips ?? 0) });
+  }
+  return out;
+}

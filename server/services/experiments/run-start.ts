@@ -1,0 +1,99 @@
+// Starting a chaos run (experiments.start, operator): one transaction that refuses in words when
+// halt-all is engaged, a freeze window applies, the platform cannot do the fault, the blast radius
+// is exceeded or a topology guard holds in a target zone — a freeze or a guard only an approver may
+// override, with a reason recorded on the run. Otherwise it freezes the selected instances into
+// ExperimentRunTarget rows (drawn with the run id as the seed: the preview with that seed shows the
+// same draw), snapshots the spec, audits, announces, and hands the run to its controller.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { hasRole } from '../../auth/roles';
+import type { Db } from '../../db/client';
+import type { Role } from '../../db/generated/enums';
+import { experimentSpecSchema } from '../../domain/experiments/spec';
+import { AppError, notFound } from '../../errors';
+import { runCommand, type Actor } from '../command';
+import { faultRefusals, selectTargets } from './domain-interim';
+import { activeFaultCapabilities, experimentFreezes, fleetCandidates, freezeWords, globalMaxBlastPct, guardWords, requireNoHalt, zoneGuardHolds } from './run-checks';
+import { startRunInput } from './run-inputs';
+import { announceRun, recordRunEvent, toJson } from './run-state';
+
+export type RunActor = Actor & { role: Role };
+
+function requireApprover(actor: RunActor, what: string) {
+  if (!hasRole(actor.role, 'approver')) throw new AppError('FORBIDDEN', `Only an approver can override ${what}; ask one to start this run with a reason.`);
+}
+
+export async function startRun(db: Db, actor: RunActor, input: z.input<typeof startRunInput>) {
+  const { experimentId, guardOverrideReason, freezeOverrideReason } = startRunInput.parse(input);
+  if (guardOverrideReason !== undefined) requireApprover(actor, 'a topology guard');
+  if (freezeOverrideReason !== undefined) requireApprover(actor, 'a freeze window');
+  return runCommand(db, actor, async (ctx) => {
+    const tx = ctx.tx;
+    // The experiment's row lock: two starts of one experiment take turns for the next number.
+    await tx.$queryRaw`SELECT id FROM "Experiment" WHERE id = ${experimentId}::uuid FOR UPDATE`;
+    const experiment = await tx.experiment.findUnique({ where: { id: experimentId } });
+    if (!experiment) throw notFound('That experiment');
+    if (experiment.archivedAt) throw new AppError('CONFLICT', `Experiment "${experiment.name}" is archived; archived experiments cannot be run.`);
+    const refuseStart = (code: 'CONFLICT' | 'PRECONDITION_FAILED', why: string, details?: Record<string, unknown>) =>
+      new AppError(code, `Experiment "${experiment.name}" cannot start: ${why}`, undefined, details);
+
+    await requireNoHalt(tx);
+    const now = new Date();
+    const freezes = await experimentFreezes(tx, now);
+    if (freezes.length > 0 && freezeOverrideReason === undefined) {
+      throw refuseStart('CONFLICT', `${freezes.map(freezeWords).join(' ')} An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.name, endsAt: f.endsAt.toISOString() })) });
+    }
+
+    const spec = experimentSpecSchema.parse(experiment.spec);
+    const caps = await activeFaultCapabilities(tx);
+    const platform = faultRefusals(spec, caps);
+    if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', platform.refusals.join(' '), { refusals: platform.refusals });
+
+    const runId = randomUUID();
+    const preview = selectTargets({ spec, instances: await fleetCandidates(tx), globalMaxPct: await globalMaxBlastPct(tx), seed: runId });
+    if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', preview.refusals.join(' '), { refusals: preview.refusals });
+
+    const holds = await zoneGuardHolds(tx, preview.selected.map((t) => t.zone));
+    if (holds.length > 0 && guardOverrideReason === undefined) {
+      throw refuseStart('CONFLICT', `${guardWords(holds)}. An approver may start it anyway with a reason.`, { holds: holds.map((h) => ({ guard: h.guard, zone: h.zone, instance: h.instance, value: h.value, threshold: h.threshold })) });
+    }
+
+    const last = await tx.experimentRun.aggregate({ where: { experimentId }, _max: { number: true } });
+    const number = (last._max.number ?? 0) + 1;
+    const run = await tx.experimentRun.create({
+      data: {
+        id: runId,
+        experimentId,
+        number,
+        spec: toJson(spec),
+        experimentVersion: experiment.version,
+        trigger: 'manual',
+        startedById: actor.id,
+        startedByName: actor.name,
+        stateDetail: `Started by ${actor.name}; checking the steady-state hypothesis before injecting`,
+        ...(guardOverrideReason !== undefined ? { guardOverrideById: actor.id, guardOverrideByName: actor.name, guardOverrideReason } : {}),
+        ...(freezeOverrideReason !== undefined ? { freezeOverrideById: actor.id, freezeOverrideByName: actor.name, freezeOverrideReason } : {}),
+      },
+    });
+    await tx.experimentRunTarget.createMany({
+      data: preview.selected.map((t) => ({ runId, instanceId: t.id, instanceName: t.name, serviceName: t.service, zone: t.zone, cluster: t.cluster })),
+    });
+    const where = preview.perService.map((s) => `${s.selected} of ${s.total} ${s.service} (${Math.round(s.pct * 10) / 10} %)`).join(', ');
+    await recordRunEvent(tx, runId, { kind: 'state', summary: `Started by ${actor.name}: ${spec.fault.kind} on ${where} for ${spec.durationS} s`, actorName: actor.name, toState: 'pending', data: { targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] } });
+    if (freezeOverrideReason !== undefined) {
+      await recordRunEvent(tx, runId, { kind: 'override', summary: `Freeze override by ${actor.name}: ${freezeOverrideReason}${freezes.length ? ` (${freezes.map(freezeWords).join(' ')})` : ''}`, actorName: actor.name, data: { override: 'freeze', reason: freezeOverrideReason } });
+    }
+    if (guardOverrideReason !== undefined) {
+      await recordRunEvent(tx, runId, { kind: 'override', summary: `Guard override by ${actor.name}: ${guardOverrideReason}${holds.length ? ` (${guardWords(holds)})` : ''}`, actorName: actor.name, data: { override: 'guard', reason: guardOverrideReason } });
+    }
+    await ctx.audit({
+      action: 'experiment.run.start',
+      targetType: 'experiment_run',
+      targetId: runId,
+      targetName: `${experiment.name} #${number}`,
+      after: { experimentId, number, targets: preview.selected.map((t) => t.name), guardOverrideReason: guardOverrideReason ?? null, freezeOverrideReason: freezeOverrideReason ?? null },
+    });
+    await announceRun(ctx, run);
+    return { id: runId, number, version: run.version, targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] };
+  });
+}
