@@ -1,0 +1,174 @@
+// Freeze windows: one-off (from, to) and recurring (a cron of each start, a length, optionally
+// bounded by startsAt/endsAt). Inside a window that applies, experiment starts and rollout traffic
+// increases are refused unless an approver overrides. These functions answer "is anything frozen
+// now, and until when?" for the guards, and "when is it frozen?" for the timeline.
+//
+// A recurring window's occurrences are computed from its cron, never stored, so editing the cron
+// moves every future occurrence at once. Overlapping occurrences of one window merge into one
+// stretch (a window every hour lasting two hours is one long freeze, not many).
+import { z } from 'zod';
+import { name, text, timestamp } from '../inputs';
+import { MAX_CRON_CHARS, nextCronTimes, parseCron, type Cron } from './cron';
+
+export const FREEZE_KINDS = ['one_off', 'recurring'] as const;
+export type FreezeKind = (typeof FREEZE_KINDS)[number];
+export const MAX_FREEZE_DURATION_MIN = 10_080;
+
+export interface FreezeWindowValue {
+  id: string;
+  name: string;
+  reason: string;
+  kind: FreezeKind;
+  /** one_off: the start. recurring: no occurrence counts before it (null = no bound). */
+  startsAt: number | null;
+  endsAt: number | null;
+  /** recurring: 5-field cron (UTC) of each start. */
+  cron: string | null;
+  durationMin: number | null;
+  appliesToRollouts: boolean;
+  appliesToExperiments: boolean;
+}
+
+export interface FreezeOccurrence {
+  window: FreezeWindowValue;
+  from: number;
+  to: number;
+}
+
+export type FreezeApplies = 'rollouts' | 'experiments';
+
+const MINUTE_MS = 60_000;
+/** Occurrences one window contributes to a timeline at most, and all windows together. */
+export const MAX_OCCURRENCES_PER_WINDOW = 200;
+export const MAX_OCCURRENCES = 1000;
+/** Forward merges of touching occurrences when finding where a freeze ends (a floor beyond it). */
+const MAX_MERGE_STEPS = 500;
+
+const applies = (w: FreezeWindowValue, what: FreezeApplies) => (what === 'rollouts' ? w.appliesToRollouts : w.appliesToExperiments);
+
+const cronCache = new Map<string, Cron | null>();
+function cronOf(expr: string): Cron | null {
+  let c = cronCache.get(expr);
+  if (c === undefined) {
+    const p = parseCron(expr);
+    c = p.ok ? p.cron : null;
+    if (cronCache.size > 500) cronCache.clear();
+    cronCache.set(expr, c);
+  }
+  return c;
+}
+
+/** Clip [from, to) to the window's optional bounds; null when nothing is left. */
+function clip(w: FreezeWindowValue, from: number, to: number): { from: number; to: number } | null {
+  const f = w.startsAt === null ? from : Math.max(from, w.startsAt);
+  const t = w.endsAt === null ? to : Math.min(to, w.endsAt);
+  return f < t ? { from: f, to: t } : null;
+}
+
+/**
+ * The stretches [from, to) of one window that overlap [fromMs, toMs), merged where they touch,
+ * in order, at most `max`.
+ */
+function windowStretches(w: FreezeWindowValue, fromMs: number, toMs: number, max: number): Array<{ from: number; to: number }> {
+  if (w.kind === 'one_off') {
+    if (w.startsAt === null || w.endsAt === null || !(w.startsAt < toMs && w.endsAt > fromMs)) return [];
+    return [{ from: w.startsAt, to: w.endsAt }];
+  }
+  const c = w.cron === null ? null : cronOf(w.cron);
+  if (c === null || w.durationMin === null || w.durationMin < 1) return [];
+  const d = Math.min(w.durationMin, MAX_FREEZE_DURATION_MIN) * MINUTE_MS;
+  const out: Array<{ from: number; to: number }> = [];
+  // A start after fromMs − d is an occurrence still running after fromMs (or a later one).
+  let after = Math.max(fromMs - d, w.startsAt === null ? -Infinity : w.startsAt - d);
+  let open: { from: number; to: number } | null = null;
+  const close = () => {
+    if (open && open.to > fromMs) out.push(open);
+    open = null;
+  };
+  for (let steps = 0; steps < max + MAX_MERGE_STEPS && out.length < max; steps++) {
+    const [s] = nextCronTimes(c, after, 1);
+    if (s === undefined || s >= toMs || (w.endsAt !== null && s >= w.endsAt)) break;
+    after = s;
+    const piece = clip(w, s, s + d);
+    if (piece === null) continue;
+    if (open !== null && piece.from <= open.to) open.to = Math.max(open.to, piece.to);
+    else {
+      close();
+      open = { ...piece };
+    }
+  }
+  if (out.length < max) close();
+  return out;
+}
+
+/**
+ * The windows that apply to `what` and are in force at `atMs`, soonest end first. `from` is the start
+ * of the earliest occurrence covering atMs; `to` is when the freeze ends, following overlapping or
+ * back-to-back occurrences forward (bounded: for a window that never lets go, a floor).
+ */
+export function activeFreezes(windows: readonly FreezeWindowValue[], atMs: number, what: FreezeApplies): FreezeOccurrence[] {
+  const out: FreezeOccurrence[] = [];
+  for (const w of windows) {
+    if (!applies(w, what)) continue;
+    // The first stretch still running after atMs; in force if it has begun.
+    const [stretch] = windowStretches(w, atMs, Number.MAX_SAFE_INTEGER, 1);
+    if (stretch && stretch.from <= atMs) out.push({ window: w, ...stretch });
+  }
+  return out.sort((a, b) => a.to - b.to || a.window.name.localeCompare(b.window.name));
+}
+
+/** Every window's stretches overlapping [fromMs, toMs), for the timeline; ordered by start, bounded. */
+export function freezeOccurrences(windows: readonly FreezeWindowValue[], fromMs: number, toMs: number): FreezeOccurrence[] {
+  const out: FreezeOccurrence[] = [];
+  for (const w of windows) {
+    for (const s of windowStretches(w, fromMs, toMs, MAX_OCCURRENCES_PER_WINDOW)) out.push({ window: w, ...s });
+  }
+  return out.sort((a, b) => a.from - b.from || a.window.name.localeCompare(b.window.name)).slice(0, MAX_OCCURRENCES);
+}
+
+/** A freeze in words, for refusals: "frozen by “Black Friday” until 2026-11-30 06:00 UTC (reason: …)". */
+export function freezeWords(f: FreezeOccurrence): string {
+  const until = new Date(f.to).toISOString().slice(0, 16).replace('T', ' ');
+  return `frozen by “${f.window.name}” until ${until} UTC (${f.window.reason})`;
+}
+
+const ms = () => timestamp().transform((d) => d.getTime());
+
+/** What a person submits to create or edit a freeze window (the router's input; version apart). */
+export const freezeWindowSchema = z
+  .object({
+    name: name(120),
+    reason: text(500, { min: 1, required: 'Say why the window freezes changes' }),
+    kind: z.enum(FREEZE_KINDS, { error: 'Kind: one_off or recurring' }),
+    startsAt: ms().nullable().default(null),
+    endsAt: ms().nullable().default(null),
+    cron: text(MAX_CRON_CHARS).nullable().default(null),
+    durationMin: z
+      .number({ error: 'Duration: expected minutes' })
+      .int('Duration: whole minutes')
+      .min(1, 'Duration: at least 1 minute')
+      .max(MAX_FREEZE_DURATION_MIN, `Duration: at most ${MAX_FREEZE_DURATION_MIN} minutes (a week)`)
+      .nullable()
+      .default(null),
+    appliesToRollouts: z.boolean().default(true),
+    appliesToExperiments: z.boolean().default(true),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    if (!w.appliesToRollouts && !w.appliesToExperiments) ctx.addIssue({ code: 'custom', path: ['appliesToRollouts'], message: 'A freeze window applies to rollouts, experiments or both' });
+    if (w.kind === 'one_off') {
+      if (w.startsAt === null) ctx.addIssue({ code: 'custom', path: ['startsAt'], message: 'A one-off window needs a start' });
+      if (w.endsAt === null) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'A one-off window needs an end' });
+    } else {
+      if (!w.cron) ctx.addIssue({ code: 'custom', path: ['cron'], message: 'A recurring window needs a cron of its starts (UTC), such as "0 22 * * fri"' });
+      else {
+        const p = parseCron(w.cron);
+        if (!p.ok) ctx.addIssue({ code: 'custom', path: ['cron'], message: `Cron: ${p.error}` });
+      }
+      if (w.durationMin === null) ctx.addIssue({ code: 'custom', path: ['durationMin'], message: 'A recurring window needs a duration in minutes (1 to 10080)' });
+    }
+    if (w.startsAt !== null && w.endsAt !== null && w.endsAt <= w.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'The end must be after the start' });
+  })
+  // A one-off window has no cron or duration (the table's shape constraint): drop what a form kept.
+  .transform((w) => (w.kind === 'one_off' ? { ...w, cron: null, durationMin: null } : w));
+export type FreezeWindowInput = z.output<typeof freezeWindowSchema>;
