@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UTC_ZONE } from '@/components/ui/format-time';
-import { EMPTY_DRAFT, draftOf, inputOf, whenWords, type FreezeWindowView } from './freeze-draft';
+import { EMPTY_DRAFT, draftOf, fieldOfServerMessage, inputOf, nextStarts, whenWords, type FreezeWindowView } from './freeze-draft';
 
 describe('freeze window draft', () => {
   it('turns a one-off draft typed in UTC into instants', () => {
@@ -13,6 +13,22 @@ describe('freeze window draft', () => {
     expect(inputOf({ ...EMPTY_DRAFT }, UTC_ZONE)).toEqual({ problems: { startsAt: 'Enter a date and time', endsAt: 'Enter a date and time' } });
     const r = inputOf({ ...EMPTY_DRAFT, kind: 'recurring', cron: ' ', durationMin: '0', appliesToRollouts: false, appliesToExperiments: false }, UTC_ZONE);
     expect(Object.keys('problems' in r ? r.problems : {}).sort()).toEqual(['appliesTo', 'cron', 'durationMin']);
+  });
+
+  it('reads the cron with the server\'s parser: its words under the field, the next starts while typing', () => {
+    const r = inputOf({ ...EMPTY_DRAFT, kind: 'recurring', cron: '0 25 * * *', durationMin: '60' }, UTC_ZONE);
+    expect('problems' in r ? r.problems.cron : null).toMatch(/^Cron: .*hour/i);
+    expect(nextStarts('0 22 * * 5', Date.UTC(2026, 11, 2), 2).map((t) => new Date(t).toISOString())).toEqual(['2026-12-04T22:00:00.000Z', '2026-12-11T22:00:00.000Z']);
+    expect(nextStarts('nonsense', Date.now())).toEqual([]);
+  });
+
+  it('puts each of the server\'s words next to the field it names', () => {
+    expect(fieldOfServerMessage('Cron: Expected 5 fields (minute hour …)')).toBe('cron');
+    expect(fieldOfServerMessage('Duration: at least 1 minute')).toBe('durationMin');
+    expect(fieldOfServerMessage('The end must be after the start')).toBe('endsAt');
+    expect(fieldOfServerMessage('A one-off window needs a start')).toBe('startsAt');
+    expect(fieldOfServerMessage('A freeze window applies to rollouts, experiments or both')).toBe('appliesTo');
+    expect(fieldOfServerMessage('Expected a date before the year 2100')).toBeNull();
   });
 
   it('keeps a recurring window\'s cron and length, bounds optional', () => {

@@ -1,6 +1,7 @@
 // The freeze-window form's draft and how it becomes the command's input, and a window in words.
 // Pure (no React) so it is unit-tested. Times are typed in the zone the console shows (UTC or the
 // browser's, the user's choice); cron expressions are UTC, as the server evaluates them.
+import { nextTimesOf, parseCron } from '@/server/domain/safety/cron';
 import { formatDateTime, fromZoneInput, toZoneInput, type DisplayZone, type Instant } from '@/components/ui/format-time';
 
 export type FreezeKind = 'one_off' | 'recurring';
@@ -94,7 +95,10 @@ export function inputOf(d: FreezeDraft, zone: DisplayZone): { input: FreezeInput
   if (startsAt && endsAt && endsAt <= startsAt) problems.endsAt = 'The window must end after it starts';
   let durationMin: number | null = null;
   if (!oneOff) {
+    const cron = parseCron(d.cron);
     if (d.cron.trim() === '') problems.cron = 'Enter when each window starts, as a 5-field cron expression (UTC)';
+    // The server's own parser: the same words it would answer with.
+    else if (!cron.ok) problems.cron = `Cron: ${cron.error}`;
     const n = Number(d.durationMin);
     if (d.durationMin.trim() === '' || !Number.isInteger(n) || n < 1) problems.durationMin = 'Enter the length of each window in whole minutes (1 or more)';
     else durationMin = n;
@@ -129,4 +133,24 @@ export function whenWords(w: FreezeWindowView, zone: DisplayZone): string {
   if (w.kind === 'one_off') return `${w.startsAt ? formatDateTime(w.startsAt, zone) : '?'} → ${w.endsAt ? formatDateTime(w.endsAt, zone) : '?'}`;
   const bounds = [w.startsAt ? `from ${formatDateTime(w.startsAt, zone)}` : '', w.endsAt ? `until ${formatDateTime(w.endsAt, zone)}` : ''].filter(Boolean).join(' ');
   return `Every "${w.cron ?? '?'}" (UTC) for ${w.durationMin === null ? '?' : minutes(w.durationMin)}${bounds ? `, ${bounds}` : ''}`;
+}
+
+/** The next starts of a recurring draft while it is typed (empty when the cron does not parse). */
+export function nextStarts(cron: string, now: number, n = 3): number[] {
+  return nextTimesOf(cron, now, n);
+}
+
+/**
+ * Which form field a server refusal is about. The API flattens the nested window's issues into
+ * one list, so the words are matched to the field they name; anything else is said above the buttons.
+ */
+export function fieldOfServerMessage(message: string): keyof FreezeDraft | 'appliesTo' | null {
+  if (/^Cron:|cron/i.test(message)) return 'cron';
+  if (/^(Duration|Length)\b|duration in minutes|length in minutes/i.test(message)) return 'durationMin';
+  if (/needs a start/i.test(message)) return 'startsAt';
+  if (/needs an end|end must be after|must end after/i.test(message)) return 'endsAt';
+  if (/applies to rollouts, experiments or both/i.test(message)) return 'appliesTo';
+  if (/^Give a reason|Say why/i.test(message)) return 'reason';
+  if (/name/i.test(message)) return 'name';
+  return null;
 }

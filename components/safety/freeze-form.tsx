@@ -6,9 +6,9 @@ import { Dialog, DialogActions } from '@/components/ui/dialog';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
-import { zoneName } from '@/components/ui/format-time';
+import { formatDateTime, zoneName } from '@/components/ui/format-time';
 import { useFieldErrors } from '@/components/ui/use-field-errors';
-import { EMPTY_DRAFT, draftOf, inputOf, type FreezeDraft } from './freeze-draft';
+import { EMPTY_DRAFT, draftOf, fieldOfServerMessage, inputOf, nextStarts, type FreezeDraft } from './freeze-draft';
 import type { FreezeWindowRow } from './contract';
 import { REASON_MAX } from './reason-dialog';
 import { useFreezeCommands } from './use-safety';
@@ -31,17 +31,22 @@ export function FreezeForm({ editing, onDone }: Props) {
   const [draft, setDraft] = useState<FreezeDraft>(() => (editing ? draftOf(editing, zone) : EMPTY_DRAFT));
   const [problems, setProblems] = useState<Record<string, string>>({});
   const server = useFieldErrors(mutation.error);
+  // The server's words, each next to the field it names; the rest above the buttons.
+  const serverWords = Object.values(server.all).flat();
+  const placed = (f: string) => serverWords.filter((m) => fieldOfServerMessage(m) === f);
+  const unplaced = serverWords.filter((m) => fieldOfServerMessage(m) === null);
   const set = (patch: Partial<FreezeDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const err = (f: string) => problems[f] ?? server.of(f);
+  const err = (f: string): string | string[] | undefined => problems[f] ?? (placed(f).length ? placed(f) : undefined);
   const tz = zoneName(Date.now(), zone);
   const save = () => {
     const r = inputOf(draft, zone);
     if ('problems' in r) return setProblems(r.problems);
     setProblems({});
-    if (editing) update.mutate({ ...r.input, id: editing.id, version: editing.version }, { onSuccess: onDone });
-    else create.mutate(r.input, { onSuccess: onDone });
+    if (editing) update.mutate({ id: editing.id, version: editing.version, window: r.input }, { onSuccess: onDone });
+    else create.mutate({ window: r.input }, { onSuccess: onDone });
   };
   const oneOff = draft.kind === 'one_off';
+  const upcoming = oneOff ? [] : nextStarts(draft.cron, Date.now());
   return (
     <Dialog open title={editing ? `Edit freeze window: ${editing.name}` : 'New freeze window'} onClose={onDone} dismissible={!mutation.isPending} size="wide">
       <form
@@ -78,6 +83,11 @@ export function FreezeForm({ editing, onDone }: Props) {
             </Field>
           </div>
         ) : null}
+        {!oneOff && upcoming.length ? (
+          <p className="muted" aria-live="polite">
+            Next starts: {upcoming.map((t) => formatDateTime(t, zone)).join(' · ')}
+          </p>
+        ) : null}
         <div className={styles.formGrid}>
           <Field label={oneOff ? `Starts (${tz})` : `Applies from (${tz}, optional)`} error={err('startsAt')}>
             {(c) => <input {...c} type="datetime-local" value={draft.startsAt} onChange={(e) => set({ startsAt: e.target.value })} />}
@@ -100,7 +110,11 @@ export function FreezeForm({ editing, onDone }: Props) {
             </p>
           ) : null}
         </fieldset>
-        {server.any ? null : <ErrorText error={mutation.error} />}
+        {!mutation.error ? null : !server.any ? (
+          <ErrorText error={mutation.error} />
+        ) : unplaced.length ? (
+          <ErrorText error={unplaced.join(' · ')} />
+        ) : null}
         <DialogActions>
           <Button onClick={onDone} disabled={mutation.isPending}>
             Cancel

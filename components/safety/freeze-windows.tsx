@@ -7,7 +7,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
-import { formatDateTime } from '@/components/ui/format-time';
+import { formatDateTime, type Instant } from '@/components/ui/format-time';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import { useSessionUser } from '@/components/shell/session-user';
@@ -30,7 +30,8 @@ export function FreezeWindows() {
   const [editing, setEditing] = useState<FreezeWindowRow | 'new' | null>(null);
   const [deleting, setDeleting] = useState<FreezeWindowRow | null>(null);
   const manage = atLeast(me.role, 'approver');
-  const rows = [...(list.data ?? [])].sort((a, b) => Number(b.active) - Number(a.active));
+  const rows = [...(list.data ?? [])].sort((a, b) => Number(b.activeNow !== null) - Number(a.activeNow !== null));
+  const end = (w: FreezeWindowRow, start: Instant) => (w.kind === 'recurring' ? new Date(new Date(start).getTime() + (w.durationMin ?? 0) * 60_000) : w.endsAt);
   return (
     <section aria-labelledby="freeze-heading" className={styles.section}>
       <div className={styles.sectionHead}>
@@ -67,18 +68,19 @@ export function FreezeWindows() {
             {rows.map((w) => (
               <tr key={w.id}>
                 <th scope="row">
-                  {w.name} {w.active ? <Badge tone="warning">Active now</Badge> : null}
+                  {w.name} {w.activeNow ? <Badge tone="warning">Active now</Badge> : null}
                   <div className="muted">{w.kind === 'one_off' ? 'One-off' : 'Recurring'} · by {w.createdByName}</div>
                 </th>
                 <td>{whenWords(w, zone)}</td>
                 <td>
-                  {w.next.length === 0 ? (
-                    <span className="muted">{w.active ? '—' : 'Over'}</span>
+                  {w.activeNow ? <p className={styles.activeLine}>In force until {formatDateTime(w.activeNow.endsAt, zone)}</p> : null}
+                  {w.nextStarts.length === 0 ? (
+                    w.activeNow ? null : <span className="muted">No occurrence ahead</span>
                   ) : (
-                    <ul className={styles.plainList}>
-                      {w.next.slice(0, NEXT_SHOWN).map((n) => (
-                        <li key={String(n.startsAt)}>
-                          {formatDateTime(n.startsAt, zone)} → {formatDateTime(n.endsAt, zone)}
+                    <ul className={styles.plainList} aria-label={`Next occurrences of ${w.name}`}>
+                      {w.nextStarts.slice(0, NEXT_SHOWN).map((start) => (
+                        <li key={String(start)}>
+                          {formatDateTime(start, zone)} → {formatDateTime(end(w, start) ?? start, zone)}
                         </li>
                       ))}
                     </ul>
@@ -114,7 +116,7 @@ export function FreezeWindows() {
         onCancel={() => setDeleting(null)}
       >
         <p>
-          {deleting?.active ? 'The window is in force now: deleting it lets experiments and rollout steps go ahead at once. ' : ''}
+          {deleting?.activeNow ? 'The window is in force now: deleting it lets experiments and rollout steps go ahead at once. ' : ''}
           The window stops applying; it stays in the audit and on the timeline.
         </p>
       </ConfirmDialog>

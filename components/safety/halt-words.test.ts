@@ -12,8 +12,8 @@ describe('halt words', () => {
 
   it('counts the faults still being removed, then says when the last one went', () => {
     const base = { engagedAt, engagedByName: 'a', reason: 'r' };
-    expect(faultProgress({ ...base, faultsClearedAt: null, faultsRemaining: 3 }, UTC_ZONE, now)).toMatch(/^3 faults are still being removed… /);
-    expect(faultProgress({ ...base, faultsClearedAt: null, faultsRemaining: 1 }, UTC_ZONE, now)).toMatch(/^1 fault is still being removed… /);
+    expect(faultProgress({ ...base, faultsClearedAt: null, faultsPending: 3 }, UTC_ZONE, now)).toMatch(/^3 faults are still being removed… /);
+    expect(faultProgress({ ...base, faultsClearedAt: null, faultsPending: 1 }, UTC_ZONE, now)).toMatch(/^1 fault is still being removed… /);
     expect(faultProgress({ ...base, faultsClearedAt: null }, UTC_ZONE, now)).toMatch(/^Faults are still being removed… /);
     expect(faultProgress({ ...base, faultsClearedAt: engagedAt + 850 }, UTC_ZONE, now)).toMatch(/^All faults removed at 01:02:03 UTC \(850 ms after engaging\)\./);
   });

@@ -13,7 +13,7 @@ export interface HaltView {
   /** Every fault the halt removed confirmed gone by the platform; null while some remain. */
   faultsClearedAt: Instant | null;
   /** Faults still in the platform (desired false, not yet confirmed removed); null when unknown. */
-  faultsRemaining?: number | null;
+  faultsPending?: number | null;
 }
 
 /** What engaging does, in the order it happens: the dialog lists these before anyone confirms. */
@@ -51,7 +51,7 @@ export function faultProgress(h: HaltView, zone: DisplayZone, now: number = Date
   if (h.faultsClearedAt) {
     return `All faults removed at ${formatTime(h.faultsClearedAt, zone, now)} (${clearDuration(h.engagedAt, h.faultsClearedAt)} after engaging). Rollouts are paused; new runs and steps are refused.`;
   }
-  const n = h.faultsRemaining;
+  const n = h.faultsPending;
   const what = n === null || n === undefined ? 'Faults are still being removed' : n === 0 ? 'Confirming with the platform that every fault is gone' : `${n} fault${n === 1 ? ' is' : 's are'} still being removed`;
   return `${what}… Rollouts are paused; new runs and steps are refused.`;
 }

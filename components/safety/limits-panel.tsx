@@ -40,13 +40,13 @@ export function LimitsPanel() {
             const n = Number(shown);
             if (shown.trim() === '' || !Number.isFinite(n) || n < 1 || n > 100) return setProblem('Enter a percentage from 1 to 100');
             setProblem(null);
-            set.mutate({ maxBlastRadiusPct: n, version: limits.data.version }, { onSuccess: () => setValue(null) });
+            set.mutate({ limits: { maxBlastRadiusPct: n }, version: limits.data.version }, { onSuccess: () => setValue(null) });
           }}
         >
           <Field
             label="Global blast-radius maximum (% of a service's instances)"
             hint="No experiment may target more than this, whatever its own cap says"
-            error={problem ?? fields.of('maxBlastRadiusPct')}
+            error={problem ?? fields.of('limits')}
           >
             {(c) => <input {...c} type="number" min={1} max={100} step={1} value={shown} onChange={(e) => (set.reset(), setValue(e.target.value))} />}
           </Field>
@@ -61,12 +61,7 @@ export function LimitsPanel() {
           Global blast-radius maximum: <strong>{current?.maxBlastRadiusPct} %</strong> of a service&apos;s instances. No experiment may target more, whatever its own cap says. Admins set it.
         </p>
       )}
-      {current?.updatedAt ? (
-        <p className="muted">
-          Last set {formatDateTime(current.updatedAt, zone)}
-          {current.updatedByName ? ` by ${current.updatedByName}` : ''}.
-        </p>
-      ) : null}
+      {current ? <p className="muted">{current.updatedAt ? `Last set ${formatDateTime(current.updatedAt, zone)} (see the audit for who).` : 'The default: never set by an admin.'}</p> : null}
     </section>
   );
 }

@@ -1,38 +1,9 @@
 'use client';
 
-// Every call the safety console makes to the server, in one place: the pages read hooks, never
-// paths. Query keys have the tRPC shape ([[router, procedure], {input, type}]), so the live
-// feed's invalidation of ['safety'] (components/live/apply-event.ts) refreshes every answer.
+// Every call the safety console makes to the server, in one place: the components read hooks,
+// never paths. The live feed's `safety.changed` invalidates ['safety'] (components/live/apply-event.ts).
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPCClient } from '@/components/trpc/client';
-import type { FreezeInput } from './freeze-draft';
-import type { FreezeWindowRow, HaltRow, SafetyLimits, SafetyStatus } from './contract';
-
-type Q<I, O> = { query: (input: I) => Promise<O> };
-type M<I, O> = { mutate: (input: I) => Promise<O> };
-
-/** The procedures of the contract (COMMON.md) this console calls. */
-interface SafetyClient {
-  safety: {
-    status: Q<void, SafetyStatus>;
-    halts: Q<{ limit?: number }, HaltRow[]>;
-    haltEngage: M<{ reason: string }, unknown>;
-    haltRelease: M<{ reason: string }, unknown>;
-    freezes: {
-      list: Q<{ includePast?: boolean }, FreezeWindowRow[]>;
-      create: M<FreezeInput, { id: string; version: number }>;
-      update: M<FreezeInput & { id: string; version: number }, { id: string; version: number }>;
-      remove: M<{ id: string; version: number }, unknown>;
-    };
-    limits: {
-      get: Q<void, SafetyLimits>;
-      set: M<{ maxBlastRadiusPct: number; version: number }, unknown>;
-    };
-  };
-}
-
-const key = (path: string[], input: unknown) => [path, { input, type: 'query' }] as const;
-const useClient = () => useTRPCClient() as unknown as SafetyClient;
+import { useTRPC } from '@/components/trpc/client';
 
 /** While a halt's faults are still being removed the banner counts them down; afterwards it is still. */
 const REMOVING_POLL_MS = 2_000;
@@ -44,28 +15,28 @@ const IDLE_POLL_MS = 60_000;
  * and the Safety page (one query: one request per tab).
  */
 export function useSafetyStatus() {
-  const c = useClient();
-  return useQuery({
-    queryKey: key(['safety', 'status'], undefined),
-    queryFn: () => c.safety.status.query(),
-    refetchInterval: (q) => (q.state.data?.halt && !q.state.data.halt.faultsClearedAt ? REMOVING_POLL_MS : IDLE_POLL_MS),
-    staleTime: 0,
-  });
+  const trpc = useTRPC();
+  return useQuery(
+    trpc.safety.status.queryOptions(undefined, {
+      refetchInterval: (q) => (q.state.data?.halt && !q.state.data.halt.faultsClearedAt ? REMOVING_POLL_MS : IDLE_POLL_MS),
+      staleTime: 0,
+    }),
+  );
 }
 
 export function useHaltHistory(limit = 20) {
-  const c = useClient();
-  return useQuery({ queryKey: key(['safety', 'halts'], { limit }), queryFn: () => c.safety.halts.query({ limit }) });
+  const trpc = useTRPC();
+  return useQuery(trpc.safety.halts.queryOptions({ limit }));
 }
 
 export function useFreezeWindows() {
-  const c = useClient();
-  return useQuery({ queryKey: key(['safety', 'freezes', 'list'], {}), queryFn: () => c.safety.freezes.list.query({}) });
+  const trpc = useTRPC();
+  return useQuery(trpc.safety.freezes.list.queryOptions());
 }
 
 export function useLimits() {
-  const c = useClient();
-  return useQuery({ queryKey: key(['safety', 'limits', 'get'], undefined), queryFn: () => c.safety.limits.get.query() });
+  const trpc = useTRPC();
+  return useQuery(trpc.safety.limits.get.queryOptions());
 }
 
 /** After a command: everything a halt or a window changes (rollouts pause, runs stop, the timeline). */
@@ -77,25 +48,25 @@ function useRefreshAfter() {
 }
 
 export function useHaltCommands() {
-  const c = useClient();
-  const after = { onSettled: useRefreshAfter() };
+  const trpc = useTRPC();
+  const onSettled = useRefreshAfter();
   return {
-    engage: useMutation({ mutationFn: (d: { reason: string }) => c.safety.haltEngage.mutate(d), ...after }),
-    release: useMutation({ mutationFn: (d: { reason: string }) => c.safety.haltRelease.mutate(d), ...after }),
+    engage: useMutation(trpc.safety.haltEngage.mutationOptions({ onSettled })),
+    release: useMutation(trpc.safety.haltRelease.mutationOptions({ onSettled })),
   };
 }
 
 export function useFreezeCommands() {
-  const c = useClient();
-  const after = { onSettled: useRefreshAfter() };
+  const trpc = useTRPC();
+  const onSettled = useRefreshAfter();
   return {
-    create: useMutation({ mutationFn: (d: FreezeInput) => c.safety.freezes.create.mutate(d), ...after }),
-    update: useMutation({ mutationFn: (d: FreezeInput & { id: string; version: number }) => c.safety.freezes.update.mutate(d), ...after }),
-    remove: useMutation({ mutationFn: (d: { id: string; version: number }) => c.safety.freezes.remove.mutate(d), ...after }),
+    create: useMutation(trpc.safety.freezes.create.mutationOptions({ onSettled })),
+    update: useMutation(trpc.safety.freezes.update.mutationOptions({ onSettled })),
+    remove: useMutation(trpc.safety.freezes.remove.mutationOptions({ onSettled })),
   };
 }
 
 export function useSetLimits() {
-  const c = useClient();
-  return useMutation({ mutationFn: (d: { maxBlastRadiusPct: number; version: number }) => c.safety.limits.set.mutate(d), onSettled: useRefreshAfter() });
+  const trpc = useTRPC();
+  return useMutation(trpc.safety.limits.set.mutationOptions({ onSettled: useRefreshAfter() }));
 }

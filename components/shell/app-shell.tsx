@@ -7,6 +7,7 @@ import { DisplayZoneProvider } from '@/components/ui/display-zone';
 import { LiveUpdates } from '@/components/live/live-updates';
 import { HaltBanner } from '@/components/safety/halt-banner';
 import { HaltControl } from '@/components/safety/halt-control';
+import { FreezeNotice } from '@/components/safety/freeze-notice';
 import { MainNav } from './nav';
 import { PlatformBanner } from './platform-banner';
 import { SessionUserProvider, type ShellUser } from './session-user';
@@ -48,6 +49,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         <MainNav isAdmin={user.role === 'admin'} />
         <PlatformBanner />
         <HaltBanner />
+        <FreezeNotice />
       </header>
       <main id="main" tabIndex={-1} className={styles.main}>
         {children}

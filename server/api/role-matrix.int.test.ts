@@ -43,6 +43,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'policies.publish', min: 'admin', call: async (c, t) => c.policies.publish({ kind: 'breaker', scope: 'global', expectedVersion: (await t.db.policy.findFirstOrThrow({ where: { kind: 'breaker', scope: 'global' } })).version, document: { ...defaultPolicies.breaker }, message: 'matrix' }) },
   { path: 'policies.rollback', min: 'admin', call: async (c, t) => c.policies.rollback({ kind: 'breaker', scope: 'global', toVersion: 1, expectedVersion: (await t.db.policy.findFirstOrThrow({ where: { kind: 'breaker', scope: 'global' } })).version }) },
   { path: 'timeline.events', min: 'viewer', call: (c) => c.timeline.events({ from: Date.now() - 60_000, to: Date.now() }) },
+  { path: 'safety.halts', min: 'viewer', call: (c) => c.safety.halts({ limit: 5 }) },
   { path: 'machines.view', min: 'viewer', call: (c) => c.machines.view({ machine: 'degradation', from: Date.now() - 60_000, to: Date.now() }) },
   { path: 'machines.transitions', min: 'viewer', call: (c) => c.machines.transitions({ machine: 'breaker', from: Date.now() - 60_000, to: Date.now(), fromState: 'closed', toState: 'open' }) },
   { path: 'machines.history', min: 'viewer', call: (c) => c.machines.history({ machine: 'stage', from: Date.now() - 60_000, to: Date.now() }) },

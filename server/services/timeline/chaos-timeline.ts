@@ -4,7 +4,7 @@
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { topologyWhere, type TopologyScope } from '../topology/topology-scope';
-import { freezeOccurrences } from './freeze-occurrences';
+import { freezeOccurrences } from '../../domain/safety/freeze';
 import type { TimelineEvent } from './timeline';
 
 export const CHAOS_KINDS = ['experiment', 'halt', 'freeze'] as const;
@@ -77,12 +77,14 @@ export async function listChaosTimeline(db: Db, q: Query): Promise<{ events: Tim
   }
   if (q.kinds.includes('freeze') && !q.instanceId) {
     const rows = await db.freezeWindow.findMany({ where: { deletedAt: null }, take: 500 });
-    const spans = freezeOccurrences(rows, q.from, q.to);
+    const windows = rows.map((w) => ({ ...w, startsAt: w.startsAt?.getTime() ?? null, endsAt: w.endsAt?.getTime() ?? null }));
+    // The domain merges overlapping occurrences of one window into one stretch and bounds the count.
+    const spans = freezeOccurrences(windows, q.from, q.to);
     total += spans.length;
     // Newest first like the rest; a span starting before the range is still one event (at its start).
     for (const o of spans.reverse().slice(0, q.limit)) {
       const applies = [o.window.appliesToRollouts ? 'rollout traffic increases' : '', o.window.appliesToExperiments ? 'experiments' : ''].filter(Boolean).join(' and ');
-      events.push({ id: `f${o.window.id}@${o.start}`, at: o.start, kind: 'freeze', title: `Freeze window "${o.window.name}"`, detail: `${o.window.reason} — refuses ${applies} until ${new Date(o.end).toISOString().slice(0, 16).replace('T', ' ')} UTC`, instance: null, actor: null, trigger: null, href: '/safety', endAt: o.end });
+      events.push({ id: `f${o.window.id}@${o.from}`, at: o.from, kind: 'freeze', title: `Freeze window "${o.window.name}"`, detail: `${o.window.reason} — refuses ${applies} until ${new Date(o.to).toISOString().slice(0, 16).replace('T', ' ')} UTC`, instance: null, actor: null, trigger: null, href: '/safety', endAt: o.to });
     }
   }
   return { events, total };
