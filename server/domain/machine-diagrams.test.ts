@@ -3,6 +3,7 @@ import { BREAKER_TRANSITIONS } from './breaker';
 import { machineDiagram } from './machine-diagrams';
 import type { FleetPolicies } from './model';
 import { defaultPolicies } from './policy-defaults';
+import { RUN_STATES, RUN_TRANSITIONS } from './experiments/machine';
 import { ROLLOUT_STATES, ROLLOUT_TRANSITIONS } from './rollouts/machine';
 import { STAGE_TRANSITIONS } from './stage-machine';
 
@@ -19,7 +20,8 @@ describe('machine diagrams', () => {
     expect(ladder.edges).toHaveLength(9);
     expect(ladder.edges.some((e) => e.id === 'L2>L0')).toBe(false);
     const rollout = machineDiagram('rollout', p);
-    for (const d of [stage, breaker, ladder, rollout]) for (const e of d.edges) expect([e.trigger.length > 5, e.short.length > 3, e.short.length <= 24]).toEqual([true, true, true]);
+    const experiment = machineDiagram('experiment', p);
+    for (const d of [stage, breaker, ladder, rollout, experiment]) for (const e of d.edges) expect([e.trigger.length > 5, e.short.length > 3, e.short.length <= 24]).toEqual([true, true, true]);
   });
 
   it('labels edges with the policy values, so a published change shows', () => {
@@ -44,5 +46,22 @@ describe('machine diagrams', () => {
     expect(d.edges.find((e) => e.id === 'rolled_back>progressing')!.short).toBe('retry');
     // Nothing leaves succeeded; only retry leaves rolled_back.
     expect(d.edges.filter((e) => e.from === 'succeeded' || e.from === 'rolled_back').map((e) => e.id)).toEqual(['rolled_back>progressing']);
+  });
+
+  it('draws the chaos run machine from its transition table: every state, one edge per (from, to)', () => {
+    const d = machineDiagram('experiment', p);
+    expect(d.title).toBe('Chaos experiment run');
+    expect(d.states.map((s) => s.id)).toEqual([...RUN_STATES]);
+    expect(d.states.find((s) => s.id === 'recovering')!.label).toBe('Recovering');
+    const pairs = [...new Set(RUN_TRANSITIONS.map((t) => `${t.from}>${t.to}`))].sort();
+    expect(d.edges.map((e) => e.id).sort()).toEqual(pairs);
+    // Duration over and abort both go running → recovering: one edge with both triggers.
+    const stop = d.edges.find((e) => e.id === 'running>recovering')!;
+    expect(stop.trigger).toBe('the duration is over; or an abort condition fired, aborted by a person, halted, or the lease was lost');
+    expect(stop.short).toBe('duration over or abort');
+    // Every short label is its own (no event name fell through).
+    for (const e of d.edges) expect(RUN_TRANSITIONS.some((t) => t.event === e.short)).toBe(false);
+    // Nothing leaves a terminal state.
+    expect(d.edges.filter((e) => ['completed', 'aborted', 'failed', 'skipped'].includes(e.from))).toEqual([]);
   });
 });

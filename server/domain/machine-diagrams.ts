@@ -1,14 +1,15 @@
 // The machines as diagrams (SPEC §3.2–3.4, §4.6): states, and every edge the machines can take
 // with its trigger in words and the policy value it uses — built from the same tables and policy
-// documents the live loop and the rollout reconciler run, so a published change shows on the edge.
+// documents the live loop, the rollout reconciler and the chaos run controller run, so a published
+// change shows on the edge.
 import { BREAKER_TRANSITIONS } from './breaker';
 import { LEVEL_LABELS, LEVEL_NAMES } from './degradation';
-import { RUN_STATES, RUN_STATE_LABELS, RUN_TRANSITIONS } from './experiments/machine';
 import type { FleetPolicies } from './model';
+import { RUN_STATE_LABELS, RUN_STATES, RUN_TRANSITIONS } from './experiments/machine';
 import { ROLLOUT_STATES, ROLLOUT_TRANSITIONS, STATE_LABELS } from './rollouts/machine';
 import { STAGE_TRANSITIONS } from './stage-machine';
 
-/** The instance machines (stage, degradation, breaker), the rollout machine (one per rollout) and the chaos run machine (one per run). */
+/** The instance machines (stage, degradation, breaker), the rollout machine (one per rollout) and the chaos run machine (one per experiment run). */
 export const MACHINES = ['stage', 'degradation', 'breaker', 'rollout', 'experiment'] as const;
 export type MachineName = (typeof MACHINES)[number];
 
@@ -84,48 +85,46 @@ const ROLLOUT_SHORT: Record<string, string> = {
   'rolled_back>progressing': 'retry',
 };
 
+const EXPERIMENT_SHORT: Record<string, string> = {
+  'pending>injecting': 'checks passed',
+  'pending>recovering': 'refused or aborted',
+  'pending>skipped': 'schedule refused',
+  'injecting>running': 'faults confirmed',
+  'injecting>recovering': 'aborted or refused',
+  'running>recovering': 'duration over or abort',
+  'recovering>recovering': 'abort recorded',
+  'recovering>completed': 'faults gone, observed',
+  'recovering>aborted': 'faults gone, after abort',
+  'recovering>failed': 'fault not removed',
+};
+
+/** Rows with the same from and to become one edge with both triggers (the log counts states). */
+function edgesOf(rows: ReadonlyArray<{ from: string; to: string; event: string; trigger: string }>, short: Record<string, string>): DiagramEdge[] {
+  const edges = new Map<string, DiagramEdge>();
+  for (const t of rows) {
+    const id = `${t.from}>${t.to}`;
+    const seen = edges.get(id);
+    if (seen) seen.trigger = `${seen.trigger}; or ${t.trigger}`;
+    else edges.set(id, { id, from: t.from, to: t.to, trigger: t.trigger, short: short[id] ?? t.event });
+  }
+  return [...edges.values()];
+}
+
+/**
+ * The chaos run machine from its transition table (server/domain/experiments/machine.ts); the run
+ * log (ExperimentRunEvent, kind `state`) records states, so edges are (from, to) pairs.
+ */
+export function experimentDiagram(): MachineDiagram {
+  return { machine: 'experiment', title: 'Chaos experiment run', states: RUN_STATES.map((s) => ({ id: s, label: RUN_STATE_LABELS[s] })), edges: edgesOf(RUN_TRANSITIONS, EXPERIMENT_SHORT) };
+}
+
 /**
  * The rollout machine from its transition table. Rows with the same from and to (paused →
  * progressing by resume or by promote) are one edge: the transition log (RolloutEvent, kind
  * `state`) records states, not events, and counts by them.
  */
 export function rolloutDiagram(): MachineDiagram {
-  const edges = new Map<string, DiagramEdge>();
-  for (const t of ROLLOUT_TRANSITIONS) {
-    const id = `${t.from}>${t.to}`;
-    const seen = edges.get(id);
-    if (seen) seen.trigger = `${seen.trigger}; or ${t.trigger}`;
-    else edges.set(id, { id, from: t.from, to: t.to, trigger: t.trigger, short: ROLLOUT_SHORT[id] ?? t.event });
-  }
-  return { machine: 'rollout', title: 'Canary rollout', states: ROLLOUT_STATES.map((s) => ({ id: s, label: STATE_LABELS[s] })), edges: [...edges.values()] };
-}
-
-const RUN_SHORT: Record<string, string> = {
-  'pending>injecting': 'checks passed',
-  'pending>recovering': 'refused or aborted',
-  'pending>skipped': 'schedule refused',
-  'injecting>running': 'faults confirmed',
-  'injecting>recovering': 'aborted',
-  'running>recovering': 'duration over / abort',
-  'recovering>recovering': 'aborted while recovering',
-  'recovering>completed': 'recovered',
-  'recovering>aborted': 'recovered after abort',
-  'recovering>failed': 'fault not removed',
-};
-
-/**
- * The chaos run machine from its transition table (server/domain/experiments/machine.ts). Rows with
- * the same from and to are one edge: the run's log (ExperimentRunEvent, kind `state`) records states.
- */
-export function experimentDiagram(): MachineDiagram {
-  const edges = new Map<string, DiagramEdge>();
-  for (const t of RUN_TRANSITIONS) {
-    const id = `${t.from}>${t.to}`;
-    const seen = edges.get(id);
-    if (seen) seen.trigger = `${seen.trigger}; or ${t.trigger}`;
-    else edges.set(id, { id, from: t.from, to: t.to, trigger: t.trigger, short: RUN_SHORT[id] ?? t.event });
-  }
-  return { machine: 'experiment', title: 'Chaos experiment run', states: RUN_STATES.map((s) => ({ id: s, label: RUN_STATE_LABELS[s] })), edges: [...edges.values()] };
+  return { machine: 'rollout', title: 'Canary rollout', states: ROLLOUT_STATES.map((s) => ({ id: s, label: STATE_LABELS[s] })), edges: edgesOf(ROLLOUT_TRANSITIONS, ROLLOUT_SHORT) };
 }
 
 export function machineDiagram(machine: MachineName, p: FleetPolicies): MachineDiagram {

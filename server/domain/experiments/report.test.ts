@@ -67,6 +67,7 @@ describe('buildRunReport', () => {
     expect(service!.availabilityPct).toBeCloseTo(99.5, 6);
     expect([service!.meetsTarget, data!.meetsTarget, data!.targetPct]).toEqual([false, false, 99.9]);
     expect(r.layers.every((l) => l.baselineAvailabilityPct === 100)).toBe(true);
+    expect(access!.requests).toEqual({ baseline: 60_000, during: 120_000, after: 120_000 });
   });
 
   it('measures self-heal from removal to the first of three healthy ticks, or says it did not self-heal', () => {

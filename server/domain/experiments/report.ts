@@ -59,6 +59,8 @@ export interface LayerReport {
   /** during − baseline in ms; null when either side has no histogram. */
   delta: Quantiles;
   baselineAvailabilityPct: number | null;
+  /** The evidence behind the figures: requests seen in each window. */
+  requests: { baseline: number; during: number; after: number };
   /** Availability during the fault in %; null = no traffic. */
   availabilityPct: number | null;
   targetPct: number;
@@ -106,6 +108,7 @@ function minus(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : round1(a - b);
 }
 
+const sum = (ts: readonly ConditionTick[]) => ts.reduce((s, t) => s + t.requests, 0);
 const histogramCount = (t: ConditionTick) => t.buckets.reduce((s, c) => s + c, 0);
 
 function selfHeal(after: readonly ConditionTick[], baselineP99: number | null, target: number, removedAt: number, observeS: number): { s: number | null; words: string } {
@@ -177,6 +180,7 @@ function layerReport(l: ReportLayerInput, input: ReportInput): LayerReport {
     during: round(dq),
     delta: { p50: minus(dq.p50, bq.p50), p90: minus(dq.p90, bq.p90), p99: minus(dq.p99, bq.p99) },
     baselineAvailabilityPct: availabilityOf(base),
+    requests: { baseline: sum(base), during: sum(during), after: sum(after) },
     availabilityPct: availability,
     targetPct: target,
     meetsTarget: availability === null ? null : availability >= target,
@@ -194,6 +198,10 @@ function layerRank(layer: string): number {
   return i === -1 ? LAYER_ORDER.length : i;
 }
 
+/**
+ * The report. Also usable before the observation window is over: with observeUntil = now, every
+ * layer's selfHealS !== null means the run may end its observation early.
+ */
 export function buildRunReport(input: ReportInput): RunReport {
   const layers = input.layers
     .map((l) => layerReport(l, input))

@@ -80,6 +80,9 @@ describe('selectTargets — selection modes', () => {
     const p = run({ mode: 'count', count: 25 });
     expect(p.refusals).toEqual(['The selection asks for 25 instances but only 20 match: lower the count to 20 or widen the targets']);
     expect(p.selected).toEqual([]);
+    const drained = FLEET.map((i) => (i.id === 'pay-3' ? { ...i, adminState: 'drain' as const } : i));
+    const q = selectTargets({ spec: spec({ selection: { mode: 'count', count: 20 }, blastRadius: { maxServicePct: 100 } }), instances: drained, globalMaxPct: 100, seed: 's' });
+    expect(q.refusals).toEqual(['The selection asks for 20 instances but only 19 of the 20 matching instances are in service: lower the count to 19 or widen the targets']);
   });
 
   it('is deterministic for a seed, independent of input order, and differs across seeds', () => {

@@ -153,7 +153,7 @@ interface Draw {
   words: string;
 }
 
-function draw(selection: Selection, eligible: readonly TargetCandidate[], seed: string): Draw {
+function draw(selection: Selection, eligible: readonly TargetCandidate[], matched: number, seed: string): Draw {
   const rnd = seededRandom(hashSeed(seed));
   const n = eligible.length;
   switch (selection.mode) {
@@ -165,7 +165,9 @@ function draw(selection: Selection, eligible: readonly TargetCandidate[], seed: 
       if (selection.count > n) {
         return {
           selected: [],
-          refusals: [`The selection asks for ${plural(selection.count, 'instance')} but only ${n} ${n === 1 ? 'matches' : 'match'}: lower the count to ${n} or widen the targets`],
+          refusals: [
+            `The selection asks for ${plural(selection.count, 'instance')} but only ${n === matched ? `${n} ${n === 1 ? 'matches' : 'match'}` : `${n} of the ${matched} matching instances ${n === 1 ? 'is' : 'are'} in service`}: lower the count to ${n} or widen the targets`,
+          ],
           random: false,
           words: `${selection.count} of ${plural(n, 'matching instance')}`,
         };
@@ -242,7 +244,7 @@ export function selectTargets(input: SelectTargetsInput): TargetPreview {
     return empty('no matching instance is in service');
   }
 
-  const d = draw(spec.selection, eligible, seed);
+  const d = draw(spec.selection, eligible, matched.length, seed);
   refusals.push(...d.refusals);
   const selected = d.selected.sort(byServiceThenName);
   if (d.random) warnings.push('random: this is one possible draw — the run draws again when it starts, so other instances of the same services may be hit');
