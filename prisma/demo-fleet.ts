@@ -4,6 +4,9 @@ import type { FleetSpec } from '../server/db/factories';
 // order-api runs v1 and v2 with a 90/10 split and a header rule for the canary group; payment-svc
 // and inventory-svc have two v2 instances deployed (one in eu-west-a, one in us-east-a) that get no
 // traffic until a rollout sends them some; edge-gateway is one pool of v1 (stored without routing).
+// Each service carries its `layer` label (access | service | data): the chaos report groups its
+// per-layer SLA table by it (SPEC §3.7), and the call graph edge-gateway → order-api →
+// inventory-svc, payment-svc (the simulator's `calls`) runs from the access layer down to data.
 const regions: FleetSpec['regions'] = [
   {
     name: 'eu-west',
@@ -35,6 +38,7 @@ export const demoFleet: FleetSpec = {
     {
       name: 'order-api',
       description: 'Order intake: validates, reserves stock, writes orders',
+      labels: { layer: 'service' },
       // 30 instances: v2 runs beside v1 in every other cluster
       placement: clusters.map((cluster, i): { cluster: string; versions: Record<string, number> } => ({
         cluster,
@@ -45,12 +49,13 @@ export const demoFleet: FleetSpec = {
         headerRules: [{ header: 'X-Abtest-Group', equals: 'v2-canary', version: 'v2' }],
       },
     },
-    { name: 'payment-svc', description: 'Payment authorisation and capture', placement: withCanary({ v1: 2 }), routing: stableOnly },
-    { name: 'inventory-svc', description: 'Stock levels and reservations', placement: withCanary({ v1: 2 }), routing: stableOnly },
+    { name: 'payment-svc', description: 'Payment authorisation and capture', placement: withCanary({ v1: 2 }), routing: stableOnly, labels: { layer: 'data' } },
+    { name: 'inventory-svc', description: 'Stock levels and reservations', placement: withCanary({ v1: 2 }), routing: stableOnly, labels: { layer: 'data' } },
     {
       name: 'edge-gateway',
       description: 'Protocol termination and connection reuse in front of the APIs',
       placement: everywhere({ v1: 1 }),
+      labels: { layer: 'access' },
     },
   ],
 };

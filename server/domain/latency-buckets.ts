@@ -41,3 +41,20 @@ export function quantileOf(counts: readonly number[], q: number): number | null 
   }
   return LATENCY_BUCKETS_MS[LATENCY_BUCKETS_MS.length - 1]!;
 }
+
+/** The bucket-by-bucket sum of many histograms (any may be [] = no data); all zeros when none has any. */
+export function mergeBuckets(histograms: Iterable<readonly number[]>): number[] {
+  const out = emptyBuckets();
+  for (const h of histograms) addBuckets(out, h);
+  return out;
+}
+
+/** P50 / P90 / P99 of a histogram in ms, each null when it is empty. */
+export function quantilesOf(counts: readonly number[]): { p50: number | null; p90: number | null; p99: number | null } {
+  return { p50: quantileOf(counts, 0.5), p90: quantileOf(counts, 0.9), p99: quantileOf(counts, 0.99) };
+}
+
+/** Whether a quantile landed in the overflow bucket (the value is then a floor: say "≥"). */
+export function isOverflow(ms: number | null): boolean {
+  return ms !== null && ms >= LATENCY_BUCKETS_MS[LATENCY_BUCKETS_MS.length - 1]!;
+}

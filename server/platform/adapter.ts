@@ -45,6 +45,8 @@ export interface PlatformCapabilities {
   faultExpiryInPlatform: FaultKind[];
   /** Faults can be scoped to requests carrying a header (FaultInjection.cohort); [] = not at all. */
   faultCohortHeaders: 'any' | string[];
+  /** Fault kinds that honour a cohort (a kill or drain hits the whole instance); absent = every kind in `faults`. */
+  faultCohortKinds?: FaultKind[];
   weights: boolean;
   /** Version split and header rules per service. */
   routing: boolean;

@@ -10,6 +10,7 @@ import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetS
 import { Leadership, stillLeader } from './leader';
 import { persistTick, type SampleRow, type TransitionRow } from './persist';
 import { aggregateVersionSamples, type VersionSampleRow } from './version-samples';
+import { FaultSyncer, FaultWaker, syncFaultsOnce } from './fault-sync';
 
 export interface LoopDeps {
   url: string;
@@ -78,6 +79,9 @@ export class TelemetryLoop {
   private adapterKeyOpen = '';
   /** Last adapter status written to SystemSetting (null = not written by this leader yet). */
   private adapterReported: string | null = null;
+  /** Fault convergence (fault-sync.ts): every tick, and at once on NOTIFY sb_faults. */
+  private readonly faults = new FaultSyncer(() => this.syncFaults());
+  private waker: FaultWaker | null = null;
 
   constructor(private readonly deps: LoopDeps) {
     this.leadership = new Leadership({
@@ -98,6 +102,8 @@ export class TelemetryLoop {
     this.generation++;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+    await this.waker?.stop();
+    await this.faults.idle();
     await this.leadership.stop();
     await this.adapter?.close().catch(() => undefined);
     this.adapter = null;
@@ -110,6 +116,9 @@ export class TelemetryLoop {
 
   private async lead(): Promise<void> {
     const gen = ++this.generation;
+    const waker = this.waker;
+    this.waker = null;
+    await waker?.stop();
     try {
       this.adapterKeyOpen = (await this.deps.adapterKey?.(this.deps.pool)) ?? '';
       // Every platform write first checks that this worker still holds the lock (fencing).
@@ -128,6 +137,8 @@ export class TelemetryLoop {
         this.runtimes.set(i.id, initialRuntime(now, r));
       }
       this.stats.leader = true;
+      this.waker = new FaultWaker({ url: this.deps.url, log: this.deps.log, onNotify: () => this.wake(gen) });
+      void this.waker.ensure();
       this.deps.log(`[telemetry] leading ${this.fleet.view.instances.length} instances through the ${this.adapter.kind} adapter, a tick every ${this.deps.tickMs} ms`);
     } catch (err) {
       this.fail(err);
@@ -146,6 +157,10 @@ export class TelemetryLoop {
     await this.running?.catch(() => undefined);
     if (this.stats.leader) this.deps.log(`[telemetry] no longer leader: ${reason}`);
     this.stats.leader = false;
+    const w = this.waker;
+    this.waker = null;
+    await w?.stop();
+    await this.faults.idle();
     const a = this.adapter;
     this.adapter = null;
     await a?.close().catch(() => undefined);
@@ -207,8 +222,13 @@ export class TelemetryLoop {
     const started = Date.now();
     try {
       if (await this.adapterChanged()) return;
-      const policyChanged = await this.reload().catch((err: unknown) => this.failAdapter(err));
+      const reloaded = await this.reload().then((changed) => ({ changed }), (err: unknown) => ({ err }));
       const adapter = this.adapter!;
+      await this.waker?.ensure();
+      // Faults even when the reload failed (a routing the platform refuses must not keep a lapsed
+      // fault in place): each sync moves the in-platform expiry forward only for renewed leases.
+      await this.faults.sync().catch((err: unknown) => this.failAdapter(err));
+      const policyChanged = 'err' in reloaded ? await this.failAdapter(reloaded.err) : reloaded.changed;
       await this.deps.beforeTick?.(adapter, this.deps.pool);
       const t0 = performance.now();
       const telemetry = await adapter.readTelemetry(new Date(slot)).catch((err: unknown) => this.failAdapter(err));
@@ -305,6 +325,25 @@ export class TelemetryLoop {
     } finally {
       client.release();
     }
+  }
+
+  /** One fault convergence through the fenced adapter; a no-op when not leading. */
+  private async syncFaults(): Promise<void> {
+    const gen = this.generation;
+    const adapter = this.adapter;
+    if (!adapter || !this.stats.leader) return;
+    const pid = this.leadership.pid;
+    const out = await syncFaultsOnce(this.deps.pool, adapter, async (c) => gen === this.generation && pid !== null && stillLeader(c, pid, this.leadership.key));
+    if (out && (out.removed > 0 || out.failed > 0)) this.deps.log(`[telemetry] faults: ${out.desired} live, ${out.failed} refused, ${out.removed} removed`);
+  }
+
+  /** NOTIFY sb_faults: converge now (coalesced with the tick's sync), not at the next tick. */
+  private wake(gen: number) {
+    if (gen !== this.generation || !this.stats.leader) return;
+    this.faults.sync().catch((err: unknown) => {
+      if (err instanceof FencedError) this.failAdapter(err).catch(() => undefined);
+      else this.fail(err);
+    });
   }
 
   /** The active adapter configuration changed: close ours and lead again with the new one. */

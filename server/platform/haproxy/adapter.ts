@@ -1,14 +1,17 @@
 // The HAProxy adapter: applies weights, version splits, header rules, instance states and
 // faults through the Runtime API (no reload), reads telemetry from `show stat` (and, when
 // configured, a Prometheus source that measures what HAProxy cannot), and re-applies its
-// desired state when it sees HAProxy restarted or reloaded.
-import { writeFile, readFile, rename } from 'node:fs/promises';
+// desired state when it sees HAProxy restarted or reloaded. Faults: what Switchback last sent is
+// the whole truth (no registry file is read back), so an adapter opened after a restart removes
+// whatever the maps still hold at its first syncFaults.
+import { writeFile, rename } from 'node:fs/promises';
 import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain/model';
 import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
-import { ERROR_STATUSES, faultMaps, type HaproxyConfig } from './config';
-import { HaproxyError, RuntimeClient, type Logger } from './runtime-client';
+import { FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
+import { faultMapContent, faultProblem, mapSignature } from './fault-maps';
+import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
 import { serverWeights } from './weights';
 
@@ -35,7 +38,14 @@ export class HaproxyAdapter implements PlatformAdapter {
   private faults = new Map<string, FaultInjection>();
   private identities = new Map<string, string>();
   private last = new Map<string, { at: number; stot: number; err: number }>();
-  private faultsLoaded = false;
+  /** Per socket, the content of each fault map last committed there (a map unchanged is not re-sent). */
+  private mapsSent = new Map<string, Map<string, string>>();
+  /** Map files last written (what a reload loads). */
+  private filesWritten = new Map<string, string>();
+  /** Server state last sent per instance (drain / kill faults act through it). */
+  private statesSent = new Map<string, AdminState>();
+  /** When every map and state was last sent whatever the cache says (an edit by hand is undone then). */
+  private fullPushAt = 0;
 
   constructor(
     readonly config: HaproxyConfig,
@@ -53,7 +63,8 @@ export class HaproxyAdapter implements PlatformAdapter {
       faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
       // Drain and kill act through the server state, which HAProxy keeps until told otherwise.
       faultExpiryInPlatform: ['http-error', 'delay', 'loss'],
-      faultCohortHeaders: [],
+      // The generated rules (generate.ts faultRules) compare this header with the cohort map.
+      faultCohortHeaders: [FAULT_COHORT_HEADER],
       weights: true,
       routing: true,
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).
@@ -73,14 +84,14 @@ export class HaproxyAdapter implements PlatformAdapter {
     return { instances, services: fleet.services.filter((s) => services.has(s.id)) };
   }
 
-  async setFleet(fleet: FleetView): Promise<void> {
+  setFleet(fleet: FleetView): Promise<void> {
     const maps = new Map(this.config.instances.map((m) => [m.instance, m]));
     this.byId = new Map();
     for (const inst of fleet.instances) {
       const map = maps.get(inst.name);
       if (map) this.byId.set(inst.id, { inst, map });
     }
-    await this.loadFaults();
+    return Promise.resolve();
   }
 
   async describe(): Promise<PlatformTopology> {
@@ -160,26 +171,29 @@ export class HaproxyAdapter implements PlatformAdapter {
     this.states.set(instanceId, state);
     const x = this.byId.get(instanceId);
     if (!x) return;
-    await this.sendAll(this.stateCommands(instanceId, this.effectiveState(instanceId)));
+    const effective = this.effectiveState(instanceId);
+    this.statesSent.delete(instanceId);
+    await this.sendAll(this.stateCommands(instanceId, effective));
+    this.statesSent.set(instanceId, effective);
   }
 
   async injectFault(fault: FaultInjection): Promise<void> {
-    if (fault.spec.kind === 'http-error' && !(ERROR_STATUSES as readonly number[]).includes(fault.spec.status)) {
-      throw new CapabilityError('haproxy', `return HTTP ${fault.spec.status} (it can return ${ERROR_STATUSES.join(', ')})`);
-    }
-    if (fault.spec.kind === 'loss' && !fault.backend) throw new CapabilityError('haproxy', 'reset connections of one server (only of a whole backend: the reset happens before a server is chosen)');
-    if (['cpu-stress', 'buffer-saturation'].includes(fault.spec.kind)) throw new CapabilityError('haproxy', `inject ${fault.spec.kind} (it sees traffic, not hosts)`);
-    if (!fault.backend && !this.byId.has(fault.instanceId)) throw new HaproxyError(this.clients[0]!.address, `no mapped server for instance ${fault.instanceId}`);
+    const problem = faultProblem(this.config, this.byId, fault);
+    if (problem) throw new CapabilityError('haproxy', problem.replace(/^the haproxy adapter cannot /, ''));
     this.faults.set(fault.id, fault);
     await this.pushFaults();
   }
 
+  /**
+   * The maps become exactly `desired` (each fault's expiry moved to its expiresAt); every fault not
+   * in it — also one this adapter never sent (an orphan of an earlier process) — is gone. Only the
+   * maps whose content changed are sent, so a steady set costs one map (the expiry) per tick.
+   */
   async syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
-    await this.loadFaults();
     const failed: FaultSyncResult['failed'] = [];
     const next = new Map<string, FaultInjection>();
     for (const f of desired) {
-      const problem = this.faultProblem(f);
+      const problem = faultProblem(this.config, this.byId, f);
       if (problem) failed.push({ id: f.id, error: problem });
       else next.set(f.id, f);
     }
@@ -188,23 +202,14 @@ export class HaproxyAdapter implements PlatformAdapter {
     return { failed };
   }
 
-  /** Why HAProxy cannot carry this fault, in words; null when it can. */
-  private faultProblem(fault: FaultInjection): string | null {
-    if (fault.spec.kind === 'http-error' && !(ERROR_STATUSES as readonly number[]).includes(fault.spec.status)) return `the haproxy adapter cannot return HTTP ${fault.spec.status} (it can return ${ERROR_STATUSES.join(', ')})`;
-    if (fault.spec.kind === 'loss' && !fault.backend) return 'the haproxy adapter cannot reset connections of one server (only of a whole backend: the reset happens before a server is chosen)';
-    if (fault.spec.kind === 'cpu-stress' || fault.spec.kind === 'buffer-saturation') return `the haproxy adapter cannot inject ${fault.spec.kind} (it sees traffic, not hosts)`;
-    if (!fault.backend && !this.byId.has(fault.instanceId)) return `no mapped server for instance ${fault.instanceId}`;
-    return null;
-  }
-
   async removeFault(faultId: string): Promise<void> {
     if (!this.faults.delete(faultId)) return;
     await this.pushFaults();
   }
 
-  async listFaults(): Promise<FaultInjection[]> {
-    await this.loadFaults();
-    return [...this.faults.values()];
+  /** What this adapter last sent (HAProxy keeps no ids); syncFaults is what converges the maps. */
+  listFaults(): Promise<FaultInjection[]> {
+    return Promise.resolve([...this.faults.values()]);
   }
 
   /** Removes faults past their expiry (HAProxy already ignores them; this cleans the maps). */
@@ -248,11 +253,12 @@ export class HaproxyAdapter implements PlatformAdapter {
 
   private async reapply(c: RuntimeClient) {
     this.last.clear();
+    this.mapsSent.delete(c.address);
     const cmds = [...new Set([...this.byId.values()].map((x) => x.map.service))].flatMap((s) => this.weightCommands(s));
     for (const id of this.byId.keys()) cmds.push(...this.stateCommands(id, this.effectiveState(id)));
     await c.run(cmds);
     for (const s of this.routing.keys()) await c.replaceMap(this.service(s).headerMap, this.headerEntries(s));
-    for (const [file, entries] of this.faultEntries()) await c.replaceMap(file, entries);
+    await this.pushFaultMaps(c, true);
   }
 
   private async sendAll(cmds: string[]) {
@@ -300,66 +306,37 @@ export class HaproxyAdapter implements PlatformAdapter {
     await this.writeMapFile(svc.headerMap, entries);
   }
 
-  /** The content of every fault map from the live (unexpired) faults. */
-  private faultEntries(): Array<[string, Array<[string, string]>]> {
-    const m = faultMaps(this.config.mapDir);
-    const maps = new Map<string, Map<string, string>>([...Object.values(m.error), m.delay, m.reset, m.expiry].map((f) => [f, new Map()]));
-    const now = new Date();
-    for (const f of this.faults.values()) {
-      if (f.expiresAt <= now) continue;
-      const keys: Array<[kind: string, key: string]> = [];
-      const x = this.byId.get(f.instanceId);
-      if (f.backend) keys.push(['', f.backend]);
-      else if (x) {
-        const svc = this.service(x.map.service);
-        for (const b of [svc.backend, svc.versionBackends[x.map.version]]) if (b) keys.push(['', `${b}/${x.map.server}`]);
-      }
-      const exp = String(Math.floor(f.expiresAt.getTime() / 1000));
-      for (const [, key] of keys) {
-        const s = f.spec;
-        if (s.kind === 'http-error') {
-          maps.get(m.error[s.status as (typeof ERROR_STATUSES)[number]])!.set(key, String(Math.round(s.pct)));
-          maps.get(m.expiry)!.set(`err:${key}`, exp);
-        } else if (s.kind === 'delay') {
-          maps.get(m.delay)!.set(key, `${Math.round(s.delayMs)}:${Math.round(s.jitterMs)}`);
-          maps.get(m.expiry)!.set(`delay:${key}`, exp);
-        } else if (s.kind === 'loss') {
-          maps.get(m.reset)!.set(key, String(Math.round(s.pct)));
-          maps.get(m.expiry)!.set(`reset:${key}`, exp);
-        }
-      }
-    }
-    return [...maps.entries()].map(([file, entries]) => [file, [...entries.entries()]]);
-  }
-
+  /**
+   * Sends the fault maps that changed (all of them on the first push, after a restart, and every
+   * 30 s so an entry added by hand does not stay), writes their files, and the server states of
+   * drain / kill faults that changed.
+   */
   private async pushFaults() {
-    const maps = this.faultEntries();
-    for (const c of this.clients) for (const [file, entries] of maps) await c.replaceMap(file, entries);
-    for (const [file, entries] of maps) await this.writeMapFile(file, entries);
-    // Drain / kill faults act through the server state.
-    const cmds = [...this.byId.keys()].flatMap((id) => this.stateCommands(id, this.effectiveState(id)));
-    await this.sendAll(cmds);
-    await this.saveFaults();
+    const full = Date.now() - this.fullPushAt >= FULL_PUSH_MS;
+    for (const c of this.clients) await this.pushFaultMaps(c, full);
+    for (const [file, entries] of faultMapContent(this.config, this.byId, this.faults.values(), new Date())) {
+      const sig = mapSignature(entries);
+      if (!full && this.filesWritten.get(file) === sig) continue;
+      await this.writeMapFile(file, entries);
+      this.filesWritten.set(file, sig);
+    }
+    const changed = [...this.byId.keys()].map((id) => [id, this.effectiveState(id)] as const).filter(([id, st]) => full || this.statesSent.get(id) !== st);
+    await this.sendAll(changed.flatMap(([id, st]) => this.stateCommands(id, st)));
+    for (const [id, st] of changed) this.statesSent.set(id, st);
+    if (full) this.fullPushAt = Date.now();
   }
 
-  private get faultsFile() {
-    return `${this.config.mapDir}/sb_faults.json`;
-  }
-
-  /** The registry of injected faults survives a worker restart, so a reaper can still list them. */
-  private async saveFaults() {
-    const tmp = `${this.faultsFile}.tmp`;
-    await writeFile(tmp, JSON.stringify([...this.faults.values()]))
-      .then(() => rename(tmp, this.faultsFile))
-      .catch((err: unknown) => this.opts.logger?.debug(`could not write ${this.faultsFile}: ${String(err)}`));
-  }
-
-  private async loadFaults() {
-    if (this.faultsLoaded) return;
-    this.faultsLoaded = true;
-    const text = await readFile(this.faultsFile, 'utf8').catch(() => null);
-    if (!text) return;
-    for (const f of JSON.parse(text) as Array<FaultInjection & { expiresAt: string }>) this.faults.set(f.id, { ...f, expiresAt: new Date(f.expiresAt) });
+  private async pushFaultMaps(c: RuntimeClient, full: boolean) {
+    const sent = this.mapsSent.get(c.address) ?? new Map<string, string>();
+    this.mapsSent.set(c.address, sent);
+    for (const [file, entries] of faultMapContent(this.config, this.byId, this.faults.values(), new Date())) {
+      const sig = mapSignature(entries);
+      if (!full && sent.get(file) === sig) continue;
+      // Forgotten first: a push that fails half-way is sent again next time.
+      sent.delete(file);
+      await c.replaceMap(file, entries);
+      sent.set(file, sig);
+    }
   }
 
   /** Map files are what HAProxy loads on a reload: keep them equal to what runs. */
@@ -370,6 +347,9 @@ export class HaproxyAdapter implements PlatformAdapter {
       .catch((err: unknown) => this.opts.logger?.debug(`could not write ${file}: ${String(err)}`));
   }
 }
+
+/** Every map and server state is re-sent this often even when the cache says it is unchanged. */
+const FULL_PUSH_MS = 30_000;
 
 /**
  * A service's header map (key → version backend) for its header rules. Throws, in words, on a

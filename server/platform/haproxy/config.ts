@@ -75,4 +75,11 @@ export const faultMaps = (mapDir: string) => ({
   reset: `${mapDir}/sb_reset.map`,
   /** Epoch second after which a key's faults stop acting, even if nobody removes them. */
   expiry: `${mapDir}/sb_expiry.map`,
+  /** `<kind>:<key>` → the FAULT_COHORT_HEADER value a request needs to be affected (absent = every request). */
+  cohort: `${mapDir}/sb_cohort.map`,
 });
+
+/** The request header the generated fault rules can scope a fault by (the routing header). */
+export const FAULT_COHORT_HEADER = 'X-Abtest-Group';
+/** The cohort map lookup's default: the fault has no cohort (so no cohort value may be this). */
+export const FAULT_COHORT_ANY = '*';

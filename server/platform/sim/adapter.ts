@@ -5,6 +5,7 @@ import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain
 import type { FaultInjection, FaultKind, FaultSyncResult, FleetView, Measure, PlatformAdapter, PlatformCapabilities, PlatformTopology } from '../adapter';
 import { describeIssues, simConfigSchema, type SimConfig, type SimControls } from './config';
 import { SimEngine } from './engine';
+import { COHORT_FAULT_KINDS } from './cohort';
 
 const MEASURES: Measure[] = ['cpu', 'memory', 'p50', 'p95', 'p99', 'connections', 'rps', 'errors', 'stages', 'concurrency'];
 const FAULTS: FaultKind[] = ['delay', 'loss', 'http-error', 'kill', 'drain', 'cpu-stress', 'buffer-saturation'];
@@ -28,7 +29,8 @@ export class SimAdapter implements PlatformAdapter {
   }
 
   capabilities(): PlatformCapabilities {
-    return { measures: [...MEASURES], faults: [...FAULTS], faultExpiryInPlatform: [...FAULTS], faultCohortHeaders: 'any', weights: true, routing: true, headerMatches: ['exact', 'prefix', 'regex'], latencyHistogram: true, adminState: true, discovery: false };
+    // Any header of the mix may scope a fault, but only faults on requests (COHORT_FAULT_KINDS) can be scoped.
+    return { measures: [...MEASURES], faults: [...FAULTS], faultExpiryInPlatform: [...FAULTS], faultCohortHeaders: 'any', faultCohortKinds: [...COHORT_FAULT_KINDS], weights: true, routing: true, headerMatches: ['exact', 'prefix', 'regex'], latencyHistogram: true, adminState: true, discovery: false };
   }
 
   setFleet(fleet: FleetView): Promise<void> {
@@ -63,18 +65,26 @@ export class SimAdapter implements PlatformAdapter {
     return this.run(() => this.engine.faults.remove(faultId));
   }
 
+  /**
+   * Converge to exactly `desired`: each valid fault is stored (the same id again replaces it, so a
+   * later expiresAt extends it; the simulator's clock drops it at expiresAt by itself, the dead man's
+   * switch), everything else is removed — including an earlier version of a fault now refused, so
+   * the platform never carries what Switchback did not ask for.
+   */
   syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
     return this.run(() => {
-      const keep = new Set(desired.map((f) => f.id));
-      for (const f of this.engine.faults.list(undefined)) if (!keep.has(f.id)) this.engine.faults.remove(f.id);
       const failed: FaultSyncResult['failed'] = [];
+      const valid = new Map<string, FaultInjection>();
       for (const f of desired) {
         try {
-          this.engine.injectFault(f);
+          if (valid.has(f.id)) throw new Error(`sim: fault ${f.id} appears twice in the desired set`);
+          valid.set(f.id, this.engine.validateFault(f));
         } catch (err) {
-          failed.push({ id: f.id, error: err instanceof Error ? err.message : String(err) });
+          failed.push({ id: String(f.id), error: err instanceof Error ? err.message : String(err) });
         }
       }
+      for (const f of this.engine.faults.list(undefined)) if (!valid.has(f.id)) this.engine.faults.remove(f.id);
+      for (const f of valid.values()) this.engine.faults.inject(f);
       return { failed };
     });
   }

@@ -8,6 +8,7 @@ import type { FaultInjection, FleetInstance, FleetView, PlatformTopology } from 
 import { describeIssues, simControlsSchema, type SimConfig, type SimControls } from './config';
 import { DemandModel } from './demand';
 import { Effects, FaultBook } from './faults';
+import { cohortMixFraction, cohortShareOfVersion, type Cohort } from './cohort';
 import { NEIGHBOUR_LOSS, NoisyNeighbour, type NeighbourCandidate } from './neighbour';
 import { INSTANCE_NOISE, INSTANCE_NOISE_TAU_S, InstanceTable, stepInstance, type TickParams } from './pipeline';
 
@@ -26,6 +27,8 @@ interface ServiceGroup {
   slots: number[];
   /** One reusable split entry per slot (same order); only `weight` changes per tick. */
   split: SplitInstance[];
+  /** This tick's split: the routing it used, its rule fractions and share per version (for cohort faults). */
+  routed?: { routing: ServiceRouting; matched: readonly number[]; byVersion: Record<string, number> };
 }
 
 interface Control {
@@ -60,7 +63,9 @@ export class SimEngine {
   private readonly neighbour: NoisyNeighbour;
   /** The hot zone's instances sorted by id, for the noisy neighbour's pick (eligibility set every tick). */
   private hotCandidates: Array<NeighbourCandidate & { slot: number }> = [];
-  readonly faults = new FaultBook();
+  readonly faults: FaultBook;
+  /** Index into `groups` of each slot's service. */
+  private groupOfSlot = new Int32Array(0);
   private demandControls: Control[] = [];
   private stressControls: Control[] = [];
   /** Behaviour per app version (latency ×, error rate as a fraction, CPU ×); empty = all default. */
@@ -70,6 +75,7 @@ export class SimEngine {
   private clockMs: number | undefined;
 
   constructor(private readonly cfg: SimConfig) {
+    this.faults = new FaultBook(cfg.headerMix);
     this.demand = new DemandModel(cfg);
     this.neighbour = new NoisyNeighbour(cfg);
   }
@@ -115,6 +121,10 @@ export class SimEngine {
         const split = slots.map((i) => ({ id: this.instances[i]!.id, appVersion: this.instances[i]!.appVersion, zone: this.instances[i]!.zone, weight: 0 }));
         return { id: s.id, name: s.name, fleetRouting: normaliseRouting(s.routing), slots, split };
       });
+    this.groupOfSlot = new Int32Array(this.instances.length);
+    this.groups.forEach((g, gi) => {
+      for (const slot of g.slots) this.groupOfSlot[slot] = gi;
+    });
     // What was applied stays applied for instances and services that remain.
     for (const id of this.appliedWeights.keys()) if (!this.slotById.has(id)) this.appliedWeights.delete(id);
     for (const id of this.appliedStates.keys()) if (!this.slotById.has(id)) this.appliedStates.delete(id);
@@ -158,8 +168,13 @@ export class SimEngine {
   }
 
   injectFault(fault: FaultInjection): void {
+    this.faults.inject(this.validateFault(fault));
+  }
+
+  /** A copy of the fault if the simulator can carry it; else throws in words why not. */
+  validateFault(fault: FaultInjection): FaultInjection {
     if (!this.slotById.has(fault.instanceId)) throw new Error(`sim: unknown instance ${fault.instanceId}`);
-    this.faults.inject(fault);
+    return this.faults.validate(fault);
   }
 
   setControls(controls: SimControls): void {
@@ -198,6 +213,8 @@ export class SimEngine {
 
     this.contend(nowMs);
     this.route(nowMs, dt);
+    // Cohort-scoped faults act on the share of each instance's requests that routing sent it.
+    if (this.faults.anyCohort) this.faults.applyTo(fx, this.slotById, (slot, cohort) => this.cohortShare(slot, cohort));
 
     const noiseDecay = Math.exp(-dt / INSTANCE_NOISE_TAU_S);
     const p: TickParams = {
@@ -261,6 +278,15 @@ export class SimEngine {
         matchedFractions,
       });
       for (let j = 0; j < g.slots.length; j++) this.lambda[g.slots[j]!] = rps * (result.shares.get(g.split[j]!.id) ?? 0);
+      g.routed = { routing: pooled ? { versionWeights: pooled, headerRules: routing.headerRules } : routing, matched: matchedFractions, byVersion: result.byVersion };
     }
+  }
+
+  /** Share of the requests routed to `slot` this tick that carry the cohort's header value. */
+  private cohortShare(slot: number, cohort: Cohort): number {
+    const g = this.groups[this.groupOfSlot[slot]!];
+    if (!g?.routed) return 0;
+    const canary = strategies.some((s) => s.name === 'canary' && s.enabled);
+    return cohortShareOfVersion(this.instances[slot]!.appVersion, g.routed.routing, canary, g.routed.matched, g.routed.byVersion, cohortMixFraction(this.cfg.headerMix, cohort), cohort);
   }
 }

@@ -11,6 +11,38 @@ const LN2_OVER_LN10 = Math.LN2 / Math.LN10;
 /** A shifted exponential's tail beyond p99 has mean (p99 − p95) / ln 5; uniform over twice that. */
 const TAIL_SPAN = 2 / Math.log(5);
 
+const qs = [0, 0.5, 0.95, 0.99, 1] as const;
+
+/** Latencies (ms) at the quantiles 0, 0.5, 0.95, 0.99 and 1 of the distribution with these quantiles. */
+function anchors(p50: number, p95: number, p99: number, capMs: number): number[] {
+  const min = Math.max(0, p50 - (p95 - p50) * LN2_OVER_LN10);
+  const max = Math.min(capMs, p99 + (p99 - p95) * TAIL_SPAN);
+  return [min, p50, p95, p99, Math.max(p99, max)];
+}
+
+const MIX_Q = [0.5, 0.95, 0.99] as const;
+
+/**
+ * p50, p95, p99 (into `out`) of a mixture: `share` of the requests from distribution `b`, the rest
+ * from `a` (each given by its p50, p95, p99 at indexes 0–2), found by bisection on the mixed
+ * distribution function. Used for a cohort-scoped delay, where a few requests are much slower.
+ */
+export function mixtureQuantiles(a: ArrayLike<number>, b: ArrayLike<number>, share: number, capMs: number, out: Float64Array): void {
+  const xa = anchors(a[0]!, a[1]!, a[2]!, capMs);
+  const xb = anchors(b[0]!, b[1]!, b[2]!, capMs);
+  for (let j = 0; j < 3; j++) {
+    const q = MIX_Q[j]!;
+    let lo = Math.min(xa[0]!, xb[0]!);
+    let hi = Math.max(xa[4]!, xb[4]!);
+    for (let it = 0; it < 40 && hi - lo > 0.01; it++) {
+      const mid = (lo + hi) / 2;
+      if ((1 - share) * cdf(mid, xa, qs) + share * cdf(mid, xb, qs) < q) lo = mid;
+      else hi = mid;
+    }
+    out[j] = hi;
+  }
+}
+
 /** Fraction of requests at or below `x` ms under the piecewise-linear distribution of the anchors. */
 function cdf(x: number, xs: readonly number[], qs: readonly number[]): number {
   if (x < xs[0]!) return 0;
@@ -28,10 +60,7 @@ function cdf(x: number, xs: readonly number[], qs: readonly number[]): number {
  * these quantiles, none above `capMs` (the client timeout: latencies are capped there).
  */
 export function bucketFractions(p50: number, p95: number, p99: number, capMs: number): number[] {
-  const min = Math.max(0, p50 - (p95 - p50) * LN2_OVER_LN10);
-  const max = Math.min(capMs, p99 + (p99 - p95) * TAIL_SPAN);
-  const xs = [min, p50, p95, p99, Math.max(p99, max)];
-  const qs = [0, 0.5, 0.95, 0.99, 1];
+  const xs = anchors(p50, p95, p99, capMs);
   const out = new Array<number>(LATENCY_BUCKET_COUNT);
   let prev = 0;
   for (let b = 0; b < LATENCY_BUCKETS_MS.length; b++) {
@@ -98,4 +127,17 @@ export function sampleHistogram(state: Uint32Array, i: number, answered: number,
 function lastNonZero(f: readonly number[]): number {
   for (let b = f.length - 1; b >= 0; b--) if (f[b]! > 0) return b;
   return f.length - 1;
+}
+
+/**
+ * Bucket counts of a tick in which `share` of the answered requests (a cohort) follow distribution
+ * `b` and the rest `a` (p50, p95, p99 at indexes 0–2): two samples merged, so the histogram keeps
+ * the slow cohort's own mode instead of smearing it over the quantiles of the mixture.
+ */
+export function sampleMixedHistogram(state: Uint32Array, i: number, answered: number, timeouts: number, a: ArrayLike<number>, b: ArrayLike<number>, share: number, timeoutMs: number): number[] {
+  const slow = binomial(state, i, answered, share);
+  const counts = sampleHistogram(state, i, answered - slow, timeouts, a[0]!, a[1]!, a[2]!, timeoutMs);
+  const more = sampleHistogram(state, i, slow, 0, b[0]!, b[1]!, b[2]!, timeoutMs);
+  for (let k = 0; k < counts.length; k++) counts[k]! += more[k]!;
+  return counts;
 }

@@ -10,7 +10,8 @@ import type { InstanceTelemetry, StageTelemetry } from '../../domain/model';
 import { defaultWatermarkPolicy } from '../../domain/policy-defaults';
 import type { Effects } from './faults';
 import { MAX_STRESS_PCT } from './faults';
-import { sampleHistogram } from './histogram';
+export { PACKETS_PER_REQUEST } from './faults';
+import { mixtureQuantiles, sampleHistogram, sampleMixedHistogram } from './histogram';
 import { clampedNormalMean, normal, sampleCount, streamSeed, uniform } from './random';
 
 /** Assumed mean request size, to turn the 16 KB ingress buffer into requests (32). */
@@ -36,9 +37,8 @@ export const BURST = 8;
 export const RHO_CAP = 0.95;
 export const BASE_LATENCY_MS = 4;
 export const IDLE_CPU_PCT = 4;
-/** Retransmission timeout a lost packet costs, and packets per request exchange. */
+/** Retransmission timeout a lost packet costs. */
 export const RTO_MS = 200;
-export const PACKETS_PER_REQUEST = 6;
 /** Per-instance demand noise (OU, σ and τ), capacity spread between instances, measurement noise. */
 export const INSTANCE_NOISE = 0.02;
 export const INSTANCE_NOISE_TAU_S = 20;
@@ -58,6 +58,30 @@ function latencyQuantile(j: 0 | 1 | 2, fixedS: number, sojournS: number, delayMs
   const v = (fixedS + sojournS * EXP_Q[j] + delayS + retransmitS) * noiseMul;
   return (v < timeoutS ? v : timeoutS) * 1000;
 }
+
+/**
+ * One latency distribution (all requests, or a cohort's) into `into`: p50, p95, p99 (ms), mean
+ * (ms), the probability of a timeout, and the mean added delay (s). The delay is clamped normal;
+ * `hit` requests wait for a retransmit.
+ */
+function latencyComponent(into: Float64Array, fixedS: number, sojournS: number, delayMs: number, jitterMs: number, hit: number, noiseMul: number, timeoutS: number): void {
+  const rtoS = RTO_MS / 1000;
+  const delayMeanS = clampedNormalMean(delayMs, jitterMs) / 1000;
+  const p50 = latencyQuantile(0, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[0]), noiseMul, timeoutS);
+  const p95 = Math.max(p50, latencyQuantile(1, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[1]), noiseMul, timeoutS));
+  const p99 = Math.max(p95, latencyQuantile(2, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[2]), noiseMul, timeoutS));
+  const meanS = fixedS + sojournS + delayMeanS + hit * rtoS;
+  const floorS = fixedS + delayMeanS + hit * rtoS;
+  into[0] = p50;
+  into[1] = p95;
+  into[2] = p99;
+  into[3] = Math.min(timeoutS, meanS * noiseMul) * 1000;
+  into[4] = floorS >= timeoutS ? 1 : sojournS > 0 ? Math.exp(-(timeoutS - floorS) / sojournS) : 0;
+  into[5] = delayMeanS;
+}
+const allReqs = new Float64Array(6);
+const cohortReqs = new Float64Array(6);
+const mixed = new Float64Array(3);
 
 /** Constants of one tick, shared by every instance. */
 export interface TickParams {
@@ -240,34 +264,43 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
   }
   for (let k = 0; k < K; k++) stages[k]!.outputBlocked = blocked[k] === 1;
 
-  // Faults on the wire: netem-like normal delay (clamped at 0) and loss (retransmits, failures).
-  const delayMs = fx.delayMs[i]!;
-  const jitterMs = Math.sqrt(fx.delayVar[i]!);
-  const delayMeanS = clampedNormalMean(delayMs, jitterMs) / 1000;
-  const loss = fx.loss[i]!;
-  const hit = loss > 0 ? 1 - Math.pow(1 - loss, PACKETS_PER_REQUEST) : 0;
-  const lossFail = loss > 0 ? 1 - Math.pow(1 - loss * loss, PACKETS_PER_REQUEST) : 0;
-  const rtoS = RTO_MS / 1000;
-
+  // Faults on the wire: netem-like normal delay (clamped at 0) and loss (retransmits, failures), per request share (faults.ts).
+  const hit = fx.lossHit[i]!;
+  const lossFail = fx.lossFail[i]!;
   const fixedS = BASE_LATENCY_MS / 1000 + backlogS;
   const timeoutS = p.timeoutS;
   // A version's latency factor (slower or faster code) scales every request's time in the instance.
   const noiseMul = (1 + LATENCY_NOISE * Math.max(-3, Math.min(3, normal(rng, i)))) * fx.latencyFactor[i]!;
-  const p50 = latencyQuantile(0, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[0]), noiseMul, timeoutS);
-  const p95 = Math.max(p50, latencyQuantile(1, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[1]), noiseMul, timeoutS));
-  const p99 = Math.max(p95, latencyQuantile(2, fixedS, sojournS, delayMs, jitterMs, rtoS * Math.min(1, hit / TAIL[2]), noiseMul, timeoutS));
-  const meanS = fixedS + sojournS + delayMeanS + hit * rtoS;
-  const rtMs = Math.min(timeoutS, meanS * noiseMul) * 1000;
+  const delayMs = fx.delayMs[i]!;
+  const delayVar = fx.delayVar[i]!;
+  latencyComponent(allReqs, fixedS, sojournS, delayMs, Math.sqrt(delayVar), hit, noiseMul, timeoutS);
+  let p50 = allReqs[0]!;
+  let p95 = allReqs[1]!;
+  let p99 = allReqs[2]!;
+  let rtMs = allReqs[3]!;
+  let pTimeout = allReqs[4]!;
+  let delayMeanS = allReqs[5]!;
+  // A cohort-scoped delay: that share of the requests is slower; quantiles of the mixture.
+  const share = fx.cohortFrac[i]!;
+  if (share > 0) {
+    latencyComponent(cohortReqs, fixedS, sojournS, delayMs + fx.cohortDelayMs[i]!, Math.sqrt(delayVar + fx.cohortDelayVar[i]!), hit, noiseMul, timeoutS);
+    mixtureQuantiles(allReqs, cohortReqs, share, timeoutS * 1000, mixed);
+    p50 = mixed[0]!;
+    p95 = Math.max(p50, mixed[1]!);
+    p99 = Math.max(p95, mixed[2]!);
+    rtMs = rtMs + share * (cohortReqs[3]! - rtMs);
+    pTimeout = pTimeout + share * (cohortReqs[4]! - pTimeout);
+    delayMeanS = delayMeanS + share * (cohortReqs[5]! - delayMeanS);
+  }
 
   // Outcomes of the requests completed this tick.
   const completed = Math.round(out[K - 1]!);
-  const floorS = fixedS + delayMeanS + hit * rtoS;
-  const pTimeout = floorS >= timeoutS ? 1 : sojournS > 0 ? Math.exp(-(timeoutS - floorS) / sojournS) : 0;
   const timeouts = Math.min(completed, sampleCount(rng, i, completed * pTimeout));
   const pError = 1 - (1 - fx.baseErrorRate[i]!) * (1 - fx.httpError[i]!) * (1 - lossFail);
   const answered = completed - timeouts;
   const failed = Math.min(answered, sampleCount(rng, i, answered * pError));
   const rejectedN = Math.round(rejected);
+  const rtoS = RTO_MS / 1000;
 
   // Little's law: in flight = throughput × time in the instance; connections = arrivals × lifetime.
   const maxConcurrency = Math.round(capacityInFlight + workers);
@@ -302,7 +335,10 @@ export function stepInstance(t: InstanceTable, i: number, instanceId: string, la
     stages,
     ingressWriteTimeouts: rejectedN,
     // The completed requests (ingress rejections never got a latency), by latency bucket.
-    latencyBuckets: sampleHistogram(rng, i, answered, timeouts, p50, p95, p99, timeoutS * 1000),
+    latencyBuckets:
+      share > 0
+        ? sampleMixedHistogram(rng, i, answered, timeouts, allReqs, cohortReqs, share, timeoutS * 1000)
+        : sampleHistogram(rng, i, answered, timeouts, p50, p95, p99, timeoutS * 1000),
   };
 }
 

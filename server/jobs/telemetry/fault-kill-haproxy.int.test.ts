@@ -1,0 +1,76 @@
+// The dead man's switch on a real HAProxy: every worker and the process renewing the lease are
+// SIGKILLed while a fault acts; HAProxy drops it by itself at the last expiry the leader pushed
+// (within the lease), with nobody left to remove it. A worker started later records why.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../../test/context';
+import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
+import { sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../../../test/processes';
+import { defaultPolicies } from '../../domain/policy-defaults';
+import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
+import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
+
+let t: TestDb;
+let lab: HaproxyLab;
+let instanceId: string;
+const admin = { id: null, name: 'test' };
+const LEASE_MS = 5000;
+
+beforeAll(async () => {
+  t = await openTestDb();
+  for (const [kind, document] of Object.entries(defaultPolicies)) {
+    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+  }
+  lab = await startHaproxyLab({ shop: { v1: 2, v2: 1 } });
+  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+  await importPlatformTopology(t.db, admin, { id: cfg.id });
+  await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
+  instanceId = (await t.db.instance.findFirstOrThrow({ where: { name: 'shop-v1-1' } })).id;
+});
+afterAll(async () => {
+  await t.close();
+  await lab.close();
+});
+
+const in503 = async (n = 40) => (await burst(lab.frontends.shop!, n, { concurrency: 4 })).byStatus[503] ?? 0;
+const row = (id: string) => t.db.injection.findUniqueOrThrow({ where: { id } });
+
+describe('SIGKILL every worker while a fault acts (HAProxy)', () => {
+  it('requests stop seeing the injected 503s within the lease, removed by HAProxy itself; a worker started later marks the row lease_lapsed', { timeout: 180_000 }, async () => {
+    const env = { SWITCHBACK_FAULT_LEASE_MS: String(LEASE_MS) };
+    const procs: Child[] = [spawnWorker(t.url, env), spawnWorker(t.url, env)];
+    try {
+      await expect.poll(() => t.db.tick.count(), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+      const { runId } = await makeRunningRun(t.db);
+      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs: LEASE_MS });
+      const firstLease = (await row(id)).leaseExpiresAt.getTime();
+      procs.push(spawnLeaseHolder(t.url, [id], LEASE_MS, 500));
+      await expect.poll(async () => (await row(id)).injectedAt !== null, { timeout: 30_000, interval: 100 }).toBe(true);
+      await expect.poll(() => in503(), { timeout: 10_000, interval: 100 }).toBe(40);
+      // The workers move HAProxy's expiry forward while the lease is renewed: past the first lease it still acts.
+      while (Date.now() < firstLease + 1500) expect(await in503(8)).toBe(8);
+
+      // kill -9 everything that could renew or remove the fault.
+      const killedAt = Date.now();
+      await Promise.all(procs.map(sigkill));
+      await expect.poll(() => in503(), { timeout: 30_000, interval: 100 }).toBe(0);
+      const goneMs = Date.now() - killedAt;
+      console.log(`[fault-kill-haproxy] SIGKILL of every worker → 503s gone after ${goneMs} ms (lease ${LEASE_MS} ms)`);
+      // HAProxy's own clock: the last expiry pushed is at most one lease after the last renewal
+      // (before the kill), rounded down to the second; the slack covers the probe bursts.
+      expect(goneMs).toBeLessThanOrEqual(LEASE_MS + 3000);
+      // Nobody alive removed it: the row still wants it; only HAProxy's expiry map stopped it.
+      expect(await row(id)).toMatchObject({ desired: true, removedAt: null });
+
+      // A worker started afterwards leads and records what happened.
+      procs.push(spawnWorker(t.url, env));
+      await expect.poll(async () => (await row(id)).removeReason, { timeout: 60_000, interval: 200 }).toBe('lease_lapsed');
+      expect(await row(id)).toMatchObject({ desired: false });
+      expect(await in503()).toBe(0);
+    } catch (err) {
+      for (const p of procs) console.log(p.output().slice(-3000));
+      throw err;
+    } finally {
+      await Promise.all(procs.map(sigkill));
+    }
+  });
+});

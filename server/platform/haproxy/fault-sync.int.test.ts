@@ -1,0 +1,127 @@
+// syncFaults against a real HAProxy: the maps become exactly the desired set, each sync moves the
+// in-platform expiry forward, HAProxy drops a fault by itself once nobody moves it, a fresh
+// adapter (a restarted worker) removes what an earlier one left, and a cohort scopes a fault to
+// the requests carrying its header value.
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultInjection, FaultSpec, FleetView } from '../adapter';
+import { faultMaps } from './config';
+import { createHaproxyAdapter, RuntimeClient, type HaproxyAdapter } from './index';
+import { burst, startHaproxyLab, type HaproxyLab } from './testing/harness';
+
+let lab: HaproxyLab;
+let adapter: HaproxyAdapter;
+const SID = 'svc-checkout';
+const sent: string[] = [];
+
+function fleet(l: HaproxyLab): FleetView {
+  return {
+    services: [{ id: SID, name: 'checkout', routing: { versionWeights: { v1: 50, v2: 50 }, headerRules: [] } }],
+    instances: l.adapterConfig.instances.map((i) => ({ id: i.instance, name: i.instance, serviceId: SID, serviceName: 'checkout', appVersion: i.version, region: 'lab', zone: 'lab-a', cluster: 'lab-1', address: i.address ?? '', adminState: 'ready' as const })),
+  };
+}
+
+async function open(): Promise<HaproxyAdapter> {
+  const a = createHaproxyAdapter(lab.adapterConfig, { logger: { debug: (l) => sent.push(l) } });
+  await a.setFleet(fleet(lab));
+  return a;
+}
+
+/** A fault on the whole checkout backend (named by its service, as Injection.backend is). */
+const onService = (id: string, spec: FaultSpec, expiresAt: Date, cohort?: FaultInjection['cohort']): FaultInjection => ({ id, instanceId: '', backend: 'checkout', spec, expiresAt, ...(cohort ? { cohort } : {}) });
+const e503: FaultSpec = { kind: 'http-error', status: 503, pct: 100 };
+const in503 = async (n = 40, headers?: Record<string, string>) => (await burst(lab.frontends.checkout!, n, { concurrency: 4, headers })).byStatus[503] ?? 0;
+const expiryMap = async () => new RuntimeClient(`unix:${lab.dir}/admin.sock`).send(`show map ${faultMaps(lab.dir).expiry}`);
+
+beforeAll(async () => {
+  lab = await startHaproxyLab({ checkout: { v1: 2, v2: 1 } });
+  adapter = await open();
+});
+afterAll(async () => {
+  await lab?.close();
+});
+
+describe('syncFaults on a real HAProxy', () => {
+  it('each sync moves the in-platform expiry forward; once syncs stop, HAProxy drops the fault by itself at the last expiry', { timeout: 90_000 }, async () => {
+    const first = new Date(Date.now() + 3000);
+    expect(await adapter.syncFaults([onService('exp', e503, first)])).toEqual({ failed: [] });
+    expect(await in503()).toBe(40);
+    // A controller renewing its lease: every sync pushes now + 3 s. Past the first expiry (by
+    // HAProxy's whole-second clock and then some) the fault still acts, because it moved.
+    while (Date.now() < first.getTime() + 1500) {
+      await adapter.syncFaults([onService('exp', e503, new Date(Date.now() + 3000))]);
+      expect(await in503(8)).toBe(8);
+    }
+    expect(Number(/err:be_checkout (\d+)/.exec(await expiryMap())?.[1])).toBeGreaterThan(Math.floor(first.getTime() / 1000));
+    // The last push: 2 s ahead, then nobody syncs again (every worker gone).
+    const last = new Date(Date.now() + 2000);
+    await adapter.syncFaults([onService('exp', e503, last)]);
+    expect(await in503(8)).toBe(8);
+    await expect.poll(() => in503(), { timeout: 30_000, interval: 100 }).toBe(0);
+    // HAProxy's clock has whole seconds and the expiry is rounded down: never late, at most 1 s early.
+    expect(Date.now()).toBeGreaterThanOrEqual(Math.floor(last.getTime() / 1000) * 1000);
+    await adapter.syncFaults([]);
+  });
+
+  it('a steady set re-sends only the expiry map, and nothing when even that is unchanged', async () => {
+    const until = new Date(Date.now() + 60_000);
+    await adapter.syncFaults([onService('steady', { kind: 'delay', delayMs: 5, jitterMs: 0 }, until)]);
+    sent.length = 0;
+    await adapter.syncFaults([onService('steady', { kind: 'delay', delayMs: 5, jitterMs: 0 }, until)]);
+    expect(sent.filter((l) => l.includes('prepare map'))).toEqual([]);
+    await adapter.syncFaults([onService('steady', { kind: 'delay', delayMs: 5, jitterMs: 0 }, new Date(until.getTime() + 5000))]);
+    expect(sent.filter((l) => l.includes('prepare map')).map((l) => l.replace(/.*prepare map /, ''))).toEqual([faultMaps(lab.dir).expiry]);
+    await adapter.syncFaults([]);
+  });
+
+  it('a fresh adapter (a restarted worker) does not resurrect faults and removes the ones an earlier one left in the maps', async () => {
+    await adapter.syncFaults([onService('left', e503, new Date(Date.now() + 120_000))]);
+    expect(await in503()).toBe(40);
+    // The earlier process is gone without cleaning up; the next leader opens its own adapter.
+    const next = await open();
+    expect(await next.listFaults()).toEqual([]);
+    expect(await next.syncFaults([])).toEqual({ failed: [] });
+    expect(await in503()).toBe(0);
+    // The files HAProxy loads on a reload hold nothing either.
+    expect(await readFile(faultMaps(lab.dir).error[503], 'utf8')).toBe('');
+    expect(await readFile(faultMaps(lab.dir).expiry, 'utf8')).toBe('');
+    adapter = next;
+  });
+
+  it('a cohort fault affects only requests carrying its X-Abtest-Group value (errors, resets, delay)', { timeout: 60_000 }, async () => {
+    expect(adapter.capabilities().faultCohortHeaders).toEqual(['X-Abtest-Group']);
+    const until = new Date(Date.now() + 60_000);
+    const canary = { header: 'X-Abtest-Group', value: 'v2-canary' };
+    const yes = { 'X-Abtest-Group': 'v2-canary' };
+    const other = { 'X-Abtest-Group': 'v1-stable' };
+    await adapter.syncFaults([onService('c503', e503, until, canary)]);
+    expect(await in503(40, yes)).toBe(40);
+    expect(await in503(40, other)).toBe(0);
+    expect(await in503(40)).toBe(0);
+    // One server only, also scoped.
+    await adapter.syncFaults([{ id: 'c1', instanceId: 'checkout-v1-1', spec: e503, expiresAt: until, cohort: canary }]);
+    const pinned = await burst(lab.frontends.checkout!, 60, { concurrency: 4, headers: yes });
+    expect(pinned.byStatus[503]).toBe(pinned.byServer['-']);
+    expect(pinned.byStatus[503]).toBeGreaterThan(0);
+    expect(pinned.byServer['checkout-v1-1'] ?? 0).toBe(0);
+    expect(await in503(40, other)).toBe(0);
+    // Connection resets (loss) happen before a server is chosen: scoped in the request rules.
+    await adapter.syncFaults([onService('closs', { kind: 'loss', pct: 100 }, until, canary)]);
+    expect((await burst(lab.frontends.checkout!, 20, { concurrency: 4, headers: yes })).byStatus[200] ?? 0).toBe(0);
+    expect((await burst(lab.frontends.checkout!, 20, { concurrency: 4, headers: other })).byStatus[200]).toBe(20);
+    await adapter.syncFaults([onService('cdelay', { kind: 'delay', delayMs: 400, jitterMs: 0 }, until, canary)]);
+    const slow = await burst(lab.frontends.checkout!, 8, { concurrency: 4, headers: yes });
+    const fast = await burst(lab.frontends.checkout!, 8, { concurrency: 4, headers: other });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // Never shorter than the delay (a correctness bound); the other group's requests are not delayed.
+    expect(Math.min(...slow.latenciesMs)).toBeGreaterThanOrEqual(395);
+    expect(median(slow.latenciesMs) - median(fast.latenciesMs)).toBeGreaterThanOrEqual(300);
+    // A header HAProxy cannot test, or a value that cannot sit in a map, is refused in words.
+    const refused = await adapter.syncFaults([onService('bad', e503, until, { header: 'X-Other', value: 'a' }), onService('bad2', e503, until, { header: 'X-Abtest-Group', value: '*' })]);
+    expect(refused.failed).toEqual([
+      { id: 'bad', error: 'the haproxy adapter scopes faults by X-Abtest-Group only, not X-Other' },
+      { id: 'bad2', error: 'cohort X-Abtest-Group: the cohort value may not be "*"' },
+    ]);
+    await adapter.syncFaults([]);
+  });
+});
