@@ -11,8 +11,7 @@ import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
 export const KINDS = [
-  { kind: 'halt', label: 'Halt-all', color: '#ff6b6b' },
-  { kind: 'freeze', label: 'Freeze windows', color: '#9fb4ff' },
+  { kind: 'safety', label: 'Halts and freezes', color: '#ff6b6b' },
   { kind: 'experiment', label: 'Experiment runs', color: '#ff9ecf' },
   { kind: 'rollout', label: 'Rollouts', color: '#5eead4' },
   { kind: 'policy', label: 'Policy changes', color: '#f7c96b' },
@@ -72,13 +71,12 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
                 <button
                   key={e.id}
                   type="button"
-                  // A span (a freeze window) is a band from its start to its end, clipped to the range.
-                  className={e.endAt ? `${styles.mark} ${styles.span}` : styles.mark}
-                  style={e.endAt ? { left: x(e.at), width: `calc(${x(e.endAt)} - ${x(e.at)})`, background: lane.color } : { left: x(e.at), background: lane.color }}
-                  aria-label={`${e.title}${e.instance ? ` on ${e.instance}` : ''} at ${time(e.at)}${e.endAt ? ` until ${time(e.endAt)}` : ''}: ${e.detail}`}
+                  className={styles.mark}
+                  style={{ left: x(e.at), background: lane.color }}
+                  aria-label={`${e.title}${e.instance ? ` on ${e.instance}` : ''} at ${time(e.at)}: ${e.detail}`}
                   onMouseEnter={() => setFocus(e.id)}
                   onFocus={() => setFocus(e.id)}
-                  // Runs and halts have a page of their own: a click opens it.
+                  // Runs have a page of their own: a click opens it.
                   onClick={e.href ? () => router.push(e.href!) : undefined}
                 />
               ))}
