@@ -113,3 +113,28 @@ export const sec = (base: Date, s: number) => new Date(base.getTime() + s * 1000
 export async function runOf(db: Db, id: string) {
   return db.experimentRun.findUniqueOrThrow({ where: { id }, include: { targets: { orderBy: { instanceName: 'asc' } }, injections: true } });
 }
+
+/**
+ * A run on a fleet of its own, brought to `stage` through the real start and controller (the test
+ * plays the leader); `reported` carries a report (built with no samples: layers empty).
+ */
+export async function runAt(db: Db, stage: 'pending' | 'running' | 'reported') {
+  const { startRun } = await import('../server/services/experiments/run-start');
+  const { buildRunReport } = await import('../server/domain/experiments/report');
+  const f = await chaosFleet(db);
+  const e = await makeExperiment(db, f);
+  const { id } = await startRun(db, f.operator, { experimentId: e.id });
+  if (stage !== 'pending') {
+    const t0 = new Date();
+    await controller(db, id, t0);
+    await leaderConfirms(db, id, t0);
+    await controller(db, id, t0);
+  }
+  if (stage === 'reported') {
+    const spec = experimentSpecSchema.parse(e.spec);
+    const now = Date.now();
+    const report = buildRunReport({ spec, layers: [], baseline: { from: now - 10_000, to: now }, fault: { from: now, to: now }, observeUntil: now });
+    await db.experimentRun.update({ where: { id }, data: { report: JSON.parse(JSON.stringify(report)) as object } });
+  }
+  return { f, experiment: e, run: await db.experimentRun.findUniqueOrThrow({ where: { id } }) };
+}

@@ -13,6 +13,8 @@ import { createRollout } from '../services/rollouts/rollout-commands';
 import { createExperiment } from '../services/experiments/experiment-commands';
 import { createSchedule } from '../services/experiments/schedules';
 import { draftFor } from '../../test/safety-fixtures';
+import { experimentSpecSchema } from '../domain/experiments/spec';
+import { startRun } from '../services/experiments/run-start';
 
 // Every procedure, as every role, through the HTTP handler (request guard, superjson, batching,
 // errorFormatter): generated hostile input must be answered below 500 and without internals.
@@ -70,6 +72,10 @@ beforeAll(async () => {
   const experiment = await createExperiment(t.db, { id: null, name: 'fuzz' }, { draft: draftFor(service.name, { name: 'fuzz experiment' }) });
   const schedule = await createSchedule(t.db, { id: null, name: 'fuzz' }, { experimentId: experiment.id, cron: '0 3 * * *' });
   const freeze = await t.db.freezeWindow.create({ data: { name: 'fuzz', reason: 'fuzz', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000), createdByName: 'fuzz' } });
+  // An experiment on svc-fuzz and a run of it, so experiments.* cases reach the run code.
+  const chaosSpec = experimentSpecSchema.parse({ fault: { kind: 'delay', delayMs: 100, jitterMs: 10 }, targets: { services: [service.name] }, selection: { mode: 'one' }, durationS: 30 });
+  const chaosExperiment = await t.db.experiment.create({ data: { name: 'fuzz-chaos', spec: JSON.parse(JSON.stringify(chaosSpec)) as object, createdByName: 'fuzz' } });
+  const chaosRun = await startRun(t.db, { id: null, name: 'fuzz', role: 'operator' }, { experimentId: chaosExperiment.id });
   const rolloutHint: Record<string, unknown> = { service: service.name, stableVersion: 'v1', canaryVersion: 'v2', requestId: request.id };
   // Real ids and names where a procedure looks one up, so a case reaches the code behind "not found".
   hintFor = (path) => (key) => {
@@ -94,6 +100,7 @@ beforeAll(async () => {
       if (key === 'appliesToRollouts') return true;
     }
     if (path.startsWith('safety.freezes.') && (key === 'id' || key === 'version')) return key === 'id' ? freeze.id : freeze.version;
+    if (path.startsWith('experiments.') && key === 'runId') return chaosRun.id;
     if (key === 'serviceId') return service.id;
     if (key === 'instanceId') return instance.id;
     if (key === 'instanceName') return instance.name;

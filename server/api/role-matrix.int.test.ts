@@ -11,6 +11,7 @@ import { createExperiment } from '../services/experiments/experiment-commands';
 import { createSchedule } from '../services/experiments/schedules';
 import { engageHalt, releaseHalt } from '../services/safety/halt';
 import { chaosLimits } from '../services/safety/limits';
+import { chaosFleet, makeExperiment, runAt } from '../../test/experiment-fixtures';
 
 type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
 
@@ -114,6 +115,12 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'safety.limits.get', min: 'viewer', call: (c) => c.safety.limits.get() },
   { path: 'safety.limits.set', min: 'admin', call: async (c, t) => c.safety.limits.set({ version: (await chaosLimits(t.db)).version, limits: { maxBlastRadiusPct: 50 } }) },
   { path: 'safety.onChange', min: 'viewer', call: (c) => c.safety.onChange({}) },
+  { path: 'experiments.runs.list', min: 'viewer', call: (c) => c.experiments.runs.list({ state: 'running', page: 1 }) },
+  { path: 'experiments.runs.get', min: 'viewer', call: async (c, t) => c.experiments.runs.get({ runId: (await runAt(t.db, 'running')).run.id }) },
+  { path: 'experiments.runs.onChange', min: 'viewer', call: (c) => c.experiments.runs.onChange({}) },
+  { path: 'experiments.report', min: 'viewer', call: async (c, t) => c.experiments.report({ runId: (await runAt(t.db, 'reported')).run.id, format: 'markdown' }) },
+  { path: 'experiments.start', min: 'operator', call: async (c, t) => { const f = await chaosFleet(t.db); return c.experiments.start({ experimentId: (await makeExperiment(t.db, f)).id }); } },
+  { path: 'experiments.abort', min: 'operator', call: async (c, t) => { const { run } = await runAt(t.db, 'running'); return c.experiments.abort({ runId: run.id, version: run.version, reason: 'matrix' }); } },
 ];
 
 const matrixActor = { id: null, name: 'matrix' };

@@ -7,6 +7,7 @@ import { policiesRouter } from './routers/policies';
 import { rolloutsRouter } from './routers/rollouts';
 import { experimentsRouter } from './routers/experiments';
 import { safetyRouter } from './routers/safety';
+import { experimentRunProcedures } from './routers/experiments-runs';
 import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
@@ -31,7 +32,8 @@ export const appRouter = router({
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
   rollouts: rolloutsRouter,
-  experiments: experimentsRouter,
+  // Authoring (experiments.ts) and runs (experiments-runs.ts) under the one name the console calls.
+  experiments: router({ ...experimentsRouter._def.record, ...experimentRunProcedures }),
   safety: safetyRouter,
 });
 

@@ -9,8 +9,9 @@ import { evaluateGuards, holdsInWords, type GuardHold } from '../../domain/rollo
 import { AppError } from '../../errors';
 import { createAdapter } from '../platform/active-adapter';
 import { guardInstances, type ServiceInstanceRow } from '../rollouts/guard-inputs';
-import type { FaultCapabilities, TargetCandidate } from './domain-interim';
-import { activeFreezesAt, type ActiveFreeze } from './freeze-interim';
+import type { FaultCapabilities } from '../../domain/experiments/refusals';
+import type { TargetCandidate } from '../../domain/experiments/selection';
+import { activeFreezes, freezeWords as domainFreezeWords, type FreezeOccurrence } from '../../domain/safety/freeze';
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -29,13 +30,16 @@ export async function requireNoHalt(db: DbOrTx): Promise<void> {
 }
 
 /** The freeze windows that apply to experiments at `now`. */
-export async function experimentFreezes(db: DbOrTx, now: Date): Promise<ActiveFreeze[]> {
+export async function experimentFreezes(db: DbOrTx, now: Date): Promise<FreezeOccurrence[]> {
   const rows = await db.freezeWindow.findMany({ where: { deletedAt: null, appliesToExperiments: true } });
-  return activeFreezesAt(rows, now);
+  const windows = rows.map((w) => ({ ...w, startsAt: w.startsAt?.getTime() ?? null, endsAt: w.endsAt?.getTime() ?? null }));
+  return activeFreezes(windows, now.getTime(), 'experiments');
 }
 
-export function freezeWords(f: ActiveFreeze): string {
-  return `Freeze window "${f.name}" is active until ${utc(f.endsAt)} (${f.reason}).`;
+/** "Frozen by “Black Friday” until 2026-11-30 06:00 UTC (peak traffic)." */
+export function freezeWords(f: FreezeOccurrence): string {
+  const w = domainFreezeWords(f);
+  return `${w.charAt(0).toUpperCase()}${w.slice(1)}.`;
 }
 
 /** The admin's global maximum share of a service a run may hit (SystemSetting chaos.limits). */
@@ -46,7 +50,7 @@ export async function globalMaxBlastPct(db: DbOrTx): Promise<number> {
 }
 
 /** The active adapter's kind and fault capabilities (the simulator's defaults when none is active). */
-export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabilities & { kind: string }> {
+export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabilities & { adapter: string }> {
   const row = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' } });
   const spec = row ? { id: row.id, name: row.name, kind: row.kind, config: row.config } : { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
   let caps: PlatformCapabilities;

@@ -3,7 +3,8 @@
 // (open breakers, instances at L2+), and the per-layer inputs of the report. Layers are the
 // services' `layer` label (access | service | data); a service without one is its own layer.
 import type { DbOrTx } from '../../db/client';
-import type { ConditionSnapshot, ConditionTick, LayerInput } from './domain-interim';
+import type { ConditionSnapshot, ConditionTick } from '../../domain/experiments/conditions';
+import type { ReportLayerInput } from '../../domain/experiments/report';
 
 /** Per-`at` sums of the services' VersionSample rows in [from, to]. */
 export async function serviceTicks(db: DbOrTx, serviceNames: readonly string[], from: Date, to: Date): Promise<ConditionTick[]> {
@@ -33,15 +34,16 @@ function sumByAt(rows: ReadonlyArray<{ at: Date; requests: number; errors: numbe
   return [...by.values()].sort((a, b) => a.at - b.at);
 }
 
-/** Open breakers and instances at L2+ among the services' instances in the latest tick. */
+/** The services' instances in the latest tick: level and whether the breaker is open. */
 export async function serviceSnapshot(db: DbOrTx, serviceNames: readonly string[]): Promise<ConditionSnapshot> {
-  const [row] = await db.$queryRaw<Array<{ open: bigint; degraded: bigint }>>`
-    SELECT count(*) FILTER (WHERE s.breaker = 'open') AS open, count(*) FILTER (WHERE s.degradation >= 2) AS degraded
+  const rows = await db.$queryRaw<Array<{ name: string; level: number; breakerOpen: boolean }>>`
+    SELECT i.name, s.degradation AS level, (s.breaker = 'open') AS "breakerOpen"
       FROM "TelemetrySample" s
       JOIN "Instance" i ON i.id = s."instanceId"
       JOIN "Service" v ON v.id = i."serviceId"
-     WHERE s."tickId" = (SELECT max(id) FROM "Tick") AND v.name = ANY(${[...serviceNames]}::text[])`;
-  return { breakersOpen: Number(row?.open ?? 0), degraded: Number(row?.degraded ?? 0) };
+     WHERE s."tickId" = (SELECT max(id) FROM "Tick") AND v.name = ANY(${[...serviceNames]}::text[])
+     ORDER BY i.name`;
+  return { instances: rows };
 }
 
 /** Services by layer: the `layer` label, else the service's own name. Sorted access, service, data, then by name. */
@@ -58,20 +60,29 @@ export async function layersOfFleet(db: DbOrTx): Promise<Array<{ layer: string; 
   return [...by.entries()].map(([layer, list]) => ({ layer, services: list })).sort((a, b) => rank(a.layer) - rank(b.layer) || (a.layer < b.layer ? -1 : 1));
 }
 
-/** Every layer's ticks, highest degradation level and breaker trips over [from, to]. */
-export async function layerInputs(db: DbOrTx, from: Date, to: Date): Promise<LayerInput[]> {
+/** Every layer's ticks, highest degradation level per tick and breaker trips over [from, to]. */
+export async function layerInputs(db: DbOrTx, from: Date, to: Date): Promise<ReportLayerInput[]> {
   const layers = await layersOfFleet(db);
-  const out: LayerInput[] = [];
+  const out: ReportLayerInput[] = [];
   for (const l of layers) {
     const ids = l.services.map((s) => s.id);
     const rows = await db.versionSample.findMany({ where: { at: { gte: from, lte: to }, serviceId: { in: ids } }, select: { at: true, requests: true, errors: true, buckets: true } });
     if (rows.length === 0) continue;
-    const [m] = await db.$queryRaw<Array<{ level: number | null; trips: bigint }>>`
-      SELECT (SELECT max(s.degradation) FROM "TelemetrySample" s JOIN "Instance" i ON i.id = s."instanceId"
-               WHERE i."serviceId" = ANY(${ids}::uuid[]) AND s.at BETWEEN ${from} AND ${to}) AS level,
-             (SELECT count(*) FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId"
-               WHERE i."serviceId" = ANY(${ids}::uuid[]) AND t.machine = 'breaker' AND t."toState" = 'open' AND t.at BETWEEN ${from} AND ${to}) AS trips`;
-    out.push({ layer: l.layer, services: l.services.map((s) => s.name), ticks: sumByAt(rows), maxLevel: m?.level ?? 0, breakerTrips: Number(m?.trips ?? 0) });
+    const levels = await db.$queryRaw<Array<{ at: Date; maxLevel: number }>>`
+      SELECT s.at, max(s.degradation) AS "maxLevel" FROM "TelemetrySample" s JOIN "Instance" i ON i.id = s."instanceId"
+       WHERE i."serviceId" = ANY(${ids}::uuid[]) AND s.at BETWEEN ${from} AND ${to}
+       GROUP BY s.at ORDER BY s.at`;
+    const trips = await db.$queryRaw<Array<{ at: Date }>>`
+      SELECT t.at FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId"
+       WHERE i."serviceId" = ANY(${ids}::uuid[]) AND t.machine = 'breaker' AND t."toState" = 'open' AND t.at BETWEEN ${from} AND ${to}
+       ORDER BY t.at LIMIT 100000`;
+    out.push({
+      layer: l.layer,
+      services: l.services.map((s) => s.name),
+      ticks: sumByAt(rows),
+      levels: levels.map((x) => ({ at: x.at.getTime(), maxLevel: x.maxLevel })),
+      breakerTrips: trips.map((x) => ({ at: x.at.getTime() })),
+    });
   }
   return out;
 }

@@ -9,7 +9,7 @@ import type { RunAbortReason } from '../../domain/experiments/machine';
 import { ACTIVE_RUN_STATES } from '../../domain/experiments/machine';
 import type { ExperimentSpec } from '../../domain/experiments/spec';
 import { runCommand, type CommandContext } from '../command';
-import { evaluateConditions } from './domain-interim';
+import { evaluateConditions, firstFired } from '../../domain/experiments/conditions';
 import { activeFaultCapabilities, engagedHalt, experimentFreezes, freezeWords, guardWords, haltWords, zoneGuardHolds } from './run-checks';
 import { HARD_EXPIRY_MARGIN_MS, renewLeases, requestRemoval, writeInjections } from './run-injections';
 import { closeRecovery } from './run-recovery';
@@ -135,7 +135,7 @@ async function pending(ctx: CommandContext, r: RunWithName, spec: ExperimentSpec
     const windowS = Math.max(...spec.steadyState.map((c) => ('windowS' in c ? c.windowS : 0)), 1);
     const ticks = await serviceTicks(tx, services, new Date(now.getTime() - windowS * 1000), now);
     const results = evaluateConditions(spec.steadyState, ticks, now.getTime(), await serviceSnapshot(tx, services));
-    const bad = results.find((x) => x.fired);
+    const bad = firstFired(results);
     if (bad) {
       await recordRunEvent(tx, r.id, { kind: 'steady_state', summary: `Steady state does not hold: ${bad.words}`, actorName: CONTROLLER, data: { condition: bad.condition, value: bad.value, threshold: bad.threshold } });
       return abortRunWith(ctx, r, 'steady_state', `Not injected: the steady-state hypothesis does not hold: ${bad.words}`);
@@ -188,7 +188,7 @@ async function running(ctx: CommandContext, r: RunWithName, spec: ExperimentSpec
     // Only what the fault caused: the window never reaches back before the injection.
     const from = new Date(Math.max(now.getTime() - windowS * 1000, r.injectedAt?.getTime() ?? now.getTime()));
     const results = evaluateConditions(spec.abortConditions, await serviceTicks(tx, services, from, now), now.getTime(), await serviceSnapshot(tx, services));
-    const fired = results.find((x) => x.fired);
+    const fired = firstFired(results);
     if (fired) {
       await recordRunEvent(tx, r.id, { kind: 'abort_condition', summary: `Abort condition fired: ${fired.words}`, actorName: CONTROLLER, data: { condition: fired.condition, value: fired.value, threshold: fired.threshold } });
       return abortRunWith(ctx, r, 'abort_condition', `Aborted: ${fired.words}`, CONTROLLER, { condition: fired.condition, value: fired.value, threshold: fired.threshold });

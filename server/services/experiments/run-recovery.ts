@@ -7,7 +7,7 @@ import type { Injection } from '../../db/generated/client';
 import { RUN_ABORT_REASON_LABELS } from '../../domain/experiments/machine';
 import type { ExperimentSpec } from '../../domain/experiments/spec';
 import type { CommandContext } from '../command';
-import { baselineOf, buildRunReport, selfHealAt } from './domain-interim';
+import { buildRunReport } from '../../domain/experiments/report';
 import { couldNotRecoverWords, HARD_EXPIRY_MARGIN_MS, requestRemoval } from './run-injections';
 import { layerInputs } from './run-observe';
 import { CONTROLLER, recordRunEvent, toJson, transitionRun, type RunWithName } from './run-state';
@@ -48,25 +48,18 @@ export async function closeRecovery(ctx: CommandContext, r: RunWithName, spec: E
   const until = new Date(removed.getTime() + spec.observeS * 1000);
   const from = new Date(r.injectedAt.getTime() - spec.baselineS * 1000);
   const end = now < until ? now : until;
-  const layers = await layerInputs(tx, from, end);
-  if (now < until) {
-    const healed = layers.length > 0 && layers.every((l) => selfHealAt(l.ticks, removed.getTime(), baselineOf(l, r.injectedAt!.getTime(), spec.baselineS), spec.availabilityTargetPct) !== null);
-    if (!healed) return r;
-  }
   const report = buildRunReport({
-    runId: r.id,
-    experimentName: r.experiment.name,
-    number: r.number,
     spec,
-    injectedAt: r.injectedAt.getTime(),
-    faultsRemovedAt: removed.getTime(),
-    observedUntil: end.getTime(),
-    outcome: why ? `aborted: ${why}` : 'completed',
-    layers,
+    layers: await layerInputs(tx, from, end),
+    baseline: { from: from.getTime(), to: r.injectedAt.getTime() },
+    fault: { from: r.injectedAt.getTime(), to: removed.getTime() },
+    observeUntil: end.getTime(),
   });
-  await tx.experimentRun.update({ where: { id: r.id }, data: { report: toJson(report) } });
   const healed = report.layers.filter((l) => l.selfHealS !== null).length;
-  await recordRunEvent(tx, r.id, { kind: 'report', summary: `Report ready: ${report.layers.length} layers, ${healed} self-healed within the observation window`, actorName: CONTROLLER });
+  // Observation ends early once every layer has healed (nothing more to learn); else at its end.
+  if (now < until && (report.layers.length === 0 || healed < report.layers.length)) return r;
+  await tx.experimentRun.update({ where: { id: r.id }, data: { report: toJson(report) } });
+  await recordRunEvent(tx, r.id, { kind: 'report', summary: `Report ready: ${report.summary}`, actorName: CONTROLLER });
   const detail = why ? r.stateDetail : `Completed: ${healed} of ${report.layers.length} layers self-healed`;
   return transitionRun(tx, r, { type: 'recovered' }, { actorName: CONTROLLER, summary: `Recovered: faults removed, observation over${why ? ` (${why})` : ''}`, detail });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../errors';
+import { type AppError } from '../../errors';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { chaosFleet, controller, latestTick, makeExperiment, runOf } from '../../../test/experiment-fixtures';
 import { withExactOnlyPlatform } from '../../../test/rollout-fixtures';
@@ -95,15 +95,15 @@ describe('starting a chaos run', () => {
     const all = await makeExperiment(t.db, f, { selection: { mode: 'all' } });
     const err = await caught(startRun(t.db, f.operator, { experimentId: all.id }));
     expect(err?.code).toBe('PRECONDITION_FAILED');
-    expect(err?.message).toBe(`Experiment "${all.name}" cannot start: 4 of 4 instances of ${f.edge.name} is 100 %, over the blast radius of 50 % of a service: select fewer instances or raise the cap.`);
+    expect(err?.message).toBe(`Experiment "${all.name}" cannot start: ${f.edge.name}: 4 of 4 instances (100 %) — over the blast-radius cap of 50 % (this experiment's cap) by 2 instances; select at most 2, or narrow the targets.`);
     await nothingWritten(all.id);
 
     const two = await makeExperiment(t.db, f, { selection: { mode: 'count', count: 2 }, blastRadius: { maxServicePct: 80, maxZonePct: null, maxClusterPct: null } });
     await t.db.systemSetting.create({ data: { key: 'chaos.limits', value: { maxBlastRadiusPct: 25 } } });
     try {
       const global = await caught(startRun(t.db, f.approver, { experimentId: two.id }));
-      expect(global?.message).toContain('2 of 4 instances of');
-      expect(global?.message).toContain('over the global maximum of 25 % set by an admin');
+      expect(global?.message).toContain(`${f.edge.name}: 2 of 4 instances (50 %) — over the blast-radius cap of 25 %`);
+      expect(global?.message).toMatch(/admin/);
     } finally {
       await t.db.systemSetting.delete({ where: { key: 'chaos.limits' } });
     }
@@ -118,7 +118,7 @@ describe('starting a chaos run', () => {
     try {
       const err = await caught(startRun(t.db, f.operator, { experimentId: e.id }));
       expect(err?.code).toBe('CONFLICT');
-      expect(err?.message).toMatch(/cannot start: Freeze window "Black Friday" is active until .+ UTC \(peak traffic\)\. An approver may start it anyway with a reason\.$/);
+      expect(err?.message).toMatch(/cannot start: Frozen by “Black Friday” until .+ UTC \(peak traffic\)\. An approver may start it anyway with a reason\.$/);
       expect((await caught(startRun(t.db, f.operator, { experimentId: e.id, freezeOverrideReason: 'please' })))?.code).toBe('FORBIDDEN');
       const { id } = await startRun(t.db, f.approver, { experimentId: e.id, freezeOverrideReason: 'agreed with the payments team' });
       expect(await runOf(t.db, id)).toMatchObject({ freezeOverrideByName: f.approver.name, freezeOverrideReason: 'agreed with the payments team' });
@@ -133,7 +133,7 @@ describe('starting a chaos run', () => {
     const e = await makeExperiment(t.db, f, { fault: { kind: 'cpu-stress', pct: 80 } });
     const err = await withExactOnlyPlatform(t.db, f.edge.name, () => caught(startRun(t.db, f.operator, { experimentId: e.id })));
     expect(err?.code).toBe('PRECONDITION_FAILED');
-    expect(err?.message).toMatch(/cannot start: The active platform \(haproxy \(".+"\)\) cannot inject cpu-stress faults; it can inject: http-error, delay, loss, drain, kill\.$/);
+    expect(err?.message).toMatch(/cannot start: The HAProxy adapter cannot inject cpu-stress \(it sees traffic, not hosts\); choose one it supports: http-error, delay, loss, drain, kill\.$/);
     await nothingWritten(e.id);
   });
 

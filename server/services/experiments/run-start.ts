@@ -12,12 +12,16 @@ import type { Role } from '../../db/generated/enums';
 import { experimentSpecSchema } from '../../domain/experiments/spec';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
-import { faultRefusals, selectTargets } from './domain-interim';
+import { faultRefusals } from '../../domain/experiments/refusals';
+import { selectTargets } from '../../domain/experiments/selection';
 import { activeFaultCapabilities, experimentFreezes, fleetCandidates, freezeWords, globalMaxBlastPct, guardWords, requireNoHalt, zoneGuardHolds } from './run-checks';
 import { startRunInput } from './run-inputs';
 import { announceRun, recordRunEvent, toJson } from './run-state';
 
 export type RunActor = Actor & { role: Role };
+
+/** The domain's refusals as sentences: each ends with a full stop. */
+const sentences = (xs: readonly string[]) => xs.map((x) => (/[.!?]$/.test(x) ? x : `${x}.`)).join(' ');
 
 function requireApprover(actor: RunActor, what: string) {
   if (!hasRole(actor.role, 'approver')) throw new AppError('FORBIDDEN', `Only an approver can override ${what}; ask one to start this run with a reason.`);
@@ -41,17 +45,17 @@ export async function startRun(db: Db, actor: RunActor, input: z.input<typeof st
     const now = new Date();
     const freezes = await experimentFreezes(tx, now);
     if (freezes.length > 0 && freezeOverrideReason === undefined) {
-      throw refuseStart('CONFLICT', `${freezes.map(freezeWords).join(' ')} An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.name, endsAt: f.endsAt.toISOString() })) });
+      throw refuseStart('CONFLICT', `${freezes.map(freezeWords).join(' ')} An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: new Date(f.to).toISOString() })) });
     }
 
     const spec = experimentSpecSchema.parse(experiment.spec);
     const caps = await activeFaultCapabilities(tx);
     const platform = faultRefusals(spec, caps);
-    if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', platform.refusals.join(' '), { refusals: platform.refusals });
+    if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
 
     const runId = randomUUID();
     const preview = selectTargets({ spec, instances: await fleetCandidates(tx), globalMaxPct: await globalMaxBlastPct(tx), seed: runId });
-    if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', preview.refusals.join(' '), { refusals: preview.refusals });
+    if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(preview.refusals), { refusals: preview.refusals });
 
     const holds = await zoneGuardHolds(tx, preview.selected.map((t) => t.zone));
     if (holds.length > 0 && guardOverrideReason === undefined) {
