@@ -15,6 +15,7 @@ describe('halt words', () => {
     expect(faultProgress({ ...base, faultsClearedAt: null, faultsPending: 3 }, UTC_ZONE, now)).toMatch(/^3 faults are still being removed… /);
     expect(faultProgress({ ...base, faultsClearedAt: null, faultsPending: 1 }, UTC_ZONE, now)).toMatch(/^1 fault is still being removed… /);
     expect(faultProgress({ ...base, faultsClearedAt: null }, UTC_ZONE, now)).toMatch(/^Faults are still being removed… /);
+    expect(faultProgress({ ...base, faultsClearedAt: null, faultsPending: 0 }, UTC_ZONE, now)).toMatch(/^Every fault the halt stopped is removed from the platform\. /);
     expect(faultProgress({ ...base, faultsClearedAt: engagedAt + 850 }, UTC_ZONE, now)).toMatch(/^All faults removed at 01:02:03 UTC \(850 ms after engaging\)\./);
   });
 

@@ -52,6 +52,9 @@ export function faultProgress(h: HaltView, zone: DisplayZone, now: number = Date
     return `All faults removed at ${formatTime(h.faultsClearedAt, zone, now)} (${clearDuration(h.engagedAt, h.faultsClearedAt)} after engaging). Rollouts are paused; new runs and steps are refused.`;
   }
   const n = h.faultsPending;
-  const what = n === null || n === undefined ? 'Faults are still being removed' : n === 0 ? 'Confirming with the platform that every fault is gone' : `${n} fault${n === 1 ? ' is' : 's are'} still being removed`;
-  return `${what}… Rollouts are paused; new runs and steps are refused.`;
+  const tail = 'Rollouts are paused; new runs and steps are refused.';
+  // Every row the halt marked is confirmed removed by the platform; the time is recorded separately.
+  if (n === 0) return `Every fault the halt stopped is removed from the platform. ${tail}`;
+  const what = n === null || n === undefined ? 'Faults are still being removed' : `${n} fault${n === 1 ? ' is' : 's are'} still being removed`;
+  return `${what}… ${tail}`;
 }
