@@ -30,6 +30,8 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/rollouts/new?service=order-api', ready: (p) => expect(p.getByRole('region', { name: 'Preview of step 1' })).toBeVisible(T) },
   { path: ROLLOUT_PAGE, ready: (p) => expect(p.getByRole('heading', { name: 'Approvals' })).toBeVisible(T) },
   { path: '/experiments', ready: (p) => expect(p.getByRole('heading', { level: 1 })).toBeVisible(T) },
+  { path: '/safety', ready: (p) => expect(p.getByRole('heading', { name: 'Freeze windows' })).toBeVisible(T) },
+  { path: '/machines?machine=experiment', ready: (p) => expect(p.getByRole('heading', { name: 'Chaos experiment run' })).toBeVisible(T) },
   { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
   { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },

@@ -18,6 +18,8 @@ const CONSOLE_ROUTES = [
   '/rollouts',
   '/rollouts/new?service=payment-svc',
   '/experiments',
+  '/safety',
+  '/machines?machine=experiment',
   '/settings',
   '/settings/users',
 ];
