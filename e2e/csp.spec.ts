@@ -22,6 +22,8 @@ const CONSOLE_ROUTES = [
   '/experiments?tab=experiments',
   '/experiments?tab=schedules',
   '/experiments/new',
+  '/safety',
+  '/machines?machine=experiment',
   '/settings',
   '/settings/users',
 ];

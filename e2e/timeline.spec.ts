@@ -12,7 +12,7 @@ test('the timeline shows the fleet’s weight recomputes; unchecking a kind remo
   await weight.click();
   await expect(weight).not.toBeChecked();
   // Every other kind stays in the URL, weight recomputes do not.
-  await expect.poll(() => new URL(page.url()).searchParams.get('kinds')?.split(',').sort()).toEqual(['breaker', 'change', 'degradation', 'policy', 'rollout', 'stage']);
+  await expect.poll(() => new URL(page.url()).searchParams.get('kinds')?.split(',').sort()).toEqual(['breaker', 'change', 'degradation', 'experiment', 'policy', 'rollout', 'safety', 'stage']);
   await expect(events).not.toContainText(/Weight \d+ → \d+/);
   await page.getByRole('button', { name: '1 h', exact: true }).click();
   await expect(page).toHaveURL(/span=3600000/);

@@ -77,6 +77,9 @@ const CLIENT_SHARED_SERVER_MODULES = [
   'server/domain/experiments/machine.ts',
   // The stage names the buffer-saturation fault picks from (pure types and constants).
   'server/domain/model.ts',
+  // The freeze-window form reads a cron with the parser the server checks it with (pure, no imports):
+  // the same words under the field, and the next starts while typing.
+  'server/domain/safety/cron.ts',
 ];
 
 const policies = [

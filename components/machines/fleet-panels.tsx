@@ -13,7 +13,7 @@ import styles from './machines.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
-type Scope = { machine: 'stage' | 'degradation' | 'breaker' | 'rollout'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; rollout?: string; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
+type Scope = { machine: 'stage' | 'degradation' | 'breaker' | 'rollout' | 'experiment'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; rollout?: string; run?: string; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
 
 const COLOR: Record<string, string> = {
   idle: 'var(--chart-axis)',
@@ -33,6 +33,12 @@ const COLOR: Record<string, string> = {
   succeeded: 'var(--chart-success)',
   aborted: 'var(--chart-danger)',
   rolled_back: 'var(--chart-danger)',
+  injecting: 'var(--chart-warning)',
+  running: 'var(--chart-info)',
+  recovering: 'var(--chart-warning)',
+  completed: 'var(--chart-success)',
+  failed: 'var(--chart-danger)',
+  skipped: 'var(--chart-axis)',
 };
 
 const ago = (ms: number) => {
@@ -60,8 +66,10 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
   const zone = useDisplayZone();
   // Refetched on each tick by the page (useTickRefresh); this slow poll is only a safety net.
   const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 15_000, placeholderData: (prev) => prev }));
-  const isRollout = scope.machine === 'rollout';
-  const what = scope.machine === 'stage' ? 'Stages' : isRollout ? 'Rollouts' : 'Instances';
+  const isRun = scope.machine === 'experiment';
+  // Rollouts and runs are rows of their own, not instances: no zone column, a link to their page.
+  const isRollout = scope.machine === 'rollout' || isRun;
+  const what = scope.machine === 'stage' ? 'Stages' : isRun ? 'Experiment runs' : isRollout ? 'Rollouts' : 'Instances';
   return (
     <section aria-label={`In state ${label} now`}>
       <h3>
@@ -77,9 +85,9 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
         <Table label={`${what} ${label} now`}>
           <thead>
             <tr>
-              <th scope="col">{isRollout ? 'Rollout' : 'Instance'}</th>
+              <th scope="col">{isRun ? 'Run' : isRollout ? 'Rollout' : 'Instance'}</th>
               {isRollout ? null : <th scope="col">Zone</th>}
-              <th scope="col">Service</th>
+              {isRun ? null : <th scope="col">Service</th>}
               {scope.machine === 'stage' ? <th scope="col">Stage</th> : null}
               <th scope="col">Since</th>
               <th scope="col">Why</th>
@@ -87,16 +95,18 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
           </thead>
           <tbody>
             {q.data.map((r) => (
-              <tr key={r.rolloutId ?? `${r.instance}/${r.stage}`}>
+              <tr key={r.runId ?? r.rolloutId ?? `${r.instance}/${r.stage}`}>
                 <td>
-                  {r.rolloutId ? (
+                  {r.runId ? (
+                    <Link href={`/experiments/runs/${encodeURIComponent(r.runId)}`}>{r.instance}</Link>
+                  ) : r.rolloutId ? (
                     <Link href={`/rollouts/${encodeURIComponent(r.rolloutId)}`}>{r.instance}</Link>
                   ) : (
                     <Link href={r.since ? `/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.since - 120_000}&to=${Math.max(Date.now(), r.since + 120_000)}` : `/instances/${encodeURIComponent(r.instance)}`}>{r.instance}</Link>
                   )}
                 </td>
                 {isRollout ? null : <td>{r.zone}</td>}
-                <td>{r.service}</td>
+                {isRun ? null : <td>{r.service}</td>}
                 {scope.machine === 'stage' ? <td>{r.stage}</td> : null}
                 <td>{r.since ? `${formatTime(r.since, zone)} (${ago(Date.now() - r.since)} ago)` : 'before the stored transitions'}</td>
                 <td>

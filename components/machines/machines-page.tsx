@@ -22,6 +22,7 @@ const MACHINES = [
   { id: 'stage', label: 'Stage' },
   { id: 'breaker', label: 'Circuit breaker' },
   { id: 'rollout', label: 'Canary rollout' },
+  { id: 'experiment', label: 'Chaos experiment run' },
 ] as const;
 const STAGES = ['access', 'ratelimit', 'routing', 'state', 'execution'] as const;
 const SPANS = [
@@ -33,27 +34,33 @@ const SPANS = [
 /**
  * Everything in the URL: machine, instance or fleet filter, stage, range, selected edge. The
  * rollout machine counts rollouts, not instances: `?rollout=<id>` lights one rollout's state, and
- * of the fleet filters only the service applies.
+ * of the fleet filters only the service applies. The chaos run machine counts runs: `?run=<id>`
+ * lights one run's state, and no fleet filter applies (a run's targets may span zones).
  */
 export function MachinesPage() {
   const trpc = useTRPC();
   const zone = useDisplayZone();
   const { params, go } = useUrlPatch();
   const machine = MACHINES.find((m) => m.id === params.get('machine'))?.id ?? 'degradation';
+  const isRun = machine === 'experiment';
   const isRollout = machine === 'rollout';
-  const instance = isRollout ? undefined : (params.get('instance') ?? undefined);
+  /** Machines of objects (rollouts, runs) rather than of instances: no instance, no samples. */
+  const isObject = isRollout || isRun;
+  const instance = isObject ? undefined : (params.get('instance') ?? undefined);
   const rollout = isRollout ? (params.get('rollout') ?? undefined) : undefined;
+  const run = isRun ? (params.get('run') ?? undefined) : undefined;
+  const one = rollout ?? run;
   const stage = STAGES.find((s) => s === params.get('stage'));
   const fleet = useFleetScope(params);
-  const filter: FleetFilter = instance || rollout ? {} : isRollout ? (fleet.filter.serviceId ? { serviceId: fleet.filter.serviceId } : {}) : fleet.filter;
+  const filter: FleetFilter = instance || one || isRun ? {} : isRollout ? (fleet.filter.serviceId ? { serviceId: fleet.filter.serviceId } : {}) : fleet.filter;
   const span = Number(params.get('span')) || SPANS[0]!.ms;
   const edge = params.get('edge');
   const to = Math.ceil(Date.now() / 5000) * 5000;
   const from = to - span;
-  const scope = { machine, from, to, instance, rollout, stage, ...filter };
+  const scope = { machine, from, to, instance, rollout, run, stage, ...filter };
   // Lit live: refetched on each committed tick (SSE); polled only while that feed is down.
   const onTicks = useTickRefresh([trpc.machines.view.pathKey(), trpc.machines.inState.pathKey()]);
-  const view = useQuery(trpc.machines.view.queryOptions(scope, { enabled: !!instance || !!rollout || fleet.ready, refetchInterval: onTicks ? false : 2000, placeholderData: (prev) => prev }));
+  const view = useQuery(trpc.machines.view.queryOptions(scope, { enabled: !!instance || !!one || isRun || fleet.ready, refetchInterval: onTicks ? false : 2000, placeholderData: (prev) => prev }));
   const [f, t] = edge ? edge.split('>') : [null, null];
   const rows = useQuery({ ...trpc.machines.transitions.queryOptions({ ...scope, fromState: f ?? '', toState: t ?? '' }), enabled: !!edge });
   const v = view.data;
@@ -69,7 +76,13 @@ export function MachinesPage() {
       </div>
       <div className={styles.controls}>
         <span>
-          {rollout ? (
+          {run ? (
+            <>
+              Run {v?.run ? <Link href={`/experiments/runs/${encodeURIComponent(run)}`}>{v.run.name}</Link> : '…'} <Button size="small" onClick={() => go({ run: null, edge: null })}>All runs</Button>
+            </>
+          ) : isRun ? (
+            'All experiment runs'
+          ) : rollout ? (
             <>
               Rollout {v?.rollout ? <Link href={`/rollouts/${encodeURIComponent(rollout)}`}>{v.rollout.name}</Link> : '…'} <Button size="small" onClick={() => go({ rollout: null, edge: null })}>All rollouts</Button>
             </>
@@ -83,7 +96,7 @@ export function MachinesPage() {
             'Whole fleet'
           )}
         </span>
-        {!instance && !rollout ? <ScopeFilters params={params} onChange={go} only={isRollout ? ['service'] : undefined} /> : null}
+        {!instance && !one && !isRun ? <ScopeFilters params={params} onChange={go} only={isRollout ? ['service'] : undefined} /> : null}
         {machine === 'stage' ? (
           <label>
             Stage{' '}
@@ -103,7 +116,7 @@ export function MachinesPage() {
           ))}
         </span>
       </div>
-      {!instance && fleet.unknown.length > 0 ? <ErrorText error={`Showing the whole fleet instead: ${fleet.unknown.join(', ')}. Pick one above.`} /> : null}
+      {!instance && !isRun && fleet.unknown.length > 0 ? <ErrorText error={`Showing the whole fleet instead: ${fleet.unknown.join(', ')}. Pick one above.`} /> : null}
       {!instance && stateProblem ? <ErrorText error={stateProblem} /> : null}
       {view.isError ? (
         <ErrorText error={view.error} />
@@ -113,16 +126,16 @@ export function MachinesPage() {
         <>
           <h2>{v.diagram.title}</h2>
           <p className="muted">
-            {isRollout ? (
-              rollout ? (
+            {isObject ? (
+              one ? (
                 v.current ? `Now: ${v.diagram.states.find((x) => x.id === v.current)?.label ?? v.current}.` : 'Not found.'
               ) : (
-                `Now, over ${v.counted} rollout${v.counted === 1 ? '' : 's'}: ${v.diagram.states.map((x) => `${v.now[x.id] ?? 0} ${x.label.toLowerCase()}`).join(', ')}.`
+                `Now, over ${v.counted} ${isRun ? 'run' : 'rollout'}${v.counted === 1 ? '' : 's'}: ${v.diagram.states.map((x) => `${v.now[x.id] ?? 0} ${x.label.toLowerCase()}`).join(', ')}.`
               )
             ) : instance ? (v.current ? `Now: ${v.current}.` : machine === 'stage' ? 'Pick a stage to light its current state.' : 'No sample yet.') : `Now, over ${v.counted} instance${v.counted === 1 ? '' : 's'}${machine === 'stage' ? (stage ? ` (${stage} stage)` : ' (all stages)') : ''}: ${Object.entries(v.now).map(([s, n]) => `${n} ${s}`).join(', ')}.`}
           </p>
           <StateDiagram
-            states={v.diagram.states.map((s) => ({ ...s, count: instance || rollout ? undefined : v.now[s.id] }))}
+            states={v.diagram.states.map((s) => ({ ...s, count: instance || one ? undefined : v.now[s.id] }))}
             // An edge back into its own state (a step done, a pause reason changed) has no arc in the
             // row layout; it is in the list below with its count.
             edges={v.diagram.edges.filter((e) => e.from !== e.to).map((e) => ({ id: e.id, from: e.from, to: e.to, label: `${e.short} · ${v.fired[e.id] ?? 0}×` }))}
@@ -130,9 +143,9 @@ export function MachinesPage() {
             selected={edge}
             onSelect={(id) => go({ edge: id })}
           />
-          {!instance && !rollout ? <StateButtons states={v.diagram.states} now={v.now} selected={state} onSelect={(id) => go({ state: id })} /> : null}
-          {!instance && !rollout && state ? <InStateTable scope={scope} state={state} label={v.diagram.states.find((s) => s.id === state)?.label ?? state} /> : null}
-          {isRollout ? null : <StateHistory scope={scope} states={v.diagram.states} />}
+          {!instance && !one ? <StateButtons states={v.diagram.states} now={v.now} selected={state} onSelect={(id) => go({ state: id })} /> : null}
+          {!instance && !one && state ? <InStateTable scope={scope} state={state} label={v.diagram.states.find((s) => s.id === state)?.label ?? state} /> : null}
+          {isObject ? null : <StateHistory scope={scope} states={v.diagram.states} />}
           <ul className={styles.edges} aria-label="Edges">
             {v.diagram.edges.map((e) => {
               const n = v.fired[e.id] ?? 0;
@@ -159,20 +172,20 @@ export function MachinesPage() {
                   <thead>
                     <tr>
                       <th scope="col">When</th>
-                      <th scope="col">{isRollout ? 'Rollout' : 'Instance'}</th>
-                      {isRollout ? null : <th scope="col">Stage</th>}
+                      <th scope="col">{isRun ? 'Run' : isRollout ? 'Rollout' : 'Instance'}</th>
+                      {isObject ? null : <th scope="col">Stage</th>}
                       <th scope="col">Cause</th>
-                      {isRollout ? null : <th scope="col">Measured</th>}
+                      {isObject ? null : <th scope="col">Measured</th>}
                     </tr>
                   </thead>
                   <tbody>
                     {rows.data.map((r) => (
                       <tr key={r.id}>
-                        <td>{r.rolloutId ? <Link href={`/rollouts/${encodeURIComponent(r.rolloutId)}`}>{formatTime(r.at, zone)}</Link> : isRollout ? formatTime(r.at, zone) : <Link href={`/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{formatTime(r.at, zone)}</Link>}</td>
+                        <td>{r.runId ? <Link href={`/experiments/runs/${encodeURIComponent(r.runId)}`}>{formatTime(r.at, zone)}</Link> : r.rolloutId ? <Link href={`/rollouts/${encodeURIComponent(r.rolloutId)}`}>{formatTime(r.at, zone)}</Link> : isObject ? formatTime(r.at, zone) : <Link href={`/instances/${encodeURIComponent(r.instance)}?range=custom&from=${r.at - 120_000}&to=${r.at + 120_000}`}>{formatTime(r.at, zone)}</Link>}</td>
                         <td>{r.instance}</td>
-                        {isRollout ? null : <td>{r.stage || '—'}</td>}
+                        {isObject ? null : <td>{r.stage || '—'}</td>}
                         <td>{r.cause}</td>
-                        {isRollout ? null : <td>{Object.entries(r.values ?? {}).map(([k, x]) => `${k} ${typeof x === 'number' ? Math.round(x * 100) / 100 : String(x)}`).join(', ')}</td>}
+                        {isObject ? null : <td>{Object.entries(r.values ?? {}).map(([k, x]) => `${k} ${typeof x === 'number' ? Math.round(x * 100) / 100 : String(x)}`).join(', ')}</td>}
                       </tr>
                     ))}
                   </tbody>

@@ -5,6 +5,9 @@ import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { DisplayZoneProvider } from '@/components/ui/display-zone';
 import { LiveUpdates } from '@/components/live/live-updates';
+import { HaltBanner } from '@/components/safety/halt-banner';
+import { HaltControl } from '@/components/safety/halt-control';
+import { FreezeNotice } from '@/components/safety/freeze-notice';
 import { MainNav } from './nav';
 import { PlatformBanner } from './platform-banner';
 import { SessionUserProvider, type ShellUser } from './session-user';
@@ -28,6 +31,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
           {/* Mounted once for the whole console: one live connection per tab. */}
           <LiveUpdates />
           <span className={styles.spacer} />
+          {/* The halt-all lever on every page (operators and up); the banner below while engaged. */}
+          <HaltControl />
           <span className={styles.user}>
             <span className="visually-hidden">Signed in as</span>
             <span className={styles.userName} title={user.displayName || undefined}>
@@ -43,6 +48,8 @@ export function AppShell({ user, children }: { user: ShellUser; children: ReactN
         </div>
         <MainNav isAdmin={user.role === 'admin'} />
         <PlatformBanner />
+        <HaltBanner />
+        <FreezeNotice />
       </header>
       <main id="main" tabIndex={-1} className={styles.main}>
         {children}

@@ -14,6 +14,7 @@ const ITEMS = [
   { href: '/services', label: 'Services' },
   { href: '/rollouts', label: 'Rollouts' },
   { href: '/experiments', label: 'Experiments' },
+  { href: '/safety', label: 'Safety' },
   { href: '/policies', label: 'Policies' },
   { href: '/audit', label: 'Audit' },
   { href: '/settings', label: 'Settings' },

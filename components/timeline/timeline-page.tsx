@@ -1,6 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useTRPC } from '@/components/trpc/client';
 import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { Button } from '@/components/ui/button';
@@ -79,7 +80,7 @@ export function TimelinePage() {
             <tr key={e.id}>
               <td>{formatTime(e.at, zone)}</td>
               <td>{e.kind}</td>
-              <td>{e.title}</td>
+              <td>{e.href ? <Link href={e.href}>{e.title}</Link> : e.title}</td>
               <td>{e.instance ? <a href={`/instances/${encodeURIComponent(e.instance)}`}>{e.instance}</a> : (e.actor ?? '—')}</td>
               <td>{e.detail}</td>
             </tr>

@@ -1,6 +1,8 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { ErrorText } from '@/components/ui/error-text';
@@ -9,6 +11,8 @@ import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
 export const KINDS = [
+  { kind: 'safety', label: 'Halts and freezes', color: '#ff6b6b' },
+  { kind: 'experiment', label: 'Experiment runs', color: '#ff9ecf' },
   { kind: 'rollout', label: 'Rollouts', color: '#5eead4' },
   { kind: 'policy', label: 'Policy changes', color: '#f7c96b' },
   { kind: 'change', label: 'Other changes', color: '#c3a6ff' },
@@ -44,6 +48,7 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
   const qTo = Math.ceil(to / 5000) * 5000;
   const q = useQuery(trpc.timeline.events.queryOptions({ from: qFrom, to: qTo, kinds, instanceId, serviceId, zoneId, clusterId, regionId, limit: compact ? 300 : 2000 }, { refetchInterval: refreshMs, placeholderData: (prev) => prev }));
   const [focus, setFocus] = useState<string | null>(null);
+  const router = useRouter();
   if (q.isError) return <ErrorText error={q.error} />;
   const events = q.data?.events ?? [];
   const lanes = KINDS.filter((k) => kinds.includes(k.kind));
@@ -71,6 +76,8 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
                   aria-label={`${e.title}${e.instance ? ` on ${e.instance}` : ''} at ${time(e.at)}: ${e.detail}`}
                   onMouseEnter={() => setFocus(e.id)}
                   onFocus={() => setFocus(e.id)}
+                  // Runs have a page of their own: a click opens it.
+                  onClick={e.href ? () => router.push(e.href!) : undefined}
                 />
               ))}
           </div>
@@ -79,7 +86,7 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
       <p className={styles.detail} aria-live="polite">
         {focused ? (
           <>
-            <strong>{time(focused.at)}</strong> {focused.title}
+            <strong>{time(focused.at)}</strong> {focused.href ? <Link href={focused.href}>{focused.title}</Link> : focused.title}
             {focused.instance ? <> on <a href={`/instances/${encodeURIComponent(focused.instance)}`}>{focused.instance}</a></> : null} — {focused.detail}
           </>
         ) : q.isPending ? (

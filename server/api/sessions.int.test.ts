@@ -57,6 +57,7 @@ const subscriptions: Array<{ path: string; open: (c: Caller) => Promise<AsyncIte
   { path: 'telemetry.serviceLive', open: (c) => c.telemetry.serviceLive({ serviceId: ids.serviceId }) },
   { path: 'topologyMap.live', open: (c) => c.topologyMap.live({}) },
   { path: 'rollouts.onChange', open: (c) => c.rollouts.onChange({}) },
+  { path: 'safety.onChange', open: (c) => c.safety.onChange({}) },
   { path: 'experiments.runs.onChange', open: (c) => c.experiments.runs.onChange({}) },
 ];
 

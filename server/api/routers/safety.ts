@@ -6,6 +6,7 @@ import { liveBus } from '../../live/bus';
 import { liveStream } from '../../live/stream';
 import { createFreeze, createFreezeInput, freezeRef, listFreezes, removeFreeze, updateFreeze, updateFreezeInput } from '../../services/safety/freeze';
 import { engageHalt, haltInput, releaseHalt } from '../../services/safety/halt';
+import { haltHistory, haltHistoryInput } from '../../services/safety/halt-history';
 import { chaosLimits, setChaosLimits, setLimitsInput } from '../../services/safety/limits';
 import { safetyStatus } from '../../services/safety/status';
 import { whileSignedIn } from '../live-session';
@@ -32,6 +33,8 @@ export const safetyRouter = router({
   status: viewerProcedure.query(({ ctx }) => safetyStatus(ctx.db)),
   haltEngage: operatorProcedure.input(haltInput).mutation(({ ctx, input }) => engageHalt(ctx.db, ctx.actor, input)),
   haltRelease: approverProcedure.input(haltInput).mutation(({ ctx, input }) => releaseHalt(ctx.db, ctx.actor, input)),
+  /** Every halt so far, newest first (the Safety page's history). */
+  halts: viewerProcedure.input(haltHistoryInput).query(({ ctx, input }) => haltHistory(ctx.db, input)),
   freezes: freezesRouter,
   limits: limitsRouter,
 

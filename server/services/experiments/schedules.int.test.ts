@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError } from '../../errors';
+import { type AppError } from '../../errors';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { actorOf, chaosFleet, experimentOf, runIn } from '../../../test/safety-fixtures';
 import { engageHalt, releaseHalt } from '../safety/halt';

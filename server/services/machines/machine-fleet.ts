@@ -9,6 +9,7 @@ import { LEVEL_NAMES } from '../../domain/degradation';
 import { STAGES } from '../../domain/model';
 import { machineViewInput, resolve } from './machines';
 import { listRolloutsInStateNow } from './rollout-machine';
+import { listRunsInStateNow } from './experiment-machine';
 import { topologyWhere } from '../topology/topology-scope';
 
 export const machineHistoryInput = machineViewInput.extend({ buckets: z.number().int().min(2).max(240).default(90) });
@@ -47,8 +48,8 @@ function rollupCounts(machine: string, stage: string | undefined): Array<{ state
  */
 export async function getMachineHistory(db: Db, input: z.input<typeof machineHistoryInput>) {
   const q = machineHistoryInput.parse(input);
-  // Rollouts have no per-tick samples to stack; the page does not draw this chart for them.
-  if (q.machine === 'rollout') return { bucketMs: q.to - q.from, resolutionS: 0, states: [] as string[], points: [] as Array<{ t: number } & Record<string, number>> };
+  // Rollouts and runs have no per-tick samples to stack; the page does not draw this chart for them.
+  if (q.machine === 'rollout' || q.machine === 'experiment') return { bucketMs: q.to - q.from, resolutionS: 0, states: [] as string[], points: [] as Array<{ t: number } & Record<string, number>> };
   const { instance } = await resolve(db, q);
   const span = q.to - q.from;
   const resolutionS = span <= RAW_UP_TO_MS ? 0 : span <= ROLLUP_60_UP_TO_MS ? 60 : 600;
@@ -95,7 +96,8 @@ export async function getMachineHistory(db: Db, input: z.input<typeof machineHis
 /** Who is in `state` now (newest sample per instance in scope), since when and why (the transition into it). */
 export async function listInStateNow(db: Db, input: z.input<typeof inStateInput>) {
   const q = inStateInput.parse(input);
-  if (q.machine === 'rollout') return listRolloutsInStateNow(db, q);
+  if (q.machine === 'rollout') return (await listRolloutsInStateNow(db, q)).map((r) => ({ ...r, runId: null as string | null }));
+  if (q.machine === 'experiment') return listRunsInStateNow(db, q);
   const { instance } = await resolve(db, q);
   const r = stateRows(q.machine, q.stage);
   // An unknown level is -1, which no sample has: nobody is listed (never L0's instances under another name).
@@ -129,5 +131,6 @@ export async function listInStateNow(db: Db, input: z.input<typeof inStateInput>
     cause: x.cause,
     values: x.values,
     rolloutId: null as string | null,
+    runId: null as string | null,
   }));
 }

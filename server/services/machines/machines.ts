@@ -13,6 +13,7 @@ import { notFound } from '../../errors';
 import { topologyScopeFields, topologyWhere, type TopologyScope } from '../topology/topology-scope';
 import { epochMs, name, token, uuid } from '../../domain/inputs';
 import { getRolloutMachineView, listRolloutEdgeTransitions } from './rollout-machine';
+import { getExperimentMachineView, listExperimentEdgeTransitions } from './experiment-machine';
 
 const scope = {
   machine: z.enum(MACHINES),
@@ -22,6 +23,8 @@ const scope = {
   stage: z.enum(STAGES).optional(),
   /** The rollout machine only: count this rollout's transitions and light its state. */
   rollout: uuid().optional(),
+  /** The chaos run machine only: count this run's transitions and light its state. */
+  run: uuid().optional(),
   ...topologyScopeFields,
 };
 export const machineViewInput = z.object(scope);
@@ -51,7 +54,8 @@ function filters(q: TopologyScope & { machine: MachineName; stage?: string }, in
 
 export async function getMachineView(db: Db, input: z.input<typeof machineViewInput>) {
   const q = machineViewInput.parse(input);
-  if (q.machine === 'rollout') return getRolloutMachineView(db, q);
+  if (q.machine === 'rollout') return { ...(await getRolloutMachineView(db, q)), run: null };
+  if (q.machine === 'experiment') return getExperimentMachineView(db, q);
   const { instance, serviceId } = await resolve(db, q);
   const diagram = machineDiagram(q.machine, await policiesFor(db, serviceId));
   const counts = await db.$queryRaw<Array<{ f: string; t: string; n: bigint }>>`
@@ -82,6 +86,7 @@ export async function getMachineView(db: Db, input: z.input<typeof machineViewIn
     now,
     instance: instance?.name ?? null,
     rollout: null,
+    run: null,
     /** The state lit on the diagram: the instance's current state (one instance, one stage or instance-level). */
     current: instance && (q.machine !== 'stage' || q.stage) ? (Object.entries(now).find(([, n]) => n > 0)?.[0] ?? null) : null,
     counted: latest.length,
@@ -90,12 +95,13 @@ export async function getMachineView(db: Db, input: z.input<typeof machineViewIn
 
 export async function listEdgeTransitions(db: Db, input: z.input<typeof edgeTransitionsInput>) {
   const q = edgeTransitionsInput.parse(input);
-  if (q.machine === 'rollout') return listRolloutEdgeTransitions(db, q);
+  if (q.machine === 'rollout') return (await listRolloutEdgeTransitions(db, q)).map((r) => ({ ...r, runId: null as string | null }));
+  if (q.machine === 'experiment') return listExperimentEdgeTransitions(db, q);
   const { instance } = await resolve(db, q);
   const rows = await db.$queryRaw<Array<{ id: bigint; at: Date; name: string; stage: string; cause: string; values: Record<string, number> }>>`
     SELECT t.id, t.at, i.name, t.stage, t.cause, t.values
     FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
     WHERE t.at >= ${new Date(q.from)} AND t.at <= ${new Date(q.to)} AND t."fromState" = ${q.fromState} AND t."toState" = ${q.toState} AND ${filters(q, instance?.id ?? null)}
     ORDER BY t.at DESC LIMIT ${q.limit}`;
-  return rows.map((r) => ({ id: r.id.toString(), at: r.at.getTime(), instance: r.name, stage: r.stage, cause: r.cause, values: r.values, rolloutId: null as string | null }));
+  return rows.map((r) => ({ id: r.id.toString(), at: r.at.getTime(), instance: r.name, stage: r.stage, cause: r.cause, values: r.values, rolloutId: null as string | null, runId: null as string | null }));
 }

@@ -81,7 +81,7 @@ describe('the rollout machine on the Machines page', () => {
       ['api v2 again', live, 'progressing → paused (reconciler)'],
     ]);
     const paused = await listInStateNow(t.db, { ...range, state: 'paused' });
-    expect(paused).toEqual([{ instance: 'api v2 again', zone: '', cluster: '', service: 'api', stage: '', since: now - 300_000, cause: 'waiting for 1 approval', values: null, rolloutId: live }]);
+    expect(paused).toEqual([{ instance: 'api v2 again', zone: '', cluster: '', service: 'api', stage: '', since: now - 300_000, cause: 'waiting for 1 approval', values: null, rolloutId: live, runId: null }]);
     expect((await listInStateNow(t.db, { ...range, state: 'rolled_back' })).map((r) => r.rolloutId)).toEqual([done]);
     expect(await listInStateNow(t.db, { ...range, state: 'rolled_back', serviceId: web })).toEqual([]);
     expect((await getMachineHistory(t.db, range)).points).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { createCaller } from '../../api/root';
-import { AppError } from '../../errors';
+import { type AppError } from '../../errors';
 import { contextFor, openTestDb, type TestDb } from '../../../test/context';
 import { actorOf, chaosFleet, experimentOf, runIn } from '../../../test/safety-fixtures';
 import { platformApplies, reconcile, rolloutFleet, specFor, startedRollout } from '../../../test/rollout-fixtures';

@@ -1,13 +1,15 @@
 // One event timeline: state transitions, weight recomputes with their trigger, policy changes,
-// rollout steps / approvals / verdicts and other audited changes on one time axis, filtered by
-// kind and topology.
+// rollout steps / approvals / verdicts, chaos runs, halts, freeze windows and other audited changes
+// on one time axis, filtered by kind and topology.
 import { z } from 'zod';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
 import { epochMs, list, uuid } from '../../domain/inputs';
+import { listChaosTimeline } from './chaos-timeline';
+import { safetyTimelineEvents } from './safety-timeline';
 
-export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout'] as const;
+export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout', 'experiment', 'safety'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /**
@@ -50,6 +52,8 @@ export interface TimelineEvent {
   actor: string | null;
   /** Weight recomputes: what triggered it, as data ({ kind: 'threshold', input, direction, … }). */
   trigger: Record<string, unknown> | null;
+  /** The console page the event belongs to (an experiment run), when it has one. */
+  href?: string | null;
 }
 
 const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
@@ -86,6 +90,8 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
             AND EXISTS (SELECT 1 FROM "Instance" i JOIN "Cluster" c ON c.id = i."clusterId" WHERE i."serviceId" = e."serviceId" AND ${Prisma.join(topologyWhere(q, null), ' AND ')})
           ORDER BY e.at DESC, e.id DESC LIMIT ${q.limit}`
       : [];
+  // Halts and freeze windows are fleet-wide: kept under a topology filter, not on one instance's timeline.
+  const safety = q.kinds.includes('safety') && !q.instanceId ? await safetyTimelineEvents(db, from, to, q.limit) : [];
   const wantPolicy = q.kinds.includes('policy');
   const wantChange = q.kinds.includes('change') && !q.instanceId;
   const audits =
@@ -140,7 +146,11 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
       actor: e.actorName,
       trigger: null,
     })),
-  ].sort((x, y) => y.at - x.at);
-  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0);
+    ...safety,
+  ];
+  const chaos = await listChaosTimeline(db, { ...q, kinds: q.kinds, instanceId: q.instanceId });
+  events.push(...chaos.events);
+  events.sort((x, y) => y.at - x.at);
+  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0) + safety.length + chaos.total;
   return { events: events.slice(0, q.limit), total, truncated: total > q.limit };
 }
