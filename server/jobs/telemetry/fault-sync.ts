@@ -3,6 +3,7 @@
 // fault with expiresAt = min(lease, hard expiry), which is what moves the in-platform expiry
 // forward while a controller renews the lease — and what lets the platform drop a fault by itself
 // (HAProxy's expiry map) once nobody renews it, even when no worker survives.
+import { HALT_CLEARED_SQL } from '../../services/safety/halt-checks';
 import pg from 'pg';
 import { dbTimeouts, readDeadlineMs, type DbTimeouts } from '../../db/client';
 import { FAULTS_CHANNEL } from '../../live/topics';
@@ -83,6 +84,8 @@ export async function syncFaultsOnce(pool: pg.Pool, adapter: PlatformAdapter, fe
           AND NOT (desired AND "leaseExpiresAt" > $2 AND "expiresAt" > $2)`,
       [rows.map((r) => r.id), asOf],
     );
+    // Halt-all: the halt is clear once the last fault it stopped wanting is out (its faultsClearedAt).
+    if ((removed.rowCount ?? 0) > 0) await client.query(HALT_CLEARED_SQL, [asOf]);
     await client.query('COMMIT');
     return { desired: rows.length, failed: refused.size, removed: removed.rowCount ?? 0 };
   } catch (err) {

@@ -8,10 +8,11 @@ import type { ExperimentSpec } from '../../domain/experiments/spec';
 import { AppError } from '../../errors';
 import { createAdapter } from '../platform/active-adapter';
 import { chaosLimits } from '../safety/limits';
-import { faultRefusals, selectTargets, type FleetInstance } from '../safety/domain-stand-ins';
+import { faultRefusals, type FaultCapabilities } from '../../domain/experiments/refusals';
+import { selectTargets, type TargetCandidate } from '../../domain/experiments/selection';
 import { previewExperimentInput } from './experiment-inputs';
 
-type FaultCaps = Pick<PlatformCapabilities, 'faults' | 'faultExpiryInPlatform' | 'faultCohortHeaders'> & { adapter: string };
+type FaultCaps = FaultCapabilities & Pick<PlatformCapabilities, 'faults'> & { adapter: string };
 
 /** The active adapter's fault capabilities (the simulator's when none is active). */
 export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCaps> {
@@ -22,7 +23,7 @@ export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCaps> {
     const adapter = createAdapter(spec);
     const caps = adapter.capabilities();
     await adapter.close().catch(() => undefined);
-    return { faults: caps.faults, faultExpiryInPlatform: caps.faultExpiryInPlatform, faultCohortHeaders: caps.faultCohortHeaders, adapter: spec.kind === 'sim' ? 'the simulator' : `${spec.kind} ("${spec.name}")` };
+    return { kind: spec.kind, faults: caps.faults, faultExpiryInPlatform: caps.faultExpiryInPlatform, faultCohortHeaders: caps.faultCohortHeaders, adapter: spec.kind === 'sim' ? 'the simulator' : `${spec.kind} ("${spec.name}")` };
   } catch (err) {
     throw new AppError('PRECONDITION_FAILED', `The active platform adapter "${spec.name}" cannot be used: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -32,20 +33,15 @@ const strings = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(typeof v === 'object' && v !== null ? v : {}).filter(([, x]) => typeof x === 'string'));
 
 /** Every instance with where it runs, for target selection. */
-export async function fleetInstances(db: DbOrTx): Promise<FleetInstance[]> {
+export async function fleetInstances(db: DbOrTx): Promise<TargetCandidate[]> {
   const rows = await db.instance.findMany({
-    select: { id: true, name: true, appVersion: true, labels: true, service: { select: { name: true } }, cluster: { select: { name: true, zone: { select: { name: true, region: { select: { name: true } } } } } } },
+    select: { id: true, name: true, appVersion: true, labels: true, adminState: true, service: { select: { name: true } }, cluster: { select: { name: true, zone: { select: { name: true, region: { select: { name: true } } } } } } },
   });
-  return rows.map((i) => ({ id: i.id, name: i.name, service: i.service.name, version: i.appVersion, cluster: i.cluster.name, zone: i.cluster.zone.name, region: i.cluster.zone.region.name, labels: strings(i.labels) }));
+  return rows.map((i) => ({ id: i.id, name: i.name, service: i.service.name, version: i.appVersion, cluster: i.cluster.name, zone: i.cluster.zone.name, region: i.cluster.zone.region.name, labels: strings(i.labels), adminState: i.adminState === 'maint' ? 'maintenance' : i.adminState }));
 }
 
 /** A stable seed per spec, so the preview shows the same instances on every look. */
-function seedOf(spec: ExperimentSpec): number {
-  const s = JSON.stringify(spec.targets) + JSON.stringify(spec.selection);
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
-  return h;
-}
+const seedOf = (spec: ExperimentSpec) => JSON.stringify(spec.targets) + JSON.stringify(spec.selection);
 
 export async function previewExperiment(db: Db, input: z.input<typeof previewExperimentInput>) {
   const { spec } = previewExperimentInput.parse(input);
@@ -55,6 +51,7 @@ export async function previewExperiment(db: Db, input: z.input<typeof previewExp
   const refusals = [...sel.refusals, ...platform.refusals];
   return {
     matched: sel.matched.length,
+    summary: sel.summary,
     selected: sel.selected,
     perService: sel.perService,
     perZone: sel.perZone,

@@ -10,7 +10,7 @@ import { AppError } from '../../errors';
 import { runCommand, type Actor } from '../command';
 import { activeHalt, haltWords } from '../safety/halt-checks';
 import { activeFreezeFor, freezeWords } from '../safety/freeze';
-import { nextCronTimes } from '../safety/domain-stand-ins';
+import { cronTimesAfter } from '../safety/domain-stand-ins';
 import { loadExperiment } from './experiment-state';
 import { abortRun, createRunRow, startRun } from './run-stand-ins';
 
@@ -28,7 +28,7 @@ async function claim(db: Db, scheduleId: string, now: Date): Promise<Claim> {
     if (locked.length === 0) return { action: 'none' };
     const s = await ctx.tx.experimentSchedule.findUniqueOrThrow({ where: { id: scheduleId } });
     const e = await loadExperiment(ctx.tx, s.experimentId);
-    const next = nextCronTimes(s.cron, now, 1)[0] ?? null;
+    const next = cronTimesAfter(s.cron, now, 1)[0] ?? null;
     await ctx.tx.experimentSchedule.update({ where: { id: s.id }, data: e.archivedAt ? { enabled: false, nextRunAt: null } : { nextRunAt: next, lastRunAt: now } });
     if (e.archivedAt) return { action: 'none' };
     const skip = async (reason: string) => {

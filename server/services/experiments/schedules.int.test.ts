@@ -24,7 +24,7 @@ describe('experiment schedules', () => {
     const from = new Date(Date.UTC(2026, 11, 2, 1, 7, 30));
     expect(nextRuns({ cron: '*/15 * * * *', n: 3 }, from).times.map((d) => d.toISOString())).toEqual(['2026-12-02T01:15:00.000Z', '2026-12-02T01:30:00.000Z', '2026-12-02T01:45:00.000Z']);
     expect(nextRuns({ cron: '0 9 * * 1', n: 1 }, from).times.map((d) => d.toISOString())).toEqual(['2026-12-07T09:00:00.000Z']);
-    expect(() => nextRuns({ cron: '0 25 * * *', n: 1 })).toThrow(/hour: 25 is outside 0–23/);
+    expect(() => nextRuns({ cron: '0 25 * * *', n: 1 })).toThrow(/hour: 25 is out of range 0–23/);
   });
 
   it('creates a schedule with its nextRunAt; an edit is compare-and-set naming the version', async () => {

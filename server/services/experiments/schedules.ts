@@ -10,7 +10,7 @@ import { ACTIVE_RUN_STATES, TERMINAL_RUN_STATES } from '../../domain/experiments
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
 import { compareAndSet } from '../compare-and-set';
-import { nextCronTimes, parseCron } from '../safety/domain-stand-ins';
+import { cronTimesAfter, parseCron } from '../safety/domain-stand-ins';
 import { experimentLabel, loadExperiment } from './experiment-state';
 
 export const CONCURRENCY = ['forbid', 'allow', 'replace'] as const;
@@ -38,14 +38,14 @@ const label = (experimentName: string) => `The schedule of experiment "${experim
 
 /** The next time the schedule fires after `from`, or a field error when it never does. */
 function nextAfter(cron: string, from: Date): Date {
-  const [next] = nextCronTimes(cron, from, 1);
+  const [next] = cronTimesAfter(cron, from, 1);
   if (!next) throw new AppError('BAD_REQUEST', `The cron expression "${cron}" never fires within five years.`, { cron: ['This expression never fires (check the day and month)'] });
   return next;
 }
 
 export function nextRuns(input: z.input<typeof nextRunsInput>, now = new Date()) {
   const { cron, n } = nextRunsInput.parse(input);
-  return { cron, times: nextCronTimes(cron, now, n) };
+  return { cron, times: cronTimesAfter(cron, now, n) };
 }
 
 export async function listSchedules(db: Db, input: z.input<typeof listSchedulesInput>) {

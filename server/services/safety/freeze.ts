@@ -9,7 +9,7 @@ import { freeText, name, text, timestamp, uuid, version } from '../../domain/inp
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
 import { compareAndSet } from '../compare-and-set';
-import { activeFreezes, nextCronTimes, parseCron, type ActiveFreeze } from './domain-stand-ins';
+import { activeFreezes, cronTimesAfter, parseCron, type ActiveFreeze } from './domain-stand-ins';
 
 const MAX_DURATION_MIN = 7 * 24 * 60;
 
@@ -81,7 +81,7 @@ export async function listFreezes(db: Db) {
   const active = new Map([...activeFreezes(windows, now, 'rollouts'), ...activeFreezes(windows, now, 'experiments')].map((f) => [f.window.id, f]));
   return windows.map((w) => {
     const a = active.get(w.id);
-    const next = w.kind === 'recurring' && w.cron ? nextCronTimes(w.cron, now, 3).filter((t) => (!w.startsAt || t >= w.startsAt) && (!w.endsAt || t < w.endsAt)) : w.startsAt && w.startsAt > now ? [w.startsAt] : [];
+    const next = w.kind === 'recurring' && w.cron ? cronTimesAfter(w.cron, now, 3).filter((t) => (!w.startsAt || t >= w.startsAt) && (!w.endsAt || t < w.endsAt)) : w.startsAt && w.startsAt > now ? [w.startsAt] : [];
     return { ...w, activeNow: a ? { startsAt: a.startsAt, endsAt: a.endsAt } : null, nextStarts: next };
   });
 }

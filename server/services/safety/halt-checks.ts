@@ -25,3 +25,14 @@ export async function assertNotHalted(q: DbOrTx, what: string): Promise<void> {
   if (h) throw new AppError('CONFLICT', `${what} refused: ${haltWords(h)}. An approver releases the halt.`, undefined, { haltId: h.id, engagedBy: h.engagedByName, engagedAt: h.engagedAt.toISOString(), reason: h.reason });
 }
 
+
+/**
+ * Records when the last fault a halt removed was confirmed gone: run by whoever writes
+ * Injection.removedAt (the telemetry leader's fault sync, in its recording transaction), with $1 =
+ * now. A halt is clear once none of the faults that existed when it was engaged and that it stopped
+ * wanting (removeReason halted) is still unremoved; the time is the last such removal.
+ */
+export const HALT_CLEARED_SQL = `UPDATE "Halt" h SET "faultsClearedAt" = COALESCE(
+    (SELECT max(i."removedAt") FROM "Injection" i WHERE i."removeReason" = 'halted' AND i."createdAt" <= h."engagedAt" AND i."removedAt" >= h."engagedAt"), $1)
+  WHERE h."faultsClearedAt" IS NULL
+    AND NOT EXISTS (SELECT 1 FROM "Injection" i WHERE i."removedAt" IS NULL AND i."removeReason" = 'halted' AND i."createdAt" <= h."engagedAt")`;

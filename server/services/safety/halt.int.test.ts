@@ -8,6 +8,9 @@ import { platformApplies, reconcile, rolloutFleet, specFor, startedRollout } fro
 import { createRollout, resumeRollout, startRollout } from '../rollouts/rollout-commands';
 import { engageHalt, haltStatus, recordHaltCleared, releaseHalt } from './halt';
 import { startRun } from '../experiments/run-stand-ins';
+import pg from 'pg';
+import type { PlatformAdapter } from '../../platform/adapter';
+import { syncFaultsOnce } from '../../jobs/telemetry/fault-sync';
 
 let t: TestDb;
 let f: Awaited<ReturnType<typeof chaosFleet>>;
@@ -90,15 +93,23 @@ describe('halt-all', () => {
     expect((await t.db.service.findUniqueOrThrow({ where: { id: rf.service.id } })).version).toBe(before.version);
   });
 
-  it('records faultsClearedAt once the last fault of the halt is confirmed removed', async () => {
+  it('records faultsClearedAt when the telemetry leader confirms the last fault of the halt removed', async () => {
     expect((await haltStatus(t.db)).halt).toMatchObject({ faultsClearedAt: null, faultsPending: 4 });
-    const [first, ...rest] = await t.db.injection.findMany({ where: { removeReason: 'halted' } });
-    await t.db.injection.update({ where: { id: first!.id }, data: { removedAt: new Date() } });
-    expect(await recordHaltCleared(t.db)).toBeNull();
-    const last = new Date();
-    await t.db.injection.updateMany({ where: { id: { in: rest.map((i) => i.id) } }, data: { removedAt: last } });
-    expect((await recordHaltCleared(t.db))?.getTime()).toBe(last.getTime());
-    expect((await haltStatus(t.db)).halt?.faultsClearedAt?.getTime()).toBe(last.getTime());
+    expect(await recordHaltCleared(t.db)).toBe(0);
+    const pool = new pg.Pool({ connectionString: t.url, max: 2 });
+    const pushed: number[] = [];
+    // The platform accepts whatever set it is given: the halted faults are no longer in it.
+    const adapter = { syncFaults: (set: readonly unknown[]) => Promise.resolve({ failed: [], pushed: pushed.push(set.length) }) } as unknown as PlatformAdapter;
+    try {
+      expect((await syncFaultsOnce(pool, adapter, () => Promise.resolve(true)))?.removed).toBe(4);
+    } finally {
+      await pool.end();
+    }
+    expect(pushed).toEqual([0]);
+    const status = (await haltStatus(t.db)).halt!;
+    expect(status.faultsPending).toBe(0);
+    const removed = await t.db.injection.findMany({ where: { removeReason: 'halted' } });
+    expect(status.faultsClearedAt?.getTime()).toBe(Math.max(...removed.map((i) => i.removedAt!.getTime())));
   });
 
   it('release: refused for an operator, accepted for an approver with a reason; rollouts stay paused until resumed', async () => {

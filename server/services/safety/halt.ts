@@ -12,7 +12,7 @@ import { freeText } from '../../domain/inputs';
 import { ACTIVE_RUN_STATES } from '../../domain/experiments/machine';
 import { AppError } from '../../errors';
 import { abortRun } from '../experiments/run-stand-ins';
-import { activeHalt, assertNotHalted, haltWords } from './halt-checks';
+import { activeHalt, assertNotHalted, HALT_CLEARED_SQL, haltWords } from './halt-checks';
 import { FAULTS_CHANNEL } from '../../live/topics';
 import { runCommand, type Actor, type CommandContext } from '../command';
 import { announce, transition as rolloutTransition } from '../rollouts/rollout-state';
@@ -105,18 +105,7 @@ export async function releaseHalt(db: Db, actor: Actor, input: z.input<typeof ha
   });
 }
 
-/**
- * Records when the last fault a halt removed was confirmed gone (Injection.removedAt). Called by
- * whoever confirms removals (the leader's converge, the reaper) after writing removedAt; cheap
- * when nothing is pending. Returns the time recorded, or null.
- */
-export async function recordHaltCleared(db: DbOrTx): Promise<Date | null> {
-  const h = await db.halt.findFirst({ where: { faultsClearedAt: null }, orderBy: { engagedAt: 'desc' } });
-  if (!h) return null;
-  const pending = await db.injection.count({ where: { removedAt: null, removeReason: 'halted', createdAt: { lte: h.engagedAt } } });
-  if (pending > 0) return null;
-  const last = await db.injection.aggregate({ where: { removeReason: 'halted', createdAt: { lte: h.engagedAt }, removedAt: { gte: h.engagedAt } }, _max: { removedAt: true } });
-  const at = last._max.removedAt ?? new Date();
-  const { count } = await db.halt.updateMany({ where: { id: h.id, faultsClearedAt: null }, data: { faultsClearedAt: at } });
-  return count ? at : null;
+/** HALT_CLEARED_SQL through Prisma (tests, a reaper); returns how many halts it marked clear. */
+export function recordHaltCleared(db: DbOrTx, now: Date = new Date()): Promise<number> {
+  return db.$executeRawUnsafe(HALT_CLEARED_SQL, now);
 }

@@ -3,7 +3,7 @@
 // are fleet-wide, so a topology filter keeps them (as it keeps global policies); one instance's
 // timeline leaves them out, as it leaves out rollouts.
 import type { Db } from '../../db/client';
-import { nextCronTimes } from '../safety/domain-stand-ins';
+import { cronTimesAfter } from '../safety/domain-stand-ins';
 import type { TimelineEvent } from './timeline';
 
 /** Occurrences of one recurring window drawn at most (a 1-minute cron over a month would be 43,200). */
@@ -29,7 +29,7 @@ export async function safetyTimelineEvents(db: Db, from: Date, to: Date, limit: 
     if (w.kind === 'one_off' && w.startsAt && w.endsAt) occurrences.push({ start: w.startsAt, end: w.endsAt });
     if (w.kind === 'recurring' && w.cron && w.durationMin) {
       const span = w.durationMin * 60_000;
-      for (const start of nextCronTimes(w.cron, new Date(from.getTime() - span), MAX_OCCURRENCES)) {
+      for (const start of cronTimesAfter(w.cron, new Date(from.getTime() - span), MAX_OCCURRENCES)) {
         if (start > to) break;
         if ((w.startsAt && start < w.startsAt) || (w.endsAt && start >= w.endsAt)) continue;
         occurrences.push({ start, end: new Date(start.getTime() + span) });
