@@ -66,7 +66,7 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
     }
   });
 
-  it('a real run whose controller worker is SIGKILLed (the leader survives): its fault leaves the simulator within the lease, marked lease_lapsed', { timeout: 180_000 }, async () => {
+  it('a real run whose controller worker is SIGKILLed (the leader survives): its fault leaves the simulator within the lease, marked lease_lapsed', { timeout: 300_000 }, async () => {
     const sim = createSimAdapter(simConfigSchema.parse({ seed: 5 }));
     const loop = new TelemetryLoop({ url: t.url, pool, db: t.db, tickMs: 250, log: () => undefined, workerId: 'leader2', electionPollMs: 200, openAdapter: () => Promise.resolve(sim) });
     loop.start();
@@ -87,7 +87,10 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
       const e = await t.db.experiment.create({ data: { name: 'api-jitter', spec: JSON.parse(JSON.stringify(spec)) as object, createdByName: user.name, createdById: user.id } });
       const { id: runId } = await startRun(t.db, { id: user.id, name: user.name, role: 'operator' }, { experimentId: e.id });
       const run = () => t.db.experimentRun.findUniqueOrThrow({ where: { id: runId }, include: { injections: true } });
-      await expect.poll(async () => (await run()).state, { timeout: 60_000, interval: 200 }).toBe('running');
+      // Past pending / injecting; a run that ended instead says why (guard, steady state, …).
+      await expect.poll(async () => ['pending', 'injecting'].includes((await run()).state), { timeout: 120_000, interval: 200 }).toBe(false);
+      const started = await run();
+      expect({ state: started.state, detail: started.stateDetail }).toMatchObject({ state: 'running' });
       const [inj] = (await run()).injections;
       expect((await sim.listFaults()).map((f) => f.id)).toEqual([inj!.id]);
       // Renewed by the worker's controller: it stays past its first lease.

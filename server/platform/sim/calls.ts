@@ -33,6 +33,11 @@ export const DEMO_CALLS: Readonly<Record<string, readonly string[]>> = {
   'order-api': ['inventory-svc', 'payment-svc'],
 };
 
+/** A copy of DEMO_CALLS to put in a SimConfig (`calls: demoCalls()`). */
+export function demoCalls(): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(DEMO_CALLS).map(([k, v]) => [k, [...v]]));
+}
+
 /** A cycle in a call graph as "a → b → a", or undefined. */
 export function findCycle(calls: Readonly<Record<string, readonly string[]>>): string | undefined {
   const state = new Map<string, 1 | 2>();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addBuckets, emptyBuckets, quantileOf } from '../../domain/latency-buckets';
 import type { InstanceTelemetry } from '../../domain/model';
-import { DEMO_CALLS } from './calls';
+import { DEMO_CALLS, demoCalls } from './calls';
 import { DEMO_SIM_CONFIG, simConfigSchema, describeIssues } from './config';
 import { demoFleetView, demoSim, meanOf, runTicks } from './test-fleet';
 
@@ -34,8 +34,8 @@ function layerStats(ticks: readonly InstanceTelemetry[][], serviceOf: ReadonlyMa
   return out;
 }
 
-// A clean fleet (no hot zone, no spikes) so that every change comes from the fault.
-const CLEAN = { ...DEMO_SIM_CONFIG, hotZone: null, spikeProbability: 0 };
+// The demo fleet with its call graph, clean (no hot zone, no spikes) so that every change comes from the fault.
+const CLEAN = { ...DEMO_SIM_CONFIG, hotZone: null, spikeProbability: 0, calls: demoCalls() };
 const SEED_JITTER = { kind: 'delay', delayMs: 200, jitterMs: 300 } as const;
 
 describe('sim: call graph and layers', () => {
@@ -80,8 +80,8 @@ describe('sim: call graph and layers', () => {
 
 describe('sim: call graph state', () => {
   it('keeps hedge delays and load factors across setFleet with the same instances', async () => {
-    const a = await demoSim(DEMO_SIM_CONFIG);
-    const b = await demoSim(DEMO_SIM_CONFIG);
+    const a = await demoSim({ ...DEMO_SIM_CONFIG, calls: demoCalls() });
+    const b = await demoSim({ ...DEMO_SIM_CONFIG, calls: demoCalls() });
     const faults = (at: (k: number) => Date) => [{ id: 'j', instanceId: 'edge-gateway-euw-a-1-v1-1', spec: SEED_JITTER, expiresAt: at(60) }];
     await a.sim.syncFaults(faults(a.at));
     await b.sim.syncFaults(faults(b.at));
@@ -94,9 +94,10 @@ describe('sim: call graph state', () => {
 });
 
 describe('sim: calls setting', () => {
-  it('is off for a bare simulator and the demo graph in the demo settings', () => {
+  it('is off unless set, and takes the demo graph', () => {
     expect(simConfigSchema.parse({}).calls).toEqual({});
-    expect(simConfigSchema.parse(DEMO_SIM_CONFIG).calls).toEqual(DEMO_CALLS);
+    expect(simConfigSchema.parse(DEMO_SIM_CONFIG).calls).toEqual({});
+    expect(simConfigSchema.parse({ calls: DEMO_CALLS }).calls).toEqual(DEMO_CALLS);
   });
 
   it('refuses self-calls, cycles and bad names in words; ignores services the fleet does not have', async () => {

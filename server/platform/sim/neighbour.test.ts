@@ -187,18 +187,15 @@ describe.each(TIMES)('noisy neighbour in the seeded demo, $name', ({ offsetS }) 
   });
 
   it('opens no breaker without the noisy neighbour', async () => {
-    // Without the call graph: its hedges turn any slowdown of a callee into more load on it (calls.ts,
-    // layers.test.ts), which near the peak can open a hot-zone breaker with no neighbour at all.
-    const { events } = await runLoop({ noisyNeighbourIntervalS: 0, calls: {} }, offsetS, 120);
+    const { events } = await runLoop({ noisyNeighbourIntervalS: 0 }, offsetS, 120);
     expect(events.filter((e) => e.to === 'open')).toEqual([]);
   });
 });
 
 describe('noisy neighbour: effect on the fleet', () => {
   it('slows only its victims in the hot zone; every other instance runs exactly as without it', { timeout: 20_000 }, async () => {
-    // Without the call graph, which by design carries a victim's slowdown to its callers and callees.
-    const on = await demoSim({ ...DEMO_SIM_CONFIG, spikeProbability: 0, calls: {} });
-    const off = await demoSim({ ...DEMO_SIM_CONFIG, spikeProbability: 0, noisyNeighbourIntervalS: 0, calls: {} });
+    const on = await demoSim({ ...DEMO_SIM_CONFIG, spikeProbability: 0 });
+    const off = await demoSim({ ...DEMO_SIM_CONFIG, spikeProbability: 0, noisyNeighbourIntervalS: 0 });
     const zone = new Map(on.fleet.instances.map((i) => [i.id, i.zone]));
     const changed = new Set<string>();
     for (let k = 0; k < 120; k++) {
