@@ -53,6 +53,14 @@ describe('planLiveEvent', () => {
     },
   );
 
+  it('refetches the banner, rollouts, experiments and timeline when halt or freeze windows change', () => {
+    expect(paths('safety.changed')).toEqual(expect.arrayContaining(['safety', 'rollouts', 'experiments', 'timeline', 'audit']));
+  });
+
+  it('refetches the experiments pages when an experiment or its run changes', () => {
+    expect(paths('experiment.changed')).toEqual(expect.arrayContaining(['experiments', 'timeline']));
+  });
+
   it('does not refetch unrelated data', () => {
     expect(paths('service.changed')).not.toContain('users');
     expect(paths('user.changed')).not.toContain('topology.overview');
@@ -67,15 +75,11 @@ describe('planLiveEvent', () => {
   });
 
   it('still refreshes the audit list for a topic this client does not know yet', () => {
-    expect(paths('experiment.someday')).toEqual(['audit']);
+    expect(paths('chaos.future-topic')).toEqual(['audit']);
   });
 
   it('a rollout change refreshes the rollout pages, the machines and the timeline', () => {
     expect(paths('rollout.changed')).toEqual(['rollouts', 'machines', 'timeline', 'audit']);
-  });
-
-  it('an experiment or run change refreshes the experiments pages and the timeline', () => {
-    expect(paths('experiment.changed')).toEqual(['experiments', 'timeline', 'audit']);
   });
 
   it('returns fresh arrays the caller may not use to corrupt the next plan', () => {

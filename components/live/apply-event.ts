@@ -20,8 +20,11 @@ const BY_TOPIC: Record<LiveTopic, string[][]> = {
   'policy.changed': [['policies'], ['machines'], ['timeline']],
   // A rollout moved: the fleet table, its page, the pending-approval count and the timeline.
   'rollout.changed': [['rollouts'], ['machines'], ['timeline']],
-  // An experiment or run moved: the experiments pages (lists, the run page, its report) and the timeline.
-  'experiment.changed': [['experiments'], ['timeline']],
+  // An experiment or one of its runs moved: its lists, its pages and the timeline.
+  'experiment.changed': [['experiments'], ['machines'], ['timeline']],
+  // Halt engaged / released, a freeze window or a limit changed: the banner, the safety page, the
+  // rollouts (a halt pauses them) and the timeline (halts and freezes are drawn on it).
+  'safety.changed': [['safety'], ['rollouts'], ['experiments'], ['timeline']],
 };
 
 /** Every event is a change, and every change is audited: the audit list is always refreshed. */

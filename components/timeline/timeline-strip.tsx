@@ -9,6 +9,7 @@ import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
 export const KINDS = [
+  { kind: 'safety', label: 'Halts and freezes', color: '#ff6b6b' },
   { kind: 'rollout', label: 'Rollouts', color: '#5eead4' },
   { kind: 'policy', label: 'Policy changes', color: '#f7c96b' },
   { kind: 'change', label: 'Other changes', color: '#c3a6ff' },

@@ -10,8 +10,10 @@ import { hashSeed, hostileInputs, OMIT, plausible, type Hint, type JsonSchema } 
 import { MAX_BATCH } from './request-guard';
 import { exampleSpec } from '../domain/rollouts/spec';
 import { createRollout } from '../services/rollouts/rollout-commands';
-import { experimentSpecSchema } from '../domain/experiments/spec';
 import { startRun } from '../services/experiments/run-start';
+import { createExperiment } from '../services/experiments/experiment-commands';
+import { createSchedule } from '../services/experiments/schedules';
+import { draftFor } from '../../test/safety-fixtures';
 
 // Every procedure, as every role, through the HTTP handler (request guard, superjson, batching,
 // errorFormatter): generated hostile input must be answered below 500 and without internals.
@@ -66,9 +68,10 @@ beforeAll(async () => {
   const rollout = await createRollout(t.db, { id: null, name: 'fuzz' }, { spec });
   const removable = await createRollout(t.db, { id: null, name: 'fuzz' }, { spec: { ...spec, name: 'fuzz removable' } });
   const request = await t.db.approvalRequest.create({ data: { rolloutId: rollout.id, attempt: 1, stepIndex: 0, quorum: 1, onExpiry: 'abort', expiresAt: new Date(Date.now() + 3_600_000) } });
-  // An experiment on svc-fuzz and a run of it, so experiments.* cases reach the run code.
-  const chaosSpec = experimentSpecSchema.parse({ fault: { kind: 'delay', delayMs: 100, jitterMs: 10 }, targets: { services: [service.name] }, selection: { mode: 'one' }, durationS: 30 });
-  const experiment = await t.db.experiment.create({ data: { name: 'fuzz-chaos', spec: JSON.parse(JSON.stringify(chaosSpec)) as object, createdByName: 'fuzz' } });
+  const experiment = await createExperiment(t.db, { id: null, name: 'fuzz' }, { draft: draftFor(service.name, { name: 'fuzz experiment' }) });
+  const schedule = await createSchedule(t.db, { id: null, name: 'fuzz' }, { experimentId: experiment.id, cron: '0 3 * * *' });
+  const freeze = await t.db.freezeWindow.create({ data: { name: 'fuzz', reason: 'fuzz', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000), createdByName: 'fuzz' } });
+  // A run of it, so the run procedures (runs.get, abort, report) reach the run code.
   const chaosRun = await startRun(t.db, { id: null, name: 'fuzz', role: 'operator' }, { experimentId: experiment.id });
   const rolloutHint: Record<string, unknown> = { service: service.name, stableVersion: 'v1', canaryVersion: 'v2', requestId: request.id };
   // Real ids and names where a procedure looks one up, so a case reaches the code behind "not found".
@@ -81,10 +84,20 @@ beforeAll(async () => {
       if (key === 'version') return target.version;
       if (key in rolloutHint) return rolloutHint[key];
     }
-    if (path.startsWith('experiments.')) {
-      if (key === 'experimentId') return experiment.id;
-      if (key === 'runId') return chaosRun.id;
+    if (path.startsWith('experiments.') && key === 'runId') return chaosRun.id;
+    // experiments.* and safety.*: real rows, so cases get past "not found" to the commands.
+    if (path.startsWith('experiments.schedules.') && (key === 'id' || key === 'version')) return key === 'id' ? schedule.id : schedule.version;
+    if (path.startsWith('experiments.') && (key === 'id' || key === 'version')) return key === 'id' ? experiment.id : experiment.version;
+    if (key === 'experimentId') return experiment.id;
+    if (path.startsWith('experiments.schedules.') && key === 'cron') return '0 3 * * *';
+    // A one-off window tomorrow (the plausible kind): a start, an end, no cron or length.
+    if (path.startsWith('safety.freezes.')) {
+      if (key === 'startsAt') return new Date(Date.now() + 86_400_000);
+      if (key === 'endsAt') return new Date(Date.now() + 90_000_000);
+      if (key === 'cron' || key === 'durationMin') return null;
+      if (key === 'appliesToRollouts') return true;
     }
+    if (path.startsWith('safety.freezes.') && (key === 'id' || key === 'version')) return key === 'id' ? freeze.id : freeze.version;
     if (key === 'serviceId') return service.id;
     if (key === 'instanceId') return instance.id;
     if (key === 'instanceName') return instance.name;

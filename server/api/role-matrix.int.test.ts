@@ -7,6 +7,11 @@ import { defaultPolicies } from '../domain/policy-defaults';
 import { callerAs, openTestDb, type TestDb } from '../../test/context';
 import { rolloutAt, rolloutFleet, specFor } from '../../test/rollout-fixtures';
 import { chaosFleet, makeExperiment, runAt } from '../../test/experiment-fixtures';
+import { draftFor } from '../../test/safety-fixtures';
+import { createExperiment } from '../services/experiments/experiment-commands';
+import { createSchedule } from '../services/experiments/schedules';
+import { engageHalt, releaseHalt } from '../services/safety/halt';
+import { chaosLimits } from '../services/safety/limits';
 
 type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
 
@@ -89,7 +94,45 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'experiments.report', min: 'viewer', call: async (c, t) => c.experiments.report({ runId: (await runAt(t.db, 'reported')).run.id, format: 'markdown' }) },
   { path: 'experiments.start', min: 'operator', call: async (c, t) => { const f = await chaosFleet(t.db); return c.experiments.start({ experimentId: (await makeExperiment(t.db, f)).id }); } },
   { path: 'experiments.abort', min: 'operator', call: async (c, t) => { const { run } = await runAt(t.db, 'running'); return c.experiments.abort({ runId: run.id, version: run.version, reason: 'matrix' }); } },
+  { path: 'rollouts.overrideFreeze', min: 'approver', call: async (c, t) => { const { rollout: r } = await rolloutAt(t.db, 'progressing'); const held = await t.db.rollout.update({ where: { id: r.id }, data: { state: 'paused', pauseReason: 'frozen', stateDetail: 'Held by a freeze window (test)', version: { increment: 1 } } }); return c.rollouts.overrideFreeze({ id: r.id, version: held.version, reason: 'matrix' }); } },
+  { path: 'experiments.templates', min: 'viewer', call: (c) => c.experiments.templates() },
+  { path: 'experiments.list', min: 'viewer', call: (c) => c.experiments.list({ text: 'jitter' }) },
+  { path: 'experiments.get', min: 'viewer', call: async (c, t) => c.experiments.get({ id: (await matrixExperiment(t)).id }) },
+  { path: 'experiments.preview', min: 'operator', call: (c) => c.experiments.preview({ spec: draftFor('svc-matrix').spec }) },
+  { path: 'experiments.create', min: 'operator', call: (c) => c.experiments.create({ draft: draftFor('svc-matrix') }) },
+  { path: 'experiments.update', min: 'operator', call: async (c, t) => { const e = await matrixExperiment(t); return c.experiments.update({ id: e.id, version: e.version, draft: draftFor('svc-matrix', { name: e.name, description: 'edited' }) }); } },
+  { path: 'experiments.archive', min: 'operator', call: async (c, t) => { const e = await matrixExperiment(t); return c.experiments.archive({ id: e.id, version: e.version }); } },
+  { path: 'experiments.schedules.list', min: 'operator', call: (c) => c.experiments.schedules.list({}) },
+  { path: 'experiments.schedules.create', min: 'operator', call: async (c, t) => c.experiments.schedules.create({ experimentId: (await matrixExperiment(t)).id, cron: '0 3 * * *' }) },
+  { path: 'experiments.schedules.update', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.update({ id: s.id, version: s.version, cron: '0 4 * * *', concurrency: 'allow', historyLimit: 3, enabled: true }); } },
+  { path: 'experiments.schedules.remove', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.remove({ id: s.id, version: s.version }); } },
+  { path: 'experiments.schedules.nextRuns', min: 'viewer', call: (c) => c.experiments.schedules.nextRuns({ cron: '*/10 * * * *', n: 3 }) },
+  { path: 'safety.status', min: 'viewer', call: (c) => c.safety.status() },
+  { path: 'safety.haltEngage', min: 'operator', call: async (c, t) => { const r = await c.safety.haltEngage({ reason: 'matrix' }); await releaseHalt(t.db, { id: null, name: 'matrix' }, { reason: 'matrix done' }); return r; } },
+  { path: 'safety.haltRelease', min: 'approver', call: async (c, t) => {
+    await engageHalt(t.db, { id: null, name: 'matrix' }, { reason: 'matrix' });
+    try { return await c.safety.haltRelease({ reason: 'matrix done' }); } finally { if (await t.db.halt.count({ where: { releasedAt: null } })) await releaseHalt(t.db, { id: null, name: 'matrix' }, { reason: 'cleanup' }); }
+  } },
+  { path: 'safety.freezes.list', min: 'viewer', call: (c) => c.safety.freezes.list() },
+  { path: 'safety.freezes.create', min: 'approver', call: (c) => c.safety.freezes.create({ window: { name: 'matrix', reason: 'matrix', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000) } }) },
+  { path: 'safety.freezes.update', min: 'approver', call: async (c, t) => { const w = await matrixWindow(t); return c.safety.freezes.update({ id: w.id, version: w.version, window: { name: 'matrix 2', reason: 'matrix', kind: 'recurring', cron: '0 2 * * 6', durationMin: 60 } }); } },
+  { path: 'safety.freezes.remove', min: 'approver', call: async (c, t) => { const w = await matrixWindow(t); return c.safety.freezes.remove({ id: w.id, version: w.version }); } },
+  { path: 'safety.limits.get', min: 'viewer', call: (c) => c.safety.limits.get() },
+  { path: 'safety.limits.set', min: 'admin', call: async (c, t) => c.safety.limits.set({ version: (await chaosLimits(t.db)).version, limits: { maxBlastRadiusPct: 50 } }) },
+  { path: 'safety.onChange', min: 'viewer', call: (c) => c.safety.onChange({}) },
 ];
+
+const matrixActor = { id: null, name: 'matrix' };
+async function matrixExperiment(t: TestDb) {
+  const { id } = await createExperiment(t.db, matrixActor, { draft: draftFor('svc-matrix') });
+  return t.db.experiment.findUniqueOrThrow({ where: { id } });
+}
+async function matrixSchedule(t: TestDb) {
+  const { id } = await createSchedule(t.db, matrixActor, { experimentId: (await matrixExperiment(t)).id, cron: '0 3 * * *' });
+  return t.db.experimentSchedule.findUniqueOrThrow({ where: { id } });
+}
+const matrixWindow = (t: TestDb) =>
+  t.db.freezeWindow.create({ data: { name: 'matrix', reason: 'matrix', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000), createdByName: 'matrix' } });
 
 function expectBadRequest(err: unknown) {
   // Reaching the password check means the role guard let the caller through.

@@ -5,7 +5,8 @@ import { platformRouter } from './routers/platform';
 import { machinesRouter } from './routers/machines';
 import { policiesRouter } from './routers/policies';
 import { rolloutsRouter } from './routers/rollouts';
-import { experimentRunsRouter } from './routers/experiments-runs';
+import { experimentsRouter } from './routers/experiments';
+import { safetyRouter } from './routers/safety';
 import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
@@ -30,8 +31,8 @@ export const appRouter = router({
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
   rollouts: rolloutsRouter,
-  // The run procedures only, until experiments.ts (authoring) spreads experimentRunProcedures in.
-  experiments: experimentRunsRouter,
+  experiments: experimentsRouter,
+  safety: safetyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -58,6 +58,7 @@ const subscriptions: Array<{ path: string; open: (c: Caller) => Promise<AsyncIte
   { path: 'topologyMap.live', open: (c) => c.topologyMap.live({}) },
   { path: 'rollouts.onChange', open: (c) => c.rollouts.onChange({}) },
   { path: 'experiments.runs.onChange', open: (c) => c.experiments.runs.onChange({}) },
+  { path: 'safety.onChange', open: (c) => c.safety.onChange({}) },
 ];
 
 /** Reads a stream to its end in the background; resolves with how it ended. */

@@ -17,6 +17,8 @@ export const taskPayloadSchemas = {
   // Marks faults whose lease lapsed or expiry passed as not desired, aborts their runs (lease_lost),
   // and re-adds the controller job of every active run (a SIGKILLed worker's job stays locked).
   injections_reap: z.object({}),
+  // Starts the experiment runs whose schedule is due (or records them skipped, with the reason).
+  experiment_schedules_sweep: z.object({}),
   registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
 } as const;
 

@@ -53,6 +53,7 @@ const SQL_ONLY_CONSTRAINTS = [
   'ApprovalRequest_closed_iff_not_open',
   'ApprovalDecision_reason_given',
   'RolloutStepRun_override_has_reason',
+  'RolloutStepRun_freeze_override_has_reason',
   'ExperimentRun_abort_reason_states',
   'ExperimentRun_skip_reason_iff_skipped',
   'ExperimentRun_positive_counters',

@@ -8,6 +8,7 @@ import { reconcileRollout } from '../services/rollouts/reconcile';
 import { sweepRollouts } from '../services/rollouts/sweep';
 import { reconcileRun } from '../services/experiments/run-reconcile';
 import { reapInjections } from '../services/experiments/reap';
+import { sweepSchedules } from '../services/experiments/schedule-sweep';
 import { taskPayloadSchemas, type JobName } from '../db/job-payloads';
 import type { z } from 'zod';
 
@@ -39,6 +40,7 @@ export const handlers: { [N in JobName]: Handler<N> } = {
   experiment_run_reconcile: (p, { db, env, workerId }) =>
     reconcileRun(db, p, { tickMs: env.SWITCHBACK_TICK_MS, leaseMs: env.SWITCHBACK_FAULT_LEASE_MS, owner: workerId ?? `pid:${process.pid}` }),
   injections_reap: (_p, { db }) => reapInjections(db),
+  experiment_schedules_sweep: (_p, { db }) => sweepSchedules(db),
 };
 
 export function buildTaskList(deps: TaskDeps): TaskList {
@@ -60,5 +62,6 @@ export const cronItems = [
   { task: 'telemetry_rollup', match: '* * * * *', identifier: 'telemetry_rollup', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'rollouts_sweep', match: '* * * * *', identifier: 'rollouts_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'injections_reap', match: '* * * * *', identifier: 'injections_reap', options: { backfillPeriod: 0, maxAttempts: 2 } },
+  { task: 'experiment_schedules_sweep', match: '* * * * *', identifier: 'experiment_schedules_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'retention_prune', match: '23 * * * *', identifier: 'retention_prune', options: { backfillPeriod: 0, maxAttempts: 3 } },
 ] as const;

@@ -31,13 +31,16 @@ export const liveTopicSchemas = {
     version,
     state: z.enum(['pending', 'progressing', 'paused', 'promoting', 'succeeded', 'aborted', 'rolled_back']),
   }),
-  // An experiment or one of its runs changed (a command or the run controller): lists and the run page refetch.
+  // An experiment, its schedules or one of its runs changed: the experiments pages refetch.
   // The run states of server/domain/experiments/machine.ts (server/live may not import the domain).
   'experiment.changed': z.object({
     experimentId: z.uuid(),
     runId: z.uuid().optional(),
     state: z.enum(['pending', 'injecting', 'running', 'recovering', 'completed', 'aborted', 'failed', 'skipped']).optional(),
   }),
+  // Halt-all engaged or released, a freeze window or the global limits changed: the banner and
+  // the safety page refetch (the payload is empty: the status query says what is true now).
+  'safety.changed': z.object({}),
   // No producer sends a payload for these yet: the topic alone tells the client what to refetch.
   'audit.appended': z.object({}),
   'worker.changed': z.object({}),

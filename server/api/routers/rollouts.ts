@@ -18,7 +18,7 @@ import {
   updateRolloutInput,
 } from '../../services/rollouts/rollout-inputs';
 import { previewRolloutSpec, rolloutTemplate } from '../../services/rollouts/rollout-preview';
-import { overrideRolloutGuard, promoteRollout, promoteRolloutFull } from '../../services/rollouts/rollout-promote';
+import { overrideRolloutFreeze, overrideRolloutGuard, promoteRollout, promoteRolloutFull } from '../../services/rollouts/rollout-promote';
 import { getRollout, listRollouts, rolloutHistory } from '../../services/rollouts/rollout-reads';
 import { whileSignedIn } from '../live-session';
 import { approverProcedure, operatorProcedure, router, viewerProcedure } from '../trpc';
@@ -47,6 +47,7 @@ export const rolloutsRouter = router({
   promote: approverProcedure.input(rolloutRef).mutation(({ ctx, input }) => promoteRollout(ctx.db, ctx.actor, input)),
   promoteFull: approverProcedure.input(rolloutWithReason).mutation(({ ctx, input }) => promoteRolloutFull(ctx.db, ctx.actor, input)),
   overrideGuard: approverProcedure.input(rolloutWithReason).mutation(({ ctx, input }) => overrideRolloutGuard(ctx.db, ctx.actor, input)),
+  overrideFreeze: approverProcedure.input(rolloutWithReason).mutation(({ ctx, input }) => overrideRolloutFreeze(ctx.db, ctx.actor, input)),
   decide: approverProcedure.input(decideInput).mutation(({ ctx, input }) => decideApproval(ctx.db, ctx.actor, input)),
 
   /** Rollout changes as they commit: {id, version, state}; `tracked` ids resume after a reconnect. */

@@ -9,6 +9,7 @@ import type { RolloutSpec } from '../../domain/rollouts/spec';
 import { ensureAnalysisRun, lookAt } from './analysis-runs';
 import { guardHoldsNow } from './guard-inputs';
 import { abortWith, advanceFrom, holdByGuard, pauseWith, promoteNow, WORKER } from './reconcile-moves';
+import { safetyHold } from './safety-holds';
 import { recordEvent, toJson, writeRouting } from './rollout-state';
 import { ensureStepRun, stepWords } from './step-runs';
 
@@ -27,6 +28,9 @@ export async function progress(tx: Tx, r: Rollout, spec: RolloutSpec, service: S
   const held = async (index: number | typeof PROMOTE) => (raisesCanary(spec, index) && !run.overrideAt ? guardHoldsNow(tx, r.serviceId, spec.canaryVersion) : []);
 
   if (!step) {
+    // Halt-all and freeze windows hold every traffic increase, before the guards.
+    const safety = await safetyHold(tx, r, spec, run, now);
+    if (safety) return safety;
     const holds = await held(PROMOTE);
     if (holds.length > 0) return { rollout: await holdByGuard(tx, r, spec, holds), again: false, wake: tick };
     return { rollout: await promoteNow(tx, r, spec, `Every step done: promoting to 100 % ${spec.canaryVersion}`), again: true, wake: null };
@@ -36,6 +40,8 @@ export async function progress(tx: Tx, r: Rollout, spec: RolloutSpec, service: S
     case 'setWeight':
     case 'setHeaderRoute': {
       if (run.routingVersion === null) {
+        const safety = raisesCanary(spec, r.currentStep) ? await safetyHold(tx, r, spec, run, now) : null;
+        if (safety) return safety;
         const holds = await held(r.currentStep);
         if (holds.length > 0) return { rollout: await holdByGuard(tx, r, spec, holds), again: false, wake: tick };
         const routing = routingAt(spec, r.currentStep);

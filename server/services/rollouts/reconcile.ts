@@ -14,7 +14,8 @@ import { guardHoldsNow } from './guard-inputs';
 import { abortWith, advanceFrom, holdByGuard, WORKER } from './reconcile-moves';
 import { progress, type Move } from './reconcile-steps';
 import { lockRollout, recordEvent, specOf, transition } from './rollout-state';
-import { endStepRun } from './step-runs';
+import { endStepRun, findStepRun } from './step-runs';
+import { whileFrozen } from './safety-holds';
 
 export interface ReconcileOptions {
   /** The telemetry tick: how often to look again while routing waits or an analysis runs. */
@@ -141,6 +142,14 @@ async function whilePaused(ctx: CommandContext, r: Rollout, spec: RolloutSpec, n
       if (holds.length > 0) return { rollout: await holdByGuard(tx, r, spec, holds), again: false, wake: tick };
       await recordEvent(tx, r, { kind: 'guard', summary: 'Guard cleared', actorName: WORKER, stepIndex: r.currentStep });
       return { rollout: await transition(tx, r, { type: 'resume' }, { actorName: WORKER, summary: 'Resumed: the guard cleared' }), again: true, wake: null };
+    }
+    case 'frozen': {
+      // Inside a freeze window: go on by itself once the window ends (or an approver overrode it).
+      const run = await findStepRun(tx, r);
+      const { frozenUntil } = await whileFrozen(tx, r, run, now);
+      if (frozenUntil) return { ...stay, wake: frozenUntil < tick ? tick : frozenUntil };
+      await recordEvent(tx, r, { kind: 'guard', summary: 'Freeze window over', actorName: WORKER, stepIndex: r.currentStep });
+      return { rollout: await transition(tx, r, { type: 'resume' }, { actorName: WORKER, summary: 'Resumed: the freeze window ended' }), again: true, wake: null };
     }
     default:
       // Paused by a person, an inconclusive analysis or a halt: a person moves it on.

@@ -15,6 +15,7 @@ import { requireNoOtherActive, requireRunnable } from './rollout-checks';
 import { createRolloutInput, rolloutRef, rolloutWithReason, updateRolloutInput } from './rollout-inputs';
 import { ROLLOUT_ACTIONS, announce, bumpVersion, loadRollout, refuse, rolloutLabel, specOf, transition, writeRouting } from './rollout-state';
 import { endStepRun, stepWords } from './step-runs';
+import { assertNotHalted } from '../safety/halt-checks';
 
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue;
 const specColumns = (spec: RolloutSpec, serviceId: string) => ({ name: spec.name, serviceId, stableVersion: spec.stableVersion, canaryVersion: spec.canaryVersion, spec: json(spec) });
@@ -73,6 +74,7 @@ export async function startRollout(db: Db, actor: Actor, input: z.input<typeof r
   return runCommand(db, actor, async (ctx) => {
     const before = await loadRollout(ctx.tx, id);
     if (before.state !== 'pending') throw refuse(before.state, 'start');
+    await assertNotHalted(ctx.tx, `Starting ${rolloutLabel(before)}`);
     const spec = specOf(before);
     const service = await requireRunnable(ctx.tx, spec, 'started');
     await requireNoOtherActive(ctx.tx, service.id, service.name, id);
@@ -114,7 +116,9 @@ export async function resumeRollout(db: Db, actor: Actor, input: z.input<typeof 
     if (before.state !== 'paused') throw refuse(before.state, 'resume');
     if (before.pauseReason === 'awaiting_approval') throw new AppError('CONFLICT', 'The rollout is waiting for approval; it resumes when approvers reach the quorum (an approver can also promote it).');
     if (before.pauseReason === 'guard') throw new AppError('CONFLICT', `The rollout is held by a guard (${before.stateDetail}); it resumes when the guard clears, or when an approver overrides it with a reason.`);
-    if (before.pauseReason === 'halted') throw new AppError('CONFLICT', 'Rollouts are halted; an approver releases the halt.');
+    // Halt-all refuses every resume while engaged; once released, a halted rollout resumes by hand.
+    await assertNotHalted(ctx.tx, `Resuming ${rolloutLabel(before)}`);
+    if (before.pauseReason === 'frozen') throw new AppError('CONFLICT', `The rollout is held by a freeze window (${before.stateDetail}); it resumes when the window ends, or when an approver overrides the freeze with a reason.`);
     const spec = specOf(before);
     let after = await transition(ctx.tx, before, { type: 'resume' }, { actorName: actor.name, summary: `Resumed by ${actor.name}`, expectedVersion: version });
     if (before.pauseReason === 'step_pause' || before.pauseReason === 'inconclusive_analysis') {
@@ -158,6 +162,7 @@ export async function retryRollout(db: Db, actor: Actor, input: z.input<typeof r
   return runCommand(db, actor, async (ctx) => {
     const before = await loadRollout(ctx.tx, id);
     if (before.state !== 'rolled_back') throw refuse(before.state, 'retry');
+    await assertNotHalted(ctx.tx, `Retrying ${rolloutLabel(before)}`);
     const spec = specOf(before);
     const service = await requireRunnable(ctx.tx, spec, 'retried');
     await requireNoOtherActive(ctx.tx, service.id, service.name, id);

@@ -10,7 +10,9 @@ import { AppError } from '../../errors';
 import { runCommand, type Actor } from '../command';
 import { authorIds } from './authors';
 import { rolloutRef, rolloutWithReason } from './rollout-inputs';
-import { announce, loadRollout, recordEvent, refuse, specOf, transition, writeRouting } from './rollout-state';
+import { announce, loadRollout, recordEvent, refuse, rolloutLabel, specOf, transition, writeRouting } from './rollout-state';
+import { assertNotHalted } from '../safety/halt-checks';
+import { assertNotFrozen } from '../safety/freeze';
 import { endStepRun, findStepRun, stepKindAt, stepWords } from './step-runs';
 
 const requestAt = (tx: Tx, r: Rollout) =>
@@ -43,6 +45,7 @@ export async function promoteRollout(db: Db, actor: Actor, input: z.input<typeof
   return runCommand(db, actor, async (ctx) => {
     const before = await loadRollout(ctx.tx, id);
     if (before.state !== 'progressing' && before.state !== 'paused') throw refuse(before.state, 'advance');
+    await assertNotHalted(ctx.tx, `Promoting ${rolloutLabel(before)}`);
     const spec = specOf(before);
     if (before.currentStep >= spec.steps.length) throw new AppError('CONFLICT', 'Every step is done; the rollout is being promoted to 100 %.');
     await requireGatePassed(ctx.tx, before, spec, actor);
@@ -66,6 +69,9 @@ export async function promoteRolloutFull(db: Db, actor: Actor, input: z.input<ty
   return runCommand(db, actor, async (ctx) => {
     const before = await loadRollout(ctx.tx, id);
     const spec = specOf(before);
+    // 100 % canary at once is the largest traffic increase there is: never while halted or frozen.
+    await assertNotHalted(ctx.tx, `Promoting ${rolloutLabel(before)} to 100 %`);
+    await assertNotFrozen(ctx.tx, 'rollouts', `Promoting ${rolloutLabel(before)} to 100 %`);
     // An approver's action that skips every gate: never by an author, never past an open request.
     await requireNotAuthor(ctx.tx, before, actor, 'promote it to 100 % past its gates');
     const open = await ctx.tx.approvalRequest.findFirst({ where: { rolloutId: id, attempt: before.attempt, state: 'open' }, select: { id: true } });
@@ -92,6 +98,7 @@ export async function overrideRolloutGuard(db: Db, actor: Actor, input: z.input<
     if (before.state !== 'paused' || before.pauseReason !== 'guard') {
       throw new AppError('CONFLICT', 'No guard holds this rollout now; there is nothing to override.', undefined, { state: before.state, pauseReason: before.pauseReason });
     }
+    await assertNotHalted(ctx.tx, `Overriding the guard of ${rolloutLabel(before)}`);
     const spec = specOf(before);
     const held = before.stateDetail;
     const after = await transition(ctx.tx, before, { type: 'resume' }, {
@@ -106,6 +113,33 @@ export async function overrideRolloutGuard(db: Db, actor: Actor, input: z.input<
     else await ctx.tx.rolloutStepRun.create({ data: { rolloutId: id, attempt: before.attempt, stepIndex: before.currentStep, kind: stepKindAt(spec, before.currentStep), ...override } });
     await recordEvent(ctx.tx, after, { kind: 'override', summary: `${actor.name} overrode the guard on ${stepWords(spec, before.currentStep)} (${held}): ${reason}`, actorName: actor.name, stepIndex: before.currentStep, data: { reason, held } });
     await ctx.audit({ action: 'rollout.override-guard', targetType: 'rollout', targetId: id, targetName: after.name, before: { held }, after: { reason } });
+    await announce(ctx, after);
+    return { id, version: after.version };
+  });
+}
+
+/**
+ * An approver lets a step held by a freeze window raise canary traffic anyway, with a reason; the
+ * override stays on the step run (only this step: the next traffic increase is held again). A
+ * halt is never overridden: an approver releases it instead.
+ */
+export async function overrideRolloutFreeze(db: Db, actor: Actor, input: z.input<typeof rolloutWithReason>) {
+  const { id, version, reason } = rolloutWithReason.parse(input);
+  return runCommand(db, actor, async (ctx) => {
+    const before = await loadRollout(ctx.tx, id);
+    if (before.state !== 'paused' || before.pauseReason !== 'frozen') {
+      throw new AppError('CONFLICT', 'No freeze window holds this rollout now; there is nothing to override.', undefined, { state: before.state, pauseReason: before.pauseReason });
+    }
+    await assertNotHalted(ctx.tx, `Overriding the freeze of ${rolloutLabel(before)}`);
+    const spec = specOf(before);
+    const held = before.stateDetail;
+    const after = await transition(ctx.tx, before, { type: 'resume' }, { actorName: actor.name, summary: `Freeze overridden by ${actor.name}: ${reason}`, expectedVersion: version, data: { held, freeze: true } });
+    const run = await findStepRun(ctx.tx, before);
+    const override = { freezeOverrideById: actor.id, freezeOverrideByName: actor.name, freezeOverrideReason: reason, freezeOverrideAt: new Date() };
+    if (run) await ctx.tx.rolloutStepRun.update({ where: { id: run.id }, data: override });
+    else await ctx.tx.rolloutStepRun.create({ data: { rolloutId: id, attempt: before.attempt, stepIndex: before.currentStep, kind: stepKindAt(spec, before.currentStep), ...override } });
+    await recordEvent(ctx.tx, after, { kind: 'override', summary: `${actor.name} overrode the freeze on ${stepWords(spec, before.currentStep)} (${held}): ${reason}`, actorName: actor.name, stepIndex: before.currentStep, data: { reason, held, freeze: true } });
+    await ctx.audit({ action: 'rollout.override-freeze', targetType: 'rollout', targetId: id, targetName: after.name, before: { held }, after: { reason } });
     await announce(ctx, after);
     return { id, version: after.version };
   });

@@ -33,6 +33,7 @@ export const ROLLOUT_ACTIONS = [
   'rollout.promote',
   'rollout.promote-full',
   'rollout.override-guard',
+  'rollout.override-freeze',
   'rollout.decide',
   'rollout.approval-expire',
 ] as const;

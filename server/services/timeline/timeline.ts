@@ -6,8 +6,9 @@ import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
 import { epochMs, list, uuid } from '../../domain/inputs';
+import { safetyTimelineEvents } from './safety-timeline';
 
-export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout'] as const;
+export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout', 'safety'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 /**
@@ -86,6 +87,8 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
             AND EXISTS (SELECT 1 FROM "Instance" i JOIN "Cluster" c ON c.id = i."clusterId" WHERE i."serviceId" = e."serviceId" AND ${Prisma.join(topologyWhere(q, null), ' AND ')})
           ORDER BY e.at DESC, e.id DESC LIMIT ${q.limit}`
       : [];
+  // Halts and freeze windows are fleet-wide: kept under a topology filter, not on one instance's timeline.
+  const safety = q.kinds.includes('safety') && !q.instanceId ? await safetyTimelineEvents(db, from, to, q.limit) : [];
   const wantPolicy = q.kinds.includes('policy');
   const wantChange = q.kinds.includes('change') && !q.instanceId;
   const audits =
@@ -140,7 +143,8 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
       actor: e.actorName,
       trigger: null,
     })),
+    ...safety,
   ].sort((x, y) => y.at - x.at);
-  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0);
+  const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0) + safety.length;
   return { events: events.slice(0, q.limit), total, truncated: total > q.limit };
 }

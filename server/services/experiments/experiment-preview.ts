@@ -1,0 +1,66 @@
+// The target preview: which instances a run of `spec` would hit on today's fleet, the shares of
+// each service / zone / cluster against the blast-radius caps (the experiment's and the admin's
+// global maximum), and what the active platform cannot do, all in words before anything starts.
+import type { z } from 'zod';
+import type { Db, DbOrTx } from '../../db/client';
+import type { PlatformCapabilities } from '../../platform/adapter';
+import type { ExperimentSpec } from '../../domain/experiments/spec';
+import { AppError } from '../../errors';
+import { createAdapter } from '../platform/active-adapter';
+import { chaosLimits } from '../safety/limits';
+import { faultRefusals, type FaultCapabilities } from '../../domain/experiments/refusals';
+import { selectTargets, type TargetCandidate } from '../../domain/experiments/selection';
+import { previewExperimentInput } from './experiment-inputs';
+
+type FaultCaps = FaultCapabilities & Pick<PlatformCapabilities, 'faults'> & { adapter: string };
+
+/** The active adapter's fault capabilities (the simulator's when none is active). */
+export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCaps> {
+  const row = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' } });
+  const spec = row ? { id: row.id, name: row.name, kind: row.kind, config: row.config } : { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
+  try {
+    // Building an adapter only parses its configuration; nothing connects.
+    const adapter = createAdapter(spec);
+    const caps = adapter.capabilities();
+    await adapter.close().catch(() => undefined);
+    return { kind: spec.kind, faults: caps.faults, faultExpiryInPlatform: caps.faultExpiryInPlatform, faultCohortHeaders: caps.faultCohortHeaders, adapter: spec.kind === 'sim' ? 'the simulator' : `${spec.kind} ("${spec.name}")` };
+  } catch (err) {
+    throw new AppError('PRECONDITION_FAILED', `The active platform adapter "${spec.name}" cannot be used: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const strings = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(typeof v === 'object' && v !== null ? v : {}).filter(([, x]) => typeof x === 'string'));
+
+/** Every instance with where it runs, for target selection. */
+export async function fleetInstances(db: DbOrTx): Promise<TargetCandidate[]> {
+  const rows = await db.instance.findMany({
+    select: { id: true, name: true, appVersion: true, labels: true, adminState: true, service: { select: { name: true } }, cluster: { select: { name: true, zone: { select: { name: true, region: { select: { name: true } } } } } } },
+  });
+  return rows.map((i) => ({ id: i.id, name: i.name, service: i.service.name, version: i.appVersion, cluster: i.cluster.name, zone: i.cluster.zone.name, region: i.cluster.zone.region.name, labels: strings(i.labels), adminState: i.adminState === 'maint' ? 'maintenance' : i.adminState }));
+}
+
+/** A stable seed per spec, so the preview shows the same instances on every look. */
+const seedOf = (spec: ExperimentSpec) => JSON.stringify(spec.targets) + JSON.stringify(spec.selection);
+
+export async function previewExperiment(db: Db, input: z.input<typeof previewExperimentInput>) {
+  const { spec } = previewExperimentInput.parse(input);
+  const [instances, limits, caps] = await Promise.all([fleetInstances(db), chaosLimits(db), activeFaultCapabilities(db)]);
+  const sel = selectTargets({ spec, instances, globalMaxPct: limits.maxBlastRadiusPct, seed: seedOf(spec) });
+  const platform = faultRefusals(spec, caps);
+  const refusals = [...sel.refusals, ...platform.refusals];
+  return {
+    matched: sel.matched.length,
+    summary: sel.summary,
+    selected: sel.selected,
+    perService: sel.perService,
+    perZone: sel.perZone,
+    perCluster: sel.perCluster,
+    capPct: sel.capPct,
+    globalMaxPct: limits.maxBlastRadiusPct,
+    adapter: caps.adapter,
+    refusals,
+    warnings: [...sel.warnings, ...platform.warnings],
+    canRun: refusals.length === 0,
+  };
+}
