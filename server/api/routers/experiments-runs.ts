@@ -39,6 +39,3 @@ export const experimentRunProcedures = {
   abort: operatorProcedure.input(abortRunInput).mutation(({ ctx, input }) => abortRun(ctx.db, ctx.actor, input)),
   report: viewerProcedure.input(reportInput).query(({ ctx, input }) => runReport(ctx.db, input)),
 };
-
-/** Mounted as `experiments` until experiments.ts (authoring, schedules) lands and spreads the record in. */
-export const experimentRunsRouter = router(experimentRunProcedures);

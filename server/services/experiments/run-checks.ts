@@ -11,22 +11,20 @@ import { createAdapter } from '../platform/active-adapter';
 import { guardInstances, type ServiceInstanceRow } from '../rollouts/guard-inputs';
 import type { FaultCapabilities } from '../../domain/experiments/refusals';
 import type { TargetCandidate } from '../../domain/experiments/selection';
-import { activeFreezes, freezeWords as domainFreezeWords, type FreezeOccurrence } from '../../domain/safety/freeze';
+import { activeFreezes, type FreezeOccurrence } from '../../domain/safety/freeze';
+import { activeHalt, haltWords as safetyHaltWords } from '../safety/halt-checks';
 
 const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** The engaged halt, if any (at most one row has releasedAt null). */
 export function engagedHalt(db: DbOrTx): Promise<Halt | null> {
-  return db.halt.findFirst({ where: { releasedAt: null } });
+  return activeHalt(db);
 }
 
+/** "Halt-all engaged by alice at 2026-12-02 01:00:00 UTC: “db failover”" (the safety page's words). */
 export function haltWords(h: Halt): string {
-  return `Halt-all is engaged by ${h.engagedByName} since ${utc(h.engagedAt)}: "${h.reason}". No experiment may start until an approver releases it.`;
-}
-
-export async function requireNoHalt(db: DbOrTx): Promise<void> {
-  const h = await engagedHalt(db);
-  if (h) throw new AppError('CONFLICT', haltWords(h), undefined, { halt: { by: h.engagedByName, at: h.engagedAt.toISOString(), reason: h.reason } });
+  const w = safetyHaltWords(h);
+  return `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
 }
 
 /** The freeze windows that apply to experiments at `now`. */
@@ -36,10 +34,9 @@ export async function experimentFreezes(db: DbOrTx, now: Date): Promise<FreezeOc
   return activeFreezes(windows, now.getTime(), 'experiments');
 }
 
-/** "Frozen by “Black Friday” until 2026-11-30 06:00 UTC (peak traffic)." */
+/** "freeze window “Black Friday” (peak traffic) until 2026-11-30 06:00 UTC", as the rollouts say it. */
 export function freezeWords(f: FreezeOccurrence): string {
-  const w = domainFreezeWords(f);
-  return `${w.charAt(0).toUpperCase()}${w.slice(1)}.`;
+  return `freeze window “${f.window.name}” (${f.window.reason}) until ${utc(new Date(f.to))}`;
 }
 
 /** The admin's global maximum share of a service a run may hit (SystemSetting chaos.limits). */

@@ -9,6 +9,7 @@ import type { RunAbortReason } from '../../domain/experiments/machine';
 import { ACTIVE_RUN_STATES } from '../../domain/experiments/machine';
 import type { ExperimentSpec } from '../../domain/experiments/spec';
 import { runCommand, type CommandContext } from '../command';
+import { haltWords as safetyWords } from '../safety/halt-checks';
 import { evaluateConditions, firstFired } from '../../domain/experiments/conditions';
 import { activeFaultCapabilities, engagedHalt, experimentFreezes, freezeWords, guardWords, haltWords, zoneGuardHolds } from './run-checks';
 import { HARD_EXPIRY_MARGIN_MS, renewLeases, requestRemoval, writeInjections } from './run-injections';
@@ -98,7 +99,7 @@ async function haltAbort(ctx: CommandContext, r: RunWithName): Promise<RunWithNa
   const h = await engagedHalt(ctx.tx);
   if (!h || r.abortReason) return null;
   await recordRunEvent(ctx.tx, r.id, { kind: 'halt', summary: haltWords(h), actorName: CONTROLLER, data: { haltId: h.id } });
-  return abortRunWith(ctx, r, 'halted', `Halted: halt-all engaged by ${h.engagedByName} ("${h.reason}"); removing the faults`);
+  return abortRunWith(ctx, r, 'halted', `Halted: ${safetyWords(h)}; removing the faults`);
 }
 
 /** A fault the leader took out because its lease lapsed or it expired while the run still wanted it. */
@@ -113,13 +114,14 @@ async function pending(ctx: CommandContext, r: RunWithName, spec: ExperimentSpec
   const h = await engagedHalt(tx);
   if (h) {
     await recordRunEvent(tx, r.id, { kind: 'halt', summary: haltWords(h), actorName: CONTROLLER });
-    return abortRunWith(ctx, r, 'halted', `Not injected: halt-all engaged by ${h.engagedByName} ("${h.reason}")`);
+    return abortRunWith(ctx, r, 'halted', `Not injected: ${safetyWords(h)}`);
   }
   if (!r.freezeOverrideReason) {
     const freezes = await experimentFreezes(tx, now);
     if (freezes.length > 0) {
-      await recordRunEvent(tx, r.id, { kind: 'freeze', summary: freezes.map(freezeWords).join(' '), actorName: CONTROLLER });
-      return abortRunWith(ctx, r, 'frozen', `Not injected: ${freezes.map(freezeWords).join(' ')}`);
+      const words = `inside the ${freezes.map(freezeWords).join(' and the ')}`;
+      await recordRunEvent(tx, r.id, { kind: 'freeze', summary: `Frozen: ${words}`, actorName: CONTROLLER });
+      return abortRunWith(ctx, r, 'frozen', `Not injected: ${words}`);
     }
   }
   const targets = await tx.experimentRunTarget.findMany({ where: { runId: r.id }, orderBy: { instanceName: 'asc' } });

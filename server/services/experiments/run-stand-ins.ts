@@ -1,18 +1,15 @@
-// STAND-INS for the runs engineer's functions (branch h-runs), which were not committed when the
-// schedules and halt-all were written: `startRun` (server/services/experiments/run-commands.ts on
-// their side) and the run-state `transition()` used to abort. Same intent, minimal: a run row in
-// `pending` with its spec snapshot (their controller takes it from there), and the abort event
-// through the run machine. Callers import only from here, so merging h-runs turns this file into
-// re-exports. Owned by the safety engineer; the runs engineer owns nothing of it.
+// The schedule sweep's and halt-all's door to the run functions (h-runs merged): `startRun` is
+// run-start.ts startRunInTx in its own command, `abortRun` is run-state.ts transitionRun plus the
+// removal request, and `createRunRow` writes a skipped run (the run services never create one).
+// Owned by the safety engineer; adapted to the real run functions when h-safety met h-runs.
 import type { Db, Tx } from '../../db/client';
 import type { Experiment, ExperimentRun } from '../../db/generated/client';
-import { nextRunState, type RunAbortReason, type RunState } from '../../domain/experiments/machine';
-import { AppError } from '../../errors';
-import { FAULTS_CHANNEL } from '../../live/topics';
+import { canRunHappen, type RunAbortReason, type RunState } from '../../domain/experiments/machine';
 import { runCommand, type Actor, type CommandContext } from '../command';
-import { assertNotHalted } from '../safety/halt-checks';
-import { assertNotFrozen } from '../safety/freeze';
-import { experimentLabel, loadExperiment, toJson } from './experiment-state';
+import { toJson } from './experiment-state';
+import { requestRemoval } from './run-injections';
+import { startRunInTx } from './run-start';
+import { announceRun, lockRun, transitionRun } from './run-state';
 
 /** Locks the experiment row (run numbers are allocated under it) and returns the next run number. */
 export async function nextRunNumber(tx: Tx, experimentId: string): Promise<number> {
@@ -28,14 +25,14 @@ export interface StartRunInput {
   freezeOverrideReason?: string;
 }
 
-/** Starts a run of an experiment: refused while halted, inside a freeze window, or archived. */
+/**
+ * Starts a run through the runs engineer's start (run-start.ts startRunInTx): halt, freeze,
+ * capability, blast radius and guards refused in words before anything is written.
+ */
 export async function startRun(db: Db, actor: Actor, input: StartRunInput): Promise<{ runId: string; number: number }> {
   return runCommand(db, actor, async (ctx) => {
-    const e = await loadExperiment(ctx.tx, input.experimentId);
-    if (e.archivedAt) throw new AppError('CONFLICT', `${experimentLabel(e)} is archived; it cannot be run.`);
-    await assertNotHalted(ctx.tx, `Starting a run of ${experimentLabel(e)}`);
-    if (!input.freezeOverrideReason) await assertNotFrozen(ctx.tx, 'experiments', `Starting a run of ${experimentLabel(e)}`);
-    return createRunRow(ctx, e, { state: 'pending', trigger: input.trigger ?? 'manual', scheduleId: input.scheduleId ?? null, summary: `Started by ${actor.name}` });
+    const r = await startRunInTx(ctx, { experimentId: input.experimentId, freezeOverrideReason: input.freezeOverrideReason }, { trigger: input.trigger ?? 'manual', scheduleId: input.scheduleId ?? null });
+    return { runId: r.id, number: r.number };
   });
 }
 
@@ -69,18 +66,15 @@ export async function createRunRow(
 }
 
 /**
- * The abort event through the run machine (stand-in for their transition()): the faults no longer
- * desired with `removeReason`, the state and its event written together, the leader woken. A run
- * already recovering keeps an abort reason it has. Returns the state after.
+ * Aborts through the run machine (run-state.ts transitionRun under the run's row lock): the first
+ * abort reason is kept, the faults are asked out with `removeReason`, the leader woken, the run's
+ * controller job armed. Returns the state after (unchanged when the machine refuses an abort).
  */
 export async function abortRun(ctx: CommandContext, run: ExperimentRun, reason: RunAbortReason, words: string, removeReason: 'aborted' | 'halted'): Promise<RunState> {
-  const from = run.state;
-  const to = nextRunState(from, { type: 'abort', reason });
-  if (!to) return from;
-  await ctx.tx.injection.updateMany({ where: { runId: run.id, removedAt: null, desired: true }, data: { desired: false, removeReason } });
-  await ctx.tx.experimentRun.update({ where: { id: run.id }, data: { state: to, abortReason: run.abortReason ?? reason, stateDetail: words.slice(0, 2000), version: { increment: 1 } } });
-  await ctx.tx.experimentRunEvent.create({ data: { runId: run.id, kind: 'state', fromState: from, toState: to, summary: words.slice(0, 2000), actorName: ctx.actor.name, data: { event: 'abort', reason } } });
-  await ctx.tx.$executeRaw`SELECT pg_notify(${FAULTS_CHANNEL}, '')`;
-  await ctx.emit('experiment.changed', { experimentId: run.experimentId, runId: run.id, state: to });
-  return to;
+  const r = await lockRun(ctx.tx, run.id);
+  if (!r || !canRunHappen(r.state, 'abort')) return r?.state ?? run.state;
+  const after = await transitionRun(ctx.tx, r, { type: 'abort', reason }, { actorName: ctx.actor.name, summary: words });
+  await requestRemoval(ctx.tx, r.id, removeReason);
+  await announceRun(ctx, after);
+  return after.state;
 }

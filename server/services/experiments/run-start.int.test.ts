@@ -24,7 +24,7 @@ describe('starting a chaos run', () => {
     try {
       const err = await caught(startRun(t.db, f.approver, { experimentId: e.id, guardOverrideReason: 'x', freezeOverrideReason: 'y' }));
       expect(err?.code).toBe('CONFLICT');
-      expect(err?.message).toMatch(/^Halt-all is engaged by dana since \d{4}-\d\d-\d\d \d\d:\d\d UTC: "payments incident"\. No experiment may start until an approver releases it\.$/);
+      expect(err?.message).toMatch(new RegExp(`^Starting a run of experiment "${e.name}" refused: halt-all engaged by dana at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC: “payments incident”\\. An approver releases the halt\\.$`));
       await nothingWritten(e.id);
     } finally {
       await t.db.halt.update({ where: { id: halt.id }, data: { releasedAt: new Date(), releasedByName: 'erin', releaseReason: 'resolved' } });
@@ -42,7 +42,7 @@ describe('starting a chaos run', () => {
       const run = await runOf(t.db, id);
       expect(run).toMatchObject({ abortReason: 'halted' });
       expect(run.injections).toHaveLength(0);
-      expect(run.stateDetail).toContain('halt-all engaged by dana ("drill")');
+      expect(run.stateDetail).toMatch(/^Not injected: halt-all engaged by dana at .+ UTC: “drill”$/);
     } finally {
       await t.db.halt.update({ where: { id: halt.id }, data: { releasedAt: new Date(), releasedByName: 'erin', releaseReason: 'drill over' } });
     }
@@ -118,7 +118,7 @@ describe('starting a chaos run', () => {
     try {
       const err = await caught(startRun(t.db, f.operator, { experimentId: e.id }));
       expect(err?.code).toBe('CONFLICT');
-      expect(err?.message).toMatch(/cannot start: Frozen by “Black Friday” until .+ UTC \(peak traffic\)\. An approver may start it anyway with a reason\.$/);
+      expect(err?.message).toMatch(/cannot start: inside the freeze window “Black Friday” \(peak traffic\) until \d{4}-\d\d-\d\d \d\d:\d\d UTC\. An approver may start it anyway with a reason\.$/);
       expect((await caught(startRun(t.db, f.operator, { experimentId: e.id, freezeOverrideReason: 'please' })))?.code).toBe('FORBIDDEN');
       const { id } = await startRun(t.db, f.approver, { experimentId: e.id, freezeOverrideReason: 'agreed with the payments team' });
       expect(await runOf(t.db, id)).toMatchObject({ freezeOverrideByName: f.approver.name, freezeOverrideReason: 'agreed with the payments team' });

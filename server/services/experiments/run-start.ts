@@ -14,7 +14,8 @@ import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor, type CommandContext } from '../command';
 import { faultRefusals } from '../../domain/experiments/refusals';
 import { selectTargets } from '../../domain/experiments/selection';
-import { activeFaultCapabilities, experimentFreezes, fleetCandidates, freezeWords, globalMaxBlastPct, guardWords, requireNoHalt, zoneGuardHolds } from './run-checks';
+import { assertNotHalted } from '../safety/halt-checks';
+import { activeFaultCapabilities, experimentFreezes, fleetCandidates, freezeWords, globalMaxBlastPct, guardWords, zoneGuardHolds } from './run-checks';
 import { startRunInput } from './run-inputs';
 import { announceRun, recordRunEvent, toJson } from './run-state';
 
@@ -56,11 +57,11 @@ export async function startRunInTx(ctx: CommandContext, input: z.output<typeof s
   const refuseStart = (code: 'CONFLICT' | 'PRECONDITION_FAILED', why: string, details?: Record<string, unknown>) =>
     new AppError(code, `Experiment "${experiment.name}" cannot start: ${why}`, undefined, details);
 
-  await requireNoHalt(tx);
+  await assertNotHalted(tx, `Starting a run of experiment "${experiment.name}"`);
   const now = new Date();
   const freezes = await experimentFreezes(tx, now);
   if (freezes.length > 0 && freezeOverrideReason === undefined) {
-    throw refuseStart('CONFLICT', `${freezes.map(freezeWords).join(' ')} An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: new Date(f.to).toISOString() })) });
+    throw refuseStart('CONFLICT', `inside the ${freezes.map(freezeWords).join(' and the ')}. An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: new Date(f.to).toISOString() })) });
   }
 
   const spec = experimentSpecSchema.parse(experiment.spec);
@@ -101,7 +102,7 @@ export async function startRunInTx(ctx: CommandContext, input: z.output<typeof s
   const where = preview.perService.map((s) => `${s.selected} of ${s.total} ${s.service} (${Math.round(s.pct * 10) / 10} %)`).join(', ');
   await recordRunEvent(tx, runId, { kind: 'state', summary: `Started by ${actor.name}: ${spec.fault.kind} on ${where} for ${spec.durationS} s`, actorName: actor.name, toState: 'pending', data: { targets: preview.selected.length, warnings: [...platform.warnings, ...preview.warnings] } });
   if (freezeOverrideReason !== undefined) {
-    await recordRunEvent(tx, runId, { kind: 'override', summary: `Freeze override by ${actor.name}: ${freezeOverrideReason}${freezes.length ? ` (${freezes.map(freezeWords).join(' ')})` : ''}`, actorName: actor.name, data: { override: 'freeze', reason: freezeOverrideReason } });
+    await recordRunEvent(tx, runId, { kind: 'override', summary: `Freeze override by ${actor.name}: ${freezeOverrideReason}${freezes.length ? ` (inside the ${freezes.map(freezeWords).join(' and the ')})` : ''}`, actorName: actor.name, data: { override: 'freeze', reason: freezeOverrideReason } });
   }
   if (guardOverrideReason !== undefined) {
     await recordRunEvent(tx, runId, { kind: 'override', summary: `Guard override by ${actor.name}: ${guardOverrideReason}${holds.length ? ` (${guardWords(holds)})` : ''}`, actorName: actor.name, data: { override: 'guard', reason: guardOverrideReason } });
