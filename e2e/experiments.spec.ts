@@ -76,6 +76,15 @@ test.describe('experiments', () => {
     await expect(page).toHaveURL(/\/experiments\/[0-9a-f-]{36}$/, T);
     await expect(page.getByRole('heading', { name: `Experiment: ${name}`, level: 1 })).toBeVisible(T);
 
+    // A yearly schedule shows its next runs before it is added, then in the experiment's list; removed again.
+    await page.getByLabel('Cron (5 fields, UTC)').fill('0 3 1 1 *');
+    await expect(page.getByLabel('Next runs')).toContainText(/-01-01 03:00 UTC/, T);
+    await page.getByRole('button', { name: 'Add schedule' }).click();
+    const schedules = page.getByRole('table', { name: 'Schedules of this experiment' });
+    await expect(schedules).toContainText('0 3 1 1 *', T);
+    await page.getByRole('button', { name: 'Remove schedule 0 3 1 1 *' }).click();
+    await expect(schedules).toHaveCount(0, T);
+
     // Start: the confirmation lists the instance that will be hit.
     await page.getByRole('button', { name: 'Start run…' }).click();
     const dialog = page.getByRole('dialog');

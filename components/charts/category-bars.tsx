@@ -14,7 +14,7 @@ export interface BarSeries {
 
 const PALETTE = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-8)', 'var(--chart-3)'];
 
-export function CategoryBars({ title, summary, data, series, format, thresholds = [], height = 200 }: { title: string; summary: string; data: Array<Record<string, string | number | null>>; series: BarSeries[]; format: (v: number) => string; thresholds?: Array<{ value: number; label: string }>; height?: number }) {
+export function CategoryBars({ title, summary, data, series, format, thresholds = [], height = 200, yDomain }: { title: string; summary: string; data: Array<Record<string, string | number | null>>; series: BarSeries[]; format: (v: number) => string; thresholds?: Array<{ value: number; label: string }>; height?: number; yDomain?: [number, number] }) {
   const titleId = useId();
   return (
     <figure className={styles.figure} aria-labelledby={titleId}>
@@ -36,7 +36,7 @@ export function CategoryBars({ title, summary, data, series, format, thresholds 
           <BarChart responsive data={data} accessibilityLayer={false} margin={{ top: 14, right: 12, bottom: 0, left: 0 }} style={{ width: '100%', height: '100%' }}>
             <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
             <XAxis dataKey="name" stroke="var(--chart-axis)" tick={{ fill: 'var(--chart-axis)', fontSize: 11 }} height={22} />
-            <YAxis tickFormatter={(v: number) => format(v)} stroke="var(--chart-axis)" tick={{ fill: 'var(--chart-axis)', fontSize: 11 }} width={64} domain={['auto', 'auto']} />
+            <YAxis tickFormatter={(v: number) => format(v)} stroke="var(--chart-axis)" tick={{ fill: 'var(--chart-axis)', fontSize: 11 }} width={64} domain={yDomain ?? ['auto', 'auto']} allowDataOverflow={yDomain !== undefined} />
             <Tooltip isAnimationActive={false} cursor={{ fill: 'var(--chart-grid)' }} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border-strong)', color: 'var(--text)' }} />
             {thresholds.map((t) => (
               <ReferenceLine key={t.label} y={t.value} stroke="var(--chart-warning)" strokeDasharray="5 4" ifOverflow="extendDomain" label={{ value: t.label, position: 'insideTopRight', fill: 'var(--chart-warning)', fontSize: 11 }} />

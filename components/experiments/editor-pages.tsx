@@ -25,5 +25,5 @@ export function EditExperimentPage({ id }: { id: string }) {
   if (x.isPending) return <Loading what="the experiment" />;
   if (x.isError) return <ErrorText error={x.error} />;
   const d = x.data;
-  return <ExperimentEditor key={`${d.id}@${d.version}`} initial={{ name: d.name, description: d.description, templateKey: d.templateKey, spec: d.spec }} saved={{ id: d.id, version: d.version }} archived={d.archivedAt !== null} />;
+  return <ExperimentEditor key={`${d.id}@${d.version}`} initial={{ name: d.name, description: d.description, templateKey: d.templateKey, spec: d.spec }} saved={{ id: d.id, version: d.version }} archived={d.archivedAt !== null} stored={d} />;
 }

@@ -17,7 +17,9 @@ import { ErrorText, Notice } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { atLeast } from '@/components/rollouts/actions';
 import { useExperimentCommands, useTemplates } from './api';
+import type { ExperimentDetail } from './contract';
 import { ExperimentForm, type Facets } from './experiment-form';
+import { SchedulesPanel } from './schedules-panel';
 import { validateDraft, type DraftErrors } from './spec-draft';
 import { overridableRefusal, type OverrideKind } from './start-refusal';
 import { StartRunDialog } from './start-run-dialog';
@@ -31,7 +33,7 @@ interface Saved {
 }
 
 /** Authoring: a new experiment from a template, or an existing one (its version remembered for the stale check). */
-export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { initial: ExperimentDraft; saved: Saved | null; archived?: boolean }) {
+export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored }: { initial: ExperimentDraft; saved: Saved | null; archived?: boolean; stored?: ExperimentDetail }) {
   const trpc = useTRPC();
   const router = useRouter();
   const me = useSessionUser();
@@ -206,6 +208,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived }: { in
           )}
         </aside>
       </div>
+      {stored ? <SchedulesPanel experiment={stored} canAuthor={canAuthor} /> : null}
       {saved ? (
         <StartRunDialog
           open={starting}

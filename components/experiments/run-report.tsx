@@ -29,6 +29,9 @@ export function RunReport({ report, fileBase, meta }: { report: Report; fileBase
   const layers = report.layers;
   const verdict = reportVerdict(layers);
   const target = report.availabilityTargetPct;
+  // Availability bars start a little below the lowest layer (or the target), so every bar shows.
+  const lows = [target, ...layers.map((l) => l.fault.availabilityPct).filter((v): v is number => v !== null)];
+  const floor = Math.max(0, Math.floor((Math.min(...lows) - Math.max(0.2, (100 - Math.min(...lows)) * 0.25)) * 10) / 10);
   return (
     <section aria-labelledby="report-heading" className={styles.panel}>
       <div className={styles.header}>
@@ -89,6 +92,7 @@ export function RunReport({ report, fileBase, meta }: { report: Report; fileBase
           data={layers.map((l) => ({ name: l.layer, availability: l.fault.availabilityPct }))}
           series={[{ key: 'availability', label: 'Availability during the fault' }]}
           thresholds={[{ value: target, label: `target ${target} %` }]}
+          yDomain={[floor, 100]}
           format={(v) => `${Math.round(v * 100) / 100} %`}
         />
       </div>

@@ -1,0 +1,111 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useTRPC } from '@/components/trpc/client';
+import { fieldErrorsOf } from '@/components/trpc/errors';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { ErrorText } from '@/components/ui/error-text';
+import { Field } from '@/components/ui/field';
+import { Num, NumHead, Table } from '@/components/ui/table';
+import { NumberInput } from '@/components/rollouts/number-input';
+import type { ExperimentDetail } from './contract';
+import styles from './experiments.module.css';
+
+const CONCURRENCY = ['forbid', 'allow', 'replace'] as const;
+const CONCURRENCY_WORDS = { forbid: 'forbid (skip while one runs)', allow: 'allow (runs may overlap)', replace: 'replace (abort the running one)' } as const;
+const utc = (d: string | Date | null) => (d ? `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
+
+/** The experiment's cron schedules (UTC) with their next runs; operators add and remove them. */
+export function SchedulesPanel({ experiment, canAuthor }: { experiment: ExperimentDetail; canAuthor: boolean }) {
+  const trpc = useTRPC();
+  const qc = useQueryClient();
+  const [cron, setCron] = useState('0 3 * * 1');
+  const [concurrency, setConcurrency] = useState<(typeof CONCURRENCY)[number]>('forbid');
+  const [historyLimit, setHistoryLimit] = useState(10);
+  const [debounced, setDebounced] = useState(cron);
+  useEffect(() => {
+    const t = setTimeout(() => setDebounced(cron), 400);
+    return () => clearTimeout(t);
+  }, [cron]);
+  const next = useQuery({ ...trpc.experiments.schedules.nextRuns.queryOptions({ cron: debounced.trim().slice(0, 120), n: 5 }), enabled: canAuthor && debounced.trim() !== '', retry: false });
+  const refresh = () => void qc.invalidateQueries({ queryKey: trpc.experiments.pathKey() });
+  const create = useMutation(trpc.experiments.schedules.create.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(trpc.experiments.schedules.remove.mutationOptions({ onSettled: refresh }));
+  const errors = fieldErrorsOf(create.error);
+  return (
+    <section className={styles.panel} aria-labelledby="schedules-heading">
+      <h2 id="schedules-heading">Schedules</h2>
+      {experiment.schedules.length === 0 ? (
+        <p className="muted">No schedule: this experiment runs when someone starts it.</p>
+      ) : (
+        <Table label="Schedules of this experiment">
+          <thead>
+            <tr>
+              <th scope="col">Cron (UTC)</th>
+              <th scope="col">Concurrency</th>
+              <NumHead scope="col">History</NumHead>
+              <th scope="col">Next run</th>
+              <th scope="col">Last run</th>
+              {canAuthor ? <th scope="col">Actions</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {experiment.schedules.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <code>{s.cron}</code> {s.enabled ? null : <Badge>disabled</Badge>}
+                </td>
+                <td>{s.concurrency}</td>
+                <Num>{s.historyLimit}</Num>
+                <td>{s.enabled ? utc(s.nextRunAt) : '—'}</td>
+                <td>{utc(s.lastRunAt)}</td>
+                {canAuthor ? (
+                  <td>
+                    <Button size="small" variant="ghost" disabled={remove.isPending} aria-label={`Remove schedule ${s.cron}`} onClick={() => remove.mutate({ id: s.id, version: s.version })}>
+                      Remove
+                    </Button>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+      <ErrorText error={remove.error} />
+      {canAuthor ? (
+        <form aria-label="New schedule" noValidate onSubmit={(e) => (e.preventDefault(), create.mutate({ experimentId: experiment.id, cron: cron.trim(), concurrency, historyLimit, enabled: true }))}>
+          <div className={styles.formGrid}>
+            <Field label="Cron (5 fields, UTC)" hint="minute hour day month weekday" error={errors.cron ?? fieldErrorsOf(next.error).cron} maxLength={120} length={cron.length}>
+              {(c) => <input {...c} value={cron} onChange={(e) => setCron(e.target.value)} />}
+            </Field>
+            <Field label="Concurrency" error={errors.concurrency}>
+              {(c) => (
+                <select {...c} value={concurrency} onChange={(e) => setConcurrency(e.target.value as (typeof CONCURRENCY)[number])}>
+                  {CONCURRENCY.map((k) => (
+                    <option key={k} value={k}>
+                      {CONCURRENCY_WORDS[k]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Runs kept in the history" error={errors.historyLimit}>
+              {(c) => <NumberInput control={c} value={historyLimit} min={1} max={100} onChange={setHistoryLimit} />}
+            </Field>
+          </div>
+          {next.data ? (
+            <p className={styles.small} aria-label="Next runs">
+              Next: {next.data.times.map((t) => utc(t)).join(' · ') || 'never'}
+            </p>
+          ) : null}
+          <ErrorText error={Object.keys(errors).length ? null : create.error} />
+          <Button type="submit" busy={create.isPending} busyLabel="Adding…">
+            Add schedule
+          </Button>
+        </form>
+      ) : null}
+    </section>
+  );
+}
