@@ -191,8 +191,9 @@ test.describe('halt-all', () => {
     expect((await query<RolloutView>(page.request, 'rollouts.get', { id: created.id })).state).toBe('paused');
     await page.goto('/timeline?kinds=safety,experiment&span=3600000');
     const events = page.getByRole('table', { name: 'Events' });
-    await expect(events.getByRole('row').filter({ hasText: 'Halt-all engaged' }).filter({ hasText: reason })).toHaveCount(1, T);
-    await expect(events.getByRole('row').filter({ hasText: 'Halt-all released' }).filter({ hasText: `incident over ${tag}` })).toHaveCount(1);
+    // (The run's and the rollout's own events quote the halt too: the safety rows are the ones titled so.)
+    await expect(events.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Halt-all engaged', exact: true }) }).filter({ hasText: reason })).toHaveCount(1, T);
+    await expect(events.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Halt-all released', exact: true }) }).filter({ hasText: `incident over ${tag}` })).toHaveCount(1);
     await expect(events.getByRole('link', { name: /^Run "halt e2e .+ #1": / }).first()).toBeVisible();
   });
 });
