@@ -28,7 +28,7 @@ export function HaltBanner() {
     release.reset();
   };
   return (
-    <section className={styles.banner} aria-label="Halt-all">
+    <section className={styles.banner} aria-label="Halt-all engaged">
       <div className={styles.bannerText}>
         <p role="alert" className={styles.bannerHeadline}>
           <span className={styles.bannerIcon} aria-hidden="true">■</span> {haltHeadline(halt, zone)}
