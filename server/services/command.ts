@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/client';
 import { Prisma } from '../db/generated/client';
-import { asConflict } from './db-errors';
+import { asConflict, isTransientTxError } from './db-errors';
 import { enqueueJob, type JobName, type JobPayload } from '../db/job-queue';
 import { LIVE_CHANNEL, liveTopicSchemas, type LivePayload, type LiveTopic } from '../live/topics';
 
@@ -39,14 +39,32 @@ export interface CommandOptions {
   timeoutMs?: number;
 }
 
+/** Attempts of a command whose transaction PostgreSQL chose as a deadlock victim (nothing of it committed). */
+const TRANSIENT_ATTEMPTS = 3;
+
 /**
  * Runs a command as one transaction: the desired-state change, its audit row, its live event
  * and its job commit together or not at all (NOTIFY is delivered by PostgreSQL at commit).
- * A unique violation (a create or rename race) leaves as a CONFLICT in words, not a 500.
+ * A unique violation (a create or rename race) leaves as a CONFLICT in words, not a 500; a
+ * deadlock victim is run again (up to TRANSIENT_ATTEMPTS times).
  */
+
 export async function runCommand<T>(db: Db, actor: Actor, fn: (ctx: CommandContext) => Promise<T>, opts: CommandOptions = {}): Promise<T> {
-  try {
-    return await db.$transaction(async (tx) => {
+  // A deadlock victim's transaction was rolled back whole, so running it again is safe; a person
+  // pressing halt-all while a reconciler holds the same rows must not see "something went wrong".
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(db, actor, fn, opts);
+    } catch (err) {
+      if (attempt < TRANSIENT_ATTEMPTS && isTransientTxError(err)) continue;
+      throw asConflict(err, opts.input);
+    }
+  }
+}
+
+function once<T>(db: Db, actor: Actor, fn: (ctx: CommandContext) => Promise<T>, opts: CommandOptions): Promise<T> {
+  {
+    return db.$transaction(async (tx) => {
       const ctx: CommandContext = {
         tx,
         actor,
@@ -75,7 +93,5 @@ export async function runCommand<T>(db: Db, actor: Actor, fn: (ctx: CommandConte
       };
       return fn(ctx);
     }, opts.timeoutMs === undefined ? undefined : { timeout: opts.timeoutMs });
-  } catch (err) {
-    throw asConflict(err, opts.input);
   }
 }

@@ -73,3 +73,19 @@ export function asConflict(err: unknown, input?: Record<string, unknown>): unkno
   const v = uniqueViolationOf(err);
   return v ? uniqueConflict(v, input) : err;
 }
+
+/** PostgreSQL's deadlock_detected and serialization_failure: the transaction was rolled back whole. */
+const TRANSIENT_SQLSTATES = new Set(['40P01', '40001']);
+
+/** A transaction PostgreSQL aborted as a deadlock victim or a serialization failure (safe to run again). */
+export function isTransientTxError(err: unknown): boolean {
+  if (!isObj(err)) return false;
+  if (err.code === 'P2034') return true;
+  if (typeof err.code === 'string' && TRANSIENT_SQLSTATES.has(err.code)) return true;
+  const meta = isObj(err.meta) ? err.meta : null;
+  const cause = meta && isObj(meta.driverAdapterError) && isObj(meta.driverAdapterError.cause) ? meta.driverAdapterError.cause : null;
+  if (cause && typeof cause.originalCode === 'string' && TRANSIENT_SQLSTATES.has(cause.originalCode)) return true;
+  if (cause && cause.kind === 'TransactionWriteConflict') return true;
+  // Prisma may wrap the driver error once more (raw queries: P2010 with the driver's message).
+  return isObj(err.cause) ? isTransientTxError(err.cause) : false;
+}
