@@ -10,7 +10,7 @@ import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
 import { FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
-import { faultMapContent, faultProblem, mapSignature } from './fault-maps';
+import { admitFaults, faultMapContent, faultProblem, mapSignature } from './fault-maps';
 import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
 import { serverWeights } from './weights';
@@ -46,6 +46,11 @@ export class HaproxyAdapter implements PlatformAdapter {
   private statesSent = new Map<string, AdminState>();
   /** When every map and state was last sent whatever the cache says (an edit by hand is undone then). */
   private fullPushAt = 0;
+  /**
+   * Fault pushes one at a time: a re-apply after a reload (from readTelemetry) and a sync woken by
+   * NOTIFY could otherwise interleave their map replaces and leave an older content last.
+   */
+  private faultLock: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly config: HaproxyConfig,
@@ -182,6 +187,8 @@ export class HaproxyAdapter implements PlatformAdapter {
     const cannot = /^the haproxy adapter cannot (.*)$/.exec(problem ?? '');
     if (cannot) throw new CapabilityError('haproxy', cannot[1]!);
     if (problem) throw new Error(problem);
+    const clash = admitFaults(this.config, this.byId, [...[...this.faults.values()].filter((f) => f.id !== fault.id), fault]).failed.find((f) => f.id === fault.id);
+    if (clash) throw new CapabilityError('haproxy', clash.error.replace(/^the haproxy adapter cannot /, ''));
     this.faults.set(fault.id, fault);
     await this.pushFaults();
   }
@@ -192,14 +199,8 @@ export class HaproxyAdapter implements PlatformAdapter {
    * maps whose content changed are sent, so a steady set costs one map (the expiry) per tick.
    */
   async syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
-    const failed: FaultSyncResult['failed'] = [];
-    const next = new Map<string, FaultInjection>();
-    for (const f of desired) {
-      const problem = faultProblem(this.config, this.byId, f);
-      if (problem) failed.push({ id: f.id, error: problem });
-      else next.set(f.id, f);
-    }
-    this.faults = next;
+    const { admitted, failed } = admitFaults(this.config, this.byId, desired);
+    this.faults = new Map(admitted.map((f) => [f.id, f]));
     await this.pushFaults();
     return { failed };
   }
@@ -260,7 +261,7 @@ export class HaproxyAdapter implements PlatformAdapter {
     for (const id of this.byId.keys()) cmds.push(...this.stateCommands(id, this.effectiveState(id)));
     await c.run(cmds);
     for (const s of this.routing.keys()) await c.replaceMap(this.service(s).headerMap, this.headerEntries(s));
-    await this.pushFaultMaps(c, true);
+    await this.exclusive(() => this.pushFaultMaps(c, true));
   }
 
   private async sendAll(cmds: string[]) {
@@ -313,7 +314,17 @@ export class HaproxyAdapter implements PlatformAdapter {
    * 30 s so an entry added by hand does not stay), writes their files, and the server states of
    * drain / kill faults that changed.
    */
-  private async pushFaults() {
+  private pushFaults(): Promise<void> {
+    return this.exclusive(() => this.pushFaultsNow());
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.faultLock.then(fn, fn);
+    this.faultLock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pushFaultsNow() {
     const full = Date.now() - this.fullPushAt >= FULL_PUSH_MS;
     for (const c of this.clients) await this.pushFaultMaps(c, full);
     for (const [file, entries] of faultMapContent(this.config, this.byId, this.faults.values(), new Date())) {
