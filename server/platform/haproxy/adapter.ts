@@ -9,8 +9,8 @@ import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain
 import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
-import { FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
-import { admitFaults, faultMapContent, faultProblem, mapSignature } from './fault-maps';
+import { ERROR_STATUSES, FAULT_COHORT_ANY, FAULT_COHORT_HEADER, faultMaps, type HaproxyConfig } from './config';
+import { admitFaults, faultMapContent, faultProblem, mapSignature, missingFaultMaps } from './fault-maps';
 import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
 import { serverWeights } from './weights';
@@ -51,6 +51,8 @@ export class HaproxyAdapter implements PlatformAdapter {
    * NOTIFY could otherwise interleave their map replaces and leave an older content last.
    */
   private faultLock: Promise<unknown> = Promise.resolve();
+  /** Fault maps the running configuration does not load (null = not asked yet; asked at setFleet and sync). */
+  private missingMaps: string[] | null = null;
 
   constructor(
     readonly config: HaproxyConfig,
@@ -68,8 +70,14 @@ export class HaproxyAdapter implements PlatformAdapter {
       faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
       // Drain and kill act through the server state, which HAProxy keeps until told otherwise.
       faultExpiryInPlatform: ['http-error', 'delay', 'loss'],
-      // The generated rules (generate.ts faultRules) compare this header with the cohort map.
-      faultCohortHeaders: [FAULT_COHORT_HEADER],
+      // The generated rules (generate.ts faultRules) compare this header with the cohort map —
+      // none when the running configuration does not load that map (an older generated config).
+      faultCohortHeaders: this.missingMaps?.includes(faultMaps(this.config.mapDir).cohort) ? [] : [FAULT_COHORT_HEADER],
+      faultCohortKinds: ['http-error', 'delay', 'loss'],
+      faultCohortReservedValues: [FAULT_COHORT_ANY],
+      faultErrorStatuses: [...ERROR_STATUSES],
+      faultLossWholeServiceOnly: true,
+      faultWholePercentOnly: true,
       weights: true,
       routing: true,
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).
@@ -89,14 +97,21 @@ export class HaproxyAdapter implements PlatformAdapter {
     return { instances, services: fleet.services.filter((s) => services.has(s.id)) };
   }
 
-  setFleet(fleet: FleetView): Promise<void> {
+  async setFleet(fleet: FleetView): Promise<void> {
+    await this.checkFaultMaps();
     const maps = new Map(this.config.instances.map((m) => [m.instance, m]));
     this.byId = new Map();
     for (const inst of fleet.instances) {
       const map = maps.get(inst.name);
       if (map) this.byId.set(inst.id, { inst, map });
     }
-    return Promise.resolve();
+  }
+
+  /** Asks the running HAProxy once which fault maps it loads (retried while it cannot be asked). */
+  private async checkFaultMaps(): Promise<void> {
+    if (this.missingMaps !== null || !this.clients[0]) return;
+    this.missingMaps = await missingFaultMaps(this.config, (cmd) => this.clients[0]!.send(cmd)).catch(() => null);
+    if (this.missingMaps?.length) this.opts.logger?.debug(`haproxy does not load the fault maps ${this.missingMaps.join(', ')}`);
   }
 
   async describe(): Promise<PlatformTopology> {
@@ -199,7 +214,8 @@ export class HaproxyAdapter implements PlatformAdapter {
    * maps whose content changed are sent, so a steady set costs one map (the expiry) per tick.
    */
   async syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
-    const { admitted, failed } = admitFaults(this.config, this.byId, desired);
+    await this.checkFaultMaps();
+    const { admitted, failed } = admitFaults(this.config, this.byId, desired, this.missingMaps ?? []);
     this.faults = new Map(admitted.map((f) => [f.id, f]));
     await this.pushFaults();
     return { failed };
@@ -344,7 +360,7 @@ export class HaproxyAdapter implements PlatformAdapter {
     this.mapsSent.set(c.address, sent);
     for (const [file, entries] of faultMapContent(this.config, this.byId, this.faults.values(), new Date())) {
       const sig = mapSignature(entries);
-      if (!full && sent.get(file) === sig) continue;
+      if ((!full && sent.get(file) === sig) || this.missingMaps?.includes(file)) continue;
       // Forgotten first: a push that fails half-way is sent again next time.
       sent.delete(file);
       await c.replaceMap(file, entries);

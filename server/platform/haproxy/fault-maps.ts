@@ -61,12 +61,12 @@ export function faultKeys(config: HaproxyConfig, byId: ReadonlyMap<string, { ins
  * holds is refused in words — two faults on one slot would overwrite each other, and one would
  * outlive its own expiry or take the other's cohort while both were reported injected.
  */
-export function admitFaults(config: HaproxyConfig, byId: ReadonlyMap<string, { inst: FleetInstance; map: Mapping }>, faults: Iterable<FaultInjection>): { admitted: FaultInjection[]; failed: Array<{ id: string; error: string }> } {
+export function admitFaults(config: HaproxyConfig, byId: ReadonlyMap<string, { inst: FleetInstance; map: Mapping }>, faults: Iterable<FaultInjection>, missingMaps: readonly string[] = []): { admitted: FaultInjection[]; failed: Array<{ id: string; error: string }> } {
   const admitted: FaultInjection[] = [];
   const failed: Array<{ id: string; error: string }> = [];
   const holder = new Map<string, FaultInjection>();
   for (const f of faults) {
-    const problem = faultProblem(config, byId, f);
+    const problem = faultProblem(config, byId, f) ?? mapsProblem(config, f, missingMaps);
     if (problem) {
       failed.push({ id: f.id, error: problem });
       continue;
@@ -82,6 +82,24 @@ export function admitFaults(config: HaproxyConfig, byId: ReadonlyMap<string, { i
     admitted.push(f);
   }
   return { admitted, failed };
+}
+
+/** Why the running HAProxy cannot carry this fault because its configuration does not load a map the fault needs; null when it can. */
+function mapsProblem(config: HaproxyConfig, f: FaultInjection, missing: readonly string[]): string | null {
+  const slot = faultSlot(f);
+  if (!slot || missing.length === 0) return null;
+  const m = faultMaps(config.mapDir);
+  const s = f.spec;
+  const needs = [m.expiry, s.kind === 'http-error' ? m.error[s.status as (typeof ERROR_STATUSES)[number]] : s.kind === 'delay' ? m.delay : m.reset, ...(f.cohort ? [m.cohort] : [])];
+  const gone = needs.filter((x) => missing.includes(x));
+  return gone.length ? `the HAProxy configuration does not load ${gone.map((x) => x.replace(/.*\//, '')).join(', ')} (regenerate it with Switchback's fault rules)` : null;
+}
+
+/** The fault map files the running HAProxy does not load (`show map` lists what it loaded). */
+export async function missingFaultMaps(config: HaproxyConfig, send: (cmd: string) => Promise<string>): Promise<string[]> {
+  const loaded = await send('show map');
+  const m = faultMaps(config.mapDir);
+  return [...Object.values(m.error), m.delay, m.reset, m.expiry, m.cohort].filter((f) => !loaded.includes(f));
 }
 
 /**

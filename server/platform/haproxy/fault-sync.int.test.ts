@@ -157,5 +157,15 @@ describe('syncFaults on a real HAProxy', () => {
       { id: 'frac2', error: 'the haproxy adapter cannot inject http-error on 12.5 % of requests (whole percentages only)' },
     ]);
     expect(await adapter.listFaults()).toEqual([]);
+    expect(adapter.capabilities()).toMatchObject({ faultWholePercentOnly: true, faultLossWholeServiceOnly: true, faultErrorStatuses: [500, 502, 503, 504], faultCohortHeaders: ['X-Abtest-Group'] });
+  });
+
+  it('a configuration that does not load the fault maps: cohorts reported unsupported, faults refused in words, nothing sent', async () => {
+    const old = createHaproxyAdapter({ ...lab.adapterConfig, mapDir: `${lab.dir}/elsewhere` });
+    await old.setFleet(fleet(lab));
+    expect(old.capabilities().faultCohortHeaders).toEqual([]);
+    const out = await old.syncFaults([onService('nomap', e503, new Date(Date.now() + 60_000))]);
+    expect(out.failed).toEqual([{ id: 'nomap', error: "the HAProxy configuration does not load sb_expiry.map, sb_err503.map (regenerate it with Switchback's fault rules)" }]);
+    expect(await in503()).toBe(0);
   });
 });
