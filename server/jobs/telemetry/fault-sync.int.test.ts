@@ -58,9 +58,10 @@ describe('leader fault sync on HAProxy', () => {
     try {
       const { runId } = await makeRunningRun(t.db);
       // The whole shop backend (named by its service, as the run controller writes it).
-      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: e503, adapterKind: 'haproxy', leaseMs: 3000 });
+      // A lease long enough that a stalled leader (a busy machine) does not lapse it while renewed.
+      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: e503, adapterKind: 'haproxy', leaseMs: 8000 });
       const firstLease = (await row(id)).leaseExpiresAt.getTime();
-      Object.assign(renewer, leaseRenewer(t.db, [id], 3000, 300));
+      Object.assign(renewer, leaseRenewer(t.db, [id], 8000, 300));
       await expect.poll(async () => (await row(id)).injectedAt !== null, { timeout: 20_000, interval: 100 }).toBe(true);
       await expect.poll(() => in503(), { timeout: 10_000, interval: 100 }).toBe(40);
       // Renewed past the first lease (by HAProxy's whole-second clock and more): still there.
