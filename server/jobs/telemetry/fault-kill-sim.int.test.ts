@@ -3,11 +3,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
+import { makeInjection, makeRunningRun, seedDefaultPolicies } from '../../../test/fault-fixtures';
 import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker } from '../../../test/processes';
 import { makeFleet, makeUser } from '../../db/factories';
 import { experimentSpecSchema } from '../../domain/experiments/spec';
-import { defaultPolicies } from '../../domain/policy-defaults';
 import { startRun } from '../../services/experiments/run-start';
 import { createSimAdapter, simConfigSchema } from '../../platform/sim';
 import { TelemetryLoop } from './loop';
@@ -21,9 +20,7 @@ beforeAll(async () => {
   t = await openTestDb();
   pool = new pg.Pool({ connectionString: t.url, max: 6 });
   pool.on('error', () => undefined);
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-  }
+  await seedDefaultPolicies(t.db);
   await makeFleet(t.db, {
     regions: [{ name: 'r1', zones: [{ name: 'z1', clusters: ['c1'] }] }],
     services: [{ name: 'api', placement: [{ cluster: 'c1', versions: { v1: 3 } }], routing: { versionWeights: { v1: 100 }, headerRules: [] } }],

@@ -4,11 +4,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { leaseRenewer, makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
-import { defaultPolicies } from '../../domain/policy-defaults';
+import { activeHaproxyLab, leaseRenewer, makeInjection, makeRunningRun, seedDefaultPolicies } from '../../../test/fault-fixtures';
 import { FAULTS_CHANNEL } from '../../live/topics';
-import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
-import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
+import { burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../../services/platform/active-adapter';
 import { createSimAdapter, simConfigSchema } from '../../platform/sim';
 import { syncFaultsOnce } from './fault-sync';
@@ -18,19 +16,13 @@ let t: TestDb;
 let pool: pg.Pool;
 let lab: HaproxyLab;
 let instanceId: string;
-const admin = { id: null, name: 'test' };
 
 beforeAll(async () => {
   t = await openTestDb();
   pool = new pg.Pool({ connectionString: t.url, max: 8 });
   pool.on('error', () => undefined);
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-  }
-  lab = await startHaproxyLab({ shop: { v1: 2, v2: 1 } });
-  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
-  await importPlatformTopology(t.db, admin, { id: cfg.id });
-  await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
+  await seedDefaultPolicies(t.db);
+  lab = await activeHaproxyLab(t.db, { shop: { v1: 2, v2: 1 } });
   instanceId = (await t.db.instance.findFirstOrThrow({ where: { name: 'shop-v1-1' } })).id;
 });
 afterAll(async () => {

@@ -9,8 +9,8 @@ import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain
 import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
-import { ERROR_STATUSES, FAULT_COHORT_ANY, FAULT_COHORT_HEADER, faultMaps, type HaproxyConfig } from './config';
-import { admitFaults, faultMapContent, faultProblem, mapSignature, missingFaultMaps } from './fault-maps';
+import { FAULT_COHORT_HEADER, faultMaps, type HaproxyConfig } from './config';
+import { admitFaults, FAULT_RULE_LIMITS, faultMapContent, faultProblem, mapSignature, missingFaultMaps } from './fault-maps';
 import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
 import { serverWeights } from './weights';
@@ -73,11 +73,7 @@ export class HaproxyAdapter implements PlatformAdapter {
       // The generated rules (generate.ts faultRules) compare this header with the cohort map —
       // none when the running configuration does not load that map (an older generated config).
       faultCohortHeaders: this.missingMaps?.includes(faultMaps(this.config.mapDir).cohort) ? [] : [FAULT_COHORT_HEADER],
-      faultCohortKinds: ['http-error', 'delay', 'loss'],
-      faultCohortReservedValues: [FAULT_COHORT_ANY],
-      faultErrorStatuses: [...ERROR_STATUSES],
-      faultLossWholeServiceOnly: true,
-      faultWholePercentOnly: true,
+      ...FAULT_RULE_LIMITS,
       weights: true,
       routing: true,
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).

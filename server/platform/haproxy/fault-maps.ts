@@ -3,7 +3,7 @@
 // content, so whatever was in a map and is not in the set — an orphan of an earlier worker, an
 // entry added by hand — is gone after one push.
 import { headerValueProblem } from '../../domain/header-route-values';
-import type { FaultInjection, FleetInstance } from '../adapter';
+import type { FaultInjection, FleetInstance, PlatformCapabilities } from '../adapter';
 import { ERROR_STATUSES, FAULT_COHORT_HEADER, FAULT_COHORT_ANY, faultMaps, type HaproxyConfig } from './config';
 
 type Service = HaproxyConfig['services'][number];
@@ -17,6 +17,15 @@ export function faultBackend(config: HaproxyConfig, name: string): string | null
   const known = config.services.some((s) => s.backend === name || Object.values(s.versionBackends).includes(name));
   return known ? name : null;
 }
+
+/** What the generated fault rules cannot do, as capabilities (authoring refuses these in words; faultProblem says the same). */
+export const FAULT_RULE_LIMITS = {
+  faultCohortKinds: ['http-error', 'delay', 'loss'],
+  faultCohortReservedValues: [FAULT_COHORT_ANY],
+  faultErrorStatuses: [...ERROR_STATUSES],
+  faultLossWholeServiceOnly: true,
+  faultWholePercentOnly: true,
+} satisfies Partial<PlatformCapabilities>;
 
 /** Why HAProxy cannot carry this fault, in words; null when it can. */
 export function faultProblem(config: HaproxyConfig, byId: ReadonlyMap<string, { inst: FleetInstance; map: Mapping }>, fault: FaultInjection): string | null {
