@@ -2,6 +2,9 @@
 // Experiment and ExperimentRun to own them, and a lease the test renews (or stops renewing).
 import type { Db } from '../server/db/client';
 import type { FaultSpec } from '../server/platform/adapter';
+import { defaultPolicies } from '../server/domain/policy-defaults';
+import { startHaproxyLab, type HaproxyLab } from '../server/platform/haproxy/testing/harness';
+import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform/platform-configs';
 
 let runs = 0;
 
@@ -61,4 +64,21 @@ export function leaseRenewer(db: Db, ids: string[], leaseMs: number, everyMs: nu
     failures: () => failures,
     stop: () => clearInterval(timer),
   };
+}
+
+/** The default global policies (a leader needs them to tick). */
+export async function seedDefaultPolicies(db: Db): Promise<void> {
+  for (const [kind, document] of Object.entries(defaultPolicies)) {
+    await db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
+  }
+}
+
+/** A real HAProxy lab saved, imported (its instances become the fleet) and activated as the adapter. */
+export async function activeHaproxyLab(db: Db, services: Parameters<typeof startHaproxyLab>[0]): Promise<HaproxyLab> {
+  const admin = { id: null, name: 'test' };
+  const lab = await startHaproxyLab(services);
+  const cfg = await saveAdapterConfig(db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
+  await importPlatformTopology(db, admin, { id: cfg.id });
+  await activateAdapterConfig(db, admin, { id: cfg.id, version: cfg.version });
+  return lab;
 }

@@ -47,6 +47,14 @@ export interface PlatformCapabilities {
   faultCohortHeaders: 'any' | string[];
   /** Fault kinds that honour a cohort (a kill or drain hits the whole instance); absent = every kind in `faults`. */
   faultCohortKinds?: FaultKind[];
+  /** Cohort header values the platform cannot scope by (HAProxy: its map's "no cohort" default `*`); absent = none. */
+  faultCohortReservedValues?: string[];
+  /** HTTP statuses an http-error fault can return; absent = any 400–599. */
+  faultErrorStatuses?: number[];
+  /** Packet loss hits a whole service (HAProxy resets before a server is chosen), never one instance; absent = false. */
+  faultLossWholeServiceOnly?: boolean;
+  /** Fault percentages must be whole numbers (HAProxy draws rand(100)); absent = any fraction. */
+  faultWholePercentOnly?: boolean;
   weights: boolean;
   /** Version split and header rules per service. */
   routing: boolean;

@@ -135,6 +135,32 @@ describe('buildRunReport', () => {
 });
 
 describe('buildRunReport — missing data in words', () => {
+  it('a layer below the target before the fault heals back to its own baseline, not to the target', () => {
+    // 99.5 % before, during and after (5 errors per 1000), target 99.9 %, latency back at once.
+    const l = layer('x', ['x'], { ms: 700, errors: 5 }, 0);
+    l.ticks = l.ticks.map((t) => {
+      const s = (t.at - T0) / 1000;
+      return s <= 60 || s > 180 ? tick(s, 1000, 5, 20) : t;
+    });
+    const [x] = buildRunReport(input([l])).layers;
+    expect(x!.baselineAvailabilityPct).toBeCloseTo(99.5, 9);
+    expect([x!.selfHealS, x!.selfHealWords]).toEqual([1, 'self-healed in 1 s']);
+    expect(x!.notes).toContain('below the 99.9 % target before the fault (99.5 %): self-heal judged against 99.4 %');
+    // Worse than its own baseline after removal (98 %): not healed.
+    l.ticks = l.ticks.map((t) => (t.at > at(180) ? tick((t.at - T0) / 1000, 1000, 20, 20) : t));
+    expect(buildRunReport(input([l])).layers[0]!.selfHealWords).toBe('did not self-heal within 120 s');
+  });
+
+  it('judges self-heal on a few ticks merged: one unlucky tick does not reset it, a bad one does', () => {
+    // Bad until 182, healthy from 183 on, except 184 with 2 errors in 1000 (99.8 % alone; 99.93 % merged with two clean ticks).
+    const l = layer('x', ['x'], { ms: 700, errors: 50 }, null);
+    l.ticks = l.ticks.map((t) => {
+      const s = (t.at - T0) / 1000;
+      return s === 181 || s === 182 ? tick(s, 1000, 50, 700) : s > 182 ? tick(s, 1000, s === 184 ? 2 : 0, 20) : t;
+    });
+    expect(buildRunReport(input([l])).layers[0]!.selfHealS).toBe(3);
+  });
+
   it('no traffic, no histogram, no levels: nulls and notes, never zeros', () => {
     const quiet: ReportLayerInput = { layer: 'data', services: ['db'], ticks: [], levels: [], breakerTrips: [] };
     const noHist = layer('access', ['edge'], { ms: 200, errors: 0 }, 5);

@@ -65,7 +65,7 @@ export interface LayerReport {
   availabilityPct: number | null;
   targetPct: number;
   meetsTarget: boolean | null;
-  /** Seconds from removal until healthy for HEAL_TICKS judged ticks in a row; null = did not (see selfHealWords). */
+  /** Seconds from removal to the first of HEAL_TICKS judged ticks that, merged, are healthy; null = did not (see selfHealWords). */
   selfHealS: number | null;
   selfHealWords: string;
   /** Highest level from injection to the end of observation; null = none reported. */
@@ -90,7 +90,12 @@ export interface RunReport {
 /** Self-heal: P99 back within this factor and margin of the baseline P99 … */
 export const HEAL_P99_FACTOR = 1.2;
 export const HEAL_P99_MARGIN_MS = 5;
-/** … and availability at the target, for this many judged ticks in a row. */
+/**
+ * … and availability back to the target, or to the baseline's less this many points when the layer
+ * was below the target before the fault (it cannot "heal" above where it was) …
+ */
+export const HEAL_AVAILABILITY_MARGIN_PCT = 0.1;
+/** … over this many judged ticks merged (one tick's few requests are noise, not evidence). */
 export const HEAL_TICKS = 3;
 export const SERIES_POINTS = 240;
 
@@ -111,19 +116,26 @@ function minus(a: number | null, b: number | null): number | null {
 const sum = (ts: readonly ConditionTick[]) => ts.reduce((s, t) => s + t.requests, 0);
 const histogramCount = (t: ConditionTick) => t.buckets.reduce((s, c) => s + c, 0);
 
-function selfHeal(after: readonly ConditionTick[], baselineP99: number | null, target: number, removedAt: number, observeS: number): { s: number | null; words: string } {
+/** The availability a layer must be back to: the target, or its own baseline less a margin when that is lower. */
+export function healAvailabilityPct(target: number, baselinePct: number | null): number {
+  return baselinePct === null ? target : Math.min(target, baselinePct - HEAL_AVAILABILITY_MARGIN_PCT);
+}
+
+function selfHeal(after: readonly ConditionTick[], baselineP99: number | null, bar: number, removedAt: number, observeS: number): { s: number | null; words: string } {
   const limit = baselineP99 === null ? null : baselineP99 * HEAL_P99_FACTOR + HEAL_P99_MARGIN_MS;
-  let streak: ConditionTick[] = [];
+  const window: ConditionTick[] = [];
   let judged = 0;
   for (const t of after) {
     // A quiet tick (or one without a histogram where latency is judged) is no evidence either way.
     if (t.requests <= 0 || (limit !== null && histogramCount(t) === 0)) continue;
     judged++;
-    const p99 = quantileOfTicks([t], 0.99);
-    const ok = availabilityOf([t])! >= target && (limit === null || (p99 !== null && p99 <= limit));
-    streak = ok ? [...streak, t] : [];
-    if (streak.length >= HEAL_TICKS) {
-      const s = round1(Math.max(0, (streak[0]!.at - removedAt) / 1000));
+    window.push(t);
+    if (window.length > HEAL_TICKS) window.shift();
+    if (window.length < HEAL_TICKS) continue;
+    // The window's histograms and counts merged: healed when the merged P99 and availability are back.
+    const p99 = quantileOfTicks(window, 0.99);
+    if (availabilityOf(window)! >= bar && (limit === null || (p99 !== null && p99 <= limit))) {
+      const s = round1(Math.max(0, (window[0]!.at - removedAt) / 1000));
       return { s, words: `self-healed in ${s} s` };
     }
   }
@@ -170,7 +182,10 @@ function layerReport(l: ReportLayerInput, input: ReportInput): LayerReport {
   else if (dq.p99 === null) notes.push('no latency histogram during the fault: deltas not measured');
   if (bq.p99 === null && after.some((t) => histogramCount(t) > 0)) notes.push('self-heal judged on availability only (no baseline P99)');
   const observeS = Math.round((observeUntil - f.to) / 1000);
-  const heal = selfHeal(after, bq.p99, target, f.to, observeS);
+  const baseAvailability = availabilityOf(base);
+  const bar = healAvailabilityPct(target, baseAvailability);
+  if (bar < target) notes.push(`below the ${target} % target before the fault (${fmtAvailability(baseAvailability!)} %): self-heal judged against ${fmtAvailability(bar, HEAL_AVAILABILITY_MARGIN_PCT)} %`);
+  const heal = selfHeal(after, bq.p99, bar, f.to, observeS);
   const levels = l.levels.filter((x) => inRange(x.at, f.from, observeUntil));
   if (levels.length === 0) notes.push('no degradation level reported');
   return {
@@ -179,7 +194,7 @@ function layerReport(l: ReportLayerInput, input: ReportInput): LayerReport {
     baseline: round(bq),
     during: round(dq),
     delta: { p50: minus(dq.p50, bq.p50), p90: minus(dq.p90, bq.p90), p99: minus(dq.p99, bq.p99) },
-    baselineAvailabilityPct: availabilityOf(base),
+    baselineAvailabilityPct: baseAvailability,
     requests: { baseline: sum(base), during: sum(during), after: sum(after) },
     availabilityPct: availability,
     targetPct: target,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cronMatches, parseCron, type Cron } from './cron';
-import { activeFreezes, freezeOccurrences, freezeWindowSchema, freezeWords, MAX_OCCURRENCES_PER_WINDOW, type FreezeWindowValue } from './freeze';
+import { activeFreezes, freezeOccurrences, freezeWindowSchema, freezeWords, MAX_OCCURRENCES_PER_WINDOW, MERGE_HORIZON_MS, type FreezeWindowValue } from './freeze';
 
 const at = (iso: string) => Date.parse(`${iso}Z`);
 const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16);
@@ -72,6 +72,29 @@ describe('activeFreezes', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('long stretches of overlapping occurrences', () => {
+  // Every minute from 00:00 to 11:59, each lasting an hour: one stretch 00:00 → 12:59 a day, 720
+  // merged starts (more than a few hundred: the merge must not stop half way).
+  const morning = win({ id: 'am', name: 'Mornings', kind: 'recurring', cron: '* 0-11 * * *', durationMin: 60 });
+
+  it('follows the stretch to its real end', () => {
+    const [f] = activeFreezes([morning], at('2026-12-01T00:30'), 'experiments');
+    expect([iso(f!.from), iso(f!.to), f!.floor]).toEqual(['2026-12-01T00:00', '2026-12-01T12:59', undefined]);
+    expect(freezeOccurrences([morning], at('2026-12-01T00:00'), at('2026-12-03T00:00')).map((o) => [iso(o.from), iso(o.to)])).toEqual([
+      ['2026-12-01T00:00', '2026-12-01T12:59'],
+      ['2026-12-02T00:00', '2026-12-02T12:59'],
+    ]);
+  });
+
+  it('reports a window that never lets go as lasting at least the horizon, in words', () => {
+    const always = win({ id: 'al', name: 'Always', kind: 'recurring', cron: '* * * * *', durationMin: 60 });
+    const [f] = activeFreezes([always], at('2026-12-01T10:00'), 'rollouts');
+    expect(f!.floor).toBe(true);
+    expect(f!.to - f!.from).toBeGreaterThanOrEqual(MERGE_HORIZON_MS);
+    expect(freezeWords(f!)).toContain('until at least 2027-01-01');
   });
 });
 

@@ -8,7 +8,7 @@
 // stretch (a window every hour lasting two hours is one long freeze, not many).
 import { z } from 'zod';
 import { name, text, timestamp } from '../inputs';
-import { MAX_CRON_CHARS, nextCronTimes, parseCron, type Cron } from './cron';
+import { MAX_CRON_CHARS, MAX_CRON_TIMES, nextCronTimes, parseCron, type Cron } from './cron';
 
 export const FREEZE_KINDS = ['one_off', 'recurring'] as const;
 export type FreezeKind = (typeof FREEZE_KINDS)[number];
@@ -33,6 +33,14 @@ export interface FreezeOccurrence {
   window: FreezeWindowValue;
   from: number;
   to: number;
+  /** The occurrences still overlap at `to` (MERGE_HORIZON_MS past `from`): the freeze lasts at least until then. */
+  floor?: true;
+}
+
+interface Stretch {
+  from: number;
+  to: number;
+  floor?: true;
 }
 
 export type FreezeApplies = 'rollouts' | 'experiments';
@@ -41,8 +49,6 @@ const MINUTE_MS = 60_000;
 /** Occurrences one window contributes to a timeline at most, and all windows together. */
 export const MAX_OCCURRENCES_PER_WINDOW = 200;
 export const MAX_OCCURRENCES = 1000;
-/** Forward merges of touching occurrences when finding where a freeze ends (a floor beyond it). */
-const MAX_MERGE_STEPS = 500;
 
 const applies = (w: FreezeWindowValue, what: FreezeApplies) => (what === 'rollouts' ? w.appliesToRollouts : w.appliesToExperiments);
 
@@ -66,10 +72,19 @@ function clip(w: FreezeWindowValue, from: number, to: number): { from: number; t
 }
 
 /**
- * The stretches [from, to) of one window that overlap [fromMs, toMs), merged where they touch,
- * in order, at most `max`.
+ * How long a stretch of overlapping occurrences is followed before its end is reported as a floor
+ * (a window that never lets go, such as every minute for an hour). Longer than any one occurrence.
  */
-function windowStretches(w: FreezeWindowValue, fromMs: number, toMs: number, max: number): Array<{ from: number; to: number }> {
+export const MERGE_HORIZON_MS = 31 * 24 * 60 * MINUTE_MS;
+/** Cron starts one window examines at most per call: a minute cron over the horizon is 44 640. */
+const MAX_STARTS = 50_000;
+
+/**
+ * The stretches [from, to) of one window that overlap [fromMs, toMs), merged where they touch,
+ * in order, at most `max`. A stretch still growing at the horizon (or at the start budget) ends
+ * there with `floor` set: it lasts at least that long.
+ */
+function windowStretches(w: FreezeWindowValue, fromMs: number, toMs: number, max: number): Stretch[] {
   if (w.kind === 'one_off') {
     if (w.startsAt === null || w.endsAt === null || !(w.startsAt < toMs && w.endsAt > fromMs)) return [];
     return [{ from: w.startsAt, to: w.endsAt }];
@@ -77,24 +92,50 @@ function windowStretches(w: FreezeWindowValue, fromMs: number, toMs: number, max
   const c = w.cron === null ? null : cronOf(w.cron);
   if (c === null || w.durationMin === null || w.durationMin < 1) return [];
   const d = Math.min(w.durationMin, MAX_FREEZE_DURATION_MIN) * MINUTE_MS;
-  const out: Array<{ from: number; to: number }> = [];
+  const out: Stretch[] = [];
   // A start after fromMs − d is an occurrence still running after fromMs (or a later one).
   let after = Math.max(fromMs - d, w.startsAt === null ? -Infinity : w.startsAt - d);
-  let open: { from: number; to: number } | null = null;
+  let open: Stretch | null = null;
   const close = () => {
     if (open && open.to > fromMs) out.push(open);
     open = null;
   };
-  for (let steps = 0; steps < max + MAX_MERGE_STEPS && out.length < max; steps++) {
-    const [s] = nextCronTimes(c, after, 1);
-    if (s === undefined || s >= toMs || (w.endsAt !== null && s >= w.endsAt)) break;
-    after = s;
-    const piece = clip(w, s, s + d);
-    if (piece === null) continue;
-    if (open !== null && piece.from <= open.to) open.to = Math.max(open.to, piece.to);
-    else {
-      close();
-      open = { ...piece };
+  // Starts come in batches: a stretch of heavily overlapping occurrences (a minute cron lasting an
+  // hour) grows by one start per minute, so following it one cron search per start would stop
+  // after a few hundred minutes and report a freeze ending hours too early.
+  let examined = 0;
+  let done = false;
+  while (!done && out.length < max) {
+    if (examined >= MAX_STARTS) {
+      if (open) open.floor = true;
+      break;
+    }
+    const batch = nextCronTimes(c, after, MAX_CRON_TIMES);
+    if (batch.length === 0) break;
+    for (const s of batch) {
+      examined++;
+      if (s >= toMs || (w.endsAt !== null && s >= w.endsAt)) {
+        done = true;
+        break;
+      }
+      after = s;
+      const piece = clip(w, s, s + d);
+      if (piece === null) continue;
+      if (open !== null && piece.from <= open.to) {
+        open.to = Math.max(open.to, piece.to);
+        if (open.to - open.from > MERGE_HORIZON_MS) {
+          open.floor = true;
+          done = true;
+          break;
+        }
+      } else {
+        close();
+        if (out.length >= max) {
+          done = true;
+          break;
+        }
+        open = { ...piece };
+      }
     }
   }
   if (out.length < max) close();
@@ -129,7 +170,7 @@ export function freezeOccurrences(windows: readonly FreezeWindowValue[], fromMs:
 /** A freeze in words, for refusals: "frozen by “Black Friday” until 2026-11-30 06:00 UTC (reason: …)". */
 export function freezeWords(f: FreezeOccurrence): string {
   const until = new Date(f.to).toISOString().slice(0, 16).replace('T', ' ');
-  return `frozen by “${f.window.name}” until ${until} UTC (${f.window.reason})`;
+  return `frozen by “${f.window.name}” until ${f.floor ? 'at least ' : ''}${until} UTC (${f.window.reason})`;
 }
 
 const ms = () => timestamp().transform((d) => d.getTime());

@@ -3,27 +3,19 @@
 // (within the lease), with nobody left to remove it. A worker started later records why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
+import { activeHaproxyLab, makeInjection, makeRunningRun, seedDefaultPolicies } from '../../../test/fault-fixtures';
 import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../../../test/processes';
-import { defaultPolicies } from '../../domain/policy-defaults';
-import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
-import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
+import { burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 
 let t: TestDb;
 let lab: HaproxyLab;
 let instanceId: string;
-const admin = { id: null, name: 'test' };
 const LEASE_MS = 5000;
 
 beforeAll(async () => {
   t = await openTestDb();
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-  }
-  lab = await startHaproxyLab({ shop: { v1: 2, v2: 1 } });
-  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
-  await importPlatformTopology(t.db, admin, { id: cfg.id });
-  await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
+  await seedDefaultPolicies(t.db);
+  lab = await activeHaproxyLab(t.db, { shop: { v1: 2, v2: 1 } });
   instanceId = (await t.db.instance.findFirstOrThrow({ where: { name: 'shop-v1-1' } })).id;
 });
 afterAll(async () => {

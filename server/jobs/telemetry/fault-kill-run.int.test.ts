@@ -4,29 +4,22 @@
 // records the lapse (lease_lapsed) and the run ends aborted with lease_lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
+import { seedDefaultPolicies, activeHaproxyLab } from '../../../test/fault-fixtures';
 import { sigkill, spawnWorker, type Child } from '../../../test/processes';
 import { makeUser } from '../../db/factories';
 import { experimentSpecSchema } from '../../domain/experiments/spec';
-import { defaultPolicies } from '../../domain/policy-defaults';
-import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
+import { burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 import { startRun } from '../../services/experiments/run-start';
-import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
 
 let t: TestDb;
 let lab: HaproxyLab;
-const admin = { id: null, name: 'test' };
 const LEASE_MS = 5000;
 
 beforeAll(async () => {
   t = await openTestDb();
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-  }
+  await seedDefaultPolicies(t.db);
   // One server: the run's fault hits every request, whatever weights the loop gives.
-  lab = await startHaproxyLab({ shop: { v1: 1 } });
-  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
-  await importPlatformTopology(t.db, admin, { id: cfg.id });
-  await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
+  lab = await activeHaproxyLab(t.db, { shop: { v1: 1 } });
   await t.db.systemSetting.create({ data: { key: 'chaos.limits', value: { maxBlastRadiusPct: 100 } } });
 });
 afterAll(async () => {

@@ -4,11 +4,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { leaseRenewer, makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
-import { defaultPolicies } from '../../domain/policy-defaults';
+import { activeHaproxyLab, leaseRenewer, makeInjection, makeRunningRun, seedDefaultPolicies } from '../../../test/fault-fixtures';
 import { FAULTS_CHANNEL } from '../../live/topics';
-import { burst, startHaproxyLab, type HaproxyLab } from '../../platform/haproxy/testing/harness';
-import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../../services/platform/platform-configs';
+import { burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
 import { activeAdapterConfig, activeAdapterKey, createAdapter } from '../../services/platform/active-adapter';
 import { createSimAdapter, simConfigSchema } from '../../platform/sim';
 import { syncFaultsOnce } from './fault-sync';
@@ -18,19 +16,13 @@ let t: TestDb;
 let pool: pg.Pool;
 let lab: HaproxyLab;
 let instanceId: string;
-const admin = { id: null, name: 'test' };
 
 beforeAll(async () => {
   t = await openTestDb();
   pool = new pg.Pool({ connectionString: t.url, max: 8 });
   pool.on('error', () => undefined);
-  for (const [kind, document] of Object.entries(defaultPolicies)) {
-    await t.db.policy.create({ data: { kind: kind as keyof typeof defaultPolicies, scope: 'global', document } });
-  }
-  lab = await startHaproxyLab({ shop: { v1: 2, v2: 1 } });
-  const cfg = await saveAdapterConfig(t.db, admin, { name: 'lab', kind: 'haproxy', config: lab.adapterConfig });
-  await importPlatformTopology(t.db, admin, { id: cfg.id });
-  await activateAdapterConfig(t.db, admin, { id: cfg.id, version: cfg.version });
+  await seedDefaultPolicies(t.db);
+  lab = await activeHaproxyLab(t.db, { shop: { v1: 2, v2: 1 } });
   instanceId = (await t.db.instance.findFirstOrThrow({ where: { name: 'shop-v1-1' } })).id;
 });
 afterAll(async () => {
@@ -58,9 +50,10 @@ describe('leader fault sync on HAProxy', () => {
     try {
       const { runId } = await makeRunningRun(t.db);
       // The whole shop backend (named by its service, as the run controller writes it).
-      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: e503, adapterKind: 'haproxy', leaseMs: 3000 });
+      // A lease long enough that a stalled leader (a busy machine) does not lapse it while renewed.
+      const id = await makeInjection(t.db, { runId, instanceId, backend: 'shop', spec: e503, adapterKind: 'haproxy', leaseMs: 8000 });
       const firstLease = (await row(id)).leaseExpiresAt.getTime();
-      Object.assign(renewer, leaseRenewer(t.db, [id], 3000, 300));
+      Object.assign(renewer, leaseRenewer(t.db, [id], 8000, 300));
       await expect.poll(async () => (await row(id)).injectedAt !== null, { timeout: 20_000, interval: 100 }).toBe(true);
       await expect.poll(() => in503(), { timeout: 10_000, interval: 100 }).toBe(40);
       // Renewed past the first lease (by HAProxy's whole-second clock and more): still there.

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { dbTimeouts, readDeadlineMs, type DbTimeouts } from '../../db/client';
 import { FAULTS_CHANNEL } from '../../live/topics';
 import type { FaultInjection, FaultSpec, PlatformAdapter } from '../../platform/adapter';
+import { FencedError } from '../../platform/fenced';
 
 export interface FaultSyncOutcome {
   /** Faults pushed to the platform (desired, lease and expiry in the future). */
@@ -195,5 +196,61 @@ export class FaultWaker {
     const c = this.client;
     this.client = null;
     await c?.end().catch(() => undefined);
+  }
+}
+
+/**
+ * The leader's fault convergence for one leadership term at a time: a sync every tick (`sync`)
+ * and at once on NOTIFY sb_faults (the waker), through the term's fenced adapter.
+ */
+export class LeaderFaults {
+  private readonly syncer = new FaultSyncer(() => this.once());
+  private waker: FaultWaker | null = null;
+  private term: { adapter: PlatformAdapter; fence: (client: pg.PoolClient) => Promise<boolean> } | null = null;
+
+  constructor(
+    private readonly opts: {
+      url: string;
+      pool: pg.Pool;
+      log: (line: string) => void;
+      /** A sync woken by NOTIFY failed (a tick's own sync reports to its caller). */
+      onWakeError: (err: unknown, fenced: boolean) => void;
+    },
+  ) {}
+
+  /** Starts a term: `fence(client)` says, inside the recording transaction, whether it still leads. */
+  async lead(adapter: PlatformAdapter, fence: (client: pg.PoolClient) => Promise<boolean>): Promise<void> {
+    await this.stop();
+    const term = { adapter, fence };
+    this.term = term;
+    this.waker = new FaultWaker({ url: this.opts.url, log: this.opts.log, onNotify: () => this.wake(term) });
+    void this.waker.ensure();
+  }
+
+  /** Ends the term: no sync runs after this resolves. */
+  async stop(): Promise<void> {
+    this.term = null;
+    const w = this.waker;
+    this.waker = null;
+    await w?.stop();
+    await this.syncer.idle();
+  }
+
+  /** The tick's sync (coalesced with a NOTIFY's); reopens a lost LISTEN first. */
+  async sync(): Promise<void> {
+    await this.waker?.ensure();
+    return this.syncer.sync();
+  }
+
+  private async once(): Promise<void> {
+    const t = this.term;
+    if (!t) return;
+    const out = await syncFaultsOnce(this.opts.pool, t.adapter, t.fence);
+    if (out && (out.removed > 0 || out.failed > 0)) this.opts.log(`[telemetry] faults: ${out.desired} live, ${out.failed} refused, ${out.removed} removed`);
+  }
+
+  private wake(term: LeaderFaults['term']) {
+    if (term !== this.term) return;
+    this.syncer.sync().catch((err: unknown) => this.opts.onWakeError(err, err instanceof FencedError));
   }
 }

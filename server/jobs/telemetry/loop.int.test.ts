@@ -167,4 +167,29 @@ describe('telemetry loop', () => {
       await t.db.adapterConfig.update({ where: { name: 'simulator' }, data: { active: true } });
     }
   });
+
+  it('a fault sync that fails is reported in the adapter status and the tick still commits its telemetry', async () => {
+    const a = new TelemetryLoop({
+      url: t.url,
+      pool,
+      db: t.db,
+      tickMs: 250,
+      openAdapter: async () => {
+        const inner = createAdapter(await activeAdapterConfig(pool));
+        inner.syncFaults = () => Promise.reject(new Error('fault maps unreachable'));
+        return inner;
+      },
+      log: () => undefined,
+      workerId: 'nosync',
+      electionPollMs: 200,
+    });
+    a.start();
+    try {
+      await expect.poll(() => ticksOf('nosync'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+      const status = await t.db.systemSetting.findUniqueOrThrow({ where: { key: ADAPTER_STATUS_KEY } });
+      expect(status.value).toMatchObject({ ok: false, error: 'fault sync: fault maps unreachable' });
+    } finally {
+      await a.stop();
+    }
+  });
 });

@@ -10,7 +10,7 @@ import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetS
 import { Leadership, stillLeader } from './leader';
 import { persistTick, type SampleRow, type TransitionRow } from './persist';
 import { aggregateVersionSamples, type VersionSampleRow } from './version-samples';
-import { FaultSyncer, FaultWaker, syncFaultsOnce } from './fault-sync';
+import { LeaderFaults } from './fault-sync';
 
 export interface LoopDeps {
   url: string;
@@ -80,10 +80,15 @@ export class TelemetryLoop {
   /** Last adapter status written to SystemSetting (null = not written by this leader yet). */
   private adapterReported: string | null = null;
   /** Fault convergence (fault-sync.ts): every tick, and at once on NOTIFY sb_faults. */
-  private readonly faults = new FaultSyncer(() => this.syncFaults());
-  private waker: FaultWaker | null = null;
+  private readonly faults: LeaderFaults;
 
   constructor(private readonly deps: LoopDeps) {
+    this.faults = new LeaderFaults({
+      url: deps.url,
+      pool: deps.pool,
+      log: deps.log,
+      onWakeError: (err, deposed) => (deposed ? void this.failAdapter(err).catch(() => undefined) : this.fail(err)),
+    });
     this.leadership = new Leadership({
       url: deps.url,
       pollMs: deps.electionPollMs ?? 1000,
@@ -102,8 +107,7 @@ export class TelemetryLoop {
     this.generation++;
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
-    await this.waker?.stop();
-    await this.faults.idle();
+    await this.faults.stop();
     await this.leadership.stop();
     await this.adapter?.close().catch(() => undefined);
     this.adapter = null;
@@ -116,9 +120,7 @@ export class TelemetryLoop {
 
   private async lead(): Promise<void> {
     const gen = ++this.generation;
-    const waker = this.waker;
-    this.waker = null;
-    await waker?.stop();
+    await this.faults.stop();
     try {
       this.adapterKeyOpen = (await this.deps.adapterKey?.(this.deps.pool)) ?? '';
       // Every platform write first checks that this worker still holds the lock (fencing).
@@ -137,8 +139,10 @@ export class TelemetryLoop {
         this.runtimes.set(i.id, initialRuntime(now, r));
       }
       this.stats.leader = true;
-      this.waker = new FaultWaker({ url: this.deps.url, log: this.deps.log, onNotify: () => this.wake(gen) });
-      void this.waker.ensure();
+      await this.faults.lead(this.adapter, async (c) => {
+        const pid = this.leadership.pid;
+        return gen === this.generation && pid !== null && stillLeader(c, pid, this.leadership.key);
+      });
       this.deps.log(`[telemetry] leading ${this.fleet.view.instances.length} instances through the ${this.adapter.kind} adapter, a tick every ${this.deps.tickMs} ms`);
     } catch (err) {
       this.fail(err);
@@ -157,10 +161,7 @@ export class TelemetryLoop {
     await this.running?.catch(() => undefined);
     if (this.stats.leader) this.deps.log(`[telemetry] no longer leader: ${reason}`);
     this.stats.leader = false;
-    const w = this.waker;
-    this.waker = null;
-    await w?.stop();
-    await this.faults.idle();
+    await this.faults.stop();
     const a = this.adapter;
     this.adapter = null;
     await a?.close().catch(() => undefined);
@@ -224,15 +225,18 @@ export class TelemetryLoop {
       if (await this.adapterChanged()) return;
       const reloaded = await this.reload().then((changed) => ({ changed }), (err: unknown) => ({ err }));
       const adapter = this.adapter!;
-      await this.waker?.ensure();
       // Faults even when the reload failed (a routing the platform refuses must not keep a lapsed
       // fault in place): each sync moves the in-platform expiry forward only for renewed leases.
-      await this.faults.sync().catch((err: unknown) => this.failAdapter(err));
+      // A failed sync is reported (adapter status) but does not cost the tick its telemetry.
+      const faultProblem = await this.faults.sync().then(
+        () => null,
+        (err: unknown) => (err instanceof FencedError ? this.failAdapter(err) : `fault sync: ${err instanceof Error ? err.message : String(err)}`),
+      );
       const policyChanged = 'err' in reloaded ? await this.failAdapter(reloaded.err) : reloaded.changed;
       await this.deps.beforeTick?.(adapter, this.deps.pool);
       const t0 = performance.now();
       const telemetry = await adapter.readTelemetry(new Date(slot)).catch((err: unknown) => this.failAdapter(err));
-      await this.reportAdapter(null);
+      await this.reportAdapter(faultProblem);
       const t1 = performance.now();
       if (gen !== this.generation) return;
       const byId = new Map<string, InstanceTelemetry>();
@@ -327,25 +331,6 @@ export class TelemetryLoop {
     }
   }
 
-  /** One fault convergence through the fenced adapter; a no-op when not leading. */
-  private async syncFaults(): Promise<void> {
-    const gen = this.generation;
-    const adapter = this.adapter;
-    if (!adapter || !this.stats.leader) return;
-    const pid = this.leadership.pid;
-    const out = await syncFaultsOnce(this.deps.pool, adapter, async (c) => gen === this.generation && pid !== null && stillLeader(c, pid, this.leadership.key));
-    if (out && (out.removed > 0 || out.failed > 0)) this.deps.log(`[telemetry] faults: ${out.desired} live, ${out.failed} refused, ${out.removed} removed`);
-  }
-
-  /** NOTIFY sb_faults: converge now (coalesced with the tick's sync), not at the next tick. */
-  private wake(gen: number) {
-    if (gen !== this.generation || !this.stats.leader) return;
-    this.faults.sync().catch((err: unknown) => {
-      if (err instanceof FencedError) this.failAdapter(err).catch(() => undefined);
-      else this.fail(err);
-    });
-  }
-
   /** The active adapter configuration changed: close ours and lead again with the new one. */
   private async adapterChanged(): Promise<boolean> {
     if (!this.deps.adapterKey) return false;
@@ -355,6 +340,7 @@ export class TelemetryLoop {
     const gen = this.generation;
     const a = this.adapter;
     this.adapter = null;
+    await this.faults.stop();
     await a?.close().catch(() => undefined);
     if (gen !== this.generation) return true;
     this.generation++;

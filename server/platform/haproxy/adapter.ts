@@ -9,8 +9,8 @@ import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain
 import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
-import { FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
-import { faultMapContent, faultProblem, mapSignature } from './fault-maps';
+import { FAULT_COHORT_HEADER, faultMaps, type HaproxyConfig } from './config';
+import { admitFaults, FAULT_RULE_LIMITS, faultMapContent, faultProblem, mapSignature, missingFaultMaps } from './fault-maps';
 import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
 import { serverWeights } from './weights';
@@ -46,6 +46,13 @@ export class HaproxyAdapter implements PlatformAdapter {
   private statesSent = new Map<string, AdminState>();
   /** When every map and state was last sent whatever the cache says (an edit by hand is undone then). */
   private fullPushAt = 0;
+  /**
+   * Fault pushes one at a time: a re-apply after a reload (from readTelemetry) and a sync woken by
+   * NOTIFY could otherwise interleave their map replaces and leave an older content last.
+   */
+  private faultLock: Promise<unknown> = Promise.resolve();
+  /** Fault maps the running configuration does not load (null = not asked yet; asked at setFleet and sync). */
+  private missingMaps: string[] | null = null;
 
   constructor(
     readonly config: HaproxyConfig,
@@ -63,8 +70,10 @@ export class HaproxyAdapter implements PlatformAdapter {
       faults: ['http-error', 'delay', 'loss', 'drain', 'kill'],
       // Drain and kill act through the server state, which HAProxy keeps until told otherwise.
       faultExpiryInPlatform: ['http-error', 'delay', 'loss'],
-      // The generated rules (generate.ts faultRules) compare this header with the cohort map.
-      faultCohortHeaders: [FAULT_COHORT_HEADER],
+      // The generated rules (generate.ts faultRules) compare this header with the cohort map —
+      // none when the running configuration does not load that map (an older generated config).
+      faultCohortHeaders: this.missingMaps?.includes(faultMaps(this.config.mapDir).cohort) ? [] : [FAULT_COHORT_HEADER],
+      ...FAULT_RULE_LIMITS,
       weights: true,
       routing: true,
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).
@@ -84,14 +93,21 @@ export class HaproxyAdapter implements PlatformAdapter {
     return { instances, services: fleet.services.filter((s) => services.has(s.id)) };
   }
 
-  setFleet(fleet: FleetView): Promise<void> {
+  async setFleet(fleet: FleetView): Promise<void> {
+    await this.checkFaultMaps();
     const maps = new Map(this.config.instances.map((m) => [m.instance, m]));
     this.byId = new Map();
     for (const inst of fleet.instances) {
       const map = maps.get(inst.name);
       if (map) this.byId.set(inst.id, { inst, map });
     }
-    return Promise.resolve();
+  }
+
+  /** Asks the running HAProxy once which fault maps it loads (retried while it cannot be asked). */
+  private async checkFaultMaps(): Promise<void> {
+    if (this.missingMaps !== null || !this.clients[0]) return;
+    this.missingMaps = await missingFaultMaps(this.config, (cmd) => this.clients[0]!.send(cmd)).catch(() => null);
+    if (this.missingMaps?.length) this.opts.logger?.debug(`haproxy does not load the fault maps ${this.missingMaps.join(', ')}`);
   }
 
   async describe(): Promise<PlatformTopology> {
@@ -182,6 +198,8 @@ export class HaproxyAdapter implements PlatformAdapter {
     const cannot = /^the haproxy adapter cannot (.*)$/.exec(problem ?? '');
     if (cannot) throw new CapabilityError('haproxy', cannot[1]!);
     if (problem) throw new Error(problem);
+    const clash = admitFaults(this.config, this.byId, [...[...this.faults.values()].filter((f) => f.id !== fault.id), fault]).failed.find((f) => f.id === fault.id);
+    if (clash) throw new CapabilityError('haproxy', clash.error.replace(/^the haproxy adapter cannot /, ''));
     this.faults.set(fault.id, fault);
     await this.pushFaults();
   }
@@ -192,14 +210,9 @@ export class HaproxyAdapter implements PlatformAdapter {
    * maps whose content changed are sent, so a steady set costs one map (the expiry) per tick.
    */
   async syncFaults(desired: readonly FaultInjection[]): Promise<FaultSyncResult> {
-    const failed: FaultSyncResult['failed'] = [];
-    const next = new Map<string, FaultInjection>();
-    for (const f of desired) {
-      const problem = faultProblem(this.config, this.byId, f);
-      if (problem) failed.push({ id: f.id, error: problem });
-      else next.set(f.id, f);
-    }
-    this.faults = next;
+    await this.checkFaultMaps();
+    const { admitted, failed } = admitFaults(this.config, this.byId, desired, this.missingMaps ?? []);
+    this.faults = new Map(admitted.map((f) => [f.id, f]));
     await this.pushFaults();
     return { failed };
   }
@@ -260,7 +273,7 @@ export class HaproxyAdapter implements PlatformAdapter {
     for (const id of this.byId.keys()) cmds.push(...this.stateCommands(id, this.effectiveState(id)));
     await c.run(cmds);
     for (const s of this.routing.keys()) await c.replaceMap(this.service(s).headerMap, this.headerEntries(s));
-    await this.pushFaultMaps(c, true);
+    await this.exclusive(() => this.pushFaultMaps(c, true));
   }
 
   private async sendAll(cmds: string[]) {
@@ -313,7 +326,17 @@ export class HaproxyAdapter implements PlatformAdapter {
    * 30 s so an entry added by hand does not stay), writes their files, and the server states of
    * drain / kill faults that changed.
    */
-  private async pushFaults() {
+  private pushFaults(): Promise<void> {
+    return this.exclusive(() => this.pushFaultsNow());
+  }
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.faultLock.then(fn, fn);
+    this.faultLock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async pushFaultsNow() {
     const full = Date.now() - this.fullPushAt >= FULL_PUSH_MS;
     for (const c of this.clients) await this.pushFaultMaps(c, full);
     for (const [file, entries] of faultMapContent(this.config, this.byId, this.faults.values(), new Date())) {
@@ -333,7 +356,7 @@ export class HaproxyAdapter implements PlatformAdapter {
     this.mapsSent.set(c.address, sent);
     for (const [file, entries] of faultMapContent(this.config, this.byId, this.faults.values(), new Date())) {
       const sig = mapSignature(entries);
-      if (!full && sent.get(file) === sig) continue;
+      if ((!full && sent.get(file) === sig) || this.missingMaps?.includes(file)) continue;
       // Forgotten first: a push that fails half-way is sent again next time.
       sent.delete(file);
       await c.replaceMap(file, entries);

