@@ -32,7 +32,8 @@ function DeltaCell({ l, q }: { l: LayerReport; q: 'p50' | 'p90' | 'p99' }) {
   return (
     <Num>
       {deltaMs(l.delta[q])}
-      <span className={styles.reason}>
+      {/* Kept on one line: a wrapped "ms" under the figures reads as a second value. */}
+      <span className={`${styles.reason} ${styles.nowrap}`}>
         {Math.round(l.baseline[q]!)} → {Math.round(l.during[q]!)} ms
       </span>
     </Num>
