@@ -24,9 +24,9 @@ async function ok<T>(request: APIRequestContext, path: string, input: unknown): 
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
+/** experiments.runs.get: the run row under `run`, its injections beside it. */
 interface RunView {
-  state: string;
-  abortReason: string | null;
+  run: { state: string; abortReason: string | null };
   injections: Array<{ removedAt: string | null; removeReason: string | null; injectedAt: string | null }>;
 }
 interface RolloutView {
@@ -68,8 +68,8 @@ test.describe('halt-all', () => {
     const spec = { ...jitter.spec, selection: { mode: 'one' }, steadyState: [], abortConditions: [], durationS: 900, observeS: 10 };
     const experiment = await ok<{ id: string }>(page.request, 'experiments.create', { draft: { name: `halt e2e ${tag}`, description: 'halt-all e2e', templateKey: 'seed-jitter', spec } });
     // Started by an approver with a guard override: the demo fleet's own weather must not refuse the run this test is about.
-    const { runId } = await ok<{ runId: string }>(approverPage.request, 'experiments.start', { experimentId: experiment.id, guardOverrideReason: 'e2e: the halt is under test, not the guards' });
-    await expect.poll(async () => (await query<RunView>(page.request, 'experiments.runs.get', { runId })).state, RUN).toBe('running');
+    const { id: runId } = await ok<{ id: string }>(approverPage.request, 'experiments.start', { experimentId: experiment.id, guardOverrideReason: 'e2e: the halt is under test, not the guards' });
+    await expect.poll(async () => (await query<RunView>(page.request, 'experiments.runs.get', { runId })).run.state, RUN).toBe('running');
 
     // A progressing rollout: 10 % canary, then an hour's timed pause.
     const rolloutSpec = { name: `halt e2e ${tag}`, service: 'order-api', stableVersion: 'v1', canaryVersion: 'v2', steps: [{ kind: 'setWeight', weight: 10 }, { kind: 'pause', seconds: 3600 }], backgroundAnalysis: null, alpha: 0.01 };
@@ -114,7 +114,7 @@ test.describe('halt-all', () => {
     await expect
       .poll(async () => {
         const r = await query<RunView>(page.request, 'experiments.runs.get', { runId });
-        return `${r.state}/${r.abortReason}/${r.injections.every((i) => i.removedAt !== null && i.removeReason === 'halted')}`;
+        return `${r.run.state}/${r.run.abortReason}/${r.injections.every((i) => i.removedAt !== null && i.removeReason === 'halted')}`;
       }, RUN)
       .toBe('aborted/halted/true');
     await expect(banner(page).getByRole('status')).toHaveText(/All faults removed at .+|Every fault the halt stopped is removed from the platform\./, T);
