@@ -41,7 +41,7 @@ test.describe('experiments', () => {
     // Every edge-gateway instance is too wide for a 50 % cap: refused in words, next to the field too.
     const check = page.getByRole('status', { name: 'Blast radius check' });
     await expect(check).toContainText('refused', T);
-    await expect(page.getByRole('list', { name: 'Why this run would be refused' })).toContainText(/10 of 10 instances of edge-gateway \(100 %\) exceeds the blast radius of 50 %/);
+    await expect(page.getByRole('list', { name: 'Why this run would be refused' })).toContainText(/edge-gateway: 10 of 10 instances \(100 %\) — over the blast-radius cap of 50 %/);
     await expect(page.getByLabel('Max % of a service')).toHaveAttribute('aria-invalid', 'true');
 
     // One cluster: one instance of ten, within the cap; the preview lists it.
@@ -118,26 +118,29 @@ test.describe('experiments', () => {
     await expect(report.getByRole('row')).toHaveCount(1 + 3);
     for (const layer of ['access', 'service', 'data']) {
       const cells = report.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(`^${layer}`) }) }).getByRole('cell');
-      for (const i of [0, 1, 2]) await expect(cells.nth(i)).toHaveText(/^[+−]\d+ ms$/);
-      await expect(cells.nth(3)).toHaveText(/^[\d.]+ % \(target 99\.9 %\)$/);
-      await expect(cells.nth(4)).toHaveText(/^([\d.]+ s|did not self-heal)$/);
+      // The delta, then the baseline → during figures it is the difference of.
+      for (const i of [0, 1, 2]) await expect(cells.nth(i)).toHaveText(/^[+−]\d+ ms\d+ → \d+ ms$/);
+      await expect(cells.nth(3)).toHaveText(/^[\d.]+ % \(target 99\.9 %\)( ✓| ✗ below)$/);
+      await expect(cells.nth(4)).toHaveText(/^([\d.]+ s|did not self-heal within \d+ s)$/);
     }
     await expect(page.getByRole('figure', { name: 'Latency added per layer' })).toBeVisible();
 
-    // The Markdown export is the same table.
+    // The Markdown export is the same table (the server's, from the domain's reportMarkdown).
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download Markdown' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.md$/);
     const md = readFileSync(await download.path(), 'utf8');
     expect(md).toContain('| Layer |');
     // One row per layer with its three deltas, as on the page.
-    for (const layer of ['access', 'service', 'data']) expect(md).toMatch(new RegExp(`\\| ${layer} \\|.*\\([+-][\\d.]+ ms\\).*\\([+-][\\d.]+ ms\\).*\\([+-][\\d.]+ ms\\)`));
+    for (const layer of ['access', 'service', 'data']) expect(md).toMatch(new RegExp(`^\\| ${layer} \\([^)|]+\\) \\|( [+−]\\d+ ms \\([^)|]+\\) \\|){3}`, 'm'));
 
-    // The run page with its report is accessible in both themes.
+    // The run page with its report is accessible in both themes (screenshots kept for a person to look at).
+    await page.screenshot({ path: test.info().outputPath('run-report-light.png'), fullPage: true });
     expect(await axe(page)).toEqual([]);
     await page.evaluate(() => localStorage.setItem('switchback-theme', 'dark'));
     await page.reload();
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
     await expect(report).toBeVisible(T);
+    await page.screenshot({ path: test.info().outputPath('run-report-dark.png'), fullPage: true });
     expect(await axe(page)).toEqual([]);
     expect(csp).toEqual([]);
 

@@ -24,6 +24,7 @@ import { validateDraft, type DraftErrors } from './spec-draft';
 import { overridableRefusal, type OverrideKind } from './start-refusal';
 import { StartRunDialog } from './start-run-dialog';
 import { TargetPreview } from './target-preview';
+import { refusalsByField } from './refusal-fields';
 import { useTargetPreview } from './use-target-preview';
 import styles from './experiments.module.css';
 
@@ -83,7 +84,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored
   };
   addAll(fieldErrorsOf(saveError ?? commands.start.error));
   if (showErrors) addAll(checked.errors);
-  for (const r of preview.data?.refusals ?? []) if (r.path) addAll({ [r.path.startsWith('spec') ? r.path : `spec.${r.path}`]: [r.message] });
+  addAll(refusalsByField(preview.data?.refusals ?? []));
   const dirty = savedJson !== JSON.stringify(draft);
   const busy = commands.create.isPending || commands.update.isPending || commands.start.isPending;
 

@@ -81,8 +81,8 @@ function RunView({ v }: { v: Run }) {
       {report.data?.report ? (
         <RunReport
           report={report.data.report}
+          runId={r.id}
           fileBase={`${r.experimentName.replace(/[^A-Za-z0-9_-]+/g, '-')}-run-${r.number}`}
-          meta={{ experimentName: r.experimentName, number: r.number, fault: faultText(spec.fault), targets: targetsText(spec.targets), state: words }}
         />
       ) : r.hasReport ? (
         report.isError ? <ErrorText error={report.error} /> : <Loading what="the report" />

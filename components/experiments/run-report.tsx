@@ -5,9 +5,10 @@ import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Num, NumHead, Table } from '@/components/ui/table';
 import { useReportMarkdown } from './api';
-import type { RunReport as Report } from './contract';
-import { availabilityText, levelText, reportMarkdown, reportVerdict } from './report-text';
-import { deltaMs, selfHealText } from './words';
+import { ErrorText } from '@/components/ui/error-text';
+import type { LayerReport, RunReport as Report } from './contract';
+import { availabilityText, levelText, reportVerdict, selfHealCell } from './report-text';
+import { deltaMs } from './words';
 import styles from './experiments.module.css';
 
 function download(name: string, type: string, text: string) {
@@ -23,14 +24,30 @@ function download(name: string, type: string, text: string) {
 }
 
 /** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
-/** The per-layer report (shaped like the seed's "SLA under network jitter" table), its charts and downloads. */
-export function RunReport({ report, fileBase, meta }: { report: Report; fileBase: string; meta: { experimentName: string; number: number; fault: string; targets: string; state: string } }) {
+const utc = (at: number) => new Date(at).toISOString().slice(11, 19);
+
+/** "+182 ms" with the baseline → during figures it is the difference of, or "no data" in words. */
+function DeltaCell({ l, q }: { l: LayerReport; q: 'p50' | 'p90' | 'p99' }) {
+  if (l.delta[q] === null) return <Num>no data</Num>;
+  return (
+    <Num>
+      {deltaMs(l.delta[q])}
+      {/* Kept on one line: a wrapped "ms" under the figures reads as a second value. */}
+      <span className={`${styles.reason} ${styles.nowrap}`}>
+        {Math.round(l.baseline[q]!)} → {Math.round(l.during[q]!)} ms
+      </span>
+    </Num>
+  );
+}
+
+export function RunReport({ report, runId, fileBase }: { report: Report; runId: string; fileBase: string }) {
   const md = useReportMarkdown();
   const layers = report.layers;
   const verdict = reportVerdict(layers);
-  const target = report.availabilityTargetPct;
+  const target = report.targetPct;
+  const notes = layers.flatMap((l) => l.notes.map((n) => `${l.layer}: ${n}`));
   // Availability bars start a little below the lowest layer (or the target), so every bar shows.
-  const lows = [target, ...layers.map((l) => l.fault.availabilityPct).filter((v): v is number => v !== null)];
+  const lows = [target, ...layers.map((l) => l.availabilityPct).filter((v): v is number => v !== null)];
   const floor = Math.max(0, Math.floor((Math.min(...lows) - Math.max(0.2, (100 - Math.min(...lows)) * 0.25)) * 10) / 10);
   return (
     <section aria-labelledby="report-heading" className={styles.panel}>
@@ -39,8 +56,9 @@ export function RunReport({ report, fileBase, meta }: { report: Report; fileBase
         {verdict === 'met' ? <Badge tone="success">every layer met {target} % and self-healed</Badge> : verdict === 'missed' ? <Badge tone="danger">a layer missed the target or did not self-heal</Badge> : null}
       </div>
       <p className={`muted ${styles.small}`}>
-        During the fault ({new Date(report.injectedAt).toISOString().slice(11, 19)}–{new Date(report.faultsRemovedAt).toISOString().slice(11, 19)} UTC) against the baseline window before it; self-heal watched until {new Date(report.observedUntil).toISOString().slice(11, 19)} UTC.
+        During the fault ({utc(report.fault.from)}–{utc(report.fault.to)} UTC) against the baseline {utc(report.baseline.from)}–{utc(report.baseline.to)} UTC; self-heal watched until {utc(report.observeUntil)} UTC.
       </p>
+      <p>{report.summary}</p>
       <Table label="SLA per layer">
         <thead>
           <tr>
@@ -61,19 +79,29 @@ export function RunReport({ report, fileBase, meta }: { report: Report; fileBase
                 {l.layer}
                 <span className={styles.reason}>{l.services.join(', ')}</span>
               </th>
-              <Num>{deltaMs(l.delta.p50)}</Num>
-              <Num>{deltaMs(l.delta.p90)}</Num>
-              <Num>{deltaMs(l.delta.p99)}</Num>
+              <DeltaCell l={l} q="p50" />
+              <DeltaCell l={l} q="p90" />
+              <DeltaCell l={l} q="p99" />
               <Num>
-                <span className={l.metTarget === false ? styles.over : undefined}>{availabilityText(l)}</span>
+                <span className={l.meetsTarget === false ? styles.over : undefined}>
+                  {availabilityText(l)}
+                  {l.meetsTarget === false ? ' ✗ below' : l.meetsTarget ? ' ✓' : ''}
+                </span>
               </Num>
-              <Num>{l.selfHealS === null ? <Badge tone="danger">{selfHealText(null)}</Badge> : selfHealText(l.selfHealS)}</Num>
+              <Num>{l.selfHealS === null ? <Badge tone="danger">{selfHealCell(l)}</Badge> : selfHealCell(l)}</Num>
               <td>{levelText(l.maxLevel)}</td>
               <Num>{l.breakerTrips}</Num>
             </tr>
           ))}
         </tbody>
       </Table>
+      {notes.length ? (
+        <ul className={`muted ${styles.small}`} aria-label="Missing data">
+          {notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
       <div className={styles.twoCol}>
         <CategoryBars
           title="Latency added per layer"
@@ -89,7 +117,7 @@ export function RunReport({ report, fileBase, meta }: { report: Report; fileBase
         <CategoryBars
           title="Availability per layer"
           summary={layers.map((l) => `${l.layer}: ${availabilityText(l)}`).join('; ')}
-          data={layers.map((l) => ({ name: l.layer, availability: l.fault.availabilityPct }))}
+          data={layers.map((l) => ({ name: l.layer, availability: l.availabilityPct }))}
           series={[{ key: 'availability', label: 'Availability during the fault' }]}
           thresholds={[{ value: target, label: `target ${target} %` }]}
           yDomain={[floor, 100]}
@@ -101,17 +129,15 @@ export function RunReport({ report, fileBase, meta }: { report: Report; fileBase
           busy={md.isPending}
           busyLabel="Preparing…"
           onClick={() =>
-            md.mutate(report.runId, {
-              onSuccess: (r) => download(`${fileBase}.md`, 'text/markdown', r.markdown ?? reportMarkdown(meta, layers)),
-              // The report is on the page already: a failed export call still downloads what it shows.
-              onError: () => download(`${fileBase}.md`, 'text/markdown', reportMarkdown(meta, layers)),
-            })
+            // The server writes the Markdown with the domain's reportMarkdown: one table, not two that drift.
+            md.mutate(runId, { onSuccess: (r) => (r.format === 'markdown' ? download(`${fileBase}.md`, 'text/markdown', r.markdown) : undefined) })
           }
         >
           Download Markdown
         </Button>
         <Button onClick={() => download(`${fileBase}.json`, 'application/json', JSON.stringify(report, null, 2))}>Download JSON</Button>
       </div>
+      {md.isError ? <ErrorText error={md.error} /> : null}
     </section>
   );
 }

@@ -29,7 +29,7 @@ export function TargetPreview({ preview, blastRadius, updating }: { preview: Pre
       {preview.refusals.length ? (
         <ul className={styles.refusals} aria-label="Why this run would be refused">
           {preview.refusals.map((r, i) => (
-            <li key={i}>{r.message}</li>
+            <li key={i}>{r}</li>
           ))}
         </ul>
       ) : null}
