@@ -9,7 +9,7 @@ import type { AdminState, InstanceTelemetry, ServiceRouting } from '../../domain
 import { headerValueProblem } from '../../domain/header-route-values';
 import { unsafeRegexProblem } from '../../domain/safe-regex';
 import { CapabilityError, type FaultInjection, type FaultSyncResult, type FleetInstance, type FleetView, type PlatformAdapter, type PlatformCapabilities, type PlatformTopology } from '../adapter';
-import { FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
+import { ERROR_STATUSES, FAULT_COHORT_ANY, FAULT_COHORT_HEADER, type HaproxyConfig } from './config';
 import { faultMapContent, faultProblem, mapSignature } from './fault-maps';
 import { RuntimeClient, type Logger } from './runtime-client';
 import { parseStat, serving, type StatRow } from './stat';
@@ -65,6 +65,14 @@ export class HaproxyAdapter implements PlatformAdapter {
       faultExpiryInPlatform: ['http-error', 'delay', 'loss'],
       // The generated rules (generate.ts faultRules) compare this header with the cohort map.
       faultCohortHeaders: [FAULT_COHORT_HEADER],
+      // Kill and drain change the server's state for every request.
+      faultCohortKinds: ['http-error', 'delay', 'loss'],
+      faultCohortReservedValues: [FAULT_COHORT_ANY],
+      // Each status needs a literal rule in the generated configuration (fault-maps.ts faultProblem refuses the rest).
+      faultErrorStatuses: [...ERROR_STATUSES],
+      // The reset happens before a server is chosen, and the maps hold rand(100) thresholds.
+      faultLossWholeServiceOnly: true,
+      faultWholePercentOnly: true,
       weights: true,
       routing: true,
       // Prefix and regex rules need every service's header map looked up with map_reg (config.ts).

@@ -46,7 +46,7 @@ export async function globalMaxBlastPct(db: DbOrTx): Promise<number> {
   return typeof v === 'number' && v >= 1 && v <= 100 ? v : 50;
 }
 
-/** The active adapter's kind and fault capabilities (the simulator's defaults when none is active). */
+/** The active adapter's kind and fault capabilities (the simulator's defaults when none is active); the preview, the start and the controller read this one. */
 export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabilities & { adapter: string }> {
   const row = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' } });
   const spec = row ? { id: row.id, name: row.name, kind: row.kind, config: row.config } : { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
@@ -61,10 +61,16 @@ export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabili
   }
   return {
     kind: spec.kind,
-    adapter: spec.kind === 'sim' ? 'simulator' : `${spec.kind} ("${spec.name}")`,
+    adapter: spec.kind === 'sim' ? 'the simulator' : `${spec.kind} ("${spec.name}")`,
     faults: caps.faults,
     faultExpiryInPlatform: caps.faultExpiryInPlatform,
     faultCohortHeaders: caps.faultCohortHeaders,
+    // Optional fields stay absent when the platform does not declare them (absent = no limit).
+    ...(caps.faultCohortKinds ? { faultCohortKinds: caps.faultCohortKinds } : {}),
+    ...(caps.faultCohortReservedValues ? { faultCohortReservedValues: caps.faultCohortReservedValues } : {}),
+    ...(caps.faultErrorStatuses ? { faultErrorStatuses: caps.faultErrorStatuses } : {}),
+    ...(caps.faultLossWholeServiceOnly ? { faultLossWholeServiceOnly: true } : {}),
+    ...(caps.faultWholePercentOnly ? { faultWholePercentOnly: true } : {}),
   };
 }
 

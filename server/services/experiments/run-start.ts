@@ -66,11 +66,11 @@ export async function startRunInTx(ctx: CommandContext, input: z.output<typeof s
 
   const spec = experimentSpecSchema.parse(experiment.spec);
   const caps = await activeFaultCapabilities(tx);
-  const platform = faultRefusals(spec, caps);
-  if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
-
   const runId = randomUUID();
   const preview = selectTargets({ spec, instances: await fleetCandidates(tx), globalMaxPct: await globalMaxBlastPct(tx), seed: runId });
+  // What the platform refuses first (changing the fault is the fix), then the selection's caps.
+  const platform = faultRefusals(spec, caps, preview.perService);
+  if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
   if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(preview.refusals), { refusals: preview.refusals });
 
   const holds = await zoneGuardHolds(tx, preview.selected.map((t) => t.zone));
