@@ -21,7 +21,7 @@ export async function chaosFleet(db: Db) {
   return { n, service: services[0]!, operator: await person('operator'), approver: await person('approver'), admin: await person('admin'), viewer: await person('viewer') };
 }
 
-/** The seed's jitter template on one instance of `service` (its `all` would exceed the 50 % blast radius: a start refuses it). */
+/** The seed's jitter template on one instance of `service` (one target keeps the runs these tests start small and quick). */
 export function draftFor(service: string, more: Partial<ExperimentDraft> = {}): ExperimentDraft {
   const t = templateByKey('seed-jitter')!;
   return { name: `jitter ${service} ${randomBytes(2).toString('hex')}`, description: 'test', templateKey: t.key, spec: { ...t.spec, targets: { ...t.spec.targets, services: [service] }, selection: { mode: 'one' } }, ...more };

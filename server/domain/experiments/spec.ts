@@ -16,6 +16,12 @@ const count = (what: string, min: number, max: number) =>
   z.number({ error: `${what}: expected a whole number` }).int(`${what}: a whole number`).min(min, `${what}: at least ${min}`).max(max, `${what}: at most ${max}`);
 
 export const FAULT_KINDS = ['delay', 'loss', 'http-error', 'kill', 'drain', 'cpu-stress', 'buffer-saturation'] as const;
+/**
+ * The kinds that act on requests, so a cohort (requests carrying a header value) can scope them;
+ * the rest (kill, drain, cpu-stress, buffer-saturation) hit the whole instance. The one list: the
+ * refusals and the simulator both read it.
+ */
+export const REQUEST_FAULT_KINDS = ['delay', 'loss', 'http-error'] as const satisfies readonly (typeof FAULT_KINDS)[number][];
 
 /** SPEC §3.7 fault kinds. Delay jitter follows a normal distribution (as `tc netem … distribution normal`). */
 export const faultSpecSchema = z.discriminatedUnion(

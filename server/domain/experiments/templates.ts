@@ -30,8 +30,9 @@ export const EXPERIMENT_TEMPLATES: readonly ExperimentTemplate[] = [
   {
     key: 'seed-jitter',
     title: 'Network jitter on the edge-gateway ingress',
-    summary: '200 ms delay with 300 ms jitter (normal distribution) on the ingress of edge-gateway; per-layer P99, availability against 99.9 % and self-heal time.',
-    spec: { ...base, fault: { kind: 'delay', delayMs: 200, jitterMs: 300 }, targets: { ...anyWhere, services: ['edge-gateway'] }, durationS: 120 },
+    summary: '200 ms delay with 300 ms jitter (normal distribution) on the ingress of half of edge-gateway; per-layer P99, availability against 99.9 % and self-heal time.',
+    // Half of edge-gateway's instances: `all` would exceed the 50 % blast-radius cap and never start.
+    spec: { ...base, fault: { kind: 'delay', delayMs: 200, jitterMs: 300 }, targets: { ...anyWhere, services: ['edge-gateway'] }, selection: { mode: 'percent', pct: 50 }, durationS: 120 },
   },
   {
     key: 'http-503',

@@ -53,7 +53,7 @@ describe('activeFreezes', () => {
     const long = win({ id: 'l', name: 'Migration', reason: 'db move', startsAt: at('2026-12-01T00:00'), endsAt: at('2026-12-31T00:00') });
     const fs = activeFreezes([long, weekend], at('2026-12-05T03:00'), 'experiments');
     expect(fs.map((f) => f.window.name)).toEqual(['Weekend', 'Migration']);
-    expect(freezeWords(fs[0]!)).toBe('frozen by “Weekend” until 2026-12-05 08:00 UTC (on-call is thin)');
+    expect(freezeWords(fs[0]!)).toBe('freeze window “Weekend” (on-call is thin) until 2026-12-05 08:00 UTC');
   });
 
   it('property: in force at t exactly when some occurrence start s has s ≤ t < s + duration', { timeout: 60_000 }, () => {

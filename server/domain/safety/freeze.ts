@@ -167,10 +167,10 @@ export function freezeOccurrences(windows: readonly FreezeWindowValue[], fromMs:
   return out.sort((a, b) => a.from - b.from || a.window.name.localeCompare(b.window.name)).slice(0, MAX_OCCURRENCES);
 }
 
-/** A freeze in words, for refusals: "frozen by “Black Friday” until 2026-11-30 06:00 UTC (reason: …)". */
+/** A freeze in words, for refusals and holds: "freeze window “Black Friday” (peak sales) until 2026-11-30 06:00 UTC". */
 export function freezeWords(f: FreezeOccurrence): string {
   const until = new Date(f.to).toISOString().slice(0, 16).replace('T', ' ');
-  return `frozen by “${f.window.name}” until ${f.floor ? 'at least ' : ''}${until} UTC (${f.window.reason})`;
+  return `freeze window “${f.window.name}” (${f.window.reason}) until ${f.floor ? 'at least ' : ''}${until} UTC`;
 }
 
 const ms = () => timestamp().transform((d) => d.getTime());

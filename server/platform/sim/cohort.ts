@@ -6,6 +6,7 @@
 import type { ServiceRouting } from '../../domain/model';
 import { headerMatcher } from '../../domain/traffic-split';
 import type { FaultKind } from '../adapter';
+import { REQUEST_FAULT_KINDS } from '../../domain/experiments/spec';
 
 export interface Cohort {
   header: string;
@@ -13,7 +14,7 @@ export interface Cohort {
 }
 
 /** Only faults on requests can be scoped to some of the requests; kill, drain, stress and saturation hit the whole process. */
-export const COHORT_FAULT_KINDS: readonly FaultKind[] = ['delay', 'loss', 'http-error'];
+export const COHORT_FAULT_KINDS: readonly FaultKind[] = REQUEST_FAULT_KINDS;
 
 /** Fraction of all requests carrying `header: value` in the mix (header names are case-insensitive). */
 export function cohortMixFraction(mix: Readonly<Record<string, number>>, cohort: Cohort): number {

@@ -3,31 +3,12 @@
 // global maximum), and what the active platform cannot do, all in words before anything starts.
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client';
-import type { PlatformCapabilities } from '../../platform/adapter';
 import type { ExperimentSpec } from '../../domain/experiments/spec';
-import { AppError } from '../../errors';
-import { createAdapter } from '../platform/active-adapter';
 import { chaosLimits } from '../safety/limits';
-import { faultRefusals, type FaultCapabilities } from '../../domain/experiments/refusals';
+import { faultRefusals } from '../../domain/experiments/refusals';
+import { activeFaultCapabilities } from './run-checks';
 import { selectTargets, type TargetCandidate } from '../../domain/experiments/selection';
 import { previewExperimentInput } from './experiment-inputs';
-
-type FaultCaps = FaultCapabilities & Pick<PlatformCapabilities, 'faults'> & { adapter: string };
-
-/** The active adapter's fault capabilities (the simulator's when none is active). */
-export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCaps> {
-  const row = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' } });
-  const spec = row ? { id: row.id, name: row.name, kind: row.kind, config: row.config } : { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
-  try {
-    // Building an adapter only parses its configuration; nothing connects.
-    const adapter = createAdapter(spec);
-    const caps = adapter.capabilities();
-    await adapter.close().catch(() => undefined);
-    return { kind: spec.kind, faults: caps.faults, faultExpiryInPlatform: caps.faultExpiryInPlatform, faultCohortHeaders: caps.faultCohortHeaders, adapter: spec.kind === 'sim' ? 'the simulator' : `${spec.kind} ("${spec.name}")` };
-  } catch (err) {
-    throw new AppError('PRECONDITION_FAILED', `The active platform adapter "${spec.name}" cannot be used: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 const strings = (v: unknown): Record<string, string> =>
   Object.fromEntries(Object.entries(typeof v === 'object' && v !== null ? v : {}).filter(([, x]) => typeof x === 'string'));
@@ -47,7 +28,7 @@ export async function previewExperiment(db: Db, input: z.input<typeof previewExp
   const { spec } = previewExperimentInput.parse(input);
   const [instances, limits, caps] = await Promise.all([fleetInstances(db), chaosLimits(db), activeFaultCapabilities(db)]);
   const sel = selectTargets({ spec, instances, globalMaxPct: limits.maxBlastRadiusPct, seed: seedOf(spec) });
-  const platform = faultRefusals(spec, caps);
+  const platform = faultRefusals(spec, caps, sel.perService);
   const refusals = [...sel.refusals, ...platform.refusals];
   return {
     matched: sel.matched.length,

@@ -1,9 +1,9 @@
 // What a run's start and its controller read before faults go in, each in words for the console:
-// the halt-all lever, the freeze windows, the topology guards of the target zones, what the active
-// platform can inject, the fleet the targets are drawn from and the admin's global blast-radius cap.
+// the topology guards of the target zones, what the active platform can inject, the fleet the
+// targets are drawn from and the admin's global blast-radius cap. Halt-all and freeze windows are
+// the safety layer's (server/services/safety/halt-checks.ts, freeze.ts): one wording everywhere.
 // The start (one transaction) and the controller's pending look read the same rows.
 import type { DbOrTx } from '../../db/client';
-import type { Halt } from '../../db/generated/client';
 import type { PlatformCapabilities } from '../../platform/adapter';
 import { evaluateGuards, holdsInWords, type GuardHold } from '../../domain/rollouts/guards';
 import { AppError } from '../../errors';
@@ -11,33 +11,6 @@ import { createAdapter } from '../platform/active-adapter';
 import { guardInstances, type ServiceInstanceRow } from '../rollouts/guard-inputs';
 import type { FaultCapabilities } from '../../domain/experiments/refusals';
 import type { TargetCandidate } from '../../domain/experiments/selection';
-import { activeFreezes, type FreezeOccurrence } from '../../domain/safety/freeze';
-import { activeHalt, haltWords as safetyHaltWords } from '../safety/halt-checks';
-
-const utc = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-/** The engaged halt, if any (at most one row has releasedAt null). */
-export function engagedHalt(db: DbOrTx): Promise<Halt | null> {
-  return activeHalt(db);
-}
-
-/** "Halt-all engaged by alice at 2026-12-02 01:00:00 UTC: “db failover”" (the safety page's words). */
-export function haltWords(h: Halt): string {
-  const w = safetyHaltWords(h);
-  return `${w.charAt(0).toUpperCase()}${w.slice(1)}`;
-}
-
-/** The freeze windows that apply to experiments at `now`. */
-export async function experimentFreezes(db: DbOrTx, now: Date): Promise<FreezeOccurrence[]> {
-  const rows = await db.freezeWindow.findMany({ where: { deletedAt: null, appliesToExperiments: true } });
-  const windows = rows.map((w) => ({ ...w, startsAt: w.startsAt?.getTime() ?? null, endsAt: w.endsAt?.getTime() ?? null }));
-  return activeFreezes(windows, now.getTime(), 'experiments');
-}
-
-/** "freeze window “Black Friday” (peak traffic) until 2026-11-30 06:00 UTC", as the rollouts say it. */
-export function freezeWords(f: FreezeOccurrence): string {
-  return `freeze window “${f.window.name}” (${f.window.reason}) until ${utc(new Date(f.to))}`;
-}
 
 /** The admin's global maximum share of a service a run may hit (SystemSetting chaos.limits). */
 export async function globalMaxBlastPct(db: DbOrTx): Promise<number> {
@@ -46,7 +19,7 @@ export async function globalMaxBlastPct(db: DbOrTx): Promise<number> {
   return typeof v === 'number' && v >= 1 && v <= 100 ? v : 50;
 }
 
-/** The active adapter's kind and fault capabilities (the simulator's defaults when none is active). */
+/** The active adapter's kind and fault capabilities (the simulator's defaults when none is active); the preview, the start and the controller read this one. */
 export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabilities & { adapter: string }> {
   const row = await db.adapterConfig.findFirst({ where: { active: true }, orderBy: { updatedAt: 'desc' } });
   const spec = row ? { id: row.id, name: row.name, kind: row.kind, config: row.config } : { id: null, name: 'simulator (defaults)', kind: 'sim', config: {} };
@@ -61,10 +34,16 @@ export async function activeFaultCapabilities(db: DbOrTx): Promise<FaultCapabili
   }
   return {
     kind: spec.kind,
-    adapter: spec.kind === 'sim' ? 'simulator' : `${spec.kind} ("${spec.name}")`,
+    adapter: spec.kind === 'sim' ? 'the simulator' : `${spec.kind} ("${spec.name}")`,
     faults: caps.faults,
     faultExpiryInPlatform: caps.faultExpiryInPlatform,
     faultCohortHeaders: caps.faultCohortHeaders,
+    // Optional fields stay absent when the platform does not declare them (absent = no limit).
+    ...(caps.faultCohortKinds ? { faultCohortKinds: caps.faultCohortKinds } : {}),
+    ...(caps.faultCohortReservedValues ? { faultCohortReservedValues: caps.faultCohortReservedValues } : {}),
+    ...(caps.faultErrorStatuses ? { faultErrorStatuses: caps.faultErrorStatuses } : {}),
+    ...(caps.faultLossWholeServiceOnly ? { faultLossWholeServiceOnly: true } : {}),
+    ...(caps.faultWholePercentOnly ? { faultWholePercentOnly: true } : {}),
   };
 }
 

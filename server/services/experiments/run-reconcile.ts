@@ -9,9 +9,10 @@ import type { RunAbortReason } from '../../domain/experiments/machine';
 import { ACTIVE_RUN_STATES } from '../../domain/experiments/machine';
 import type { ExperimentSpec } from '../../domain/experiments/spec';
 import { runCommand, type CommandContext } from '../command';
-import { haltWords as safetyWords } from '../safety/halt-checks';
+import { activeHalt, haltWords } from '../safety/halt-checks';
+import { activeFreezesFor, freezeWords } from '../safety/freeze';
 import { evaluateConditions, firstFired } from '../../domain/experiments/conditions';
-import { activeFaultCapabilities, engagedHalt, experimentFreezes, freezeWords, guardWords, haltWords, zoneGuardHolds } from './run-checks';
+import { activeFaultCapabilities, guardWords, zoneGuardHolds } from './run-checks';
 import { HARD_EXPIRY_MARGIN_MS, renewLeases, requestRemoval, writeInjections } from './run-injections';
 import { closeRecovery } from './run-recovery';
 import { serviceSnapshot, serviceTicks } from './run-observe';
@@ -96,10 +97,10 @@ async function move(ctx: CommandContext, r: RunWithName, spec: ExperimentSpec, n
 }
 
 async function haltAbort(ctx: CommandContext, r: RunWithName): Promise<RunWithName | null> {
-  const h = await engagedHalt(ctx.tx);
+  const h = await activeHalt(ctx.tx);
   if (!h || r.abortReason) return null;
-  await recordRunEvent(ctx.tx, r.id, { kind: 'halt', summary: haltWords(h), actorName: CONTROLLER, data: { haltId: h.id } });
-  return abortRunWith(ctx, r, 'halted', `Halted: ${safetyWords(h)}; removing the faults`);
+  await recordRunEvent(ctx.tx, r.id, { kind: 'halt', summary: `Halted: ${haltWords(h)}`, actorName: CONTROLLER, data: { haltId: h.id } });
+  return abortRunWith(ctx, r, 'halted', `Halted: ${haltWords(h)}; removing the faults`);
 }
 
 /** A fault the leader took out because its lease lapsed or it expired while the run still wanted it. */
@@ -111,13 +112,13 @@ function leaseLost(rows: readonly Injection[]): string | null {
 
 async function pending(ctx: CommandContext, r: RunWithName, spec: ExperimentSpec, now: Date, opts: RunControllerOptions): Promise<RunWithName> {
   const tx = ctx.tx;
-  const h = await engagedHalt(tx);
+  const h = await activeHalt(tx);
   if (h) {
-    await recordRunEvent(tx, r.id, { kind: 'halt', summary: haltWords(h), actorName: CONTROLLER });
-    return abortRunWith(ctx, r, 'halted', `Not injected: ${safetyWords(h)}`);
+    await recordRunEvent(tx, r.id, { kind: 'halt', summary: `Not injected: ${haltWords(h)}`, actorName: CONTROLLER, data: { haltId: h.id } });
+    return abortRunWith(ctx, r, 'halted', `Not injected: ${haltWords(h)}`);
   }
   if (!r.freezeOverrideReason) {
-    const freezes = await experimentFreezes(tx, now);
+    const freezes = await activeFreezesFor(tx, 'experiments', now);
     if (freezes.length > 0) {
       const words = `inside the ${freezes.map(freezeWords).join(' and the ')}`;
       await recordRunEvent(tx, r.id, { kind: 'freeze', summary: `Frozen: ${words}`, actorName: CONTROLLER });

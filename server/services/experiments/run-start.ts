@@ -15,7 +15,8 @@ import { runCommand, type Actor, type CommandContext } from '../command';
 import { faultRefusals } from '../../domain/experiments/refusals';
 import { selectTargets } from '../../domain/experiments/selection';
 import { assertNotHalted } from '../safety/halt-checks';
-import { activeFaultCapabilities, experimentFreezes, fleetCandidates, freezeWords, globalMaxBlastPct, guardWords, zoneGuardHolds } from './run-checks';
+import { activeFreezesFor, freezeWords } from '../safety/freeze';
+import { activeFaultCapabilities, fleetCandidates, globalMaxBlastPct, guardWords, zoneGuardHolds } from './run-checks';
 import { startRunInput } from './run-inputs';
 import { announceRun, recordRunEvent, toJson } from './run-state';
 
@@ -59,18 +60,18 @@ export async function startRunInTx(ctx: CommandContext, input: z.output<typeof s
 
   await assertNotHalted(tx, `Starting a run of experiment "${experiment.name}"`);
   const now = new Date();
-  const freezes = await experimentFreezes(tx, now);
+  const freezes = await activeFreezesFor(tx, 'experiments', now);
   if (freezes.length > 0 && freezeOverrideReason === undefined) {
-    throw refuseStart('CONFLICT', `inside the ${freezes.map(freezeWords).join(' and the ')}. An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: new Date(f.to).toISOString() })) });
+    throw refuseStart('CONFLICT', `inside the ${freezes.map(freezeWords).join(' and the ')}. An approver may start it anyway with a reason.`, { freezes: freezes.map((f) => ({ name: f.window.name, endsAt: f.endsAt.toISOString() })) });
   }
 
   const spec = experimentSpecSchema.parse(experiment.spec);
   const caps = await activeFaultCapabilities(tx);
-  const platform = faultRefusals(spec, caps);
-  if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
-
   const runId = randomUUID();
   const preview = selectTargets({ spec, instances: await fleetCandidates(tx), globalMaxPct: await globalMaxBlastPct(tx), seed: runId });
+  // What the platform refuses first (changing the fault is the fix), then the selection's caps.
+  const platform = faultRefusals(spec, caps, preview.perService);
+  if (platform.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(platform.refusals), { refusals: platform.refusals });
   if (preview.refusals.length > 0) throw refuseStart('PRECONDITION_FAILED', sentences(preview.refusals), { refusals: preview.refusals });
 
   const holds = await zoneGuardHolds(tx, preview.selected.map((t) => t.zone));

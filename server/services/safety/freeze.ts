@@ -5,67 +5,54 @@
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client';
 import type { FreezeWindow } from '../../db/generated/client';
-import { freeText, name, text, timestamp, uuid, version } from '../../domain/inputs';
+import { uuid, version } from '../../domain/inputs';
+import { activeFreezes, freezeWindowSchema, freezeWords as occurrenceWords, type FreezeApplies, type FreezeWindowInput, type FreezeWindowValue } from '../../domain/safety/freeze';
 import { AppError, notFound } from '../../errors';
 import { runCommand, type Actor } from '../command';
 import { compareAndSet } from '../compare-and-set';
-import { activeFreezes, cronTimesAfter, parseCron, type ActiveFreeze } from './domain-stand-ins';
+import { cronTimesAfter } from './domain-stand-ins';
 
-const MAX_DURATION_MIN = 7 * 24 * 60;
-
-// STAND-IN for server/domain/safety/freeze.ts freezeWindowSchema (branch h-domain): same shape.
-export const freezeWindowSchema = z
-  .object({
-    name: name(120),
-    reason: freeText(2000).refine((s) => s.trim().length > 0, 'Give a reason (people see it when they are refused)'),
-    kind: z.enum(['one_off', 'recurring'], { error: 'Kind: one_off or recurring' }),
-    /** one_off: the window; recurring: optional bounds of when the recurrence applies. */
-    startsAt: timestamp().nullable().default(null),
-    endsAt: timestamp().nullable().default(null),
-    cron: text(120).nullable().default(null),
-    durationMin: z.number({ error: 'Length: expected minutes' }).int('Length: whole minutes').min(1, 'Length: at least 1 minute').max(MAX_DURATION_MIN, `Length: at most ${MAX_DURATION_MIN} minutes (a week)`).nullable().default(null),
-    appliesToRollouts: z.boolean().default(true),
-    appliesToExperiments: z.boolean().default(true),
-  })
-  .strict()
-  .superRefine((w, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-    if (!w.appliesToRollouts && !w.appliesToExperiments) issue('appliesToRollouts', 'A window applies to rollouts, experiments or both');
-    if (w.startsAt && w.endsAt && w.endsAt <= w.startsAt) issue('endsAt', 'The window must end after it starts');
-    if (w.kind === 'one_off') {
-      if (!w.startsAt) issue('startsAt', 'A one-off window needs a start');
-      if (!w.endsAt) issue('endsAt', 'A one-off window needs an end');
-      if (w.cron !== null) issue('cron', 'A one-off window has no cron expression');
-      if (w.durationMin !== null) issue('durationMin', 'A one-off window has no length of its own (it is start to end)');
-    } else {
-      if (!w.cron) issue('cron', 'A recurring window needs a cron expression (UTC) of its starts');
-      else {
-        const p = parseCron(w.cron);
-        if (!p.ok) issue('cron', p.error);
-      }
-      if (w.durationMin === null) issue('durationMin', 'A recurring window needs a length in minutes');
-    }
-  });
-export type FreezeWindowInput = z.output<typeof freezeWindowSchema>;
+export { freezeWindowSchema };
 
 export const createFreezeInput = z.object({ window: freezeWindowSchema }).strict();
 export const updateFreezeInput = z.object({ id: uuid(), version: version(), window: freezeWindowSchema }).strict();
 export const freezeRef = z.object({ id: uuid(), version: version() }).strict();
 
-const utc = (d: Date) => `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 const label = (w: Pick<FreezeWindow, 'name'>) => `Freeze window "${w.name}"`;
 const FREEZE_ACTIONS = ['safety.freeze.create', 'safety.freeze.update', 'safety.freeze.remove'] as const;
 
-/** "freeze window “Black Friday” (no changes during peak) until 2026-11-28 06:00 UTC" */
-export function freezeWords(f: ActiveFreeze<FreezeWindow>): string {
-  return `freeze window “${f.window.name}” (${f.window.reason}) until ${utc(f.endsAt)}`;
+/** A window in force now: the row, and this stretch's start and end (a floor when it never lets go). */
+export interface ActiveFreeze {
+  window: FreezeWindow;
+  startsAt: Date;
+  endsAt: Date;
+  floor: boolean;
+}
+
+/** A stored window as the domain reads it (epoch ms). */
+export const windowValue = (w: FreezeWindow): FreezeWindowValue => ({ ...w, startsAt: w.startsAt?.getTime() ?? null, endsAt: w.endsAt?.getTime() ?? null });
+
+/** The windows in force at `at` for `scope` (the domain's activeFreezes over the rows), soonest end first. */
+export function activeFreezesOf(rows: readonly FreezeWindow[], at: Date, scope: FreezeApplies): ActiveFreeze[] {
+  const byId = new Map(rows.map((w) => [w.id, w]));
+  return activeFreezes(rows.map(windowValue), at.getTime(), scope).map((o) => ({ window: byId.get(o.window.id)!, startsAt: new Date(o.from), endsAt: new Date(o.to), floor: o.floor === true }));
+}
+
+/** "freeze window “Black Friday” (no changes during peak) until 2026-11-28 06:00 UTC": the one wording (server/domain/safety/freeze.ts). */
+export function freezeWords(f: ActiveFreeze): string {
+  return occurrenceWords({ window: windowValue(f.window), from: f.startsAt.getTime(), to: f.endsAt.getTime(), ...(f.floor ? { floor: true as const } : {}) });
 }
 
 export const liveWindows = (q: DbOrTx) => q.freezeWindow.findMany({ where: { deletedAt: null }, orderBy: { createdAt: 'asc' } });
 
+/** Every window in force for `scope` at `at`. */
+export async function activeFreezesFor(q: DbOrTx, scope: FreezeApplies, at: Date = new Date()): Promise<ActiveFreeze[]> {
+  return activeFreezesOf(await liveWindows(q), at, scope);
+}
+
 /** The active window applying to `scope` at `at` that ends last (the one a refusal names), or null. */
-export async function activeFreezeFor(q: DbOrTx, scope: 'rollouts' | 'experiments', at: Date = new Date()): Promise<ActiveFreeze<FreezeWindow> | null> {
-  const active = activeFreezes(await liveWindows(q), at, scope);
+export async function activeFreezeFor(q: DbOrTx, scope: FreezeApplies, at: Date = new Date()): Promise<ActiveFreeze | null> {
+  const active = await activeFreezesFor(q, scope, at);
   return active.sort((a, b) => b.endsAt.getTime() - a.endsAt.getTime())[0] ?? null;
 }
 
@@ -78,7 +65,7 @@ export async function assertNotFrozen(q: DbOrTx, scope: 'rollouts' | 'experiment
 export async function listFreezes(db: Db) {
   const now = new Date();
   const windows = await liveWindows(db);
-  const active = new Map([...activeFreezes(windows, now, 'rollouts'), ...activeFreezes(windows, now, 'experiments')].map((f) => [f.window.id, f]));
+  const active = new Map([...activeFreezesOf(windows, now, 'rollouts'), ...activeFreezesOf(windows, now, 'experiments')].map((f) => [f.window.id, f]));
   return windows.map((w) => {
     const a = active.get(w.id);
     const next = w.kind === 'recurring' && w.cron ? cronTimesAfter(w.cron, now, 3).filter((t) => (!w.startsAt || t >= w.startsAt) && (!w.endsAt || t < w.endsAt)) : w.startsAt && w.startsAt > now ? [w.startsAt] : [];
@@ -86,7 +73,8 @@ export async function listFreezes(db: Db) {
   });
 }
 
-const columns = (w: FreezeWindowInput) => ({ ...w });
+/** The row's columns: the domain's epoch ms as timestamps. */
+const columns = (w: FreezeWindowInput) => ({ ...w, startsAt: w.startsAt === null ? null : new Date(w.startsAt), endsAt: w.endsAt === null ? null : new Date(w.endsAt) });
 
 export async function createFreeze(db: Db, actor: Actor, input: z.input<typeof createFreezeInput>) {
   const { window } = createFreezeInput.parse(input);
