@@ -36,7 +36,7 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/experiments?tab=experiments', ready: (p) => expect(p.getByRole('table', { name: 'Experiments' })).toBeVisible(T) },
   { path: '/experiments/new', ready: (p) => expect(p.getByRole('status', { name: 'Blast radius check' })).toBeVisible(T) },
   { path: EXPERIMENT_PAGE, ready: (p) => expect(p.getByRole('status', { name: 'Blast radius check' })).toContainText('within the blast radius', T) },
-  { path: '/safety', ready: (p) => expect(p.getByRole('heading', { name: 'Freeze windows' })).toBeVisible(T) },
+  { path: '/safety', ready: (p) => expect(p.getByRole('heading', { name: 'Freeze windows', exact: true })).toBeVisible(T) },
   { path: '/machines?machine=experiment', ready: (p) => expect(p.getByRole('heading', { name: 'Chaos experiment run' })).toBeVisible(T) },
   { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
