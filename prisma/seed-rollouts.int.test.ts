@@ -7,12 +7,9 @@ import { rolloutTemplate } from '../server/services/rollouts/rollout-preview';
 import { seedIfEmpty } from './seed';
 
 let t: TestDb;
-let seedMs = 0;
 beforeAll(async () => {
   t = await openTestDb();
-  const started = performance.now();
   await seedIfEmpty(t.db, { adminName: 'admin', demo: true });
-  seedMs = performance.now() - started;
 });
 afterAll(() => t.close());
 
@@ -54,9 +51,5 @@ describe('the demo seed: rollouts', () => {
     }
     expect(at).toBe('succeeded');
     expect(states.length).toBe(spec.steps.length + 3);
-  });
-
-  it('keeps the first start fast', () => {
-    expect(seedMs).toBeLessThan(5000);
   });
 });
