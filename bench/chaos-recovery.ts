@@ -13,6 +13,8 @@ import { createHaproxyAdapter } from '../server/platform/haproxy';
 import { burst, startHaproxyLab } from '../server/platform/haproxy/testing/harness';
 import { activateAdapterConfig, importPlatformTopology, saveAdapterConfig } from '../server/services/platform/platform-configs';
 import { makeInjection, makeRunningRun } from '../test/fault-fixtures';
+import { makeUser } from '../server/db/factories';
+import { engageHalt, releaseHalt } from '../server/services/safety/halt';
 import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker, type Child } from '../test/processes';
 import { benchDatabase, percentile, summary } from './lib';
 
@@ -114,11 +116,12 @@ export async function haproxyDelayFidelity(spec: Extract<FaultSpec, { kind: 'del
 }
 
 /**
- * What halt-all and abort rely on: a command sets desired = false and NOTIFYs sb_faults in its
- * transaction; milliseconds from COMMIT until a request through HAProxy is no longer answered 503
- * (the leader converges at once, not at its next 1 s tick).
+ * Halt-all as a person presses it: engageHalt (one transaction: the Halt row, the run aborted, its
+ * faults desired = false, NOTIFY sb_faults); milliseconds from the command's return until a request
+ * through HAProxy is no longer answered 503 (the leader converges at once, not at its next 1 s
+ * tick). An approver releases the halt between rounds.
  */
-export async function notifyToFaultGone(rounds: number) {
+export async function haltToFaultGone(rounds: number) {
   const lab = await startHaproxyLab({ shop: { v1: 1 } });
   const database = await benchDatabase();
   const db = createDb(database.url, 4);
@@ -135,8 +138,11 @@ export async function notifyToFaultGone(rounds: number) {
     await activateAdapterConfig(db, actor, { id: cfg.id, version: cfg.version });
     const instanceId = (await db.instance.findFirstOrThrow({ where: { name: 'shop-v1-1' } })).id;
     const url = lab.frontends.shop!;
+    const operator = (await makeUser(db, { role: 'operator' })).user;
+    const approver = (await makeUser(db, { role: 'approver' })).user;
     loop.start();
     const ms: number[] = [];
+    const commandMs: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const { runId } = await makeRunningRun(db);
       await makeInjection(db, { runId, instanceId, backend: 'shop', spec: { kind: 'http-error', status: 503, pct: 100 }, adapterKind: 'haproxy', leaseMs: 600_000 });
@@ -148,23 +154,17 @@ export async function notifyToFaultGone(rounds: number) {
       }
       // Anywhere within the tick, as a person pressing the button would be.
       await sleep(137 * (r + 1) % 1000);
-      const c = await pool.connect();
-      let t0: number;
-      try {
-        await c.query('BEGIN');
-        await c.query(`UPDATE "Injection" SET desired = false, "removeReason" = 'halted' WHERE "runId" = $1`, [runId]);
-        await c.query(`SELECT pg_notify($1, '')`, [FAULTS_CHANNEL]);
-        await c.query('COMMIT');
-        t0 = performance.now();
-      } finally {
-        c.release();
-      }
+      const started = performance.now();
+      await engageHalt(db, operator, { reason: `bench round ${r + 1}` });
+      const t0 = performance.now();
+      commandMs.push(t0 - started);
       while ((await status(url)) === 503) {
         if (performance.now() - t0 > 60_000) throw new Error('the fault was not removed within a minute');
       }
       ms.push(performance.now() - t0);
+      await releaseHalt(db, approver, { reason: `bench round ${r + 1} over` });
     }
-    return { rounds, tickMs: 1000, commitToFaultGoneMs: summary(ms), maxMs: Math.round(Math.max(...ms)) };
+    return { rounds, tickMs: 1000, haltCommandMs: summary(commandMs), haltEngagedToFaultGoneMs: summary(ms), maxMs: Math.round(Math.max(...ms)) };
   } finally {
     await loop.stop();
     await pool.end();
