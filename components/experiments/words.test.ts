@@ -9,7 +9,7 @@ const trpcError = (code: string, message: string, details?: unknown) => Object.a
 describe('experiments in words', () => {
   it('says the seed template as an SRE reads it', () => {
     const seed = EXPERIMENT_TEMPLATES.find((t) => t.key === 'seed-jitter')!;
-    expect(specSummary(seed.spec)).toBe('delay 200 ms ± 300 ms (normal) on every instance of edge-gateway for 2 min');
+    expect(specSummary(seed.spec)).toBe('delay 200 ms ± 300 ms (normal) on 50 % of edge-gateway for 2 min');
   });
 
   it('says why a run ended, with the detail', () => {
