@@ -39,7 +39,7 @@ test('an admin is offered publishing and user management', async ({ adminPage: p
 // The Safety page (issue 12): who is offered which lever matches the safety router's roles.
 test('safety: a viewer reads freeze windows and limits with no control; the API refuses a halt and a window', async ({ viewerPage: page }) => {
   await page.goto('/safety');
-  await expect(page.getByRole('heading', { name: 'Freeze windows' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name: 'Freeze windows', exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText(/Global blast-radius maximum: \d+ %/)).toBeVisible();
   await expect(page.getByRole('button', { name: /Halt all|New freeze window|Save maximum/ })).toHaveCount(0);
   expect((await mutate(page.request, 'safety.haltEngage', { reason: 'viewer tries' })).status()).toBe(403);
@@ -48,7 +48,7 @@ test('safety: a viewer reads freeze windows and limits with no control; the API 
 
 test('safety: an operator may halt but not manage freeze windows or limits', async ({ operatorPage: page }) => {
   await page.goto('/safety');
-  await expect(page.getByRole('heading', { name: 'Freeze windows' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name: 'Freeze windows', exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByRole('button', { name: 'Halt all…' }).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'New freeze window…' })).toHaveCount(0);
   await expect(page.getByLabel(/Global blast-radius maximum/)).toHaveCount(0);
@@ -62,7 +62,7 @@ test('safety: an approver manages freeze windows (a cron in error is said next t
   const form = page.getByRole('dialog', { name: 'New freeze window' });
   await form.getByLabel('Name').fill(name);
   await form.getByLabel('Reason').fill('quarter close');
-  await form.getByLabel(/^Recurring/).check();
+  await form.getByRole('radio', { name: /^Recurring/ }).check();
   await form.getByLabel('Starts (cron, UTC)').fill('0 25 * * *');
   await form.getByLabel('Length (minutes)').fill('90');
   await form.getByRole('button', { name: 'Create window' }).click();
