@@ -68,7 +68,13 @@ describe('fencing of platform writes', () => {
       b.start();
       // A's lock connection goes silent; PostgreSQL ends its session and so releases the lock.
       proxy.freeze();
-      const { rowCount } = await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1`, [TELEMETRY_LOCK_KEY]);
+      // pg_locks spans the whole cluster: other test files' leaders hold the same key in their own
+      // databases, and ending theirs would break their tests (and this count).
+      const { rowCount } = await pool.query(
+        `SELECT pg_terminate_backend(l.pid) FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+          WHERE d.datname = current_database() AND l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1`,
+        [TELEMETRY_LOCK_KEY],
+      );
       expect(rowCount).toBe(1);
       await expect.poll(() => ticksOf('b'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(1);
       const aWritesWhenBLed = aWrites.length;

@@ -101,7 +101,12 @@ describe('telemetry loop', () => {
     expect(await ticksOf('lead-b')).toBe(0);
     expect(b.stats.leader).toBe(false);
     // Kill the leader's lock connection the way a crashed process loses it.
-    await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'switchback-telemetry-leader' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`);
+    // Only this database's leader: other test files run leaders of their own on the same cluster.
+    const { rowCount } = await pool.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()
+         AND application_name = 'switchback-telemetry-leader' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)`,
+    );
+    expect(rowCount).toBe(1);
     try {
       await expect.poll(() => ticksOf('lead-b'), { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(3);
       const aTicksAfter = await ticksOf('lead-a');
