@@ -83,7 +83,8 @@ function requireRole(role: Role) {
     if (!hasRole(ctx.user.role, role)) {
       throw new TRPCError({ code: 'FORBIDDEN', message: `This needs the ${role} role; you are ${ctx.user.role}.` });
     }
-    return next({ ctx: { ...ctx, user: ctx.user, actor: { id: ctx.user.id, name: ctx.user.name } } });
+    const actor = { id: ctx.user.id, name: ctx.user.name, ...(ctx.user.via ? { via: ctx.user.via } : {}) };
+    return next({ ctx: { ...ctx, user: ctx.user, actor } });
   });
 }
 

@@ -9,7 +9,10 @@ export interface SessionUser {
   name: string;
   displayName: string;
   role: Role;
+  /** The browser session's id; '' for an API token (no session to end or watch). */
   sessionId: string;
+  /** Set for an API token: "token:<name>", written on every audit row of its actions. */
+  via?: string;
 }
 
 // The cookie carries a random token; only its hash is stored, so a database read does not

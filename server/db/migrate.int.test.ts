@@ -68,6 +68,12 @@ const SQL_ONLY_CONSTRAINTS = [
   'Halt_reasons_given',
   'FreezeWindow_shape',
   'FreezeWindow_applies_to_something',
+  'ApiToken_name_live',
+  'ApiToken_expiry_after_creation',
+  'ApiToken_revoked_by_named',
+  'WebhookSubscription_name_live',
+  'WebhookSubscription_has_events',
+  'WebhookDelivery_delivered_iff_state',
 ];
 
 const NOT_BOOKKEEPING = `<> '_prisma_migrations'`;

@@ -7,6 +7,8 @@ import { LIVE_CHANNEL, liveTopicSchemas, type LivePayload, type LiveTopic } from
 export interface Actor {
   id: string | null;
   name: string;
+  /** How the actor acted when not through the console, e.g. "token:deploy-bot" (audited as such). */
+  via?: string;
 }
 
 export interface AuditEntry {
@@ -79,6 +81,7 @@ function once<T>(db: Db, actor: Actor, fn: (ctx: CommandContext) => Promise<T>, 
               targetName: entry.targetName ?? '',
               before: json(entry.before),
               after: json(entry.after),
+              via: actor.via ?? '',
             },
           });
         },

@@ -1,0 +1,4 @@
+import type { RestRoute } from '../route';
+
+// Every /api/v1 route, one file per subject; each file's routes are added here in one line.
+export const restRoutes: RestRoute[] = [];
