@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Role } from '../db/generated/enums';
-import type { Context } from '../api/trpc';
+import type { Role } from '../../db/generated/enums';
+import type { Context } from '../trpc';
 
 /**
  * One REST endpoint of /api/v1. Most routes are a tRPC procedure under another name: the REST
