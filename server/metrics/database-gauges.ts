@@ -56,7 +56,7 @@ SELECT
      WHERE "injectedAt" IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT 50) s) AS faults_injected,
   EXISTS (SELECT 1 FROM "Halt" WHERE "releasedAt" IS NULL) AS halt_engaged,
   (SELECT count(*)::int FROM "Halt") AS halts_total,
-  (SELECT extract(epoch FROM now() - max("finishedAt"))::float8 FROM "Tick") AS last_tick_age`;
+  (SELECT extract(epoch FROM now() - "finishedAt")::float8 FROM "Tick" ORDER BY id DESC LIMIT 1) AS last_tick_age`;
 
 const counts = (v: unknown): Counts => {
   const out: Counts = {};
