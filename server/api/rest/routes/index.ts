@@ -2,12 +2,12 @@ import type { RestRoute } from '../route';
 import { approvalRoutes } from './approvals';
 import { experimentRoutes } from './experiments';
 import { machineRoutes } from './machines';
+import { platformRoutes } from './platform';
 import { policyRoutes } from './policies';
 import { rolloutRoutes } from './rollouts';
 import { runRoutes } from './runs';
 import { safetyRoutes } from './safety';
 import { statusRoutes } from './status';
-import { systemRoutes } from './system';
 import { topologyRoutes } from './topology';
 import { userRoutes } from './users';
 
@@ -22,7 +22,7 @@ export const restRoutes: RestRoute[] = [
   ...policyRoutes,
   ...topologyRoutes,
   ...machineRoutes,
-  ...systemRoutes,
+  ...platformRoutes,
   ...userRoutes,
 ];
 

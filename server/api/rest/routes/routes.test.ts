@@ -71,19 +71,6 @@ describe('REST route table', () => {
     expect([...byShape.values()].filter((s) => s.size > 1).map((s) => [...s])).toEqual([]);
   });
 
-  it('no URL matches two routes of one method (a literal segment never competes with a parameter)', () => {
-    const clash = (a: string, b: string) => {
-      const x = a.split('/');
-      const y = b.split('/');
-      return x.length === y.length && x.every((s, i) => s === y[i] || s.startsWith('{') || y[i]!.startsWith('{'));
-    };
-    const pairs: string[] = [];
-    restRoutes.forEach((a, i) => restRoutes.slice(i + 1).forEach((b) => {
-      if (a.method === b.method && clash(a.path, b.path)) pairs.push(`${label(a)} ~ ${b.path}`);
-    }));
-    expect(pairs).toEqual([]);
-  });
-
   it('HTTP semantics: lists are paginated GETs, idempotent routes are POSTs, creates answer 201 from POST', () => {
     for (const r of restRoutes) {
       if (r.paginated) expect(r.method, label(r)).toBe('GET');
