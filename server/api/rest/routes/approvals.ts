@@ -3,6 +3,7 @@
 // that request and calls rollouts.decide through a caller, so the same rules apply as in the
 // console: approvers only, never the author, one decision each, quorum, expiry — and the same
 // audit row (with the token's name).
+import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { uuid } from '../../../domain/inputs';
 import { AppError } from '../../../errors';
@@ -21,7 +22,9 @@ export async function decideRolloutApproval(ctx: Context, rolloutId: string, dec
   const rollout = await caller.rollouts.get({ id: rolloutId });
   if (!rollout.approval) {
     const state = STATE_LABELS[rollout.state].toLowerCase();
-    throw new AppError('CONFLICT', `Rollout "${rollout.name}" is not waiting for an approval (it is ${state}${rollout.stateDetail ? `: ${rollout.stateDetail}` : ''}).`);
+    const words = `Rollout "${rollout.name}" is not waiting for an approval (it is ${state}${rollout.stateDetail ? `: ${rollout.stateDetail}` : ''}).`;
+    // As a procedure's refusal reaches the REST layer: a TRPCError carrying the AppError.
+    throw new TRPCError({ code: 'CONFLICT', message: words, cause: new AppError('CONFLICT', words) });
   }
   const decided = await caller.rollouts.decide({ requestId: rollout.approval.requestId, decision, reason: why });
   return { rolloutId, decision, ...decided };
