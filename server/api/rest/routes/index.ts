@@ -8,6 +8,7 @@ import { rolloutRoutes } from './rollouts';
 import { runRoutes } from './runs';
 import { safetyRoutes } from './safety';
 import { statusRoutes } from './status';
+import { systemRoutes } from './system';
 import { topologyRoutes } from './topology';
 import { userRoutes } from './users';
 
@@ -22,6 +23,7 @@ export const restRoutes: RestRoute[] = [
   ...policyRoutes,
   ...topologyRoutes,
   ...machineRoutes,
+  ...systemRoutes,
   ...platformRoutes,
   ...userRoutes,
 ];

@@ -4,11 +4,6 @@ import type { ProcedureRoute } from '../route';
 import { bodyOf, bodyWithParams, defined } from './map-input';
 
 export const platformRoutes: ProcedureRoute[] = [
-  // system.health / system.workers / system.adapters: routes/system.ts (h-rest) — kept here,
-  // identical, until that file is merged. TODO(merge): delete these three.
-  { method: 'GET', path: '/system/health', procedure: 'system.health', operationId: 'getSystemHealth', summary: 'Health of the control loop, database and workers', tag: 'system' },
-  { method: 'GET', path: '/system/workers', procedure: 'system.workers', operationId: 'listWorkers', summary: 'Worker processes and their last heartbeat', tag: 'system', paginated: {} },
-  { method: 'GET', path: '/system/adapters', procedure: 'system.adapters', operationId: 'listAdapters', summary: 'Configured platform adapters', tag: 'system' },
   {
     method: 'POST',
     path: '/platform/adapters',
