@@ -46,7 +46,16 @@ export const runRoutes: ProcedureRoute[] = [
     paginated: { itemsAt: 'runs' },
     mapInput: (raw: RawRequest) => listRunsInput(raw),
   },
-  { method: 'GET', path: '/runs/{id}', procedure: 'experiments.runs.get', operationId: 'getRun', summary: 'One run: targets with live health, injections, abort conditions, timeline.', tag, mapInput: byRunId },
+  {
+    method: 'GET',
+    path: '/runs/{id}',
+    procedure: 'experiments.runs.get',
+    operationId: 'getRun',
+    summary: 'One run: targets with live health, injections, abort conditions, timeline (ETag: its version).',
+    tag,
+    mapInput: byRunId,
+    etagOf: (o) => (o as { run: { version: number } }).run.version,
+  },
   {
     method: 'POST',
     path: '/runs/{id}/abort',
@@ -64,9 +73,8 @@ export const runRoutes: ProcedureRoute[] = [
     operationId: 'getRunReport',
     summary: 'The report of a finished run as JSON, or as Markdown with ?format=markdown.',
     tag,
-    contentType: 'text/markdown',
+    contentType: (input) => ((input as { format?: string }).format === 'markdown' ? 'text/markdown' : undefined),
     mapInput: (raw: RawRequest) => defined({ runId: raw.params.id, format: queryText(raw, 'format') ?? bodyOf(raw).format }),
-    // Markdown is answered as text/markdown; the JSON report as application/json (a non-string answer).
     mapOutput: (output: unknown) => {
       const o = output as ReportOutput;
       return o.format === 'markdown' ? o.markdown : o.report;
