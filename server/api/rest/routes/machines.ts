@@ -1,6 +1,9 @@
 // The state machines and the timeline over REST (reads): a machine's view over a time range,
 // edge transitions, its history in buckets, who is in a state now, and the merged timeline.
 // Times are epoch milliseconds in the query (?from=&to=; default: the last hour).
+import type { z } from 'zod';
+import { edgeTransitionsInput, machineViewInput } from '../../../services/machines/machines';
+import { inStateInput, machineHistoryInput } from '../../../services/machines/machine-fleet';
 import type { ProcedureRoute } from '../route';
 import { defined, queryList, queryNumbers, queryTexts, type RawRequest } from './map-input';
 
@@ -14,7 +17,15 @@ function scopeOf(raw: RawRequest) {
   return { from: n.from ?? now - HOUR_MS, to: n.to ?? now, ...queryTexts(raw, SCOPE_TEXTS) };
 }
 
-const machineRead = (suffix: string, procedure: string, operationId: string, summary: string, extra: (raw: RawRequest) => Record<string, unknown> = () => ({})): ProcedureRoute => ({
+// Each route's requestSchema is the procedure's input with from/to optional (they default to the last hour).
+const machineRead = (
+  suffix: string,
+  procedure: string,
+  operationId: string,
+  summary: string,
+  requestSchema: z.ZodType,
+  extra: (raw: RawRequest) => Record<string, unknown> = () => ({}),
+): ProcedureRoute => ({
   method: 'GET',
   path: `/machines/{machine}${suffix}`,
   procedure,
@@ -22,13 +33,14 @@ const machineRead = (suffix: string, procedure: string, operationId: string, sum
   summary,
   tag: 'machines',
   mapInput: (raw: RawRequest) => defined({ machine: raw.params.machine, ...scopeOf(raw), ...extra(raw) }),
+  requestSchema,
 });
 
 export const machineRoutes: ProcedureRoute[] = [
-  machineRead('', 'machines.view', 'getMachineView', 'A machine (stage, degradation, breaker, rollout, experiment): states, edges with counts, over ?from=&to=.'),
-  machineRead('/transitions', 'machines.transitions', 'listMachineTransitions', 'The transitions along one edge (?fromState=&toState=&limit=).', (raw) => ({ ...queryTexts(raw, ['fromState', 'toState']), ...queryNumbers(raw, ['limit']) })),
-  machineRead('/history', 'machines.history', 'getMachineHistory', 'How many were in each state over time (?buckets=).', (raw) => queryNumbers(raw, ['buckets'])),
-  machineRead('/in-state', 'machines.inState', 'listInState', 'Who is in a state now (?state=&limit=).', (raw) => ({ ...queryTexts(raw, ['state']), ...queryNumbers(raw, ['limit']) })),
+  machineRead('', 'machines.view', 'getMachineView', 'A machine (stage, degradation, breaker, rollout, experiment): states, edges with counts, over ?from=&to=.', machineViewInput.partial({ from: true, to: true })),
+  machineRead('/transitions', 'machines.transitions', 'listMachineTransitions', 'The transitions along one edge (?fromState=&toState=&limit=).', edgeTransitionsInput.partial({ from: true, to: true }), (raw) => ({ ...queryTexts(raw, ['fromState', 'toState']), ...queryNumbers(raw, ['limit']) })),
+  machineRead('/history', 'machines.history', 'getMachineHistory', 'How many were in each state over time (?buckets=).', machineHistoryInput.partial({ from: true, to: true }), (raw) => queryNumbers(raw, ['buckets'])),
+  machineRead('/in-state', 'machines.inState', 'listInState', 'Who is in a state now (?state=&limit=).', inStateInput.partial({ from: true, to: true }), (raw) => ({ ...queryTexts(raw, ['state']), ...queryNumbers(raw, ['limit']) })),
   {
     method: 'GET',
     path: '/timeline',

@@ -1,5 +1,6 @@
 // The platform over REST: adapters (admins store, test, activate and import topology from them)
 // and the simulator's controls (only while the simulator is the active platform).
+import { saveAdapterInput } from '../../../services/platform/platform-configs';
 import type { ProcedureRoute } from '../route';
 import { bodyOf, bodyWithParams, defined } from './map-input';
 
@@ -14,6 +15,7 @@ export const platformRoutes: ProcedureRoute[] = [
     successStatus: 201,
     // Always a new row: an id in the body would make save() update one instead (that is PUT).
     mapInput: (raw) => defined({ ...bodyOf(raw), id: undefined, version: undefined }),
+    requestSchema: saveAdapterInput.omit({ id: true, version: true }),
   },
   {
     method: 'PUT',

@@ -2,6 +2,8 @@
 // promote, …) and its history. Every route is the rollouts.* procedure the console calls, so the
 // role tier, the refusals in words and the audit row are the same. Approve/reject by rollout id
 // (what the CLI and chat links use) live in approvals.ts.
+import { z } from 'zod';
+import { name } from '../../../domain/inputs';
 import type { ProcedureRoute } from '../route';
 import { bodyWithParams, defined, queryTexts, versionOf, type RawRequest } from './map-input';
 
@@ -56,6 +58,7 @@ export const rolloutRoutes: ProcedureRoute[] = [
     summary: "A starting spec for a service's next rollout (its versions, the default steps).",
     tag,
     mapInput: (raw: RawRequest) => ({ service: raw.params.name }),
+    requestSchema: z.object({ name: name() }).strict(),
   },
   { method: 'GET', path: '/approvals/pending', procedure: 'rollouts.pendingApprovals', operationId: 'pendingApprovals', summary: 'How many open approval requests you may decide.', tag },
   {

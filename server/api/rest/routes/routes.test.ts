@@ -4,6 +4,7 @@ import { restRoutes } from './index';
 import { inputKeys, procedureInputKeys, procedures } from './procedure-schemas';
 
 const isProcedure = (r: RestRoute): r is ProcedureRoute => 'procedure' in r;
+const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 const label = (r: RestRoute) => `${r.method} ${r.path}`;
 const paramsOf = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 const keysOf = (r: RestRoute) => (isProcedure(r) ? procedureInputKeys(r.procedure) : inputKeys(r.input));
@@ -41,6 +42,24 @@ describe('REST route table', () => {
     }
     // Strict inputs refuse unknown keys: whatever mapInput builds must be a field of the input.
     if (keys && input && typeof input === 'object') for (const k of Object.keys(input)) expect(keys, `mapInput sets "${k}"`).toContain(k);
+  });
+
+  // The OpenAPI document describes a reshaped request by requestSchema: it must say what mapInput reads.
+  it.each(restRoutes.filter((r) => r.requestSchema).map((r) => [label(r), r] as const))('%s: requestSchema names the path parameters, and mapInput reads each of its other fields', (_, r) => {
+    const keys = inputKeys(r.requestSchema) ?? [];
+    const inPath = paramsOf(r.path);
+    for (const p of inPath) expect(keys, `{${p}}`).toContain(p);
+    const params = Object.fromEntries(inPath.map((p) => [p, `param-${p}-value`]));
+    for (const k of keys.filter((x) => !inPath.includes(x))) {
+      const marker = `field-${k}-value`;
+      const inBody = WRITES.has(r.method);
+      const input = r.mapInput!({ params, query: inBody ? {} : { [k]: marker }, body: inBody ? { [k]: marker } : {} });
+      expect(stringsIn(input), `mapInput ignores "${k}" of requestSchema`).toContain(marker);
+    }
+  });
+
+  it.each(restRoutes.filter((r) => r.mapInput && !r.requestSchema).map((r) => [label(r), r] as const))('%s: without requestSchema, the path parameters keep the input\'s names (the document shows the input)', (_, r) => {
+    for (const p of paramsOf(r.path)) expect(keysOf(r), `{${p}} is renamed by mapInput: describe the request with requestSchema`).toContain(p);
   });
 
   it.each(restRoutes.filter((r) => r.versionField).map((r) => [label(r), r] as const))('%s: versionField is a field of the input', (_, r) => {

@@ -1,5 +1,8 @@
 // Experiment runs over REST: start one (idempotent with an Idempotency-Key), list and read runs,
 // abort, and the report as JSON or Markdown. Each route is the procedure the console calls.
+import { z } from 'zod';
+import { uuid } from '../../../domain/inputs';
+import { abortRunInput, listRunsInput as listRunsSchema, reportInput, startRunInput } from '../../../services/experiments/run-inputs';
 import type { ProcedureRoute } from '../route';
 import { bodyOf, bodyWithParams, defined, queryText, queryTexts, type RawRequest } from './map-input';
 
@@ -25,6 +28,7 @@ export const runRoutes: ProcedureRoute[] = [
     idempotent: true,
     successStatus: 201,
     mapInput: bodyWithParams({ id: 'experimentId' }),
+    requestSchema: startRunInput.omit({ experimentId: true }).extend({ id: uuid() }),
   },
   {
     method: 'GET',
@@ -35,6 +39,7 @@ export const runRoutes: ProcedureRoute[] = [
     tag,
     paginated: { itemsAt: 'runs' },
     mapInput: (raw: RawRequest) => listRunsInput(raw, raw.params.id),
+    requestSchema: listRunsSchema.pick({ state: true }).extend({ id: uuid() }),
   },
   {
     method: 'GET',
@@ -45,6 +50,7 @@ export const runRoutes: ProcedureRoute[] = [
     tag,
     paginated: { itemsAt: 'runs' },
     mapInput: (raw: RawRequest) => listRunsInput(raw),
+    requestSchema: listRunsSchema.pick({ state: true, experimentId: true }),
   },
   {
     method: 'GET',
@@ -54,6 +60,7 @@ export const runRoutes: ProcedureRoute[] = [
     summary: 'One run: targets with live health, injections, abort conditions, timeline (ETag: its version).',
     tag,
     mapInput: byRunId,
+    requestSchema: z.object({ id: uuid() }).strict(),
     etagOf: (o) => (o as { run: { version: number } }).run.version,
   },
   {
@@ -65,6 +72,7 @@ export const runRoutes: ProcedureRoute[] = [
     tag,
     versionField: 'version',
     mapInput: byRunId,
+    requestSchema: abortRunInput.omit({ runId: true }).extend({ id: uuid() }),
   },
   {
     method: 'GET',
@@ -75,6 +83,7 @@ export const runRoutes: ProcedureRoute[] = [
     tag,
     contentType: (input) => ((input as { format?: string }).format === 'markdown' ? 'text/markdown' : undefined),
     mapInput: (raw: RawRequest) => defined({ runId: raw.params.id, format: queryText(raw, 'format') ?? bodyOf(raw).format }),
+    requestSchema: reportInput.omit({ runId: true }).extend({ id: uuid() }),
     mapOutput: (output: unknown) => {
       const o = output as ReportOutput;
       return o.format === 'markdown' ? o.markdown : o.report;

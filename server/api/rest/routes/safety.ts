@@ -1,5 +1,6 @@
 // The safety layer over REST: halt-all (engage with a reason, release by an approver), its
 // history, freeze windows, and the global chaos limits. Each route is the safety.* procedure.
+import { z } from 'zod';
 import type { ProcedureRoute } from '../route';
 import { bodyWithParams, defined, versionOf, type RawRequest } from './map-input';
 
@@ -29,6 +30,7 @@ export const safetyRoutes: ProcedureRoute[] = [
     tag,
     paginated: {},
     mapInput: () => ({ limit: HALT_HISTORY_MAX }),
+    requestSchema: z.object({}).strict(),
   },
   { method: 'GET', path: '/freeze-windows', procedure: 'safety.freezes.list', operationId: 'listFreezeWindows', summary: 'Freeze windows (one-off and recurring).', tag },
   { method: 'POST', path: '/freeze-windows', procedure: 'safety.freezes.create', operationId: 'createFreezeWindow', summary: 'Create a freeze window (approvers; body {window}).', tag, successStatus: 201 },

@@ -1,5 +1,7 @@
 // The fleet over REST: topology (regions, zones, clusters), services and instances with their
 // latest telemetry, and time series. Reads are the console's telemetry.* / topology.* procedures.
+import { z } from 'zod';
+import { epochMs, uuid } from '../../../domain/inputs';
 import type { ProcedureRoute } from '../route';
 import { bodyWithParams, queryNumber, type RawRequest } from './map-input';
 
@@ -10,6 +12,11 @@ function rangeOf(raw: RawRequest) {
   if (from !== undefined || to !== undefined) return { from, to };
   return { lastS: queryNumber(raw, 'lastS') ?? 300 };
 }
+
+/** The request of a series route: the row's id, then ?lastS= or ?from=&to= (the procedure nests them as `range`). */
+const seriesRequest = z
+  .object({ id: uuid(), lastS: z.number().int().min(10).max(31 * 86400).optional(), from: epochMs().optional(), to: epochMs().optional() })
+  .strict();
 
 export const topologyRoutes: ProcedureRoute[] = [
   { method: 'GET', path: '/topology', procedure: 'topology.overview', operationId: 'topologyOverview', summary: 'Counts and the region → zone → cluster tree with services and instance states.', tag: 'topology' },
@@ -35,6 +42,7 @@ export const topologyRoutes: ProcedureRoute[] = [
     summary: "A service's time series (?lastS= or ?from=&to= epoch ms).",
     tag: 'telemetry',
     mapInput: (raw: RawRequest) => ({ serviceId: raw.params.id, range: rangeOf(raw) }),
+    requestSchema: seriesRequest,
   },
   { method: 'GET', path: '/instances/{name}', procedure: 'telemetry.instance', operationId: 'getInstance', summary: 'One instance by name with its latest sample and machines.', tag: 'telemetry', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
   {
@@ -45,5 +53,6 @@ export const topologyRoutes: ProcedureRoute[] = [
     summary: "An instance's time series (?lastS= or ?from=&to= epoch ms).",
     tag: 'telemetry',
     mapInput: (raw: RawRequest) => ({ instanceId: raw.params.id, range: rangeOf(raw) }),
+    requestSchema: seriesRequest,
   },
 ];
