@@ -1,4 +1,5 @@
 import type { TestDb } from './context';
+import { consoleRouteInputs } from './rest-role-inputs-console';
 
 // Plausible requests for every /api/v1 route, for the REST role matrix
 // (server/api/rest/rest-role-matrix.int.test.ts): one row per `METHOD /path` of restRoutes. A
@@ -21,4 +22,6 @@ export const restRoleInputs: Record<string, PlausibleRow> = {
   'GET /system/health': () => ({}),
   'GET /system/workers': () => ({ query: { limit: '10' } }),
   'GET /system/adapters': () => ({}),
+  // The console's procedures (server/api/rest/routes/*): rollouts, experiments, safety, policies, …
+  ...consoleRouteInputs,
 };
