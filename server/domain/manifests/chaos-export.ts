@@ -102,9 +102,12 @@ function selectorOf(spec: ExperimentSpec, namespace: string, kept: ExperimentAnn
   byLabel(VERSION_LABEL, t.versions);
   for (const [k, v] of Object.entries(t.labels)) {
     if (k in labelSelectors || expressionSelectors.some((e) => e.key === k)) {
+      kept.labels = { ...kept.labels, [k]: v };
       notes.push(`The instance label ${k} = ${v} clashes with the "${k}" label the service or version target uses: not written`);
       continue;
     }
+    // An instance label named like the service or version label would read back as that target.
+    if (k === SERVICE_LABEL || k === VERSION_LABEL) kept.labelKeys = [...(kept.labelKeys ?? []), k];
     labelSelectors[k] = v;
   }
   const byNode = (key: string, values: string[], what: 'zones' | 'regions') => {

@@ -172,7 +172,8 @@ function targetsOf(spec: KubeObject, kept: ExperimentAnnotation, notes: string[]
   const labels = at(sel, 'labelSelectors');
   if (isObject(labels)) {
     for (const [k, v] of Object.entries(labels)) {
-      if (k === SERVICE_LABEL) t.services.push(String(v));
+      if (kept.labelKeys?.includes(k)) t.labels[k] = String(v);
+      else if (k === SERVICE_LABEL) t.services.push(String(v));
       else if (k === VERSION_LABEL) t.versions.push(String(v));
       else t.labels[k] = String(v);
     }
@@ -193,6 +194,7 @@ function targetsOf(spec: KubeObject, kept: ExperimentAnnotation, notes: string[]
     }
   }
   if (typeof spec.remoteCluster === 'string') t.clusters.push(spec.remoteCluster);
+  if (kept.labels) t.labels = { ...t.labels, ...kept.labels };
   if (t.zones.length === 0 && kept.zones) t.zones = kept.zones;
   if (t.regions.length === 0 && kept.regions) t.regions = kept.regions;
   if (t.clusters.length === 0 && kept.clusters) t.clusters = kept.clusters;

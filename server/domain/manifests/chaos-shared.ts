@@ -44,6 +44,10 @@ export const experimentAnnotationSchema = z
     pct: z.number().min(0).max(100).optional(),
     selectionPct: z.number().min(1).max(100).optional(),
     cohort: cohortSchema.optional(),
+    /** Instance labels the selector could not hold (they clash with the service or version label). */
+    labels: z.record(text(100, { min: 1 }), text(200)).refine((r) => Object.keys(r).length <= 20).optional(),
+    /** Keys of the selector's labels that are instance labels although named like the service or version label. */
+    labelKeys: list(text(100), 2).optional(),
     zones: names().optional(),
     regions: names().optional(),
     clusters: names().optional(),
