@@ -2,6 +2,7 @@ import type { RestRoute } from '../route';
 import { approvalRoutes } from './approvals';
 import { experimentRoutes } from './experiments';
 import { machineRoutes } from './machines';
+import { manifestRoutes } from './manifests';
 import { platformRoutes } from './platform';
 import { policyRoutes } from './policies';
 import { rolloutRoutes } from './rollouts';
@@ -26,6 +27,7 @@ export const restRoutes: RestRoute[] = [
   ...systemRoutes,
   ...platformRoutes,
   ...userRoutes,
+  ...manifestRoutes,
 ];
 
 /**
