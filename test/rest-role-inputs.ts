@@ -24,4 +24,10 @@ export const restRoleInputs: Record<string, PlausibleRow> = {
   'GET /system/adapters': () => ({}),
   // The console's procedures (server/api/rest/routes/*): rollouts, experiments, safety, policies, …
   ...consoleRouteInputs,
+  // Manifests: export of a rollout/experiment that does not exist (404 after the guard); import of
+  // a document of the wrong kind (422 in words after the guard).
+  'GET /rollouts/{id}/manifest': () => ({ params: { id: '00000000-0000-4000-8000-000000000000' } }),
+  'GET /experiments/{id}/manifest': () => ({ params: { id: '00000000-0000-4000-8000-000000000000' } }),
+  'POST /rollouts/import': () => ({ body: { yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: matrix }\n' } }),
+  'POST /experiments/import': () => ({ body: { yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: matrix }\n' } }),
 };
