@@ -18,8 +18,8 @@ test('the reference lists endpoints by tag with their role; the filter and the a
   await expect(health).toContainText('viewer role or higher');
   await expect(health.getByRole('list', { name: 'Answers of GET /system/health' })).toContainText('401');
 
-  await page.getByLabel('Filter endpoints').fill('workers');
-  await expect(page).toHaveURL(/[?&]q=workers/);
+  await page.getByLabel('Filter endpoints').fill('system/workers');
+  await expect(page).toHaveURL(/[?&]q=system%2Fworkers/);
   await expect(health).toBeHidden();
   const workers = page.getByRole('article', { name: /GET\s*\/system\/workers/ });
   await expect(workers).toBeVisible();
@@ -28,7 +28,7 @@ test('the reference lists endpoints by tag with their role; the filter and the a
   await workers.getByRole('link', { name: 'Link to GET /system/workers' }).click();
   await expect(page).toHaveURL(/#listWorkers$/);
   await page.reload();
-  await expect(page.getByLabel('Filter endpoints')).toHaveValue('workers');
+  await expect(page.getByLabel('Filter endpoints')).toHaveValue('system/workers');
   await expect(workers).toBeFocused({ timeout: 30_000 });
   expect(external).toEqual([]);
 

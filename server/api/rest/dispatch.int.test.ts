@@ -26,6 +26,8 @@ const routes: RestRoute[] = [
     handler: (ctx, i) => ctx.db.user.findUniqueOrThrow({ where: { id: (i as { id: string }).id }, select: { id: true, name: true, role: true, version: true, createdAt: true } }) },
   { method: 'GET', path: '/users/me', operationId: 'me', summary: 'Me', tag: 'users', min: 'viewer', input: z.object({}), handler: (ctx) => Promise.resolve({ name: ctx.user!.name, big: 2n ** 70n }) },
   { method: 'POST', path: '/freezes', operationId: 'createFreeze', summary: 'Freeze', tag: 'safety', procedure: 'safety.freezes.create', successStatus: 201 },
+  { method: 'POST', path: '/dated', operationId: 'dated', summary: 'Takes a plain z.date()', tag: 'test', min: 'viewer', input: z.object({ at: z.date(), note: z.string().max(20) }),
+    handler: (_c, i) => Promise.resolve({ year: (i as { at: Date }).at.getUTCFullYear(), note: (i as { note: string }).note }) },
   { method: 'GET', path: '/system/health', operationId: 'health', summary: 'Health', tag: 'system', procedure: 'system.health' },
   { method: 'GET', path: '/items', operationId: 'items', summary: 'Items', tag: 'test', min: 'viewer', input: z.object({ q: z.string().max(10).optional() }), handler: () => Promise.resolve({ items: ITEMS }), paginated: { itemsAt: 'items' } },
   { method: 'POST', path: '/slow', operationId: 'slow', summary: 'Blocks until released', tag: 'test', min: 'operator', input: z.object({ n: z.number().int().max(100) }), idempotent: true, successStatus: 201,
@@ -80,6 +82,9 @@ describe('REST: authentication', () => {
     expect((await call('GET', '/users', { token: admin.secret })).status).toBe(200);
     await t.db.user.update({ where: { id: admin.user.id }, data: { role: 'viewer' } });
     expect((await call('GET', '/users', { token: admin.secret })).status).toBe(403);
+    // Below the role nothing about the input is judged: 403, not the 428 a missing version would get.
+    const { user } = await makeUser(t.db);
+    expect((await call('PUT', `/users/${user.id}/role`, { token: viewer.secret, body: { role: 'admin' } })).status).toBe(403);
     // Handler routes check their own least role too.
     expect((await call('POST', '/slow', { token: viewer.secret, body: { n: 1 } })).status).toBe(403);
   });
@@ -274,6 +279,9 @@ describe('REST: JSON in, procedures that take Dates', () => {
     expect(r.status).toBe(201);
     const row = await t.db.freezeWindow.findFirstOrThrow({ where: { name: 'rest-freeze' } });
     expect(row.startsAt?.toISOString()).toBe(startsAt);
+    // A schema that takes only a Date (superjson's type) gets one from the ISO string; other strings stay text.
+    const dated = await call('POST', '/dated', { token: secret, body: { at: '2031-05-01T10:00:00Z', note: '2031-05-01' } });
+    expect([dated.status, dated.json]).toEqual([200, { year: 2031, note: '2031-05-01' }]);
     const bad = await call('POST', '/freezes', { token: secret, body: { window: { name: 'rest-freeze-2', reason: 'x', kind: 'one_off', startsAt: 'tomorrow', endsAt } } });
     expect(bad.status).toBe(422);
   });

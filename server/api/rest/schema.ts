@@ -136,6 +136,14 @@ export function coerceQuery(params: URLSearchParams, schema: JsonSchema | null):
       if ((t.has('integer') || t.has('number')) && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
       if (t.has('boolean') && (v === 'true' || v === 'false')) return v === 'true';
       if (t.has('null') && v === 'null') return null;
+      // An object in a query string is sent as JSON (`?range={"lastS":300}`), as the document says.
+      if (t.has('object') && v.trimStart().startsWith('{')) {
+        try {
+          return JSON.parse(v) as unknown;
+        } catch {
+          return v;
+        }
+      }
       return v;
     };
     if (types.has('array') && field && schema) {
