@@ -86,13 +86,23 @@ export interface ErrorSituation {
 }
 
 /**
+ * A handler route calls services directly, without tRPC's middleware: their AppError (a rule in
+ * words) and a database that does not answer mean the same here as behind a procedure.
+ */
+function asTrpcError(err: unknown): TRPCError | null {
+  if (err instanceof TRPCError) return err;
+  if (err instanceof AppError) return new TRPCError({ code: err.code, message: err.message, cause: err });
+  return null;
+}
+
+/**
  * A thrown error as the problem a client sees. Input the schema refused is 422 with field
  * errors; a BAD_REQUEST the service meant (a rule in words, e.g. "a running rollout cannot be
  * edited") is 422 too when it names fields, else 400. A stale version is 409, or 412 when the
  * version came from If-Match (RFC 9110: the precondition failed), with the current version.
  */
 export function problemFromError(err: unknown, s: ErrorSituation): Problem {
-  const e = err instanceof TRPCError ? err : null;
+  const e = asTrpcError(err);
   const status = e ? STATUS_OF[e.code] : undefined;
   if (!e || status === undefined) {
     const errorId = newErrorId();
