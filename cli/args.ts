@@ -95,6 +95,8 @@ export interface CommandShape {
   /** Positional arguments after the path: required ones, then optional ones ending in '?'. */
   args: readonly string[];
   flags: readonly FlagName[];
+  /** Flags the command cannot do without (shown without brackets in the usage; checked by the command). */
+  required?: readonly FlagName[];
 }
 
 /** The command the words name (longest path first), with its positionals checked against its shape. */
@@ -117,7 +119,11 @@ export function matchCommand<C extends CommandShape>(commands: readonly C[], par
 
 export function usageOf(c: CommandShape): string {
   const args = c.args.map((a) => (a.endsWith('?') ? `[${a.slice(0, -1).toUpperCase()}]` : a.toUpperCase()));
-  const flags = c.flags.map((f) => (FLAGS[f].kind === 'boolean' ? `[--${f}]` : `[--${f} ${f.toUpperCase()}]`));
+  const flags = c.flags.map((f) => {
+    const spec: FlagSpec = FLAGS[f];
+    const shown = spec.kind === 'boolean' ? `--${f}` : spec.short ? `-${spec.short} ${f.toUpperCase()}` : `--${f} ${f.toUpperCase()}`;
+    return c.required?.includes(f) ? shown : `[${shown}]`;
+  });
   return [...c.path, ...args, ...flags].join(' ');
 }
 

@@ -44,6 +44,7 @@ const abort: Command = {
   path: ['experiments', 'abort'],
   args: ['run'],
   flags: ['reason'],
+  required: ['reason'],
   summary: 'Abort a run: injected faults are removed (operator, --reason)',
   async run(ctx) {
     const runId = idArg('Run ID', ctx.args.run);

@@ -73,6 +73,7 @@ const haltAction = (verb: 'engage' | 'release'): Command => ({
   path: ['halt', verb],
   args: [],
   flags: ['reason'],
+  required: ['reason'],
   summary: verb === 'engage' ? 'Stop every rollout and experiment now (operator, --reason)' : 'Release the halt (operator, --reason)',
   async run(ctx) {
     const reason = reasonFlag(ctx.flags.reason, `halt ${verb}`);

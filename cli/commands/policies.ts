@@ -44,7 +44,7 @@ export function documentFromFile(kind: PolicyKind, file: string, content: string
   );
 }
 
-const value = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean));
+const value = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
 export function renderDiff(ctx: Pick<Context, 'style'>, lines: readonly DiffLine[], before: string, after: string): string {
   if (lines.length === 0) return 'No differences.\n';
@@ -101,6 +101,7 @@ const publish: Command = {
   path: ['policies', 'publish'],
   args: ['kind', 'scope?'],
   flags: ['file', 'message', 'version'],
+  required: ['file', 'message'],
   summary: 'Publish -f FILE as the next version (admin, --message); refused if someone published since --version N',
   async run(ctx) {
     const kind = kindArg(ctx.args.kind);

@@ -23,6 +23,7 @@ const create: Command = {
   path: ['rollouts', 'create'],
   args: [],
   flags: ['file'],
+  required: ['file'],
   summary: 'Create a rollout (pending) from a YAML file: kind: Rollout, name, service, versions, steps',
   async run(ctx) {
     const file = ctx.flags.file;
@@ -73,6 +74,7 @@ const actionCommands: Command[] = ACTIONS.map((a) => ({
   path: ['rollouts', a.verb],
   args: ['id'],
   flags: a.reason === 'required' ? ['reason', 'version'] : ['version'],
+  required: a.reason === 'required' ? ['reason'] : [],
   summary: a.summary,
   async run(ctx) {
     const id = idArg('Rollout ID', ctx.args.id);
@@ -103,6 +105,7 @@ const decide = (verb: 'approve' | 'reject'): Command => ({
   path: ['rollouts', verb],
   args: ['id'],
   flags: ['reason'],
+  required: ['reason'],
   summary: verb === 'approve' ? "Approve the rollout's open approval request (approver, never its author; --reason)" : "Reject the rollout's open approval request: it aborts (approver, --reason)",
   async run(ctx) {
     const id = idArg('Rollout ID', ctx.args.id);
