@@ -19,7 +19,8 @@ describe('table', () => {
     expect(clean('evil\u001b[31mred\u0007\nname')).toBe('evil [31mred  name');
     expect(clean('x'.repeat(100), 10)).toBe(`${'x'.repeat(9)}…`);
     const out = table(cols, [{ id: '\u001b]0;pwned\u0007', state: 'ok', pct: 1 }], plain);
-    expect(out).not.toMatch(/\u001b|\u0007/);
+    expect(out).not.toContain('\u001b');
+    expect(out).not.toContain('\u0007');
   });
 
   it('colours only on a terminal without NO_COLOR, and colour never changes the alignment', () => {

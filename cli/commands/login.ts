@@ -11,12 +11,12 @@ export const login = (fetchImpl?: Fetch): Command => ({
   flags: ['token', 'url'],
   summary: 'Store the console URL and an API token (checked first) in the config file, mode 0600',
   async run(ctx) {
-    const rawUrl = ctx.args.url ?? stringFlag(ctx.flags.url) ?? ctx.env.SWITCHBACK_URL;
+    const rawUrl = ctx.args.url || stringFlag(ctx.flags.url) || ctx.env.SWITCHBACK_URL;
     if (!rawUrl) throw usageError('login: give the console URL, e.g. switchback login http://127.0.0.1:3000 --token sbt_…');
     const url = urlSchema.safeParse(rawUrl);
     if (!url.success) throw usageError(`URL: ${url.error.issues[0]?.message}`);
     // The token: --token, SWITCHBACK_TOKEN, or the first line on stdin (keeps it out of shell history).
-    const rawToken = stringFlag(ctx.flags.token) ?? ctx.env.SWITCHBACK_TOKEN ?? (await ctx.readStdin()).split('\n')[0]!.trim();
+    const rawToken = stringFlag(ctx.flags.token) || ctx.env.SWITCHBACK_TOKEN || (await ctx.readStdin()).split('\n')[0]!.trim();
     if (!rawToken) throw usageError('login: give the token with --token, SWITCHBACK_TOKEN or on stdin (create one in the console: Settings → API tokens).');
     const token = tokenSchema.safeParse(rawToken);
     if (!token.success) throw usageError(`Token: ${token.error.issues[0]?.message}`);

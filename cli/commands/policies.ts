@@ -8,6 +8,7 @@ import { usageError } from '../errors';
 import { versionOf } from '../http';
 import { clean, paint, table, type Column } from '../table';
 import { POLICY_KINDS, diffPolicies, validatePolicy, type DiffLine, type PolicyKind } from '../../server/domain/policy-schemas';
+import path from 'node:path';
 import { parse } from 'yaml';
 
 function kindArg(v: string | undefined): PolicyKind {
@@ -50,8 +51,8 @@ export function renderDiff(ctx: Pick<Context, 'style'>, lines: readonly DiffLine
   if (lines.length === 0) return 'No differences.\n';
   const cols: Column<DiffLine>[] = [
     { header: 'FIELD', value: (l) => l.path, max: 60 },
-    { header: before.toUpperCase(), value: (l) => value(l.before), colour: (_l, p) => paint(ctx.style, 'red', p), max: 40 },
-    { header: after.toUpperCase(), value: (l) => value(l.after), colour: (_l, p) => paint(ctx.style, 'green', p), max: 40 },
+    { header: before, value: (l) => value(l.before), colour: (_l, p) => paint(ctx.style, 'red', p), max: 40 },
+    { header: after, value: (l) => value(l.after), colour: (_l, p) => paint(ctx.style, 'green', p), max: 40 },
   ];
   return table(cols, lines, ctx.style);
 }
@@ -88,7 +89,7 @@ const diff: Command = {
       const local = documentFromFile(kind, file, readInputFile(file, 'policies diff'));
       const res = await ctx.api().get(pathOf(kind, scope));
       const lines = diffPolicies(get(res.body, 'document'), local);
-      emit(ctx, lines, () => renderDiff(ctx, lines, `published v${versionOf(res) ?? '?'}`, file));
+      emit(ctx, lines, () => renderDiff(ctx, lines, `PUBLISHED v${versionOf(res) ?? '?'}`, `FILE ${path.basename(file)}`));
       return;
     }
     if (a === undefined || b === undefined) throw usageError('policies diff: give -f FILE, or --a N --b M.');
