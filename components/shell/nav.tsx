@@ -18,6 +18,7 @@ const ITEMS = [
   { href: '/policies', label: 'Policies' },
   { href: '/audit', label: 'Audit' },
   { href: '/settings', label: 'Settings' },
+  { href: '/settings/tokens', label: 'API tokens' },
 ] as const;
 
 const ADMIN_ITEMS = [{ href: '/settings/users', label: 'Users' }] as const;

@@ -11,6 +11,7 @@ import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { telemetryRouter } from './routers/telemetry';
+import { tokensRouter } from './routers/tokens';
 import { topologyRouter } from './routers/topology';
 import { topologyMapRouter } from './routers/topology-map';
 import { usersRouter } from './routers/users';
@@ -33,6 +34,7 @@ export const appRouter = router({
   rollouts: rolloutsRouter,
   experiments: experimentsRouter,
   safety: safetyRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,6 +8,7 @@ import { rolloutRoutes } from './rollouts';
 import { runRoutes } from './runs';
 import { safetyRoutes } from './safety';
 import { statusRoutes } from './status';
+import { tokenRoutes } from './tokens';
 import { topologyRoutes } from './topology';
 import { userRoutes } from './users';
 
@@ -24,6 +25,7 @@ export const restRoutes: RestRoute[] = [
   ...machineRoutes,
   ...platformRoutes,
   ...userRoutes,
+  ...tokenRoutes,
 ];
 
 /**
