@@ -45,7 +45,7 @@ export interface ParsedArgs {
   flags: Partial<Record<FlagName, string | true>>;
 }
 
-const SHORT = new Map(Object.entries(FLAGS).flatMap(([name, s]) => ('short' in s ? [[s.short, name as FlagName] as const] : [])));
+const SHORT = new Map<string, FlagName>(Object.entries(FLAGS).flatMap(([name, s]) => ('short' in s ? [[s.short, name as FlagName] as const] : [])));
 
 /** Split argv into words (command path and positionals) and flags; unknown flags are usage errors. */
 export function parseArgv(argv: readonly string[]): ParsedArgs {

@@ -60,7 +60,7 @@ async function cli(argv: string[], opts: { env?: Record<string, string>; stdin?:
   return { code, stdout, stderr };
 }
 
-const status = { health: 'healthy', halt: { engaged: false, reason: null, by: null, at: null }, rollouts: [{ id: ID, service: 'checkout', state: 'progressing', step: '2/4', canaryPct: 10 }], experiments: [] };
+const status = { health: 'healthy', halt: { engaged: false, reason: null, by: null, at: null }, rollouts: [{ id: ID, name: 'checkout v2', service: 'checkout', state: 'progressing', pauseReason: null, step: 1, stepCount: 4, canaryPct: 10 }], experiments: [] };
 
 describe('login', () => {
   it('checks the token with one call, then stores URL and token 0600', async () => {
@@ -92,7 +92,7 @@ describe('status and lists', () => {
     const r = await cli(['status']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Health:  healthy\nHalt:    released\n');
-    expect(r.stdout).toMatch(new RegExp(`Running rollouts\\nID +NAME +SERVICE +STATE +STEP +CANARY +ANALYSIS\\n${ID} +— +checkout +Progressing +2/4 +10%`));
+    expect(r.stdout).toMatch(new RegExp(`Running rollouts\\nID +NAME +SERVICE +STATE +STEP +CANARY +ANALYSIS\\n${ID} +checkout v2 +checkout +Progressing +2/4 +10% +—`));
     expect(r.stdout).toContain('No experiments running.');
     expect(r.stdout).not.toContain('\u001b');
     const j = await cli(['status', '--json']);

@@ -28,9 +28,10 @@ export function snapshotOf(body: unknown): WatchSnapshot {
     state: str(b.state) ?? 'unknown',
     pauseReason: str(b.pauseReason),
     abortReason: str(b.abortReason),
-    step: num(b.currentStep) ?? 0,
+    // GET /rollouts/{id} says currentStep; the rows of GET /status say step.
+    step: num(b.currentStep) ?? num(b.step) ?? 0,
     stepCount: num(b.stepCount) ?? 0,
-    canaryPct: num(b.desiredCanaryPct),
+    canaryPct: num(b.desiredCanaryPct) ?? num(b.canaryPct),
     verdict: str(b.verdict),
     approvals: approval ? `${num(approval.approvals) ?? 0}/${num(approval.quorum) ?? 1}` : null,
   };

@@ -1,7 +1,7 @@
 // Chaos experiments from the command line: list them, start a run, abort it, read its report.
 import { idArg, reasonFlag } from '../args';
 import { emit, get, itemsOf, nextCursorOf, text, type Command } from '../context';
-import { stateColour, table, type Column } from '../table';
+import { clean, stateColour, table, type Column } from '../table';
 
 const list: Command = {
   path: ['experiments', 'list'],
@@ -16,6 +16,8 @@ const list: Command = {
       const cols: Column<unknown>[] = [
         { header: 'ID', value: (e) => text(get(e, 'id')), max: 36 },
         { header: 'NAME', value: (e) => text(get(e, 'name')), max: 40 },
+        { header: 'FAULT', value: (e) => text(get(e, 'faultKind')), max: 24 },
+        { header: 'SERVICES', value: (e) => (Array.isArray(get(e, 'services')) ? (get(e, 'services') as unknown[]).map(String).join(',') : null), max: 30 },
         { header: 'LAST RUN', value: (e) => text(get(e, 'lastRun', 'id')), max: 36 },
         { header: 'STATE', value: (e) => text(get(e, 'lastRun', 'state')), colour: (e, p) => stateColour(ctx.style, text(get(e, 'lastRun', 'state')) ?? '', p) },
       ];
@@ -35,7 +37,8 @@ const runOne: Command = {
     const res = await ctx.api().post(`/experiments/${id}/runs`, { idempotent: true, body: {} });
     emit(ctx, res.body, () => {
       const runId = text(get(res.body, 'id')) ?? text(get(res.body, 'runId')) ?? '?';
-      return `Started run ${runId} of experiment ${id}.\nAbort it: switchback experiments abort ${runId} --reason "…"\n`;
+      const warnings = Array.isArray(get(res.body, 'warnings')) ? (get(res.body, 'warnings') as unknown[]).map((w) => `  warning: ${clean(text(w) ?? JSON.stringify(w), 300)}\n`).join('') : '';
+      return `Started run ${runId} of experiment ${id}${typeof get(res.body, 'targets') === 'number' ? ` on ${text(get(res.body, 'targets'))} targets` : ''}.\n${warnings}Abort it: switchback experiments abort ${runId} --reason "…"\n`;
     });
   },
 };

@@ -4,8 +4,12 @@ import { emit, get, itemsOf, text, type Command, type Context } from '../context
 import { clean, paint, stateColour, table, type Column } from '../table';
 import { rolloutColumns } from './rollouts-read';
 
-function haltWords(halt: unknown): string {
-  if (get(halt, 'engaged') !== true) return 'released';
+/**
+ * The halt in words, from either answer: GET /status says {engaged, reason, by, at}; GET /halt
+ * (the console's safety status) says {halt: {reason, engagedByName, engagedAt} | null}.
+ */
+export function haltWords(halt: unknown): string {
+  if (halt === null || halt === undefined || get(halt, 'engaged') === false) return 'released';
   const by = text(get(halt, 'by')) ?? text(get(halt, 'engagedByName'));
   const at = text(get(halt, 'at')) ?? text(get(halt, 'engagedAt'));
   const reason = text(get(halt, 'reason'));
@@ -29,7 +33,7 @@ export function renderStatus(ctx: Pick<Context, 'style'>, body: unknown): string
   const halt = get(body, 'halt');
   const health = get(body, 'health');
   const healthState = typeof health === 'string' ? health : (text(get(health, 'state')) ?? '');
-  const engaged = get(halt, 'engaged') === true;
+  const engaged = haltWords(halt) !== 'released';
   const line = (k: string, v: string) => `${paint(ctx.style, 'bold', k.padEnd(7))}  ${v}\n`;
   const out = [
     line('Health:', stateColour(ctx.style, healthState, clean(healthWords(health), 300))),
@@ -65,7 +69,7 @@ const haltShow: Command = {
   summary: 'Whether the halt is engaged',
   async run(ctx) {
     const res = await ctx.api().get('/halt');
-    emit(ctx, res.body, () => `Halt: ${haltWords(res.body)}\n`);
+    emit(ctx, res.body, () => `Halt: ${clean(haltWords(get(res.body, 'halt')), 300)}\n`);
   },
 };
 
@@ -74,10 +78,10 @@ const haltAction = (verb: 'engage' | 'release'): Command => ({
   args: [],
   flags: ['reason'],
   required: ['reason'],
-  summary: verb === 'engage' ? 'Stop every rollout and experiment now (operator, --reason)' : 'Release the halt (operator, --reason)',
+  summary: verb === 'engage' ? 'Stop every rollout and experiment now (operator, --reason)' : 'Release the halt (approver, --reason)',
   async run(ctx) {
     const reason = reasonFlag(ctx.flags.reason, `halt ${verb}`);
-    const res = await ctx.api().post(`/halt/${verb}`, { body: { reason } });
+    const res = await ctx.api().post(`/halt/${verb}`, { body: { reason }, idempotent: verb === 'engage' });
     emit(ctx, res.body, () => (verb === 'engage' ? 'Halt engaged: rollouts paused, experiments aborting.\n' : 'Halt released.\n'));
   },
 });

@@ -17,7 +17,7 @@ export const rolloutColumns = (ctx: Context): Column<unknown>[] => [
   { header: 'NAME', value: (r) => text(get(r, 'name')), max: 40 },
   { header: 'SERVICE', value: (r) => text(get(r, 'service', 'name')) ?? text(get(r, 'service')), max: 30 },
   { header: 'STATE', value: (r) => stateWords(snapshotOf(r)), colour: (r, p) => stateColour(ctx.style, text(get(r, 'state')) ?? '', p), max: 50 },
-  { header: 'STEP', value: (r) => (get(r, 'stepCount') === undefined ? text(get(r, 'step')) : stepOf(r)) },
+  { header: 'STEP', value: (r) => stepOf(r) },
   { header: 'CANARY', value: (r) => pct(get(r, 'desiredCanaryPct')) ?? pct(get(r, 'canaryPct')) },
   { header: 'ANALYSIS', value: (r) => text(get(r, 'verdict')), colour: (r, p) => stateColour(ctx.style, text(get(r, 'verdict')) ?? '', p) },
 ];
