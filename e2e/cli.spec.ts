@@ -23,12 +23,11 @@ interface Result {
 
 /** One CLI run as a child process; killed (and failed) if it has not ended within `hangMs`. */
 function cli(args: string[], o: { token?: string; stdin?: string; hangMs?: number; command?: string[] } = {}): Promise<Result> {
-  const [cmd, ...pre] = o.command ?? ['node', 'bin/switchback.mjs'];
+  const [cmd = 'node', ...pre] = o.command ?? ['node', 'bin/switchback.mjs'];
   // HOME points at a fresh folder: the default config path is tested, nothing of the machine's is read.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1' };
-  if (o.token) Object.assign(env, { SWITCHBACK_URL: url(), SWITCHBACK_TOKEN: o.token });
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: '', NO_COLOR: '1', SWITCHBACK_URL: o.token ? url() : '', SWITCHBACK_TOKEN: o.token ?? '' };
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, [...pre, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...pre, ...args], { cwd: root, env, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
