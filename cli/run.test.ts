@@ -123,7 +123,7 @@ describe('rollouts', () => {
   it('create: posts the parsed spec and says how to start it', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sb-create-')), 'ok.yaml');
     writeFileSync(file, 'kind: Rollout\nname: checkout v2\nservice: checkout\nstableVersion: v1\ncanaryVersion: v2\nsteps:\n  - { kind: setWeight, weight: 10 }\n');
-    handler = () => ({ status: 201, body: { id: ID, name: 'checkout v2', state: 'pending', version: 1 } });
+    handler = () => ({ status: 201, body: { id: ID, version: 1 } });
     const r = await cli(['rollouts', 'create', '-f', file]);
     expect(r.code).toBe(0);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/api/v1/rollouts', body: { spec: { name: 'checkout v2', service: 'checkout', steps: [{ kind: 'setWeight', weight: 10 }] } } });

@@ -113,9 +113,12 @@ test('a CLI session drives a rollout from creation through approval to promotion
   );
   const created = await cli(['rollouts', 'create', '-f', file, '--json']);
   expect(created.code, created.stderr).toBe(0);
-  const rollout = JSON.parse(created.stdout) as { id: string; state: string };
-  expect(rollout.state).toBe('pending');
+  // --json prints the API's answer as it is: the new rollout's id and version.
+  const rollout = JSON.parse(created.stdout) as { id: string; version: number };
+  expect(rollout).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), version: expect.any(Number) });
   const id = rollout.id;
+  const pending = await cli(['rollouts', 'get', id]);
+  expect(pending.stdout).toMatch(new RegExp(`^ID: +${id}\nName: +${name}\nService: +payment-svc\nVersions: +v1 → v2\nState: +Pending\n`));
 
   const started = await cli(['rollouts', 'start', id]);
   expect(started.code, started.stderr).toBe(0);

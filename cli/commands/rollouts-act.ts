@@ -31,7 +31,7 @@ const create: Command = {
     const res = await ctx.api().post('/rollouts', { body: { spec } });
     emit(ctx, res.body, () => {
       const id = text(get(res.body, 'id')) ?? '?';
-      return `Created rollout ${id} (${text(get(res.body, 'name')) ?? ''}), pending.\nStart it: switchback rollouts start ${id}\n`;
+      return `Created rollout ${id} (${(spec as { name: string }).name}), pending.\nStart it: switchback rollouts start ${id}\n`;
     });
   },
 };
