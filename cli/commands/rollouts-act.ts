@@ -68,6 +68,8 @@ const ACTIONS: ActionDef[] = [
   { verb: 'resume', route: 'resume', summary: 'Resume a paused rollout (operator)', did: 'Resumed' },
   { verb: 'retry', route: 'retry', summary: 'Retry a rolled-back rollout from step 1 (operator)', did: 'Retried' },
   { verb: 'abort', route: 'abort', summary: 'Abort a rollout: traffic back to stable (operator, --reason)', did: 'Aborted', reason: 'required' },
+  { verb: 'override-guard', route: 'override-guard', summary: 'Continue despite a topology guard holding the step (approver, --reason)', did: 'Overrode the guard of', reason: 'required' },
+  { verb: 'override-freeze', route: 'override-freeze', summary: 'Continue a rollout held by a freeze window (approver, --reason)', did: 'Overrode the freeze for', reason: 'required' },
 ];
 
 const actionCommands: Command[] = ACTIONS.map((a) => ({
