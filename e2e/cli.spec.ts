@@ -51,6 +51,24 @@ async function tokenOf(request: APIRequestContext, role: string): Promise<string
   return ((await res.json()) as { result: { data: { json: { secret: string } } } }).result.data.json.secret;
 }
 
+/**
+ * Going to 100 % on the two v2 instances (and back) may be held by a topology guard (an instance
+ * degraded under the load, depending on the simulated traffic): then an approver overrides it with
+ * a reason, as a person would. Waits until the rollout succeeded or is held.
+ */
+async function overrideGuardIfHeld(id: string, approver: string) {
+  const stateOf = async () => {
+    const r = await cli(['rollouts', 'get', id, '--json']);
+    const j = JSON.parse(r.stdout) as { state: string; pauseReason: string | null };
+    return j.state === 'paused' ? `paused/${j.pauseReason}` : j.state;
+  };
+  await expect.poll(stateOf, { timeout: 120_000 }).toMatch(/^(succeeded|paused\/guard)$/);
+  if ((await stateOf()) === 'paused/guard') {
+    const overridden = await cli(['rollouts', 'override-guard', id, '--reason', 'canary instances known to run hot'], { token: approver });
+    expect(overridden.code, overridden.stderr).toBe(0);
+  }
+}
+
 const noStack = (r: Result) => expect(r.stderr).not.toMatch(/\n\s+at \S+ \(|node:internal/);
 
 test('a CLI session drives a rollout from creation through approval to promotion', async ({ operatorPage, approverPage, viewerPage, adminPage }) => {
@@ -154,18 +172,7 @@ test('a CLI session drives a rollout from creation through approval to promotion
   const promoted = await cli(['rollouts', 'promote', id], { token: approver });
   expect(promoted.code, promoted.stderr).toBe(0);
 
-  // Going to 100 % on the two v2 instances may be held by a topology guard (a canary instance
-  // degraded under the load): then the approver overrides it with a reason, as a person would.
-  const stateOf = async () => {
-    const r = await cli(['rollouts', 'get', id, '--json']);
-    const j = JSON.parse(r.stdout) as { state: string; pauseReason: string | null };
-    return j.state === 'paused' ? `paused/${j.pauseReason}` : j.state;
-  };
-  await expect.poll(stateOf, { timeout: 120_000 }).toMatch(/^(succeeded|paused\/guard)$/);
-  if ((await stateOf()) === 'paused/guard') {
-    const overridden = await cli(['rollouts', 'override-guard', id, '--reason', 'canary instances known to run hot'], { token: approver });
-    expect(overridden.code, overridden.stderr).toBe(0);
-  }
+  await overrideGuardIfHeld(id, approver);
 
   // watch follows it to the end: succeeded → exit 0.
   const done = await cli(['rollouts', 'watch', id], { hangMs: 120_000 });
@@ -176,6 +183,16 @@ test('a CLI session drives a rollout from creation through approval to promotion
 
   // A second watch of a finished rollout ends at once with the same answer.
   expect((await cli(['rollouts', 'watch', id])).code).toBe(0);
+
+  // Leave payment-svc as the demo had it (all traffic on v1) for the specs after this one: a
+  // rollout back to v1, through the CLI too.
+  const back = path.join(dir, 'back.yaml');
+  writeFileSync(back, `kind: Rollout\nname: ${name} back to v1\nservice: payment-svc\nstableVersion: v2\ncanaryVersion: v1\nsteps:\n  - { kind: setWeight, weight: 100 }\n`);
+  const restore = JSON.parse((await cli(['rollouts', 'create', '-f', back, '--json'])).stdout) as { id: string };
+  expect((await cli(['rollouts', 'start', restore.id])).code).toBe(0);
+  await overrideGuardIfHeld(restore.id, approver);
+  const restored = await cli(['rollouts', 'watch', restore.id], { hangMs: 120_000 });
+  expect(restored.code, restored.stdout + restored.stderr).toBe(0);
 
   // A viewer may not halt the fleet: exit 2, said in words, no stack.
   const halt = await cli(['halt', 'engage', '--reason', 'viewer tries'], { token: viewer });
