@@ -30,7 +30,7 @@ export default tseslint.config(
   boundariesConfig,
   {
     // Configuration entry points, the supervisor and tests may read the environment directly.
-    files: ['server/env.ts', 'scripts/**', 'test/**', 'e2e/**', 'bench/**', '*.config.ts', '*.config.mjs', '**/*.test.ts'],
+    files: ['server/env.ts', 'cli/index.ts', 'scripts/**', 'test/**', 'e2e/**', 'bench/**', '*.config.ts', '*.config.mjs', '**/*.test.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -35,6 +35,9 @@ const elements = [
   { type: 'test', pattern: 'test', partialMatch: false },
   { type: 'bench', pattern: 'bench', partialMatch: false },
   { type: 'lab', pattern: 'lab', partialMatch: false },
+  // The `switchback` command: an HTTP client of /api/v1 (bin/ holds its tsx launcher).
+  { type: 'cli', pattern: 'cli', partialMatch: false },
+  { type: 'bin', pattern: 'bin', partialMatch: false },
 ];
 
 // Tests and test harnesses inside the product folders: they wire layers together on purpose
@@ -127,6 +130,10 @@ const policies = [
   { from: el('bench'), allow: { to: el(...SERVER_ALL, 'prisma', 'scripts', 'lab', 'test') } },
   { from: el('lab'), allow: { to: el('server-platform', 'server-platform-adapter', 'server-domain') } },
   { from: el('e2e'), allow: { to: el('lab', 'scripts') } },
+  // The CLI talks HTTP to the API like any client: of the server it may use only the pure domain
+  // (the rollout YAML parser, policy schemas and diff, state labels) — never db, services or api.
+  { from: el('cli'), allow: { to: el('cli', 'server-domain') }, message: 'cli/ is an HTTP client: it imports server/domain only (never server/db, services, api).' },
+  { from: el('bin'), allow: { to: el('cli') } },
   // Last of the local policies, so that no test or tooling exception above can undo it.
   { from: el(...SERVER_ALL), disallow: { to: el('app', 'app-api', 'app-server', ...COMPONENTS_ALL) }, message: 'Nothing under server/ imports app/ or components/.' },
 

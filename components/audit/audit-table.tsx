@@ -7,6 +7,9 @@ import { formatDateTime } from '@/components/ui/format-time';
 
 type AuditRow = RouterOutputs['audit']['list']['items'][number];
 
+/** "token:deploy-bot" → "via token deploy-bot": how the actor acted when not through the console. */
+export const viaWords = (via: string) => (via.startsWith('token:') ? `via token ${via.slice('token:'.length)}` : `via ${via}`);
+
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   const zone = useDisplayZone();
   return (
@@ -28,7 +31,10 @@ export function AuditTable({ rows }: { rows: AuditRow[] }) {
                 {formatDateTime(r.at, zone)}
               </time>
             </td>
-            <td>{r.actorName}</td>
+            <td>
+              {r.actorName}
+              {r.via ? <span className={styles.via}> {viaWords(r.via)}</span> : null}
+            </td>
             <td className={styles.action}>{r.action}</td>
             <td>
               <span className={styles.target}>{r.targetName || r.targetId}</span>

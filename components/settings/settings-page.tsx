@@ -28,6 +28,9 @@ export function SettingsPage() {
             </dd>
           </dl>
           <ChangePasswordForm />
+          <p>
+            <Link href="/settings/tokens">API tokens</Link> — for scripts, pipelines and the CLI.
+          </p>
         </section>
         <section className={styles.panel} aria-labelledby="health-heading">
           <h2 id="health-heading">System health</h2>

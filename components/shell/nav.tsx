@@ -19,6 +19,7 @@ const ITEMS = [
   { href: '/audit', label: 'Audit' },
   { href: '/api-docs', label: 'API' },
   { href: '/settings', label: 'Settings' },
+  { href: '/settings/tokens', label: 'API tokens' },
 ] as const;
 
 const ADMIN_ITEMS = [{ href: '/settings/users', label: 'Users' }] as const;

@@ -1,15 +1,26 @@
 'use client';
 
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button } from './button';
 import { Dialog, DialogActions } from './dialog';
 import styles from './ui.module.css';
 
+interface SecretDialogProps {
+  title: string;
+  intro: string;
+  secret: string | null;
+  onClose: () => void;
+  /** What the secret is, in the labels: "password" (default) or "token". */
+  what?: string;
+  /** Shown under the secret, e.g. how to use it. */
+  children?: ReactNode;
+}
+
 /**
- * Shows a generated password exactly once. The server never returns it again, so closing the
- * dialog forgets it (the caller drops it from state in onClose).
+ * Shows a generated secret (a password, an API token) exactly once. The server never returns it
+ * again, so closing the dialog forgets it (the caller drops it from state in onClose).
  */
-export function SecretDialog({ title, intro, secret, onClose }: { title: string; intro: string; secret: string | null; onClose: () => void }) {
+export function SecretDialog({ title, intro, secret, onClose, what = 'password', children }: SecretDialogProps) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
 
   async function copy() {
@@ -34,12 +45,13 @@ export function SecretDialog({ title, intro, secret, onClose }: { title: string;
     >
       <p>{intro}</p>
       <div className={styles.secret}>
-        <code aria-label="Generated password" data-testid="generated-password">{secret}</code>
-        <Button onClick={() => void copy()}>Copy password</Button>
+        <code aria-label={`Generated ${what}`} data-testid={`generated-${what}`}>{secret}</code>
+        <Button onClick={() => void copy()}>Copy {what}</Button>
       </div>
       <p role="status" className={styles.hint}>
-        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? 'Could not copy: select the password and copy it by hand.' : 'It is shown only this once.'}
+        {copied === 'yes' ? 'Copied to the clipboard.' : copied === 'failed' ? `Could not copy: select the ${what} and copy it by hand.` : 'It is shown only this once.'}
       </p>
+      {children}
       <DialogActions>
         <Button
           variant="primary"

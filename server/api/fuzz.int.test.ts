@@ -63,6 +63,8 @@ beforeAll(async () => {
   const { user: victim } = await makeUser(t.db);
   const adapter = await t.db.adapterConfig.create({ data: { name: 'fuzz-sim', kind: 'sim', config: {} } });
   const absent = '00000000-0000-4000-8000-000000000000';
+  // A live token of another user: revoke cases reach the owner check (and an admin's revoke).
+  const victimToken = await t.db.apiToken.create({ data: { userId: victim.id, name: 'fuzz-token', tokenHash: 'f'.repeat(64), prefix: 'fuzzfuzz', role: 'viewer', expiresAt: new Date(Date.now() + 86_400_000) } });
   // A rollout of svc-fuzz (v1 → v2) and an approval request of it, so the rollouts.* cases get past
   // "not found" and the spec's own checks (stable ≠ canary, a service that has both versions) to
   // the commands and the capability checks; `remove` gets a rollout of its own, so it cannot take
@@ -83,6 +85,9 @@ beforeAll(async () => {
   hintFor = (path) => (key) => {
     // sim.stress takes an instance by id or by name, not both.
     if (path === 'sim.stress' && key === 'instanceName') return OMIT;
+    // tokens.create takes an expiry in days or as a date, not both.
+    if (path === 'tokens.create' && key === 'expiresAt') return OMIT;
+    if (path === 'tokens.revoke' && key === 'id') return victimToken.id;
     if (path.startsWith('rollouts.')) {
       const target = path === 'rollouts.remove' ? removable : rollout;
       if (key === 'id') return target.id;

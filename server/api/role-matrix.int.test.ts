@@ -30,6 +30,11 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'users.setActive', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.setActive({ id: user.id, active: false, version: user.version }); } },
   { path: 'users.setTimeZonePreference', min: 'viewer', call: (c) => c.users.setTimeZonePreference({ timeZone: 'local' }) },
   { path: 'users.resetPassword', min: 'admin', call: async (c, t) => { const { user } = await makeUser(t.db); return c.users.resetPassword({ id: user.id, version: user.version }); } },
+  { path: 'tokens.list', min: 'viewer', call: (c) => c.tokens.list() },
+  { path: 'tokens.listAll', min: 'admin', call: (c) => c.tokens.listAll() },
+  { path: 'tokens.create', min: 'viewer', call: (c) => c.tokens.create({ name: `m-${Math.random().toString(36).slice(2, 10)}`, role: 'viewer', expiresInDays: 30 }) },
+  // Each role revokes a token of its own (an admin revoking others' is in tokens.int.test.ts).
+  { path: 'tokens.revoke', min: 'viewer', call: async (c) => { const { token } = await c.tokens.create({ name: `r-${Math.random().toString(36).slice(2, 10)}`, role: 'viewer', expiresInDays: 1 }); return c.tokens.revoke({ id: token.id, reason: 'matrix' }); } },
   { path: 'topology.overview', min: 'viewer', call: (c) => c.topology.overview() },
   { path: 'topology.cluster', min: 'viewer', call: async (c, t) => c.topology.cluster({ name: (await t.db.cluster.findFirstOrThrow()).name }) },
   { path: 'topology.updateService', min: 'admin', call: async (c, t) => { const s = await t.db.service.findFirstOrThrow(); return c.topology.updateService({ id: s.id, version: s.version, description: `edited ${Date.now()}` }); } },

@@ -12,6 +12,7 @@ import { timelineRouter } from './routers/timeline';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { telemetryRouter } from './routers/telemetry';
+import { tokensRouter } from './routers/tokens';
 import { topologyRouter } from './routers/topology';
 import { topologyMapRouter } from './routers/topology-map';
 import { usersRouter } from './routers/users';
@@ -35,6 +36,7 @@ export const appRouter = router({
   experiments: experimentsRouter,
   safety: safetyRouter,
   manifests: manifestsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

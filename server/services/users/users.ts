@@ -7,6 +7,7 @@ import { createSession } from '../../auth/sessions';
 import { admitLoginAttempt, loginSucceeded } from '../../auth/throttle';
 import { ROLES } from '../../auth/roles';
 import { runCommand, type Actor, type CommandContext } from '../command';
+import { revokeAllForUser } from '../tokens/tokens';
 import { compareAndSet, staleVersionError, type CurrentRow } from '../compare-and-set';
 import { LIMITS, text, uuid, version } from '../../domain/inputs';
 
@@ -136,8 +137,12 @@ export async function setUserActive(db: Db, actor: Actor, input: z.input<typeof 
     const before = await loadForUpdate(ctx, data.id, data.version);
     if (!data.active && before.role === 'admin') await assertAnotherAdminRemains(ctx, before.id);
     const user = await casUpdate(ctx, data.id, data.version, { active: data.active });
-    // A deactivated user is signed out everywhere at once, in the same transaction.
-    if (!data.active) await ctx.tx.session.deleteMany({ where: { userId: user.id } });
+    // A deactivated user is signed out everywhere at once, and their API tokens revoked, in the
+    // same transaction: no script keeps acting for someone who may no longer act.
+    if (!data.active) {
+      await ctx.tx.session.deleteMany({ where: { userId: user.id } });
+      await revokeAllForUser(ctx, user, 'the user was deactivated');
+    }
     await ctx.audit({
       action: data.active ? 'user.activate' : 'user.deactivate',
       targetType: 'user',

@@ -10,6 +10,7 @@ import { runRoutes } from './runs';
 import { safetyRoutes } from './safety';
 import { statusRoutes } from './status';
 import { systemRoutes } from './system';
+import { tokenRoutes } from './tokens';
 import { topologyRoutes } from './topology';
 import { userRoutes } from './users';
 
@@ -28,6 +29,7 @@ export const restRoutes: RestRoute[] = [
   ...platformRoutes,
   ...userRoutes,
   ...manifestRoutes,
+  ...tokenRoutes,
 ];
 
 /**

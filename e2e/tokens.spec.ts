@@ -1,0 +1,94 @@
+import { test, expect, mutate } from './support/fixtures';
+import { e2eState } from './support/state';
+
+// Settings → API tokens: a token is created with its role capped at the user's, its secret is
+// shown once (never again after the dialog closes), the table shows its prefix, and revoking asks
+// first. Tokens are for the REST API only: the console's tRPC endpoint ignores them.
+test('an operator creates a token, sees the secret once, and revokes it after confirming', async ({ operatorPage: page, request }) => {
+  const name = `deploy-${Date.now().toString(36)}`;
+  await page.goto('/settings/tokens');
+  await expect(page.getByRole('heading', { name: 'API tokens', level: 1 })).toBeVisible();
+  // A fresh user: the empty state says what a token is for and how to call the API with one.
+  await expect(page.getByRole('heading', { name: 'You have no API tokens' })).toBeVisible();
+  await expect(page.getByText(/curl -H "Authorization: Bearer \$SWITCHBACK_TOKEN" http:\/\/127\.0\.0\.1:\d+\/api\/v1\/tokens/)).toBeVisible();
+
+  await page.getByRole('button', { name: 'New token' }).click();
+  const dialog = page.getByRole('dialog');
+  // The role select offers no more than the operator's own role.
+  await expect(dialog.getByLabel('Role').locator('option')).toHaveText(['viewer', 'operator']);
+  // An empty name is refused in words next to the field.
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  await expect(dialog.getByText('Enter a name (e.g. deploy-bot)')).toBeVisible();
+  // A date in the past is refused next to the date.
+  await dialog.getByLabel('Expires').selectOption('date');
+  await dialog.getByLabel(/Expiry date/).fill('2020-01-01T10:00');
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  await expect(dialog.getByText('The expiry must be in the future')).toBeVisible();
+  await dialog.getByLabel('Expires').selectOption('30');
+  await dialog.getByLabel('Role').selectOption('operator');
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+
+  const shown = page.getByTestId('generated-token');
+  await expect(shown).toHaveText(/^sbt_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
+  const secret = (await shown.textContent())!.trim();
+  await expect(page.getByRole('dialog')).toContainText('it will not be shown again');
+  await expect(page.getByRole('button', { name: 'Copy token' })).toBeVisible();
+  await page.getByRole('button', { name: 'Done' }).click();
+
+  const table = page.getByRole('table', { name: 'Your API tokens' });
+  const row = table.getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText(`sbt_${secret.slice(4, 12)}_…`);
+  await expect(row).toContainText('operator');
+  await expect(row).toContainText('never');
+  await expect(row).toContainText('active');
+  // Never shown again: not after a reload, not in what the API lists.
+  await page.reload();
+  await expect(table.getByRole('row').filter({ hasText: name })).toBeVisible();
+  await expect(page.getByText(secret)).toHaveCount(0);
+  const listed = await page.request.get('/api/trpc/tokens.list');
+  expect(await listed.text()).not.toContain(secret.slice(13));
+
+  // Tokens are for the REST API: the console's own endpoint does not accept one.
+  const viaTrpc = await request.get('/api/trpc/tokens.list', { headers: { authorization: `Bearer ${secret}` } });
+  expect(viaTrpc.status()).toBe(401);
+
+  // A second live token of the same name: refused in words next to the name.
+  await page.getByRole('button', { name: 'New token' }).click();
+  await page.getByRole('dialog').getByLabel('Name').fill(name);
+  await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('dialog').getByText('You already have a live token with this name')).toBeVisible();
+  await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+  // Revoking asks first; cancelling changes nothing.
+  await row.getByRole('button', { name: `Revoke ${name}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Revoke the token "${name}"?` });
+  await expect(confirm).toContainText('cannot be undone');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toContainText('active');
+  await row.getByRole('button', { name: `Revoke ${name}` }).click();
+  await confirm.getByLabel('Reason (optional)').fill('rotating');
+  await confirm.getByRole('button', { name: 'Revoke token' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(row).toContainText('revoked');
+  await expect(row.getByRole('button', { name: /Revoke/ })).toHaveCount(0);
+});
+
+test("an admin sees every user's tokens with their owner and revokes one", async ({ operatorPage, adminPage }) => {
+  const name = `ci-${Date.now().toString(36)}`;
+  const made = await mutate(operatorPage.request, 'tokens.create', { name, role: 'viewer', expiresInDays: 7 });
+  expect(made.status(), await made.text()).toBe(200);
+
+  await adminPage.goto('/settings/tokens?view=all');
+  await expect(adminPage.getByRole('button', { name: 'Every user’s' })).toHaveAttribute('aria-pressed', 'true');
+  const row = adminPage.getByRole('table', { name: "Every user's API tokens" }).getByRole('row').filter({ hasText: name });
+  await expect(row).toContainText('e2e-operator-');
+  await row.getByRole('button', { name: new RegExp(`^Revoke ${name} of e2e-operator-`) }).click();
+  await adminPage.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+  await expect(row).toContainText('revoked');
+  await expect(row).toContainText(`by ${e2eState().adminName}`);
+
+  // The audit page names the revocation.
+  await adminPage.goto('/audit');
+  await expect(adminPage.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: name }).first()).toContainText('token.revoke');
+});
