@@ -49,7 +49,13 @@ test('an operator creates a token, sees the secret once, and revokes it after co
   const listed = await page.request.get('/api/trpc/tokens.list');
   expect(await listed.text()).not.toContain(secret.slice(13));
 
-  // Tokens are for the REST API: the console's own endpoint does not accept one.
+  // The token works for the REST API (and records its last use) …
+  const viaRest = await request.get('/api/v1/tokens', { headers: { authorization: `Bearer ${secret}` } });
+  expect(viaRest.status(), await viaRest.text()).toBe(200);
+  expect(((await viaRest.json()) as { items: Array<{ name: string }> }).items.map((i) => i.name)).toContain(name);
+  await page.reload();
+  await expect(table.getByRole('row').filter({ hasText: name })).toContainText(/from (127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)/);
+  // … but not for the console's own endpoint.
   const viaTrpc = await request.get('/api/trpc/tokens.list', { headers: { authorization: `Bearer ${secret}` } });
   expect(viaTrpc.status()).toBe(401);
 
@@ -72,6 +78,8 @@ test('an operator creates a token, sees the secret once, and revokes it after co
   await expect(confirm).toBeHidden();
   await expect(row).toContainText('revoked');
   await expect(row.getByRole('button', { name: /Revoke/ })).toHaveCount(0);
+  const afterRevoke = await request.get('/api/v1/tokens', { headers: { authorization: `Bearer ${secret}` } });
+  expect(afterRevoke.status()).toBe(401);
 });
 
 test("an admin sees every user's tokens with their owner and revokes one", async ({ operatorPage, adminPage }) => {
