@@ -115,8 +115,8 @@ async function settled(page: Page) {
 for (const theme of THEMES) {
   test.describe(`${theme} theme`, () => {
     test('every console page meets WCAG 2 AA', async ({ browser }) => {
-      // A hang bound, not a speed bound: 21 pages with charts and forms, axe on each, on a busy 2-core machine.
-      test.setTimeout(420_000);
+      // A hang bound, not a speed bound: 23 pages with charts and forms, axe on each, on a busy 2-core machine.
+      test.setTimeout(540_000);
       const page = await themedPage(browser, theme, true);
       const found: string[] = [];
       const draft = await page.request.post('/api/trpc/rollouts.create', { data: { json: { spec: a11yRolloutSpec(theme) } } });
