@@ -12,6 +12,7 @@ import { useTRPC } from '@/components/trpc/client';
 import { fieldErrorsOf } from '@/components/trpc/errors';
 import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 import { Button } from '@/components/ui/button';
+import { ExportManifestButton } from '@/components/manifests/export-dialog';
 import { staleWriteOf } from '@/components/ui/conflict';
 import { ErrorText, Notice } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
@@ -142,7 +143,10 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored
   return (
     <>
       <Breadcrumbs items={[{ label: 'Experiments', href: '/experiments?tab=experiments' }, { label: saved ? draft.name || 'experiment' : 'New experiment' }]} />
-      <h1>{saved ? `Experiment: ${initial.name}` : 'New experiment'}</h1>
+      <div className={styles.header}>
+        <h1>{saved ? `Experiment: ${initial.name}` : 'New experiment'}</h1>
+        {saved ? <ExportManifestButton subject="experiment" id={saved.id} /> : null}
+      </div>
       <p className="lead">One fault on the instances the targets select, inside a blast radius, with abort conditions checked every tick. The preview lists the instances before anything is injected.</p>
       {archived ? <p role="note">This experiment is archived: it can be read, not run.</p> : !atLeast(me.role, 'operator') ? <p role="note">Viewers read experiments; an operator authors and runs them.</p> : null}
       {canAuthor ? (

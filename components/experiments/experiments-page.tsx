@@ -11,6 +11,7 @@ import { Loading } from '@/components/ui/spinner';
 import { Num, NumHead, Table } from '@/components/ui/table';
 import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { atLeast } from '@/components/rollouts/actions';
+import { ImportManifestButton } from '@/components/manifests/import-dialog';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { useExperimentKeys, useExperimentList, useRunList, useSchedules, useTemplates } from './api';
 import { recoveryVerdict } from './report-text';
@@ -54,9 +55,12 @@ export function ExperimentsPage() {
       <div className={styles.toolbar}>
         <h1>Experiments</h1>
         {canAuthor ? (
-          <Link href="/experiments/new" className={styles.linkButton}>
-            New experiment
-          </Link>
+          <>
+            <Link href="/experiments/new" className={styles.linkButton}>
+              New experiment
+            </Link>
+            <ImportManifestButton subject="experiment" />
+          </>
         ) : null}
       </div>
       <p className="lead">Chaos experiments with a blast-radius cap, abort conditions and guaranteed recovery: every fault has a lease and an expiry, and is removed when either lapses.</p>

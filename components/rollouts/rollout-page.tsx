@@ -8,6 +8,7 @@ import { STATE_LABELS, TERMINAL_STATES } from '@/server/domain/rollouts/machine'
 import type { MarkerSpec } from '@/components/charts/time-series';
 import { useSessionUser } from '@/components/shell/session-user';
 import { useTRPC, useTRPCClient } from '@/components/trpc/client';
+import { ExportManifestButton } from '@/components/manifests/export-dialog';
 import { Badge } from '@/components/ui/badge';
 import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 import { ErrorText } from '@/components/ui/error-text';
@@ -102,6 +103,7 @@ function RolloutView({ r, history }: { r: RolloutDetail; history: HistoryPoint[]
         <h1>{r.name}</h1>
         <Badge tone={stateTone(r.state)}>{STATE_LABELS[r.state]}</Badge>
         {r.approval?.canDecide ? <Badge tone="warning">waiting for your approval</Badge> : null}
+        <ExportManifestButton subject="rollout" id={r.id} />
       </div>
       <p role="status" aria-label="Rollout state">
         {words}

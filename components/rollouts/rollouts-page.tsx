@@ -12,6 +12,7 @@ import { Loading } from '@/components/ui/spinner';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { atLeast } from './actions';
+import { ImportManifestButton } from '@/components/manifests/import-dialog';
 import { FleetTable } from './fleet-table';
 import { useRolloutsLive } from './use-rollouts-live';
 import styles from './rollouts.module.css';
@@ -58,9 +59,12 @@ export function RolloutsPage() {
       <div className={styles.toolbar}>
         <h1>Rollouts</h1>
         {canAuthor ? (
-          <Link href="/rollouts/new" className={styles.linkButton}>
-            New rollout
-          </Link>
+          <>
+            <Link href="/rollouts/new" className={styles.linkButton}>
+              New rollout
+            </Link>
+            <ImportManifestButton subject="rollout" />
+          </>
         ) : null}
       </div>
       <p className="lead">Canary rollouts: header routes and weight steps, gated by approvals and a sequential analysis that rolls a bad canary back by itself.</p>

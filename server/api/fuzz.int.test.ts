@@ -9,6 +9,8 @@ import { httpApi, ORIGIN, type HttpResult } from '../../test/http';
 import { hashSeed, hostileInputs, OMIT, plausible, type Hint, type JsonSchema } from '../../test/fuzz-inputs';
 import { MAX_BATCH } from './request-guard';
 import { exampleSpec } from '../domain/rollouts/spec';
+import { rolloutToArgo } from '../domain/manifests/argo-export';
+import { experimentToChaosMesh } from '../domain/manifests/chaos-export';
 import { createRollout } from '../services/rollouts/rollout-commands';
 import { createExperiment } from '../services/experiments/experiment-commands';
 import { createSchedule } from '../services/experiments/schedules';
@@ -106,6 +108,11 @@ beforeAll(async () => {
     }
     if (path.startsWith('safety.freezes.') && (key === 'id' || key === 'version')) return key === 'id' ? freeze.id : freeze.version;
     if (path.startsWith('experiments.') && key === 'runId') return chaosRun.id;
+    // The manifests of the rows above, so imports reach the create commands.
+    if (path === 'manifests.rolloutExport' && key === 'id') return rollout.id;
+    if (path === 'manifests.experimentExport' && key === 'id') return experiment.id;
+    if (path === 'manifests.rolloutImport' && key === 'yaml') return rolloutToArgo({ ...spec, name: 'fuzz imported' }).yaml;
+    if (path === 'manifests.experimentImport' && key === 'yaml') return experimentToChaosMesh(draftFor(service.name, { name: 'fuzz imported' })).yaml;
     if (key === 'serviceId') return service.id;
     if (key === 'instanceId') return instance.id;
     if (key === 'instanceName') return instance.name;

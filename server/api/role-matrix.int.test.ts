@@ -12,6 +12,8 @@ import { createSchedule } from '../services/experiments/schedules';
 import { engageHalt, releaseHalt } from '../services/safety/halt';
 import { chaosLimits } from '../services/safety/limits';
 import { chaosFleet, makeExperiment, runAt } from '../../test/experiment-fixtures';
+import { rolloutToArgo } from '../domain/manifests/argo-export';
+import { experimentToChaosMesh } from '../domain/manifests/chaos-export';
 
 type Caller = Awaited<ReturnType<typeof callerAs>>['caller'];
 
@@ -107,6 +109,10 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'experiments.schedules.update', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.update({ id: s.id, version: s.version, cron: '0 4 * * *', concurrency: 'allow', historyLimit: 3, enabled: true }); } },
   { path: 'experiments.schedules.remove', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.remove({ id: s.id, version: s.version }); } },
   { path: 'experiments.schedules.nextRuns', min: 'viewer', call: (c) => c.experiments.schedules.nextRuns({ cron: '*/10 * * * *', n: 3 }) },
+  { path: 'manifests.rolloutExport', min: 'viewer', call: async (c, t) => c.manifests.rolloutExport({ id: (await rolloutAt(t.db, 'pending')).rollout.id }) },
+  { path: 'manifests.experimentExport', min: 'viewer', call: async (c, t) => c.manifests.experimentExport({ id: (await matrixExperiment(t)).id }) },
+  { path: 'manifests.rolloutImport', min: 'operator', call: async (c, t) => c.manifests.rolloutImport({ yaml: rolloutToArgo(specFor((await rolloutFleet(t.db)).service.name, [{ kind: 'setWeight', weight: 10 }])).yaml }) },
+  { path: 'manifests.experimentImport', min: 'operator', call: (c) => c.manifests.experimentImport({ yaml: experimentToChaosMesh(draftFor('svc-matrix', { name: `imported ${Math.random()}` })).yaml }) },
   { path: 'safety.status', min: 'viewer', call: (c) => c.safety.status() },
   { path: 'safety.haltEngage', min: 'operator', call: async (c, t) => { const r = await c.safety.haltEngage({ reason: 'matrix' }); await releaseHalt(t.db, { id: null, name: 'matrix' }, { reason: 'matrix done' }); return r; } },
   { path: 'safety.haltRelease', min: 'approver', call: async (c, t) => {
@@ -165,6 +171,11 @@ describe('role matrix', () => {
   it('covers every procedure of the router', () => {
     const procedures = Object.keys(appRouter._def.procedures).sort();
     expect(matrix.map((m) => m.path).sort()).toEqual(procedures);
+  });
+
+  it("each procedure's declared least role (its tier's meta, which REST and OpenAPI read) is the one proven here", () => {
+    const declared = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { minRole?: string } } }>)[path]?._def.meta?.minRole;
+    expect(matrix.map((m) => [m.path, declared(m.path)])).toEqual(matrix.map((m) => [m.path, m.min]));
   });
 
   for (const m of matrix) {

@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth';
 import { liveRouter } from './routers/live';
 import { platformRouter } from './routers/platform';
 import { machinesRouter } from './routers/machines';
+import { manifestsRouter } from './routers/manifests';
 import { policiesRouter } from './routers/policies';
 import { rolloutsRouter } from './routers/rollouts';
 import { experimentsRouter } from './routers/experiments';
@@ -35,6 +36,7 @@ export const appRouter = router({
   experiments: experimentsRouter,
   safety: safetyRouter,
   tokens: tokensRouter,
+  manifests: manifestsRouter,
 });
 
 export type AppRouter = typeof appRouter;

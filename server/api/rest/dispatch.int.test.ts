@@ -25,6 +25,7 @@ const routes: RestRoute[] = [
   { method: 'GET', path: '/users/{id}', operationId: 'getUser', summary: 'A user', tag: 'users', min: 'viewer', input: z.object({ id: z.uuid() }),
     handler: (ctx, i) => ctx.db.user.findUniqueOrThrow({ where: { id: (i as { id: string }).id }, select: { id: true, name: true, role: true, version: true, createdAt: true } }) },
   { method: 'GET', path: '/users/me', operationId: 'me', summary: 'Me', tag: 'users', min: 'viewer', input: z.object({}), handler: (ctx) => Promise.resolve({ name: ctx.user!.name, big: 2n ** 70n }) },
+  { method: 'POST', path: '/freezes', operationId: 'createFreeze', summary: 'Freeze', tag: 'safety', procedure: 'safety.freezes.create', successStatus: 201 },
   { method: 'GET', path: '/system/health', operationId: 'health', summary: 'Health', tag: 'system', procedure: 'system.health' },
   { method: 'GET', path: '/items', operationId: 'items', summary: 'Items', tag: 'test', min: 'viewer', input: z.object({ q: z.string().max(10).optional() }), handler: () => Promise.resolve({ items: ITEMS }), paginated: { itemsAt: 'items' } },
   { method: 'POST', path: '/slow', operationId: 'slow', summary: 'Blocks until released', tag: 'test', min: 'operator', input: z.object({ n: z.number().int().max(100) }), idempotent: true, successStatus: 201,
@@ -261,6 +262,20 @@ describe('REST: cursor pagination', () => {
     expect((await call('GET', '/items?limit=0', { token: secret })).status).toBe(422);
     expect((await call('GET', '/items?cursor=%%%', { token: secret })).json.errors).toHaveProperty('cursor');
     expect((await call('GET', '/items', { token: secret })).json.items).toHaveLength(50);
+  });
+});
+
+describe('REST: JSON in, procedures that take Dates', () => {
+  it('ISO strings reach a procedure whose schema takes a Date (a freeze window)', async () => {
+    const { secret } = await tokenFor(t.db, 'approver');
+    const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+    const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+    const r = await call('POST', '/freezes', { token: secret, body: { window: { name: 'rest-freeze', reason: 'via REST', kind: 'one_off', startsAt, endsAt } } });
+    expect(r.status).toBe(201);
+    const row = await t.db.freezeWindow.findFirstOrThrow({ where: { name: 'rest-freeze' } });
+    expect(row.startsAt?.toISOString()).toBe(startsAt);
+    const bad = await call('POST', '/freezes', { token: secret, body: { window: { name: 'rest-freeze-2', reason: 'x', kind: 'one_off', startsAt: 'tomorrow', endsAt } } });
+    expect(bad.status).toBe(422);
   });
 });
 

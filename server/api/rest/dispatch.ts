@@ -14,7 +14,7 @@ import { listIn, nextLink, pageOf, takePageRequest, type PageRequest } from './p
 import { problem, problemFromError, problemResponse, type Problem } from './problem';
 import { REST_PREFIX, type RestRoute } from './route';
 import { restRoutes } from './routes';
-import { coerceQuery, inputJsonSchemaOf, isHandlerRoute, minRoleOf } from './schema';
+import { coerceQuery, inputJsonSchemaOf, isHandlerRoute, minRoleOf, reviveDates } from './schema';
 import { applyIfMatch, etag, noneMatchHits, parseIfMatch, versionOf } from './versioning';
 
 export interface RestOptions {
@@ -70,7 +70,9 @@ async function handle(req: Request, url: URL, path: string, opts: RestOptions): 
       return problemResponse(problem(401, bearerRefusalWords[auth.refusal]), { 'www-authenticate': challenge });
     }
     user = auth.user;
-    if (isHandlerRoute(route) && !hasRole(user.role, min)) {
+    // Checked here for procedures too (their tier checks again): a caller below the role learns
+    // only that, before anything about its input (a 428 or 422 would tell more than 403).
+    if (!hasRole(user.role, min)) {
       return problemResponse(problem(403, `This needs the ${min} role; you are ${user.role}.`));
     }
   }
@@ -113,6 +115,7 @@ async function handle(req: Request, url: URL, path: string, opts: RestOptions): 
     input = applied.input;
   }
   if (!schema && input && typeof input === 'object' && Object.keys(input).length === 0) input = undefined;
+  if (schema) input = reviveDates(input, schema, schema);
 
   const ctx: Context = {
     db: opts.db,

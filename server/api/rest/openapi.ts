@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { MAX_LIMIT, DEFAULT_LIMIT } from './pagination';
 import { problemType } from './problem';
+import type { OpenApiDocument } from './openapi-types';
 import type { RestRoute } from './route';
-import { inputJsonSchemaOf, minRoleOf, objectPart, type JsonSchema } from './schema';
+import { DATE_MARK, inputJsonSchemaOf, minRoleOf, objectPart, toJsonSchema, type JsonSchema } from './schema';
 
 // The OpenAPI 3.1 document of /api/v1, generated from the route table and each procedure's own
 // zod input schema (JSON Schema 2020-12 is OpenAPI 3.1's schema dialect, so zod's output is used
@@ -52,6 +52,7 @@ function embed(schema: JsonSchema, prefix: string, components: Obj): JsonSchema 
     if (v && typeof v === 'object') {
       const o: Obj = {};
       for (const [k, x] of Object.entries(v)) {
+        if (k === DATE_MARK) continue;
         o[k] = k === '$ref' && typeof x === 'string' ? (x === '#' ? `#/components/schemas/${prefix}` : x.replace('#/$defs/', `#/components/schemas/${prefix}_`)) : rewrite(x);
       }
       return o;
@@ -68,7 +69,7 @@ const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) =>
 export const openApiPath = (path: string) => path;
 
 function requestSchemaOf(route: RestRoute): JsonSchema | null {
-  if (route.requestSchema) return z.toJSONSchema(route.requestSchema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  if (route.requestSchema) return toJsonSchema(route.requestSchema);
   return inputJsonSchemaOf(route);
 }
 
@@ -144,7 +145,7 @@ function operation(route: RestRoute, components: Obj): Obj {
   };
 }
 
-export function openApiDocument(routes: readonly RestRoute[]): Obj {
+export function openApiDocument(routes: readonly RestRoute[]): OpenApiDocument {
   const components: Obj = { Problem: problemSchema };
   const paths: Record<string, Obj> = {};
   for (const route of routes) {
@@ -155,8 +156,11 @@ export function openApiDocument(routes: readonly RestRoute[]): Obj {
   for (const [s, text] of Object.entries({ ...ERROR_TEXT, 500: 'Unexpected; the answer carries only an error id.' })) {
     responses[`Problem${s}`] = { description: text, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' }, example: { type: problemType(Number(s)), title: 'See status', status: Number(s), detail: text } } } };
   }
+  // Only what the operations use (an unused component is noise to a reader, and a lint warning).
+  const used = JSON.stringify(paths);
+  const usedOnly = (kind: string, all: Obj) => Object.fromEntries(Object.entries(all).filter(([name]) => used.includes(`"#/components/${kind}/${name}"`)));
   const tags = [...new Set(routes.map((r) => r.tag))].sort().map((name) => ({ name, description: `Endpoints for ${name}.` }));
-  return {
+  const doc = {
     openapi: '3.1.0',
     info: {
       title: 'Switchback API',
@@ -172,14 +176,15 @@ export function openApiDocument(routes: readonly RestRoute[]): Obj {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'sbt_<8>_<43>', description: 'An API token, created under Settings → API tokens.' } },
       schemas: components,
-      responses,
-      parameters: {
+      responses: usedOnly('responses', responses),
+      parameters: usedOnly('parameters', {
         IfMatch: { name: 'If-Match', in: 'header', required: false, description: 'The version the change is based on, as the ETag gives it: "7". A stale one is refused with 412.', schema: { type: 'string', pattern: '^(W/)?"?[0-9]{1,9}"?$' } },
         IfNoneMatch: { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag seen before: 304 when unchanged.', schema: { type: 'string' } },
         IdempotencyKey: { name: 'Idempotency-Key', in: 'header', required: false, description: 'Retry-safe start: the same key and body within 24 h replays the first answer.', schema: { type: 'string', minLength: 1, maxLength: 200 } },
         Limit: { name: 'limit', in: 'query', required: false, description: `Items per page (default ${DEFAULT_LIMIT}).`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
         Cursor: { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string', maxLength: 1000 } },
-      },
+      }),
     },
   };
+  return doc as unknown as OpenApiDocument;
 }

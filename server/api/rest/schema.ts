@@ -46,13 +46,55 @@ export function minRoleOf(route: RestRoute): Role | 'public' {
   return procedureDef(route.procedure)?.meta?.minRole ?? 'public';
 }
 
+/** Marks a zod date: JSON carries it as an ISO 8601 string, which the REST layer revives. */
+export const DATE_MARK = 'x-date';
+
+/**
+ * zod → JSON Schema 2020-12 as a client sees it. A `z.date()` (tRPC's superjson carries Dates;
+ * JSON cannot) becomes an ISO 8601 string, marked so that `reviveDates` turns it into a Date
+ * before the procedure's schema reads it.
+ */
+export function toJsonSchema(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'date') Object.assign(ctx.jsonSchema, { type: 'string', format: 'date-time', [DATE_MARK]: true });
+    },
+  }) as JsonSchema;
+}
+
+/** ISO strings at the schema's date positions become Dates; everything else stays as sent. */
+export function reviveDates(value: unknown, s: JsonSchema | undefined, root: JsonSchema): unknown {
+  if (!s) return value;
+  const r = resolve(s, root);
+  if (r[DATE_MARK] && typeof value === 'string') {
+    const d = new Date(value);
+    return /^\d{4}-\d\d-\d\d/.test(value) && !Number.isNaN(d.getTime()) ? d : value;
+  }
+  for (const alt of [...(r.anyOf ?? []), ...(r.oneOf ?? [])]) {
+    const v = reviveDates(value, alt, root);
+    if (v !== value) return v;
+  }
+  if (Array.isArray(value) && r.items) return value.map((x) => reviveDates(x, r.items, root));
+  if (value && typeof value === 'object' && !Array.isArray(value) && (r.properties || (r.anyOf ?? r.oneOf))) {
+    const obj = objectPart(r);
+    if (!obj?.properties) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = reviveDates(v, obj.properties[k], root);
+    return out;
+  }
+  return value;
+}
+
 const cache = new WeakMap<RestRoute, JsonSchema | null>();
 
 /** The route's input as JSON Schema 2020-12 (what a client may send), or null without input. */
 export function inputJsonSchemaOf(route: RestRoute): JsonSchema | null {
   if (cache.has(route)) return cache.get(route)!;
   const schema = inputSchemaOf(route);
-  const json = schema ? (z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' }) as JsonSchema) : null;
+  const json = schema ? toJsonSchema(schema) : null;
   cache.set(route, json);
   return json;
 }
