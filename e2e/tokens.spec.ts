@@ -1,3 +1,5 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { test, expect, mutate } from './support/fixtures';
 import { e2eState } from './support/state';
 
@@ -49,7 +51,20 @@ test('an operator creates a token, sees the secret once, and revokes it after co
   const listed = await page.request.get('/api/trpc/tokens.list');
   expect(await listed.text()).not.toContain(secret.slice(13));
 
-  // Tokens are for the REST API: the console's own endpoint does not accept one.
+  // The token works for the REST API (and records its last use) …
+  const viaRest = await request.get('/api/v1/tokens', { headers: { authorization: `Bearer ${secret}` } });
+  expect(viaRest.status(), await viaRest.text()).toBe(200);
+  expect(((await viaRest.json()) as { items: Array<{ name: string }> }).items.map((i) => i.name)).toContain(name);
+  await page.reload();
+  await expect(table.getByRole('row').filter({ hasText: name })).toContainText(/from (127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)/);
+  // What a token does is audited as its user, naming the token.
+  const child = `child-${Date.now().toString(36)}`;
+  const made = await request.post('/api/v1/tokens', { headers: { authorization: `Bearer ${secret}` }, data: { name: child, role: 'viewer', expiresInDays: 1 } });
+  expect(made.status(), await made.text()).toBe(201);
+  await page.goto('/audit');
+  await expect(page.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: child }).first()).toContainText(`via token ${name}`);
+  await page.goto('/settings/tokens');
+  // … but not for the console's own endpoint.
   const viaTrpc = await request.get('/api/trpc/tokens.list', { headers: { authorization: `Bearer ${secret}` } });
   expect(viaTrpc.status()).toBe(401);
 
@@ -72,6 +87,8 @@ test('an operator creates a token, sees the secret once, and revokes it after co
   await expect(confirm).toBeHidden();
   await expect(row).toContainText('revoked');
   await expect(row.getByRole('button', { name: /Revoke/ })).toHaveCount(0);
+  const afterRevoke = await request.get('/api/v1/tokens', { headers: { authorization: `Bearer ${secret}` } });
+  expect(afterRevoke.status()).toBe(401);
 });
 
 test("an admin sees every user's tokens with their owner and revokes one", async ({ operatorPage, adminPage }) => {
@@ -92,3 +109,35 @@ test("an admin sees every user's tokens with their owner and revokes one", async
   await adminPage.goto('/audit');
   await expect(adminPage.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: name }).first()).toContainText('token.revoke');
 });
+
+/** WCAG 2 A/AA violations of what the page shows now (the open dialog included). */
+async function violations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${v.help}`));
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`the tokens page, the new-token dialog and the secret meet WCAG 2 AA (${theme} theme)`, async ({ browser }) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript((t) => localStorage.setItem('switchback-theme', t), theme);
+    const page = await context.newPage();
+    const s = e2eState();
+    const login = await page.request.post('/api/trpc/auth.login', { data: { json: { name: s.adminName, password: s.adminPassword } } });
+    expect(login.status()).toBe(200);
+    await page.goto('/settings/tokens?view=all');
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    await expect(page.getByRole('table', { name: "Every user's API tokens" }).or(page.getByRole('heading', { name: 'No user has an API token' }))).toBeVisible();
+    const found = await violations(page);
+    await page.getByRole('button', { name: 'Yours', exact: true }).click();
+    await page.getByRole('button', { name: 'New token' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    await expect(page.getByRole('dialog').getByText('Enter a name (e.g. deploy-bot)')).toBeVisible();
+    found.push(...(await violations(page)));
+    await page.getByRole('dialog').getByLabel('Name').fill(`a11y-${theme}-${Date.now().toString(36)}`);
+    await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    await expect(page.getByTestId('generated-token')).toBeVisible();
+    found.push(...(await violations(page)));
+    expect(found).toEqual([]);
+    await context.close();
+  });
+}

@@ -22,6 +22,11 @@ export const restRoleInputs: Record<string, PlausibleRow> = {
   'GET /system/health': () => ({}),
   'GET /system/workers': () => ({ query: { limit: '10' } }),
   'GET /system/adapters': () => ({}),
+  // API tokens: each call makes a token of its own name; revoking an absent token passes the guard (404).
+  'GET /tokens': () => ({}),
+  'GET /tokens/all': () => ({ query: { limit: '10' } }),
+  'POST /tokens': () => ({ body: { name: `m-${Math.random().toString(36).slice(2, 10)}`, role: 'viewer', expiresInDays: 1 } }),
+  'DELETE /tokens/{id}': () => ({ params: { id: '00000000-0000-4000-8000-000000000000' }, body: { reason: 'matrix' } }),
   // The console's procedures (server/api/rest/routes/*): rollouts, experiments, safety, policies, …
   ...consoleRouteInputs,
   // Manifests: export of a rollout/experiment that does not exist (404 after the guard); import of

@@ -2,13 +2,11 @@ import type { RouterOutputs } from '@/components/trpc/client';
 import { Table } from '@/components/ui/table';
 import { AuditDiff } from './audit-diff';
 import styles from './audit.module.css';
+import { viaWords } from './via';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatDateTime } from '@/components/ui/format-time';
 
 type AuditRow = RouterOutputs['audit']['list']['items'][number];
-
-/** "token:deploy-bot" → "via token deploy-bot": how the actor acted when not through the console. */
-export const viaWords = (via: string) => (via.startsWith('token:') ? `via token ${via.slice('token:'.length)}` : `via ${via}`);
 
 export function AuditTable({ rows }: { rows: AuditRow[] }) {
   const zone = useDisplayZone();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditDiff, showValue } from './diff';
+import { viaWords } from './via';
 import { EMPTY_FILTERS, filtersFromParams, filtersToQuery, listInput } from './filters';
 
 describe('audit filters in the URL', () => {
@@ -70,5 +71,12 @@ describe('auditDiff', () => {
   it('keeps every shown value short', () => {
     expect(showValue('x'.repeat(5000)).length).toBeLessThanOrEqual(120);
     expect(showValue({ a: 'y'.repeat(500) }).length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('audit rows acted through an API token', () => {
+  it('name the token; console actions show nothing', () => {
+    expect(viaWords('token:deploy-bot')).toBe('via token deploy-bot');
+    expect(viaWords('')).toBeNull();
   });
 });

@@ -53,7 +53,7 @@ export function UserActionDialog({ action, onClose, onPassword }: Props) {
         ? { title: `Reset password of ${user.name}?`, body: `${who} is signed out everywhere. A new password is generated and shown to you once.`, confirm: 'Reset password', busy: 'Resetting…', destructive: true }
         : action.active
           ? { title: `Activate ${user.name}?`, body: `${who} can sign in again.`, confirm: 'Activate', busy: 'Activating…', destructive: false }
-          : { title: `Deactivate ${user.name}?`, body: `${who} is signed out everywhere and cannot sign in until activated again.`, confirm: 'Deactivate', busy: 'Deactivating…', destructive: true };
+          : { title: `Deactivate ${user.name}?`, body: `${who} is signed out everywhere, their API tokens are revoked, and they cannot sign in until activated again.`, confirm: 'Deactivate', busy: 'Deactivating…', destructive: true };
 
   function confirm() {
     if (!action) return;

@@ -2,15 +2,15 @@ import type { RestRoute } from '../route';
 
 // API tokens over REST: the same procedures as Settings → API tokens. A script can list, create
 // (the secret is in the 201 answer, once) and revoke tokens of its own user; an admin's token
-// can list everyone's and revoke any.
+// can list everyone's and revoke any. DELETE takes an optional `reason` in the body or query.
 export const tokenRoutes: RestRoute[] = [
-  { method: 'GET', path: '/tokens', operationId: 'listTokens', summary: "The caller's own API tokens (never the secret)", tag: 'tokens', procedure: 'tokens.list' },
-  { method: 'GET', path: '/tokens/all', operationId: 'listAllTokens', summary: "Every user's API tokens, with the owner (admin)", tag: 'tokens', procedure: 'tokens.listAll' },
+  { method: 'GET', path: '/tokens', operationId: 'listTokens', summary: "The caller's own API tokens (never the secret)", tag: 'tokens', procedure: 'tokens.list', paginated: {} },
+  { method: 'GET', path: '/tokens/all', operationId: 'listAllTokens', summary: "Every user's API tokens, with the owner (admin)", tag: 'tokens', procedure: 'tokens.listAll', paginated: {} },
   {
     method: 'POST',
     path: '/tokens',
     operationId: 'createToken',
-    summary: 'Create an API token; the answer carries the secret, shown this once',
+    summary: 'Create an API token (role at most yours, expiry in days or a date); the answer carries the secret, shown this once',
     tag: 'tokens',
     procedure: 'tokens.create',
     successStatus: 201,
@@ -22,10 +22,5 @@ export const tokenRoutes: RestRoute[] = [
     summary: 'Revoke an API token (your own; an admin: anyone’s), with an optional reason',
     tag: 'tokens',
     procedure: 'tokens.revoke',
-    mapInput: ({ params, query, body }) => {
-      const fromBody = body && typeof body === 'object' && 'reason' in body ? body.reason : undefined;
-      const reason = fromBody ?? query.reason;
-      return { id: params.id, ...(reason === undefined ? {} : { reason }) };
-    },
   },
 ];
