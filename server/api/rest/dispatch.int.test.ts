@@ -38,9 +38,9 @@ const routes: RestRoute[] = [
 
 const call = (method: string, path: string, o: Parameters<typeof restCall>[3] = {}) => restCall(t.db, method, path, { routes, ...o });
 
+/** Polls a condition; the bound only stops a hang (a count of event-loop turns was too few on a busy machine). */
 async function waitFor(cond: () => boolean) {
-  for (let i = 0; i < 5000 && !cond(); i++) await new Promise((r) => setImmediate(r));
-  expect(cond()).toBe(true);
+  await expect.poll(cond, { timeout: 30_000, interval: 10 }).toBe(true);
 }
 
 describe('REST: authentication', () => {
@@ -219,6 +219,26 @@ describe('REST: Idempotency-Key', () => {
     expect([done.status, done.json]).toEqual([201, { started: 5, at: '1970-01-01T00:00:00.000Z' }]);
     const replay = await call('POST', '/slow', { token: op.secret, body: { n: 5 }, headers });
     expect([replay.status, replay.headers.get('idempotent-replayed'), replay.json]).toEqual([201, 'true', done.json]);
+  });
+
+  it('a key whose first request died while running is taken over after the abandon time, not refused for a day', async () => {
+    const op = await tokenFor(t.db, 'operator');
+    const headers = { 'idempotency-key': 'crashed-1' };
+    entered = false;
+    const first = call('POST', '/slow', { token: op.secret, body: { n: 6 }, headers });
+    await waitFor(() => entered);
+    const releaseFirst = release!;
+    // As if its process had died long ago: the row is still "running", taken three minutes back.
+    await t.db.idempotencyKey.updateMany({ where: { userId: op.user.id, key: 'crashed-1' }, data: { createdAt: new Date(Date.now() - 3 * 60_000) } });
+    entered = false;
+    const again = call('POST', '/slow', { token: op.secret, body: { n: 6 }, headers });
+    await waitFor(() => entered);
+    release!();
+    expect((await again).status).toBe(201);
+    releaseFirst();
+    await first;
+    const rows = await t.db.idempotencyKey.findMany({ where: { userId: op.user.id, key: 'crashed-1' } });
+    expect(rows.map((r) => r.status)).toEqual([201]);
   });
 
   it('a refused request forgets its key (a corrected retry runs); keys are bounded', async () => {

@@ -138,15 +138,26 @@ async function handle(req: Request, url: URL, path: string, opts: RestOptions): 
     keyId = begun.id;
   }
 
-  let answer: Answer;
+  let output: unknown;
   try {
-    const output = await invoke(route, ctx, input);
-    answer = shape(route, output, input, page, url);
+    output = await invoke(route, ctx, input);
   } catch (err) {
-    if (keyId) await releaseIdempotent(opts.db, keyId);
+    // Refused or failed: the command changed nothing, so a corrected retry may reuse the key.
+    if (keyId) await releaseIdempotent(opts.db, keyId).catch(() => undefined);
     return problemResponse(problemFromError(err, { ifMatch: ifMatch !== null, where }));
   }
-  if (keyId) await finishIdempotent(opts.db, keyId, answer);
+  let answer: Answer;
+  try {
+    answer = shape(route, output, input, page, url);
+  } catch (err) {
+    // The action happened; only its answer could not be written. The key stays taken (its row
+    // is abandoned after a while) so a retry does not run the action twice.
+    return problemResponse(problemFromError(err, { ifMatch: ifMatch !== null, where }));
+  }
+  if (keyId) {
+    // The action committed: a failure to remember its answer must not turn it into an error.
+    await finishIdempotent(opts.db, keyId, answer).catch((err: unknown) => console.error(`[rest] ${where}: could not store the answer of Idempotency-Key ${keyId}:`, err));
+  }
 
   if ((req.method === 'GET' || req.method === 'HEAD') && answer.etag && noneMatchHits(req.headers.get('if-none-match'), answer.etag)) {
     return new Response(null, { status: 304, headers: { etag: answer.etag } });

@@ -13,6 +13,8 @@ import { problem, type Problem } from './problem';
 // key — which is what a script in a retry loop does. Keys are kept 24 hours, pruned on write.
 
 export const KEY_TTL_MS = 24 * 3600_000;
+/** A key still "running" this long after it was taken belongs to a request whose process died. */
+export const ABANDONED_AFTER_MS = 2 * 60_000;
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
 export interface StoredAnswer {
@@ -56,6 +58,12 @@ export async function beginIdempotent(db: Db, userId: string, key: string, route
     };
   }
   if (row.status === null) {
+    // A first request whose process died never finishes its row: after the abandon time (far
+    // longer than any command's transaction may run) the key is taken over, not refused for 24 h.
+    if (now.getTime() - row.createdAt.getTime() > ABANDONED_AFTER_MS) {
+      await db.idempotencyKey.deleteMany({ where: { id: row.id, status: null, createdAt: row.createdAt } });
+      return beginIdempotent(db, userId, key, route, hash, now);
+    }
     return { kind: 'refuse', problem: problem(409, 'A request with this Idempotency-Key is still running; retry when it has finished to get its answer.') };
   }
   return { kind: 'replay', answer: { ...(row.response as unknown as StoredAnswer), status: row.status } };

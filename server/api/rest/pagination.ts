@@ -68,7 +68,8 @@ export function pageOf(all: unknown[], req: PageRequest, idOf: (item: unknown) =
   let start = 0;
   if (req.after) {
     const found = req.after.id ? all.findIndex((item) => idOf(item) === req.after!.id) : -1;
-    start = found >= 0 ? found + 1 : Math.min(req.after.i + 1, all.length);
+    // The cursor's item is gone: what followed it moved one place left, to its old position.
+    start = found >= 0 ? found + 1 : Math.min(req.after.i, all.length);
   }
   const items = all.slice(start, start + req.limit);
   const lastIndex = start + items.length - 1;
