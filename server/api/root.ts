@@ -14,6 +14,7 @@ import { telemetryRouter } from './routers/telemetry';
 import { topologyRouter } from './routers/topology';
 import { topologyMapRouter } from './routers/topology-map';
 import { usersRouter } from './routers/users';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   rollouts: rolloutsRouter,
   experiments: experimentsRouter,
   safety: safetyRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;
