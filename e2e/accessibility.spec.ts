@@ -41,6 +41,7 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
   { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
+  { path: '/settings/webhooks', ready: (p) => expect(p.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible(T) },
 ];
 
 /** A pending rollout (a draft) with every kind of step, so its page shows them all. */

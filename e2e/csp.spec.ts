@@ -26,6 +26,7 @@ const CONSOLE_ROUTES = [
   '/machines?machine=experiment',
   '/settings',
   '/settings/users',
+  '/settings/webhooks',
 ];
 
 /** Records every CSP violation the page reports, from the console and from the DOM event. */
