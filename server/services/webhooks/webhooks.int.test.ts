@@ -2,7 +2,7 @@
 // verifiable, retried with the queue's backoff, logged, and emitted inside the transactions of the
 // changes they announce (a rolled-back command sends nothing).
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseEnv, reloadEnv } from '../../env';
 import { makeUser } from '../../db/factories';
 import { startWorker, type WorkerHandle } from '../../jobs/worker';
@@ -49,7 +49,11 @@ const subscribe = (events: Parameters<typeof createWebhook>[2]['events'], more: 
 
 const delivery = (id: string) => t.db.webhookDelivery.findUniqueOrThrow({ where: { id } });
 const requestsFor = (deliveryId: string) => rx.requests.filter((r) => r.headers['switchback-delivery'] === deliveryId);
+// Hang bounds, not speed bounds: a busy 2-core machine may take long; a defect never finishes.
 const POLL = { timeout: 60_000, interval: 100 };
+const HANG = 120_000;
+// Past the polls' own bound, so a poll that gives up reports what it last saw instead of a bare timeout.
+vi.setConfig({ testTimeout: HANG });
 
 describe('webhook subscriptions', () => {
   it('show the secret once (create, rotate), never in reads; edits are compare-and-set; removal is soft', async () => {
