@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect } from './support/fixtures';
+import { test, expect, mutate } from './support/fixtures';
 
 /** A real receiver on 127.0.0.1 (a free port) that records each request and answers 200 "ok 200". */
 async function startReceiver() {
@@ -19,6 +19,8 @@ async function startReceiver() {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     requests,
+    /** The first request whose JSON body has this event. */
+    find: (event: string) => requests.map((r) => JSON.parse(r.rawBody) as { event: string; data: Record<string, unknown> }).find((b) => b.event === event),
     close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
@@ -73,6 +75,56 @@ test('an admin subscribes a local receiver, sends a test, sees it delivered and 
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     await expect(page.getByRole('cell', { name: rx.url })).toHaveCount(0);
   } finally {
+    await rx.close();
+  }
+});
+
+test('a rollout at an approval gate sends its link; the link asks for sign-in, then opens the approval panel focused', async ({ adminPage, operatorPage, approverPage, browser }) => {
+  const rx = await startReceiver();
+  let rolloutId: string | null = null;
+  try {
+    const sub = await mutate(adminPage.request, 'webhooks.create', { name: `gate-${Date.now().toString(36)}`, url: rx.url, events: ['rollout_approval_requested'] });
+    expect(sub.status(), await sub.text()).toBe(200);
+    const spec = {
+      name: `e2e webhook gate ${Date.now().toString(36)}`,
+      service: 'payment-svc',
+      stableVersion: 'v1',
+      canaryVersion: 'v2',
+      steps: [{ kind: 'approval', quorum: 1, expiresInS: 600, onExpiry: 'stay-paused' }],
+      backgroundAnalysis: null,
+      alpha: 0.01,
+    };
+    const created = await mutate(operatorPage.request, 'rollouts.create', { spec });
+    expect(created.status(), await created.text()).toBe(200);
+    const r = ((await created.json()) as { result: { data: { json: { id: string; version: number } } } }).result.data.json;
+    rolloutId = r.id;
+    expect((await mutate(operatorPage.request, 'rollouts.start', r)).status()).toBe(200);
+
+    // The worker reaches the gate and the delivery job posts it to the receiver.
+    await expect.poll(() => rx.find('rollout_approval_requested')?.data.rolloutId ?? null, { timeout: 60_000 }).toBe(r.id);
+    const link = String(rx.find('rollout_approval_requested')!.data.approvalLink);
+    expect(link).toMatch(new RegExp(`^https?://[^/]+/rollouts/${r.id}\\?approval=[0-9a-f-]{36}$`));
+    const path = new URL(link).pathname + new URL(link).search;
+
+    // Signed out: the sign-in page, which will come back to the approval.
+    const anon = await browser.newContext();
+    const anonPage = await anon.newPage();
+    await anonPage.goto(path);
+    await expect(anonPage).toHaveURL(/\/login\?next=/);
+    expect(decodeURIComponent(new URL(anonPage.url()).searchParams.get('next') ?? '')).toBe(path);
+    await anon.close();
+
+    // An approver (not the author) lands on the approval panel, focused, with the decision form.
+    await approverPage.goto(path);
+    const panel = approverPage.getByRole('region', { name: 'Approvals' });
+    await expect(panel).toBeFocused({ timeout: 30_000 });
+    await expect(panel.getByRole('button', { name: 'Approve' })).toBeVisible();
+  } finally {
+    if (rolloutId) {
+      const get = await operatorPage.request.get(`/api/trpc/rollouts.get?input=${encodeURIComponent(JSON.stringify({ json: { id: rolloutId } }))}`);
+      const now = ((await get.json()) as { result: { data: { json: { version: number } } } }).result.data.json;
+      await mutate(operatorPage.request, 'rollouts.abort', { id: rolloutId, version: now.version, reason: 'e2e cleanup after webhooks.spec' });
+    }
     await rx.close();
   }
 });
