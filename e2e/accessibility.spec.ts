@@ -42,6 +42,7 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
   { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
   { path: '/settings/webhooks', ready: (p) => expect(p.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible(T) },
+  { path: '/api-docs', ready: (p) => expect(p.getByRole('article', { name: /GET\s*\/system\/health/ })).toBeVisible(T) },
 ];
 
 /** A pending rollout (a draft) with every kind of step, so its page shows them all. */

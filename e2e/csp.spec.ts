@@ -27,6 +27,7 @@ const CONSOLE_ROUTES = [
   '/settings',
   '/settings/users',
   '/settings/webhooks',
+  '/api-docs',
 ];
 
 /** Records every CSP violation the page reports, from the console and from the DOM event. */

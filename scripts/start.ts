@@ -13,6 +13,7 @@ import { lockFileOf, redact, resolveDatabase, runningSupervisor, writeSupervisor
 import { PG_STOP_BOUND_MS } from './lib/embedded-pg';
 import { describeRestart, RestartTracker } from './lib/restart-policy';
 import { KILL_WAIT_MS, running, spawnNode, stopChild } from './lib/supervised';
+import { freePort } from './lib/free-port';
 
 const root = process.cwd();
 const t0 = performance.now();
@@ -112,6 +113,8 @@ async function main() {
   await db.$disconnect();
 
   const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+  // The worker serves its own metrics (server/metrics/exposition.ts): a free port unless configured.
+  childEnv.SWITCHBACK_WORKER_METRICS_PORT = String(e.SWITCHBACK_WORKER_METRICS_PORT ?? (await freePort(e.SWITCHBACK_WORKER_METRICS_HOST)));
   if (e.SWITCHBACK_SKIP_BUILD) {
     say('SWITCHBACK_SKIP_BUILD=true: using the existing build');
   } else if (buildIsCurrent(root)) {
@@ -165,6 +168,7 @@ async function main() {
     say(`user      ${e.SWITCHBACK_ADMIN_NAME} (its password was printed on the first start; npm run user -- reset-password ${e.SWITCHBACK_ADMIN_NAME})`);
   }
   say(`database  ${redact(database.url)}`);
+  say(`metrics   ${url}/metrics (web) · http://${e.SWITCHBACK_WORKER_METRICS_HOST}:${childEnv.SWITCHBACK_WORKER_METRICS_PORT}/metrics (worker)`);
   if (lock) say(`processes supervisor ${process.pid} · web ${w.pid} · worker ${procs.worker?.pid ?? '-'} · PostgreSQL ${database.pid} (${lockFileOf(e)})`);
   say('stop      Ctrl-C');
   console.log('');

@@ -6,6 +6,7 @@
 // Usage: node scripts/web-server.mjs <port> <host>
 import http from 'node:http';
 import next from 'next';
+import { measureHttpRequest } from '../server/metrics/shared-registry.mjs';
 
 const port = Number(process.argv[2] ?? 3000);
 const host = process.argv[3] ?? '0.0.0.0';
@@ -17,6 +18,7 @@ const handle = app.getRequestHandler();
 
 const server = http.createServer((req, res) => {
   if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  measureHttpRequest(req, res);
   void handle(req, res);
 });
 server.listen(port, host, () => console.log(`listening on http://${host}:${port}${trustProxy ? ' (client address from X-Forwarded-For: trusted proxy)' : ''}`));

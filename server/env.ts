@@ -61,6 +61,11 @@ export const envSchema = z.object({
    * adapter configuration. Unset = keep the active one (Settings → Platform adapters).
    */
   SWITCHBACK_PLATFORM: z.string().min(1).max(4096).optional(),
+  /** When set, GET /metrics (web) and the worker's metrics endpoint require `Authorization: Bearer <token>`. */
+  SWITCHBACK_METRICS_TOKEN: z.string().min(16, 'expected at least 16 characters').max(512, 'expected at most 512 characters').optional(),
+  /** The worker serves its own metrics (ticks, adapter calls, jobs) on this port; unset = not served (npm start picks a free one). */
+  SWITCHBACK_WORKER_METRICS_PORT: port.optional(),
+  SWITCHBACK_WORKER_METRICS_HOST: z.string().min(1).max(255).default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -15,6 +15,8 @@ describe('experiments in words', () => {
   it('says why a run ended, with the detail', () => {
     expect(runStateText({ state: 'aborted', abortReason: 'abort_condition', stateDetail: 'P99 412 ms above 250 ms' })).toBe('Aborted — an abort condition fired: P99 412 ms above 250 ms');
     expect(runStateText({ state: 'running', abortReason: null, stateDetail: null })).toBe('Running');
+    expect(runStateText({ state: 'running', abortReason: null, stateDetail: 'Running: delay confirmed on 5 targets' })).toBe('Running — delay confirmed on 5 targets');
+    expect(runStateText({ state: 'running', abortReason: null, stateDetail: 'Note: kept' })).toBe('Running — Note: kept');
     expect(runStateText({ state: 'recovering', abortReason: 'abort_condition', stateDetail: 'Aborted: P99 1167 ms over 5 s (abort above 250 ms)' })).toBe('Recovering — an abort condition fired: P99 1167 ms over 5 s (abort above 250 ms)');
   });
 

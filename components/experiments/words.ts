@@ -20,11 +20,18 @@ export function runStateTone(s: RunState): Tone {
 }
 
 /** "Aborted — an abort condition fired: P99 412 ms above 250 ms" */
+function stripStateWord(detail: string): string {
+  const m = /^(\w+):\s*/.exec(detail);
+  const labels: readonly string[] = Object.values(RUN_STATE_LABELS);
+  return m && labels.includes(m[1]!) ? detail.slice(m[0].length) : detail;
+}
+
 export function runStateText(r: { state: RunState; abortReason: RunAbortReason | null; stateDetail: string | null }): string {
   const base = RUN_STATE_LABELS[r.state];
   const why = r.abortReason ? RUN_ABORT_REASON_LABELS[r.abortReason] : null;
-  // The controller's detail often repeats the outcome ("Aborted: P99 …"): said once is enough.
-  const detail = r.stateDetail?.replace(/^(Aborted|Completed|Failed|Skipped):\s*/, '') ?? null;
+  // The controller's detail often opens with a state ("Aborted: P99 …", "Running: delay
+  // confirmed …"), which the badge says already: said once is enough.
+  const detail = r.stateDetail ? stripStateWord(r.stateDetail) : null;
   const parts = [why, detail].filter((p): p is string => Boolean(p));
   return parts.length ? `${base} — ${parts.join(': ')}` : base;
 }

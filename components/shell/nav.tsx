@@ -17,6 +17,7 @@ const ITEMS = [
   { href: '/safety', label: 'Safety' },
   { href: '/policies', label: 'Policies' },
   { href: '/audit', label: 'Audit' },
+  { href: '/api-docs', label: 'API' },
   { href: '/settings', label: 'Settings' },
 ] as const;
 

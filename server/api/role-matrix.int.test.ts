@@ -173,6 +173,11 @@ describe('role matrix', () => {
     expect(matrix.map((m) => m.path).sort()).toEqual(procedures);
   });
 
+  it("each procedure's declared least role (its tier's meta, which REST and OpenAPI read) is the one proven here", () => {
+    const declared = (path: string) => (appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { minRole?: string } } }>)[path]?._def.meta?.minRole;
+    expect(matrix.map((m) => [m.path, declared(m.path)])).toEqual(matrix.map((m) => [m.path, m.min]));
+  });
+
   for (const m of matrix) {
     for (const role of roles) {
       const expectation = allowed(role, m.min) ? 'allows' : 'refuses';

@@ -32,7 +32,16 @@ const newErrorId = () => randomUUID().replace(/-/g, '').slice(0, 12);
 
 export const UNEXPECTED_MESSAGE = (errorId: string) => `Something went wrong on our side (error id ${errorId}).`;
 
-const t = initTRPC.context<Context>().create({
+/**
+ * What a procedure declares about itself for the layers built over it: the REST layer and the
+ * OpenAPI document read the least role from here (set by the tiers below), so the role a REST
+ * reference page shows is the one the middleware enforces.
+ */
+export interface ProcedureMeta {
+  minRole?: Role | 'public';
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer: safeSuperjson,
   errorFormatter({ shape, error, path }) {
     // Anything not mapped to a status on purpose (a Prisma/PostgreSQL error, a ZodError thrown by
@@ -75,7 +84,7 @@ const mapErrors = t.middleware(async ({ ctx, next }) => {
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).meta({ minRole: 'public' });
 
 function requireRole(role: Role) {
   return publicProcedure.use(({ ctx, next }) => {
@@ -85,7 +94,7 @@ function requireRole(role: Role) {
     }
     const actor = { id: ctx.user.id, name: ctx.user.name, ...(ctx.user.via ? { via: ctx.user.via } : {}) };
     return next({ ctx: { ...ctx, user: ctx.user, actor } });
-  });
+  }).meta({ minRole: role });
 }
 
 export const viewerProcedure = requireRole('viewer');

@@ -2,6 +2,7 @@
 import { createDb, dbTimeouts } from '../db/client';
 import { databaseUrl, env, EnvError } from '../env';
 import { startWorker } from './worker';
+import { startWorkerMetrics } from '../metrics/worker-endpoint';
 
 /** On SIGTERM a running job gets this long to finish; then it is handed back to be retried. */
 const JOB_GRACE_MS = 5_000;
@@ -13,6 +14,7 @@ async function main() {
   const db = createDb(url, 5, { ...dbTimeouts(e), statementMs: e.SWITCHBACK_DB_JOB_STATEMENT_TIMEOUT_MS });
   const worker = await startWorker({ db, env: e, connectionString: url });
   console.log(`[worker] ${worker.id} started (concurrency ${e.SWITCHBACK_WORKER_CONCURRENCY})`);
+  const metrics = await startWorkerMetrics(e, (line) => console.log(line));
   const shutdown = async (signal: string) => {
     console.log(`[worker] ${signal}: finishing running jobs (at most ${JOB_GRACE_MS / 1000} s, then they are handed back)`);
     const handBack = setTimeout(() => {
@@ -21,6 +23,7 @@ async function main() {
       worker.runner.kill('the worker is stopping').catch(() => undefined);
     }, JOB_GRACE_MS);
     await worker.stop();
+    await metrics?.close();
     clearTimeout(handBack);
     await db.$disconnect();
     console.log('[worker] stopped');

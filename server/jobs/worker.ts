@@ -9,6 +9,7 @@ import { TelemetryLoop } from './telemetry/loop';
 import { HEARTBEAT_INTERVAL_MS } from '../services/system/health';
 import { sweepRollouts } from '../services/rollouts/sweep';
 import { reapInjections } from '../services/experiments/reap';
+import { countJobOutcomes } from '../metrics/worker-metrics';
 
 
 export interface WorkerHandle {
@@ -42,6 +43,7 @@ export async function startWorker(opts: { db: Db; env: Env; connectionString: st
     taskList: buildTaskList({ db: opts.db, env: opts.env, log, workerId: id }),
     parsedCronItems: parseCronItems(cronItems.map((c) => ({ ...c, options: { ...c.options } }))),
   });
+  countJobOutcomes(runner.events);
   const beat = () =>
     opts.db.workerHeartbeat.upsert({
       where: { id },

@@ -36,12 +36,28 @@ export interface RestRouteBase {
   paginated?: { itemsAt?: string; idOf?: (item: unknown) => string };
   /** 201 for creates; default 200 (204 when the procedure returns nothing). */
   successStatus?: 200 | 201 | 202 | 204;
+  /**
+   * The request's own shape when mapInput reshapes it (for the OpenAPI document and the
+   * reference page); without mapInput the procedure's input schema is the request's shape.
+   */
+  requestSchema?: z.ZodType;
   /** Extra input taken from the request that the procedure's schema names differently. */
   mapInput?: (raw: { params: Record<string, string>; query: Record<string, unknown>; body: unknown }) => unknown;
-  /** Output reshaped for REST (e.g. a text report); default: the procedure's output as JSON. */
-  mapOutput?: (output: unknown) => unknown;
-  /** Content type of a non-JSON answer (e.g. 'text/markdown', 'application/yaml'); mapOutput returns the string. */
-  contentType?: string;
+  /**
+   * Output reshaped for REST (e.g. a text report); default: the procedure's output as JSON.
+   * Runs before pagination: `paginated.itemsAt` names the list in the reshaped answer. `input` is
+   * what the procedure was called with (e.g. to read `format`).
+   */
+  mapOutput?: (output: unknown, input: unknown) => unknown;
+  /**
+   * Content type of a non-JSON answer (e.g. 'text/markdown', 'application/yaml'); mapOutput
+   * returns the string. A function decides per request (`?format=markdown`); undefined = JSON.
+   */
+  contentType?: string | ((input: unknown) => string | undefined);
+  /** The ETag's version when the answer's own numeric `version` is not it (e.g. a policy's published version). */
+  etagOf?: (output: unknown) => number | undefined;
+  /** Documentation of the answer's shape for the OpenAPI document (default: any JSON). */
+  outputDescription?: string;
 }
 
 export interface ProcedureRoute extends RestRouteBase {

@@ -11,6 +11,7 @@ import { Leadership, stillLeader } from './leader';
 import { persistTick, type SampleRow, type TransitionRow } from './persist';
 import { aggregateVersionSamples, type VersionSampleRow } from './version-samples';
 import { LeaderFaults } from './fault-sync';
+import { measuredAdapter, observeTick, tickFailuresTotal, ticksSkippedTotal } from '../../metrics/worker-metrics';
 
 export interface LoopDeps {
   url: string;
@@ -124,7 +125,7 @@ export class TelemetryLoop {
     try {
       this.adapterKeyOpen = (await this.deps.adapterKey?.(this.deps.pool)) ?? '';
       // Every platform write first checks that this worker still holds the lock (fencing).
-      this.adapter = fenced(await this.deps.openAdapter(), () => this.stillLeading(gen));
+      this.adapter = fenced(measuredAdapter(await this.deps.openAdapter()), () => this.stillLeading(gen));
       this.adapterReported = null;
       const last = await loadLastSamples(this.deps.pool);
       this.runtimes = new Map();
@@ -179,6 +180,7 @@ export class TelemetryLoop {
         if (late > this.deps.tickMs / 2) {
           const skip = Math.ceil((late - this.deps.tickMs / 2) / this.deps.tickMs);
           this.stats.skipped += skip;
+          ticksSkippedTotal().inc(skip);
           next += skip * this.deps.tickMs;
         }
         this.schedule(next, gen);
@@ -302,9 +304,11 @@ export class TelemetryLoop {
       if (committed === null) return;
       this.stats.ticks++;
       this.stats.lastTickMs = Date.now() - started;
+      observeTick(this.stats.lastTickMs);
       this.deps.onTick?.({ slot, tickId: committed, committedAt: this.commitSentAt, instances: samples.length, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
       this.stats.lastError = null;
     } catch (err) {
+      tickFailuresTotal().inc();
       this.fail(err);
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceRouting } from '../../domain/model';
-import { headerMapEntries } from './adapter';
+import { headerMapEntries } from './header-map';
 import type { HaproxyConfig } from './config';
 
 type Svc = HaproxyConfig['services'][number];

@@ -174,7 +174,7 @@ async function injecting(ctx: CommandContext, r: RunWithName, spec: ExperimentSp
   await tx.experimentRunTarget.updateMany({ where: { id: { in: okTargets.map((t) => t.id) } }, data: { state: 'injected', detail: '' } });
   const injectedAt = new Date(Math.min(...ok.map((x) => x.injectedAt!.getTime())));
   const runUntil = new Date(injectedAt.getTime() + spec.durationS * 1000);
-  await recordRunEvent(tx, r.id, { kind: 'injected', summary: `Injected into ${okTargets.length} targets${bad.length ? `; ${bad.length} faults could not be injected` : ''}`, actorName: CONTROLLER, data: { injected: ok.length, failed: bad.length } });
+  await recordRunEvent(tx, r.id, { kind: 'injected', summary: `Injected into ${okTargets.length} ${okTargets.length === 1 ? 'target' : 'targets'}${bad.length ? `; ${bad.length} ${bad.length === 1 ? 'fault' : 'faults'} could not be injected` : ''}`, actorName: CONTROLLER, data: { injected: ok.length, failed: bad.length } });
   return transitionRun(tx, r, { type: 'injected' }, {
     actorName: CONTROLLER,
     summary: `Running: ${spec.fault.kind} confirmed on ${okTargets.length} targets until ${runUntil.toISOString().slice(11, 19)} UTC`,

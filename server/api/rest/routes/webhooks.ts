@@ -1,20 +1,15 @@
 // Webhook subscriptions over REST (admins), each route the webhooks.* procedure: the secret is in
 // the answer of POST /webhooks and POST /webhooks/{id}/rotate-secret only.
 import type { ProcedureRoute } from '../route';
-
-type Raw = { params: Record<string, string>; query: Record<string, unknown>; body: unknown };
+import { bodyWithParams, defined, queryNumber, versionOf, type RawRequest } from './map-input';
 
 const tag = 'webhooks';
-const body = (raw: Raw): Record<string, unknown> => (raw.body !== null && typeof raw.body === 'object' && !Array.isArray(raw.body) ? (raw.body as Record<string, unknown>) : {});
 /** The JSON body with the path's id (the path wins over a body's id). */
-const withId = (raw: Raw) => ({ ...body(raw), id: raw.params.id });
+const withId = bodyWithParams();
 /** Only the path's id (GETs and the test send): a strict input sees no stray key. */
-const idOnly = (raw: Raw) => ({ id: raw.params.id });
-/** The version for compare-and-set, from the body (If-Match fills it too). */
-const idAndVersion = (raw: Raw) => {
-  const v = body(raw).version;
-  return v === undefined ? { id: raw.params.id } : { id: raw.params.id, version: v };
-};
+const idOnly = (raw: RawRequest) => ({ id: raw.params.id });
+/** The version for compare-and-set: `?version=` or the body's (an If-Match header fills it too). */
+const idAndVersion = (raw: RawRequest) => defined({ id: raw.params.id, version: versionOf(raw) });
 
 export const webhookRoutes: ProcedureRoute[] = [
   { method: 'GET', path: '/webhooks', procedure: 'webhooks.list', operationId: 'listWebhooks', summary: 'Webhook subscriptions (admins), with delivery counts; never their secrets.', tag, paginated: {} },
@@ -57,10 +52,6 @@ export const webhookRoutes: ProcedureRoute[] = [
     operationId: 'listWebhookDeliveries',
     summary: 'The newest deliveries of a subscription (?limit= up to 200): event, state, attempts, last status and answer, the body as sent.',
     tag,
-    mapInput: (raw) => {
-      const l = raw.query.limit;
-      const n = typeof l === 'string' && /^\d+$/.test(l) ? Number(l) : l;
-      return n === undefined || n === '' ? { id: raw.params.id } : { id: raw.params.id, limit: n };
-    },
+    mapInput: (raw: RawRequest) => defined({ id: raw.params.id, limit: queryNumber(raw, 'limit') }),
   },
 ];

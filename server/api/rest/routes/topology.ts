@@ -1,0 +1,58 @@
+// The fleet over REST: topology (regions, zones, clusters), services and instances with their
+// latest telemetry, and time series. Reads are the console's telemetry.* / topology.* procedures.
+import { z } from 'zod';
+import { epochMs, uuid } from '../../../domain/inputs';
+import type { ProcedureRoute } from '../route';
+import { bodyWithParams, queryNumber, type RawRequest } from './map-input';
+
+/** A series range from the query: ?lastS=300, or ?from=&to= in epoch milliseconds (default: the last 5 minutes). */
+function rangeOf(raw: RawRequest) {
+  const from = queryNumber(raw, 'from');
+  const to = queryNumber(raw, 'to');
+  if (from !== undefined || to !== undefined) return { from, to };
+  return { lastS: queryNumber(raw, 'lastS') ?? 300 };
+}
+
+/** The request of a series route: the row's id, then ?lastS= or ?from=&to= (the procedure nests them as `range`). */
+const seriesRequest = z
+  .object({ id: uuid(), lastS: z.number().int().min(10).max(31 * 86400).optional(), from: epochMs().optional(), to: epochMs().optional() })
+  .strict();
+
+export const topologyRoutes: ProcedureRoute[] = [
+  { method: 'GET', path: '/topology', procedure: 'topology.overview', operationId: 'topologyOverview', summary: 'Counts and the region → zone → cluster tree with services and instance states.', tag: 'topology' },
+  { method: 'GET', path: '/topology/map', procedure: 'topologyMap.snapshot', operationId: 'topologyMap', summary: 'The topology map at the newest tick: every instance with weight, breaker and health.', tag: 'topology' },
+  { method: 'GET', path: '/topology/clusters/{name}', procedure: 'topology.cluster', operationId: 'getCluster', summary: 'One cluster with its instances and their latest state.', tag: 'topology', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
+  {
+    method: 'PATCH',
+    path: '/topology/services/{id}',
+    procedure: 'topology.updateService',
+    operationId: 'updateService',
+    summary: "Rename a service or change its description (admins; If-Match: the service's version).",
+    tag: 'topology',
+    versionField: 'version',
+    mapInput: bodyWithParams(),
+  },
+  { method: 'GET', path: '/services', procedure: 'telemetry.services', operationId: 'listServices', summary: 'Every service with its versions, instances, zones and live health.', tag: 'telemetry' },
+  { method: 'GET', path: '/services/{name}', procedure: 'telemetry.service', operationId: 'getService', summary: 'One service by name: routing, versions, instances with their latest sample.', tag: 'telemetry', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
+  {
+    method: 'GET',
+    path: '/telemetry/services/{id}/series',
+    procedure: 'telemetry.serviceSeries',
+    operationId: 'serviceSeries',
+    summary: "A service's time series (?lastS= or ?from=&to= epoch ms).",
+    tag: 'telemetry',
+    mapInput: (raw: RawRequest) => ({ serviceId: raw.params.id, range: rangeOf(raw) }),
+    requestSchema: seriesRequest,
+  },
+  { method: 'GET', path: '/instances/{name}', procedure: 'telemetry.instance', operationId: 'getInstance', summary: 'One instance by name with its latest sample and machines.', tag: 'telemetry', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
+  {
+    method: 'GET',
+    path: '/telemetry/instances/{id}/series',
+    procedure: 'telemetry.instanceSeries',
+    operationId: 'instanceSeries',
+    summary: "An instance's time series (?lastS= or ?from=&to= epoch ms).",
+    tag: 'telemetry',
+    mapInput: (raw: RawRequest) => ({ instanceId: raw.params.id, range: rangeOf(raw) }),
+    requestSchema: seriesRequest,
+  },
+];

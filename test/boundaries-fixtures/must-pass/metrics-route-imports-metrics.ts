@@ -1,0 +1,4 @@
+// lint-as: app/metrics/route.ts
+import { webMetricsResponse } from '@/server/metrics/exposition';
+import { db } from '@/server/db/client';
+export const x = [webMetricsResponse, db];
