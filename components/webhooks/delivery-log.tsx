@@ -1,5 +1,7 @@
 'use client';
 
+// First: no eval under the CSP (components/policies/zod-no-eval.ts), before the event schemas are built.
+import '@/components/policies/zod-no-eval';
 import { useQuery } from '@tanstack/react-query';
 import { WEBHOOK_EVENT_LABELS } from '@/server/domain/webhooks/events';
 import { useTRPC } from '@/components/trpc/client';

@@ -1,5 +1,7 @@
 'use client';
 
+// First: no eval under the CSP (components/policies/zod-no-eval.ts), before the event schemas are built.
+import '@/components/policies/zod-no-eval';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { WEBHOOK_EVENT_LABELS } from '@/server/domain/webhooks/events';
