@@ -41,6 +41,7 @@ const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/audit', ready: (p) => expect(p.getByRole('table', { name: 'Audit events' })).toBeVisible(T) },
   { path: '/settings', ready: (p) => expect(p.getByRole('table', { name: 'Platform adapters' })).toBeVisible(T) },
   { path: '/settings/users', ready: (p) => expect(p.getByRole('table', { name: 'Users' })).toBeVisible(T) },
+  { path: '/settings/webhooks', ready: (p) => expect(p.getByRole('heading', { name: 'Webhooks', level: 1 })).toBeVisible(T) },
   { path: '/api-docs', ready: (p) => expect(p.getByRole('article', { name: /GET\s*\/system\/health/ })).toBeVisible(T) },
   { path: '/settings/tokens', ready: (p) => expect(p.getByRole('table', { name: 'Your API tokens' }).or(p.getByRole('heading', { name: 'You have no API tokens' }))).toBeVisible(T) },
 ];

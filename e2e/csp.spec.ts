@@ -26,6 +26,7 @@ const CONSOLE_ROUTES = [
   '/machines?machine=experiment',
   '/settings',
   '/settings/users',
+  '/settings/webhooks',
   '/api-docs',
   '/settings/tokens',
 ];

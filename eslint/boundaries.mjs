@@ -85,6 +85,8 @@ const CLIENT_SHARED_SERVER_MODULES = [
   // The freeze-window form reads a cron with the parser the server checks it with (pure, no imports):
   // the same words under the field, and the next starts while typing.
   'server/domain/safety/cron.ts',
+  // The webhook form lists the events with the labels the server's summaries use (zod only).
+  'server/domain/webhooks/events.ts',
 ];
 
 const policies = [

@@ -1,5 +1,6 @@
 import type { TestDb } from './context';
 import { consoleRouteInputs } from './rest-role-inputs-console';
+import { webhookRouteInputs } from './rest-role-inputs-webhooks';
 
 // Plausible requests for every /api/v1 route, for the REST role matrix
 // (server/api/rest/rest-role-matrix.int.test.ts): one row per `METHOD /path` of restRoutes. A
@@ -35,4 +36,5 @@ export const restRoleInputs: Record<string, PlausibleRow> = {
   'GET /experiments/{id}/manifest': () => ({ params: { id: '00000000-0000-4000-8000-000000000000' } }),
   'POST /rollouts/import': () => ({ body: { yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: matrix }\n' } }),
   'POST /experiments/import': () => ({ body: { yaml: 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: matrix }\n' } }),
+  ...webhookRouteInputs,
 };

@@ -11,6 +11,7 @@ import type { Role } from '@/server/db/generated/enums';
 import { atLeast } from './actions';
 import type { RolloutDetail } from './contract';
 import styles from './rollouts.module.css';
+import { useFocusApproval } from './use-focus-approval';
 
 const REQUEST_TONE = { open: 'warning', approved: 'success', rejected: 'danger', expired: 'neutral' } as const;
 
@@ -32,6 +33,7 @@ export function ApprovalsPanel({ detail, role, me, decide, busy, error }: Props)
   // A request still open on a rollout that ended (aborted, rolled back, promoted) can no longer be decided.
   const ended = detail.state === 'succeeded' || detail.state === 'aborted' || detail.state === 'rolled_back' || detail.state === 'promoting';
   const open = ended ? undefined : detail.approvals.find((a) => a.request.state === 'open');
+  const linked = useFocusApproval(detail.approvals, ended);
   const decidedByMe = open?.decisions.some((d) => d.approverId === me) ?? false;
   const reasonError = touched && reason.trim() === '' ? 'Give a reason: it is recorded with your decision' : undefined;
   const send = (decision: 'approve' | 'reject') => {
@@ -54,8 +56,9 @@ export function ApprovalsPanel({ detail, role, me, decide, busy, error }: Props)
             : 'You cannot decide this request.';
 
   return (
-    <section className={styles.panel} aria-labelledby="approvals-heading">
+    <section ref={linked.ref} tabIndex={-1} data-linked={linked.wanted ? 'true' : undefined} className={styles.panel} aria-labelledby="approvals-heading">
       <h2 id="approvals-heading">Approvals</h2>
+      {linked.note ? <p role="note">{linked.note}</p> : null}
       {detail.approvals.length === 0 ? <p className="muted">No approval requested yet: a request opens when the rollout reaches an approval step.</p> : null}
       {detail.approvals.map(({ request, decisions }) => {
         const approvals = decisions.filter((d) => d.decision === 'approve').length;

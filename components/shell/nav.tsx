@@ -22,7 +22,10 @@ const ITEMS = [
   { href: '/settings/tokens', label: 'API tokens' },
 ] as const;
 
-const ADMIN_ITEMS = [{ href: '/settings/users', label: 'Users' }] as const;
+const ADMIN_ITEMS = [
+  { href: '/settings/users', label: 'Users' },
+  { href: '/settings/webhooks', label: 'Webhooks' },
+] as const;
 
 /** The most specific matching item is current (Settings is not current on /settings/users). */
 function currentHref(pathname: string, hrefs: readonly string[]): string | undefined {

@@ -80,6 +80,10 @@ beforeAll(async () => {
   const chaosSpec = experimentSpecSchema.parse({ fault: { kind: 'delay', delayMs: 100, jitterMs: 10 }, targets: { services: [service.name] }, selection: { mode: 'one' }, durationS: 30 });
   const chaosExperiment = await t.db.experiment.create({ data: { name: 'fuzz-chaos', spec: JSON.parse(JSON.stringify(chaosSpec)) as object, createdByName: 'fuzz' } });
   const chaosRun = await startRun(t.db, { id: null, name: 'fuzz', role: 'operator' }, { experimentId: chaosExperiment.id });
+  // Webhook subscriptions (a receiver that is never reached: no worker runs here); remove gets its own.
+  const hook = (name: string) => t.db.webhookSubscription.create({ data: { name, url: 'http://127.0.0.1:9/fuzz', events: ['halt_engaged'], secret: 'whsec_fuzz', createdByName: 'fuzz' } });
+  const webhook = await hook('fuzz');
+  const removableWebhook = await hook('fuzz removable');
   const rolloutHint: Record<string, unknown> = { service: service.name, stableVersion: 'v1', canaryVersion: 'v2', requestId: request.id };
   // Real ids and names where a procedure looks one up, so a case reaches the code behind "not found".
   hintFor = (path) => (key) => {
@@ -107,6 +111,13 @@ beforeAll(async () => {
       if (key === 'appliesToRollouts') return true;
     }
     if (path.startsWith('safety.freezes.') && (key === 'id' || key === 'version')) return key === 'id' ? freeze.id : freeze.version;
+    if (path.startsWith('webhooks.')) {
+      const target = path === 'webhooks.remove' ? removableWebhook : webhook;
+      if (key === 'id') return target.id;
+      if (key === 'version') return target.version;
+      if (key === 'url') return 'http://127.0.0.1:9/fuzz';
+      if (key === 'events') return ['halt_engaged'];
+    }
     if (path.startsWith('experiments.') && key === 'runId') return chaosRun.id;
     // The manifests of the rows above, so imports reach the create commands.
     if (path === 'manifests.rolloutExport' && key === 'id') return rollout.id;

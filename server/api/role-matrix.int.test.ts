@@ -132,6 +132,14 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'experiments.report', min: 'viewer', call: async (c, t) => c.experiments.report({ runId: (await runAt(t.db, 'reported')).run.id, format: 'markdown' }) },
   { path: 'experiments.start', min: 'operator', call: async (c, t) => { const f = await chaosFleet(t.db); return c.experiments.start({ experimentId: (await makeExperiment(t.db, f)).id }); } },
   { path: 'experiments.abort', min: 'operator', call: async (c, t) => { const { run } = await runAt(t.db, 'running'); return c.experiments.abort({ runId: run.id, version: run.version, reason: 'matrix' }); } },
+  { path: 'webhooks.list', min: 'admin', call: (c) => c.webhooks.list() },
+  { path: 'webhooks.get', min: 'admin', call: async (c, t) => c.webhooks.get({ id: (await matrixWebhook(t)).id }) },
+  { path: 'webhooks.deliveries', min: 'admin', call: async (c, t) => c.webhooks.deliveries({ id: (await matrixWebhook(t)).id }) },
+  { path: 'webhooks.create', min: 'admin', call: (c) => c.webhooks.create({ name: `wh-${Math.random().toString(36).slice(2, 10)}`, url: 'http://127.0.0.1:9/matrix', events: ['halt_engaged'] }) },
+  { path: 'webhooks.update', min: 'admin', call: async (c, t) => { const w = await matrixWebhook(t); return c.webhooks.update({ id: w.id, version: w.version, name: w.name, url: 'http://127.0.0.1:9/edited', events: ['halt_released'], format: 'slack' }); } },
+  { path: 'webhooks.rotateSecret', min: 'admin', call: async (c, t) => { const w = await matrixWebhook(t); return c.webhooks.rotateSecret({ id: w.id, version: w.version }); } },
+  { path: 'webhooks.remove', min: 'admin', call: async (c, t) => { const w = await matrixWebhook(t); return c.webhooks.remove({ id: w.id, version: w.version }); } },
+  { path: 'webhooks.test', min: 'admin', call: async (c, t) => c.webhooks.test({ id: (await matrixWebhook(t)).id }) },
 ];
 
 const matrixActor = { id: null, name: 'matrix' };
@@ -145,6 +153,9 @@ async function matrixSchedule(t: TestDb) {
 }
 const matrixWindow = (t: TestDb) =>
   t.db.freezeWindow.create({ data: { name: 'matrix', reason: 'matrix', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000), createdByName: 'matrix' } });
+
+const matrixWebhook = (t: TestDb) =>
+  t.db.webhookSubscription.create({ data: { name: `matrix-${Math.random().toString(36).slice(2, 10)}`, url: 'http://127.0.0.1:9/matrix', events: ['halt_engaged'], secret: 'whsec_matrix', createdByName: 'matrix' } });
 
 function expectBadRequest(err: unknown) {
   // Reaching the password check means the role guard let the caller through.

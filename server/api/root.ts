@@ -16,6 +16,7 @@ import { tokensRouter } from './routers/tokens';
 import { topologyRouter } from './routers/topology';
 import { topologyMapRouter } from './routers/topology-map';
 import { usersRouter } from './routers/users';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -37,6 +38,7 @@ export const appRouter = router({
   safety: safetyRouter,
   manifests: manifestsRouter,
   tokens: tokensRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

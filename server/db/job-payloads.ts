@@ -19,6 +19,10 @@ export const taskPayloadSchemas = {
   // Marks faults whose lease lapsed or expiry passed as not desired, aborts their runs (lease_lost),
   // and re-adds the controller job of every active run (a SIGKILLed worker's job stays locked).
   injections_reap: z.object({}),
+  // One webhook delivery (job key `webhook:<deliveryId>`), retried with the queue's backoff; and the
+  // minute sweep that announces freeze windows that just started.
+  webhook_deliver: z.object({ deliveryId: z.uuid() }).strict(),
+  freeze_starts_sweep: z.object({}),
   registry_converge: z.object({ serviceId: z.uuid(), version: z.number().int().positive() }).strict(),
 } as const;
 

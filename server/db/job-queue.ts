@@ -11,13 +11,14 @@ export async function enqueueJob<N extends JobName>(
   db: DbOrTx,
   name: N,
   payload: JobPayload<N>,
-  opts: { jobKey?: string; runAt?: Date } = {},
+  opts: { jobKey?: string; runAt?: Date; maxAttempts?: number } = {},
 ): Promise<void> {
   const parsed: unknown = taskPayloadSchemas[name].parse(payload);
   await db.$executeRaw`SELECT graphile_worker.add_job(
     identifier => ${name}::text,
     payload => ${JSON.stringify(parsed)}::json,
     run_at => ${opts.runAt ?? null}::timestamptz,
-    job_key => ${opts.jobKey ?? null}::text
+    job_key => ${opts.jobKey ?? null}::text,
+    max_attempts => ${opts.maxAttempts ?? null}::int
   )`;
 }

@@ -9,6 +9,8 @@ import { sweepRollouts } from '../services/rollouts/sweep';
 import { sweepSchedules } from '../services/experiments/schedule-sweep';
 import { reconcileRun } from '../services/experiments/run-reconcile';
 import { reapInjections } from '../services/experiments/reap';
+import { deliverWebhook } from '../services/webhooks/deliver';
+import { sweepFreezeStarts } from '../services/webhooks/freeze-sweep';
 import { taskPayloadSchemas, type JobName } from '../db/job-payloads';
 import type { z } from 'zod';
 
@@ -41,6 +43,8 @@ export const handlers: { [N in JobName]: Handler<N> } = {
   experiment_run_reconcile: (p, { db, env, workerId }) =>
     reconcileRun(db, p, { tickMs: env.SWITCHBACK_TICK_MS, leaseMs: env.SWITCHBACK_FAULT_LEASE_MS, owner: workerId ?? `pid:${process.pid}` }),
   injections_reap: (_p, { db }) => reapInjections(db),
+  webhook_deliver: (p, { db }) => deliverWebhook(db, p),
+  freeze_starts_sweep: (_p, { db }) => sweepFreezeStarts(db),
 };
 
 export function buildTaskList(deps: TaskDeps): TaskList {
@@ -63,5 +67,6 @@ export const cronItems = [
   { task: 'rollouts_sweep', match: '* * * * *', identifier: 'rollouts_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'experiment_schedules_sweep', match: '* * * * *', identifier: 'experiment_schedules_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'injections_reap', match: '* * * * *', identifier: 'injections_reap', options: { backfillPeriod: 0, maxAttempts: 2 } },
+  { task: 'freeze_starts_sweep', match: '* * * * *', identifier: 'freeze_starts_sweep', options: { backfillPeriod: 0, maxAttempts: 2 } },
   { task: 'retention_prune', match: '23 * * * *', identifier: 'retention_prune', options: { backfillPeriod: 0, maxAttempts: 3 } },
 ] as const;

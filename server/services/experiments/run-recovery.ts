@@ -11,6 +11,7 @@ import { buildRunReport } from '../../domain/experiments/report';
 import { couldNotRecoverWords, HARD_EXPIRY_MARGIN_MS, requestRemoval } from './run-injections';
 import { layerInputs } from './run-observe';
 import { CONTROLLER, recordRunEvent, toJson, transitionRun, type RunWithName } from './run-state';
+import { reportReadyWebhook } from '../webhooks/event-hooks';
 
 /** When removal was asked: the run's first move into recovering. */
 async function removalAskedAt(ctx: CommandContext, runId: string, fallback: Date): Promise<Date> {
@@ -60,6 +61,7 @@ export async function closeRecovery(ctx: CommandContext, r: RunWithName, spec: E
   if (now < until && (report.layers.length === 0 || healed < report.layers.length)) return r;
   await tx.experimentRun.update({ where: { id: r.id }, data: { report: toJson(report) } });
   await recordRunEvent(tx, r.id, { kind: 'report', summary: `Report ready: ${report.summary}`, actorName: CONTROLLER });
+  await reportReadyWebhook(tx, r, report.summary);
   const detail = why ? r.stateDetail : `Completed: ${healed} of ${report.layers.length} layers self-healed`;
   return transitionRun(tx, r, { type: 'recovered' }, { actorName: CONTROLLER, summary: `Recovered: faults removed, observation over${why ? ` (${why})` : ''}`, detail });
 }

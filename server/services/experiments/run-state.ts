@@ -11,6 +11,7 @@ import { AppError, notFound } from '../../errors';
 import { FAULTS_CHANNEL } from '../../live/topics';
 import type { CommandContext } from '../command';
 import { compareAndSet } from '../compare-and-set';
+import { runTransitionWebhooks } from '../webhooks/event-hooks';
 
 /** Audit actions that move a run's version: the newest names who changed it last. */
 export const RUN_ACTIONS = ['experiment.run.start', 'experiment.run.abort', 'experiment.run.controller'] as const;
@@ -130,6 +131,7 @@ export async function transitionRun(tx: Tx, r: RunWithName, event: RunEvent, o: 
     toState: to,
     data: { event: event.type, ...('reason' in event ? { reason: event.reason } : {}), ...o.data },
   });
+  await runTransitionWebhooks(tx, r, event, after);
   return after;
 }
 

@@ -12,6 +12,7 @@ import { abortWith, advanceFrom, holdByGuard, pauseWith, promoteNow, WORKER } fr
 import { safetyHold } from './safety-holds';
 import { recordEvent, toJson, writeRouting } from './rollout-state';
 import { ensureStepRun, stepWords } from './step-runs';
+import { approvalRequestedWebhook } from '../webhooks/event-hooks';
 
 /** What one move left: the rollout now, whether to look again at once, and when to wake otherwise. */
 export interface Move {
@@ -73,6 +74,7 @@ export async function progress(tx: Tx, r: Rollout, spec: RolloutSpec, service: S
           stepIndex: r.currentStep,
           data: { requestId: request.id, quorum: step.quorum, expiresAt },
         });
+        await approvalRequestedWebhook(tx, r, request);
       }
       const paused = await pauseWith(tx, r, 'awaiting_approval', `Waiting for ${request.quorum} approval${request.quorum === 1 ? '' : 's'} until ${utc(request.expiresAt)}`);
       return { rollout: paused, again: true, wake: null };

@@ -20,6 +20,7 @@ import { rolloutSpecSchema, type RolloutSpec } from '../../domain/rollouts/spec'
 import { AppError, notFound } from '../../errors';
 import type { CommandContext } from '../command';
 import { compareAndSet } from '../compare-and-set';
+import { rolloutTransitionWebhooks } from '../webhooks/event-hooks';
 
 /** Audit actions that move a rollout's version: the newest names who changed it last. */
 export const ROLLOUT_ACTIONS = [
@@ -173,6 +174,7 @@ export async function transition(tx: Tx, r: Rollout, event: RolloutEvent, o: Tra
     data: { event: event.type, ...('reason' in event ? { reason: event.reason } : {}), ...o.data },
   });
   await closeLeftovers(tx, r, after, o);
+  await rolloutTransitionWebhooks(tx, r, event, after);
   return after;
 }
 

@@ -16,6 +16,7 @@ import { activeHalt, assertNotHalted, HALT_CLEARED_SQL, haltWords } from './halt
 import { FAULTS_CHANNEL } from '../../live/topics';
 import { runCommand, type Actor, type CommandContext } from '../command';
 import { announce, transition as rolloutTransition } from '../rollouts/rollout-state';
+import { haltEngagedWebhook, haltReleasedWebhook } from '../webhooks/event-hooks';
 
 /** A reason a person gives: required, in words, recorded with their name. */
 const reason = () => freeText(2000).refine((s) => s.trim().length > 0, 'Give a reason (it is recorded with your name)');
@@ -54,6 +55,7 @@ export async function engageHalt(db: Db, actor: Actor, input: z.input<typeof hal
     if (injections === 0) await ctx.tx.halt.update({ where: { id: halt.id }, data: { faultsClearedAt: halt.engagedAt } });
     await ctx.audit({ action: 'safety.halt.engage', targetType: 'halt', targetId: halt.id, targetName: 'halt-all', after: { reason: why, runs: runs.map((r) => r.id), rollouts, injections } });
     await ctx.emit('safety.changed', {});
+    await haltEngagedWebhook(ctx.tx, { id: halt.id, by: actor.name, reason: why, runsAborted: runs.length, rolloutsPaused: rollouts.length });
     await ctx.tx.$executeRaw`SELECT pg_notify(${FAULTS_CHANNEL}, '')`;
     return { id: halt.id, runsAborted: runs.length, injectionsRemoved: injections, rolloutsPaused: rollouts.length };
   });
@@ -101,6 +103,7 @@ export async function releaseHalt(db: Db, actor: Actor, input: z.input<typeof ha
     for (const r of halted) await ctx.emit('rollout.changed', { id: r.id, version: r.version, state: r.state });
     await ctx.audit({ action: 'safety.halt.release', targetType: 'halt', targetId: h.id, targetName: 'halt-all', before: { engagedBy: h.engagedByName, reason: h.reason }, after: { reason: why, rolloutsStillPaused: halted.length } });
     await ctx.emit('safety.changed', {});
+    await haltReleasedWebhook(ctx.tx, { id: h.id, by: actor.name, reason: why, rolloutsStillPaused: halted.length });
     return { id: h.id, rolloutsStillPaused: halted.length };
   });
 }

@@ -5,10 +5,12 @@ import { requireUser } from '@/app/_server/session';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Rollout' };
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-export default async function Page({ params }: Props) {
+export default async function Page({ params, searchParams }: Props) {
   const { id } = await params;
-  await requireUser(`/rollouts/${encodeURIComponent(id)}`);
+  // A webhook's approval link (?approval=<request>) survives the sign-in on the way.
+  const { approval } = await searchParams;
+  await requireUser(`/rollouts/${encodeURIComponent(id)}`, { approval });
   return <RolloutPage id={id} />;
 }

@@ -13,6 +13,7 @@ import { systemRoutes } from './system';
 import { tokenRoutes } from './tokens';
 import { topologyRoutes } from './topology';
 import { userRoutes } from './users';
+import { webhookRoutes } from './webhooks';
 
 // Every /api/v1 route, one file per subject; each file's routes are added here in one line.
 export const restRoutes: RestRoute[] = [
@@ -30,6 +31,7 @@ export const restRoutes: RestRoute[] = [
   ...userRoutes,
   ...manifestRoutes,
   ...tokenRoutes,
+  ...webhookRoutes,
 ];
 
 /**
