@@ -58,7 +58,7 @@ describe('authenticateBearer', () => {
   it('acts as the user with the lower of the token’s and the user’s role, named via the token', async () => {
     const weakToken = await tokenFor({ userRole: 'admin', tokenRole: 'viewer', name: 'read-only' });
     const a = await authenticateBearer(t.db, weakToken.header, '10.0.0.1');
-    expect(a).toEqual({ tokenId: weakToken.row.id, user: { id: weakToken.user.id, name: weakToken.user.name, displayName: '', role: 'viewer', sessionId: '', via: 'token:read-only' } });
+    expect(a).toEqual({ tokenId: weakToken.row.id, user: { id: weakToken.user.id, name: weakToken.user.name, displayName: '', role: 'viewer', sessionId: '', via: 'token:read-only', tokenExpiresAt: weakToken.row.expiresAt } });
     // A user demoted after the token was made: the token loses the difference at once.
     const demoted = await tokenFor({ userRole: 'viewer', tokenRole: 'admin' });
     const b = await authenticateBearer(t.db, demoted.header, '10.0.0.1');
@@ -81,7 +81,7 @@ describe('authenticateBearer', () => {
   });
 
   it('what a token does is audited as its user, with the token’s name, and within its role', async () => {
-    const { user, header } = await tokenFor({ userRole: 'admin', tokenRole: 'operator', name: 'deploy-bot' });
+    const { user, header } = await tokenFor({ userRole: 'admin', tokenRole: 'operator', name: 'deploy-bot', expiresAt: new Date(Date.now() + 30 * 86_400_000) });
     const auth = await authenticateBearer(t.db, header, '10.0.0.1');
     if (!('user' in auth)) throw new Error(`refused: ${auth.refusal}`);
     const caller = createCaller({ ...contextFor(t.db, null), user: auth.user });

@@ -51,6 +51,6 @@ export async function authenticateBearer(
   const { user } = token;
   return {
     tokenId: token.id,
-    user: { id: user.id, name: user.name, displayName: user.displayName, role: lowerRole(token.role, user.role), sessionId: '', via: `token:${token.name}` },
+    user: { id: user.id, name: user.name, displayName: user.displayName, role: lowerRole(token.role, user.role), sessionId: '', via: `token:${token.name}`, tokenExpiresAt: token.expiresAt },
   };
 }

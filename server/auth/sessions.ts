@@ -13,6 +13,8 @@ export interface SessionUser {
   sessionId: string;
   /** Set for an API token: "token:<name>", written on every audit row of its actions. */
   via?: string;
+  /** Set for an API token: when it expires (a token it creates may not outlive it). */
+  tokenExpiresAt?: Date;
 }
 
 // The cookie carries a random token; only its hash is stored, so a database read does not

@@ -1,4 +1,6 @@
 import { TRPCError } from '@trpc/server';
+import { timeoutsOf } from '../../db/client';
+import { databaseUnavailable } from '../../db/unavailable';
 import type { Db } from '../../db/client';
 import { authenticateBearer, bearerRefusalWords } from '../../auth/api-tokens';
 import { hasRole } from '../../auth/roles';
@@ -15,7 +17,7 @@ import { problem, problemFromError, problemResponse, type Problem } from './prob
 import { REST_PREFIX, type RestRoute } from './route';
 import { restRoutes } from './routes';
 import { coerceQuery, inputJsonSchemaOf, isHandlerRoute, minRoleOf, reviveDates } from './schema';
-import { applyIfMatch, etag, noneMatchHits, parseIfMatch, versionOf } from './versioning';
+import { applyIfMatch, etag, parseIfMatch, versionOf } from './versioning';
 
 export interface RestOptions {
   db: Db;
@@ -42,7 +44,10 @@ export async function handleRestRequest(req: Request, opts: RestOptions): Promis
   try {
     return await handle(req, url, path, opts);
   } catch (err) {
-    return problemResponse(problemFromError(err, { ifMatch: false, where: `${req.method} ${path}` }));
+    // Outside the procedures (token lookup, idempotency keys) a database that does not answer is
+    // the same 503 in words that tRPC's middleware gives behind them, not a 500.
+    const unavailable = databaseUnavailable(err, timeoutsOf(opts.db));
+    return problemResponse(problemFromError(unavailable ?? err, { ifMatch: false, where: `${req.method} ${path}` }));
   }
 }
 
@@ -88,7 +93,8 @@ async function handle(req: Request, url: URL, path: string, opts: RestOptions): 
   }
   let body: unknown;
   let rawBody = '';
-  if (WRITES.has(req.method)) {
+  // A DELETE may carry a JSON body too (a reason, a version): read it when it says it has one.
+  if (WRITES.has(req.method) || (req.method === 'DELETE' && req.headers.get('content-type') !== null)) {
     const b = await readJsonBody(req);
     if (!b.ok) return problemResponse(b.problem);
     body = b.value;
@@ -159,9 +165,8 @@ async function handle(req: Request, url: URL, path: string, opts: RestOptions): 
     await finishIdempotent(opts.db, keyId, answer).catch((err: unknown) => console.error(`[rest] ${where}: could not store the answer of Idempotency-Key ${keyId}:`, err));
   }
 
-  if ((req.method === 'GET' || req.method === 'HEAD') && answer.etag && noneMatchHits(req.headers.get('if-none-match'), answer.etag)) {
-    return new Response(null, { status: 304, headers: { etag: answer.etag } });
-  }
+  // No 304 for If-None-Match: the ETag is the row's version, and many answers change without a
+  // new version (approvals below quorum, analyses, measured traffic), so "not modified" would lie.
   const res = answerResponse(answer, page && answer.linkNext ? { link: answer.linkNext } : {});
   return req.method === 'HEAD' ? new Response(null, { status: res.status, headers: res.headers }) : res;
 }
@@ -202,8 +207,8 @@ function shape(route: RestRoute, output: unknown, input: unknown, page: PageRequ
 
 function answerResponse(a: StoredAnswer, extra: Record<string, string>): Response {
   const headers = new Headers(extra);
-  // An answer with an ETag may be kept and revalidated (If-None-Match → 304); others not at all.
-  headers.set('cache-control', a.etag ? 'private, no-cache' : 'no-store');
+  // Nothing is cached: the ETag names the version for If-Match, not the bytes of the answer.
+  headers.set('cache-control', 'no-store');
   if (a.contentType) headers.set('content-type', a.contentType);
   if (a.etag) headers.set('etag', a.etag);
   const status = a.status === 204 || a.body === null ? (a.status === 200 ? 204 : a.status) : a.status;

@@ -81,7 +81,7 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/rollouts/{id}/start']?.post?.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
     const list = doc.paths['/rollouts']!.get!;
     expect(list['x-min-role']).toBe('viewer');
-    expect(list.parameters?.map((p) => p.name ?? p.$ref)).toEqual(['service', 'state', 'q', '#/components/parameters/Limit', '#/components/parameters/Cursor', '#/components/parameters/IfNoneMatch']);
+    expect(list.parameters?.map((p) => p.name ?? p.$ref)).toEqual(['service', 'state', 'q', '#/components/parameters/Limit', '#/components/parameters/Cursor']);
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

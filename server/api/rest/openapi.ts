@@ -101,7 +101,6 @@ function operation(route: RestRoute, components: Obj): Obj {
   }
   if (route.paginated) parameters.push({ $ref: '#/components/parameters/Limit' }, { $ref: '#/components/parameters/Cursor' });
   if (route.versionField) parameters.push({ $ref: '#/components/parameters/IfMatch' });
-  if (route.method === 'GET') parameters.push({ $ref: '#/components/parameters/IfNoneMatch' });
   if (route.idempotent) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
 
   const status = String(route.successStatus ?? 200);
@@ -124,7 +123,6 @@ function operation(route: RestRoute, components: Obj): Obj {
   if (Object.keys(headers).length) success.headers = headers;
 
   const responses: Obj = { [status]: success };
-  if (route.method === 'GET') responses['304'] = { description: 'Not modified (If-None-Match named the current ETag).' };
   const errors = [400, ...(min === 'public' ? [] : [401, 403]), 404, 422, 429, 503];
   if (WRITES.has(route.method)) errors.push(409, 413, 415);
   if (route.versionField) errors.push(409, 412, 428);
@@ -179,7 +177,6 @@ export function openApiDocument(routes: readonly RestRoute[]): OpenApiDocument {
       responses: usedOnly('responses', responses),
       parameters: usedOnly('parameters', {
         IfMatch: { name: 'If-Match', in: 'header', required: false, description: 'The version the change is based on, as the ETag gives it: "7". A stale one is refused with 412.', schema: { type: 'string', pattern: '^(W/)?"?[0-9]{1,9}"?$' } },
-        IfNoneMatch: { name: 'If-None-Match', in: 'header', required: false, description: 'An ETag seen before: 304 when unchanged.', schema: { type: 'string' } },
         IdempotencyKey: { name: 'Idempotency-Key', in: 'header', required: false, description: 'Retry-safe start: the same key and body within 24 h replays the first answer.', schema: { type: 'string', minLength: 1, maxLength: 200 } },
         Limit: { name: 'limit', in: 'query', required: false, description: `Items per page (default ${DEFAULT_LIMIT}).`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
         Cursor: { name: 'cursor', in: 'query', required: false, description: 'nextCursor of the previous page.', schema: { type: 'string', maxLength: 1000 } },

@@ -1,7 +1,7 @@
 import { problem, type Problem } from './problem';
 import { objectPart, type JsonSchema } from './schema';
 
-// ETag / If-Match / If-None-Match over the rows' own `version` numbers (compare-and-set): an
+// ETag / If-Match over the rows' own `version` numbers (compare-and-set): an
 // ETag is the version in quotes, `"7"`; a write that sends `If-Match: "7"` is applied only when
 // the row is still at version 7, else 412 naming the version it is at now.
 
@@ -15,13 +15,6 @@ export function parseIfMatch(header: string | null): number | null | Problem {
     return problem(400, 'If-Match takes one version as the ETag of a GET gives it, e.g. If-Match: "7".', { errors: { 'If-Match': ['One quoted version number, e.g. "7"'] } });
   }
   return Number(m[1]);
-}
-
-/** Whether an If-None-Match header names this ETag (a list, `*`, weak or strong). */
-export function noneMatchHits(header: string | null, tag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === tag);
 }
 
 export function versionOf(output: unknown, etagOf?: (o: unknown) => number | undefined): number | undefined {

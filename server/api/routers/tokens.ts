@@ -9,7 +9,9 @@ import { adminProcedure, router, viewerProcedure } from '../trpc';
 export const tokensRouter = router({
   list: viewerProcedure.query(({ ctx }) => listOwnTokens(ctx.db, ctx.user.id)),
   listAll: adminProcedure.query(({ ctx }) => listAllTokens(ctx.db)),
-  create: viewerProcedure.input(createTokenInput).mutation(({ ctx, input }) => createToken(ctx.db, { ...ctx.actor, role: ctx.user.role }, input)),
+  create: viewerProcedure
+    .input(createTokenInput)
+    .mutation(({ ctx, input }) => createToken(ctx.db, { ...ctx.actor, role: ctx.user.role, ...(ctx.user.tokenExpiresAt ? { notAfter: ctx.user.tokenExpiresAt } : {}) }, input)),
   /** Own tokens for everyone; anyone's for an admin (decided in the service, in words). */
   revoke: viewerProcedure.input(revokeTokenInput).mutation(({ ctx, input }) => revokeToken(ctx.db, { ...ctx.actor, role: ctx.user.role }, input)),
 });

@@ -12,7 +12,7 @@ import { createTokenInput, expiryOf, revokeTokenInput, type CreateTokenInput, ty
 import { publicToken, tokenColumns } from './token-reads';
 
 /** Who acts: the signed-in user (or a token's user), with the role they act with now. */
-export type TokenActor = Actor & { id: string; role: Role };
+export type TokenActor = Actor & { id: string; role: Role; /** Acting with a token: the new one may not outlive it. */ notAfter?: Date };
 
 const nameTaken = (name: string) =>
   new AppError('CONFLICT', `You already have a live token named "${name}": revoke it or choose another name.`, {
@@ -34,6 +34,11 @@ export async function createToken(db: Db, actor: TokenActor, input: CreateTokenI
       if (!hasRole(cap, data.role)) {
         const words = `A token's role can be at most yours (${cap}).`;
         throw new AppError('BAD_REQUEST', words, { role: [words] });
+      }
+      // Otherwise a leaked short-lived token could mint a year-long one that survives its revocation.
+      if (actor.notAfter && expiry.at > actor.notAfter) {
+        const words = `A token created with a token cannot outlive it: choose an expiry no later than ${actor.notAfter.toISOString()}.`;
+        throw new AppError('BAD_REQUEST', words, { [data.expiresInDays !== undefined ? 'expiresInDays' : 'expiresAt']: [words] });
       }
       // An expired token keeps its name until revoked; reusing the name retires it, on the record.
       const sameName = await ctx.tx.apiToken.findFirst({ where: { userId: user.id, name: data.name, revokedAt: null } });

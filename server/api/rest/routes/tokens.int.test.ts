@@ -11,13 +11,16 @@ afterAll(() => t.close());
 
 describe('REST /api/v1/tokens', () => {
   it('a token lists its user’s tokens, creates one (201, the secret once) that works at once, and revokes it', async () => {
-    const { authorization, token, user } = await tokenFor(t.db, 'operator', { name: 'ci' });
+    const { authorization, token, user } = await tokenFor(t.db, 'operator', { name: 'ci', expiresAt: new Date(Date.now() + 30 * 86_400_000) });
     expect((await restCall(t.db, 'GET', '/tokens')).status).toBe(401);
     const list = await restCall(t.db, 'GET', '/tokens', { token: authorization });
     expect(list.status).toBe(200);
     expect(list.json.items?.map((i) => i.name)).toEqual(['ci']);
     expect(list.text).not.toContain(token.tokenHash);
 
+    // A token cannot mint one that outlives it (a leaked short-lived token would otherwise live on).
+    const longer = await restCall(t.db, 'POST', '/tokens', { token: authorization, body: { name: 'long', role: 'viewer', expiresInDays: 365 } });
+    expect([longer.status, longer.json.errors?.expiresInDays?.[0]]).toEqual([422, expect.stringContaining('cannot outlive it')]);
     const made = await restCall(t.db, 'POST', '/tokens', { token: authorization, body: { name: 'child', role: 'viewer', expiresInDays: 7 } });
     expect(made.status, made.text).toBe(201);
     const secret = made.json.secret as string;
@@ -34,12 +37,15 @@ describe('REST /api/v1/tokens', () => {
     const revoked = await restCall(t.db, 'DELETE', `/tokens/${childId}`, { token: authorization, body: { reason: 'done with it' } });
     expect(revoked.status, revoked.text).toBe(200);
     expect(revoked.json).toMatchObject({ state: 'revoked', revokedByName: user.name });
+    // The reason sent in the DELETE's body reached the audit row.
+    const revokeAudit = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'token.revoke', targetId: childId } });
+    expect(JSON.stringify(revokeAudit.after)).toContain('done with it');
     const refused = await restCall(t.db, 'GET', '/tokens', { token: secret });
     expect([refused.status, refused.json.detail]).toEqual([401, bearerRefusalWords.revoked]);
   });
 
   it('refuses in problem+json: a role above the user’s (422, by field), a live name twice (409), another’s token (403)', async () => {
-    const op = await tokenFor(t.db, 'operator', { name: 'op-bot' });
+    const op = await tokenFor(t.db, 'operator', { name: 'op-bot', expiresAt: new Date(Date.now() + 30 * 86_400_000) });
     const high = await restCall(t.db, 'POST', '/tokens', { token: op.authorization, body: { name: 'root', role: 'admin', expiresInDays: 1 } });
     expect(high.status).toBe(422);
     expect(high.headers.get('content-type')).toContain('application/problem+json');
