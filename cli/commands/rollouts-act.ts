@@ -106,13 +106,17 @@ const promote: Command = {
 const decide = (verb: 'approve' | 'reject'): Command => ({
   path: ['rollouts', verb],
   args: ['id'],
-  flags: ['reason'],
+  flags: ['reason', 'version'],
   required: ['reason'],
-  summary: verb === 'approve' ? "Approve the rollout's open approval request (approver, never its author; --reason)" : "Reject the rollout's open approval request: it aborts (approver, --reason)",
+  summary:
+    verb === 'approve'
+      ? "Approve the rollout's open approval request (approver, never its author; --reason; --version N: only if the rollout is still at the version you reviewed)"
+      : "Reject the rollout's open approval request: it aborts (approver, --reason; --version N as for approve)",
   async run(ctx) {
     const id = idArg('Rollout ID', ctx.args.id);
     const reason = reasonFlag(ctx.flags.reason, `rollouts ${verb}`);
-    const res = await ctx.api().post(`/rollouts/${id}/${verb}`, { body: { reason } });
+    const version = intFlag('version', ctx.flags.version, 1, 2_147_483_647);
+    const res = await ctx.api().post(`/rollouts/${id}/${verb}`, { ...(version !== undefined ? { ifMatch: version } : {}), body: { reason } });
     afterAction(ctx, res.body, verb === 'approve' ? 'Approved' : 'Rejected', id);
   },
 });

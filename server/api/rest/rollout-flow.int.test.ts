@@ -65,7 +65,12 @@ describe('REST: a rollout from creation to promotion', () => {
     expect(noReason.status).toBe(422);
     expect(noReason.json.errors).toHaveProperty('reason');
 
-    const approved = await call('POST', `/rollouts/${id}/approve`, { token: approver.secret, body: { reason: 'canary looks fine' } });
+    // An approver who reviewed an older version of the rollout is refused (412 naming the current one).
+    const seen = await call('GET', `/rollouts/${id}`, { token: approver.secret });
+    const seenVersion = Number(seen.headers.get('etag')!.replace(/"/g, ''));
+    const stale = await call('POST', `/rollouts/${id}/approve`, { token: approver.secret, headers: { 'if-match': `"${seenVersion - 1}"` }, body: { reason: 'looked earlier' } });
+    expect([stale.status, stale.json.currentVersion]).toEqual([412, seenVersion]);
+    const approved = await call('POST', `/rollouts/${id}/approve`, { token: approver.secret, headers: { 'if-match': `"${seenVersion}"` }, body: { reason: 'canary looks fine' } });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.json).toMatchObject({ rolloutId: id, decision: 'approve', state: 'approved' });
     const decision = await t.db.approvalDecision.findFirstOrThrow({ where: { request: { rolloutId: id } } });

@@ -14,12 +14,25 @@ import type { Context } from '../../trpc';
 import type { HandlerRoute } from '../route';
 import { bodyOf, type RawRequest } from './map-input';
 
-export const decideByRolloutInput = z.object({ id: uuid(), reason: reason() }).strict();
+export const decideByRolloutInput = z
+  .object({
+    id: uuid(),
+    reason: reason(),
+    /** The rollout version the approver looked at (If-Match): a rollout that moved on since is refused. */
+    version: z.number().int().min(1).max(2_147_483_647).optional(),
+  })
+  .strict();
 
 /** Decides the approval request the rollout waits on now; 409 in words when it waits on none. */
-export async function decideRolloutApproval(ctx: Context, rolloutId: string, decision: 'approve' | 'reject', why: string) {
+export async function decideRolloutApproval(ctx: Context, rolloutId: string, decision: 'approve' | 'reject', why: string, seenVersion?: number) {
   const caller = createCaller(ctx);
   const rollout = await caller.rollouts.get({ id: rolloutId });
+  // Approving by rollout id decides whatever it waits on NOW: an approver who looked at step 2
+  // must not approve step 4 because the rollout moved on meanwhile.
+  if (seenVersion !== undefined && seenVersion !== rollout.version) {
+    const words = `Rollout "${rollout.name}" changed since version ${seenVersion} — it is now version ${rollout.version}. Look at it again, then decide.`;
+    throw new TRPCError({ code: 'CONFLICT', message: words, cause: new AppError('CONFLICT', words, undefined, { currentVersion: rollout.version, expectedVersion: seenVersion }) });
+  }
   if (!rollout.approval) {
     const state = STATE_LABELS[rollout.state].toLowerCase();
     const words = `Rollout "${rollout.name}" is not waiting for an approval (it is ${state}${rollout.stateDetail ? `: ${rollout.stateDetail}` : ''}).`;
@@ -39,10 +52,14 @@ function decideRoute(decision: 'approve' | 'reject'): HandlerRoute {
     tag: 'rollouts',
     min: 'approver',
     input: decideByRolloutInput,
-    mapInput: (raw: RawRequest) => ({ id: raw.params.id, reason: bodyOf(raw).reason }),
+    versionField: 'version',
+    mapInput: (raw: RawRequest) => {
+      const body = bodyOf(raw);
+      return { id: raw.params.id, reason: body.reason, ...(body.version !== undefined ? { version: body.version } : {}) };
+    },
     handler: async (ctx, input) => {
-      const { id, reason: why } = decideByRolloutInput.parse(input);
-      return decideRolloutApproval(ctx, id, decision, why);
+      const { id, reason: why, version } = decideByRolloutInput.parse(input);
+      return decideRolloutApproval(ctx, id, decision, why, version);
     },
   };
 }
