@@ -251,6 +251,12 @@ describe('REST: Idempotency-Key', () => {
     expect((await call('POST', '/users', { token: admin.secret, body: { name: 'BAD!', role: 'viewer' }, headers: { 'idempotency-key': 'a b' } })).status).toBe(400);
   });
 
+  it('a key sent to an endpoint that does not remember keys is refused in words, not silently ignored', async () => {
+    const { secret } = await tokenFor(t.db, 'viewer');
+    const r = await call('GET', '/system/health', { token: secret, headers: { 'idempotency-key': 'pointless' } });
+    expect([r.status, r.json.errors]).toEqual([400, { 'Idempotency-Key': ['Not taken by this endpoint'] }]);
+  });
+
   it('keys older than 24 hours are pruned on the next write', async () => {
     const admin = await tokenFor(t.db, 'admin');
     await t.db.idempotencyKey.create({ data: { userId: admin.user.id, key: 'old', route: 'POST /users', requestHash: 'x', status: 201, response: {}, createdAt: new Date(Date.now() - 25 * 3600_000) } });

@@ -133,6 +133,10 @@ async function handle(req: Request, url: URL, path: string, opts: RestOptions): 
   };
 
   // Idempotency-Key: remembered per user; needs a user (a public route has nothing to start).
+  // Sent to a route that does not remember keys, it would protect nothing: say so instead.
+  if (!route.idempotent && req.headers.get('idempotency-key') !== null) {
+    return problemResponse(problem(400, `${route.method} ${REST_PREFIX}${route.path} does not take an Idempotency-Key (only the endpoints that start something do; see ${REST_PREFIX}/openapi.json).`, { errors: { 'Idempotency-Key': ['Not taken by this endpoint'] } }));
+  }
   const key = route.idempotent && user ? req.headers.get('idempotency-key') : null;
   let keyId: string | null = null;
   if (key !== null && user) {
