@@ -1,19 +1,16 @@
 'use client';
 
 import Link from 'next/link';
-import { skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSubscription } from '@trpc/tanstack-react-query';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo } from 'react';
 import { GraphCanvas } from '@/components/flow/graph-canvas';
-import { useTRPC } from '@/components/trpc/client';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { layoutTopology, parseExpand, toggleExpand, totalInstances, weightColor, type LayoutNode } from './layout';
 import styles from './topology-view.module.css';
-import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
+import { useTopologySnapshot } from './use-topology-snapshot';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
@@ -24,31 +21,14 @@ const AUTO_EXPAND_LIMIT = 300;
  * live feed. Expanded clusters live in the URL (`?expand=id,id`), so a shared link opens the same view.
  */
 export function TopologyView() {
-  const trpc = useTRPC();
   const zone = useDisplayZone();
-  const qc = useQueryClient();
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const expandParam = params.get('expand');
   const expanded = useMemo(() => parseExpand(expandParam), [expandParam]);
 
-  const snapshotKey = trpc.topologyMap.snapshot.queryKey();
-  const query = useQuery(trpc.topologyMap.snapshot.queryOptions());
-
-  // The feed starts after the tick the first snapshot had, and keeps that input afterwards
-  // (changing it would resubscribe every tick); reconnects resume via the tracked ids.
-  const [startAfter, setStartAfter] = useState<string | null | undefined>(undefined);
-  useEffect(() => {
-    if (startAfter === undefined && query.data) setStartAfter(query.data.tickId);
-  }, [startAfter, query.data]);
-
-  const sub = useSubscription(
-    trpc.topologyMap.live.subscriptionOptions(startAfter !== undefined ? { lastEventId: startAfter } : skipToken, {
-      onData: (tracked) => qc.setQueryData(snapshotKey, tracked.data),
-    }),
-  );
-  useResubscribeOnError(sub);
+  const { query, liveStatus } = useTopologySnapshot();
 
   const data = query.data;
   const layout = useMemo(() => (data ? layoutTopology(data, expanded, { autoExpandLimit: AUTO_EXPAND_LIMIT }) : null), [data, expanded]);
@@ -104,7 +84,7 @@ export function TopologyView() {
           {total} instances · tick {data.tickId}
           {data.at ? ` at ${formatTime(data.at, zone)}` : ''}
           {collapsed ? ' · select a cluster to show its instances' : ''}
-          {sub.status === 'error' ? ' · live updates paused, retrying' : ''}
+          {liveStatus === 'error' ? ' · live updates paused, retrying' : ''}
         </span>
       </div>
       <div className={styles.canvas}>
