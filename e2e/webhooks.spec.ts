@@ -1,7 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect, mutate } from './support/fixtures';
+import { test, expect, mutate, abortActiveRollouts } from './support/fixtures';
+
+// A run that failed half-way must not hold payment-svc's routing for the specs after this one.
+test.afterEach(async ({ adminPage }, info) => {
+  if (info.status !== info.expectedStatus) await abortActiveRollouts(adminPage.request, 'payment-svc', 'the webhooks spec failed half-way');
+});
 
 /** A real receiver on 127.0.0.1 (a free port) that records each request and answers 200 "ok 200". */
 async function startReceiver() {

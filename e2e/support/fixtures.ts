@@ -81,3 +81,18 @@ export async function createUserViaApi(page: Page, name: string, role: RoleName)
   const body = (await res.json()) as { result: { data: { json: { generatedPassword: string } } } };
   return body.result.data.json.generatedPassword;
 }
+
+/**
+ * Aborts every rollout still active on `service` (a spec that failed half-way must not hold the
+ * service's routing for the specs after it: one rollout at a time owns a service).
+ */
+export async function abortActiveRollouts(request: APIRequestContext, service: string, reason: string) {
+  const res = await request.get(`/api/trpc/rollouts.list?input=${encodeURIComponent(JSON.stringify({ json: { service } }))}`);
+  expect(res.status(), await res.text()).toBe(200);
+  const rows = ((await res.json()) as { result: { data: { json: Array<{ id: string; version: number; state: string }> } } }).result.data.json;
+  for (const r of rows.filter((x) => ['progressing', 'paused', 'promoting'].includes(x.state))) {
+    const aborted = await mutate(request, 'rollouts.abort', { id: r.id, version: r.version, reason });
+    // 409: it ended (or moved) in between; the list is read again by the next spec anyway.
+    expect([200, 409], await aborted.text()).toContain(aborted.status());
+  }
+}

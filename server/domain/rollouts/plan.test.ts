@@ -57,6 +57,13 @@ describe('raisesCanary', () => {
     expect(raisesCanary(spec, 8)).toBe(false);
   });
 
+  it('is false for promotion when the steps already send 100 % to the canary', () => {
+    const full: RolloutSpec = { ...spec, steps: [{ kind: 'setWeight', weight: 100 }] };
+    expect(raisesCanary(full, PROMOTE)).toBe(false);
+    expect(raisesCanary({ ...spec, steps: [{ kind: 'setWeight', weight: 100 }, { kind: 'setWeight', weight: 50 }] }, PROMOTE)).toBe(true);
+    expect(raisesCanary({ ...spec, steps: [{ kind: 'pause' }] }, PROMOTE)).toBe(true);
+  });
+
   it('is false for a lower or equal weight and a header route already in force', () => {
     const s: RolloutSpec = {
       ...spec,

@@ -69,11 +69,12 @@ export function rolledBackRouting(spec: RolloutSpec): ServiceRouting {
 
 /**
  * Whether running the step sends more traffic to the canary than before it: a setWeight above the
- * weight in force, or a header route not already in force. Promotion always raises (it ends at
- * 100 % canary). Only such steps are held by the topology guards.
+ * weight in force, or a header route not already in force. Promotion raises unless the steps
+ * already send 100 % to the canary (then it only removes header rules: no request moves to the
+ * canary). Only such steps are held by the topology guards.
  */
 export function raisesCanary(spec: RolloutSpec, stepIndex: number | typeof PROMOTE): boolean {
-  if (stepIndex === PROMOTE) return true;
+  if (stepIndex === PROMOTE) return desiredCanaryPct(spec, spec.steps.length - 1) < 100;
   const step = spec.steps[stepIndex];
   if (!step) return false;
   if (step.kind === 'setWeight') return step.weight > desiredCanaryPct(spec, stepIndex - 1);
