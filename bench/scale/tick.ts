@@ -6,6 +6,8 @@ import pg from 'pg';
 import { seedIfEmpty } from '../../prisma/seed';
 import { createDb } from '../../server/db/client';
 import { TelemetryLoop, type TickTiming } from '../../server/jobs/telemetry/loop';
+import { iso, persistTick, type SampleRow } from '../../server/jobs/telemetry/persist';
+import { persistRowsUnnest } from '../../server/jobs/telemetry/persist-reference';
 import { activeAdapterConfig, createAdapter, feedSimControls } from '../../server/services/platform/active-adapter';
 import { getTopologyMap } from '../../server/services/topology/topology-map';
 import { benchDatabase, summary } from '../lib';
@@ -43,6 +45,7 @@ export async function measure(instances: number): Promise<Figures> {
     const skipped = loop.stats.skipped;
 
     const map = await getTopologyMap(db);
+    const persistPath = await copyAgainstUnnest(pool, (await db.instance.findMany({ select: { id: true } })).map((i) => i.id));
     const pick = (k: 'totalMs' | 'readMs' | 'computeMs' | 'applyMs' | 'persistMs') => summary(timings.map((t) => t[k]));
     const tick = pick('totalMs');
     const persist = pick('persistMs');
@@ -61,10 +64,53 @@ export async function measure(instances: number): Promise<Figures> {
       applyP50Ms: pick('applyMs').p50,
       skippedSlots: skipped,
       snapshotBytes: JSON.stringify(map).length,
+      ...persistPath,
     };
   } finally {
     await pool.end();
     await db.$disconnect();
     await database.stop();
   }
+}
+
+/**
+ * The tick's sample write alone, COPY (today) against the unnest INSERT it replaced, alternating in
+ * the same run on the same database, so a busy machine weighs on both alike.
+ */
+async function copyAgainstUnnest(pool: pg.Pool, ids: string[]): Promise<Figures> {
+  const rows: SampleRow[] = ids.map((instanceId, i) => ({
+    instanceId, up: true, rtMs: 20 + (i % 7), cpu: i % 100, memory: 41.5, p50Ms: 10, p95Ms: 200 + (i % 300), p99Ms: 400, connections: 900, rps: 80, errorRate: 0.001,
+    inputAgeMs: { cpu: 1000, p95: 0, connections: 2000 }, targetWeight: 70, effectiveWeight: 69.5, degradation: 0, breaker: 'closed',
+    stageFill: [0.1, 0.2, 0.3, 0.2, 0.1], stageState: ['active', 'active', 'active', 'idle', 'idle'], requests: 100, activeRequests: 20, maxConcurrency: 128,
+    ingressTimeouts: 0, stageInputs: [100, 100, 100, 0, 0], stageOutputs: [100, 100, 100, 0, 0], stageBlocked: [false, false, false, false, false],
+  }));
+  const client = await pool.connect();
+  const copy: number[] = [];
+  const unnest: number[] = [];
+  const base = Date.UTC(2020, 0, 1);
+  try {
+    for (let r = 0; r < 10; r++) {
+      const a = new Date(base + r * 2000);
+      let t0 = performance.now();
+      await client.query('BEGIN');
+      await persistTick(client, { at: a, startedAt: a, instances: rows.length, skippedSoFar: 0, leader: 'bench' }, rows, []);
+      await client.query('COMMIT');
+      copy.push(performance.now() - t0);
+      const b = new Date(base + r * 2000 + 1000);
+      t0 = performance.now();
+      await client.query('BEGIN');
+      const { rows: tick } = await client.query<{ id: string }>(
+        `INSERT INTO "Tick" ("startedAt", "finishedAt", "durationMs", instances, leader) VALUES ($1::timestamp, $1::timestamp, 0, $2, 'bench') RETURNING id::text`,
+        [iso(b), rows.length],
+      );
+      await persistRowsUnnest(client, BigInt(tick[0]!.id), b, rows, []);
+      await client.query('COMMIT');
+      unnest.push(performance.now() - t0);
+    }
+  } finally {
+    client.release();
+  }
+  const c = summary(copy);
+  const u = summary(unnest);
+  return { samplesCopyP50Ms: c.p50, samplesUnnestP50Ms: u.p50, unnestToCopyRatio: Math.round((u.p50 / c.p50) * 10) / 10 };
 }
