@@ -1,9 +1,10 @@
 import type { Db } from '../server/db/client';
 import { generatePassword, hashPassword } from '../server/auth/password';
-import { makeDefaultPolicies, makeFleet } from '../server/db/factories';
+import { makeDefaultPolicies } from '../server/db/factories';
 import { env } from '../server/env';
 import { DEMO_SIM_CONFIG } from '../server/platform/sim/config';
 import { DEMO_INSTANCES, demoFleetOfSize } from './demo-fleet';
+import { insertFleet } from './seed-fleet';
 import { seedFinishedRollout, seedRolloutTemplates } from './seed-rollouts';
 
 const SEED_KEY = 'seed';
@@ -43,7 +44,7 @@ export async function seedIfEmpty(db: Db, opts: SeedOptions): Promise<SeedResult
       const admin = await tx.user.create({ data: { name: opts.adminName, displayName: 'Administrator', role: 'admin', passwordHash } });
       await makeDefaultPolicies(tx);
       if (opts.demo) {
-        await makeFleet(tx, demoFleetOfSize(size));
+        await insertFleet(tx, demoFleetOfSize(size));
         await seedRolloutTemplates(tx);
         await seedFinishedRollout(tx);
       }
