@@ -160,6 +160,7 @@ async function main() {
   console.log('');
   say(`ready in ${since()}`);
   say(`open      ${url}`);
+  say(`fleet     ${seed.fleet}`);
   if (seed.admin) {
     say(`user      ${seed.admin.name}`);
     say(`password  ${seed.admin.password}`);

@@ -24,4 +24,14 @@ describe('environment', () => {
     expect(parseEnv({ PORT: '', SWITCHBACK_COOKIE_SECURE: 'true' })).toMatchObject({ PORT: 3000, SWITCHBACK_COOKIE_SECURE: true });
     expect(() => parseEnv({ SWITCHBACK_COOKIE_SECURE: 'yes' })).toThrow(/SWITCHBACK_COOKIE_SECURE: expected true or false/);
   });
+
+  it('takes a demo fleet size from 1 to 20000 instances, and says so in words otherwise', () => {
+    expect(parseEnv({}).SWITCHBACK_DEMO_INSTANCES).toBeUndefined();
+    expect(parseEnv({ SWITCHBACK_DEMO_INSTANCES: '10000' }).SWITCHBACK_DEMO_INSTANCES).toBe(10_000);
+    expect(parseEnv({ SWITCHBACK_DEMO_INSTANCES: '1' }).SWITCHBACK_DEMO_INSTANCES).toBe(1);
+    for (const bad of ['0', '20001', '-5', 'lots', '1e9']) {
+      expect(() => parseEnv({ SWITCHBACK_DEMO_INSTANCES: bad })).toThrow(/SWITCHBACK_DEMO_INSTANCES: expected a number of instances from 1 to 20000/);
+    }
+    expect(() => parseEnv({ SWITCHBACK_DEMO_INSTANCES: '2.5' })).toThrow(`SWITCHBACK_DEMO_INSTANCES: expected a whole number of instances from 1 to 20000 (got "2.5")`);
+  });
 });

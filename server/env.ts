@@ -30,6 +30,16 @@ export const envSchema = z.object({
     .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'expected a lowercase user name of 2–32 characters')
     .default('admin'),
   SWITCHBACK_SEED: z.enum(['demo', 'none'], { error: 'expected demo or none' }).default('demo'),
+  /**
+   * How many instances the demo platform has (about: the fleet grows by whole clusters). Fixed when
+   * the data folder is first seeded; unset = the 84 of the demo every guide describes.
+   */
+  SWITCHBACK_DEMO_INSTANCES: z.coerce
+    .number({ error: 'expected a number of instances from 1 to 20000' })
+    .int('expected a whole number of instances from 1 to 20000')
+    .min(1, 'expected a number of instances from 1 to 20000')
+    .max(20_000, 'expected a number of instances from 1 to 20000')
+    .optional(),
   SWITCHBACK_SESSION_HOURS: z.coerce.number().positive('expected a positive number of hours').default(12),
   SWITCHBACK_COOKIE_SECURE: bool.default(false),
   /** A reverse proxy in front appends the client's address to X-Forwarded-For (scripts/web-server.mjs). */

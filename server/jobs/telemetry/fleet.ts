@@ -13,10 +13,10 @@ import type { FleetView } from '../../platform/adapter';
  */
 export async function fleetFingerprint(q: pg.ClientBase | pg.Pool): Promise<string> {
   const { rows } = await q.query<{ f: string }>(
-    `SELECT concat_ws('/', (SELECT count(*) FROM "Instance"), (SELECT max("updatedAt") FROM "Instance"), (SELECT sum(version) FROM "Instance"),
-       (SELECT count(*) FROM "Service"), (SELECT max("updatedAt") FROM "Service"), (SELECT sum(version) FROM "Service"),
-       (SELECT count(*) FILTER (WHERE "appliedVersion" < version) FROM "Service"),
-       (SELECT max("updatedAt") FROM "Policy"), (SELECT sum(version) FROM "Policy")) AS f`,
+    // One pass over each table: at 10,000 instances this runs every tick (issue 14).
+    `SELECT concat_ws('/', (SELECT concat_ws('/', count(*), max("updatedAt"), sum(version)) FROM "Instance"),
+       (SELECT concat_ws('/', count(*), max("updatedAt"), sum(version), count(*) FILTER (WHERE "appliedVersion" < version)) FROM "Service"),
+       (SELECT concat_ws('/', max("updatedAt"), sum(version)) FROM "Policy")) AS f`,
   );
   return rows[0]?.f ?? '';
 }

@@ -1,0 +1,116 @@
+// The telemetry tick at fleet scale (issue 14): the real loop (simulator → domain → apply → one
+// transaction + NOTIFY) against an embedded PostgreSQL seeded with the demo platform at that size
+// (SWITCHBACK_DEMO_INSTANCES, the same seed `npm start` runs). SCALE_TICKS overrides the number
+// of ticks (default 300: at 10,000 instances that is over 5 minutes).
+import pg from 'pg';
+import { seedIfEmpty } from '../../prisma/seed';
+import { createDb } from '../../server/db/client';
+import { TelemetryLoop, type TickTiming } from '../../server/jobs/telemetry/loop';
+import { iso, persistTick, type SampleRow } from '../../server/jobs/telemetry/persist';
+import { persistRowsUnnest } from '../../server/jobs/telemetry/persist-reference';
+import { activeAdapterConfig, createAdapter, feedSimControls } from '../../server/services/platform/active-adapter';
+import { getTopologyMap } from '../../server/services/topology/topology-map';
+import { benchDatabase, summary } from '../lib';
+import type { Figures } from '../scale.bench';
+
+const TICKS = Number(process.env.SCALE_TICKS ?? 300);
+
+export async function measure(instances: number): Promise<Figures> {
+  if (!Number.isInteger(TICKS) || TICKS < 1) throw new Error(`SCALE_TICKS: expected a whole number of ticks (got ${process.env.SCALE_TICKS})`);
+  const database = await benchDatabase();
+  const db = createDb(database.url, 4);
+  const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // A connection PostgreSQL ends while the part stops must not crash the whole bench.
+  pool.on('error', () => undefined);
+  try {
+    const s0 = performance.now();
+    await seedIfEmpty(db, { adminName: 'admin', demo: true, demoInstances: instances });
+    const seedMs = Math.round(performance.now() - s0);
+    const fleet = await db.instance.count();
+
+    const timings: TickTiming[] = [];
+    const loop = new TelemetryLoop({
+      url: database.url, pool, db, tickMs: 1000, log: () => undefined, workerId: 'bench', electionPollMs: 100,
+      openAdapter: async () => createAdapter(await activeAdapterConfig(pool)), beforeTick: feedSimControls,
+      onTick: (t) => timings.push(t),
+    });
+    loop.start();
+    // Bounded: a loop that stops committing fails the part instead of hanging the bench.
+    const deadline = Date.now() + TICKS * 4000 + 60_000;
+    while (timings.length < TICKS) {
+      if (Date.now() > deadline) throw new Error(`only ${timings.length} of ${TICKS} ticks committed (last error: ${loop.stats.lastError ?? 'none'})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await loop.stop();
+    const skipped = loop.stats.skipped;
+
+    const map = await getTopologyMap(db);
+    const persistPath = await copyAgainstUnnest(pool, (await db.instance.findMany({ select: { id: true } })).map((i) => i.id));
+    const pick = (k: 'totalMs' | 'readMs' | 'computeMs' | 'applyMs' | 'persistMs') => summary(timings.map((t) => t[k]));
+    const tick = pick('totalMs');
+    const persist = pick('persistMs');
+    return {
+      fleet,
+      seedMs,
+      ticks: timings.length,
+      tickP50Ms: tick.p50,
+      tickP95Ms: tick.p95,
+      tickP99Ms: tick.p99,
+      persistP50Ms: persist.p50,
+      persistP95Ms: persist.p95,
+      persistP99Ms: persist.p99,
+      domainStepP50Ms: pick('computeMs').p50,
+      readP50Ms: pick('readMs').p50,
+      applyP50Ms: pick('applyMs').p50,
+      skippedSlots: skipped,
+      snapshotBytes: JSON.stringify(map).length,
+      ...persistPath,
+    };
+  } finally {
+    await pool.end();
+    await db.$disconnect();
+    await database.stop();
+  }
+}
+
+/**
+ * The tick's sample write alone, COPY (today) against the unnest INSERT it replaced, alternating in
+ * the same run on the same database, so a busy machine weighs on both alike.
+ */
+async function copyAgainstUnnest(pool: pg.Pool, ids: string[]): Promise<Figures> {
+  const rows: SampleRow[] = ids.map((instanceId, i) => ({
+    instanceId, up: true, rtMs: 20 + (i % 7), cpu: i % 100, memory: 41.5, p50Ms: 10, p95Ms: 200 + (i % 300), p99Ms: 400, connections: 900, rps: 80, errorRate: 0.001,
+    inputAgeMs: { cpu: 1000, p95: 0, connections: 2000 }, targetWeight: 70, effectiveWeight: 69.5, degradation: 0, breaker: 'closed',
+    stageFill: [0.1, 0.2, 0.3, 0.2, 0.1], stageState: ['active', 'active', 'active', 'idle', 'idle'], requests: 100, activeRequests: 20, maxConcurrency: 128,
+    ingressTimeouts: 0, stageInputs: [100, 100, 100, 0, 0], stageOutputs: [100, 100, 100, 0, 0], stageBlocked: [false, false, false, false, false],
+  }));
+  const client = await pool.connect();
+  const copy: number[] = [];
+  const unnest: number[] = [];
+  const base = Date.UTC(2020, 0, 1);
+  try {
+    for (let r = 0; r < 10; r++) {
+      const a = new Date(base + r * 2000);
+      let t0 = performance.now();
+      await client.query('BEGIN');
+      await persistTick(client, { at: a, startedAt: a, instances: rows.length, skippedSoFar: 0, leader: 'bench' }, rows, []);
+      await client.query('COMMIT');
+      copy.push(performance.now() - t0);
+      const b = new Date(base + r * 2000 + 1000);
+      t0 = performance.now();
+      await client.query('BEGIN');
+      const { rows: tick } = await client.query<{ id: string }>(
+        `INSERT INTO "Tick" ("startedAt", "finishedAt", "durationMs", instances, leader) VALUES ($1::timestamp, $1::timestamp, 0, $2, 'bench') RETURNING id::text`,
+        [iso(b), rows.length],
+      );
+      await persistRowsUnnest(client, BigInt(tick[0]!.id), b, rows, []);
+      await client.query('COMMIT');
+      unnest.push(performance.now() - t0);
+    }
+  } finally {
+    client.release();
+  }
+  const c = summary(copy);
+  const u = summary(unnest);
+  return { samplesCopyP50Ms: c.p50, samplesUnnestP50Ms: u.p50, unnestToCopyRatio: Math.round((u.p50 / c.p50) * 10) / 10 };
+}
