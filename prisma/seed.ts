@@ -31,6 +31,7 @@ export async function seedIfEmpty(db: Db, opts: { adminName: string; demo: boole
         await makeFleet(tx, demoFleet);
         await seedRolloutTemplates(tx);
         await seedFinishedRollout(tx);
+        await (await import('./demo-calls')).seedDemoCalls(tx);
       }
       // The embedded simulator is the platform until an operator connects a real one (Settings).
       await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG } } });

@@ -92,6 +92,7 @@ export const consoleRouteInputs: Record<string, PlausibleRow> = {
 
   'GET /topology': () => ({}),
   'GET /topology/map': () => ({}),
+  'GET /topology/services': () => ({}),
   'GET /topology/clusters/{name}': () => ({ params: { name: 'c-matrix' } }),
   'PATCH /topology/services/{id}': byId({ version: 1, description: 'matrix' }),
   'GET /services': () => ({}),

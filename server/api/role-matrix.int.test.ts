@@ -77,6 +77,8 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'telemetry.serviceLive', min: 'viewer', call: async (c, t) => c.telemetry.serviceLive({ serviceId: (await t.db.service.findFirstOrThrow()).id }) },
   { path: 'topologyMap.snapshot', min: 'viewer', call: (c) => c.topologyMap.snapshot() },
   { path: 'topologyMap.live', min: 'viewer', call: (c) => c.topologyMap.live({}) },
+  { path: 'serviceGraph.get', min: 'viewer', call: (c) => c.serviceGraph.get() },
+  { path: 'serviceGraph.live', min: 'viewer', call: (c) => c.serviceGraph.live({}) },
   { path: 'rollouts.list', min: 'viewer', call: (c) => c.rollouts.list({}) },
   { path: 'rollouts.get', min: 'viewer', call: async (c, t) => c.rollouts.get({ id: (await rolloutAt(t.db, 'pending')).rollout.id }) },
   { path: 'rollouts.history', min: 'viewer', call: async (c, t) => c.rollouts.history({ id: (await rolloutAt(t.db, 'progressing')).rollout.id }) },
