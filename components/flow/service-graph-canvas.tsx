@@ -21,7 +21,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { memo, useEffect, type KeyboardEvent } from 'react';
 import type { GraphEdge, GraphNode } from '@/server/domain/topology/service-graph';
-import { HEALTH_WORDS, edgeFigures, formatPercent, nodeAriaLabel, nodeFigures, nodeMarks } from '@/components/topology-map/service-graph/format';
+import { HEALTH_WORDS, edgeFigures, formatPercent, nodeAriaLabel, nodeFigureLines, nodeMarks } from '@/components/topology-map/service-graph/format';
 import { NODE_HEIGHT, NODE_WIDTH } from '@/components/topology-map/service-graph/elk-layout';
 import styles from './service-graph-canvas.module.css';
 
@@ -52,6 +52,7 @@ const ServiceNode = memo(function ServiceNode({ data }: NodeProps<ServiceNodeT>)
   const { s, onSelect, onOpen } = data;
   const n = s.node;
   const marks = nodeMarks(n);
+  const lines = nodeFigureLines(n);
   const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>) => {
     // Enter on the selected service opens its page; on another one it selects it first.
     if (e.key !== 'Enter') return;
@@ -78,8 +79,9 @@ const ServiceNode = memo(function ServiceNode({ data }: NodeProps<ServiceNodeT>)
           <span className={styles.name}>{n.name}</span>
           {n.layer ? <span className={styles.layer}>{n.layer}</span> : null}
         </span>
-        <span className={styles.figures}>{nodeFigures(n)}</span>
+        <span className={styles.figures}>{lines[0]}</span>
         <span className={styles.muted}>
+          {lines[1] ? `${lines[1]} · ` : ''}
           {HEALTH_WORDS[n.health]} · {n.hasTelemetry ? `${n.up}/${n.instances} up` : `${n.instances} instances`}
         </span>
         {marks.length ? (

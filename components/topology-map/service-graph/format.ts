@@ -27,6 +27,12 @@ export function nodeFigures(n: GraphNode): string {
   return `${formatRps(n.rps)} · ${formatPercent(n.errorPercent)} err · P95 ${formatMs(n.p95Ms)}`;
 }
 
+/** The node's figures on two lines (a node is 250 px wide): rate and errors, then P95. */
+export function nodeFigureLines(n: GraphNode): [string, string] {
+  if (!n.hasTelemetry) return ['no telemetry yet', ''];
+  return [`${formatRps(n.rps)} · ${formatPercent(n.errorPercent)} err`, `P95 ${formatMs(n.p95Ms)}`];
+}
+
 export interface Mark {
   key: string;
   text: string;
