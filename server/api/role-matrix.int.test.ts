@@ -79,6 +79,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'topologyMap.live', min: 'viewer', call: (c) => c.topologyMap.live({}) },
   { path: 'serviceGraph.get', min: 'viewer', call: (c) => c.serviceGraph.get() },
   { path: 'serviceGraph.live', min: 'viewer', call: (c) => c.serviceGraph.live({}) },
+  { path: 'serviceGraph.setCalls', min: 'admin', call: async (c, t) => { const s = await t.db.service.findFirstOrThrow(); return c.serviceGraph.setCalls({ serviceId: s.id, callees: [] }); } },
   { path: 'rollouts.list', min: 'viewer', call: (c) => c.rollouts.list({}) },
   { path: 'rollouts.get', min: 'viewer', call: async (c, t) => c.rollouts.get({ id: (await rolloutAt(t.db, 'pending')).rollout.id }) },
   { path: 'rollouts.history', min: 'viewer', call: async (c, t) => c.rollouts.history({ id: (await rolloutAt(t.db, 'progressing')).rollout.id }) },

@@ -6,8 +6,9 @@ import { liveBus } from '../../live/bus';
 import { tickStream } from '../../live/stream';
 import { getServiceGraph, type ServiceGraph } from '../../services/topology/service-graph';
 import { latestTickId } from '../../services/topology/topology-map';
+import { setCallsInput, setServiceCalls } from '../../services/topology/service-calls';
 import { numericId } from '../../domain/inputs';
-import { router, viewerProcedure } from '../trpc';
+import { adminProcedure, router, viewerProcedure } from '../trpc';
 import { whileSignedIn } from '../live-session';
 
 // Every subscriber of this process wants the same graph for the same tick: compute it once.
@@ -29,6 +30,9 @@ function getServiceGraphCached(db: Db, tickId: string): Promise<ServiceGraph> {
 export const serviceGraphRouter = router({
   /** The service graph at the newest tick: services, declared calls, traffic and resilience state. */
   get: viewerProcedure.query(({ ctx }) => getServiceGraph(ctx.db)),
+
+  /** Replace the services a service calls (admins; refused when it would make a cycle). */
+  setCalls: adminProcedure.input(setCallsInput).mutation(({ ctx, input }) => setServiceCalls(ctx.db, ctx.actor, input)),
 
   /**
    * The whole graph once per committed tick (it is small: one node per service). A reconnecting
