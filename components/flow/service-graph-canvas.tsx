@@ -80,8 +80,8 @@ const ServiceNode = memo(function ServiceNode({ data }: NodeProps<ServiceNodeT>)
           {n.layer ? <span className={styles.layer}>{n.layer}</span> : null}
         </span>
         <span className={styles.figures}>{lines[0]}</span>
+        {lines[1] ? <span className={styles.figures}>{lines[1]}</span> : null}
         <span className={styles.muted}>
-          {lines[1] ? `${lines[1]} · ` : ''}
           {HEALTH_WORDS[n.health]} · {n.hasTelemetry ? `${n.up}/${n.instances} up` : `${n.instances} instances`}
         </span>
         {marks.length ? (

@@ -3,7 +3,7 @@
 // traffic does not move a node; the caller memoises it by structureKey.
 
 export const NODE_WIDTH = 250;
-export const NODE_HEIGHT = 150;
+export const NODE_HEIGHT = 164;
 /** Room between layers for the edge labels (three lines of figures). */
 const LAYER_GAP = 210;
 const NODE_GAP = 44;
