@@ -20,7 +20,9 @@ const EXPERIMENT_PAGE = '/experiments/<experiment>';
 
 const PAGES: Array<{ path: string; ready: (page: Page) => Promise<void> }> = [
   { path: '/', ready: (p) => expect(p.getByRole('table').first()).toBeVisible(T) },
-  { path: '/topology', ready: (p) => expect(p.getByRole('navigation', { name: 'Cluster pages' })).toBeVisible(T) },
+  { path: '/topology', ready: (p) => expect(p.getByRole('tablist', { name: 'Topology views' })).toBeVisible(T) },
+  { path: '/topology?view=placement', ready: (p) => expect(p.getByRole('button', { name: /^Zone eu-west-a, .*weight \d+/ })).toBeVisible(T) },
+  { path: '/topology?view=placement&path=eu-west/eu-west-a/euw-a-1', ready: (p) => expect(p.getByRole('link', { name: /^Instance order-api-euw-a-1-v1-1, weight \d+/ })).toBeVisible(T) },
   { path: '/services', ready: (p) => expect(p.getByRole('link', { name: 'order-api', exact: true })).toBeVisible(T) },
   { path: '/services/order-api', ready: (p) => expect(p.getByRole('heading', { name: 'Traffic split' })).toBeVisible(T) },
   { path: '/instances/order-api-euw-a-1-v1-1', ready: (p) => expect(p.getByRole('heading', { name: /Weight and its inputs/ })).toBeVisible(T) },

@@ -7,6 +7,8 @@ import { e2eState } from './support/state';
 const CONSOLE_ROUTES = [
   '/',
   '/topology',
+  '/topology?view=placement',
+  '/topology?view=placement&path=eu-west/eu-west-a/euw-a-1',
   '/services',
   '/services/payment-svc',
   '/clusters/euw-a-1',

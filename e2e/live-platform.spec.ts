@@ -2,14 +2,15 @@ import { test, expect, mutate } from './support/fixtures';
 
 // The live platform (issue 3), against `npm start` with the seeded demo fleet and the simulator.
 
-test('the topology graph renders the seeded fleet and opens an instance', async ({ adminPage: page }) => {
-  await page.goto('/topology');
-  // Ten clusters of the demo fleet, each a node with its aggregate in its accessible name.
+test('the topology placement view renders the seeded fleet and opens an instance', async ({ adminPage: page }) => {
+  await page.goto('/topology?view=placement');
+  // Ten clusters of the demo fleet, each a card with its aggregate in its accessible name.
   for (const cluster of ['euw-a-1', 'euw-b-2', 'use-b-1']) {
     await expect(page.getByRole('button', { name: new RegExp(`^Cluster ${cluster},`) })).toBeVisible({ timeout: 20_000 });
   }
-  // The demo fleet is small enough to show every instance.
-  const instance = page.getByRole('button', { name: /^Instance order-api-euw-a-1-v1-1,/ });
+  // A cluster opens its instances as tiles, each with its live weight.
+  await page.getByRole('button', { name: /^Cluster euw-a-1,/ }).click();
+  const instance = page.getByRole('link', { name: /^Instance order-api-euw-a-1-v1-1,/ });
   await expect(instance).toBeVisible();
   await expect(instance).toHaveAccessibleName(/weight \d+/);
   await instance.click();

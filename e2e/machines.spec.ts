@@ -46,7 +46,7 @@ test('fleet view: pick a zone, click a state, see which stages are in it, since 
 });
 
 test('a cluster page: its instances, its events, and its machines one click away', async ({ adminPage: page }) => {
-  await page.goto('/topology');
+  await page.goto('/topology?view=placement');
   await page.getByRole('navigation', { name: 'Cluster pages' }).getByRole('link', { name: 'euw-b-1' }).click();
   await expect(page).toHaveURL(/\/clusters\/euw-b-1$/);
   await expect(page.getByRole('heading', { name: 'euw-b-1' })).toBeVisible();

@@ -58,9 +58,10 @@ test('an admin adds the lab HAProxy in Settings, tests it, imports its topology 
   await page.getByRole('dialog', { name: /Drive “lab”/ }).getByRole('button', { name: 'Switch platform' }).click();
   await expect(row).toContainText('active');
 
-  await page.goto('/topology');
+  // A search opens the cluster of its first hit: the lab's instances share one cluster.
+  await page.goto('/topology?view=placement&q=checkout');
   for (const name of ['checkout-v1-1', 'checkout-v1-2', 'checkout-v2-1']) {
-    await expect(page.getByRole('button', { name: new RegExp(`^Instance ${name}, weight \\d+`) })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('link', { name: new RegExp(`^Instance ${name}, weight \\d+`) })).toBeVisible({ timeout: 30_000 });
   }
 
   await page.goto('/services/checkout');

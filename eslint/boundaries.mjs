@@ -87,6 +87,8 @@ const CLIENT_SHARED_SERVER_MODULES = [
   'server/domain/safety/cron.ts',
   // The webhook form lists the events with the labels the server's summaries use (zod only).
   'server/domain/webhooks/events.ts',
+  // The service graph's search and version-split words are the ones the server's graph is built with (pure).
+  'server/domain/topology/service-graph.ts',
 ];
 
 const policies = [

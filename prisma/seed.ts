@@ -47,6 +47,7 @@ export async function seedIfEmpty(db: Db, opts: SeedOptions): Promise<SeedResult
         await insertFleet(tx, demoFleetOfSize(size));
         await seedRolloutTemplates(tx);
         await seedFinishedRollout(tx);
+        await (await import('./demo-calls')).seedDemoCalls(tx);
       }
       // The embedded simulator is the platform until an operator connects a real one (Settings).
       await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG } } });

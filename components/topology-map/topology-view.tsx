@@ -2,109 +2,192 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
-import { GraphCanvas } from '@/components/flow/graph-canvas';
-import { Button } from '@/components/ui/button';
-import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorText } from '@/components/ui/error-text';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Loading } from '@/components/ui/spinner';
-import { layoutTopology, parseExpand, toggleExpand, totalInstances, weightColor, type LayoutNode } from './layout';
-import styles from './topology-view.module.css';
+import { buildPlacement, pathForClusterIds } from './placement-model';
+import { PlacementView } from './placement-view';
+import { ServiceGraphView } from './service-graph/service-graph-view';
 import { useTopologySnapshot } from './use-topology-snapshot';
-import { useDisplayZone } from '@/components/ui/display-zone';
-import { formatTime } from '@/components/ui/format-time';
+import { parseViewState, viewStateQuery, type TopologyViewKind, type TopologyViewState } from './view-state';
+import styles from './topology-view.module.css';
 
-const AUTO_EXPAND_LIMIT = 300;
+const TABS: Array<{ id: TopologyViewKind; label: string }> = [
+  { id: 'services', label: 'Service graph' },
+  { id: 'placement', label: 'Placement' },
+];
+const MAX_Q = 200;
+const TYPING_MS = 250;
 
 /**
- * The topology graph: the snapshot of the latest tick, replaced by each tick's snapshot from the
- * live feed. Expanded clusters live in the URL (`?expand=id,id`), so a shared link opens the same view.
+ * The Topology page: two views of one fleet as tabs, a search, an "only unhealthy" filter and
+ * breadcrumbs. The whole view lives in the URL (view-state.ts), written with router.replace, so a
+ * shared or reloaded link opens the same thing.
  */
 export function TopologyView() {
-  const zone = useDisplayZone();
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const expandParam = params.get('expand');
-  const expanded = useMemo(() => parseExpand(expandParam), [expandParam]);
+  const state = useMemo(() => parseViewState(params), [params]);
+  const legacyExpand = params.get('expand');
 
-  const { query, liveStatus } = useTopologySnapshot();
-
-  const data = query.data;
-  const layout = useMemo(() => (data ? layoutTopology(data, expanded, { autoExpandLimit: AUTO_EXPAND_LIMIT }) : null), [data, expanded]);
-  const fitKey = useMemo(() => (layout ? `${layout.nodes.length}:${[...expanded].sort().join(',')}` : ''), [layout, expanded]);
-
-  const onActivate = useCallback(
-    (node: LayoutNode) => {
-      if (node.kind === 'cluster' && node.toggleable) {
-        const next = new URLSearchParams(params.toString());
-        const value = toggleExpand(next.get('expand'), node.refId);
-        if (value) next.set('expand', value);
-        else next.delete('expand');
-        const qs = next.toString();
-        router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-      } else if (node.kind === 'instance' && node.href) {
-        router.push(node.href);
-      }
+  // Two changes in one event (a search picks its hit and its path) must not undo each other
+  // before the URL catches up: patches build on the latest written state.
+  const latest = useRef(state);
+  useEffect(() => {
+    latest.current = state;
+  }, [state]);
+  const write = useCallback(
+    (next: TopologyViewState, extra?: (p: URLSearchParams) => void) => {
+      latest.current = next;
+      const base = new URLSearchParams(window.location.search);
+      extra?.(base);
+      const qs = viewStateQuery(next, base);
+      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
     },
-    [params, pathname, router],
+    [pathname, router],
   );
+  const onChange = useCallback((patch: Partial<TopologyViewState>) => write({ ...latest.current, ...patch }), [write]);
 
-  if (query.isPending) return <Loading what="topology" />;
-  if (query.isError) return <ErrorText error={query.error} action={<Button onClick={() => void query.refetch()}>Try again</Button>} />;
-  if (!data || !layout) return null;
-  if (data.regions.length === 0) {
-    return <EmptyState title="No regions yet">The topology is empty. Regions, zones, clusters and instances appear here once they are registered.</EmptyState>;
-  }
-  if (data.tickId === null) {
-    return <EmptyState title="No telemetry yet">Waiting for the first tick from the worker… (Settings → System health shows whether a worker leads telemetry.)</EmptyState>;
-  }
+  const searchRef = useRef<HTMLInputElement>(null);
+  const tabRefs = useRef<Array<HTMLButtonElement | null>>([]);
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const typing = !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      } else if (e.key === 'Escape' && !document.querySelector('dialog[open]')) {
+        if (latest.current.focus) onChange({ focus: null });
+        if (t && t === searchRef.current) t.blur();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onChange]);
 
-  const total = totalInstances(data);
-  const collapsed = total > AUTO_EXPAND_LIMIT;
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const n = TABS.length;
+    const to = e.key === 'ArrowRight' ? (index + 1) % n : e.key === 'ArrowLeft' ? (index - 1 + n) % n : e.key === 'Home' ? 0 : e.key === 'End' ? n - 1 : null;
+    if (to === null) return;
+    e.preventDefault();
+    tabRefs.current[to]?.focus();
+    onChange({ view: TABS[to]!.id, focus: null });
+  };
+
+  if (legacyExpand !== null) return <LegacyExpand ids={legacyExpand} onResolved={(path) => write({ ...state, view: 'placement', path, focus: null }, (p) => p.delete('expand'))} />;
+
+  const crumbHref = (path: string[]) => `${pathname}?${viewStateQuery({ ...state, path, focus: null })}`;
   return (
     <div className={styles.wrap}>
-      <div className={styles.bar}>
-        <ul className={styles.legend} aria-label="Legend">
-          <li>
-            Weight 0
-            <span className={styles.scale} aria-hidden="true" style={{ background: `linear-gradient(to right, ${[0, 25, 50, 75, 100].map((w) => weightColor(w)).join(', ')})` }} />
-            100
-          </li>
-          <li>
-            <span className={styles.mark} aria-hidden="true">L1</span>–<span className={styles.mark} aria-hidden="true">L3</span> degradation (L1 field-degraded, L2 stage-broken, L3
-            rerouted; no mark = L0 normal)
-          </li>
-          <li>
-            <span className={`${styles.mark} ${styles.open}`} aria-hidden="true">⊘</span>breaker open <span className={`${styles.mark} ${styles.half}`} aria-hidden="true">◐</span>
-            half-open
-          </li>
-        </ul>
-        <span className="muted" role="status">
-          {total} instances · tick {data.tickId}
-          {data.at ? ` at ${formatTime(data.at, zone)}` : ''}
-          {collapsed ? ' · select a cluster to show its instances' : ''}
-          {liveStatus === 'error' ? ' · live updates paused, retrying' : ''}
-        </span>
+      <div className={styles.toolbar}>
+        <div role="tablist" aria-label="Topology views" className={styles.tabs}>
+          {TABS.map((t, i) => (
+            <button
+              key={t.id}
+              ref={(el) => {
+                tabRefs.current[i] = el;
+              }}
+              id={`topology-tab-${t.id}`}
+              role="tab"
+              type="button"
+              aria-selected={state.view === t.id}
+              aria-controls="topology-panel"
+              tabIndex={state.view === t.id ? 0 : -1}
+              className={styles.tab}
+              onClick={() => onChange({ view: t.id, focus: null })}
+              onKeyDown={(e) => onTabKey(e, i)}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <SearchBox value={state.q} inputRef={searchRef} onCommit={(q) => onChange({ q, focus: null })} />
+        <label className={styles.toggle}>
+          <input type="checkbox" checked={state.unhealthy} onChange={(e) => onChange({ unhealthy: e.target.checked })} /> Only unhealthy
+        </label>
       </div>
-      <div className={styles.canvas}>
-        <GraphCanvas nodes={layout.nodes} edges={layout.edges} onActivate={onActivate} fitKey={fitKey} label="Topology graph" />
+      {state.view === 'placement' ? (
+        <nav aria-label="Breadcrumb" className={styles.crumbs}>
+          <ol>
+            {[[], ...state.path.map((_, i) => state.path.slice(0, i + 1))].map((p, i, all) => {
+              const label = i === 0 ? 'All regions' : p[p.length - 1]!;
+              return (
+                <li key={p.join('/') || '.'}>
+                  {i === all.length - 1 ? (
+                    <span aria-current="page">{label}</span>
+                  ) : (
+                    <Link href={crumbHref(p)} replace scroll={false}>
+                      {label}
+                    </Link>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        </nav>
+      ) : null}
+      <div role="tabpanel" id="topology-panel" aria-labelledby={`topology-tab-${state.view}`}>
+        {state.view === 'placement' ? <PlacementView state={state} onChange={onChange} /> : <ServiceGraphView state={state} onChange={onChange} />}
       </div>
-      <nav aria-label="Cluster pages" className={styles.clusterLinks}>
-        {data.regions.flatMap((r) =>
-          r.zones.map((z) => (
-            <span key={z.id}>
-              {z.name}:{' '}
-              {z.clusters.map((c, i) => (
-                <span key={c.id}>
-                  {i ? ', ' : ''}
-                  <Link href={`/clusters/${encodeURIComponent(c.name)}`}>{c.name}</Link>
-                </span>
-              ))}
-            </span>
-          )),
-        )}
-      </nav>
     </div>
   );
+}
+
+/** The search box: typed text goes to the URL after a pause (or at once on Enter). */
+function SearchBox({ value, inputRef, onCommit }: { value: string; inputRef: React.RefObject<HTMLInputElement | null>; onCommit: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  const committed = useRef(value);
+  useEffect(() => {
+    // The URL changed from elsewhere (reload, Back, a cleared search): show what it says.
+    if (value !== committed.current) {
+      committed.current = value;
+      setText(value);
+    }
+  }, [value]);
+  useEffect(() => {
+    if (text === committed.current) return;
+    const t = setTimeout(() => {
+      committed.current = text;
+      onCommit(text);
+    }, TYPING_MS);
+    return () => clearTimeout(t);
+  }, [text, onCommit]);
+  return (
+    <form
+      role="search"
+      className={styles.search}
+      onSubmit={(e) => {
+        e.preventDefault();
+        committed.current = text;
+        onCommit(text);
+      }}
+    >
+      <input
+        ref={inputRef}
+        type="search"
+        aria-label="Search the topology"
+        aria-keyshortcuts="/"
+        placeholder="Search service, instance, zone, cluster, label  ( / )"
+        maxLength={MAX_Q}
+        value={text}
+        onChange={(e) => setText(e.target.value.slice(0, MAX_Q))}
+      />
+    </form>
+  );
+}
+
+/** `?expand=<cluster id>,…` from the canvas era: opens that cluster in the placement view. */
+function LegacyExpand({ ids, onResolved }: { ids: string; onResolved: (path: string[]) => void }) {
+  const { query } = useTopologySnapshot();
+  const data = query.data;
+  const done = useRef(false);
+  useEffect(() => {
+    if (done.current || (!data && !query.isError)) return;
+    done.current = true;
+    const list = ids.split(',').map((s) => s.trim()).filter(Boolean);
+    onResolved(data ? (pathForClusterIds(buildPlacement(data), list) ?? []) : []);
+  }, [data, ids, onResolved, query.isError]);
+  return <Loading what="the topology" />;
 }

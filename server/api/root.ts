@@ -9,6 +9,7 @@ import { rolloutsRouter } from './routers/rollouts';
 import { experimentsRouter } from './routers/experiments';
 import { safetyRouter } from './routers/safety';
 import { timelineRouter } from './routers/timeline';
+import { serviceGraphRouter } from './routers/service-graph';
 import { simRouter } from './routers/sim';
 import { systemRouter } from './routers/system';
 import { telemetryRouter } from './routers/telemetry';
@@ -33,6 +34,7 @@ export const appRouter = router({
   machines: machinesRouter,
   telemetry: telemetryRouter,
   topologyMap: topologyMapRouter,
+  serviceGraph: serviceGraphRouter,
   rollouts: rolloutsRouter,
   experiments: experimentsRouter,
   safety: safetyRouter,

@@ -56,6 +56,7 @@ const subscriptions: Array<{ path: string; open: (c: Caller) => Promise<AsyncIte
   { path: 'telemetry.instanceLive', open: (c) => c.telemetry.instanceLive({ instanceId: ids.instanceId }) },
   { path: 'telemetry.serviceLive', open: (c) => c.telemetry.serviceLive({ serviceId: ids.serviceId }) },
   { path: 'topologyMap.live', open: (c) => c.topologyMap.live({}) },
+  { path: 'serviceGraph.live', open: (c) => c.serviceGraph.live({}) },
   { path: 'rollouts.onChange', open: (c) => c.rollouts.onChange({}) },
   { path: 'safety.onChange', open: (c) => c.safety.onChange({}) },
   { path: 'experiments.runs.onChange', open: (c) => c.experiments.runs.onChange({}) },

@@ -68,6 +68,7 @@ const SQL_ONLY_CONSTRAINTS = [
   'Halt_reasons_given',
   'FreezeWindow_shape',
   'FreezeWindow_applies_to_something',
+  'ServiceCall_not_self',
   'ApiToken_name_live',
   'ApiToken_expiry_after_creation',
   'ApiToken_revoked_by_named',

@@ -12,8 +12,8 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   return (
     <>
       <h1>Topology</h1>
-      <p className="lead">Region → zone → cluster → instance, coloured by load-aware weight, live every tick.</p>
-      {/* TopologyView reads ?expand= with useSearchParams, which needs a Suspense boundary. */}
+      <p className="lead">The fleet as services and their calls, or as placement: region → zone → cluster → instance, live every tick.</p>
+      {/* TopologyView reads its state from the URL with useSearchParams, which needs a Suspense boundary. */}
       <Suspense fallback={<Loading what="topology" />}>
         <TopologyView />
       </Suspense>

@@ -51,4 +51,5 @@ export const notRouted: Record<string, string> = {
   'telemetry.instanceLive': 'Subscription: the live instance chart; REST clients poll GET /instances/{name} or the series.',
   'telemetry.serviceLive': 'Subscription: the live service chart; REST clients poll GET /services/{name} or the series.',
   'topologyMap.live': 'Subscription: the live topology map; REST clients poll GET /topology/map.',
+  'serviceGraph.live': 'Subscription: the live service graph; REST clients poll GET /topology/services.',
 };

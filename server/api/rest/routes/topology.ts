@@ -21,6 +21,23 @@ const seriesRequest = z
 export const topologyRoutes: ProcedureRoute[] = [
   { method: 'GET', path: '/topology', procedure: 'topology.overview', operationId: 'topologyOverview', summary: 'Counts and the region → zone → cluster tree with services and instance states.', tag: 'topology' },
   { method: 'GET', path: '/topology/map', procedure: 'topologyMap.snapshot', operationId: 'topologyMap', summary: 'The topology map at the newest tick: every instance with weight, breaker and health.', tag: 'topology' },
+  {
+    method: 'GET',
+    path: '/topology/services',
+    procedure: 'serviceGraph.get',
+    operationId: 'serviceGraph',
+    summary: 'The service graph at the newest tick: services with traffic, errors, P95, versions and resilience state, and the caller → callee calls.',
+    tag: 'topology',
+  },
+  {
+    method: 'PUT',
+    path: '/topology/services/{id}/calls',
+    procedure: 'serviceGraph.setCalls',
+    operationId: 'setServiceCalls',
+    summary: 'Replace the services a service calls, by id (admins; refused with the cycle in words when the graph would loop).',
+    tag: 'topology',
+    mapInput: bodyWithParams({ id: 'serviceId' }),
+  },
   { method: 'GET', path: '/topology/clusters/{name}', procedure: 'topology.cluster', operationId: 'getCluster', summary: 'One cluster with its instances and their latest state.', tag: 'topology', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
   {
     method: 'PATCH',

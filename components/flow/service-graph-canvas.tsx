@@ -1,0 +1,219 @@
+'use client';
+
+// The service graph drawn with @xyflow/react: one node per service at the position the layered
+// layout gave it (components/topology-map/service-graph/elk-layout.ts), one edge per declared call
+// with its figures as an HTML label. Nodes are real <button>s (keyboard, accessible names). Colours
+// are the theme's CSS variables, so light and dark both read.
+import {
+  BaseEdge,
+  Controls,
+  EdgeLabelRenderer,
+  Handle,
+  Position,
+  ReactFlow,
+  getBezierPath,
+  useReactFlow,
+  type Edge,
+  type EdgeProps,
+  type Node,
+  type NodeProps,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { memo, useEffect, type KeyboardEvent } from 'react';
+import type { GraphEdge, GraphNode } from '@/server/domain/topology/service-graph';
+import { HEALTH_WORDS, edgeFigures, formatPercent, nodeAriaLabel, nodeFigureLines, nodeMarks } from '@/components/topology-map/service-graph/format';
+import { NODE_HEIGHT, NODE_WIDTH } from '@/components/topology-map/service-graph/elk-layout';
+import styles from './service-graph-canvas.module.css';
+
+export interface PlacedService {
+  id: string;
+  x: number;
+  y: number;
+  node: GraphNode;
+  dimmed: boolean;
+  highlighted: boolean;
+  selected: boolean;
+}
+export interface PlacedCall {
+  id: string;
+  source: string;
+  target: string;
+  edge: GraphEdge;
+  dimmed: boolean;
+}
+
+type ServiceData = { s: PlacedService; onSelect: (id: string) => void; onOpen: (id: string) => void };
+type ServiceNodeT = Node<ServiceData, 'service'>;
+type CallEdgeT = Edge<{ c: PlacedCall }, 'call'>;
+
+const healthClass = { ok: styles.ok, warn: styles.warn, bad: styles.bad };
+
+const ServiceNode = memo(function ServiceNode({ data }: NodeProps<ServiceNodeT>) {
+  const { s, onSelect, onOpen } = data;
+  const n = s.node;
+  const marks = nodeMarks(n);
+  const lines = nodeFigureLines(n);
+  const onKeyDown = (e: KeyboardEvent<HTMLButtonElement>) => {
+    // Enter on the selected service opens its page; on another one it selects it first.
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    if (s.selected) onOpen(s.id);
+    else onSelect(s.id);
+  };
+  return (
+    <>
+      <Handle type="target" position={Position.Left} isConnectable={false} className={styles.handle} />
+      <button
+        type="button"
+        className={`${styles.node} ${healthClass[n.health]} ${s.dimmed ? styles.dimmed : ''} ${s.highlighted ? styles.highlighted : ''} ${s.selected ? styles.selected : ''} nodrag nopan`}
+        aria-label={nodeAriaLabel(n)}
+        aria-pressed={s.selected}
+        data-service={n.name}
+        data-health={n.health}
+        data-dimmed={s.dimmed ? 'true' : undefined}
+        data-highlighted={s.highlighted ? 'true' : undefined}
+        onClick={() => onSelect(s.id)}
+        onKeyDown={onKeyDown}
+      >
+        <span className={styles.head}>
+          <span className={styles.name}>{n.name}</span>
+          {n.layer ? <span className={styles.layer}>{n.layer}</span> : null}
+        </span>
+        <span className={styles.figures}>{lines[0]}</span>
+        {lines[1] ? <span className={styles.figures}>{lines[1]}</span> : null}
+        <span className={styles.muted}>
+          {HEALTH_WORDS[n.health]} · {n.hasTelemetry ? `${n.up}/${n.instances} up` : `${n.instances} instances`}
+        </span>
+        {marks.length ? (
+          <span className={styles.marks}>
+            {marks.map((m) => (
+              <span key={m.key} className={`${styles.mark} ${styles[m.tone]}`} title={m.words}>
+                {m.text}
+              </span>
+            ))}
+          </span>
+        ) : null}
+      </button>
+      <Handle type="source" position={Position.Right} isConnectable={false} className={styles.handle} />
+    </>
+  );
+});
+
+function CallEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data }: EdgeProps<CallEdgeT>) {
+  const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
+  if (!data) return null;
+  const e = data.c.edge;
+  const canary = e.canaryVersion;
+  const split = e.versions.filter((v) => v.share > 0);
+  return (
+    <>
+      <BaseEdge id={id} path={path} className={`${styles.edgePath} ${data.c.dimmed ? styles.dimmed : ''} ${canary ? styles.canaryPath : ''}`} />
+      <EdgeLabelRenderer>
+        <div
+          className={`${styles.edgeLabel} ${data.c.dimmed ? styles.dimmed : ''} nodrag nopan`}
+          style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
+          title={e.note}
+          data-edge={data.c.id}
+        >
+          <span>{edgeFigures(e).replace(' · ', '\n')}</span>
+          {split.length ? (
+            <span className={styles.split}>
+              {split.map((v, i) => (
+                <span key={v.version} className={v.version === canary ? styles.canary : undefined}>
+                  {i > 0 ? ' · ' : ''}
+                  {v.version} {formatPercent(v.share * 100)}
+                </span>
+              ))}
+            </span>
+          ) : null}
+          {e.apportioned ? <span className={styles.note}>share by callers&apos; rates</span> : null}
+        </div>
+      </EdgeLabelRenderer>
+    </>
+  );
+}
+
+const nodeTypes = { service: ServiceNode };
+const edgeTypes = { call: CallEdge };
+
+/** Fits the graph when its structure changes, never on a tick (so nodes do not move under the eye). */
+function FitOnStructure({ fitKey }: { fitKey: string }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    const t = setTimeout(() => void flow.fitView({ padding: 0.06, minZoom: MIN_FIT_ZOOM, maxZoom: 1 }), 0);
+    return () => clearTimeout(t);
+  }, [fitKey, flow]);
+  return null;
+}
+
+/** Centres a node (search or focus) keeping the zoom readable. */
+function CentreOn({ target, nodes }: { target: string | null; nodes: readonly PlacedService[] }) {
+  const flow = useReactFlow();
+  const at = target ? nodes.find((n) => n.id === target) : undefined;
+  const x = at?.x;
+  const y = at?.y;
+  useEffect(() => {
+    if (x === undefined || y === undefined) return;
+    const t = setTimeout(() => void flow.setCenter(x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2, { zoom: Math.max(flow.getZoom(), MIN_FIT_ZOOM), duration: 250 }), 50);
+    return () => clearTimeout(t);
+  }, [target, x, y, flow]);
+  return null;
+}
+
+/** Text in nodes and labels is ≥ 15 px, so at this zoom it still renders at ≥ 12 px. */
+export const MIN_FIT_ZOOM = 0.8;
+
+export function ServiceGraphCanvas({
+  services,
+  calls,
+  fitKey,
+  centreOn,
+  label,
+  onSelect,
+  onOpen,
+}: {
+  services: readonly PlacedService[];
+  calls: readonly PlacedCall[];
+  fitKey: string;
+  centreOn: string | null;
+  label: string;
+  onSelect: (id: string) => void;
+  onOpen: (id: string) => void;
+}) {
+  const nodes: ServiceNodeT[] = services.map((s) => ({
+    id: s.id,
+    type: 'service',
+    position: { x: s.x, y: s.y },
+    width: NODE_WIDTH,
+    height: NODE_HEIGHT,
+    data: { s, onSelect, onOpen },
+    draggable: false,
+    connectable: false,
+    selectable: false,
+  }));
+  const edges: CallEdgeT[] = calls.map((c) => ({ id: c.id, source: c.source, target: c.target, type: 'call', data: { c }, focusable: false, selectable: false }));
+  return (
+    <div className={styles.canvas} role="group" aria-label={label}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.06, minZoom: MIN_FIT_ZOOM, maxZoom: 1 }}
+        minZoom={0.2}
+        maxZoom={2}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        nodesFocusable={false}
+        edgesFocusable={false}
+        elementsSelectable={false}
+        proOptions={{ hideAttribution: false }}
+      >
+        <FitOnStructure fitKey={fitKey} />
+        <CentreOn target={centreOn} nodes={services} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}
