@@ -43,8 +43,8 @@ export async function measure(instances: number): Promise<Figures> {
       return { ms, cpuMs: (used.user + used.system) / 1000, phasesMs, figures: JSON.stringify(figures) };
     };
     // Old and new alternate, so both see the same load on a shared machine; the serial one is
-    // run less often at 10,000 instances (about 20 s each).
-    const runs = instances >= 10_000 ? 3 : 5;
+    // run less often at 10,000 instances (tens of seconds each).
+    const runs = instances >= 10_000 ? 2 : 5;
     const baselineRuns = instances >= 10_000 ? 1 : 3;
     const lean: Awaited<ReturnType<typeof run>>[] = [];
     const serial: Awaited<ReturnType<typeof run>>[] = [];

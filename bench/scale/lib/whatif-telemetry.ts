@@ -3,7 +3,8 @@
 // generated rows), raw TelemetrySample rows only where the preview reads raw ones — each
 // instance's first sample (where the replay resumes) and the newest, not yet packed, minute. The
 // preview then reads what it reads live, without writing 9 million raw rows at 10,000 instances.
-// Values follow bench/whatif.bench.ts's sample(i, k), so every machine moves.
+// Values follow bench/whatif.bench.ts's sample(i, k), so every machine moves; they repeat every
+// PERIOD instances, so the packs of the first PERIOD are computed and copied to the others.
 import type pg from 'pg';
 import { pgUtc } from '../../../server/db/timestamp';
 import { MINUTE_SQL, PACK_SQL } from '../../../server/services/telemetry/telemetry-pack';
@@ -24,17 +25,22 @@ function rows(t0: Date, i0: number, i1: number, k0: number, k1: number): string 
       100::float8 AS requests, 100 * ${load} AS "activeRequests", 128::float8 AS "maxConcurrency", 0::float8 AS "ingressTimeouts",
       ARRAY[100,100,100,100,100]::float8[] AS "stageInputs", ARRAY[99,99,99,99,99]::float8[] AS "stageOutputs",
       ${five((s) => `(${fill} * (0.5 + ${s} * 0.15)) > 0.97`)} AS "stageBlocked"
-    FROM (SELECT id, (row_number() OVER (ORDER BY name)) - 1 AS n FROM "Instance") i
+    FROM ${NUMBERED} i
     CROSS JOIN generate_series(${k0}, ${k1 - 1}) AS k
     WHERE i.n >= ${i0} AND i.n < ${i1}`;
 }
+
+/** sample(i, k) depends on i only through (i * 7919) % 100. */
+const PERIOD = 100;
+
+const NUMBERED = `(SELECT id, (row_number() OVER (ORDER BY name)) - 1 AS n FROM "Instance")`;
 
 const COLUMNS = `"instanceId", at, "tickId", up, "rtMs", cpu, "p95Ms", connections, rps, "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight",
   degradation, breaker, "stageFill", "stageState", requests, "activeRequests", "maxConcurrency", "ingressTimeouts", "stageInputs", "stageOutputs", "stageBlocked"`;
 
 /**
  * `minutes` of one-second samples for every instance, ending at `now`: every minute before
- * now's is packed (as the rollup job leaves it), the first minute and now's minute are raw too.
+ * now's is packed (as the rollup job leaves it); the first sample and now's minute are raw too.
  */
 export async function recordTelemetry(pool: pg.Pool, instances: number, minutes: number, now: Date): Promise<{ samples: number }> {
   const end = Math.floor(now.getTime() / 1000) * 1000;
@@ -42,15 +48,21 @@ export async function recordTelemetry(pool: pg.Pool, instances: number, minutes:
   const ticks = minutes * 60 + 1;
   const packedUntil = Math.floor(end / 60_000) * 60_000;
   const packedTicks = (packedUntil - t0.getTime()) / 1000;
-  const firstMinuteTicks = Math.min(ticks, 60 - (t0.getTime() / 1000) % 60);
   // Chunks of instances keep each statement's memory small at 10,000 instances.
   const chunk = 500;
   for (let i0 = 0; i0 < instances; i0 += chunk) {
     const i1 = Math.min(instances, i0 + chunk);
-    await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, 0, firstMinuteTicks)}`);
-    if (packedTicks < ticks) await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, packedTicks, ticks)} ON CONFLICT DO NOTHING`);
+    // The raw rows the preview reads: the first sample (its machine states) and the newest minute.
+    await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, 0, 1)}`);
+    if (packedTicks < ticks) await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, Math.max(1, packedTicks), ticks)}`);
+    if (i0 < PERIOD) {
+      await pool.query(`INSERT INTO "TelemetryPack" ("instanceId", minute, samples, data)
+        SELECT s."instanceId", ${MINUTE_SQL} AS m, count(*)::int, ${PACK_SQL} FROM (${rows(t0, i0, Math.min(i1, PERIOD), 0, packedTicks)}) s GROUP BY s."instanceId", m`);
+    }
     await pool.query(`INSERT INTO "TelemetryPack" ("instanceId", minute, samples, data)
-      SELECT s."instanceId", ${MINUTE_SQL} AS m, count(*)::int, ${PACK_SQL} FROM (${rows(t0, i0, i1, 0, packedTicks)}) s GROUP BY s."instanceId", m`);
+      SELECT i.id, p.minute, p.samples, p.data FROM ${NUMBERED} i JOIN ${NUMBERED} tmpl ON tmpl.n = i.n % ${PERIOD}
+        JOIN "TelemetryPack" p ON p."instanceId" = tmpl.id
+      WHERE i.n >= greatest(${i0}, ${PERIOD}) AND i.n < ${i1}`);
   }
   return { samples: instances * ticks };
 }
