@@ -2,11 +2,11 @@
 // policy and the draft, folded into the preview's figures as it goes. Each sample is decoded once
 // into a reused object and its telemetry built once for both policies; nothing per step outlives
 // the step (the serial form kept every point and transition of 10,000 instances until the end).
-// The steps are the live loop's own (stepInstance), in the same order, so the figures are the
-// same to the last bit (test/whatif-serial-replay.ts holds the straightforward form it is
+// The steps are the live loop's own (advanceInstance, the machines' part of stepInstance), in the
+// same order, so the figures are the same to the last bit (test/whatif-serial-replay.ts holds the straightforward form it is
 // checked against).
 import type { Db } from '../../db/client';
-import { initialRuntime, stepInstance, type InstanceRuntime } from '../../domain/instance-step';
+import { advanceInstance, initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
 import type { AdminState, FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, telemetryOf, type RecordedSample, type ReplayCounts } from '../../domain/replay';
 import { readPacks } from '../telemetry/recorded-samples';
@@ -97,8 +97,8 @@ export const replayWindow: WindowReplay = async (db, scope) => {
       }
       last = s.at;
       const telemetry = telemetryOf(inst.id, s);
-      const b = stepInstance(rb, { telemetry, adminState, now: s.at, policies: current });
-      const d = stepInstance(rd, { telemetry, adminState, now: s.at, policies: proposed });
+      const b = advanceInstance(rb, { telemetry, adminState, now: s.at, policies: current });
+      const d = advanceInstance(rd, { telemetry, adminState, now: s.at, policies: proposed });
       for (const x of b.transitions) base.transition(x);
       for (const x of d.transitions) draft.transition(x);
       baseTransitions += b.transitions.length;
