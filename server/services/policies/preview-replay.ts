@@ -5,6 +5,7 @@
 // The steps are the live loop's own (advanceInstance, the machines' part of stepInstance), in the
 // same order, so the figures are the same to the last bit (test/whatif-serial-replay.ts holds the straightforward form it is
 // checked against).
+import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
 import { advanceInstance, initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
 import type { AdminState, FleetPolicies } from '../../domain/model';
@@ -61,6 +62,8 @@ export const replayAdminState = (s: string): AdminState => (s === 'maint' ? 'mai
  * per chunk at 15 minutes).
  */
 const CHUNK = 64;
+/** Instances replayed between yields to the event loop (15 minutes of one is a few ms). */
+const YIELD_EVERY = 8;
 
 type Pack = { id: string; data: Buffer; first: FirstStates | undefined };
 
@@ -143,7 +146,9 @@ export const replayWindow: WindowReplay = async (db, scope) => {
     next = k + CHUNK < ids.length ? load(k + CHUNK) : null;
     const t1 = performance.now();
     // Packs come in (instance, minute) order: one run of packs per instance.
-    for (let i = 0; i < packs.length; ) {
+    for (let i = 0, n = 0; i < packs.length; n++) {
+      // The web process serves other requests and live streams between every few instances.
+      if (n > 0 && n % YIELD_EVERY === 0) await setImmediate();
       let j = i + 1;
       while (j < packs.length && packs[j]!.id === packs[i]!.id) j++;
       replayOne(byId.get(packs[i]!.id)!, packs.slice(i, j));
