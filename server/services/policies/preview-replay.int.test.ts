@@ -16,6 +16,7 @@ import { seededRandom } from '../../domain/seeded-random';
 import { persistTick, type SampleRow, type TransitionRow } from '../../jobs/telemetry/persist';
 import { packTelemetry } from '../telemetry/telemetry-pack';
 import { previewPolicy } from './policy-preview';
+import { replayWindow } from './preview-replay';
 
 let t: TestDb;
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
@@ -118,5 +119,12 @@ describe('the what-if preview replay', () => {
     expect(lean).toEqual(await figures(input, true));
     expect(lean.instances).toBe(51);
     expect(lean.draft).not.toEqual(lean.baseline);
+  });
+
+  it('a failed read of the next chunk, while the current one replays, fails the preview (not the process)', async () => {
+    const instances = (await t.db.instance.findMany({ orderBy: { id: 'asc' } })).slice(10, 30).map((i) => ({ ...i, adminState: 'ready' }));
+    // The second chunk cannot be read; the first replays meanwhile, yielding to the event loop.
+    const scope = { instances: [...instances, { ...instances[0]!, id: 'not-an-instance' }], from: new Date(now.getTime() - 5 * 60_000), to: now, policiesOf: () => ({ current: policies, proposed: policies }) };
+    await expect(replayWindow(t.db, scope)).rejects.toThrow('not an instance id');
   });
 });
