@@ -147,26 +147,54 @@ export interface ReplayCounts {
 /** The effective weight below which an instance counts as starved ("dropped below weight 20"). */
 export const LOW_WEIGHT = 20;
 
-export function countReplay(results: ReadonlyArray<ReplayResult>, lowWeight = LOW_WEIGHT): ReplayCounts {
-  let stageBreaks = 0;
-  let degradations = 0;
-  let breakerOpens = 0;
-  let weightRecomputes = 0;
-  let below = 0;
-  let sum = 0;
-  let n = 0;
-  for (const r of results) {
-    for (const t of r.transitions) {
-      if (t.machine === 'stage' && t.to === 'blocked') stageBreaks++;
-      else if (t.machine === 'degradation' && t.to > t.from) degradations++;
-      else if (t.machine === 'breaker' && t.to === 'open') breakerOpens++;
-      else if (t.machine === 'weight') weightRecomputes++;
-    }
-    if (r.points.some((p) => p.effectiveWeight < lowWeight)) below++;
-    for (const p of r.points) {
-      sum += p.effectiveWeight;
-      n++;
-    }
+/**
+ * The counts of ReplayCounts, added up one step at a time (the preview folds each step as it
+ * replays instead of keeping every point). Points are summed in the order given: the mean is
+ * the same to the last bit as long as the order is.
+ */
+export class ReplayTally {
+  stageBreaks = 0;
+  degradations = 0;
+  breakerOpens = 0;
+  weightRecomputes = 0;
+  private below = 0;
+  private sum = 0;
+  private n = 0;
+  private instanceBelow = false;
+
+  constructor(private readonly lowWeight = LOW_WEIGHT) {}
+
+  transition(t: Transition): void {
+    if (t.machine === 'stage' && t.to === 'blocked') this.stageBreaks++;
+    else if (t.machine === 'degradation' && t.to > t.from) this.degradations++;
+    else if (t.machine === 'breaker' && t.to === 'open') this.breakerOpens++;
+    else if (t.machine === 'weight') this.weightRecomputes++;
   }
-  return { stageBreaks, degradations, breakerOpens, weightRecomputes, instancesBelowLow: below, meanEffectiveWeight: n ? Math.round((sum / n) * 10) / 10 : 0 };
+
+  point(effectiveWeight: number): void {
+    if (effectiveWeight < this.lowWeight) this.instanceBelow = true;
+    this.sum += effectiveWeight;
+    this.n++;
+  }
+
+  /** Closes the instance whose points came since the last call. */
+  endInstance(): void {
+    if (this.instanceBelow) this.below++;
+    this.instanceBelow = false;
+  }
+
+  counts(): ReplayCounts {
+    const { stageBreaks, degradations, breakerOpens, weightRecomputes } = this;
+    return { stageBreaks, degradations, breakerOpens, weightRecomputes, instancesBelowLow: this.below, meanEffectiveWeight: this.n ? Math.round((this.sum / this.n) * 10) / 10 : 0 };
+  }
+}
+
+export function countReplay(results: ReadonlyArray<ReplayResult>, lowWeight = LOW_WEIGHT): ReplayCounts {
+  const tally = new ReplayTally(lowWeight);
+  for (const r of results) {
+    for (const t of r.transitions) tally.transition(t);
+    for (const p of r.points) tally.point(p.effectiveWeight);
+    tally.endInstance();
+  }
+  return tally.counts();
 }

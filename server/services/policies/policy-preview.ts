@@ -5,21 +5,17 @@ import type { Db } from '../../db/client';
 import { pgUtc } from '../../db/timestamp';
 import type { FleetPolicies } from '../../domain/model';
 import { validatePolicy, withDefaults, type PolicyKind } from '../../domain/policy-schemas';
-import { countReplay, LOW_WEIGHT, replayInstance, type ReplayCounts, type ReplayResult } from '../../domain/replay';
+import type { ReplayCounts } from '../../domain/replay';
 import { AppError } from '../../errors';
 import { policyRef } from './policies';
 import { jsonObject } from '../../domain/inputs';
-import { loadRecorded } from '../telemetry/recorded-samples';
+import { replayWindow, type WindowReplay } from './preview-replay';
 import { PACK_WINDOW_MINUTES } from '../telemetry/telemetry-pack';
 
 export const previewInput = policyRef.extend({
   document: jsonObject('The policy'),
   minutes: z.number().int().min(1, 'At least 1 minute').max(PACK_WINDOW_MINUTES, `At most ${PACK_WINDOW_MINUTES} minutes`).default(15),
 });
-
-const BUCKET_MS = 10_000;
-/** Instances per fetch: small enough to overlap fetching with replaying, large enough to keep round trips few. */
-const PREVIEW_CHUNK = 8;
 
 function phrase(base: ReplayCounts, draft: ReplayCounts): string {
   const parts: string[] = [];
@@ -45,7 +41,11 @@ function cadenceNotes(published: FleetPolicies['weight'], draft: Record<string, 
     .map((k) => `This draft samples ${INPUT_NAMES[k]} every ${cadences[k]} s, but the stored samples took it every ${published.cadencesS[k]} s: the replay uses the values that were taken.`);
 }
 
-export async function previewPolicy(db: Db, input: z.input<typeof previewInput>) {
+/**
+ * `opts` is for benchmarks and tests: `now` ends the window, `replay` replaces the replay (the
+ * serial reference it is checked against).
+ */
+export async function previewPolicy(db: Db, input: z.input<typeof previewInput>, opts: { now?: Date; replay?: WindowReplay } = {}) {
   const data = previewInput.parse(input);
   const v = validatePolicy(data.kind, data.document);
   if (!v.ok) throw new AppError('BAD_REQUEST', 'Fix the invalid fields before previewing.', Object.fromEntries(Object.entries(v.errors).map(([p, m]) => [`document.${p}`, m])));
@@ -63,65 +63,22 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
   const instances = await db.instance.findMany({
     where: serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } },
     select: { id: true, name: true, serviceId: true, adminState: true },
+    // The figures are sums in instance order: a fixed order makes them the same on every run.
+    orderBy: { id: 'asc' },
   });
-  const to = new Date();
+  const to = opts.now ?? new Date();
   const from = new Date(to.getTime() - data.minutes * 60_000);
-  const ids = instances.map((i) => i.id);
-  // Fetched in chunks so PostgreSQL reads the next chunk on one core while this process replays
-  // the previous one on the other.
-  const chunks: string[][] = [];
-  for (let k = 0; k < ids.length; k += PREVIEW_CHUNK) chunks.push(ids.slice(k, k + PREVIEW_CHUNK));
-  const byId = new Map(instances.map((i) => [i.id, i]));
-  const phases = { fetch: 0, replay: 0 };
-  let sampleCount = 0;
-  const base: ReplayResult[] = [];
-  const draft: ReplayResult[] = [];
-  const perInstance: Array<{ name: string; baseMin: number; draftMin: number; baseTransitions: number; draftTransitions: number }> = [];
-  const series = new Map<number, { actual: number; base: number; draft: number; n: number }>();
-  /** The recorded effective weights over the replayed samples, for the "actually" column. */
-  const actualWeights = { sum: 0, n: 0, below: 0 };
-  /** Per replayed instance, the samples it spans: "actually" counts the live transitions in the same span. */
-  const replayed: Array<{ id: string; first: number; last: number }> = [];
-  const load = (chunk: string[]) => loadRecorded(db, chunk, from, to);
-  let next = chunks.length ? load(chunks[0]!) : null;
-  for (let k = 0; next; k++) {
-    const t0 = performance.now();
-    const recorded = await next;
-    next = k + 1 < chunks.length ? load(chunks[k + 1]!) : null;
-    const t1 = performance.now();
-    for (const [id, samples] of recorded) {
-      const inst = byId.get(id)!;
-      sampleCount += samples.length;
-      if (samples.length < 2) continue;
-      replayed.push({ id, first: samples[0]!.at, last: samples[samples.length - 1]!.at });
-      const current = effective(inst.serviceId);
-      const proposed = { ...current, [data.kind]: withDefaults(data.kind, v.document) };
-      const adminState = inst.adminState === 'maint' ? 'maintenance' : inst.adminState;
-      const b = replayInstance(inst.id, samples, current, { adminState });
-      const d = replayInstance(inst.id, samples, proposed, { adminState });
-      base.push(b);
-      draft.push(d);
-      const min = (r: ReplayResult) => Math.round(Math.min(...r.points.map((p) => p.effectiveWeight)));
-      perInstance.push({ name: inst.name, baseMin: min(b), draftMin: min(d), baseTransitions: b.transitions.length, draftTransitions: d.transitions.length });
-      let actualMin = Infinity;
-      for (let i = 0; i < b.points.length; i++) {
-        const at = Math.floor(b.points[i]!.at / BUCKET_MS) * BUCKET_MS;
-        const s = series.get(at) ?? { actual: 0, base: 0, draft: 0, n: 0 };
-        const w = samples[i + 1]!.effectiveWeight;
-        actualMin = Math.min(actualMin, w);
-        actualWeights.sum += w;
-        actualWeights.n++;
-        s.actual += w;
-        s.base += b.points[i]!.effectiveWeight;
-        s.draft += d.points[i]!.effectiveWeight;
-        s.n++;
-        series.set(at, s);
-      }
-      if (actualMin < LOW_WEIGHT) actualWeights.below++;
+  const perService = new Map<string, { current: FleetPolicies; proposed: FleetPolicies }>();
+  const policiesOf = (serviceId: string) => {
+    let p = perService.get(serviceId);
+    if (p === undefined) {
+      const current = effective(serviceId);
+      perService.set(serviceId, (p = { current, proposed: { ...current, [data.kind]: withDefaults(data.kind, v.document) } }));
     }
-    phases.fetch += t1 - t0;
-    phases.replay += performance.now() - t1;
-  }
+    return p;
+  };
+  const tally = await (opts.replay ?? replayWindow)(db, { instances, from, to, policiesOf });
+  const { replayed, actual: actualWeights } = tally;
   // The replay starts in the state of each instance's first sample, so a live transition at that
   // tick (e.g. the first tick after a start) is already behind it: count only those after it.
   const actual = await db.$queryRaw<Array<{ stage_breaks: bigint; degradations: bigint; breaker_opens: bigint; recomputes: bigint }>>`
@@ -133,22 +90,22 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>)
     JOIN unnest(${replayed.map((r) => r.id)}::uuid[], ${replayed.map((r) => pgUtc(r.first))}::timestamp[], ${replayed.map((r) => pgUtc(r.last))}::timestamp[]) AS w(id, f, l)
       ON t."instanceId" = w.id AND t.at > w.f AND t.at <= w.l`;
   const a = actual[0];
-  const baseline = countReplay(base);
-  const proposed = countReplay(draft);
+  const baseline = tally.baseline;
+  const proposed = tally.draft;
   return {
     window: { from, to, minutes: data.minutes },
-    instances: base.length,
-    samples: sampleCount,
+    instances: replayed.length,
+    samples: tally.samples,
     computeMs: Math.round(performance.now() - started),
     /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
-    phasesMs: { fetch: Math.round(phases.fetch), replay: Math.round(phases.replay) },
+    phasesMs: { fetch: Math.round(tally.phasesMs.fetch), replay: Math.round(tally.phasesMs.replay) },
     actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0),
       instancesBelowLow: actualWeights.below, meanEffectiveWeight: actualWeights.n ? Math.round((actualWeights.sum / actualWeights.n) * 10) / 10 : 0 },
     baseline,
     draft: proposed,
     summary: phrase(baseline, proposed),
     notes,
-    changed: perInstance.filter((p) => p.baseMin !== p.draftMin || p.baseTransitions !== p.draftTransitions).sort((x, y) => Math.abs(y.draftMin - y.baseMin) - Math.abs(x.draftMin - x.baseMin)).slice(0, 20),
-    series: [...series.entries()].sort(([x], [y]) => x - y).map(([at, s]) => ({ at, actual: s.actual / s.n, base: s.base / s.n, draft: s.draft / s.n })),
+    changed: tally.perInstance.filter((p) => p.baseMin !== p.draftMin || p.baseTransitions !== p.draftTransitions).sort((x, y) => Math.abs(y.draftMin - y.baseMin) - Math.abs(x.draftMin - x.baseMin)).slice(0, 20),
+    series: [...tally.series.entries()].sort(([x], [y]) => x - y).map(([at, s]) => ({ at, actual: s.actual / s.n, base: s.base / s.n, draft: s.draft / s.n })),
   };
 }

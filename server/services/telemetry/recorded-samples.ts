@@ -36,16 +36,18 @@ const FIRST = `SELECT i.id::text AS id, s.tw, s.deg, s.br, s.ss, s.rc FROM unnes
 
 type First = { id: string; tw: number; deg: number; br: string; ss: string[]; rc: number | null };
 
-export async function loadRecorded(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, RecordedSample[]>> {
-  const out = new Map<string, RecordedSample[]>();
-  if (instanceIds.length === 0) return out;
+/**
+ * The packs of `instanceIds` over [from, to], in (instance, minute) order: `visit` is called once
+ * per pack with the instance's first-sample states. `data` is a view into the COPY output.
+ */
+export async function readPacks(db: Db, instanceIds: readonly string[], from: Date, to: Date, visit: (id: string, data: Buffer, first: FirstStates | undefined) => void): Promise<void> {
+  if (instanceIds.length === 0) return;
   const pool = pgPool(db);
   const [bytes, first] = await Promise.all([copyBinary(pool, copySelect(instanceIds, from, to)), pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
   const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
   const r = new CopyReader(bytes);
   let lastId: Buffer | null = null;
   let id = '';
-  let samples: RecordedSample[] = [];
   while (r.next()) {
     const idBytes = r.uuidBytes()!;
     r.skip();
@@ -53,10 +55,22 @@ export async function loadRecorded(db: Db, instanceIds: readonly string[], from:
     if (lastId === null || !idBytes.equals(lastId)) {
       lastId = idBytes;
       id = uuidText(idBytes);
+    }
+    visit(id, data, firstOf.get(id));
+  }
+}
+
+export async function loadRecorded(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, RecordedSample[]>> {
+  const out = new Map<string, RecordedSample[]>();
+  let lastId = '';
+  let samples: RecordedSample[] = [];
+  await readPacks(db, instanceIds, from, to, (id, data, first) => {
+    if (id !== lastId) {
+      lastId = id;
       samples = [];
     }
-    unpack(data, from.getTime(), to.getTime(), firstOf.get(id), samples);
+    unpack(data, from.getTime(), to.getTime(), first, samples);
     if (samples.length > 0 && !out.has(id)) out.set(id, samples);
-  }
+  });
   return out;
 }

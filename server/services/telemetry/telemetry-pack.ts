@@ -100,3 +100,87 @@ export function unpack(data: Buffer, fromMs: number, toMs: number, first: FirstS
     });
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Decodes packs one sample at a time into a single reused RecordedSample (the what-if preview at
+ * 10,000 instances would otherwise build 9 million sample objects of five arrays each only to
+ * read each once). The sample equals what `unpack` appends, and is overwritten by the next one:
+ * copy what must outlive the callback.
+ */
+export class PackDecoder {
+  private readonly fill = [0, 0, 0, 0, 0];
+  private readonly inputs = [0, 0, 0, 0, 0];
+  private readonly outputs = [0, 0, 0, 0, 0];
+  private readonly blocked = [false, false, false, false, false];
+  private readonly ages: Mutable<RecordedSample['inputAgeMs']> = { cpu: null, p95: null, connections: null, recompute: null };
+  readonly sample: Mutable<RecordedSample> = {
+    at: 0, up: true, rtMs: null, cpu: null, p95Ms: null, connections: null, errorRate: null, requests: null, activeRequests: null, maxConcurrency: null, ingressTimeouts: null,
+    stageFill: this.fill, stageInputs: [], stageOutputs: [], stageBlocked: [], targetWeight: 0, effectiveWeight: 0, degradation: 0, breaker: 'closed', stageState: [], inputAgeMs: this.ages,
+  };
+  /** Time of the last sample decoded for the current instance (-Infinity before its first). */
+  private lastAt = -Infinity;
+
+  /** The next packs belong to another instance: its first sample carries `first`'s states. */
+  startInstance(): void {
+    this.lastAt = -Infinity;
+  }
+
+  /** Calls `each(this.sample)` for every sample of `data` in [fromMs, toMs], as unpack would append them. */
+  decode(data: Buffer, fromMs: number, toMs: number, first: FirstStates | undefined, each: (s: RecordedSample) => void): void {
+    if (data.length % PACK_RECORD_BYTES !== 0) throw new Error(`a pack of ${data.length} bytes is not whole records of ${PACK_RECORD_BYTES}`);
+    const s = this.sample;
+    const n = (at: number) => {
+      const v = data.readDoubleBE(at);
+      return v !== v ? null : v;
+    };
+    const five = (xs: number[], at: number) => {
+      for (let k = 0; k < 5; k++) {
+        const v = data.readDoubleBE(at + 8 * k);
+        xs[k] = v !== v ? 0 : v;
+      }
+    };
+    for (let o = 0; o < data.length; o += PACK_RECORD_BYTES) {
+      const at = data.readDoubleBE(o);
+      if (at < fromMs || at > toMs) continue;
+      if (at <= this.lastAt) throw new Error('packed samples are out of order');
+      const states = this.lastAt === -Infinity ? (first ?? NO_STATES) : NO_STATES;
+      this.lastAt = at;
+      const hasStages = !Number.isNaN(data.readDoubleBE(o + 160));
+      s.at = at;
+      s.up = data.readDoubleBE(o + 8) !== 0;
+      s.rtMs = n(o + 16);
+      s.cpu = n(o + 24);
+      s.p95Ms = n(o + 32);
+      s.connections = n(o + 40);
+      s.errorRate = n(o + 48);
+      s.requests = n(o + 56);
+      s.activeRequests = n(o + 64);
+      s.maxConcurrency = n(o + 72);
+      s.ingressTimeouts = n(o + 80);
+      five(this.fill, o + 120);
+      if (hasStages) {
+        five(this.inputs, o + 160);
+        five(this.outputs, o + 200);
+        for (let k = 0; k < 5; k++) {
+          const v = data.readDoubleBE(o + 240 + 8 * k);
+          this.blocked[k] = (v !== v ? 0 : v) === 1;
+        }
+      }
+      s.stageInputs = hasStages ? this.inputs : [];
+      s.stageOutputs = hasStages ? this.outputs : [];
+      s.stageBlocked = hasStages ? this.blocked : [];
+      s.targetWeight = states.targetWeight;
+      s.effectiveWeight = data.readDoubleBE(o + 88);
+      s.degradation = states.degradation;
+      s.breaker = states.breaker;
+      s.stageState = states === NO_STATES ? [] : states.stageState;
+      this.ages.cpu = n(o + 96);
+      this.ages.p95 = n(o + 104);
+      this.ages.connections = n(o + 112);
+      this.ages.recompute = states.recomputeAgeMs;
+      each(s);
+    }
+  }
+}

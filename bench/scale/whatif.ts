@@ -1,0 +1,77 @@
+// What-if preview at fleet scale: 15 minutes of recorded telemetry (one sample a second per
+// instance, complete minutes packed as the rollup leaves them, the newest raw) replayed through
+// the published watermark policy and a draft, end to end through previewPolicy (reads, replay,
+// the "actually" query). `baselineMs` is the serial replay it replaced (test/whatif-serial-replay.ts)
+// in the same run on the same data, and `identical` says whether both gave the same figures.
+import pg from 'pg';
+import { demoFleet } from '../../prisma/demo-fleet';
+import { createDb } from '../../server/db/client';
+import { makeDefaultPolicies, makeFleet } from '../../server/db/factories';
+import { defaultPolicies } from '../../server/domain/policy-defaults';
+import { previewPolicy } from '../../server/services/policies/policy-preview';
+import { serialReplayWindow } from '../../test/whatif-serial-replay';
+import { syntheticFleet } from '../fleets';
+import { benchDatabase, percentile } from '../lib';
+import type { Figures } from '../scale.bench';
+import { recordTelemetry } from './lib/whatif-telemetry';
+
+const MINUTES = 15;
+const input = { kind: 'watermark' as const, scope: 'global', document: { ...defaultPolicies.watermark, breakPct: 85, degradePct: 75 }, minutes: MINUTES };
+
+export async function measure(instances: number): Promise<Figures> {
+  const database = await benchDatabase();
+  const db = createDb(database.url, 4);
+  const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  try {
+    const setupStart = performance.now();
+    await makeDefaultPolicies(db);
+    await makeFleet(db, instances <= 100 ? demoFleet : syntheticFleet(instances));
+    const fleet = await db.instance.count();
+    // Mid-minute, as a preview usually is: half a minute of raw samples packed on the fly.
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 30_000);
+    const { samples } = await recordTelemetry(pool, fleet, MINUTES, now);
+    await pool.query('VACUUM ANALYZE');
+    const setupMs = Math.round(performance.now() - setupStart);
+
+    const run = async (serial: boolean) => {
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      const res = await previewPolicy(db, input, { now, replay: serial ? serialReplayWindow : undefined });
+      const ms = performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      const { computeMs: _c, phasesMs, ...figures } = res;
+      return { ms, cpuMs: (used.user + used.system) / 1000, phasesMs, figures: JSON.stringify(figures) };
+    };
+    // Old and new alternate, so both see the same load on a shared machine; the serial one is
+    // run less often at 10,000 instances (tens of seconds each).
+    const runs = instances >= 10_000 ? 2 : 5;
+    const baselineRuns = instances >= 10_000 ? 1 : 3;
+    const lean: Awaited<ReturnType<typeof run>>[] = [];
+    const serial: Awaited<ReturnType<typeof run>>[] = [];
+    for (let r = 0; r < runs; r++) {
+      lean.push(await run(false));
+      if (r < baselineRuns) serial.push(await run(true));
+    }
+    const p50 = (xs: number[]) => Math.round(percentile(xs, 50));
+    const previewMs = p50(lean.map((r) => r.ms));
+    const baselineMs = p50(serial.map((r) => r.ms));
+    return {
+      instances: fleet,
+      samples,
+      previewMs,
+      previewRunsMs: lean.map((r) => Math.round(r.ms)).join(' '),
+      previewCpuMs: p50(lean.map((r) => r.cpuMs)),
+      phasesMs: lean[lean.length - 1]!.phasesMs,
+      baselineMs,
+      baselineCpuMs: p50(serial.map((r) => r.cpuMs)),
+      baselineOverPreview: Math.round((baselineMs / previewMs) * 100) / 100,
+      identical: [...lean, ...serial].every((r) => r.figures === lean[0]!.figures),
+      goalMs: instances >= 10_000 ? 5000 : 1000,
+      setupMs,
+    };
+  } finally {
+    await pool.end();
+    await db.$disconnect();
+    await database.stop();
+  }
+}
