@@ -9,7 +9,7 @@
 // - interactiveMs (TTI proxy): the first moment a click on that node has an effect. The node is
 //   clicked as soon as its label shows, and again every 250 ms until the click changes the URL
 //   (every view keeps its focus/drill-down in the URL); clicksNeeded says how many it took;
-// - domElements at that moment, and the JS heap used.
+// - domElements and the JS heap used when the first label showed (before any click).
 // The machine's load average is in the figures: compare runs on one machine.
 import { loadavg } from 'node:os';
 import type { Figures } from '../scale.bench';
@@ -43,6 +43,8 @@ async function measureView(browser: Awaited<ReturnType<typeof launchChromium>>, 
         { polling: 'raf', timeout: BOUND_MS },
       )
       .then((h) => h.jsonValue() as Promise<number>);
+    // Before the click (which may open another page): the page as rendered.
+    const dom = await page.evaluate(() => ({ elements: document.querySelectorAll('*').length, heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null }));
     const url0 = page.url();
     const target = page.locator('[data-bench-first]').first();
     let clicks = 0;
@@ -56,7 +58,6 @@ async function measureView(browser: Awaited<ReturnType<typeof launchChromium>>, 
         .then((h) => h.jsonValue() as Promise<number>)
         .catch(() => null);
     }
-    const dom = await page.evaluate(() => ({ elements: document.querySelectorAll('*').length, heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null }));
     return { firstLabelMs: Math.round(firstLabelMs), interactiveMs: interactiveMs === null ? null : Math.round(interactiveMs), clicksNeeded: clicks, domElements: dom.elements, jsHeapBytes: dom.heap };
   } finally {
     await page.context().close();
