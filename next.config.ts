@@ -9,6 +9,10 @@ const config: NextConfig = {
   distDir: process.env.SWITCHBACK_DIST_DIR || '.next',
   reactStrictMode: true,
   typedRoutes: false,
+  // `next build` would type-check the whole project with tsc (2.5 of its 3 minutes on 2 cores):
+  // `npm test` runs the same `tsc --noEmit -p .` as its first step, and `npm start` is for running
+  // the console, not for checking it.
+  typescript: { ignoreBuildErrors: true },
 };
 
 export default config;

@@ -1,13 +1,15 @@
 // `npm start`: the supervisor. PostgreSQL (embedded unless DATABASE_URL) → migrations → first-run
-// seed → build if the sources changed → web + worker → on Ctrl-C a stop in order: web, worker,
-// PostgreSQL, within a stated bound. Every child runs in a process group of its own, so the
-// terminal's Ctrl-C reaches only this process, and stops by itself if this process dies.
+// seed, with the build (if the sources changed) running beside the seed → web + worker → on Ctrl-C
+// a stop in order: build, web, worker, PostgreSQL, within a stated bound. Each step's line says
+// when it happened (seconds since the start), so a slow first start shows where the time goes.
+// Every child runs in a process group of its own, so the terminal's Ctrl-C reaches only this
+// process, and stops by itself if this process dies.
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { createDb } from '../server/db/client';
 import { env as loadEnv, EnvError, type Env } from '../server/env';
 import { seedIfEmpty } from '../prisma/seed';
 import { selectPlatform } from '../server/services/platform/platform-select';
+import { BuildOutput } from './lib/build-progress';
 import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
 import { lockFileOf, redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
 import { PG_STOP_BOUND_MS } from './lib/embedded-pg';
@@ -19,24 +21,46 @@ const root = process.cwd();
 const t0 = performance.now();
 const since = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const say = (line: string) => console.log(`switchback │ ${line}`);
+/** A step done: the line, and when (seconds since `npm start`). */
+const step = (line: string) => say(`${line} · at ${since()}`);
 const prefix = (name: string) => (line: string) => console.log(`${name.padEnd(10)}│ ${line}`);
 
 /** Stop budgets: the web server drains its requests; the worker finishes or hands back its jobs (5 s, server/jobs/main.ts). */
 const WEB_STOP_MS = 4_000;
 const WORKER_STOP_MS = 7_000;
+/** A build stops at once when asked: nothing of it is worth keeping. It runs before the web server
+ * and the worker start, never beside them, so its stop fits in theirs and the bound below holds. */
+const BUILD_STOP_MS = 1_000;
 /** The longest a stop takes, stated when it starts: each step's grace, its SIGKILL wait, and PostgreSQL's. */
 const STOP_BOUND_MS = WEB_STOP_MS + KILL_WAIT_MS + WORKER_STOP_MS + KILL_WAIT_MS + PG_STOP_BOUND_MS;
 
 /** Set once PostgreSQL is up, so a failure later in start-up still stops what was started. */
 let stopAll: ((reason: string, code: number) => Promise<void>) | null = null;
 
-function runToEnd(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = prefix('build');
-    for (const s of [child.stdout, child.stderr]) s.on('data', (b: Buffer) => b.toString().split('\n').filter((l) => l.trim()).forEach(out));
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with code ${code}`))));
+/**
+ * `next build` in a process group of its own (stopped with the supervisor), its output passed
+ * through as it comes with the seconds since it began, and a line every 15 s while Next is silent.
+ * Resolves with an error instead of rejecting, so that it can run beside the seed unawaited.
+ */
+function startBuild(env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Error | null> } {
+  const b = performance.now();
+  const secs = () => ((performance.now() - b) / 1000).toFixed(0);
+  const out = prefix('build');
+  const output = new BuildOutput((line) => out(`${secs().padStart(4)} s  ${line}`));
+  const child = spawnNode([], 'node_modules/next/dist/bin/next', ['build'], { cwd: root, env, onLine: (l) => output.line(l) });
+  const progress = setInterval(() => say(`still building… ${secs()} s so far (${output.phase})`), 15_000);
+  const done = new Promise<Error | null>((resolve) => {
+    child.on('error', (err) => resolve(err));
+    child.on('exit', (code, signal) => {
+      clearInterval(progress);
+      if (code !== 0) return resolve(new Error(`next build exited with ${signal ?? `code ${code}`} (its output is above)`));
+      writeBuildStamp(root);
+      const summary = output.summary();
+      step(`built in ${secs()} s${summary ? ` (${summary})` : ''}`);
+      resolve(null);
+    });
   });
+  return { child, done };
 }
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -72,10 +96,10 @@ async function main() {
 
   say(`Switchback starting (Node ${process.versions.node})`);
   const database = await resolveDatabase(e, (l) => say(l), { ownProcessGroup: true });
-  say(`database: ${database.describe}`);
+  step(`database: ${database.describe}`);
   const lock = database.embedded ? writeSupervisorLock(e, { port: e.PORT, pgPort: e.SWITCHBACK_PG_PORT, processes: { postgres: database.pid ?? undefined } }) : null;
 
-  const procs: { web?: ChildProcess; worker?: ChildProcess } = {};
+  const procs: { build?: ChildProcess; web?: ChildProcess; worker?: ChildProcess } = {};
   let restartTimer: NodeJS.Timeout | null = null;
   let stopping: Promise<void> | null = null;
   // One stop, however many signals and failures ask for it; it ends the process.
@@ -84,6 +108,7 @@ async function main() {
       const began = performance.now();
       say(`${reason}: stopping the web server, then the worker, then PostgreSQL (at most ${STOP_BOUND_MS / 1000} s)…`);
       if (restartTimer) clearTimeout(restartTimer);
+      if (procs.build && running(procs.build)) say(`build ${await stopChild(procs.build, BUILD_STOP_MS)}`);
       if (procs.web) say(`web server ${await stopChild(procs.web, WEB_STOP_MS)}`);
       if (procs.worker) say(`worker ${await stopChild(procs.worker, WORKER_STOP_MS)}`);
       if (database.pid) say('stopping PostgreSQL…');
@@ -97,14 +122,30 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
   process.on('SIGHUP', () => void shutdown('SIGHUP (terminal closed)', 0));
 
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
+  // The worker serves its own metrics (server/metrics/exposition.ts): a free port unless configured.
+  childEnv.SWITCHBACK_WORKER_METRICS_PORT = String(e.SWITCHBACK_WORKER_METRICS_PORT ?? (await freePort(e.SWITCHBACK_WORKER_METRICS_HOST)));
+  // The build needs no database: it runs while the seed fills it (a large demo fleet takes a while).
+  let building: Promise<Error | null> = Promise.resolve(null);
+  if (e.SWITCHBACK_SKIP_BUILD) {
+    say('SWITCHBACK_SKIP_BUILD=true: using the existing build');
+  } else if (buildIsCurrent(root)) {
+    say('build is up to date');
+  } else {
+    step('building the web app (sources changed or no build yet; about 1–2 minutes on 2 cores)…');
+    const build = startBuild(childEnv);
+    procs.build = build.child;
+    building = build.done;
+  }
+
   const db = createDb(database.url, 2);
   const seed = await seedIfEmpty(db, { adminName: e.SWITCHBACK_ADMIN_NAME, demo: e.SWITCHBACK_SEED === 'demo' });
-  if (seed.seeded) say(e.SWITCHBACK_SEED === 'demo' ? 'first start: demo platform seeded' : 'first start: empty platform (SWITCHBACK_SEED=none)');
+  if (seed.seeded) step(e.SWITCHBACK_SEED === 'demo' ? 'first start: demo platform seeded' : 'first start: empty platform (SWITCHBACK_SEED=none)');
   if (e.SWITCHBACK_PLATFORM) {
     try {
       const p = await selectPlatform(db, e.SWITCHBACK_PLATFORM, e.SWITCHBACK_DATA_DIR);
       const what = p.imported ? ` (registry: ${p.imported.services} services and ${p.imported.instances} instances added, ${p.imported.updated} updated)` : '';
-      say(`platform  ${p.name} (${p.kind}) is active${what}`);
+      step(`platform  ${p.name} (${p.kind}) is active${what}`);
     } catch (err) {
       await db.$disconnect();
       return void shutdown(err instanceof Error ? err.message : String(err), 1);
@@ -112,28 +153,16 @@ async function main() {
   }
   await db.$disconnect();
 
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' };
-  // The worker serves its own metrics (server/metrics/exposition.ts): a free port unless configured.
-  childEnv.SWITCHBACK_WORKER_METRICS_PORT = String(e.SWITCHBACK_WORKER_METRICS_PORT ?? (await freePort(e.SWITCHBACK_WORKER_METRICS_HOST)));
-  if (e.SWITCHBACK_SKIP_BUILD) {
-    say('SWITCHBACK_SKIP_BUILD=true: using the existing build');
-  } else if (buildIsCurrent(root)) {
-    say('build is up to date');
-  } else {
-    say('building the web app (sources changed or no build yet; about 3–4 minutes on 2 cores)…');
-    const b = performance.now();
-    // Next prints little while it compiles: say every 15 s that the build is still going.
-    const progress = setInterval(() => say(`still building… ${((performance.now() - b) / 1000).toFixed(0)} s so far`), 15_000);
-    await runToEnd(process.execPath, ['node_modules/next/dist/bin/next', 'build'], childEnv).finally(() => clearInterval(progress));
-    writeBuildStamp(root);
-    say(`built in ${((performance.now() - b) / 1000).toFixed(0)} s`);
-  }
+  if (procs.build && running(procs.build)) say('database ready; waiting for the build…');
+  const buildError = await building;
   if (stopping) return;
+  if (buildError) throw buildError;
 
   const w = spawnNode([], 'scripts/web-server.mjs', [String(e.PORT), e.SWITCHBACK_HOST], { cwd: root, env: childEnv, onLine: prefix('web') });
   procs.web = w;
   lock?.processes({ web: w.pid });
   w.on('exit', (code, signal) => void shutdown(`the web server exited (${signal ?? code})`, 1));
+  step(`web server starting (pid ${w.pid})`);
 
   // A worker that exits is restarted, with a wait that grows while it keeps exiting; the web
   // server stays up meanwhile and /api/health shows the worker as down.

@@ -17,6 +17,6 @@ describe('README', () => {
   });
 
   it('states the real first-start time', () => {
-    expect(readme).toMatch(/first start builds the console: about 3–4 minutes on a 2-core machine/);
+    expect(readme).toMatch(/first start builds the console: about 1–2 minutes on a quiet 2-core machine/);
   });
 });

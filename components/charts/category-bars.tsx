@@ -1,10 +1,11 @@
 'use client';
 
-// Grouped bars over named categories (a report's layers), with optional threshold lines. The
-// second file that imports recharts (ARCHITECTURE.md: only components/charts draws); the rest of
-// the UI passes data and words.
+// Grouped bars over named categories (a report's layers), with optional threshold lines. Only
+// components/charts draws (ARCHITECTURE.md); the rest of the UI passes data and words. The frame
+// renders at the first paint, the recharts plot (category-bars-plot.tsx) loads after it, as in
+// time-series.tsx.
+import dynamic from 'next/dynamic';
 import { useId } from 'react';
-import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import styles from './charts.module.css';
 
 export interface BarSeries {
@@ -12,9 +13,23 @@ export interface BarSeries {
   label: string;
 }
 
-const PALETTE = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-8)', 'var(--chart-3)'];
+export interface CategoryBarsProps {
+  title: string;
+  summary: string;
+  data: Array<Record<string, string | number | null>>;
+  series: BarSeries[];
+  format: (v: number) => string;
+  thresholds?: Array<{ value: number; label: string }>;
+  height?: number;
+  yDomain?: [number, number];
+}
 
-export function CategoryBars({ title, summary, data, series, format, thresholds = [], height = 200, yDomain }: { title: string; summary: string; data: Array<Record<string, string | number | null>>; series: BarSeries[]; format: (v: number) => string; thresholds?: Array<{ value: number; label: string }>; height?: number; yDomain?: [number, number] }) {
+export const BAR_PALETTE = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-8)', 'var(--chart-3)'];
+
+const CategoryBarsPlot = dynamic(() => import('./category-bars-plot'), { ssr: false, loading: () => <div className={styles.plotLoading} aria-hidden="true" /> });
+
+export function CategoryBars(props: CategoryBarsProps) {
+  const { title, summary, data, series, height = 200 } = props;
   const titleId = useId();
   return (
     <figure className={styles.figure} aria-labelledby={titleId}>
@@ -25,29 +40,14 @@ export function CategoryBars({ title, summary, data, series, format, thresholds 
         <span className={styles.legend}>
           {series.map((s, i) => (
             <span key={s.key} className={styles.legendItem}>
-              <span aria-hidden="true" className={styles.swatchArea} style={{ ['--swatch' as string]: PALETTE[i % PALETTE.length] }} />
+              <span aria-hidden="true" className={styles.swatchArea} style={{ ['--swatch' as string]: BAR_PALETTE[i % BAR_PALETTE.length] }} />
               {s.label}
             </span>
           ))}
         </span>
       </figcaption>
       <div role="img" aria-label={summary} className={styles.plot} style={{ height }}>
-        {data.length ? (
-          <BarChart responsive data={data} accessibilityLayer={false} margin={{ top: 14, right: 12, bottom: 0, left: 0 }} style={{ width: '100%', height: '100%' }}>
-            <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
-            <XAxis dataKey="name" stroke="var(--chart-axis)" tick={{ fill: 'var(--chart-axis)', fontSize: 11 }} height={22} />
-            <YAxis tickFormatter={(v: number) => format(v)} stroke="var(--chart-axis)" tick={{ fill: 'var(--chart-axis)', fontSize: 11 }} width={64} domain={yDomain ?? ['auto', 'auto']} allowDataOverflow={yDomain !== undefined} />
-            <Tooltip isAnimationActive={false} cursor={{ fill: 'var(--chart-grid)' }} formatter={(v) => (typeof v === 'number' ? format(v) : String(v))} contentStyle={{ background: 'var(--surface)', border: '1px solid var(--border-strong)', color: 'var(--text)' }} />
-            {thresholds.map((t) => (
-              <ReferenceLine key={t.label} y={t.value} stroke="var(--chart-warning)" strokeDasharray="5 4" ifOverflow="extendDomain" label={{ value: t.label, position: 'insideTopRight', fill: 'var(--chart-warning)', fontSize: 11 }} />
-            ))}
-            {series.map((s, i) => (
-              <Bar key={s.key} dataKey={s.key} name={s.label} fill={PALETTE[i % PALETTE.length]} isAnimationActive={false} />
-            ))}
-          </BarChart>
-        ) : (
-          <p className={styles.empty}>No layer has data.</p>
-        )}
+        {data.length ? <CategoryBarsPlot {...props} /> : <p className={styles.empty}>No layer has data.</p>}
       </div>
     </figure>
   );

@@ -19,10 +19,16 @@ import { atLeast } from './actions';
 import { PreviewPanel } from './preview-panel';
 import { RolloutForm, type ServiceChoice } from './rollout-form';
 import { emptyDraft, validateSpec, type DraftSpec, type SpecErrors } from './spec-draft';
-import { readYaml, specToYaml, type YamlProblem } from './spec-yaml';
+import type * as SpecYamlModule from './spec-yaml';
+import type { YamlProblem } from './spec-yaml';
 import { usePreview } from './use-preview';
 import { YamlEditor } from './yaml-editor';
 import styles from './rollouts.module.css';
+
+// The YAML tab's reader and writer pull in the yaml package (~130 KB of JavaScript): loaded when
+// the tab is first opened, not with the page.
+type SpecYaml = typeof SpecYamlModule;
+const loadSpecYaml = (): Promise<SpecYaml> => import('./spec-yaml');
 
 /** The wizard for a new rollout (`?service=`), or for a saved draft (`?id=`). */
 export function NewRolloutPage() {
@@ -58,6 +64,7 @@ function Authoring({ initial, service }: { initial: { spec: RolloutSpec; id: str
   const [saved, setSaved] = useState<Saved | null>(initial ? { id: initial.id, version: initial.version } : null);
   const [tab, setTab] = useState<'form' | 'yaml'>('form');
   const [yaml, setYaml] = useState('');
+  const [yamlLib, setYamlLib] = useState<SpecYaml | null>(null);
   const [yamlProblems, setYamlProblems] = useState<YamlProblem[]>([]);
   const [showErrors, setShowErrors] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -80,8 +87,8 @@ function Authoring({ initial, service }: { initial: { spec: RolloutSpec; id: str
     mutationFn: (name: string) => qc.fetchQuery(trpc.rollouts.template.queryOptions({ service: name }, { staleTime: 0 })),
     onSuccess: (t) => {
       setDraft(t.spec);
-      if (tab === 'yaml') {
-        setYaml(specToYaml(t.spec));
+      if (tab === 'yaml' && yamlLib) {
+        setYaml(yamlLib.specToYaml(t.spec));
         setYamlProblems([]);
       }
       setNotice(t.source === 'last-rollout' ? 'Loaded the last rollout of this service.' : t.source === 'template' ? 'Loaded the rollout template of this service.' : 'This service has no rollout yet: loaded the example rollout with its versions.');
@@ -105,21 +112,27 @@ function Authoring({ initial, service }: { initial: { spec: RolloutSpec; id: str
     const now = await qc.fetchQuery(trpc.rollouts.get.queryOptions({ id: saved.id }, { staleTime: 0 }));
     setDraft(now.spec);
     setSaved({ id: now.id, version: now.version });
-    if (tab === 'yaml') setYaml(specToYaml(now.spec));
+    if (tab === 'yaml' && yamlLib) setYaml(yamlLib.specToYaml(now.spec));
     update.reset();
     setNotice(`Loaded version ${now.version}.`);
   };
   const switchTab = (t: 'form' | 'yaml') => {
-    if (t === 'yaml') {
-      setYaml(specToYaml(draft));
-      setYamlProblems([]);
-    }
-    setTab(t);
+    if (t === 'form') return setTab(t);
+    loadSpecYaml().then(
+      (lib) => {
+        setYamlLib(lib);
+        setYaml(lib.specToYaml(draft));
+        setYamlProblems([]);
+        setTab('yaml');
+      },
+      () => setNotice('The YAML editor could not be loaded (is the console still running?). Reload the page to try again.'),
+    );
   };
   const editYaml = (text: string) => {
     setYaml(text);
     setNotice(null);
-    const r = readYaml(text);
+    if (!yamlLib) return;
+    const r = yamlLib.readYaml(text);
     if (r.ok) setDraft(r.spec);
     setYamlProblems(r.ok ? [] : r.problems);
   };
