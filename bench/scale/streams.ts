@@ -5,7 +5,7 @@
 // Runs the production web server from the existing build (see lib/live-fleet.ts).
 import type { Figures } from '../scale.bench';
 import { summary } from '../lib';
-import { liveFleet, startWeb, until, type WebUnderTest } from './lib/live-fleet';
+import { liveFleet, startWeb, until, webKind, type WebUnderTest } from './lib/live-fleet';
 
 const STREAMS = Number(process.env.SCALE_STREAMS ?? 500);
 const TICK_MS = 1000;
@@ -25,12 +25,13 @@ function openStream(web: WebUnderTest, path: string, input: unknown, signal: Abo
     if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
     s.opened = true;
     const reader = res.body.getReader();
+    const decoder = new TextDecoder();
     for (;;) {
       const { value, done } = await reader.read();
       if (done) throw new Error('the stream ended');
       s.bytes += value.byteLength;
-      // One SSE event per "id:" line (the tracked tick or event id).
-      for (let i = 0; i + 3 < value.length; i++) if (value[i] === 10 && value[i + 1] === 105 && value[i + 2] === 100 && value[i + 3] === 58) s.events++;
+      // Tick feeds carry "tickId" in each message (the connected event and pings do not).
+      if (decoder.decode(value).includes('"tickId"')) s.events++;
     }
   })().catch((err: unknown) => {
     if (!signal.aborted) s.failed = err instanceof Error ? err.message : String(err);
@@ -41,14 +42,15 @@ function openStream(web: WebUnderTest, path: string, input: unknown, signal: Abo
 /** auth.me, one after the other, until `stop()`; the latencies in ms. */
 function probe(web: WebUnderTest) {
   const ms: number[] = [];
+  const errors: string[] = [];
   let running = true;
   const done = (async () => {
     while (running) {
       const t0 = performance.now();
       const res = await fetch(`${web.base}/api/trpc/auth.me`, { headers: { cookie: web.cookie } });
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`auth.me: HTTP ${res.status}`);
       ms.push(performance.now() - t0);
+      if (!res.ok) errors.push(`HTTP ${res.status}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -57,7 +59,7 @@ function probe(web: WebUnderTest) {
     async stop() {
       running = false;
       await done;
-      return summary(ms);
+      return { ...summary(ms), failed: errors.length, ...(errors.length ? { firstError: errors[0] } : {}) };
     },
   };
 }
@@ -103,6 +105,7 @@ export async function measure(instances: number): Promise<Figures> {
     const tickFeeds = streams.filter((_, i) => i % 4 >= 2);
     const rssAfter = w.rssMb();
     return {
+      web: webKind(),
       streams: STREAMS,
       failed: streams.filter((s) => s.failed !== null).length,
       firstFailure: streams.find((s) => s.failed !== null)?.failed ?? null,

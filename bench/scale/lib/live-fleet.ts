@@ -70,14 +70,27 @@ export async function until(cond: () => boolean | Promise<boolean>, ms: number, 
   }
 }
 
+/**
+ * Which web process: `next` (the production server `npm start` runs; builds first when there is
+ * no build) or `trpc` (the API's handler in a plain Node server, lib/trpc-server.ts: no build, and
+ * no Next.js cost per request). SCALE_WEB chooses; by default `next` when a build exists.
+ */
+export const webKind = (): 'next' | 'trpc' => {
+  const chosen = process.env.SCALE_WEB;
+  if (chosen === 'next' || chosen === 'trpc') return chosen;
+  return existsSync(`${process.env.SWITCHBACK_DIST_DIR || '.next'}/BUILD_ID`) ? 'next' : 'trpc';
+};
+
 export async function startWeb(fleet: LiveFleet): Promise<WebUnderTest & { stop(): Promise<void> }> {
+  const kind = webKind();
   const dist = process.env.SWITCHBACK_DIST_DIR || '.next';
-  if (!existsSync(`${dist}/BUILD_ID`)) {
+  if (kind === 'next' && !existsSync(`${dist}/BUILD_ID`)) {
     const b = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (b.status !== 0) throw new Error('next build failed');
   }
   const port = await freePort();
-  const web: ChildProcess = spawn(process.execPath, ['scripts/web-server.mjs', String(port), '127.0.0.1'], {
+  const args = kind === 'next' ? ['scripts/web-server.mjs', String(port), '127.0.0.1'] : ['--import', 'tsx', 'bench/scale/lib/trpc-server.ts', String(port)];
+  const web: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, DATABASE_URL: fleet.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
