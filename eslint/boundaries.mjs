@@ -63,6 +63,8 @@ const IO_MODULES = ['pg', 'pg-*', '@prisma/*', 'graphile-worker', 'embedded-post
 const CLIENT_SHARED_SERVER_MODULES = [
   // The sign-in form and the /login redirect apply one rule for where `next=` may lead (no imports).
   'server/auth/safe-next.ts',
+  // The topology feed's patches are applied in the browser (use-topology-snapshot.ts).
+  'server/live/topology-delta.ts',
   // The policy editor validates with the very schemas the server publishes with (pure zod), and
   // its tests build documents from the defaults the server seeds.
   'server/domain/policy-schemas.ts',

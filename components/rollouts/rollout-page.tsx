@@ -22,7 +22,6 @@ import { EventsStrip } from './events-strip';
 import { stepText } from './fleet-table';
 import { RolloutActions } from './rollout-actions';
 import { StepsList } from './steps-list';
-import { useRolloutsLive } from './use-rollouts-live';
 import { WeightChart } from './weight-chart';
 import { ageText, pct, stateText, stateTone, VERDICT_LABELS, verdictTone } from './words';
 import styles from './rollouts.module.css';
@@ -32,7 +31,6 @@ export function RolloutPage({ id }: { id: string }) {
   const trpc = useTRPC();
   const get = useQuery(trpc.rollouts.get.queryOptions({ id }));
   const history = useQuery(trpc.rollouts.history.queryOptions({ id }));
-  useRolloutsLive();
   const active = get.data ? !TERMINAL_STATES.has(get.data.state) && get.data.state !== 'pending' : false;
   // Measured shares and analysis evidence move every tick while the rollout runs.
   useTickRefresh(active ? [trpc.rollouts.get.queryKey({ id }), trpc.rollouts.history.queryKey({ id })] : [], 4000);

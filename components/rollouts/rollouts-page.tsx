@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
-import { ROLLOUT_STATES, STATE_LABELS, type RolloutState } from '@/server/domain/rollouts/machine';
+import { ROLLOUT_STATES, STATE_LABELS, TERMINAL_STATES, type RolloutState } from '@/server/domain/rollouts/machine';
 import { useSessionUser } from '@/components/shell/session-user';
 import { useTRPC } from '@/components/trpc/client';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -14,7 +14,6 @@ import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { atLeast } from './actions';
 import { ImportManifestButton } from '@/components/manifests/import-dialog';
 import { FleetTable } from './fleet-table';
-import { useRolloutsLive } from './use-rollouts-live';
 import styles from './rollouts.module.css';
 
 const isState = (v: string | null): v is RolloutState => v !== null && (ROLLOUT_STATES as readonly string[]).includes(v);
@@ -42,9 +41,10 @@ export function RolloutsPage() {
   const input = { ...(service ? { service } : {}), ...(state ? { state } : {}), ...(q.trim() ? { q: q.trim().slice(0, 120) } : {}) };
   const list = useQuery(trpc.rollouts.list.queryOptions(input));
   const services = useQuery(trpc.telemetry.services.queryOptions());
-  useRolloutsLive();
-  // The measured canary share changes every tick without a rollout event.
-  useTickRefresh([trpc.rollouts.list.pathKey()], 5000);
+  // The measured canary share changes every tick without a rollout event, while a rollout runs;
+  // a list of finished rollouts does not listen to ticks at all.
+  const running = (list.data ?? []).some((r) => !TERMINAL_STATES.has(r.state) && r.state !== 'pending');
+  useTickRefresh(running ? [trpc.rollouts.list.pathKey()] : [], 5000);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 15_000);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useQueryClient, type QueryKey } from '@tanstack/react-query';
+import { skipToken, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useRef } from 'react';
 import { useTRPC } from '@/components/trpc/client';
@@ -9,6 +9,8 @@ import { useResubscribeOnError } from '@/components/ui/use-resubscribe';
 /**
  * Refetches the queries under `keys` when the worker commits a tick (the tick SSE), at most once
  * per `minGapMs`. Returns whether the feed is connected, so a page can fall back to polling.
+ * With no keys (e.g. a finished rollout, whose page no tick changes) no stream is opened at all:
+ * a page receives only the feeds it shows.
  */
 export function useTickRefresh(keys: QueryKey[], minGapMs = 1000): boolean {
   const trpc = useTRPC();
@@ -17,7 +19,7 @@ export function useTickRefresh(keys: QueryKey[], minGapMs = 1000): boolean {
   current.current = keys;
   const last = useRef(0);
   const sub = useSubscription(
-    trpc.telemetry.ticks.subscriptionOptions(undefined, {
+    trpc.telemetry.ticks.subscriptionOptions(keys.length ? undefined : skipToken, {
       onData: () => {
         const now = Date.now();
         if (now - last.current < minGapMs) return;

@@ -34,17 +34,51 @@ export async function createSession(
   return { token, expiresAt };
 }
 
+/** When this process last wrote each session's lastSeenAt (see touch below). */
+const touched = new Map<string, number>();
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Touch at most once a minute: a read-mostly console should not write on every request. The time
+ * of this process's last write is kept in memory too: a browser opening its live streams sends
+ * several requests at once, which all read the same old lastSeenAt, and each UPDATE of the one row
+ * would wait for the one before it, holding a pooled connection meanwhile (500 streams opening
+ * held the pool for seconds and other queries failed with 503).
+ */
+async function touch(db: DbOrTx, id: string, lastSeenAt: Date) {
+  const now = Date.now();
+  if (now - lastSeenAt.getTime() <= TOUCH_EVERY_MS || now - (touched.get(id) ?? 0) <= TOUCH_EVERY_MS) return;
+  touched.set(id, now);
+  if (touched.size > 10_000) for (const [k, at] of touched) if (now - at > TOUCH_EVERY_MS) touched.delete(k);
+  await db.session.update({ where: { id }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
+}
+
+async function lookUp(db: DbOrTx, id: string): Promise<SessionUser | null> {
+  const session = await db.session.findUnique({ where: { id }, include: { user: true } });
+  if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
+  await touch(db, id, session.lastSeenAt);
+  const { user } = session;
+  return { id: user.id, name: user.name, displayName: user.displayName, role: user.role, sessionId: id };
+}
+
+/** Lookups in flight, by database client and session id (see getSessionUser). */
+const inFlight = new WeakMap<object, Map<string, Promise<SessionUser | null>>>();
+
+/**
+ * The user of a session token, or null. Requests with the same token that arrive while its lookup
+ * is running share that lookup (one query for a tab's burst of requests and streams, not one
+ * each); nothing is kept after it answers, so a sign-out is seen by the next request.
+ */
 export async function getSessionUser(db: DbOrTx, token: string | undefined): Promise<SessionUser | null> {
   if (!token) return null;
   const id = hashToken(token);
-  const session = await db.session.findUnique({ where: { id }, include: { user: true } });
-  if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
-  // Touch at most once a minute: a read-mostly console should not write on every request.
-  if (Date.now() - session.lastSeenAt.getTime() > 60_000) {
-    await db.session.update({ where: { id }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
-  }
-  const { user } = session;
-  return { id: user.id, name: user.name, displayName: user.displayName, role: user.role, sessionId: id };
+  let running = inFlight.get(db);
+  if (!running) inFlight.set(db, (running = new Map<string, Promise<SessionUser | null>>()));
+  const pending = running.get(id);
+  if (pending) return pending.then((u) => (u ? { ...u } : null));
+  const lookup = lookUp(db, id).finally(() => running.delete(id));
+  running.set(id, lookup);
+  return lookup.then((u) => (u ? { ...u } : null));
 }
 
 export async function deleteSession(db: DbOrTx, token: string | undefined): Promise<void> {

@@ -73,6 +73,19 @@ export class LiveBus {
     return () => this.tickListeners.delete(listener);
   }
 
+  /**
+   * The newest tick this bus knows was committed (read on connect, then from each NOTIFY), or
+   * null before it first connected. A stream that starts from here asks the database nothing.
+   */
+  get latestTick(): bigint | null {
+    return this.client ? this.tickHighWater : null;
+  }
+
+  /** The newest event id this bus knows of, or null before it first connected. */
+  get latestEvent(): bigint | null {
+    return this.client ? this.eventHighWater : null;
+  }
+
   get subscriberCount(): number {
     return this.eventListeners.size + this.tickListeners.size;
   }

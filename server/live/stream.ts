@@ -20,7 +20,10 @@ export async function* liveStream(bus: LiveBus, lastEventId: string | null | und
     // A NOTIFY still in flight when the client reconnected can arrive after it subscribed: the
     // client had that event already (its id is at most lastEventId).
     const floor = lastEventId && /^\d+$/.test(lastEventId) ? BigInt(lastEventId) : null;
-    if (lastEventId && /^\d+$/.test(lastEventId)) {
+    // Nothing to read when the client is at the newest event the bus knows (what commits later
+    // reaches the listener above): a burst of reconnects then costs the database nothing.
+    const latest = bus.latestEvent;
+    if (lastEventId && /^\d+$/.test(lastEventId) && (typeof latest !== 'bigint' || BigInt(lastEventId) < latest)) {
       for (const e of await bus.since(BigInt(lastEventId))) {
         seen.add(e.id);
         yield e;
@@ -59,7 +62,8 @@ export async function* tickStream(bus: LiveBus, lastTickId: string | null | unde
     await bus.ensureConnected();
     // Starting from the client's last tick, so a NOTIFY still in flight for a tick it had is skipped.
     let last = lastTickId && /^\d+$/.test(lastTickId) ? BigInt(lastTickId) : 0n;
-    if (lastTickId && /^\d+$/.test(lastTickId)) {
+    const latest = bus.latestTick;
+    if (lastTickId && /^\d+$/.test(lastTickId) && (typeof latest !== 'bigint' || BigInt(lastTickId) < latest)) {
       for (const id of await bus.ticksSince(BigInt(lastTickId))) {
         last = id;
         yield id;

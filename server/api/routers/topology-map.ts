@@ -4,48 +4,60 @@ import type { Db } from '../../db/client';
 import { databaseUrl } from '../../env';
 import { liveBus } from '../../live/bus';
 import { tickStream } from '../../live/stream';
+import { TopologyFeed } from '../../live/topology-feed';
 import { getTopologyMap, latestTickId, type TopologyMap } from '../../services/topology/topology-map';
 import { router, viewerProcedure } from '../trpc';
 import { numericId } from '../../domain/inputs';
 import { whileSignedIn } from '../live-session';
 
-// Every subscriber of this process wants the same snapshot for the same tick: compute it once.
-// Only the newest tick is kept (a snapshot is the full state, older ones are never asked again).
-let cached: { tickId: string; value: Promise<TopologyMap> } | null = null;
-
-function getTopologyMapCached(db: Db, tickId: string): Promise<TopologyMap> {
-  if (cached?.tickId === tickId) return cached.value;
-  const value = getTopologyMap(db, tickId);
-  const entry = { tickId, value };
-  cached = entry;
-  // A failed read must not stick for later subscribers.
-  value.catch(() => {
-    if (cached === entry) cached = null;
-  });
-  return value;
+// One feed per database client (one per web process, one per test database): every subscriber of
+// the process shares its tick maps and deltas, computed once.
+const feeds = new WeakMap<Db, TopologyFeed<TopologyMap>>();
+export function topologyFeed(db: Db): TopologyFeed<TopologyMap> {
+  let feed = feeds.get(db);
+  if (!feed) {
+    feed = new TopologyFeed((tickId) => getTopologyMap(db, tickId));
+    feeds.set(db, feed);
+  }
+  return feed;
 }
 
 export const topologyMapRouter = router({
-  snapshot: viewerProcedure.query(({ ctx }) => getTopologyMap(ctx.db)),
+  /**
+   * The latest tick's map. Read through the feed's cache, so the map a browser starts from is the
+   * very map the feed's first delta is made against.
+   */
+  snapshot: viewerProcedure.query(async ({ ctx }) => {
+    const latest = await latestTickId(ctx.db);
+    return latest === null ? getTopologyMap(ctx.db) : topologyFeed(ctx.db).map(latest);
+  }),
 
   /**
-   * One full snapshot per committed tick. A snapshot supersedes all earlier ones, so a
-   * reconnecting client gets the latest one at once instead of a replay of every tick it missed;
-   * the stream then continues after that tick (tickStream reads the gap from the Tick table).
+   * Per committed tick, what changed since the tick the client holds: `{kind:'delta', baseTickId,
+   * tickId, patch}`, or `{kind:'snapshot', tickId, map}` when this process no longer has (or never
+   * had) the client's tick. The tracked id is the tick id, so a reconnect names the tick the client
+   * holds; a client far behind gets one snapshot of the latest tick, not a replay of every tick.
    */
   live: viewerProcedure
     .input(z.object({ lastEventId: numericId().nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
       yield* whileSignedIn(ctx, signal, async function* (s) {
-        const latest = await latestTickId(ctx.db);
-        const last = input?.lastEventId ?? null;
-        if (latest !== null && last !== null && BigInt(latest) > BigInt(last)) {
-          yield tracked(latest, await getTopologyMapCached(ctx.db, latest));
+        const feed = topologyFeed(ctx.db);
+        const bus = liveBus(databaseUrl());
+        await bus.ensureConnected();
+        // The bus knows the newest tick without a query (500 streams opening at once asked the
+        // database 500 times); only while it is not connected is the database asked.
+        const known = bus.latestTick;
+        const latest = known !== null && known > 0n ? String(known) : await latestTickId(ctx.db);
+        let held = input?.lastEventId ?? null;
+        if (latest !== null && (held === null || BigInt(latest) > BigInt(held))) {
+          yield tracked(latest, await feed.message(held, latest));
+          held = latest;
         }
-        const after = latest ?? last;
-        for await (const tickId of tickStream(liveBus(databaseUrl()), after, s)) {
+        for await (const tickId of tickStream(bus, latest ?? held, s)) {
           const id = String(tickId);
-          yield tracked(id, await getTopologyMapCached(ctx.db, id));
+          yield tracked(id, await feed.message(held, id));
+          held = id;
         }
       });
     }),
