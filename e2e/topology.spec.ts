@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures';
 
@@ -71,6 +72,14 @@ test('the placement view shows every region and zone with what is inside at the 
     const small = await smallestText(page.getByRole('tabpanel'));
     expect(small.px, `smallest text: “${small.text}”`).toBeGreaterThanOrEqual(12);
     await page.screenshot({ path: `.tmp/topology-placement-${theme}.png` });
+    // WCAG 2 AA (contrast included) at the top and inside a cluster (white on weight colours).
+    for (const path of ['/topology?view=placement', '/topology?view=placement&path=eu-west/eu-west-b/euw-b-1']) {
+      await page.goto(path);
+      await expect(page.getByRole('tabpanel').locator('[data-key]').first()).toBeVisible(T);
+      await expect(page.getByRole('status').filter({ hasText: /tick \d+/ })).toBeVisible(T);
+      const axe = await new AxeBuilder({ page }).include('main').withTags(['wcag2a', 'wcag2aa']).analyze();
+      expect(axe.violations.map((v) => `${theme} ${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
   }
   await page.evaluate(() => localStorage.setItem('switchback-theme', 'light'));
 });
@@ -93,7 +102,7 @@ test('a zone then a cluster opens its instances as tiles; the breadcrumbs go bac
   await page.screenshot({ path: '.tmp/topology-cluster.png' });
 
   const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
-  await expect(crumbs).toContainText('All regions/eu-west/eu-west-a/euw-a-1');
+  await expect(crumbs.getByRole('listitem')).toHaveText(['All regions', 'eu-west', 'eu-west-a', 'euw-a-1']);
   await crumbs.getByRole('link', { name: 'eu-west-a' }).click();
   await expect(page).toHaveURL(/[?&]path=eu-west%2Feu-west-a(&|$)/);
   await expect(clusterButton(page, 'euw-a-2')).toBeVisible();

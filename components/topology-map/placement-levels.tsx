@@ -84,6 +84,8 @@ function instanceFacts(i: TopologyInstance): string {
   if ((i.degradation ?? 0) > 0) parts.push(`L${i.degradation}`);
   if (i.breaker === 'open' || i.breaker === 'half-open') parts.push(`breaker ${i.breaker}`);
   if (i.up === false) parts.push('down');
+  if ((i.blockedStages ?? 0) > 0) parts.push(`${i.blockedStages} stage${i.blockedStages === 1 ? '' : 's'} backpressured`);
+  if (i.fault) parts.push(`fault ${i.fault.kind} (${i.fault.run})`);
   return parts.join(' · ');
 }
 
@@ -180,11 +182,13 @@ function InstanceTile({ i, m }: { i: TopologyInstance; m: Marks }) {
           {i.effectiveWeight === null ? 'no telemetry' : `w ${Math.round(i.effectiveWeight)}`} · {i.service} {i.appVersion}
           {i.adminState !== 'ready' ? ` · ${i.adminState}` : ''}
         </span>
-        {deg || breaker || i.up === false ? (
+        {deg || breaker || i.up === false || i.blockedStages || i.fault ? (
           <span className={styles.tileMarks} aria-hidden="true">
             {deg ? <span className={styles.mark}>{deg}</span> : null}
             {breaker ? <span className={`${styles.mark} ${breaker === 'open' ? styles.open : styles.half}`}>{breaker}</span> : null}
             {i.up === false ? <span className={`${styles.mark} ${styles.down}`}>down</span> : null}
+            {i.blockedStages ? <span className={styles.mark}>{i.blockedStages} blocked</span> : null}
+            {i.fault ? <span className={`${styles.mark} ${styles.fault}`}>fault: {i.fault.kind}</span> : null}
           </span>
         ) : null}
       </Link>

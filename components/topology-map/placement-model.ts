@@ -18,7 +18,11 @@ export interface Summary {
   openBreakers: number;
   halfOpenBreakers: number;
   down: number;
-  /** Instances that are degraded, down, or behind an open/half-open breaker. */
+  /** Instances with a stage blocked on a full output buffer (backpressure). */
+  backpressured: number;
+  /** Instances under a fault an experiment has injected. */
+  faulted: number;
+  /** Instances that are degraded, down, behind an open/half-open breaker, backpressured or faulted. */
   unhealthy: number;
   /** Instances per weight band 0–20, 20–40, 40–60, 60–80, 80–100 (no telemetry: not counted). */
   bands: [number, number, number, number, number];
@@ -55,13 +59,13 @@ export interface PlacementRegion {
 
 export const instanceKey = (i: Pick<TopologyInstance, 'id'>) => `instance:${i.id}`;
 
-/** Degraded, down, or behind an open or half-open breaker: what "only unhealthy" keeps. */
+/** Degraded, down, behind an open/half-open breaker, backpressured or under an injected fault: what "only unhealthy" keeps. */
 export function isUnhealthy(i: TopologyInstance): boolean {
-  return (i.degradation ?? 0) >= 1 || i.breaker === 'open' || i.breaker === 'half-open' || i.up === false;
+  return (i.degradation ?? 0) >= 1 || i.breaker === 'open' || i.breaker === 'half-open' || i.up === false || (i.blockedStages ?? 0) > 0 || !!i.fault;
 }
 
 export function emptySummary(): Summary {
-  return { instances: 0, sampled: 0, minWeight: null, maxWeight: null, degraded: 0, worstLevel: null, openBreakers: 0, halfOpenBreakers: 0, down: 0, unhealthy: 0, bands: [0, 0, 0, 0, 0] };
+  return { instances: 0, sampled: 0, minWeight: null, maxWeight: null, degraded: 0, worstLevel: null, openBreakers: 0, halfOpenBreakers: 0, down: 0, backpressured: 0, faulted: 0, unhealthy: 0, bands: [0, 0, 0, 0, 0] };
 }
 
 export function summarize(instances: readonly TopologyInstance[]): Summary {
@@ -80,6 +84,8 @@ export function summarize(instances: readonly TopologyInstance[]): Summary {
     if (i.breaker === 'open') s.openBreakers++;
     if (i.breaker === 'half-open') s.halfOpenBreakers++;
     if (i.up === false) s.down++;
+    if ((i.blockedStages ?? 0) > 0) s.backpressured++;
+    if (i.fault) s.faulted++;
     if (isUnhealthy(i)) s.unhealthy++;
   }
   return s;
@@ -99,6 +105,8 @@ export function mergeSummaries(parts: readonly Summary[]): Summary {
     s.openBreakers += p.openBreakers;
     s.halfOpenBreakers += p.halfOpenBreakers;
     s.down += p.down;
+    s.backpressured += p.backpressured;
+    s.faulted += p.faulted;
     s.unhealthy += p.unhealthy;
     for (let b = 0; b < 5; b++) s.bands[b]! += p.bands[b]!;
   }
@@ -142,6 +150,8 @@ export function problems(s: Summary): string[] {
   if (s.openBreakers) out.push(plural(s.openBreakers, 'open breaker'));
   if (s.halfOpenBreakers) out.push(`${s.halfOpenBreakers} half-open`);
   if (s.degraded) out.push(`${s.degraded} degraded${s.worstLevel ? ` (worst L${s.worstLevel})` : ''}`);
+  if (s.backpressured) out.push(`${s.backpressured} backpressured`);
+  if (s.faulted) out.push(`${s.faulted} with an injected fault`);
   return out;
 }
 

@@ -84,21 +84,6 @@ export function searchPlacement(regions: readonly PlacementRegion[], q: string, 
   };
 }
 
-/** A hit by key (the URL's `focus`), or null when the key is not among the hits. */
-export function findHit(regions: readonly PlacementRegion[], key: string): SearchHit | null {
-  for (const r of regions) {
-    if (r.key === key) return { key, kind: 'region', name: r.name, path: [...r.path], rank: 0 };
-    for (const z of r.zones) {
-      if (z.key === key) return { key, kind: 'zone', name: z.name, path: [...z.path], rank: 0 };
-      for (const c of z.clusters) {
-        if (c.key === key) return { key, kind: 'cluster', name: c.name, path: [...c.path], rank: 0 };
-        for (const i of c.instances) if (instanceKey(i) === key) return { key, kind: 'instance', name: i.name, path: [...c.path], rank: 0 };
-      }
-    }
-  }
-  return null;
-}
-
 export interface Hidden {
   regions: number;
   zones: number;

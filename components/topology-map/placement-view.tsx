@@ -172,7 +172,8 @@ function Legend() {
         <span className={`${styles.mark} ${styles.open}`}>open</span> <span className={`${styles.mark} ${styles.half}`}>half-open</span> breaker
       </li>
       <li>
-        <span className={`${styles.mark} ${styles.down}`}>down</span>
+        <span className={`${styles.mark} ${styles.down}`}>down</span> <span className={styles.mark}>2 blocked</span> stages backpressured{' '}
+        <span className={`${styles.mark} ${styles.fault}`}>fault: delay</span> injected by an experiment
       </li>
     </ul>
   );

@@ -27,8 +27,18 @@ export function TopologyView() {
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
-  const state = useMemo(() => parseViewState(params), [params]);
+  const parsed = useMemo(() => parseViewState(params), [params]);
   const legacyExpand = params.get('expand');
+  // router.replace takes a server round trip; until the URL has moved, the view shows what was
+  // asked for (a checkbox that stays unticked for half a second reads as broken).
+  const paramsKey = params.toString();
+  const [optimistic, setOptimistic] = useState<{ from: string; state: TopologyViewState } | null>(null);
+  const state = optimistic && optimistic.from === paramsKey ? optimistic.state : parsed;
+  // Once the URL has moved, it is the truth again (also when it later moves back to where the
+  // change started, e.g. by a link or Back).
+  useEffect(() => {
+    if (optimistic && optimistic.from !== paramsKey) setOptimistic(null);
+  }, [optimistic, paramsKey]);
 
   // Two changes in one event (a search picks its hit and its path) must not undo each other
   // before the URL catches up: patches build on the latest written state.
@@ -39,6 +49,7 @@ export function TopologyView() {
   const write = useCallback(
     (next: TopologyViewState, extra?: (p: URLSearchParams) => void) => {
       latest.current = next;
+      setOptimistic({ from: new URLSearchParams(window.location.search).toString(), state: next });
       const base = new URLSearchParams(window.location.search);
       extra?.(base);
       const qs = viewStateQuery(next, base);
@@ -118,7 +129,16 @@ export function TopologyView() {
                   {i === all.length - 1 ? (
                     <span aria-current="page">{label}</span>
                   ) : (
-                    <Link href={crumbHref(p)} replace scroll={false}>
+                    <Link
+                      href={crumbHref(p)}
+                      replace
+                      scroll={false}
+                      onClick={(e) => {
+                        if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+                        e.preventDefault();
+                        onChange({ path: p, focus: null });
+                      }}
+                    >
                       {label}
                     </Link>
                   )}

@@ -102,4 +102,32 @@ describe('getTopologyMap', () => {
     expect(then.regions[1]!.zones[0]!.clusters[0]!.instances[0]!.effectiveWeight).toBe(5);
     expect(await latestTickId(t.db)).toBe(String(latest));
   });
+
+  it('carries backpressured stages, the fault an experiment has injected right now, and labels', async () => {
+    const base = Date.UTC(2026, 10, 22, 11, 0, 0);
+    const blocked = { ...sample('api-euw-a-1-v1-1', 30), stageState: ['active', 'blocked', 'blocked', 'idle', 'idle'] };
+    await writeTick(new Date(base), [blocked, sample('api-euw-a-1-v1-2', 60)]);
+    await t.db.instance.update({ where: { id: ids.get('api-euw-a-1-v1-2')! }, data: { labels: { team: 'payments', tier: 1 } } });
+    const spec = { fault: { kind: 'delay', delayMs: 200, jitterMs: 0 } };
+    const x = await t.db.experiment.create({ data: { name: 'latency', spec: spec as never, createdByName: 'olga' } });
+    const target = async (number: number, state: 'running' | 'completed', instance: string, targetState: 'injected' | 'recovered') => {
+      const run = await t.db.experimentRun.create({ data: { experimentId: x.id, number, spec: spec as never, experimentVersion: 1, startedByName: 'olga', state, endedAt: state === 'completed' ? new Date(base) : null } });
+      await t.db.experimentRunTarget.create({ data: { runId: run.id, instanceId: ids.get(instance)!, instanceName: instance, serviceName: 'api', zone: 'euw-a', cluster: 'euw-a-1', state: targetState } });
+    };
+    await target(1, 'running', 'api-euw-a-1-v1-2', 'injected');
+    // A finished run, or a target already recovered, is no fault in place.
+    await target(2, 'completed', 'api-euw-a-1-v1-1', 'injected');
+    await target(3, 'running', 'api-euw-a-1-v2-1', 'recovered');
+
+    const c1 = (await getTopologyMap(t.db)).regions[0]!.zones[0]!.clusters[0]!;
+    const byName = new Map(c1.instances.map((i) => [i.name, i]));
+    expect(byName.get('api-euw-a-1-v1-1')).toMatchObject({ blockedStages: 2, fault: null });
+    // Labels that repeat the place (makeFleet labels zone and region) are left out.
+    expect((await t.db.instance.findUnique({ where: { name: 'api-euw-a-1-v1-1' } }))!.labels).toMatchObject({ zone: 'euw-a' });
+    expect(byName.get('api-euw-a-1-v1-1')!.labels).toBeUndefined();
+    // Only string labels: search matches `key=value` text.
+    expect(byName.get('api-euw-a-1-v1-2')).toMatchObject({ blockedStages: 0, fault: { kind: 'delay', run: 'latency #1' }, labels: { team: 'payments' } });
+    // No sample in this tick: nothing known about its stages.
+    expect(byName.get('api-euw-a-1-v2-1')).toMatchObject({ blockedStages: null, fault: null });
+  });
 });

@@ -14,6 +14,12 @@ export interface TopologyInstance {
   degradation: number | null;
   breaker: string | null;
   up: boolean | null;
+  /** Pipeline stages in state `blocked` (output buffer full: backpressure) in the tick; null without a sample. */
+  blockedStages?: number | null;
+  /** The fault an experiment run has injected here right now (`delay`, `kill`, …) and the run's name; null when none. */
+  fault?: { kind: string; run: string } | null;
+  /** The instance's registry labels (search finds `key=value`), except those that repeat its region, zone or cluster; omitted when none is left. */
+  labels?: Record<string, string>;
 }
 
 export interface ClusterAgg {
@@ -66,6 +72,10 @@ interface Row {
   degradation: number | null;
   breaker: string | null;
   up: boolean | null;
+  blockedStages: number | null;
+  faultKind: string | null;
+  faultRun: string | null;
+  labels: Record<string, unknown> | null;
   tickId: string | null;
   at: string | null;
 }
@@ -91,6 +101,16 @@ export function aggregate(instances: readonly TopologyInstance[]): ClusterAgg {
 }
 
 /**
+ * String labels only; one that repeats the instance's place (zone=eu-west-a) is left out, as the
+ * path already says it and at 10,000 instances it would weigh on every snapshot.
+ */
+function stringLabels(raw: Record<string, unknown> | null, place: ReadonlyArray<string | null>): { labels?: Record<string, string> } {
+  if (!raw || typeof raw !== 'object') return {};
+  const entries = Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string' && !place.includes(e[1]));
+  return entries.length ? { labels: Object.fromEntries(entries) } : {};
+}
+
+/**
  * One statement: the whole hierarchy (empty regions/zones/clusters included) with the samples of
  * tick `tickId` (default: the latest). The sample join goes through (instanceId, at), the primary
  * key, so it is one index probe per instance rather than a scan of the raw window by tickId.
@@ -100,11 +120,21 @@ export async function getTopologyMap(db: Db, tickId?: string | bigint | null): P
   const rows = await db.$queryRaw<Row[]>`
     WITH t AS (
       SELECT id, "startedAt" FROM "Tick"
-      WHERE id = COALESCE(${wanted}::bigint, (SELECT max(id) FROM "Tick")))
+      WHERE id = COALESCE(${wanted}::bigint, (SELECT max(id) FROM "Tick"))),
+    -- Faults in place now (a handful of rows): joined by hash, not probed per instance.
+    f AS (
+      SELECT DISTINCT ON (rt."instanceId") rt."instanceId", run.spec #>> '{fault,kind}' AS kind, e.name || ' #' || run.number AS run
+      FROM "ExperimentRunTarget" rt
+      JOIN "ExperimentRun" run ON run.id = rt."runId"
+      JOIN "Experiment" e ON e.id = run."experimentId"
+      WHERE rt.state = 'injected' AND run.state IN ('injecting', 'running', 'recovering')
+      ORDER BY rt."instanceId", run."createdAt" DESC)
     SELECT r.id::text AS "regionId", r.name AS "regionName", z.id::text AS "zoneId", z.name AS "zoneName",
       c.id::text AS "clusterId", c.name AS "clusterName", i.id::text AS id, i.name, s.name AS service,
       i."appVersion", i."adminState"::text AS "adminState",
       ts."effectiveWeight", ts."targetWeight", ts.degradation, ts.breaker, ts.up,
+      CASE WHEN ts."instanceId" IS NULL THEN NULL ELSE cardinality(array_positions(ts."stageState", 'blocked')) END AS "blockedStages",
+      f.kind AS "faultKind", f.run AS "faultRun", i.labels,
       (SELECT id::text FROM t) AS "tickId",
       (SELECT to_char("startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM t) AS at
     FROM "Region" r
@@ -114,6 +144,7 @@ export async function getTopologyMap(db: Db, tickId?: string | bigint | null): P
     LEFT JOIN "Service" s ON s.id = i."serviceId"
     LEFT JOIN t ON true
     LEFT JOIN "TelemetrySample" ts ON ts."instanceId" = i.id AND ts.at = t."startedAt" AND ts."tickId" = t.id
+    LEFT JOIN f ON f."instanceId" = i.id
     ORDER BY r.name, z.name, c.name, i.name`;
 
   const regions: TopologyRegion[] = [];
@@ -149,6 +180,9 @@ export async function getTopologyMap(db: Db, tickId?: string | bigint | null): P
       degradation: row.degradation,
       breaker: row.breaker,
       up: row.up,
+      blockedStages: row.blockedStages,
+      fault: row.faultKind ? { kind: row.faultKind, run: row.faultRun ?? '' } : null,
+      ...stringLabels(row.labels, [row.regionName, row.zoneName, row.clusterName]),
     });
   }
   for (const r of regions) for (const z of r.zones) for (const c of z.clusters) c.agg = aggregate(c.instances);
