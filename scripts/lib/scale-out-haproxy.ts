@@ -17,8 +17,10 @@ export interface WebTierSpec {
  * The configuration. Why each part:
  * - Health: /api/health answers 503 while a worker or the telemetry is down; the web process is
  *   fine then, so both 200 and 503 count as "up" — only a web process that does not answer is
- *   taken out (after 2 failed checks 500 ms apart), and its streams are cut at once
- *   (on-marked-down shutdown-sessions) so their browsers reconnect to the other one.
+ *   taken out (after 2 failed checks about a second apart; a refused connection fails at once),
+ *   and its streams are cut (on-marked-down shutdown-sessions) so their browsers reconnect to the
+ *   other one. A check may take 5 s: on a busy machine a slow answer is not a dead process
+ *   (with the default — the check interval — both processes were taken out under load).
  * - A request that finds its server gone (refused, reset before an answer) is retried on the
  *   other server (retries + redispatch), so a reconnect in the seconds before the health check
  *   notices is not lost.
@@ -61,7 +63,8 @@ backend switchback_web
   option httpchk
   http-check send meth GET uri /api/health
   http-check expect rstatus ^(200|503)$
-  default-server inter 500ms fastinter 250ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
+  timeout check 5s
+  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 2 on-marked-down shutdown-sessions
   http-response set-header X-Switchback-Web %[srv_name]
 ${spec.webPorts.map((p, i) => `  server web${i + 1} 127.0.0.1:${p} check`).join('\n')}
 `;
