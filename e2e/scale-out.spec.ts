@@ -197,8 +197,8 @@ test('the telemetry leadership moves to the other worker within two ticks when t
   const ticks = async () =>
     (await stack.db.query<{ at: Date; leader: string }>(`SELECT "startedAt" AS at, leader FROM "Tick" ORDER BY "startedAt"`)).rows;
   // Ticks are stamped with their slot: consecutive slots are one tick interval apart.
+  await expect.poll(async () => (await ticks()).length, { timeout: 60_000, message: 'the leader ticks' }).toBeGreaterThanOrEqual(5);
   const recent = (await ticks()).slice(-5);
-  expect(recent.length).toBe(5);
   const tickMs = Math.min(...recent.slice(1).map((t, i) => t.at.getTime() - recent[i]!.at.getTime()));
   expect(tickMs).toBeGreaterThan(0);
   const leaderId = recent.at(-1)!.leader;
