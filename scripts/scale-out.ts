@@ -142,6 +142,8 @@ async function main() {
   const webs = slots.filter((s) => s.kind === 'web');
   await Promise.all(webs.map((s) => waitForHttp(`http://127.0.0.1:${s.port}/api/health`, () => (s.child && running(s.child) ? null : `${s.name} exited before it was ready`))));
   tier = await startWebTier({ frontHost: e.SWITCHBACK_HOST, frontPort: e.PORT, webPorts }, join(dataDirOf(e), 'scale-out'), prefix('haproxy'));
+  // Without HAProxy nothing reaches the web processes: stop everything rather than look up.
+  tier.tether.on('exit', (code, signal) => void shutdown(`HAProxy exited (${signal ?? code})`, 1));
   const front = `http://${e.SWITCHBACK_HOST === '0.0.0.0' ? '127.0.0.1' : e.SWITCHBACK_HOST}:${e.PORT}`;
   await waitForHttp(`${front}/api/health`, () => null);
 

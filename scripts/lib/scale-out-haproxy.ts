@@ -140,7 +140,8 @@ export async function startWebTier(spec: WebTierSpec, dir: string, onLine: (line
   tether.stderr?.on('data', (d: Buffer) => {
     const text = d.toString();
     err = (err + text).slice(-4000);
-    for (const l of text.split('\n')) if (l.trim()) onLine(l);
+    // "Terminated": the tether's shell reporting its watcher, stopped on purpose.
+    for (const l of text.split('\n')) if (l.trim() && l.trim() !== 'Terminated') onLine(l);
   });
   const pid = await new Promise<number>((resolve, reject) => {
     tether.stdout?.once('data', (b: Buffer) => resolve(Number(b.toString().trim().split('\n')[0])));
