@@ -3,7 +3,7 @@
 // database, the HAProxy admin socket — and the event feed a browser page receives (read through
 // the DevTools protocol, so the console's own client code is what is under test).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -52,7 +52,15 @@ export async function startStack(): Promise<Stack> {
   // Its own process group: the stop signals npm and the supervisor together, by that group's id.
   const child: ChildProcess = spawn('npm', ['run', 'scale-out'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
-  for (const s of [child.stdout, child.stderr]) s?.on('data', (b: Buffer) => (out += b.toString()));
+  // Its whole output, for a failure's post-mortem (like global setup's .tmp/e2e-start.log).
+  mkdirSync('.tmp', { recursive: true });
+  const log = createWriteStream('.tmp/e2e-scale-out.log');
+  for (const s of [child.stdout, child.stderr]) {
+    s?.on('data', (b: Buffer) => {
+      out += b.toString();
+      log.write(b);
+    });
+  }
   let exited = false;
   child.on('exit', () => (exited = true));
   const stop = async () => {

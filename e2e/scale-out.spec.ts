@@ -13,9 +13,12 @@ let stack: Stack;
 const tag = Date.now().toString(36);
 let serial = 0;
 
+let startedInS = 0;
 test.beforeAll(async () => {
   test.setTimeout(480_000);
+  const t0 = Date.now();
   stack = await startStack();
+  startedInS = (Date.now() - t0) / 1000;
 });
 test.afterAll(async () => {
   test.setTimeout(60_000);
@@ -62,6 +65,7 @@ const pidOfWorkerId = (id: string) => Number(id.split(':').at(-2));
 
 test('a browser on either web process sees the same live events, whichever process took the command', async ({ browser }) => {
   test.setTimeout(120_000);
+  test.info().annotations.push({ type: 'scale-out-start-s', description: startedInS.toFixed(1) });
   const [w1, w2] = stack.webs;
   const a = await signedIn(browser, w1!.url);
   const b = await signedIn(browser, w2!.url);
