@@ -172,8 +172,15 @@ test('jobs run once: webhook deliveries queued through HAProxy are each POSTed e
     for (const r of tests) expect(r.status(), await r.text()).toBe(200);
 
     const settled = async () =>
-      (await stack.db.query<{ state: string; attempts: number }>(`SELECT state, attempts FROM "WebhookDelivery" WHERE "subscriptionId" = $1`, [hook.id])).rows;
-    await expect.poll(async () => (await settled()).filter((d) => d.state === 'delivered').length, { timeout: 60_000 }).toBe(N);
+      (await stack.db.query<{ state: string; attempts: number; response: string | null }>(`SELECT state, attempts, response FROM "WebhookDelivery" WHERE "subscriptionId" = $1`, [hook.id])).rows;
+    await expect
+      .poll(async () => (await settled()).filter((d) => d.state === 'delivered').length, { timeout: 60_000 })
+      .toBe(N)
+      .catch(async (err: unknown) => {
+        // What the deliveries say, and what the receiver got: the post-mortem of a failure.
+        console.log(JSON.stringify({ deliveries: await settled(), received: [...hits] }));
+        throw err;
+      });
     // Nothing left in the queue that could run one of them again.
     const { rows: queued } = await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM graphile_worker.jobs WHERE task_identifier = 'webhook_deliver'`);
     expect(queued[0]!.n).toBe(0);
