@@ -20,7 +20,7 @@ export interface Proc {
 export interface Stack {
   front: string;
   webs: Array<Proc & { url: string }>;
-  workers: Array<Proc & { metrics: string }>;
+  workers: Array<Proc & { metrics: () => string | null }>;
   admin: { name: string; password: string };
   db: pg.Pool;
   states(): Promise<Record<string, string>>;
@@ -89,7 +89,8 @@ export async function startStack(): Promise<Stack> {
   const workers = ['worker1', 'worker2'].map((name) => ({
     name,
     pid: pidOf(name),
-    metrics: new RegExp(`${name}\\s*│ \\[worker\\] metrics at (\\S+)`).exec(out)?.[1] ?? '',
+    // Read when asked: a worker may print it after the supervisor said it was ready.
+    metrics: () => new RegExp(`${name}\\s*│ \\[worker\\] metrics at (\\S+)`).exec(out)?.[1] ?? null,
   }));
   const db = new pg.Pool({ connectionString: embeddedUrl(join(dataDir, 'pg'), pgPort, 'switchback'), max: 3 });
   db.on('error', () => undefined);

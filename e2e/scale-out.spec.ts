@@ -190,7 +190,8 @@ test('jobs run once: webhook deliveries queued through HAProxy are each POSTed e
     // Both workers counted their runs; together exactly N.
     const runs = await Promise.all(
       stack.workers.map(async (w) => {
-        const text = await (await fetch(w.metrics)).text();
+        await expect.poll(() => w.metrics(), { timeout: 20_000, message: `${w.name} says where its metrics are` }).not.toBeNull();
+        const text = await (await fetch(w.metrics()!)).text();
         return Number(/switchback_job_runs_total\{[^}]*task="webhook_deliver"[^}]*outcome="success"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
       }),
     );
