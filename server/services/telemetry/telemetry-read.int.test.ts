@@ -186,4 +186,10 @@ describe('service reads', () => {
     expect(row!.live).toMatchObject({ at: base + 1500_000, rps: 40, down: 1, lowest: { name: 'svc-tr-c-tr-v1-1', effective: 40 } });
     expect(row!.live!.errorRate).toBeCloseTo(3 / 40);
   });
+
+  it('lists the newest sampled tick when the newest tick wrote no samples', async () => {
+    await makeTick(t.db, { at: at(1501), samples: [] });
+    const [row] = await listServices(t.db);
+    expect(row!.live).toMatchObject({ at: base + 1500_000, rps: 40, down: 1 });
+  });
 });
