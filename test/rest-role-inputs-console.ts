@@ -93,7 +93,7 @@ export const consoleRouteInputs: Record<string, PlausibleRow> = {
   'GET /topology': () => ({}),
   'GET /topology/map': () => ({}),
   'GET /topology/services': () => ({}),
-  'PUT /topology/services/{id}/calls': async (t) => ({ params: { id: (await t.db.service.findFirstOrThrow()).id }, body: { callees: [] } }),
+  'PUT /topology/services/{serviceId}/calls': async (t) => ({ params: { serviceId: (await t.db.service.findFirstOrThrow()).id }, body: { callees: [] } }),
   'GET /topology/clusters/{name}': () => ({ params: { name: 'c-matrix' } }),
   'PATCH /topology/services/{id}': byId({ version: 1, description: 'matrix' }),
   'GET /services': () => ({}),

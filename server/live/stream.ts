@@ -63,7 +63,9 @@ export async function* tickStream(bus: LiveBus, lastTickId: string | null | unde
     // Starting from the client's last tick, so a NOTIFY still in flight for a tick it had is skipped.
     let last = lastTickId && /^\d+$/.test(lastTickId) ? BigInt(lastTickId) : 0n;
     const latest = bus.latestTick;
-    if (lastTickId && /^\d+$/.test(lastTickId) && (typeof latest !== 'bigint' || BigInt(lastTickId) < latest)) {
+    // The backlog read is skipped only when the client holds exactly the newest tick this process
+    // heard of; a client ahead of it (ticks whose NOTIFY this process missed) reads the table.
+    if (lastTickId && /^\d+$/.test(lastTickId) && (typeof latest !== 'bigint' || BigInt(lastTickId) !== latest)) {
       for (const id of await bus.ticksSince(BigInt(lastTickId))) {
         last = id;
         yield id;

@@ -31,12 +31,12 @@ export const topologyRoutes: ProcedureRoute[] = [
   },
   {
     method: 'PUT',
-    path: '/topology/services/{id}/calls',
+    path: '/topology/services/{serviceId}/calls',
     procedure: 'serviceGraph.setCalls',
     operationId: 'setServiceCalls',
     summary: 'Replace the services a service calls, by id (admins; refused with the cycle in words when the graph would loop).',
     tag: 'topology',
-    mapInput: bodyWithParams({ id: 'serviceId' }),
+    mapInput: bodyWithParams(),
   },
   { method: 'GET', path: '/topology/clusters/{name}', procedure: 'topology.cluster', operationId: 'getCluster', summary: 'One cluster with its instances and their latest state.', tag: 'topology', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
   {
