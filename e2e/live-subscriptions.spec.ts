@@ -32,13 +32,16 @@ test('the rollouts page opens the change feed only (no topology, no ticks while 
 
   // A later navigation in the same tab: everything the rollouts page opened is recorded by then.
   await page.getByRole('link', { name: 'Topology', exact: true }).first().click();
-  await expect.poll(() => opened.includes('topologyMap.live'), { timeout: 30_000 }).toBe(true);
-  const onRollouts = opened.slice(0, opened.indexOf('topologyMap.live'));
+  // Topology opens on the service graph: its feed is serviceGraph.live.
+  await expect.poll(() => opened.includes('serviceGraph.live'), { timeout: 30_000 }).toBe(true);
+  const onRollouts = opened.slice(0, opened.indexOf('serviceGraph.live'));
   expect(onRollouts.filter((f) => f === 'live.events')).toHaveLength(1);
   expect(onRollouts).not.toContain('topologyMap.live');
+  expect(onRollouts).not.toContain('serviceGraph.live');
   expect(onRollouts).not.toContain('rollouts.onChange');
   if (!running) expect(onRollouts).not.toContain('telemetry.ticks');
   // The topology page: its own feed, the shell's change feed stays the one it was (no second one).
   expect(opened.filter((f) => f === 'live.events')).toHaveLength(1);
-  expect(opened.filter((f) => f === 'topologyMap.live')).toHaveLength(1);
+  expect(opened.filter((f) => f === 'serviceGraph.live')).toHaveLength(1);
+  expect(opened).not.toContain('topologyMap.live');
 });
