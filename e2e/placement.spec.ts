@@ -1,3 +1,5 @@
+// Named to run before real-platform.spec.ts (files run in name order): that spec imports the lab's
+// platform into the shared demo, and the first-paint checks here are about the demo's fleet.
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures';
