@@ -5,7 +5,7 @@ import { test, expect } from './support/fixtures';
 // feed on the Topology page only, the tick feed only where something on screen moves per tick.
 // The feeds are counted as the browser opens them (httpSubscriptionLink: one GET per stream).
 
-const FEEDS = ['live.events', 'telemetry.ticks', 'topologyMap.live', 'rollouts.onChange', 'safety.onChange', 'experiments.runs.onChange', 'telemetry.instanceLive', 'telemetry.serviceLive'];
+const FEEDS = ['serviceGraph.live', 'live.events', 'telemetry.ticks', 'topologyMap.live', 'rollouts.onChange', 'safety.onChange', 'experiments.runs.onChange', 'telemetry.instanceLive', 'telemetry.serviceLive'];
 
 /** The live feeds the page opens, by procedure, in order. */
 function recordFeeds(page: Page): string[] {
