@@ -1,8 +1,9 @@
 // Named to run before real-platform.spec.ts (files run in name order): that spec imports the lab's
 // platform into the shared demo, and the first-paint checks here are about the demo's fleet.
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures';
+import { smallestText } from './support/text-size';
 
 // The Topology page's placement view on the seeded demo fleet (2 regions, 5 zones, 10 clusters),
 // at a laptop's 1440 × 900: readable at the first paint, drill-down, search, filter, URL.
@@ -20,32 +21,6 @@ async function query<T>(request: APIRequestContext, path: string, input?: unknow
   const res = await request.get(`/api/trpc/${path}${qs}`);
   expect(res.status(), await res.text()).toBe(200);
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-
-/**
- * The smallest rendered size of any visible text in `root`, in CSS px on screen: the computed font
- * size times every scale an ancestor's transform applies (the old canvas drew 14 px at ×0.24).
- */
-async function smallestText(root: Locator): Promise<{ px: number; text: string }> {
-  return root.evaluate((el) => {
-    let best = { px: Infinity, text: '' };
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim();
-      const host = n.parentElement;
-      if (!text || !host) continue;
-      const rect = host.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0 || getComputedStyle(host).visibility === 'hidden') continue;
-      let scale = 1;
-      for (let a: Element | null = host; a; a = a.parentElement) {
-        const t = getComputedStyle(a).transform;
-        if (t && t !== 'none') scale *= Math.hypot(new DOMMatrix(t).a, new DOMMatrix(t).b);
-      }
-      const px = parseFloat(getComputedStyle(host).fontSize) * scale;
-      if (px < best.px) best = { px, text };
-    }
-    return best;
-  });
 }
 
 const zoneButton = (page: Page, name: string) => page.getByRole('button', { name: new RegExp(`^Zone ${name}, `) });

@@ -1,5 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/fixtures';
+import { smallestText } from './support/text-size';
 
 // The Topology page's service graph on the seeded demo (edge-gateway → order-api → inventory-svc,
 // payment-svc, declared by prisma/demo-calls.ts) at a laptop's 1440 × 900: every service and call
@@ -11,29 +12,6 @@ const T = { timeout: 30_000 };
 /** The first line of an edge label: "12 req/s", then "0 % err · P95 40 ms"; the version split below. */
 const EDGE_FIGURES = /\d[\d.k]* req\/s\s+(–|(< )?[\d.]+ %) err · P95 [\d.]+ m?s/;
 const SPLIT = /v\d+ \d+ %/;
-
-/** The smallest rendered size of any visible text in `root`: computed font size × every ancestor's transform scale (React Flow's zoom). */
-async function smallestText(root: Locator): Promise<{ px: number; text: string }> {
-  return root.evaluate((el) => {
-    let best = { px: Infinity, text: '' };
-    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.textContent?.trim();
-      const host = n.parentElement;
-      if (!text || !host) continue;
-      const rect = host.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0 || getComputedStyle(host).visibility === 'hidden') continue;
-      let scale = 1;
-      for (let a: Element | null = host; a; a = a.parentElement) {
-        const t = getComputedStyle(a).transform;
-        if (t && t !== 'none') scale *= Math.hypot(new DOMMatrix(t).a, new DOMMatrix(t).b);
-      }
-      const px = parseFloat(getComputedStyle(host).fontSize) * scale;
-      if (px < best.px) best = { px, text };
-    }
-    return best;
-  });
-}
 
 const graphOf = (page: Page) => page.getByRole('group', { name: /^Service graph/ });
 const node = (page: Page, name: string | RegExp) => graphOf(page).locator('[data-service]').filter({ has: page.locator('span', { hasText: name }) }).first();

@@ -13,7 +13,8 @@ import { dataDirOf, redact, resolveDatabase, runningSupervisor, writeSupervisorL
 import { PG_STOP_BOUND_MS } from './lib/embedded-pg';
 import { freePort } from './lib/free-port';
 import { describeRestart, RestartTracker } from './lib/restart-policy';
-import { buildIfNeeded, parsePorts, waitForHttp } from './lib/scale-out-start';
+import { buildIfNeeded, parsePorts } from './lib/scale-out-start';
+import { waitForHttp } from './lib/next-build';
 import { startWebTier, type WebTier } from './lib/scale-out-haproxy';
 import { KILL_WAIT_MS, running, spawnNode, stopChild } from './lib/supervised';
 

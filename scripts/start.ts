@@ -9,8 +9,8 @@ import { createDb } from '../server/db/client';
 import { env as loadEnv, EnvError, type Env } from '../server/env';
 import { seedIfEmpty } from '../prisma/seed';
 import { selectPlatform } from '../server/services/platform/platform-select';
-import { BuildOutput } from './lib/build-progress';
-import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
+import { buildIsCurrent } from './lib/build-stamp';
+import { startBuild, waitForHttp } from './lib/next-build';
 import { lockFileOf, redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
 import { PG_STOP_BOUND_MS } from './lib/embedded-pg';
 import { describeRestart, RestartTracker } from './lib/restart-policy';
@@ -36,46 +36,6 @@ const STOP_BOUND_MS = WEB_STOP_MS + KILL_WAIT_MS + WORKER_STOP_MS + KILL_WAIT_MS
 
 /** Set once PostgreSQL is up, so a failure later in start-up still stops what was started. */
 let stopAll: ((reason: string, code: number) => Promise<void>) | null = null;
-
-/**
- * `next build` in a process group of its own (stopped with the supervisor), its output passed
- * through as it comes with the seconds since it began, and a line every 15 s while Next is silent.
- * Resolves with an error instead of rejecting, so that it can run beside the seed unawaited.
- */
-function startBuild(env: NodeJS.ProcessEnv): { child: ChildProcess; done: Promise<Error | null> } {
-  const b = performance.now();
-  const secs = () => ((performance.now() - b) / 1000).toFixed(0);
-  const out = prefix('build');
-  const output = new BuildOutput((line) => out(`${secs().padStart(4)} s  ${line}`));
-  const child = spawnNode([], 'node_modules/next/dist/bin/next', ['build'], { cwd: root, env, onLine: (l) => output.line(l) });
-  const progress = setInterval(() => say(`still building… ${secs()} s so far (${output.phase})`), 15_000);
-  const done = new Promise<Error | null>((resolve) => {
-    child.on('error', (err) => resolve(err));
-    child.on('exit', (code, signal) => {
-      clearInterval(progress);
-      if (code !== 0) return resolve(new Error(`next build exited with ${signal ?? `code ${code}`} (its output is above)`));
-      writeBuildStamp(root);
-      const summary = output.summary();
-      step(`built in ${secs()} s${summary ? ` (${summary})` : ''}`);
-      resolve(null);
-    });
-  });
-  return { child, done };
-}
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!running(child)) throw new Error(`the web server exited with code ${child.exitCode} before it was ready`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
-  throw new Error(`the web server did not answer at ${url} within ${timeoutMs / 1000} s`);
-}
 
 async function main() {
   let e: Env;
@@ -133,7 +93,7 @@ async function main() {
     say('build is up to date');
   } else {
     step('building the web app (sources changed or no build yet; about 1–2 minutes on 2 cores)…');
-    const build = startBuild(childEnv);
+    const build = startBuild(root, childEnv, step, prefix('build'));
     procs.build = build.child;
     building = build.done;
   }
@@ -185,7 +145,7 @@ async function main() {
 
   const host = e.SWITCHBACK_HOST === '0.0.0.0' || e.SWITCHBACK_HOST === '127.0.0.1' ? 'localhost' : e.SWITCHBACK_HOST;
   const url = e.SWITCHBACK_PUBLIC_URL ?? `http://${host}:${e.PORT}`;
-  await waitForHttp(`http://${e.SWITCHBACK_HOST === '0.0.0.0' ? '127.0.0.1' : e.SWITCHBACK_HOST}:${e.PORT}/api/health`, w);
+  await waitForHttp(`http://${e.SWITCHBACK_HOST === '0.0.0.0' ? '127.0.0.1' : e.SWITCHBACK_HOST}:${e.PORT}/api/health`, () => (running(w) ? null : `the web server exited with code ${w.exitCode} before it was ready`), 60_000);
   console.log('');
   say(`ready in ${since()}`);
   say(`open      ${url}`);

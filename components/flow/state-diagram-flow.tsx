@@ -1,6 +1,6 @@
 'use client';
 
-// A state machine drawn with @xyflow/react (the only other graph renderer, beside graph-canvas):
+// A state machine drawn with @xyflow/react (the only other graph renderer, beside service-graph-canvas):
 // states in a row, the current one lit; edges that move forward (towards a later state) arc
 // above the row, edges back arc below, each skip a little higher so parallel arcs do not overlap.
 // Every edge is labelled with how often it fired; clicking an edge (or its entry in the accessible

@@ -4,7 +4,7 @@
 // by database id, so nothing moves when a tick changes the figures.
 import Link from 'next/link';
 import type { TopologyInstance } from '@/server/services/topology/topology-map';
-import { weightColor } from './layout';
+import { weightColor } from './weight-color';
 import { describeSummary, instanceKey, isUnhealthy, plural, problems, weightRange, type PlacementCluster, type PlacementRegion, type PlacementZone, type Summary } from './placement-model';
 import type { SearchResult } from './placement-search';
 import styles from './placement-view.module.css';

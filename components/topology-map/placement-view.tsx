@@ -8,7 +8,7 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
-import { weightColor } from './layout';
+import { weightColor } from './weight-color';
 import { buildPlacement, fleetSummary, plural, resolvePath } from './placement-model';
 import { filterLevel, searchPlacement, type Hidden } from './placement-search';
 import { FleetLevel, ClusterLevel, ZoneLevel, type Marks } from './placement-levels';
