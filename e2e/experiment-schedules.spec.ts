@@ -88,7 +88,7 @@ test.describe('experiment schedules', () => {
     await expect(form).toHaveCount(0, T);
 
     // The schedule: cron and its words, policy, history limit, the next five times one minute apart.
-    const card = page.getByRole('list', { name: 'Schedules' }).getByRole('listitem').filter({ has: page.getByRole('heading', { name }) });
+    const card = page.getByRole('list', { name: 'Schedules' }).getByRole('listitem', { name, exact: true });
     await expect(card).toContainText('* * * * *', T);
     await expect(card).toContainText('Every minute');
     await expect(card).toContainText('forbid (skip while one runs)');
@@ -123,7 +123,7 @@ test.describe('experiment schedules', () => {
 
     // A viewer reads the tab: the schedule, its next times, the skip reason; no control to change it.
     await viewerPage.goto(`/experiments?tab=schedules&experiment=${experimentId}`);
-    const seen = viewerPage.getByRole('list', { name: 'Schedules' }).getByRole('listitem').filter({ has: viewerPage.getByRole('heading', { name }) });
+    const seen = viewerPage.getByRole('list', { name: 'Schedules' }).getByRole('listitem', { name, exact: true });
     await expect(seen).toContainText('Every minute', T);
     await expect(seen.getByRole('list', { name: `Next runs of ${name}` }).getByRole('listitem')).toHaveCount(5);
     await expect(seen.getByRole('table', { name: `History of ${name}` })).toContainText("the schedule's concurrency policy is forbid");
