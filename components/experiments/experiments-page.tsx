@@ -13,7 +13,8 @@ import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { atLeast } from '@/components/rollouts/actions';
 import { ImportManifestButton } from '@/components/manifests/import-dialog';
 import { useTickRefresh } from '@/components/ui/use-tick-refresh';
-import { useExperimentKeys, useExperimentList, useRunList, useSchedules, useTemplates } from './api';
+import { useExperimentKeys, useExperimentList, useRunList, useTemplates } from './api';
+import { SchedulesTab } from './schedules-tab';
 import { recoveryVerdict } from './report-text';
 import { ageText, FAULT_LABELS, faultText, runStateText, runStateTone, specSummary } from './words';
 import styles from './experiments.module.css';
@@ -302,49 +303,5 @@ function TemplatesTab({ canAuthor }: { canAuthor: boolean }) {
         </li>
       ))}
     </ul>
-  );
-}
-
-function SchedulesTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
-  const schedules = useSchedules({}, canAuthor);
-  if (!canAuthor) return <p role="note">Operators manage schedules; each experiment’s page shows when it runs next.</p>;
-  if (schedules.isPending) return <Loading what="schedules" />;
-  if (schedules.isError) return <ErrorText error={schedules.error} />;
-  if (schedules.data.length === 0) return <EmptyState title="No schedules yet">Open an experiment and add a cron schedule (UTC) with a concurrency policy; its next runs show here.</EmptyState>;
-  return (
-    <Table label="Schedules">
-      <thead>
-        <tr>
-          <th scope="col">Experiment</th>
-          <th scope="col">Cron (UTC)</th>
-          <th scope="col">Concurrency</th>
-          <NumHead scope="col">History</NumHead>
-          <th scope="col">Next run</th>
-          <th scope="col">Last run</th>
-        </tr>
-      </thead>
-      <tbody>
-        {schedules.data.map((s) => (
-          <tr key={s.id}>
-            <th scope="row">
-              <Link href={`/experiments/${s.experimentId}`}>{s.experiment.name}</Link>
-              {s.enabled ? null : (
-                <>
-                  {' '}
-                  <Badge>disabled</Badge>
-                </>
-              )}
-            </th>
-            <td>
-              <code>{s.cron}</code>
-            </td>
-            <td>{s.concurrency}</td>
-            <Num>{s.historyLimit}</Num>
-            <td>{s.nextRunAt && s.enabled ? new Date(s.nextRunAt).toISOString().slice(0, 16).replace('T', ' ') : '—'}</td>
-            <td>{s.lastRunAt ? `${ageText(s.lastRunAt, now)} ago` : 'never'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
   );
 }

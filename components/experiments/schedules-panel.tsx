@@ -11,10 +11,9 @@ import { Field } from '@/components/ui/field';
 import { Num, NumHead, Table } from '@/components/ui/table';
 import { NumberInput } from '@/components/rollouts/number-input';
 import type { ExperimentDetail } from './contract';
+import { CONCURRENCY, CONCURRENCY_WORDS } from './schedule-words';
 import styles from './experiments.module.css';
 
-const CONCURRENCY = ['forbid', 'allow', 'replace'] as const;
-const CONCURRENCY_WORDS = { forbid: 'forbid (skip while one runs)', allow: 'allow (runs may overlap)', replace: 'replace (abort the running one)' } as const;
 const utc = (d: string | Date | null) => (d ? `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
 
 /** The experiment's cron schedules (UTC) with their next runs; operators add and remove them. */

@@ -107,7 +107,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'experiments.create', min: 'operator', call: (c) => c.experiments.create({ draft: draftFor('svc-matrix') }) },
   { path: 'experiments.update', min: 'operator', call: async (c, t) => { const e = await matrixExperiment(t); return c.experiments.update({ id: e.id, version: e.version, draft: draftFor('svc-matrix', { name: e.name, description: 'edited' }) }); } },
   { path: 'experiments.archive', min: 'operator', call: async (c, t) => { const e = await matrixExperiment(t); return c.experiments.archive({ id: e.id, version: e.version }); } },
-  { path: 'experiments.schedules.list', min: 'operator', call: (c) => c.experiments.schedules.list({}) },
+  { path: 'experiments.schedules.list', min: 'viewer', call: (c) => c.experiments.schedules.list({}) },
   { path: 'experiments.schedules.create', min: 'operator', call: async (c, t) => c.experiments.schedules.create({ experimentId: (await matrixExperiment(t)).id, cron: '0 3 * * *' }) },
   { path: 'experiments.schedules.update', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.update({ id: s.id, version: s.version, cron: '0 4 * * *', concurrency: 'allow', historyLimit: 3, enabled: true }); } },
   { path: 'experiments.schedules.remove', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.remove({ id: s.id, version: s.version }); } },

@@ -17,9 +17,9 @@ import {
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
 import { experimentRunProcedures } from './experiments-runs';
 
-/** Cron schedules of experiments: operators manage them; everyone sees the next times. */
+/** Cron schedules of experiments: operators manage them; everyone reads them, their history and next times. */
 const schedulesRouter = router({
-  list: operatorProcedure.input(listSchedulesInput).query(({ ctx, input }) => listSchedules(ctx.db, input)),
+  list: viewerProcedure.input(listSchedulesInput).query(({ ctx, input }) => listSchedules(ctx.db, input)),
   create: operatorProcedure.input(createScheduleInput).mutation(({ ctx, input }) => createSchedule(ctx.db, ctx.actor, input)),
   update: operatorProcedure.input(updateScheduleInput).mutation(({ ctx, input }) => updateSchedule(ctx.db, ctx.actor, input)),
   remove: operatorProcedure.input(scheduleRef).mutation(({ ctx, input }) => removeSchedule(ctx.db, ctx.actor, input)),

@@ -36,6 +36,17 @@ describe('experiment schedules', () => {
     expect(err.message).toContain('it is now version 2; your edit was based on version 1');
   });
 
+  it('the list shows the next five times by the cron (the first is nextRunAt) and none while disabled', async () => {
+    const e = await experimentOf(t.db, f);
+    const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron: '*/10 * * * *' });
+    const [listed] = await listSchedules(t.db, { experimentId: e.id });
+    expect(listed!.upcoming).toHaveLength(5);
+    expect(listed!.upcoming[0]!.getTime()).toBe(s.nextRunAt!.getTime());
+    expect(listed!.upcoming.map((d) => d.getTime() - listed!.upcoming[0]!.getTime())).toEqual([0, 1, 2, 3, 4].map((i) => i * 600_000));
+    await updateSchedule(t.db, actorOf(f.operator), { id: s.id, version: s.version, cron: '*/10 * * * *', concurrency: 'forbid', historyLimit: 10, enabled: false });
+    expect((await listSchedules(t.db, { experimentId: e.id }))[0]!.upcoming).toEqual([]);
+  });
+
   it('forbid: a run still active → a skipped run with the reason in words; nextRunAt moves on', async () => {
     const e = await experimentOf(t.db, f);
     const active = await runIn(t.db, e.id, 'running', f);

@@ -48,15 +48,22 @@ export function nextRuns(input: z.input<typeof nextRunsInput>, now = new Date())
   return { cron, times: cronTimesAfter(cron, now, n) };
 }
 
-export async function listSchedules(db: Db, input: z.input<typeof listSchedulesInput>) {
+/** How many upcoming times the list shows per schedule. */
+export const UPCOMING_RUNS = 5;
+
+/**
+ * Every schedule (or one experiment's) with its history and its next UPCOMING_RUNS times by the
+ * domain's cron (none while disabled). The first is nextRunAt unless the sweep is overdue.
+ */
+export async function listSchedules(db: Db, input: z.input<typeof listSchedulesInput>, now = new Date()) {
   const { experimentId } = listSchedulesInput.parse(input);
   const schedules = await db.experimentSchedule.findMany({ where: experimentId ? { experimentId } : {}, orderBy: { createdAt: 'asc' }, include: { experiment: { select: { name: true, archivedAt: true } } }, take: 500 });
-  return Promise.all(schedules.map(async (s) => ({ ...s, ...(await scheduleHistory(db, s)) })));
+  return Promise.all(schedules.map(async (s) => ({ ...s, upcoming: s.enabled ? cronTimesAfter(s.cron, now, UPCOMING_RUNS) : [], ...(await scheduleHistory(db, s)) })));
 }
 
 /** The schedule's active runs and its last `historyLimit` finished ones (older rows are kept, only counted). */
 async function scheduleHistory(db: DbOrTx, s: ExperimentSchedule) {
-  const select = { id: true, number: true, state: true, abortReason: true, skipReason: true, createdAt: true, endedAt: true } as const;
+  const select = { id: true, number: true, state: true, abortReason: true, stateDetail: true, skipReason: true, createdAt: true, endedAt: true } as const;
   const [active, finished, total] = await Promise.all([
     db.experimentRun.findMany({ where: { scheduleId: s.id, state: { in: [...ACTIVE_RUN_STATES] } }, orderBy: { number: 'desc' }, select }),
     db.experimentRun.findMany({ where: { scheduleId: s.id, state: { in: [...TERMINAL_RUN_STATES] } }, orderBy: { number: 'desc' }, take: s.historyLimit, select }),

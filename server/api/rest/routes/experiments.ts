@@ -38,7 +38,7 @@ export const experimentRoutes: ProcedureRoute[] = [
     path: '/schedules',
     procedure: 'experiments.schedules.list',
     operationId: 'listSchedules',
-    summary: 'Cron schedules of experiments (operators); filter by experimentId.',
+    summary: 'Cron schedules of experiments with their next runs and history (active, recent, skipped with the reason); filter by experimentId.',
     tag,
     mapInput: (raw: RawRequest) => queryTexts(raw, ['experimentId']),
   },
