@@ -58,9 +58,11 @@ test.describe('experiment schedules', () => {
 
     // An experiment with a run still active: a small delay on one inventory-svc instance for 15 min,
     // started by an approver past the topology guards (the demo fleet's weather is not under test).
+    // In us-east-b, away from the demo's weak zone (eu-west-b), so the guards seldom refuse the
+    // scheduled start that the sweep makes later (each refusal costs a minute of waiting).
     const templates = await query<Array<{ key: string; spec: Record<string, unknown> }>>(page.request, 'experiments.templates', undefined);
     const base = templates.find((t) => t.key === 'seed-jitter')!.spec;
-    const targets = { ...(base.targets as Record<string, unknown>), services: ['inventory-svc'] };
+    const targets = { ...(base.targets as Record<string, unknown>), services: ['inventory-svc'], zones: ['us-east-b'] };
     const spec = { ...base, fault: { kind: 'delay', delayMs: 20, jitterMs: 0 }, targets, selection: { mode: 'one' }, steadyState: [], abortConditions: [], durationS: 900, baselineS: 10, observeS: 10 };
     experimentId = (await ok<{ id: string }>(page.request, 'experiments.create', { draft: { name, description: 'schedules e2e', templateKey: 'seed-jitter', spec } })).id;
     await ok(approverPage.request, 'experiments.start', { experimentId, guardOverrideReason: 'e2e: the schedule is under test, not the guards' });
