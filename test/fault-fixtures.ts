@@ -126,7 +126,7 @@ export async function allowFullBlastRadius(db: Db): Promise<void> {
 export async function leadingWorkers(db: Db, url: string, env: Record<string, string> = {}, n = 2): Promise<Child[]> {
   const procs = Array.from({ length: n }, () => spawnWorker(url, env));
   try {
-    await expect.poll(() => db.tick.count(), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => db.tick.count(), { timeout: 180_000, interval: 200 }).toBeGreaterThanOrEqual(2);
   } catch (err) {
     for (const p of procs) console.log(p.output().slice(-3000));
     await Promise.all(procs.map(sigkill));

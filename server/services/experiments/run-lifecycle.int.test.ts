@@ -19,7 +19,7 @@ async function jobsFor(runId: string) {
 }
 
 describe('a chaos run from start to report', () => {
-  it('runs pending → injecting → running → recovering → completed, with leases, removal and a per-layer report', async () => {
+  it('runs pending → injecting → running → recovering → completed, with leases, removal and a per-layer report', { timeout: 120_000 }, async () => {
     const f = await chaosFleet(t.db);
     const e = await makeExperiment(t.db, f, { steadyState: [{ kind: 'availability-below', pct: 99, windowS: 10 }] });
     const t0 = new Date();
@@ -93,7 +93,7 @@ describe('a chaos run from start to report', () => {
     expect(kinds).toEqual(expect.arrayContaining(['state', 'steady_state', 'injected', 'removed', 'report']));
   });
 
-  it('a steady state that does not hold ends the run aborted before any fault is written, saying which check failed and its value', async () => {
+  it('a steady state that does not hold ends the run aborted before any fault is written, saying which check failed and its value', { timeout: 120_000 }, async () => {
     const f = await chaosFleet(t.db);
     // Two checks: the P99 one holds, the availability one does not (5 % errors over the last minute).
     const e = await makeExperiment(t.db, f, { steadyState: [{ kind: 'p99-above', ms: 100, windowS: 10 }, { kind: 'availability-below', pct: 99, windowS: 10 }] });
