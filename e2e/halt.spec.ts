@@ -125,7 +125,6 @@ test.describe('halt-all', () => {
     await expect(banner(page).getByRole('alert')).toHaveText(headline, T);
     await expect(banner(page).getByRole('button', { name: 'Release halt…' })).toHaveCount(0);
     await expect(lever).toHaveCount(0);
-    await page.screenshot({ path: '/tmp/uisafety-halt-engaged.png', fullPage: false });
 
     // The run stops: aborted because of the halt, its fault removed by the platform.
     await expect

@@ -4,12 +4,10 @@
 // records the lapse (lease_lapsed) and the run ends aborted with lease_lost.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { seedDefaultPolicies, activeHaproxyLab } from '../../../test/fault-fixtures';
+import { activeHaproxyLab, allowFullBlastRadius, count503, experimentOn, leadingWorkers, seedDefaultPolicies, startRunning } from '../../../test/fault-fixtures';
 import { sigkill, spawnWorker, type Child } from '../../../test/processes';
 import { makeUser } from '../../db/factories';
-import { experimentSpecSchema } from '../../domain/experiments/spec';
-import { burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
-import { startRun } from '../../services/experiments/run-start';
+import type { HaproxyLab } from '../../platform/haproxy/testing/harness';
 
 let t: TestDb;
 let lab: HaproxyLab;
@@ -20,38 +18,26 @@ beforeAll(async () => {
   await seedDefaultPolicies(t.db);
   // One server: the run's fault hits every request, whatever weights the loop gives.
   lab = await activeHaproxyLab(t.db, { shop: { v1: 1 } });
-  await t.db.systemSetting.create({ data: { key: 'chaos.limits', value: { maxBlastRadiusPct: 100 } } });
+  await allowFullBlastRadius(t.db);
 });
 afterAll(async () => {
   await t.close();
   await lab.close();
 });
 
-const in503 = async (n = 40) => (await burst(lab.frontends.shop!, n, { concurrency: 4 })).byStatus[503] ?? 0;
+const in503 = (n = 40) => count503(lab.frontends.shop!, n);
 
 describe('SIGKILL every worker mid-run (HAProxy, a real run)', () => {
   it('the run injects through the workers; after kill -9 of all of them HAProxy drops the 503s within the lease; the next worker aborts the run as lease_lost', { timeout: 300_000 }, async () => {
     const { user } = await makeUser(t.db, { role: 'operator' });
-    const spec = experimentSpecSchema.parse({
-      fault: { kind: 'http-error', status: 503, pct: 100 },
-      targets: { regions: [], zones: [], clusters: [], services: ['shop'], versions: [], labels: {} },
-      selection: { mode: 'all' },
-      blastRadius: { maxServicePct: 100, maxZonePct: null, maxClusterPct: null },
-      durationS: 600,
-      baselineS: 10,
-      observeS: 10,
-    });
-    const e = await t.db.experiment.create({ data: { name: 'shop-503', spec: JSON.parse(JSON.stringify(spec)) as object, createdByName: user.name, createdById: user.id } });
+    const operator = { id: user.id, name: user.name, role: 'operator' as const };
+    const e = await experimentOn(t.db, operator, ['shop'], { kind: 'http-error', status: 503, pct: 100 });
     const env = { SWITCHBACK_FAULT_LEASE_MS: String(LEASE_MS) };
-    const procs: Child[] = [spawnWorker(t.url, env), spawnWorker(t.url, env)];
+    const procs: Child[] = await leadingWorkers(t.db, t.url, env);
     try {
-      await expect.poll(() => t.db.tick.count(), { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2);
-      const { id: runId } = await startRun(t.db, { id: user.id, name: user.name, role: 'operator' }, { experimentId: e.id });
-      const run = () => t.db.experimentRun.findUniqueOrThrow({ where: { id: runId }, include: { injections: true } });
       // Past pending / injecting; a run that ended instead says why (guard, steady state, …).
-      await expect.poll(async () => ['pending', 'injecting'].includes((await run()).state), { timeout: 120_000, interval: 200 }).toBe(false);
-      const started = await run();
-      expect({ state: started.state, detail: started.stateDetail }).toMatchObject({ state: 'running' });
+      const runId = await startRunning(t.db, operator, { experimentId: e.id });
+      const run = () => t.db.experimentRun.findUniqueOrThrow({ where: { id: runId }, include: { injections: true } });
       await expect.poll(() => in503(), { timeout: 10_000, interval: 100 }).toBe(40);
       const [inj] = (await run()).injections;
       const firstLease = inj!.createdAt.getTime() + LEASE_MS;

@@ -19,7 +19,7 @@ async function jobsFor(runId: string) {
 }
 
 describe('a chaos run from start to report', () => {
-  it('runs pending → injecting → running → recovering → completed, with leases, removal and a per-layer report', async () => {
+  it('runs pending → injecting → running → recovering → completed, with leases, removal and a per-layer report', { timeout: 120_000 }, async () => {
     const f = await chaosFleet(t.db);
     const e = await makeExperiment(t.db, f, { steadyState: [{ kind: 'availability-below', pct: 99, windowS: 10 }] });
     const t0 = new Date();
@@ -91,6 +91,28 @@ describe('a chaos run from start to report', () => {
     expect(reportMarkdown(report, 'x')).toContain(`| access (${f.edge.name}) |`);
     const kinds = (await t.db.experimentRunEvent.findMany({ where: { runId: run.id }, orderBy: { id: 'asc' } })).map((x) => x.kind);
     expect(kinds).toEqual(expect.arrayContaining(['state', 'steady_state', 'injected', 'removed', 'report']));
+  });
+
+  it('a steady state that does not hold ends the run aborted before any fault is written, saying which check failed and its value', { timeout: 120_000 }, async () => {
+    const f = await chaosFleet(t.db);
+    // Two checks: the P99 one holds, the availability one does not (5 % errors over the last minute).
+    const e = await makeExperiment(t.db, f, { steadyState: [{ kind: 'p99-above', ms: 100, windowS: 10 }, { kind: 'availability-below', pct: 99, windowS: 10 }] });
+    const t0 = new Date();
+    await versionTicks(t.db, f.edge.id, sec(t0, -60), sec(t0, 1), { ms: 20, errors: 5 });
+    const { id } = await startRun(t.db, f.operator, { experimentId: e.id });
+    // One look: pending → aborted (nothing injected, so nothing to wait for); not re-armed.
+    expect(await controller(t.db, id, t0)).toEqual({ state: 'aborted', wake: null });
+    const run = await runOf(t.db, id);
+    expect(run).toMatchObject({ abortReason: 'steady_state', injectedAt: null });
+    expect(run.stateDetail).toBe('Not injected: the steady-state hypothesis does not hold: availability 95 % over 10 s < 99 %');
+    expect(run.endedAt).not.toBeNull();
+    // No Injection row was ever written (none removed either), and no target was injected.
+    expect(run.injections).toEqual([]);
+    expect(await t.db.injection.count({ where: { runId: id } })).toBe(0);
+    expect(run.targets.map((x) => x.state)).not.toContain('injected');
+    const check = await t.db.experimentRunEvent.findFirstOrThrow({ where: { runId: id, kind: 'steady_state' } });
+    expect(check.summary).toBe('Steady state does not hold: availability 95 % over 10 s < 99 %');
+    expect(check.data).toMatchObject({ condition: { kind: 'availability-below', pct: 99, windowS: 10 }, value: 95, threshold: 99 });
   });
 
   it('an abort condition stops the run and says which, with its value', async () => {

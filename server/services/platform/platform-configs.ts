@@ -169,6 +169,13 @@ export function importedWeights(versions: readonly string[]): Record<string, num
   return Object.fromEntries(names.map((v) => [v, v === main ? 100 : 0]));
 }
 
+/**
+ * An import writes a few rows per instance, one statement at a time: long by nature for a large
+ * platform (and past Prisma's default 5 s on a busy database even for a small lab), so it gets
+ * the reconcilers' bound instead of a person's command's.
+ */
+const IMPORT_TX_TIMEOUT_MS = 60_000;
+
 export async function importTopology(db: Db, actor: Actor, source: string, topo: PlatformTopology) {
   return runCommand(db, actor, async (ctx) => {
     const created = { services: 0, instances: 0, updated: 0 };
@@ -197,5 +204,5 @@ export async function importTopology(db: Db, actor: Actor, source: string, topo:
     await ctx.audit({ action: 'topology.import', targetType: 'adapter', targetId: source, targetName: source, after: created });
     await ctx.emit('topology.changed', { source, ...created });
     return created;
-  });
+  }, { timeoutMs: IMPORT_TX_TIMEOUT_MS });
 }
