@@ -162,7 +162,6 @@ test.describe('halt-all', () => {
       await expect(banner(page).getByRole('alert')).toHaveText(headline, T);
       const axe = await new AxeBuilder({ page }).include('[aria-label="Halt-all engaged"]').withTags(['wcag2a', 'wcag2aa']).analyze();
       expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-      await page.screenshot({ path: `/tmp/uisafety-banner-${theme}.png` });
     }
 
     // The viewer sees the banner on their page, without any button.
@@ -185,7 +184,6 @@ test.describe('halt-all', () => {
     await expect(banner(approverPage)).toHaveCount(0, T);
     const history = approverPage.getByRole('table', { name: 'Halt history' });
     await expect(history.getByRole('row').filter({ hasText: reason })).toContainText(`incident over ${tag}`, T);
-    await approverPage.screenshot({ path: '/tmp/uisafety-safety-page.png', fullPage: true });
 
     // Live: the operator's and the viewer's pages drop the banner without a reload.
     await expect(banner(page)).toHaveCount(0, T);
