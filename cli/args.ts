@@ -30,6 +30,8 @@ export const FLAGS = {
   full: { kind: 'boolean' },
   'until-approval': { kind: 'boolean' },
   experiment: { kind: 'string', max: 64 },
+  'override-guard': { kind: 'string', max: 2000 },
+  'override-freeze': { kind: 'string', max: 2000 },
   a: { kind: 'string', max: 10 },
   b: { kind: 'string', max: 10 },
 } as const satisfies Record<string, FlagSpec>;

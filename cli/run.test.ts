@@ -174,19 +174,73 @@ describe('rollouts', () => {
   });
 });
 
+describe('experiments', () => {
+  const RUN = '3f2b8c1e-0000-4000-8000-0000000000aa';
+  const ID2 = '3f2b8c1e-0000-4000-8000-0000000000bb';
+  const experiment = { id: ID, name: 'jitter on one gateway', faultKind: 'delay', services: ['edge-gateway'], templateKey: 'seed-jitter', lastRun: { id: RUN, number: 2, state: 'running', abortReason: null } };
+
+  it('list: a row per experiment with its last run; --json as the API sent it; an empty list says what to do', async () => {
+    handler = () => ({ status: 200, body: { items: [experiment, { ...experiment, id: RUN, name: 'never run', lastRun: null }, { ...experiment, id: ID2, name: 'stopped', lastRun: { id: RUN, state: 'aborted', abortReason: 'manual' } }], nextCursor: 'abc' } });
+    const r = await cli(['experiments', 'list']);
+    expect(r.code).toBe(0);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(['GET /api/v1/experiments']);
+    expect(r.stdout).toMatch(new RegExp(`^ID +NAME +FAULT +SERVICES +LAST RUN +STATE\n${ID} +jitter on one gateway +delay +edge-gateway +${RUN} +Running\n${RUN} +never run +delay +edge-gateway +— +—\n${ID2} +stopped +delay +edge-gateway +${RUN} +Aborted \\(aborted by a person\\)\nMore: switchback experiments list --cursor abc\n$`));
+    const j = await cli(['experiments', 'list', '--json', '--cursor', 'abc']);
+    expect(seen[0]!.url).toBe('/api/v1/experiments?cursor=abc');
+    expect(JSON.parse(j.stdout)).toMatchObject({ items: [experiment, { id: RUN, lastRun: null }, { id: ID2, lastRun: { state: 'aborted' } }], nextCursor: 'abc' });
+    handler = () => ({ status: 200, body: { items: [], nextCursor: null } });
+    expect((await cli(['experiments', 'list'])).stdout).toBe('No experiments yet. Create one in the console (Experiments → New).\n');
+  });
+
+  it('run: posts with an Idempotency-Key, prints the run id and how to abort it; overrides are reasons, sent only when given', async () => {
+    handler = () => ({ status: 201, body: { id: RUN, number: 3, version: 1, targets: 1, warnings: ['no dead man\'s switch'] } });
+    const r = await cli(['experiments', 'run', ID]);
+    expect(r.code).toBe(0);
+    expect(seen[0]).toMatchObject({ method: 'POST', url: `/api/v1/experiments/${ID}/runs`, body: {} });
+    expect(seen[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(r.stdout).toBe(`Started run ${RUN} of experiment ${ID} on 1 targets.\n  warning: no dead man's switch\nAbort it: switchback experiments abort ${RUN} --reason "…"\n`);
+    await cli(['experiments', 'run', ID, '--override-guard', 'zone b known hot', '--override-freeze', 'game day']);
+    expect(seen[0]!.body).toEqual({ guardOverrideReason: 'zone b known hot', freezeOverrideReason: 'game day' });
+    expect((await cli(['experiments', 'run', ID, '--override-guard', ' '])).code).toBe(1);
+    expect((await cli(['experiments', 'run', 'nope'])).code).toBe(1);
+    expect(seen).toEqual([]);
+    handler = () => ({ status: 409, body: { type: 'about:blank', title: 'Conflict', status: 409, detail: 'Experiment "x" cannot start: halt-all is engaged.' } });
+    const refused = await cli(['experiments', 'run', ID]);
+    expect(refused).toMatchObject({ code: 3, stderr: 'switchback: Conflict: Experiment "x" cannot start: halt-all is engaged. (HTTP 409)\n' });
+  });
+
+  it('abort: needs a reason, posts it, says the state; a 404 exits 4', async () => {
+    expect((await cli(['experiments', 'abort', RUN])).code).toBe(1);
+    expect(seen).toEqual([]);
+    handler = () => ({ status: 200, body: { id: RUN, version: 5, state: 'recovering' } });
+    const r = await cli(['experiments', 'abort', RUN, '--reason', 'enough']);
+    expect(seen[0]).toMatchObject({ method: 'POST', url: `/api/v1/runs/${RUN}/abort`, body: { reason: 'enough' } });
+    expect(r).toMatchObject({ code: 0, stdout: `Aborting run ${RUN} — now Recovering: its faults are being removed.\n` });
+    handler = () => ({ status: 404, body: { type: 'about:blank', title: 'Not found', status: 404, detail: 'That run does not exist' } });
+    expect((await cli(['experiments', 'abort', RUN, '--reason', 'enough'])).code).toBe(4);
+  });
+
+  it('report: Markdown as the server sent it by default, the JSON with --json; not both; no report yet exits 3', async () => {
+    handler = (s) => (s.url.includes('format=markdown') ? { status: 200, body: '# Report\n', headers: { 'content-type': 'text/markdown' } } : { status: 200, body: { summary: 'ok', layers: [] } });
+    const md = await cli(['experiments', 'report', RUN]);
+    expect(seen[0]!.url).toBe(`/api/v1/runs/${RUN}/report?format=markdown`);
+    expect(md).toMatchObject({ code: 0, stdout: '# Report\n' });
+    expect((await cli(['experiments', 'report', RUN, '--markdown'])).stdout).toBe('# Report\n');
+    const j = await cli(['experiments', 'report', RUN, '--json']);
+    expect(seen[0]!.url).toBe(`/api/v1/runs/${RUN}/report`);
+    expect(JSON.parse(j.stdout)).toEqual({ summary: 'ok', layers: [] });
+    expect((await cli(['experiments', 'report', RUN, '--json', '--markdown'])).code).toBe(1);
+    handler = () => ({ status: 412, body: { type: 'about:blank', title: 'Precondition failed', status: 412, detail: 'Run "x #1" has no report yet' } });
+    expect((await cli(['experiments', 'report', RUN])).code).toBe(3);
+  });
+});
+
 describe('other commands', () => {
   it('halt engage posts the reason; a viewer is refused with exit 2', async () => {
     handler = () => ({ status: 403, body: { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Operators engage the halt' } });
     const r = await cli(['halt', 'engage', '--reason', 'incident 42']);
     expect(seen[0]).toMatchObject({ method: 'POST', url: '/api/v1/halt/engage', body: { reason: 'incident 42' } });
     expect(r.code).toBe(2);
-  });
-
-  it('experiments report --markdown prints the text as the server sent it', async () => {
-    handler = () => ({ status: 200, body: '# Report\n', headers: { 'content-type': 'text/markdown' } });
-    const r = await cli(['experiments', 'report', ID, '--markdown']);
-    expect(seen[0]!.url).toBe(`/api/v1/runs/${ID}/report?format=markdown`);
-    expect(r.stdout).toBe('# Report\n');
   });
 
   it('policies publish sends the file with If-Match of the version it read', async () => {

@@ -1,55 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { APIRequestContext } from '@playwright/test';
-import { test, expect, mutate, abortActiveRollouts } from './support/fixtures';
+import { test, expect, abortActiveRollouts } from './support/fixtures';
+import { appUrl as url, cliSession, noStack, tokenOf, type CliResult as Result } from './support/cli';
 
 // The `switchback` CLI against the running app (`npm start`), as child processes, the way a
 // pipeline runs it: an operator logs in and creates and starts a rollout from a YAML file, watch
 // waits for the approval gate, an approver approves and promotes, watch follows it to the end.
 // A viewer's halt is refused with exit 2 in words. Tokens are made through the console's API.
 
-const url = () => `http://127.0.0.1:${process.env.E2E_PORT ?? '3210'}`;
-const root = path.resolve(import.meta.dirname, '..');
-const home = mkdtempSync(path.join(tmpdir(), 'switchback-cli-e2e-'));
-const configPath = path.join(home, '.config', 'switchback', 'config.json');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** One CLI run as a child process; killed (and failed) if it has not ended within `hangMs`. */
-function cli(args: string[], o: { token?: string; stdin?: string; hangMs?: number; command?: string[] } = {}): Promise<Result> {
-  const [cmd = 'node', ...pre] = o.command ?? ['node', 'bin/switchback.mjs'];
-  // HOME points at a fresh folder: the default config path is tested, nothing of the machine's is read.
-  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: '', NO_COLOR: '1', SWITCHBACK_URL: o.token ? url() : '', SWITCHBACK_TOKEN: o.token ?? '' };
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...pre, ...args], { cwd: root, env, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const hang = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`switchback ${args.join(' ')} did not end within ${o.hangMs ?? 60_000} ms:\n${stdout}\n${stderr}`));
-    }, o.hangMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(hang);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(o.stdin ?? '');
-  });
-}
-
-async function tokenOf(request: APIRequestContext, role: string): Promise<string> {
-  const res = await mutate(request, 'tokens.create', { name: `cli-${role}-${Date.now().toString(36)}`, role, expiresInDays: 1 });
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: { secret: string } } } }).result.data.json.secret;
-}
+const { cli, configPath } = cliSession();
 
 /**
  * Going up in traffic (and promoting) may be held by a topology guard (an instance degraded under
@@ -82,8 +42,6 @@ async function watchOverridingGuards(id: string, approver: string): Promise<Resu
 test.afterEach(async ({ adminPage }, info) => {
   if (info.status !== info.expectedStatus) await abortActiveRollouts(adminPage.request, 'payment-svc', 'the CLI spec failed half-way');
 });
-
-const noStack = (r: Result) => expect(r.stderr).not.toMatch(/\n\s+at \S+ \(|node:internal/);
 
 test('a CLI session drives a rollout from creation through approval to promotion', async ({ operatorPage, approverPage, viewerPage, adminPage }) => {
   test.setTimeout(300_000);

@@ -2,6 +2,7 @@
 import { reasonFlag } from '../args';
 import { emit, get, itemsOf, text, type Command, type Context } from '../context';
 import { clean, paint, stateColour, table, type Column } from '../table';
+import { runStateWords } from './experiments';
 import { rolloutColumns } from './rollouts-read';
 
 /**
@@ -45,7 +46,7 @@ export function renderStatus(ctx: Pick<Context, 'style'>, body: unknown): string
   const cols: Column<unknown>[] = [
     { header: 'RUN', value: (e) => text(get(e, 'runId')) ?? text(get(e, 'id')), max: 36 },
     { header: 'EXPERIMENT', value: (e) => text(get(e, 'experiment', 'name')) ?? text(get(e, 'experiment')), max: 40 },
-    { header: 'STATE', value: (e) => text(get(e, 'state')), colour: (e, p) => stateColour(ctx.style, text(get(e, 'state')) ?? '', p) },
+    { header: 'STATE', value: (e) => runStateWords(e), colour: (e, p) => stateColour(ctx.style, text(get(e, 'state')) ?? '', p) },
   ];
   out.push(experiments.length === 0 ? '\nNo experiments running.\n' : `\nRunning experiments\n${table(cols, experiments, ctx.style)}`);
   return out.join('');
