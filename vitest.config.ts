@@ -38,8 +38,10 @@ export default defineConfig({
           // Two files at a time: each has its own database, and these machines have 2 cores.
           fileParallelism: true,
           maxWorkers: 2,
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // A timeout guards against a hang, never against a slow machine: at load 30+ on 2 cores
+          // (a CI run beside other builds) plain cases took over 30 s and failed for nothing.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],
