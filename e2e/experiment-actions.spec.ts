@@ -148,7 +148,7 @@ test.describe('experiment run actions', () => {
 
     // An operator is refused in words naming the window, and offered no override.
     await operatorPage.goto(`/experiments/${x.id}`);
-    await operatorPage.getByRole('button', { name: 'Start run…' }).click(T);
+    await operatorPage.getByRole('button', { name: 'Start run…' }).click({ timeout: 60_000 });
     const refused = operatorPage.getByRole('dialog', { name: `Start a run of ${name}` });
     await expect(refused.getByRole('list', { name: 'Instances this run will hit' })).toContainText('edge-gateway-use-a-2', T);
     await refused.getByRole('button', { name: 'Start run', exact: true }).click();
@@ -159,7 +159,7 @@ test.describe('experiment run actions', () => {
 
     // The approver: the same refusal, then the override in the dialog, a reason required.
     const open = async () => {
-      await page.getByRole('button', { name: 'Start run…' }).click(T);
+      await page.getByRole('button', { name: 'Start run…' }).click({ timeout: 60_000 });
       const d = page.getByRole('dialog', { name: `Start a run of ${name}` });
       await expect(d.getByRole('list', { name: 'Instances this run will hit' })).toContainText('edge-gateway-use-a-2', T);
       await d.getByRole('button', { name: 'Start run', exact: true }).click();

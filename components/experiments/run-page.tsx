@@ -17,7 +17,7 @@ import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { atLeast } from '@/components/rollouts/actions';
 import { useExperimentCommands, useExperimentKeys, useRun, useRunReport } from './api';
 import type { ConditionValue, InjectionView, RunEventView, RunTarget, RunView as Run } from './contract';
-import { focusReport, REPORT_ANCHOR, RunReport } from './run-report';
+import { REPORT_ANCHOR, RunReport } from './run-report';
 import { TargetsHealth } from './targets-health';
 import { ageText, conditionText, conditionValueText, durationText, faultText, runStateText, runStateTone, selectionText, targetsText } from './words';
 import styles from './experiments.module.css';
@@ -245,9 +245,8 @@ function Timeline({ events }: { events: RunEventView[] }) {
           </span>
           <span>
             {e.kind === 'report' ? (
-              <a href={`#${REPORT_ANCHOR}`} onClick={() => requestAnimationFrame(focusReport)}>
-                {e.summary}
-              </a>
+              // The browser focuses the (focusable) report on a same-page fragment link, even when the hash is already #report.
+              <a href={`#${REPORT_ANCHOR}`}>{e.summary}</a>
             ) : (
               e.summary
             )}
