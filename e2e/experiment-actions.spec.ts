@@ -136,7 +136,8 @@ test.describe('experiment run actions', () => {
   });
 
   test('inside a freeze window a start is refused naming the window; an approver overrides it with a reason in the dialog; the override is kept on the run, its timeline and the audit', async ({ operatorPage, approverPage: page, roleUsers }) => {
-    test.setTimeout(240_000);
+    // Four page loads of the editor (its preview and topology map) besides the run: slow on a busy machine.
+    test.setTimeout(480_000);
     const tag = Date.now().toString(36);
     const name = `e2e freeze ${tag}`;
     const x = await jitterExperiment(page.request, name, 'use-a-2', { durationS: 900, baselineS: 10, observeS: 10 });
