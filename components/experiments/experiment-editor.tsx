@@ -22,7 +22,7 @@ import type { ExperimentDetail } from './contract';
 import { ExperimentForm, type Facets } from './experiment-form';
 import { SchedulesPanel } from './schedules-panel';
 import { validateDraft, type DraftErrors } from './spec-draft';
-import { overridableRefusal, type OverrideKind } from './start-refusal';
+import { overridableRefusal, overrideInput, withOverride, type OverrideKind } from './start-refusal';
 import { StartRunDialog } from './start-run-dialog';
 import { TargetPreview } from './target-preview';
 import { refusalsByField } from './refusal-fields';
@@ -47,7 +47,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored
   const [showErrors, setShowErrors] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
-  const [override, setOverride] = useState<OverrideKind | null>(null);
+  const [override, setOverride] = useState<OverrideKind[]>([]);
   const commands = useExperimentCommands();
   const templates = useTemplates();
   const map = useQuery(trpc.topologyMap.snapshot.queryOptions());
@@ -123,13 +123,14 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored
     commands.update.reset();
     setNotice(`Loaded version ${s.currentVersion}.`);
   };
-  const start = (o: { kind: OverrideKind; reason: string } | null) => {
+  const start = (reason: string | null) => {
     if (!saved) return;
     commands.start.mutate(
-      { experimentId: saved.id, ...(o?.kind === 'guard' ? { guardOverrideReason: o.reason } : {}), ...(o?.kind === 'freeze' ? { freezeOverrideReason: o.reason } : {}) },
+      { experimentId: saved.id, ...(reason !== null ? overrideInput(override, reason) : {}) },
       {
         onSuccess: (r) => router.push(`/experiments/runs/${r.id}`),
-        onError: (e) => setOverride(isApprover ? overridableRefusal(e) : null),
+        // A second refusal (a guard after the freeze was overridden) adds its override to the first.
+        onError: (e) => setOverride((prev) => (isApprover ? withOverride(prev, overridableRefusal(e)) : [])),
       },
     );
   };
@@ -189,7 +190,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored
                 {saved ? 'Save' : 'Save experiment'}
               </Button>
               {saved ? (
-                <Button variant="danger" disabled={busy || dirty} onClick={() => (commands.start.reset(), setOverride(null), setStarting(true))}>
+                <Button variant="danger" disabled={busy || dirty} onClick={() => (commands.start.reset(), setOverride([]), setStarting(true))}>
                   Start run…
                 </Button>
               ) : null}
@@ -225,7 +226,7 @@ export function ExperimentEditor({ initial, saved: savedAtOpen, archived, stored
           error={commands.start.error}
           override={override}
           onStart={start}
-          onCancel={() => (setStarting(false), setOverride(null), commands.start.reset())}
+          onCancel={() => (setStarting(false), setOverride([]), commands.start.reset())}
         />
       ) : null}
     </>

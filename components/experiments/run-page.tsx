@@ -17,7 +17,7 @@ import { useTickRefresh } from '@/components/ui/use-tick-refresh';
 import { atLeast } from '@/components/rollouts/actions';
 import { useExperimentCommands, useExperimentKeys, useRun, useRunReport } from './api';
 import type { ConditionValue, InjectionView, RunEventView, RunTarget, RunView as Run } from './contract';
-import { RunReport } from './run-report';
+import { REPORT_ANCHOR, RunReport } from './run-report';
 import { TargetsHealth } from './targets-health';
 import { ageText, conditionText, conditionValueText, durationText, faultText, runStateText, runStateTone, selectionText, targetsText } from './words';
 import styles from './experiments.module.css';
@@ -243,7 +243,14 @@ function Timeline({ events }: { events: RunEventView[] }) {
           <span>
             <Badge tone={e.kind === 'abort_condition' || e.kind === 'halt' ? 'danger' : e.kind === 'injected' ? 'warning' : e.kind === 'removed' ? 'success' : 'neutral'}>{e.kind.replace(/_/g, ' ')}</Badge>
           </span>
-          <span>{e.summary}</span>
+          <span>
+            {e.kind === 'report' ? (
+              // The browser focuses the (focusable) report on a same-page fragment link, even when the hash is already #report.
+              <a href={`#${REPORT_ANCHOR}`}>{e.summary}</a>
+            ) : (
+              e.summary
+            )}
+          </span>
         </li>
       ))}
     </ol>

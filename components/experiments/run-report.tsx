@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useRef, type RefObject } from 'react';
 import { CategoryBars } from '@/components/charts/category-bars';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -40,8 +41,31 @@ function DeltaCell({ l, q }: { l: LayerReport; q: 'p50' | 'p90' | 'p99' }) {
   );
 }
 
+/** The anchor the timeline's "report ready" links to: /experiments/runs/<id>#report. */
+export const REPORT_ANCHOR = 'report';
+
+/**
+ * Opened at #report (from the timeline, or the run's own timeline): the report arrives after the
+ * page, so the browser's own jump to the anchor finds nothing; this scrolls to it and focuses it
+ * once it is there, and again whenever the hash is set to it.
+ */
+function useFocusWhenAnchored(ref: RefObject<HTMLElement | null>) {
+  useEffect(() => {
+    const go = () => {
+      if (window.location.hash !== `#${REPORT_ANCHOR}` || !ref.current) return;
+      ref.current.scrollIntoView({ block: 'start' });
+      ref.current.focus({ preventScroll: true });
+    };
+    go();
+    window.addEventListener('hashchange', go);
+    return () => window.removeEventListener('hashchange', go);
+  }, [ref]);
+}
+
 export function RunReport({ report, runId, fileBase }: { report: Report; runId: string; fileBase: string }) {
   const md = useReportMarkdown();
+  const section = useRef<HTMLElement>(null);
+  useFocusWhenAnchored(section);
   const layers = report.layers;
   const verdict = reportVerdict(layers);
   const target = report.targetPct;
@@ -50,7 +74,7 @@ export function RunReport({ report, runId, fileBase }: { report: Report; runId: 
   const lows = [target, ...layers.map((l) => l.availabilityPct).filter((v): v is number => v !== null)];
   const floor = Math.max(0, Math.floor((Math.min(...lows) - Math.max(0.2, (100 - Math.min(...lows)) * 0.25)) * 10) / 10);
   return (
-    <section aria-labelledby="report-heading" className={styles.panel}>
+    <section ref={section} id={REPORT_ANCHOR} tabIndex={-1} aria-labelledby="report-heading" className={styles.panel}>
       <div className={styles.header}>
         <h2 id="report-heading">Report per layer</h2>
         {verdict === 'met' ? <Badge tone="success">every layer met {target} % and self-healed</Badge> : verdict === 'missed' ? <Badge tone="danger">a layer missed the target or did not self-heal</Badge> : null}

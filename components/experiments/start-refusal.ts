@@ -25,3 +25,24 @@ export function overridableRefusal(error: unknown): OverrideKind | null {
   if (/guard/i.test(message)) return 'guard';
   return null;
 }
+
+/**
+ * The overrides a start needs so far. A freeze is checked before the guards, so a start inside a
+ * window that a guard also holds is refused twice: the second refusal adds to the first (sending
+ * only the newest would be refused for the first again, back and forth).
+ */
+export function withOverride(kinds: readonly OverrideKind[], kind: OverrideKind | null): OverrideKind[] {
+  const all = kind && !kinds.includes(kind) ? [...kinds, kind] : [...kinds];
+  // Freeze first, as the server checks them and as the words read.
+  return all.sort((a, b) => (a === b ? 0 : a === 'freeze' ? -1 : 1));
+}
+
+/** "the freeze window and the guard" — what the override button and hint name. */
+export function overrideWords(kinds: readonly OverrideKind[], long = false): string {
+  return kinds.map((k) => (k === 'freeze' ? 'the freeze window' : long ? 'the topology guard' : 'the guard')).join(' and ');
+}
+
+/** experiments.start's override fields: the one reason for every override needed. */
+export function overrideInput(kinds: readonly OverrideKind[], reason: string): { guardOverrideReason?: string; freezeOverrideReason?: string } {
+  return { ...(kinds.includes('guard') ? { guardOverrideReason: reason } : {}), ...(kinds.includes('freeze') ? { freezeOverrideReason: reason } : {}) };
+}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Field } from '@/components/ui/field';
 import type { PreviewTarget } from './contract';
-import type { OverrideKind } from './start-refusal';
+import { overrideWords, type OverrideKind } from './start-refusal';
 import { faultText } from './words';
 import type { FaultSpecValue } from '@/server/domain/experiments/spec';
 import styles from './experiments.module.css';
@@ -17,9 +17,10 @@ interface Props {
   targets: PreviewTarget[] | null;
   busy: boolean;
   error: unknown;
-  /** Set when the server refused for a guard or a freeze window and this person may override it. */
-  override: OverrideKind | null;
-  onStart: (override: { kind: OverrideKind; reason: string } | null) => void;
+  /** The guard / freeze window refusals so far that this person may override (empty: none). */
+  override: readonly OverrideKind[];
+  /** The override reason, or null when nothing is overridden. */
+  onStart: (overrideReason: string | null) => void;
   onCancel: () => void;
 }
 
@@ -28,17 +29,17 @@ export function StartRunDialog({ open, name, fault, durationS, targets, busy, er
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
   const confirm = () => {
-    if (override) {
+    if (override.length) {
       setTouched(true);
       if (!reason.trim()) return;
-      onStart({ kind: override, reason: reason.trim() });
+      onStart(reason.trim());
     } else onStart(null);
   };
   return (
     <ConfirmDialog
       open={open}
       title={`Start a run of ${name}`}
-      confirmLabel={override ? `Override the ${override === 'guard' ? 'guard' : 'freeze window'} and start` : 'Start run'}
+      confirmLabel={override.length ? `Override ${overrideWords(override)} and start` : 'Start run'}
       busyLabel="Starting…"
       destructive
       busy={busy}
@@ -58,8 +59,8 @@ export function StartRunDialog({ open, name, fault, durationS, targets, busy, er
           ))}
         </ul>
       ) : null}
-      {override ? (
-        <Field label="Override reason" hint={`You may override the ${override === 'guard' ? 'topology guard' : 'freeze window'} as an approver; recorded on the run and in the audit`} error={touched && !reason.trim() ? 'Give a reason' : undefined} maxLength={2000} length={reason.length}>
+      {override.length ? (
+        <Field label="Override reason" hint={`You may override ${overrideWords(override, true)} as an approver; recorded on the run and in the audit`} error={touched && !reason.trim() ? 'Give a reason' : undefined} maxLength={2000} length={reason.length}>
           {(c) => <textarea {...c} rows={3} value={reason} onChange={(e) => setReason(e.target.value)} />}
         </Field>
       ) : null}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXPERIMENT_TEMPLATES } from '@/server/domain/experiments/templates';
-import { overridableRefusal } from './start-refusal';
+import { overridableRefusal, overrideInput, overrideWords, withOverride } from './start-refusal';
 import { validateDraft, draftFromTemplate } from './spec-draft';
 import { conditionValueText, deltaMs, runStateText, specSummary } from './words';
 
@@ -52,5 +52,23 @@ describe('which refusal an approver may override', () => {
     expect(overridableRefusal(trpcError('CONFLICT', 'Halt-all is engaged by ann'))).toBeNull();
     expect(overridableRefusal(trpcError('PRECONDITION_FAILED', 'cannot start: 10 of 10 edge-gateway exceeds 50 %', { refusals: ['…'] }))).toBeNull();
     expect(overridableRefusal(null)).toBeNull();
+  });
+});
+
+describe('overrides a start needs', () => {
+  it('a guard refused after the freeze was overridden keeps the freeze override: both are sent, with the one reason', () => {
+    const first = withOverride([], 'freeze');
+    const both = withOverride(first, 'guard');
+    expect(both).toEqual(['freeze', 'guard']);
+    expect(withOverride(both, 'freeze')).toEqual(['freeze', 'guard']);
+    expect(withOverride(['guard'], 'freeze')).toEqual(['freeze', 'guard']);
+    expect(overrideInput(both, 'release weekend drill')).toEqual({ freezeOverrideReason: 'release weekend drill', guardOverrideReason: 'release weekend drill' });
+    expect(overrideInput(first, 'r')).toEqual({ freezeOverrideReason: 'r' });
+    expect(overrideWords(both)).toBe('the freeze window and the guard');
+    expect(overrideWords(['guard'], true)).toBe('the topology guard');
+  });
+  it('a refusal nobody overrides adds nothing', () => {
+    expect(withOverride(['freeze'], null)).toEqual(['freeze']);
+    expect(withOverride([], null)).toEqual([]);
   });
 });

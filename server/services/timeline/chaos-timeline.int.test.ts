@@ -56,4 +56,22 @@ describe('chaos runs on the timeline', () => {
     expect((await listTimelineEvents(t.db, { ...range, kinds: ['experiment'], instanceId: target })).events).toHaveLength(4);
     expect((await listTimelineEvents(t.db, { ...range, kinds: ['rollout', 'policy'] })).events.filter((e) => e.kind === 'experiment')).toEqual([]);
   });
+
+  it('links the report and the end of a run that has one straight to its report section; a run without one to the run', async () => {
+    const x = await t.db.experiment.findFirstOrThrow({ where: { name: 'jitter' } });
+    const spec = EXPERIMENT_TEMPLATES[0]!.spec;
+    const done = await t.db.experimentRun.create({ data: { experimentId: x.id, number: 2, spec: spec as never, experimentVersion: 1, startedByName: 'olga', state: 'completed', report: { layers: [] } as never, endedAt: new Date(now - 30_000) } });
+    const ev = (s: number, kind: string, fromState: string | null = null, toState: string | null = null) =>
+      ({ at: new Date(now - s * 1000), runId: done.id, kind, fromState: fromState as never, toState: toState as never, summary: kind, actorName: 'controller' });
+    await t.db.experimentRunEvent.createMany({ data: [ev(50, 'state', 'running', 'recovering'), ev(41, 'report'), ev(40, 'state', 'recovering', 'completed')] });
+    const r = await listTimelineEvents(t.db, { ...range, kinds: ['experiment'] });
+    const mine = r.events.filter((e) => e.title.startsWith('Run "jitter #2"')).map((e) => [e.title, e.href]);
+    expect(mine).toEqual([
+      ['Run "jitter #2": recovering → completed', `/experiments/runs/${done.id}#report`],
+      ['Run "jitter #2": report ready', `/experiments/runs/${done.id}#report`],
+      ['Run "jitter #2": running → recovering', `/experiments/runs/${done.id}`],
+    ]);
+    // The first run ended without a report: its events open the run itself.
+    expect(r.events.filter((e) => e.title.startsWith('Run "jitter #1"')).every((e) => e.href === `/experiments/runs/${runId}`)).toBe(true);
+  });
 });
