@@ -177,7 +177,7 @@ async function injecting(ctx: CommandContext, r: RunWithName, spec: ExperimentSp
   await recordRunEvent(tx, r.id, { kind: 'injected', summary: `Injected into ${okTargets.length} ${okTargets.length === 1 ? 'target' : 'targets'}${bad.length ? `; ${bad.length} ${bad.length === 1 ? 'fault' : 'faults'} could not be injected` : ''}`, actorName: CONTROLLER, data: { injected: ok.length, failed: bad.length } });
   return transitionRun(tx, r, { type: 'injected' }, {
     actorName: CONTROLLER,
-    summary: `Running: ${spec.fault.kind} confirmed on ${okTargets.length} targets until ${runUntil.toISOString().slice(11, 19)} UTC`,
+    summary: `Running: ${spec.fault.kind} confirmed on ${okTargets.length} target${okTargets.length === 1 ? '' : 's'} until ${runUntil.toISOString().slice(11, 19)} UTC`,
     extra: { injectedAt, runUntil },
   });
 }
