@@ -100,7 +100,9 @@ export function createDb(url: string, max = 10, timeouts: DbTimeouts = dbTimeout
     adapter: new PrismaPg(pool, { disposeExternalPool: true }),
     // Waiting for a connection to start a transaction: a little longer than the pool's own
     // connect timeout, so the pool's error (which says how long it waited) is the one reported.
-    transactionOptions: { maxWait: timeouts.connectMs + 500 },
+    // A transaction may take two slow statements' time (Prisma's own 5 s rolled back plain commands
+    // on a loaded machine); commands that need more pass timeoutMs.
+    transactionOptions: { maxWait: timeouts.connectMs + 500, timeout: Math.max(5_000, 2 * timeouts.statementMs) },
   });
   pools.set(client, { pool, timeouts });
   return client;
