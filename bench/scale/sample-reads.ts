@@ -87,7 +87,7 @@ export async function measure(instances: number): Promise<Figures> {
     const latest = latestTickSampleText('s');
     const byTickId = `s."tickId" = (SELECT max(id) FROM "Tick")`;
     const statements: Record<string, { after: string; before: string; values: unknown[] }> = {
-      topologyMap: { after: topo.text, before: without(topo.text, 'ts.at = t."startedAt" AND '), values: topo.values },
+      topologyMap: { after: topo.text, before: without(topo.text, 'ts.at = (SELECT "startedAt" FROM t) AND ts."tickId" = (SELECT id FROM t)', 'ts."tickId" = (SELECT id FROM t)'), values: topo.values },
       lastSamples: { after: LAST_SAMPLES_SQL, before: without(LAST_SAMPLES_SQL, latest, byTickId), values: [] },
       serviceGuards: { after: guard.text, before: without(guard.text, latest, byTickId), values: guard.values },
     };

@@ -14,11 +14,14 @@ interface Stream {
   opened: boolean;
   bytes: number;
   events: number;
+  /** Topology feed messages by kind (a resync sends a whole snapshot). */
+  snapshots: number;
+  deltas: number;
   failed: string | null;
 }
 
 function openStream(web: WebUnderTest, path: string, input: unknown, signal: AbortSignal): Stream {
-  const s: Stream = { opened: false, bytes: 0, events: 0, failed: null };
+  const s: Stream = { opened: false, bytes: 0, events: 0, snapshots: 0, deltas: 0, failed: null };
   const q = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   void (async () => {
     const res = await fetch(`${web.base}/api/trpc/${path}${q}`, { headers: { cookie: web.cookie, accept: 'text/event-stream' }, signal });
@@ -31,7 +34,10 @@ function openStream(web: WebUnderTest, path: string, input: unknown, signal: Abo
       if (done) throw new Error('the stream ended');
       s.bytes += value.byteLength;
       // Tick feeds carry "tickId" in each message (the connected event and pings do not).
-      if (decoder.decode(value).includes('"tickId"')) s.events++;
+      const text = decoder.decode(value, { stream: true });
+      if (text.includes('"tickId"')) s.events++;
+      s.snapshots += text.split('"kind":"snapshot"').length - 1;
+      s.deltas += text.split('"kind":"delta"').length - 1;
     }
   })().catch((err: unknown) => {
     if (!signal.aborted) s.failed = err instanceof Error ? err.message : String(err);
@@ -86,6 +92,7 @@ export async function measure(instances: number): Promise<Figures> {
     const rssBefore = w.rssMb();
 
     const opening = probe(w);
+    const ticksAtStart = fleet.ticks.length;
     const t0 = performance.now();
     const streams: Stream[] = [];
     for (let i = 0; i < STREAMS; i++) {
@@ -102,7 +109,9 @@ export async function measure(instances: number): Promise<Figures> {
     const ticksAtOpen = fleet.ticks.length;
     await until(() => fleet.ticks.length >= ticksAtOpen + 10 && open.ms.length >= 40, 120_000, 'ten ticks with the streams open');
     const whileOpen = await open.stop();
+    const ticksWhileMeasured = fleet.ticks.length - ticksAtStart;
     const tickFeeds = streams.filter((_, i) => i % 4 >= 2);
+    const topo = streams.filter((_, i) => i % 4 === 2);
     const rssAfter = w.rssMb();
     return {
       web: webKind(),
@@ -115,6 +124,13 @@ export async function measure(instances: number): Promise<Figures> {
       tickFeedsReceivingEvents: tickFeeds.filter((s) => s.events > 0).length,
       tickFeeds: tickFeeds.length,
       mbReceived: Math.round(streams.reduce((n, s) => n + s.bytes, 0) / 1e5) / 10,
+      // What the bytes are: ticks while the streams were open, and the topology feeds' messages
+      // by kind (a snapshot is the whole map, a delta what changed; one snapshot per stream at most
+      // when none falls behind).
+      ticksWhileMeasured,
+      topologyFeeds: topo.length,
+      topologyMessages: { snapshots: topo.reduce((n, s) => n + s.snapshots, 0), deltas: topo.reduce((n, s) => n + s.deltas, 0) },
+      topologyMbReceived: Math.round(topo.reduce((n, s) => n + s.bytes, 0) / 1e5) / 10,
     };
   } finally {
     abort.abort();

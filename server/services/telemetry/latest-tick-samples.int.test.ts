@@ -73,10 +73,10 @@ describe("the newest tick's samples, matched on at and tickId", () => {
   });
 
   it("the telemetry loop's restore (loadLastSamples) is unchanged", async () => {
-    const { rows } = await pool.query(
+    const { rows } = await pool.query<{ instanceId: string }>(
       `SELECT s."instanceId", s."targetWeight", s."effectiveWeight", s.degradation, s.breaker, s."stageState" FROM "TelemetrySample" s WHERE ${BY_TICK_ID}`,
     );
-    const before = new Map(rows.map((r) => [r.instanceId as string, r]));
+    const before = new Map(rows.map((r) => [r.instanceId, r]));
     const now = await loadLastSamples(pool);
     expect(now).toEqual(before);
     expect(now.size).toBe(5);
