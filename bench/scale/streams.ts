@@ -40,7 +40,7 @@ function openStream(web: WebUnderTest, path: string, input: unknown, signal: Abo
       s.deltas += text.split('"kind":"delta"').length - 1;
     }
   })().catch((err: unknown) => {
-    if (!signal.aborted) s.failed = err instanceof Error ? err.message : String(err);
+    if (!signal.aborted) s.failed = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
   });
   return s;
 }
@@ -53,10 +53,15 @@ function probe(web: WebUnderTest) {
   const done = (async () => {
     while (running) {
       const t0 = performance.now();
-      const res = await fetch(`${web.base}/api/trpc/auth.me`, { headers: { cookie: web.cookie } });
-      await res.arrayBuffer();
-      ms.push(performance.now() - t0);
-      if (!res.ok) errors.push(`HTTP ${res.status}`);
+      // A refused or reset connection is a failed probe, counted (it ended the whole run before).
+      try {
+        const res = await fetch(`${web.base}/api/trpc/auth.me`, { headers: { cookie: web.cookie } });
+        await res.arrayBuffer();
+        ms.push(performance.now() - t0);
+        if (!res.ok) errors.push(`HTTP ${res.status}`);
+      } catch (err) {
+        errors.push(err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err));
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -118,6 +123,7 @@ export async function measure(instances: number): Promise<Figures> {
       streams: STREAMS,
       failed: streams.filter((s) => s.failed !== null).length,
       firstFailure: streams.find((s) => s.failed !== null)?.failed ?? null,
+      failuresByReason: streams.reduce<Record<string, number>>((n, s) => (s.failed === null ? n : { ...n, [s.failed]: (n[s.failed] ?? 0) + 1 }), {}),
       openAllMs: openMs,
       webRssMb: { before: rssBefore, with500Open: rssAfter, perStreamKb: Math.round(((rssAfter - rssBefore) * 1024) / STREAMS) },
       authMeMs: { idle, whileOpening, whileOpen },

@@ -72,7 +72,7 @@ export class TopologyFeed<M extends { tickId: string | null }> {
     let message = this.messages.get(key);
     if (!message) {
       this.computed.deltas++;
-      message = shareMessage({ kind: 'delta', baseTickId, tickId, patch: diff(baseMap, next) });
+      message = shareMessage<TopologyFeedMessage<M>>({ kind: 'delta', baseTickId, tickId, patch: diff(baseMap, next) });
       if (this.maps.has(tickId)) this.messages.set(key, message);
     }
     return message;
@@ -87,7 +87,7 @@ export class TopologyFeed<M extends { tickId: string | null }> {
     let message = this.messages.get(`=${tickId}`);
     if (!message) {
       this.computed.snapshots++;
-      message = shareMessage({ kind: 'snapshot', tickId, map });
+      message = shareMessage<TopologyFeedMessage<M>>({ kind: 'snapshot', tickId, map });
       if (this.maps.has(tickId)) this.messages.set(`=${tickId}`, message);
     }
     return message;
