@@ -14,11 +14,14 @@ interface Stream {
   opened: boolean;
   bytes: number;
   events: number;
+  /** Topology feed messages by kind (a resync sends a whole snapshot). */
+  snapshots: number;
+  deltas: number;
   failed: string | null;
 }
 
 function openStream(web: WebUnderTest, path: string, input: unknown, signal: AbortSignal): Stream {
-  const s: Stream = { opened: false, bytes: 0, events: 0, failed: null };
+  const s: Stream = { opened: false, bytes: 0, events: 0, snapshots: 0, deltas: 0, failed: null };
   const q = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   void (async () => {
     const res = await fetch(`${web.base}/api/trpc/${path}${q}`, { headers: { cookie: web.cookie, accept: 'text/event-stream' }, signal });
@@ -31,10 +34,13 @@ function openStream(web: WebUnderTest, path: string, input: unknown, signal: Abo
       if (done) throw new Error('the stream ended');
       s.bytes += value.byteLength;
       // Tick feeds carry "tickId" in each message (the connected event and pings do not).
-      if (decoder.decode(value).includes('"tickId"')) s.events++;
+      const text = decoder.decode(value, { stream: true });
+      if (text.includes('"tickId"')) s.events++;
+      s.snapshots += text.split('"kind":"snapshot"').length - 1;
+      s.deltas += text.split('"kind":"delta"').length - 1;
     }
   })().catch((err: unknown) => {
-    if (!signal.aborted) s.failed = err instanceof Error ? err.message : String(err);
+    if (!signal.aborted) s.failed = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
   });
   return s;
 }
@@ -47,10 +53,15 @@ function probe(web: WebUnderTest) {
   const done = (async () => {
     while (running) {
       const t0 = performance.now();
-      const res = await fetch(`${web.base}/api/trpc/auth.me`, { headers: { cookie: web.cookie } });
-      await res.arrayBuffer();
-      ms.push(performance.now() - t0);
-      if (!res.ok) errors.push(`HTTP ${res.status}`);
+      // A refused or reset connection is a failed probe, counted (it ended the whole run before).
+      try {
+        const res = await fetch(`${web.base}/api/trpc/auth.me`, { headers: { cookie: web.cookie } });
+        await res.arrayBuffer();
+        ms.push(performance.now() - t0);
+        if (!res.ok) errors.push(`HTTP ${res.status}`);
+      } catch (err) {
+        errors.push(err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err));
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -86,6 +97,7 @@ export async function measure(instances: number): Promise<Figures> {
     const rssBefore = w.rssMb();
 
     const opening = probe(w);
+    const ticksAtStart = fleet.ticks.length;
     const t0 = performance.now();
     const streams: Stream[] = [];
     for (let i = 0; i < STREAMS; i++) {
@@ -102,19 +114,29 @@ export async function measure(instances: number): Promise<Figures> {
     const ticksAtOpen = fleet.ticks.length;
     await until(() => fleet.ticks.length >= ticksAtOpen + 10 && open.ms.length >= 40, 120_000, 'ten ticks with the streams open');
     const whileOpen = await open.stop();
+    const ticksWhileMeasured = fleet.ticks.length - ticksAtStart;
     const tickFeeds = streams.filter((_, i) => i % 4 >= 2);
+    const topo = streams.filter((_, i) => i % 4 === 2);
     const rssAfter = w.rssMb();
     return {
       web: webKind(),
       streams: STREAMS,
       failed: streams.filter((s) => s.failed !== null).length,
       firstFailure: streams.find((s) => s.failed !== null)?.failed ?? null,
+      failuresByReason: streams.reduce<Record<string, number>>((n, s) => (s.failed === null ? n : { ...n, [s.failed]: (n[s.failed] ?? 0) + 1 }), {}),
       openAllMs: openMs,
       webRssMb: { before: rssBefore, with500Open: rssAfter, perStreamKb: Math.round(((rssAfter - rssBefore) * 1024) / STREAMS) },
       authMeMs: { idle, whileOpening, whileOpen },
       tickFeedsReceivingEvents: tickFeeds.filter((s) => s.events > 0).length,
       tickFeeds: tickFeeds.length,
       mbReceived: Math.round(streams.reduce((n, s) => n + s.bytes, 0) / 1e5) / 10,
+      // What the bytes are: ticks while the streams were open, and the topology feeds' messages
+      // by kind (a snapshot is the whole map, a delta what changed; one snapshot per stream at most
+      // when none falls behind).
+      ticksWhileMeasured,
+      topologyFeeds: topo.length,
+      topologyMessages: { snapshots: topo.reduce((n, s) => n + s.snapshots, 0), deltas: topo.reduce((n, s) => n + s.deltas, 0) },
+      topologyMbReceived: Math.round(topo.reduce((n, s) => n + s.bytes, 0) / 1e5) / 10,
     };
   } finally {
     abort.abort();

@@ -4,6 +4,7 @@
 // so anything else is refused with a 400 in words, in time proportional to its size.
 import { TRPCError } from '@trpc/server';
 import superjson from 'superjson';
+import { serializeShared } from '../live/shared-message';
 
 /** Value annotations an API input may carry: what our inputs use (Date, undefined, NaN…). */
 // No procedure takes a bigint: accepting one would only make the server parse long digit strings.
@@ -109,5 +110,6 @@ function deserializeInput(payload: unknown): unknown {
 /** The transformer of the API: superjson both ways, the incoming side checked first. */
 export const safeSuperjson = {
   input: { serialize: (v: unknown) => superjson.serialize(v), deserialize: deserializeInput },
-  output: { serialize: (v: unknown) => superjson.serialize(v), deserialize: (v: unknown) => superjson.deserialize(v as Parameters<typeof superjson.deserialize>[0]) },
+  // A feed message sent to many subscribers is serialised once (server/live/shared-message.ts).
+  output: { serialize: (v: unknown) => serializeShared(v, (x) => superjson.serialize(x)), deserialize: (v: unknown) => superjson.deserialize(v as Parameters<typeof superjson.deserialize>[0]) },
 };

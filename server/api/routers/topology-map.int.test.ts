@@ -110,6 +110,8 @@ describe('topologyMap.live', () => {
       // The other subscriber got the very same patch object: made once, not per subscriber.
       const other = b[k + 1]![1];
       expect(other.kind === 'delta' && message.kind === 'delta' && other.patch === message.patch && message.patch !== null).toBe(true);
+      // The message itself is one object too, so the transformer serialises it once (shared-message.ts).
+      expect(other).toBe(message);
     }
     expect(held.regions[0]!.zones[0]!.clusters[1]!.instances.map((i) => i.name)).toContain('svc-feed-added');
     expect(topologyFeed(t.db).computed.deltas - deltasBefore).toBe(3);

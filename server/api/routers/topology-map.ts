@@ -51,13 +51,17 @@ export const topologyMapRouter = router({
         const latest = known !== null && known > 0n ? String(known) : await latestTickId(ctx.db);
         let held = input?.lastEventId ?? null;
         if (latest !== null && (held === null || BigInt(latest) > BigInt(held))) {
-          yield tracked(latest, await feed.message(held, latest));
-          held = latest;
+          const message = await feed.message(held, latest);
+          yield tracked(message.tickId, message);
+          held = message.tickId;
         }
         for await (const tickId of tickStream(bus, latest ?? held, s)) {
           const id = String(tickId);
-          yield tracked(id, await feed.message(held, id));
-          held = id;
+          // A snapshot (sent when this subscriber's tick was no longer kept) may be of a newer tick.
+          if (held !== null && BigInt(id) <= BigInt(held)) continue;
+          const message = await feed.message(held, id);
+          yield tracked(message.tickId, message);
+          held = message.tickId;
         }
       });
     }),

@@ -3,6 +3,7 @@ import type { AdminState, BreakerState, DegradationLevel, FleetPolicies, Service
 import { withDefaults } from '../../domain/policy-schemas';
 import type { defaultPolicies } from '../../domain/policy-defaults';
 import type { FleetView } from '../../platform/adapter';
+import { latestTickSampleText } from '../../services/telemetry/telemetry-sql';
 
 /**
  * Cheap change detector: the loop reloads the fleet or the policies only when this moves.
@@ -101,12 +102,13 @@ export interface RestoredState {
   stageState: string[];
 }
 
+/** The newest tick's samples (exported for the read benchmark, bench/scale/sample-reads.ts). */
+export const LAST_SAMPLES_SQL = `SELECT s."instanceId", s."targetWeight", s."effectiveWeight", s.degradation, s.breaker, s."stageState"
+  FROM "TelemetrySample" s
+ WHERE ${latestTickSampleText('s')}`;
+
 /** The last persisted sample per instance, so a new leader resumes where the old one stopped. */
 export async function loadLastSamples(q: pg.ClientBase | pg.Pool): Promise<Map<string, RestoredState>> {
-  const { rows } = await q.query<{ instanceId: string } & RestoredState>(
-    `SELECT s."instanceId", s."targetWeight", s."effectiveWeight", s.degradation, s.breaker, s."stageState"
-       FROM "TelemetrySample" s
-      WHERE s."tickId" = (SELECT max(id) FROM "Tick")`,
-  );
+  const { rows } = await q.query<{ instanceId: string } & RestoredState>(LAST_SAMPLES_SQL);
   return new Map(rows.map((r) => [r.instanceId, r]));
 }

@@ -9,6 +9,7 @@ import { evaluateGuards, holdsInWords, type GuardHold } from '../../domain/rollo
 import { AppError } from '../../errors';
 import { createAdapter } from '../platform/active-adapter';
 import { guardInstances, type ServiceInstanceRow } from '../rollouts/guard-inputs';
+import { latestTickSample } from '../telemetry/telemetry-sql';
 import type { FaultCapabilities } from '../../domain/experiments/refusals';
 import type { TargetCandidate } from '../../domain/experiments/selection';
 
@@ -74,7 +75,7 @@ async function zoneInstancesNow(db: DbOrTx, zones: readonly string[]): Promise<S
       FROM "Instance" i
       JOIN "Cluster" c ON c.id = i."clusterId"
       JOIN "Zone" z ON z.id = c."zoneId"
-      LEFT JOIN "TelemetrySample" s ON s."instanceId" = i.id AND s."tickId" = (SELECT max(id) FROM "Tick")
+      LEFT JOIN "TelemetrySample" s ON s."instanceId" = i.id AND ${latestTickSample('s')}
      WHERE z.name = ANY(${[...zones]}::text[])
      ORDER BY i.name`;
 }

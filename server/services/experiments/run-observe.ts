@@ -5,6 +5,7 @@
 import type { DbOrTx } from '../../db/client';
 import type { ConditionSnapshot, ConditionTick } from '../../domain/experiments/conditions';
 import type { ReportLayerInput } from '../../domain/experiments/report';
+import { latestTickSample } from '../telemetry/telemetry-sql';
 
 /** Per-`at` sums of the services' VersionSample rows in [from, to]. */
 export async function serviceTicks(db: DbOrTx, serviceNames: readonly string[], from: Date, to: Date): Promise<ConditionTick[]> {
@@ -41,7 +42,7 @@ export async function serviceSnapshot(db: DbOrTx, serviceNames: readonly string[
       FROM "TelemetrySample" s
       JOIN "Instance" i ON i.id = s."instanceId"
       JOIN "Service" v ON v.id = i."serviceId"
-     WHERE s."tickId" = (SELECT max(id) FROM "Tick") AND v.name = ANY(${[...serviceNames]}::text[])
+     WHERE ${latestTickSample('s')} AND v.name = ANY(${[...serviceNames]}::text[])
      ORDER BY i.name`;
   return { instances: rows };
 }

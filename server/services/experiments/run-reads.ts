@@ -9,6 +9,7 @@ import { AppError, notFound } from '../../errors';
 import { evaluateConditions } from '../../domain/experiments/conditions';
 import { reportMarkdown, type RunReport } from '../../domain/experiments/report';
 import { serviceSnapshot, serviceTicks } from './run-observe';
+import { latestTickSample } from '../telemetry/telemetry-sql';
 import { listRunsInput, reportInput, runIdInput } from './run-inputs';
 import { runSpec } from './run-state';
 
@@ -67,7 +68,7 @@ export async function getRun(db: Db, input: z.input<typeof runIdInput>) {
   const health = await db.$queryRaw<Array<TargetHealth & { instanceId: string }>>`
     SELECT s."instanceId"::text AS "instanceId", s."effectiveWeight", s.degradation, s.breaker, s."stageFill", s."stageState", s.up, s.at
       FROM "TelemetrySample" s
-     WHERE s."instanceId" = ANY(${ids}::uuid[]) AND s."tickId" = (SELECT max(id) FROM "Tick")`;
+     WHERE s."instanceId" = ANY(${ids}::uuid[]) AND ${latestTickSample('s')}`;
   const events = await db.experimentRunEvent.findMany({ where: { runId }, orderBy: { id: 'asc' }, take: 1000 });
   const services = [...new Set(run.targets.map((t) => t.serviceName))];
   const now = new Date();

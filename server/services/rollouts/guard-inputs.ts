@@ -3,6 +3,8 @@
 // reconciler and the preview read the same rows, so a preview's "would hold today" is what the
 // reconciler would do now.
 import type { DbOrTx } from '../../db/client';
+import { Prisma } from '../../db/generated/client';
+import { latestTickSample } from '../telemetry/telemetry-sql';
 import { canaryZones, evaluateGuards, guardInstanceFromSample, type GuardHold, type GuardInstance } from '../../domain/rollouts/guards';
 
 export interface ServiceInstanceRow {
@@ -19,13 +21,18 @@ export interface ServiceInstanceRow {
 
 /** Every instance of the service with its sample of the latest tick (nulls when it has none). */
 export async function serviceInstancesNow(db: DbOrTx, serviceId: string): Promise<ServiceInstanceRow[]> {
-  return db.$queryRaw<ServiceInstanceRow[]>`
+  return db.$queryRaw<ServiceInstanceRow[]>(serviceInstancesNowSql(serviceId));
+}
+
+/** serviceInstancesNow's statement (exported for the read benchmark, bench/scale/sample-reads.ts). */
+export function serviceInstancesNowSql(serviceId: string): Prisma.Sql {
+  return Prisma.sql`
     SELECT i.id::text AS id, i.name, z.name AS zone, i."appVersion",
            s.degradation AS level, s.breaker, s."stageFill", s."effectiveWeight"
       FROM "Instance" i
       JOIN "Cluster" c ON c.id = i."clusterId"
       JOIN "Zone" z ON z.id = c."zoneId"
-      LEFT JOIN "TelemetrySample" s ON s."instanceId" = i.id AND s."tickId" = (SELECT max(id) FROM "Tick")
+      LEFT JOIN "TelemetrySample" s ON s."instanceId" = i.id AND ${latestTickSample('s')}
      WHERE i."serviceId" = ${serviceId}::uuid
      ORDER BY i.name`;
 }

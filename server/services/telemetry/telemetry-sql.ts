@@ -82,6 +82,19 @@ export function toPoint(r: PointRow): InstancePoint {
 
 export const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/**
+ * SQL text: TelemetrySample row `alias` is a sample of the newest tick. A sample's `at` is its
+ * tick's `startedAt` (persistTick writes both from one value) and `at` is what the indexes serve
+ * (primary key (instanceId, at), BRIN on at); `tickId` has no index, so a match on it alone reads
+ * every sample of the raw window. The `tickId` term stays so a stray row at the same instant from
+ * another tick can never join. Text, so the telemetry loop's pg queries use it too.
+ */
+export const latestTickSampleText = (alias: string) =>
+  `${alias}.at = (SELECT "startedAt" FROM "Tick" ORDER BY id DESC LIMIT 1) AND ${alias}."tickId" = (SELECT max(id) FROM "Tick")`;
+
+/** latestTickSampleText as a Prisma fragment. */
+export const latestTickSample = (alias: string) => Prisma.raw(latestTickSampleText(alias));
+
 /** The columns of a raw sample as a point (alias `s`). */
 export const RAW_POINT_COLUMNS = Prisma.sql`${epochMs(Prisma.sql`s.at`)} AS t, s."tickId"::text AS "tickId", s.up, s."targetWeight" AS target,
   s."effectiveWeight" AS effective, s.cpu, s."p95Ms" AS p95, s.connections, s.rps, s."errorRate", s."stageFill", s.degradation, s.breaker`;
