@@ -34,7 +34,7 @@ export function TargetPreview({ preview, blastRadius, updating }: { preview: Pre
       <p role="status" aria-label="Blast radius check">
         {updating ? <Spinner label="Updating the preview" /> : null} {preview.canRun ? <Badge tone="success">within the blast radius</Badge> : <Badge tone="danger">refused</Badge>} {n} of {preview.matched} matching instance{preview.matched === 1 ? '' : 's'} selected
       </p>
-      <p className={`muted ${styles.small}`} aria-label="Blast-radius caps">
+      <p className={`muted ${styles.small}`}>
         Caps:{' '}
         {SCOPE_ORDER.map((scope, k) => {
           const cap = preview.caps[scope];
