@@ -43,6 +43,10 @@ test.describe('experiments', () => {
     const check = page.getByRole('status', { name: 'Blast radius check' });
     await expect(check).toContainText('within the blast radius', T);
     await expect(check).toContainText('5 of 10 matching instances selected');
+    // The cap that applies per scope: the template sets none for zones and clusters, so the admin's
+    // global maximum (the demo's default 50 %) bounds them; half of edge-gateway is one per zone.
+    await expect(page.getByText(/Caps: per service 50 % \(this experiment's\) · per zone 50 % \(the global maximum\) · per cluster 50 % \(the global maximum\)/)).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Targets per zone' }).getByRole('row').filter({ hasText: 'eu-west-a' })).toContainText('1 of 2');
     await page.getByLabel('Selection').selectOption('all');
     await expect(check).toContainText('refused', T);
     await expect(page.getByRole('list', { name: 'Why this run would be refused' })).toContainText(/edge-gateway: 10 of 10 instances \(100 %\) — over the blast-radius cap of 50 %/);

@@ -143,7 +143,7 @@ export function ExperimentForm({ draft, onChange, errors, facets, disabled }: Pr
 
       <section aria-labelledby="blast-heading">
         <h2 id="blast-heading">Blast radius</h2>
-        <p className={`muted ${styles.small}`}>The run is refused when its targets exceed a cap; the admin’s global maximum applies on top.</p>
+        <p className={`muted ${styles.small}`}>The run is refused when its targets exceed a cap; the admin’s global maximum applies on top, to every service, zone and cluster.</p>
         <div className={styles.formGrid}>
           <Field label="Max % of a service" hint="Of each targeted service’s instances" error={err('spec.blastRadius.maxServicePct')}>
             {(c) => <NumberInput control={c} value={b.maxServicePct} unit="%" min={1} max={100} disabled={disabled} onChange={(v) => setSpec({ blastRadius: { ...b, maxServicePct: v } })} />}
@@ -196,7 +196,7 @@ export function ExperimentForm({ draft, onChange, errors, facets, disabled }: Pr
 
 function OptionalPct({ label, value, onChange, error, disabled }: { label: string; value: number | null; onChange: (v: number | null) => void; error?: string[]; disabled?: boolean }) {
   return (
-    <Field label={label} hint={value === null ? 'No cap of its own' : 'Of the targeted services’ instances there'} error={error}>
+    <Field label={label} hint={value === null ? 'No cap of its own: the admin’s global maximum applies' : 'Of the targeted services’ instances there'} error={error}>
       {(c) => (
         <span style={{ display: 'inline-flex', gap: '0.5rem', alignItems: 'center' }}>
           <input type="checkbox" aria-label={`Cap: ${label}`} checked={value !== null} disabled={disabled} onChange={(e) => onChange(e.target.checked ? 50 : null)} />

@@ -13,7 +13,8 @@ describe('preview refusals next to the fields they are about', () => {
     const svc = selectTargets({ spec: spec({ blastRadius: { maxServicePct: 50, maxZonePct: null, maxClusterPct: null } }), instances: fleet, globalMaxPct: 100, seed: 's' });
     expect(Object.keys(refusalsByField(svc.refusals))).toEqual(['spec.blastRadius.maxServicePct']);
     const admin = selectTargets({ spec: spec({ blastRadius: { maxServicePct: 100, maxZonePct: null, maxClusterPct: null } }), instances: fleet, globalMaxPct: 25, seed: 's' });
-    expect(Object.keys(refusalsByField(admin.refusals))).toEqual(['spec.blastRadius.maxServicePct']);
+    // The admin's 25 % bounds zones and clusters too: 4 of 4 is also 2 of each zone's 2.
+    expect(Object.keys(refusalsByField(admin.refusals))).toEqual(['spec.blastRadius.maxServicePct', 'spec.blastRadius.maxZonePct', 'spec.blastRadius.maxClusterPct']);
     const zone = selectTargets({ spec: spec({ selection: { mode: 'count', count: 2 }, targets: { regions: [], zones: ['a'], clusters: [], services: ['edge-gateway'], versions: [], labels: {} }, blastRadius: { maxServicePct: 100, maxZonePct: 50, maxClusterPct: 60 } }), instances: fleet, globalMaxPct: 100, seed: 's' });
     expect(refusalsByField(zone.refusals)).toEqual({ 'spec.blastRadius.maxZonePct': [expect.any(String)], 'spec.blastRadius.maxClusterPct': [expect.any(String)] });
     const count = selectTargets({ spec: spec({ selection: { mode: 'count', count: 9 } }), instances: fleet, globalMaxPct: 100, seed: 's' });
@@ -29,6 +30,9 @@ describe('preview refusals next to the fields they are about', () => {
     expect(refusalField("edge-gateway: 6 of 6 instances (100 %) — over the blast-radius cap of 25 % (the admin's maximum) by 5 instances; select at most 1, or narrow the targets")).toBe('spec.blastRadius.maxServicePct');
     expect(refusalField("zone eu-west-1a: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (this experiment's zone cap) by 1 instance; select at most 1")).toBe('spec.blastRadius.maxZonePct');
     expect(refusalField("cluster c1: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (this experiment's cluster cap) by 1 instance; select at most 1")).toBe('spec.blastRadius.maxClusterPct');
+    expect(refusalField("service edge-gateway: 6 of 6 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 3 instances; select at most 3, or narrow the targets")).toBe('spec.blastRadius.maxServicePct');
+    expect(refusalField("zone eu-west-a: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets")).toBe('spec.blastRadius.maxZonePct');
+    expect(refusalField("cluster c1: 3 of 4 instances (75 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 2, or narrow the targets")).toBe('spec.blastRadius.maxClusterPct');
   });
 
   it('puts selection, cohort and fault-kind refusals next to their fields, and leaves the rest to the list', () => {

@@ -7,8 +7,9 @@
 /** The form field a refusal is about (a DraftErrors key), or null. */
 export function refusalField(refusal: string): string | null {
   if (refusal.includes('over the blast-radius cap')) {
-    if (refusal.includes("experiment's zone cap")) return 'spec.blastRadius.maxZonePct';
-    if (refusal.includes("experiment's cluster cap")) return 'spec.blastRadius.maxClusterPct';
+    // "zone eu-a: …" / "cluster c1: …", whether the experiment's cap or the admin's maximum refused it.
+    if (refusal.startsWith('zone ') || refusal.includes("experiment's zone cap")) return 'spec.blastRadius.maxZonePct';
+    if (refusal.startsWith('cluster ') || refusal.includes("experiment's cluster cap")) return 'spec.blastRadius.maxClusterPct';
     return 'spec.blastRadius.maxServicePct';
   }
   if (refusal.startsWith('The selection asks for')) return 'spec.selection.count';

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import type { BlastRadius } from '@/server/domain/experiments/spec';
+import type { Scope } from '@/server/domain/experiments/blast-radius';
 import { Badge } from '@/components/ui/badge';
 import { Spinner } from '@/components/ui/spinner';
 import { Num, NumHead, Table } from '@/components/ui/table';
@@ -13,18 +14,35 @@ interface ShareRow {
   selected: number;
   total: number;
   pct: number;
+  /** The cap that applies to this row, in %, and the instances it allows (a zone or cluster: at least one). */
+  capPct: number;
+  allowed: number;
 }
 
-/** The instances a run would hit today, the share of each service / zone / cluster against its cap, and why it would be refused. */
+const SCOPE_ORDER: readonly Scope[] = ['service', 'zone', 'cluster'];
+
+/**
+ * The instances a run would hit today, the share of each service / zone / cluster against the cap
+ * that applies there (the experiment's or the admin's global maximum, whichever is lower), and
+ * why it would be refused.
+ */
 export function TargetPreview({ preview, blastRadius, updating }: { preview: PreviewResult; blastRadius: BlastRadius; updating: boolean }) {
   const n = preview.selected.length;
+  const own = { service: blastRadius.maxServicePct, zone: blastRadius.maxZonePct, cluster: blastRadius.maxClusterPct };
   return (
     <div aria-busy={updating || undefined}>
       <p role="status" aria-label="Blast radius check">
         {updating ? <Spinner label="Updating the preview" /> : null} {preview.canRun ? <Badge tone="success">within the blast radius</Badge> : <Badge tone="danger">refused</Badge>} {n} of {preview.matched} matching instance{preview.matched === 1 ? '' : 's'} selected
       </p>
       <p className={`muted ${styles.small}`}>
-        Cap per service {preview.capPct} %{preview.capPct < blastRadius.maxServicePct ? ` (the global maximum ${preview.globalMaxPct} % applies)` : ` · global maximum ${preview.globalMaxPct} %`} · on {preview.adapter}
+        Caps:{' '}
+        {SCOPE_ORDER.map((scope, k) => {
+          const cap = preview.caps[scope];
+          // The admin's maximum applies where the experiment sets no cap of its own, or a higher one.
+          const whose = cap.by === 'experiment' ? "this experiment's" : own[scope] === null ? 'the global maximum' : `the global maximum, below this experiment's ${own[scope]} %`;
+          return `${k ? ' · ' : ''}per ${scope} ${cap.pct} % (${whose})`;
+        }).join('')}{' '}
+        · the admin&apos;s global maximum of {preview.globalMaxPct} % bounds all three · on {preview.adapter}
       </p>
       {preview.refusals.length ? (
         <ul className={styles.refusals} aria-label="Why this run would be refused">
@@ -40,9 +58,9 @@ export function TargetPreview({ preview, blastRadius, updating }: { preview: Pre
           ))}
         </ul>
       ) : null}
-      <Shares title="Per service" rows={preview.perService.map((r) => ({ ...r, name: r.service }))} cap={preview.capPct} />
-      <Shares title="Per zone" rows={preview.perZone.map((r) => ({ ...r, name: r.zone }))} cap={blastRadius.maxZonePct} />
-      <Shares title="Per cluster" rows={preview.perCluster.map((r) => ({ ...r, name: r.cluster }))} cap={blastRadius.maxClusterPct} collapsed />
+      <Shares title="Per service" rows={preview.perService.map((r) => ({ ...r, name: r.service }))} />
+      <Shares title="Per zone" rows={preview.perZone.map((r) => ({ ...r, name: r.zone }))} />
+      <Shares title="Per cluster" rows={preview.perCluster.map((r) => ({ ...r, name: r.cluster }))} collapsed />
       {n ? (
         <details open={n <= 12}>
           <summary className={styles.small}>Instances ({n})</summary>
@@ -76,9 +94,9 @@ export function TargetPreview({ preview, blastRadius, updating }: { preview: Pre
   );
 }
 
-function Shares({ title, rows, cap, collapsed }: { title: string; rows: ShareRow[]; cap: number | null; collapsed?: boolean }) {
+function Shares({ title, rows, collapsed }: { title: string; rows: ShareRow[]; collapsed?: boolean }) {
   if (rows.length === 0) return null;
-  const over = (r: ShareRow) => cap !== null && r.pct > cap;
+  const over = (r: ShareRow) => r.selected > r.allowed;
   const what = title.replace('Per ', '');
   const table = (
     <Table label={`Targets per ${what}`}>
@@ -102,7 +120,9 @@ function Shares({ title, rows, cap, collapsed }: { title: string; rows: ShareRow
                 {Math.round(r.pct * 10) / 10} %{over(r) ? ' (over)' : ''}
               </span>
             </Num>
-            <Num>{cap === null ? '—' : `${cap} %`}</Num>
+            <Num>
+              {r.capPct} % · at most {r.allowed}
+            </Num>
           </tr>
         ))}
       </tbody>

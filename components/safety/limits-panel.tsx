@@ -12,7 +12,7 @@ import { useSessionUser } from '@/components/shell/session-user';
 import { useLimits, useSetLimits } from './use-safety';
 import styles from './safety.module.css';
 
-/** The admin's global blast-radius maximum: admins edit it, everyone else reads it. */
+/** The admin's global blast-radius maximum (of a service, a zone and a cluster alike): admins edit it, everyone else reads it. */
 export function LimitsPanel() {
   const me = useSessionUser();
   const zone = useDisplayZone();
@@ -44,8 +44,8 @@ export function LimitsPanel() {
           }}
         >
           <Field
-            label="Global blast-radius maximum (% of a service's instances)"
-            hint="No experiment may target more than this, whatever its own cap says"
+            label="Global blast-radius maximum (% of a service's, a zone's or a cluster's instances)"
+            hint="No experiment may hit more than this share of a targeted service, nor of the targeted services' instances in any zone or cluster, whatever its own caps say (a zone or cluster may always lose one instance)"
             error={problem ?? fields.of('limits')}
           >
             {(c) => <input {...c} type="number" min={1} max={100} step={1} value={shown} onChange={(e) => (set.reset(), setValue(e.target.value))} />}
@@ -54,11 +54,11 @@ export function LimitsPanel() {
             Save maximum
           </Button>
           {fields.any ? null : <ErrorText error={set.error} />}
-          {set.isSuccess && value === null ? <Notice>Saved: experiments are now capped at {current?.maxBlastRadiusPct} %.</Notice> : null}
+          {set.isSuccess && value === null ? <Notice>Saved: experiments are now capped at {current?.maxBlastRadiusPct} % of each service, zone and cluster.</Notice> : null}
         </form>
       ) : (
         <p>
-          Global blast-radius maximum: <strong>{current?.maxBlastRadiusPct} %</strong> of a service&apos;s instances. No experiment may target more, whatever its own cap says. Admins set it.
+          Global blast-radius maximum: <strong>{current?.maxBlastRadiusPct} %</strong> of a service&apos;s instances, and of the targeted services&apos; instances in any zone or cluster (a zone or cluster may always lose one instance). No experiment may hit more, whatever its own caps say. Admins set it.
         </p>
       )}
       {current ? <p className="muted">{current.updatedAt ? `Last set ${formatDateTime(current.updatedAt, zone)} (see the audit for who).` : 'The default: never set by an admin.'}</p> : null}

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { experimentSpecSchema, type ExperimentSpec, type ExperimentSpecInput } from './spec';
+import { allowedCount } from './blast-radius';
 import { describeTargets, hashSeed, selectTargets, shareCount, type TargetCandidate } from './selection';
 
 /** A fleet: `n` instances of `service`, spread over zones a/b and clusters c1/c2. */
@@ -144,8 +145,10 @@ describe('selectTargets — blast radius', () => {
       seed: 's',
     });
     expect(p.capPct).toBe(10);
-    expect(p.perService).toEqual([{ service: 'pay', key: 'pay', total: 20, selected: 3, pct: 15 }]);
-    expect(p.refusals).toEqual(["pay: 3 of 20 instances (15 %) — over the blast-radius cap of 10 % (the admin's maximum) by 1 instance; select at most 2, or narrow the targets"]);
+    expect(p.perService).toEqual([{ service: 'pay', key: 'pay', total: 20, selected: 3, pct: 15, capPct: 10, allowed: 2 }]);
+    expect(p.refusals[0]).toBe("service pay: 3 of 20 instances (15 %) — over the blast-radius cap of 10 % (the admin's maximum) by 1 instance; select at most 2, or narrow the targets");
+    // The admin's maximum bounds the zone too: 3 of eu-a's 10 pay instances.
+    expect(p.refusals).toContain("zone eu-a: 3 of 10 instances (30 %) — over the blast-radius cap of 10 % (the admin's maximum) by 2 instances; select at most 1, or narrow the targets");
     // Refused, not trimmed: the preview still shows the three it would have hit.
     expect(p.selected).toHaveLength(3);
   });
@@ -153,13 +156,13 @@ describe('selectTargets — blast radius', () => {
   it("names the experiment's own cap and offers to raise it when the admin allows more", () => {
     const p = selectTargets({ spec: spec({ selection: { mode: 'count', count: 6 }, blastRadius: { maxServicePct: 20 } }), instances: FLEET, globalMaxPct: 50, seed: 's' });
     expect(p.capPct).toBe(20);
-    expect(p.refusals).toEqual(["pay: 6 of 20 instances (30 %) — over the blast-radius cap of 20 % (this experiment's cap) by 2 instances; select at most 4, narrow the targets, or raise the experiment's cap to 30 %"]);
+    expect(p.refusals).toEqual(["service pay: 6 of 20 instances (30 %) — over the blast-radius cap of 20 % (this experiment's cap) by 2 instances; select at most 4, narrow the targets, or raise the experiment's cap to 30 %"]);
     expect(selectTargets({ spec: spec({ selection: { mode: 'count', count: 4 }, blastRadius: { maxServicePct: 20 } }), instances: FLEET, globalMaxPct: 50, seed: 's' }).refusals).toEqual([]);
   });
 
   it('says when even one instance is over the cap', () => {
     const p = selectTargets({ spec: spec({ targets: { services: ['edge'] }, selection: { mode: 'one' }, blastRadius: { maxServicePct: 20 } }), instances: FLEET, globalMaxPct: 100, seed: 's' });
-    expect(p.refusals[0]).toContain('edge: 1 of 4 instances (25 %) — over the blast-radius cap of 20 %');
+    expect(p.refusals[0]).toContain('service edge: 1 of 4 instances (25 %) — over the blast-radius cap of 20 %');
     expect(p.refusals[0]).toContain('even one instance is 25 %');
   });
 
@@ -168,7 +171,7 @@ describe('selectTargets — blast radius', () => {
     const base = { targets: { services: ['pay'], zones: ['eu-a'] }, selection: { mode: 'all' as const } };
     const open = selectTargets({ spec: spec({ ...base, blastRadius: { maxServicePct: 100 } }), instances: FLEET, globalMaxPct: 100, seed: 's' });
     expect(open.refusals).toEqual([]);
-    expect(open.perZone).toEqual([{ zone: 'eu-a', key: 'eu-a', total: 10, selected: 10, pct: 100 }]);
+    expect(open.perZone).toEqual([{ zone: 'eu-a', key: 'eu-a', total: 10, selected: 10, pct: 100, capPct: 100, allowed: 10 }]);
     const capped = selectTargets({ spec: spec({ ...base, blastRadius: { maxServicePct: 100, maxZonePct: 60, maxClusterPct: 80 } }), instances: FLEET, globalMaxPct: 100, seed: 's' });
     expect(capped.refusals).toEqual([
       "zone eu-a: 10 of 10 instances (100 %) — over the blast-radius cap of 60 % (this experiment's zone cap) by 4 instances; select at most 6, narrow the targets, or raise the zone cap to 100 %",
@@ -182,14 +185,77 @@ describe('selectTargets — blast radius', () => {
     expect(tight.refusals).toEqual(["cluster c1: 4 of 7 instances (57.1 %) — over the blast-radius cap of 50 % (this experiment's cluster cap) by 1 instance; select at most 3, narrow the targets, or raise the cluster cap to 58 %"]);
   });
 
-  it('property: no refusal iff every share is within its cap', () => {
+  it("bounds every zone and cluster by the admin's maximum too, saying which scope, its share and the limit", () => {
+    // Three zones of two clusters, one edge instance in each cluster (the demo's edge-gateway shape).
+    const f = nested([[1, 1], [1, 1], [1, 1]]);
+    const zoneA = (blastRadius: ExperimentSpecInput['blastRadius'], globalMaxPct: number) =>
+      selectTargets({ spec: spec({ targets: { services: ['edge'], zones: ['z0'] }, selection: { mode: 'all' }, blastRadius }), instances: f, globalMaxPct, seed: 's' });
+    // 2 of 6 (33 %) is within the service caps; 2 of zone z0's 2 is not within the admin's 50 %.
+    const admin = zoneA({ maxServicePct: 50 }, 50);
+    expect(admin.caps).toEqual({ service: { pct: 50, by: 'experiment' }, zone: { pct: 50, by: 'admin' }, cluster: { pct: 50, by: 'admin' } });
+    expect(admin.refusals).toEqual(["zone z0: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets"]);
+    expect(admin.perZone).toEqual([{ zone: 'z0', key: 'z0', total: 2, selected: 2, pct: 100, capPct: 50, allowed: 1 }]);
+    // A cluster holding one instance may lose it (a cap cannot split one instance); said, not refused.
+    expect(admin.perCluster.map((r) => [r.cluster, r.selected, r.total, r.allowed])).toEqual([
+      ['z0-c0', 1, 1, 1],
+      ['z0-c1', 1, 1, 1],
+    ]);
+    expect(admin.warnings).toEqual(['Above the zone or cluster cap only by the one instance a cap always allows there (one instance cannot be spread thinner): cluster z0-c0 1 of 1 (100 %), cluster z0-c1 1 of 1 (100 %)']);
+    // The experiment's own zone cap above the admin's maximum changes nothing; raising it is not offered.
+    expect(zoneA({ maxServicePct: 50, maxZonePct: 80 }, 50).refusals).toEqual(admin.refusals);
+    // Its own cap below the maximum is named as the experiment's, and raising it is offered only up to the maximum.
+    const own = zoneA({ maxServicePct: 50, maxZonePct: 40 }, 100);
+    expect(own.caps.zone).toEqual({ pct: 40, by: 'experiment' });
+    expect(own.refusals).toEqual(["zone z0: 2 of 2 instances (100 %) — over the blast-radius cap of 40 % (this experiment's zone cap) by 1 instance; select at most 1, narrow the targets, or raise the zone cap to 100 %"]);
+    expect(zoneA({ maxServicePct: 50, maxZonePct: 40 }, 60).refusals[0]).toMatch(/\(this experiment's zone cap\) by 1 instance; select at most 1, or narrow the targets$/);
+    // An admin who allows whole zones lets it start.
+    expect(zoneA({ maxServicePct: 50 }, 100).refusals).toEqual([]);
+    // A cluster with room for more than one instance is bounded like a zone.
+    const big = selectTargets({ spec: spec({ targets: { services: ['edge'], clusters: ['z0-c0'] }, selection: { mode: 'count', count: 3 }, blastRadius: { maxServicePct: 100 } }), instances: nested([[4, 4], [4, 4]]), globalMaxPct: 50, seed: 's' });
+    expect(big.refusals).toEqual(["cluster z0-c0: 3 of 4 instances (75 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 2, or narrow the targets"]);
+  });
+
+  it('draws within the zone and cluster caps when it can, whatever the seed', () => {
+    // Half of six edge instances, one per cluster and two per zone: one per zone on every draw.
+    for (let s = 0; s < 50; s++) {
+      const p = selectTargets({ spec: spec({ targets: { services: ['edge'] }, selection: { mode: 'percent', pct: 50 }, blastRadius: { maxServicePct: 50 } }), instances: nested([[1, 1], [1, 1], [1, 1]]), globalMaxPct: 50, seed: `run-${s}` });
+      expect(p.refusals).toEqual([]);
+      expect(p.perZone.map((r) => r.selected)).toEqual([1, 1, 1]);
+    }
+    // When no cap binds, different seeds still draw different instances (the steering does not fix the draw).
+    const draws = new Set(Array.from({ length: 10 }, (_, s) => selectTargets({ spec: spec({ targets: { services: ['edge'] }, selection: { mode: 'one' } }), instances: nested([[1, 1], [1, 1], [1, 1]]), globalMaxPct: 100, seed: `s${s}` }).selected[0]!.id));
+    expect(draws.size).toBeGreaterThan(1);
+  });
+
+  it("property: no refusal iff the count fits the service cap and the zones' and clusters' room; the admin's maximum bounds every scope", () => {
+    const shape = fc.array(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 });
+    const ownCap = fc.option(fc.integer({ min: 1, max: 100 }), { nil: null });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1, max: 100 }), fc.string({ maxLength: 6 }), (count, cap, globalMax, seed) => {
-        const p = selectTargets({ spec: spec({ selection: { mode: 'count', count }, blastRadius: { maxServicePct: cap } }), instances: FLEET, globalMaxPct: globalMax, seed });
-        const within = count * 100 <= Math.min(cap, globalMax) * 20;
-        expect(p.refusals.length === 0).toBe(within);
+      fc.property(shape, fc.integer({ min: 1, max: 48 }), fc.integer({ min: 1, max: 100 }), ownCap, ownCap, fc.string({ maxLength: 6 }), (zones, count, globalMax, maxZonePct, maxClusterPct, seed) => {
+        const f = nested(zones);
+        const n = f.length;
+        const p = selectTargets({ spec: spec({ targets: { services: ['edge'] }, selection: { mode: 'count', count }, blastRadius: { maxServicePct: 100, maxZonePct, maxClusterPct } }), instances: f, globalMaxPct: globalMax, seed });
+        const zoneCap = Math.min(maxZonePct ?? 100, globalMax);
+        const clusterCap = Math.min(maxClusterPct ?? 100, globalMax);
+        // Zones hold clusters: the most any draw can take is each zone's room, filled from its clusters' room.
+        const room = zones.reduce((sum, cs) => sum + Math.min(allowedCount('zone', cs.reduce((a, b) => a + b, 0), zoneCap), cs.reduce((a, c) => a + Math.min(c, allowedCount('cluster', c, clusterCap)), 0)), 0);
+        const fits = count <= n && count * 100 <= globalMax * n && count <= room;
+        expect(p.refusals.length === 0).toBe(fits);
+        if (p.refusals.length > 0) return;
+        // Accepted: no service share above the admin's maximum, no zone or cluster above it but for its one instance.
+        for (const r of p.perService) expect(r.selected * 100).toBeLessThanOrEqual(globalMax * r.total);
+        for (const r of [...p.perZone, ...p.perCluster]) expect(r.selected).toBeLessThanOrEqual(Math.max(1, Math.floor((r.total * globalMax) / 100 + 1e-9)));
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
   });
 });
+
+/** One `edge` instance per unit: zones[z][c] instances in cluster z{z}-c{c} of zone z{z}. */
+function nested(zones: number[][]): TargetCandidate[] {
+  return zones.flatMap((clusters, z) =>
+    clusters.flatMap((n, c) =>
+      Array.from({ length: n }, (_, k) => ({ id: `e-${z}-${c}-${k}`, name: `edge-z${z}-c${c}-${k}`, service: 'edge', version: 'v1', region: 'eu', zone: `z${z}`, cluster: `z${z}-c${c}`, labels: {}, adminState: 'ready' as const })),
+    ),
+  );
+}

@@ -4,9 +4,14 @@
 // what the run does — with the same seed the same draw (the start uses the run id as its seed).
 //
 // A cap refuses, never trims: silently hitting fewer instances than asked would make the report
-// answer a different question than the one the operator wrote.
+// answer a different question than the one the operator wrote. It does steer which instances are
+// drawn: a random draw keeps to the zone and cluster caps when it can (blast-radius.ts), so that
+// "half of edge-gateway" is one instance per zone on every draw, not a refusal on most of them.
 import { seededRandom } from '../seeded-random';
+import { allowedCount, effectiveCaps, fmtPct, overCapRefusal, type Scope, type ScopeCap, type ScopeCaps } from './blast-radius';
 import type { ExperimentSpec, Selection } from './spec';
+
+export { fmtPct } from './blast-radius';
 
 export interface TargetCandidate {
   id: string;
@@ -28,6 +33,10 @@ export interface ShareRow {
   selected: number;
   /** selected / total in % (one decimal). */
   pct: number;
+  /** The cap that applies here, in % (the lower of the experiment's and the admin's maximum). */
+  capPct: number;
+  /** The most instances the cap allows here (a zone or cluster: at least one). */
+  allowed: number;
 }
 
 export interface ServiceShare extends ShareRow {
@@ -48,8 +57,10 @@ export interface TargetPreview {
   perService: ServiceShare[];
   perZone: ZoneShare[];
   perCluster: ClusterShare[];
-  /** The service cap that applies: min(the experiment's cap, the admin's maximum). */
+  /** The service cap that applies: min(the experiment's cap, the admin's maximum) (= caps.service.pct). */
   capPct: number;
+  /** The cap per scope and whose it is: the admin's maximum bounds the zone and cluster caps too. */
+  caps: ScopeCaps;
   /** Why the run may not start, in words with what to change; [] = it may. */
   refusals: string[];
   warnings: string[];
@@ -61,18 +72,13 @@ export interface SelectTargetsInput {
   spec: ExperimentSpec;
   /** The whole fleet (every service's instances): shares count unmatched instances too. */
   instances: readonly TargetCandidate[];
-  /** The admin's global maximum share of a service, in % (no experiment exceeds it). */
+  /** The admin's global maximum share of a service, zone or cluster, in % (no experiment exceeds it). */
   globalMaxPct: number;
   /** The draw's seed: anything for a preview, the run id at start. */
   seed: string;
 }
 
 const EPS = 1e-9;
-
-/** One decimal, without a trailing ".0". */
-export function fmtPct(p: number): string {
-  return String(Math.round(p * 10) / 10);
-}
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -145,6 +151,49 @@ function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   return m;
 }
 
+/**
+ * Draws `k` of `group` at random, keeping within the zone and cluster caps when it can: the
+ * shuffled order is scanned and an instance is taken only while its zone and cluster have room
+ * (`room`); when that leaves too few, the rest come in shuffled order (the run is then refused,
+ * naming the zone or cluster). When no cap binds this is exactly the first `k` of the shuffle.
+ */
+function drawSpread(group: readonly TargetCandidate[], k: number, rnd: ReturnType<typeof seededRandom>, room: Room): TargetCandidate[] {
+  const taken: TargetCandidate[] = [];
+  const skipped: TargetCandidate[] = [];
+  for (const i of shuffled(group, rnd)) {
+    if (taken.length === k) break;
+    if (room.fits(i)) {
+      room.take(i);
+      taken.push(i);
+    } else skipped.push(i);
+  }
+  for (const i of skipped) {
+    if (taken.length === k) break;
+    room.take(i);
+    taken.push(i);
+  }
+  return taken;
+}
+
+/** What is left of each zone's and cluster's cap while a draw takes instances. */
+interface Room {
+  fits(i: TargetCandidate): boolean;
+  take(i: TargetCandidate): void;
+}
+
+function roomFor(population: readonly TargetCandidate[], caps: ScopeCaps): Room {
+  const left = new Map<string, number>();
+  const keyOf = (scope: 'zone' | 'cluster', i: TargetCandidate) => `${scope}\u0000${i[scope]}`;
+  for (const scope of ['zone', 'cluster'] as const) {
+    for (const [key, xs] of groupBy(population, (i) => keyOf(scope, i))) left.set(key, allowedCount(scope, xs.length, caps[scope].pct));
+  }
+  const keys = (i: TargetCandidate) => [keyOf('zone', i), keyOf('cluster', i)];
+  return {
+    fits: (i) => keys(i).every((key) => (left.get(key) ?? 0) > 0),
+    take: (i) => keys(i).forEach((key) => left.set(key, (left.get(key) ?? 0) - 1)),
+  };
+}
+
 interface Draw {
   selected: TargetCandidate[];
   refusals: string[];
@@ -153,14 +202,14 @@ interface Draw {
   words: string;
 }
 
-function draw(selection: Selection, eligible: readonly TargetCandidate[], matched: number, seed: string): Draw {
+function draw(selection: Selection, eligible: readonly TargetCandidate[], matched: number, seed: string, room: Room): Draw {
   const rnd = seededRandom(hashSeed(seed));
   const n = eligible.length;
   switch (selection.mode) {
     case 'all':
       return { selected: [...eligible], refusals: [], random: false, words: `all ${plural(n, 'matching instance')}` };
     case 'one':
-      return { selected: shuffled(eligible, rnd).slice(0, 1), refusals: [], random: n > 1, words: `one of ${plural(n, 'matching instance')}` };
+      return { selected: drawSpread(eligible, 1, rnd, room), refusals: [], random: n > 1, words: `one of ${plural(n, 'matching instance')}` };
     case 'count': {
       if (selection.count > n) {
         return {
@@ -172,7 +221,7 @@ function draw(selection: Selection, eligible: readonly TargetCandidate[], matche
           words: `${selection.count} of ${plural(n, 'matching instance')}`,
         };
       }
-      return { selected: shuffled(eligible, rnd).slice(0, selection.count), refusals: [], random: selection.count < n, words: `${selection.count} of ${plural(n, 'matching instance')}` };
+      return { selected: drawSpread(eligible, selection.count, rnd, room), refusals: [], random: selection.count < n, words: `${selection.count} of ${plural(n, 'matching instance')}` };
     }
     case 'percent':
     case 'random-up-to': {
@@ -183,7 +232,7 @@ function draw(selection: Selection, eligible: readonly TargetCandidate[], matche
         const most = shareCount(group.length, selection.pct);
         const k = selection.mode === 'percent' ? most : rnd.int(1, most);
         if (k < group.length || (selection.mode === 'random-up-to' && most > 1)) random = true;
-        selected.push(...shuffled(group, rnd).slice(0, k));
+        selected.push(...drawSpread(group, k, rnd, room));
       }
       const words =
         selection.mode === 'percent'
@@ -194,39 +243,35 @@ function draw(selection: Selection, eligible: readonly TargetCandidate[], matche
   }
 }
 
-function shares<K extends string>(
-  keyName: K,
-  keyOf: (i: TargetCandidate) => string,
+function shares<K extends Scope>(
+  scope: K,
   population: readonly TargetCandidate[],
   selected: readonly TargetCandidate[],
   keys: ReadonlySet<string>,
+  cap: ScopeCap,
 ): Array<ShareRow & Record<K, string>> {
+  const keyOf = (i: TargetCandidate) => i[scope];
   const totals = groupBy(population, keyOf);
   const chosen = groupBy(selected, keyOf);
   return [...keys].sort().map((key) => {
     const total = totals.get(key)?.length ?? 0;
     const sel = chosen.get(key)?.length ?? 0;
-    return { [keyName]: key, key, total, selected: sel, pct: total === 0 ? 0 : Math.round((sel / total) * 1000) / 10 } as ShareRow & Record<K, string>;
+    const pct = total === 0 ? 0 : Math.round((sel / total) * 1000) / 10;
+    const row: ShareRow = { key, total, selected: sel, pct, capPct: cap.pct, allowed: allowedCount(scope, total, cap.pct) };
+    return Object.assign({ [scope]: key } as Record<K, string>, row);
   });
-}
-
-/** The refusal for one row over its cap: by how much, and how to fix it. */
-function overCap(what: string, row: ShareRow, cap: number, whose: string, fix: string): string {
-  const allowed = Math.floor((row.total * cap) / 100 + EPS);
-  const over = row.selected - allowed;
-  const keep = allowed === 0 ? `even one instance is ${fmtPct(100 / row.total)} %` : `select at most ${allowed}`;
-  return `${what}: ${row.selected} of ${row.total} instances (${fmtPct((row.selected / row.total) * 100)} %) — over the blast-radius cap of ${fmtPct(cap)} % (${whose}) by ${plural(over, 'instance')}; ${keep}${fix}`;
 }
 
 export function selectTargets(input: SelectTargetsInput): TargetPreview {
   const { spec, seed } = input;
   const instances = [...input.instances].sort(byServiceThenName);
-  const capPct = Math.min(spec.blastRadius.maxServicePct, input.globalMaxPct);
+  const caps = effectiveCaps(spec.blastRadius, input.globalMaxPct);
+  const capPct = caps.service.pct;
   const refusals: string[] = [];
   const warnings: string[] = [];
 
   const matched = instances.filter((i) => matchesTargets(i, spec.targets));
-  const empty = (summary: string): TargetPreview => ({ matched, selected: [], perService: [], perZone: [], perCluster: [], capPct, refusals, warnings, summary });
+  const empty = (summary: string): TargetPreview => ({ matched, selected: [], perService: [], perZone: [], perCluster: [], capPct, caps, refusals, warnings, summary });
   if (matched.length === 0) {
     refusals.push(`No instance matches ${describeTargets(spec.targets)}${instances.length === 0 ? ' (the fleet has no instances)' : ''}: change the targets`);
     return empty('no instance matches');
@@ -244,35 +289,29 @@ export function selectTargets(input: SelectTargetsInput): TargetPreview {
     return empty('no matching instance is in service');
   }
 
-  const d = draw(spec.selection, eligible, matched.length, seed);
+  // Zone and cluster shares count every instance of the targeted services there, matched or not.
+  const targetedServices = new Set(matched.map((i) => i.service));
+  const ofTargeted = instances.filter((i) => targetedServices.has(i.service));
+  const d = draw(spec.selection, eligible, matched.length, seed, roomFor(ofTargeted, caps));
   refusals.push(...d.refusals);
   const selected = d.selected.sort(byServiceThenName);
   if (d.random) warnings.push('random: this is one possible draw — the run draws again when it starts, so other instances of the same services may be hit');
 
-  const targetedServices = new Set(matched.map((i) => i.service));
-  const ofTargeted = instances.filter((i) => targetedServices.has(i.service));
-  const perService = shares('service', (i) => i.service, instances, selected, targetedServices);
-  const perZone = shares('zone', (i) => i.zone, ofTargeted, selected, new Set(matched.map((i) => i.zone)));
-  const perCluster = shares('cluster', (i) => i.cluster, ofTargeted, selected, new Set(matched.map((i) => i.cluster)));
+  const perService = shares('service', instances, selected, targetedServices, caps.service);
+  const perZone = shares('zone', ofTargeted, selected, new Set(matched.map((i) => i.zone)), caps.zone);
+  const perCluster = shares('cluster', ofTargeted, selected, new Set(matched.map((i) => i.cluster)), caps.cluster);
 
-  const adminBinds = input.globalMaxPct < spec.blastRadius.maxServicePct;
-  const whose = adminBinds ? "the admin's maximum" : "this experiment's cap";
-  for (const row of perService) {
-    if (row.selected * 100 <= capPct * row.total + EPS) continue;
-    const canRaise = !adminBinds && (row.selected / row.total) * 100 <= input.globalMaxPct + EPS;
-    const fix = canRaise ? `, narrow the targets, or raise the experiment's cap to ${Math.ceil((row.selected / row.total) * 100 - EPS)} %` : ', or narrow the targets';
-    refusals.push(overCap(row.service, row, capPct, whose, fix));
-  }
-  const local = (rows: ShareRow[], cap: number | null, what: string) => {
-    if (cap === null) return;
+  const floored: string[] = [];
+  for (const [scope, rows] of [['service', perService], ['zone', perZone], ['cluster', perCluster]] as const) {
     for (const row of rows) {
-      if (row.selected * 100 <= cap * row.total + EPS) continue;
-      refusals.push(overCap(`${what} ${row.key}`, row, cap, `this experiment's ${what} cap`, `, narrow the targets, or raise the ${what} cap to ${Math.ceil((row.selected / row.total) * 100 - EPS)} %`));
+      if (row.selected > row.allowed) refusals.push(overCapRefusal(scope, row, caps[scope], input.globalMaxPct));
+      else if (row.selected * 100 > row.capPct * row.total + EPS) floored.push(`${scope} ${row.key} ${row.selected} of ${row.total} (${fmtPct(row.pct)} %)`);
     }
-  };
-  local(perZone, spec.blastRadius.maxZonePct, 'zone');
-  local(perCluster, spec.blastRadius.maxClusterPct, 'cluster');
+  }
+  if (floored.length > 0) {
+    warnings.push(`Above the zone or cluster cap only by the one instance a cap always allows there (one instance cannot be spread thinner): ${floored.slice(0, 5).join(', ')}${floored.length > 5 ? `, and ${floored.length - 5} more` : ''}`);
+  }
 
   const summary = `${d.words}${d.random ? ' (one possible draw)' : ''}`;
-  return { matched, selected, perService, perZone, perCluster, capPct, refusals, warnings, summary };
+  return { matched, selected, perService, perZone, perCluster, capPct, caps, refusals, warnings, summary };
 }

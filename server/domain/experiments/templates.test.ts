@@ -36,17 +36,28 @@ describe('built-in templates', () => {
     expect(instances).toHaveLength(84);
   });
 
-  it.each(EXPERIMENT_TEMPLATES.map((t) => [t.key, t] as const))('%s starts as written on the demo fleet and the simulator', (_key, t) => {
+  // The start draws with the run id as its seed: every draw must pass, not just the preview's.
+  it.each(EXPERIMENT_TEMPLATES.map((t) => [t.key, t] as const))('%s starts as written on the demo fleet and the simulator, whatever the draw', (_key, t) => {
     const spec = experimentSpecSchema.parse(t.spec);
-    const sel = selectTargets({ spec, instances, globalMaxPct: DEFAULT_GLOBAL_MAX_PCT, seed: t.key });
-    expect(sel.refusals).toEqual([]);
-    expect(sel.selected.length).toBeGreaterThan(0);
-    expect(faultRefusals(spec, caps, sel.perService).refusals).toEqual([]);
+    for (let run = 0; run < 40; run++) {
+      const sel = selectTargets({ spec, instances, globalMaxPct: DEFAULT_GLOBAL_MAX_PCT, seed: `${t.key}-run-${run}` });
+      expect(sel.refusals).toEqual([]);
+      expect(sel.selected.length).toBeGreaterThan(0);
+      expect(faultRefusals(spec, caps, sel.perService).refusals).toEqual([]);
+    }
   });
 
-  it('seed-jitter hits half of edge-gateway', () => {
+  it("seed-jitter hits half of edge-gateway, one instance in each zone (within the admin's 50 % there too)", () => {
     const spec = experimentSpecSchema.parse(templateByKey('seed-jitter')!.spec);
     const sel = selectTargets({ spec, instances, globalMaxPct: DEFAULT_GLOBAL_MAX_PCT, seed: 'x' });
     expect(sel.perService.map((s) => [s.service, s.selected, s.total])).toEqual([['edge-gateway', 5, 10]]);
+    expect(sel.caps.zone).toEqual({ pct: 50, by: 'admin' });
+    expect(sel.perZone.map((z) => [z.zone, z.selected, z.total])).toEqual([
+      ['eu-west-a', 1, 2],
+      ['eu-west-b', 1, 2],
+      ['eu-west-c', 1, 2],
+      ['us-east-a', 1, 2],
+      ['us-east-b', 1, 2],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // The target preview: which instances a run of `spec` would hit on today's fleet, the shares of
 // each service / zone / cluster against the blast-radius caps (the experiment's and the admin's
-// global maximum), and what the active platform cannot do, all in words before anything starts.
+// global maximum, which bounds all three), and what the active platform cannot do, all in words
+// before anything starts.
 import type { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client';
 import type { ExperimentSpec } from '../../domain/experiments/spec';
@@ -38,6 +39,8 @@ export async function previewExperiment(db: Db, input: z.input<typeof previewExp
     perZone: sel.perZone,
     perCluster: sel.perCluster,
     capPct: sel.capPct,
+    /** The cap per service, zone and cluster and whose it is (the admin's maximum bounds all three). */
+    caps: sel.caps,
     globalMaxPct: limits.maxBlastRadiusPct,
     adapter: caps.adapter,
     refusals,

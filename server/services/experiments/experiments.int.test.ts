@@ -75,11 +75,20 @@ describe('preview and the global limits', () => {
     const ok = await previewExperiment(t.db, { spec: draft.spec });
     expect(ok.selected).toHaveLength(3);
     expect(ok.refusals).toEqual([]);
+    expect(ok.caps).toEqual({ service: { pct: 100, by: 'experiment' }, zone: { pct: 100, by: 'admin' }, cluster: { pct: 100, by: 'admin' } });
     await setChaosLimits(t.db, actorOf(f.admin), { version: 1, limits: { maxBlastRadiusPct: 50 } });
     const capped = await previewExperiment(t.db, { spec: draft.spec });
     expect(capped.canRun).toBe(false);
     expect(capped.refusals.join(' ')).toContain('3 of 4 instances (75 %)');
     expect(capped.refusals.join(' ')).toContain("cap of 50 % (the admin's maximum)");
+    // The preview shows the cap that applies in each scope: the admin's 50 % bounds the zones too,
+    // and 3 of the 4 instances cannot be spread over two zones of two without taking one whole.
+    expect(capped.caps.zone).toEqual({ pct: 50, by: 'admin' });
+    expect(capped.perZone.map((z) => [z.selected, z.total, z.capPct, z.allowed]).sort()).toEqual([
+      [1, 2, 50, 1],
+      [2, 2, 50, 1],
+    ]);
+    expect(capped.refusals.some((r) => /^zone z-.+: 2 of 2 instances \(100 %\) — over the blast-radius cap of 50 % \(the admin's maximum\)/.test(r))).toBe(true);
   });
 
   it('sets the global limits with compare-and-set; a stale save names the current version; admins only', async () => {

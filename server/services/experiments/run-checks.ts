@@ -13,7 +13,7 @@ import { latestTickSample } from '../telemetry/telemetry-sql';
 import type { FaultCapabilities } from '../../domain/experiments/refusals';
 import type { TargetCandidate } from '../../domain/experiments/selection';
 
-/** The admin's global maximum share of a service a run may hit (SystemSetting chaos.limits). */
+/** The admin's global maximum share of a service, zone or cluster a run may hit (SystemSetting chaos.limits). */
 export async function globalMaxBlastPct(db: DbOrTx): Promise<number> {
   const row = await db.systemSetting.findUnique({ where: { key: 'chaos.limits' } });
   const v = (row?.value as { maxBlastRadiusPct?: unknown } | null)?.maxBlastRadiusPct;

@@ -95,7 +95,14 @@ describe('starting a chaos run', () => {
     const all = await makeExperiment(t.db, f, { selection: { mode: 'all' } });
     const err = await caught(startRun(t.db, f.operator, { experimentId: all.id }));
     expect(err?.code).toBe('PRECONDITION_FAILED');
-    expect(err?.message).toBe(`Experiment "${all.name}" cannot start: ${f.edge.name}: 4 of 4 instances (100 %) — over the blast-radius cap of 50 % (this experiment's cap) by 2 instances; select at most 2, or narrow the targets.`);
+    // The service over its own cap, and each zone (one cluster each) over the admin's default 50 %.
+    expect(err?.message).toBe(
+      `Experiment "${all.name}" cannot start: service ${f.edge.name}: 4 of 4 instances (100 %) — over the blast-radius cap of 50 % (this experiment's cap) by 2 instances; select at most 2, or narrow the targets. ` +
+        `zone ${f.zones.a}: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets. ` +
+        `zone ${f.zones.b}: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets. ` +
+        `cluster c-${f.n}-a: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets. ` +
+        `cluster c-${f.n}-b: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets.`,
+    );
     await nothingWritten(all.id);
 
     const two = await makeExperiment(t.db, f, { selection: { mode: 'count', count: 2 }, blastRadius: { maxServicePct: 80, maxZonePct: null, maxClusterPct: null } });
@@ -107,7 +114,33 @@ describe('starting a chaos run', () => {
     } finally {
       await t.db.systemSetting.delete({ where: { key: 'chaos.limits' } });
     }
+    // Two of four is within 50 % of the service, and drawn one per zone, within 50 % of each zone too.
     expect((await startRun(t.db, f.operator, { experimentId: two.id })).targets).toBe(2);
+    const frozen = await t.db.experimentRunTarget.findMany({ where: { run: { experimentId: two.id } }, select: { zone: true } });
+    expect(frozen.map((r) => r.zone).sort()).toEqual([f.zones.a, f.zones.b]);
+  });
+
+  it("the admin's global maximum bounds a zone and a cluster, not only the service, in words; raising it lets the run start", async () => {
+    const f = await chaosFleet(t.db);
+    // Both edge instances of zone a: 2 of 4 (50 %) is within the experiment's service cap.
+    const e = await makeExperiment(t.db, f, { targets: { regions: [], zones: [f.zones.a], clusters: [], services: [f.edge.name], versions: [], labels: {} }, selection: { mode: 'all' }, blastRadius: { maxServicePct: 50, maxZonePct: 80, maxClusterPct: null } });
+    const err = await caught(startRun(t.db, f.operator, { experimentId: e.id }));
+    expect(err?.code).toBe('PRECONDITION_FAILED');
+    expect(err?.message).toBe(
+      `Experiment "${e.name}" cannot start: zone ${f.zones.a}: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets. ` +
+        `cluster c-${f.n}-a: 2 of 2 instances (100 %) — over the blast-radius cap of 50 % (the admin's maximum) by 1 instance; select at most 1, or narrow the targets.`,
+    );
+    await nothingWritten(e.id);
+    await t.db.systemSetting.create({ data: { key: 'chaos.limits', value: { maxBlastRadiusPct: 100 } } });
+    try {
+      // Now the experiment's own 80 % zone cap is the lower one, and it names itself.
+      const own = await caught(startRun(t.db, f.operator, { experimentId: e.id }));
+      expect(own?.message).toBe(`Experiment "${e.name}" cannot start: zone ${f.zones.a}: 2 of 2 instances (100 %) — over the blast-radius cap of 80 % (this experiment's zone cap) by 1 instance; select at most 1, narrow the targets, or raise the zone cap to 100 %.`);
+      const whole = await makeExperiment(t.db, f, { targets: { regions: [], zones: [f.zones.a], clusters: [], services: [f.edge.name], versions: [], labels: {} }, selection: { mode: 'all' }, blastRadius: { maxServicePct: 50, maxZonePct: null, maxClusterPct: null } });
+      expect((await startRun(t.db, f.operator, { experimentId: whole.id })).targets).toBe(2);
+    } finally {
+      await t.db.systemSetting.delete({ where: { key: 'chaos.limits' } });
+    }
   });
 
   it('an active freeze window refuses unless an approver overrides it with a reason', async () => {
