@@ -99,6 +99,7 @@ export const consoleRouteInputs: Record<string, PlausibleRow> = {
   'GET /services': () => ({}),
   'GET /services/{name}': () => ({ params: { name: 'svc-matrix' } }),
   'GET /telemetry/services/{id}/series': async (t) => ({ params: { id: (await t.db.service.findFirstOrThrow()).id }, query: { lastS: '300' } }),
+  'GET /instances': () => ({ query: { service: 'svc-matrix', limit: '5' } }),
   'GET /instances/{name}': async (t) => ({ params: { name: (await t.db.instance.findFirstOrThrow()).name } }),
   'GET /telemetry/instances/{id}/series': async (t) => ({ params: { id: (await t.db.instance.findFirstOrThrow()).id }, query: { lastS: '300' } }),
 

@@ -72,6 +72,17 @@ export async function runUntil(db: Db, rolloutId: string, serviceId: string, don
   throw new Error(`rollout ${rolloutId} did not reach the expected state in ${max} rounds`);
 }
 
+/** Per-tick counts of both versions in the canary's zone from `from`, as the telemetry loop records them. */
+export async function canaryErrorSamples(db: Db, f: Awaited<ReturnType<typeof rolloutFleet>>, from: Date, seconds: number, canaryErrorRate: number, stableErrorRate: number) {
+  const rows = [];
+  for (let s = 0; s < seconds; s++) {
+    const at = new Date(from.getTime() + s * 1000);
+    rows.push({ at, serviceId: f.service.id, appVersion: 'v2', zone: f.zones.a, instances: 1, requests: 200, errors: 200 * canaryErrorRate });
+    rows.push({ at, serviceId: f.service.id, appVersion: 'v1', zone: f.zones.a, instances: 2, requests: 400, errors: 400 * stableErrorRate });
+  }
+  await db.versionSample.createMany({ data: rows });
+}
+
 export async function jobsFor(db: Db, rolloutId: string) {
   return db.$queryRaw<Array<{ key: string | null; run_at: Date }>>`
     SELECT j.key, j.run_at FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState, type ChangeEvent } from 'react';
+import { useId, useState, type ChangeEvent } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { Button } from '@/components/ui/button';
 import { Dialog, DialogActions } from '@/components/ui/dialog';
@@ -59,6 +59,8 @@ function ImportBody({ subject, onClose }: { subject: ManifestSubject; onClose: (
   const m = subject === 'rollout' ? rollout : experiment;
   const errors = useFieldErrors(m.error);
   const problems = errors.of('yaml') ?? [];
+  const refused = Boolean(m.error) && problems.length > 0;
+  const problemsId = useId();
 
   async function choose(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];
@@ -99,14 +101,22 @@ function ImportBody({ subject, onClose }: { subject: ManifestSubject; onClose: (
       }}
     >
       <Field label="YAML" hint={HINT[subject]} maxLength={MAX_YAML_CHARS} length={yaml.length}>
-        {(control) => <textarea {...control} className={`${control.className ?? ''} ${styles.paste}`} value={yaml} spellCheck={false} onChange={(e) => setYaml(e.target.value)} />}
-      </Field>
-      <Field label="Or choose a file" error={fileProblem ?? undefined}>
-        {(control) => <input {...control} type="file" accept=".yaml,.yml,application/yaml,text/yaml,text/plain" onChange={(e) => void choose(e)} />}
+        {(control) => (
+          <textarea
+            {...control}
+            // The refusals sit right under the field and are read with it.
+            aria-describedby={[control['aria-describedby'], refused ? problemsId : undefined].filter(Boolean).join(' ') || undefined}
+            aria-invalid={refused || undefined}
+            className={`${control.className ?? ''} ${styles.paste}`}
+            value={yaml}
+            spellCheck={false}
+            onChange={(e) => setYaml(e.target.value)}
+          />
+        )}
       </Field>
       {m.error ? (
-        problems.length > 0 ? (
-          <div role="alert">
+        refused ? (
+          <div role="alert" id={problemsId}>
             <p>The YAML cannot be imported:</p>
             <ul className={styles.problems}>
               {problems.map((p) => (
@@ -118,6 +128,9 @@ function ImportBody({ subject, onClose }: { subject: ManifestSubject; onClose: (
           <ErrorText error={m.error} />
         )
       ) : null}
+      <Field label="Or choose a file" error={fileProblem ?? undefined}>
+        {(control) => <input {...control} type="file" accept=".yaml,.yml,application/yaml,text/yaml,text/plain" onChange={(e) => void choose(e)} />}
+      </Field>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>
         <Button type="submit" variant="primary" disabled={!yaml.trim() || tooLong} busy={m.isPending} busyLabel="Importing…">

@@ -70,6 +70,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'telemetry.services', min: 'viewer', call: (c) => c.telemetry.services() },
   { path: 'telemetry.service', min: 'viewer', call: (c) => c.telemetry.service({ name: 'svc-matrix' }) },
   { path: 'telemetry.serviceSeries', min: 'viewer', call: async (c, t) => c.telemetry.serviceSeries({ serviceId: (await t.db.service.findFirstOrThrow()).id, range: { lastS: 300 } }) },
+  { path: 'telemetry.instances', min: 'viewer', call: (c) => c.telemetry.instances({ service: 'svc-matrix', health: 'unsampled' }) },
   { path: 'telemetry.instance', min: 'viewer', call: async (c, t) => c.telemetry.instance({ name: (await t.db.instance.findFirstOrThrow()).name }) },
   { path: 'telemetry.instanceSeries', min: 'viewer', call: async (c, t) => c.telemetry.instanceSeries({ instanceId: (await t.db.instance.findFirstOrThrow()).id, range: { lastS: 300 } }) },
   { path: 'telemetry.instanceLive', min: 'viewer', call: async (c, t) => c.telemetry.instanceLive({ instanceId: (await t.db.instance.findFirstOrThrow()).id }) },

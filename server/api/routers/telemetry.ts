@@ -5,6 +5,7 @@ import { liveBus } from '../../live/bus';
 import { tickStream } from '../../live/stream';
 import { DEFAULT_WINDOW_S, instanceLive, serviceLive } from '../../services/telemetry/telemetry-live';
 import { getInstanceDetail, getInstanceSeries, instanceByName, instanceSeriesInput } from '../../services/telemetry/telemetry-read';
+import { listInstances, listInstancesInput } from '../../services/telemetry/instance-list';
 import { getServiceDetail, getServiceSeries, listServices, serviceByName, serviceSeriesInput } from '../../services/telemetry/telemetry-read-service';
 import { router, viewerProcedure } from '../trpc';
 import { numericId, uuid } from '../../domain/inputs';
@@ -22,6 +23,8 @@ export const telemetryRouter = router({
   services: viewerProcedure.query(({ ctx }) => listServices(ctx.db)),
   service: viewerProcedure.input(serviceByName).query(({ ctx, input }) => getServiceDetail(ctx.db, input)),
   serviceSeries: viewerProcedure.input(serviceSeriesInput).query(({ ctx, input }) => getServiceSeries(ctx.db, input)),
+  /** Every instance with its newest sample, filtered; REST pages it (GET /instances). */
+  instances: viewerProcedure.input(listInstancesInput).query(({ ctx, input }) => listInstances(ctx.db, input)),
   instance: viewerProcedure.input(instanceByName).query(({ ctx, input }) => getInstanceDetail(ctx.db, input)),
   instanceSeries: viewerProcedure.input(instanceSeriesInput).query(({ ctx, input }) => getInstanceSeries(ctx.db, input)),
 

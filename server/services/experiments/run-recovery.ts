@@ -61,9 +61,11 @@ export async function closeRecovery(ctx: CommandContext, r: RunWithName, spec: E
   if (now < until && (report.layers.length === 0 || healed < report.layers.length)) return r;
   await tx.experimentRun.update({ where: { id: r.id }, data: { report: toJson(report) } });
   await recordRunEvent(tx, r.id, { kind: 'report', summary: `Report ready: ${report.summary}`, actorName: CONTROLLER });
-  await reportReadyWebhook(tx, r, report.summary);
   const detail = why ? r.stateDetail : `Completed: ${healed} of ${report.layers.length} layers self-healed`;
-  return transitionRun(tx, r, { type: 'recovered' }, { actorName: CONTROLLER, summary: `Recovered: faults removed, observation over${why ? ` (${why})` : ''}`, detail });
+  const ended = await transitionRun(tx, r, { type: 'recovered' }, { actorName: CONTROLLER, summary: `Recovered: faults removed, observation over${why ? ` (${why})` : ''}`, detail });
+  // Announced once the run has ended, so the event's state says "Completed" (or "Aborted"), not "Recovering".
+  await reportReadyWebhook(tx, ended, report.summary);
+  return ended;
 }
 
 async function failRecovery(ctx: CommandContext, r: RunWithName, left: readonly Injection[]): Promise<RunWithName> {

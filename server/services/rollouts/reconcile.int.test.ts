@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
-import { actorOf, platformApplies, reconcile, rolloutFleet, runUntil, startedRollout } from '../../../test/rollout-fixtures';
+import { actorOf, canaryErrorSamples, platformApplies, reconcile, rolloutFleet, runUntil, startedRollout } from '../../../test/rollout-fixtures';
 import type { RolloutSpec } from '../../domain/rollouts/spec';
 import { overrideRolloutGuard } from './rollout-promote';
 
@@ -24,16 +24,7 @@ async function tickWith(instanceName: string, level: number) {
   await t.db.telemetrySample.create({ data: { instanceId: inst.id, at, tickId: tick.id, targetWeight: 100, effectiveWeight: 100, degradation: level, breaker: 'closed', stageFill: [0.1, 0.1, 0.1, 0.1, 0.1], stageState: [] } });
 }
 
-/** Per-tick counts of both versions in the canary's zone, as the telemetry loop records them. */
-async function samples(f: Fleet, from: Date, seconds: number, canaryErrorRate: number, stableErrorRate: number) {
-  const rows = [];
-  for (let s = 0; s < seconds; s++) {
-    const at = new Date(from.getTime() + s * 1000);
-    rows.push({ at, serviceId: f.service.id, appVersion: 'v2', zone: f.zones.a, instances: 1, requests: 200, errors: 200 * canaryErrorRate });
-    rows.push({ at, serviceId: f.service.id, appVersion: 'v1', zone: f.zones.a, instances: 2, requests: 400, errors: 400 * stableErrorRate });
-  }
-  await t.db.versionSample.createMany({ data: rows });
-}
+const samples = (f: Fleet, from: Date, seconds: number, canaryErrorRate: number, stableErrorRate: number) => canaryErrorSamples(t.db, f, from, seconds, canaryErrorRate, stableErrorRate);
 
 describe('the rollout reconciler', () => {
   it('writes each step routing once, advances only after the platform applied it, and a retry never writes twice', async () => {

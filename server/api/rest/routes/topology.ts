@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { epochMs, uuid } from '../../../domain/inputs';
 import type { ProcedureRoute } from '../route';
-import { bodyWithParams, queryNumber, type RawRequest } from './map-input';
+import { bodyWithParams, queryNumber, queryTexts, type RawRequest } from './map-input';
 
 /** A series range from the query: ?lastS=300, or ?from=&to= in epoch milliseconds (default: the last 5 minutes). */
 function rangeOf(raw: RawRequest) {
@@ -60,6 +60,16 @@ export const topologyRoutes: ProcedureRoute[] = [
     tag: 'telemetry',
     mapInput: (raw: RawRequest) => ({ serviceId: raw.params.id, range: rangeOf(raw) }),
     requestSchema: seriesRequest,
+  },
+  {
+    method: 'GET',
+    path: '/instances',
+    procedure: 'telemetry.instances',
+    operationId: 'listInstances',
+    summary: 'Every instance by name with its newest sample and health; filter by service, region, zone, cluster, version, adminState or health (healthy, unhealthy, unsampled).',
+    tag: 'telemetry',
+    paginated: {},
+    mapInput: (raw: RawRequest) => queryTexts(raw, ['service', 'region', 'zone', 'cluster', 'version', 'adminState', 'health']),
   },
   { method: 'GET', path: '/instances/{name}', procedure: 'telemetry.instance', operationId: 'getInstance', summary: 'One instance by name with its latest sample and machines.', tag: 'telemetry', mapInput: (raw: RawRequest) => ({ name: raw.params.name }) },
   {
