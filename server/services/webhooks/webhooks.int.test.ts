@@ -160,6 +160,8 @@ describe('delivery', () => {
 describe('events from the code paths', () => {
   it('a rolled-back command emits nothing: no delivery, no job', async () => {
     const sub = await subscribe(['halt_released']);
+    // Jobs other cases of this file left queued (a slow machine) are not this command's.
+    const jobsBefore = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'webhook_deliver'`;
     const err = await runCommand(t.db, admin, async (ctx) => {
       await emitWebhookEvent(ctx.tx, 'halt_released', { haltId: 'h', by: 'x', reason: 'r', rolloutsStillPaused: 0, link: PUBLIC });
       expect(await ctx.tx.webhookDelivery.count({ where: { subscriptionId: sub.id } })).toBe(1);
@@ -168,7 +170,7 @@ describe('events from the code paths', () => {
     expect(err).toBeInstanceOf(Error);
     expect(await t.db.webhookDelivery.count({ where: { subscriptionId: sub.id } })).toBe(0);
     const jobs = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'webhook_deliver'`;
-    expect(jobs[0]!.n).toBe(0n);
+    expect(jobs[0]!.n).toBe(jobsBefore[0]!.n);
   });
 
   it('halt engage and release send halt_engaged and halt_released to their subscribers only', async () => {
