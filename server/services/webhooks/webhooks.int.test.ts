@@ -12,7 +12,7 @@ import { actorOf, rolloutFleet, startedRollout } from '../../../test/rollout-fix
 import { runCommand } from '../command';
 import { engageHalt, releaseHalt } from '../safety/halt';
 import { createFreeze } from '../safety/freeze';
-import { emitWebhookEvent } from './emit';
+import { deliveryJobKey, emitWebhookEvent } from './emit';
 import { deliverWebhook } from './deliver';
 import { sweepFreezeStarts } from './freeze-sweep';
 import { verifySignature } from './signing';
@@ -160,17 +160,21 @@ describe('delivery', () => {
 describe('events from the code paths', () => {
   it('a rolled-back command emits nothing: no delivery, no job', async () => {
     const sub = await subscribe(['halt_released']);
-    // Jobs other cases of this file left queued (a slow machine) are not this command's.
-    const jobsBefore = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'webhook_deliver'`;
+    let deliveryId = '';
     const err = await runCommand(t.db, admin, async (ctx) => {
       await emitWebhookEvent(ctx.tx, 'halt_released', { haltId: 'h', by: 'x', reason: 'r', rolloutsStillPaused: 0, link: PUBLIC });
-      expect(await ctx.tx.webhookDelivery.count({ where: { subscriptionId: sub.id } })).toBe(1);
+      const inside = await ctx.tx.webhookDelivery.findMany({ where: { subscriptionId: sub.id }, select: { id: true } });
+      expect(inside).toHaveLength(1);
+      deliveryId = inside[0]!.id;
+      const queued = await ctx.tx.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${deliveryJobKey(deliveryId)}`;
+      expect(queued[0]!.n).toBe(1n);
       throw new Error('the command failed after emitting');
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
     expect(await t.db.webhookDelivery.count({ where: { subscriptionId: sub.id } })).toBe(0);
-    const jobs = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE task_identifier = 'webhook_deliver'`;
-    expect(jobs[0]!.n).toBe(jobsBefore[0]!.n);
+    // By this delivery's job key: jobs other cases of this file left queued on a slow machine are not this command's.
+    const jobs = await t.db.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM graphile_worker.jobs WHERE key = ${deliveryJobKey(deliveryId)}`;
+    expect(jobs[0]!.n).toBe(0n);
   });
 
   it('halt engage and release send halt_engaged and halt_released to their subscribers only', async () => {
