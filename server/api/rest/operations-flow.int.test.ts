@@ -19,7 +19,7 @@ afterAll(() => t.close());
 const call = (method: string, path: string, o: Parameters<typeof restCall>[3] = {}) => restCall(t.db, method, path, o);
 
 describe('REST: experiment runs', () => {
-  it('one Idempotency-Key, two POSTs: one run, the same answer; a second key is refused while it runs', async () => {
+  it('one Idempotency-Key, two POSTs: one run, the same answer; the run is listed, read with its ETag, aborted by an operator and not by a viewer', async () => {
     const f = await chaosFleet(t.db);
     const e = await makeExperiment(t.db, f);
     const op = await tokenFor(t.db, 'operator', { user: f.operator });
