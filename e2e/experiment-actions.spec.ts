@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { test, expect, mutate, signedInPage } from './support/fixtures';
+import { test, expect, mutate, signedInPage, query, ok } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // The chaos run's actions in the browser (issue 12) that experiments.spec does not walk: a person
@@ -14,18 +14,6 @@ import { e2eState } from './support/state';
 const T = { timeout: 30_000 };
 /** A run reaches `running` once the telemetry leader confirms the fault; it ends once recovery is observed. */
 const RUN = { timeout: 90_000 };
-
-async function query<R>(request: APIRequestContext, path: string, input: unknown): Promise<R> {
-  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: R } } }).result.data.json;
-}
-
-async function ok<R>(request: APIRequestContext, path: string, input: unknown): Promise<R> {
-  const res = await mutate(request, path, input);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: R } } }).result.data.json;
-}
 
 interface RunView {
   run: { state: string; abortReason: string | null; version: number; freezeOverrideReason: string | null };

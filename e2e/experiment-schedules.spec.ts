@@ -1,5 +1,5 @@
-import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, mutate, signedInPage } from './support/fixtures';
+import type { Page } from '@playwright/test';
+import { test, expect, mutate, signedInPage, query, ok } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // Experiment schedules in the browser (issue 12): an operator schedules an experiment every minute
@@ -11,18 +11,6 @@ import { e2eState } from './support/state';
 const T = { timeout: 30_000 };
 /** The sweep fires at the top of each minute: one occurrence is at most ~60 s away, plus a busy worker. */
 const SWEEP = { timeout: 150_000 };
-
-async function query<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-
-async function ok<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await mutate(request, path, input);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
 
 async function shoot(page: Page, theme: 'light' | 'dark', path: string) {
   await page.evaluate((t) => localStorage.setItem('switchback-theme', t), theme);

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, mutate, signedInPage } from './support/fixtures';
+import { test, expect, mutate, signedInPage, query, ok } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // Halt-all in the browser (issue 12): an operator pulls the lever from the header of any page with a
@@ -11,18 +11,6 @@ import { e2eState } from './support/state';
 const T = { timeout: 30_000 };
 /** A run reaches `running` once the telemetry leader confirms the fault (a tick or two). */
 const RUN = { timeout: 60_000 };
-
-async function query<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
-
-async function ok<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await mutate(request, path, input);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
 
 interface RunView {
   run: { state: string; abortReason: string | null; stateDetail: string };

@@ -1,8 +1,8 @@
 // Named to run before real-platform.spec.ts (files run in name order): that spec imports the lab's
 // platform into the shared demo, and the first-paint checks here are about the demo's fleet.
 import AxeBuilder from '@axe-core/playwright';
-import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect } from './support/fixtures';
+import type { Page } from '@playwright/test';
+import { test, expect, query } from './support/fixtures';
 import { smallestText } from './support/text-size';
 
 // The Topology page's placement view on the seeded demo fleet (2 regions, 5 zones, 10 clusters),
@@ -15,13 +15,6 @@ const ZONES = ['eu-west-a', 'eu-west-b', 'eu-west-c', 'us-east-a', 'us-east-b'];
 const CLUSTERS = 10;
 /** What a group says about what is inside: "42 instances · weight 12–96 · …". */
 const AGG = /\d+ instances? · (weight \d+(–\d+)?|no telemetry yet)/;
-
-async function query<T>(request: APIRequestContext, path: string, input?: unknown): Promise<T> {
-  const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  const res = await request.get(`/api/trpc/${path}${qs}`);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
 
 const zoneButton = (page: Page, name: string) => page.getByRole('button', { name: new RegExp(`^Zone ${name}, `) });
 const clusterButton = (page: Page, name: string) => page.getByRole('button', { name: new RegExp(`^Cluster ${name}, `) });

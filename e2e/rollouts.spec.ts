@@ -1,5 +1,5 @@
 import type { APIRequestContext, Page } from '@playwright/test';
-import { test, expect, mutate, signedInPage } from './support/fixtures';
+import { test, expect, mutate, signedInPage, query } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // Canary rollouts in the browser: the wizard refuses a bad rollout next to the field and in the
@@ -11,11 +11,6 @@ import { e2eState } from './support/state';
 const T = { timeout: 30_000 };
 
 /** A tRPC query from a signed-in context (GET with the superjson input envelope). */
-async function query<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
-  const res = await request.get(`/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`);
-  expect(res.status(), await res.text()).toBe(200);
-  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
-}
 
 async function okMutation(request: APIRequestContext, path: string, input: unknown) {
   const res = await mutate(request, path, input);

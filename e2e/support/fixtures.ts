@@ -74,6 +74,21 @@ export function mutate(request: APIRequestContext, path: string, input: unknown)
   return request.post(`/api/trpc/${path}`, { data: { json: input }, headers: { origin: origin() } });
 }
 
+/** A tRPC query through the API that must answer 200; its data. */
+export async function query<T>(request: APIRequestContext, path: string, input?: unknown): Promise<T> {
+  const qs = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  const res = await request.get(`/api/trpc/${path}${qs}`);
+  expect(res.status(), await res.text()).toBe(200);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
+/** A tRPC mutation through the API that must answer 200; its data. */
+export async function ok<T>(request: APIRequestContext, path: string, input: unknown): Promise<T> {
+  const res = await mutate(request, path, input);
+  expect(res.status(), await res.text()).toBe(200);
+  return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
+}
+
 /** Creates a user as admin through the API; returns the generated password. */
 export async function createUserViaApi(page: Page, name: string, role: RoleName) {
   const res = await mutate(page.request, 'users.create', { name, role });
