@@ -44,7 +44,9 @@ export async function measure(instances: number): Promise<Figures> {
     await loop.stop();
     const skipped = loop.stats.skipped;
 
-    const map = await getTopologyMap(db);
+    // The map's size is a figure of its own: a map read that fails (a statement timeout on a busy
+    // machine) is reported beside the tick's figures instead of discarding them.
+    const map = await getTopologyMap(db).catch((err: unknown) => ({ error: err instanceof Error ? err.message.trim().split('\n').pop() : String(err) }));
     const persistPath = await copyAgainstUnnest(pool, (await db.instance.findMany({ select: { id: true } })).map((i) => i.id));
     const pick = (k: 'totalMs' | 'reloadMs' | 'faultsMs' | 'beforeTickMs' | 'readMs' | 'computeMs' | 'applyMs' | 'persistMs') => summary(timings.map((t) => t[k]));
     const tick = pick('totalMs');
@@ -66,7 +68,7 @@ export async function measure(instances: number): Promise<Figures> {
       readP50Ms: pick('readMs').p50,
       applyP50Ms: pick('applyMs').p50,
       skippedSlots: skipped,
-      snapshotBytes: JSON.stringify(map).length,
+      snapshotBytes: 'error' in map ? `map read failed: ${map.error}` : JSON.stringify(map).length,
       ...persistPath,
     };
   } finally {
