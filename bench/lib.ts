@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { startEmbeddedPostgres, createDatabaseIfMissing } from '../scripts/lib/embedded-pg';
+import { startEmbeddedPostgres, createDatabaseIfMissing, SERVER_SETTINGS } from '../scripts/lib/embedded-pg';
 import { applyMigrations } from '../server/db/migrate';
 import { installJobSchema } from '../server/db/job-schema';
 
@@ -25,10 +25,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A throwaway embedded PostgreSQL with the schema applied, for one benchmark run. */
+/** A throwaway embedded PostgreSQL with the schema applied, for one benchmark run (the settings `npm start` runs with). */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchback-bench-'));
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort() });
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: await freePort(), settings: SERVER_SETTINGS });
   await createDatabaseIfMissing(pg.urlFor('postgres'), 'bench');
   const url = pg.urlFor('bench');
   await applyMigrations(url);

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join, resolve } from 'node:path';
 import { installJobSchema } from '../../server/db/job-schema';
 import { applyMigrations } from '../../server/db/migrate';
-import { alive, createDatabaseIfMissing, embeddedUrl, processStartTime, startEmbeddedPostgres } from './embedded-pg';
+import { alive, createDatabaseIfMissing, embeddedUrl, processStartTime, SERVER_SETTINGS, startEmbeddedPostgres } from './embedded-pg';
 import type { Env } from '../../server/env';
 
 export interface ResolvedDatabase {
@@ -99,7 +99,7 @@ export async function resolveDatabase(env: Env, log: (line: string) => void, opt
     secureDataDir(env);
     const dataDir = pgDirOf(env);
     const started = performance.now();
-    const pg = await startEmbeddedPostgres({ dataDir, port: env.SWITCHBACK_PG_PORT, log, ownProcessGroup: opts.ownProcessGroup });
+    const pg = await startEmbeddedPostgres({ dataDir, port: env.SWITCHBACK_PG_PORT, log, ownProcessGroup: opts.ownProcessGroup, settings: SERVER_SETTINGS });
     await createDatabaseIfMissing(pg.urlFor('postgres'), DB_NAME);
     db = {
       url: pg.urlFor(DB_NAME),

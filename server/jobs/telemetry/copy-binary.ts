@@ -95,7 +95,9 @@ export class BinaryCopyWriter {
     if (v === null || v === undefined) return this.null();
     this.int32(8);
     this.room(8);
-    this.buf.writeDoubleBE(v, this.pos);
+    // -0 + 0 is +0: JavaScript prints -0 as "0", so the text path and node-pg parameters always
+    // stored +0; binary keeps what those wrote (every other value, NaN and ±Infinity too, as is).
+    this.buf.writeDoubleBE(v + 0, this.pos);
     this.pos += 8;
     return this;
   }

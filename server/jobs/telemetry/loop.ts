@@ -40,6 +40,12 @@ export interface TickTiming {
   /** Date.now() just before COMMIT was sent (its NOTIFY can reach listeners before COMMIT returns). */
   committedAt: number;
   instances: number;
+  /** Adapter-configuration check and fleet reload (fingerprint; the full reload when it changed). */
+  reloadMs: number;
+  /** Fault convergence (fault-sync.ts). */
+  faultsMs: number;
+  /** The `beforeTick` hook (the simulator's control settings). */
+  beforeTickMs: number;
   readMs: number;
   computeMs: number;
   applyMs: number;
@@ -224,8 +230,10 @@ export class TelemetryLoop {
   private async tick(slot: number, gen: number): Promise<void> {
     const started = Date.now();
     try {
+      const r0 = performance.now();
       if (await this.adapterChanged()) return;
       const reloaded = await this.reload().then((changed) => ({ changed }), (err: unknown) => ({ err }));
+      const r1 = performance.now();
       const adapter = this.adapter!;
       // Faults even when the reload failed (a routing the platform refuses must not keep a lapsed
       // fault in place): each sync moves the in-platform expiry forward only for renewed leases.
@@ -235,6 +243,7 @@ export class TelemetryLoop {
         (err: unknown) => (err instanceof FencedError ? this.failAdapter(err) : `fault sync: ${err instanceof Error ? err.message : String(err)}`),
       );
       const policyChanged = 'err' in reloaded ? await this.failAdapter(reloaded.err) : reloaded.changed;
+      const r2 = performance.now();
       await this.deps.beforeTick?.(adapter, this.deps.pool);
       const t0 = performance.now();
       const telemetry = await adapter.readTelemetry(new Date(slot)).catch((err: unknown) => this.failAdapter(err));
@@ -305,7 +314,7 @@ export class TelemetryLoop {
       this.stats.ticks++;
       this.stats.lastTickMs = Date.now() - started;
       observeTick(this.stats.lastTickMs);
-      this.deps.onTick?.({ slot, tickId: committed, committedAt: this.commitSentAt, instances: samples.length, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
+      this.deps.onTick?.({ slot, tickId: committed, committedAt: this.commitSentAt, instances: samples.length, reloadMs: r1 - r0, faultsMs: r2 - r1, beforeTickMs: t0 - r2, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
       this.stats.lastError = null;
     } catch (err) {
       tickFailuresTotal().inc();
@@ -323,6 +332,14 @@ export class TelemetryLoop {
         await client.query('ROLLBACK');
         return null;
       }
+      // Telemetry only, so no waiting for the WAL flush at COMMIT: this transaction writes the Tick,
+      // its samples, transitions and version samples and a NOTIFY, nothing safety-critical (leases,
+      // injections, halts and rollout decisions are written by their own commands, synchronously).
+      // A crash can lose at most the last few ticks (wal_writer_delay × 3), never a torn one, and
+      // the next leader starts from the last sample it finds. A decision another transaction takes
+      // from this tick is no risk either: its synchronous COMMIT flushes the WAL up to its own
+      // record, which lies after this one, so a durable decision implies a durable tick.
+      await client.query('SET LOCAL synchronous_commit = off');
       const id = await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions, versions);
       this.commitSentAt = Date.now();
       await client.query('COMMIT');

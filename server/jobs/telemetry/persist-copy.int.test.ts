@@ -5,12 +5,12 @@ import { makeFleet } from '../../db/factories';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import { activeAdapterConfig, createAdapter, feedSimControls } from '../../services/platform/active-adapter';
 import { TelemetryLoop } from './loop';
-import { iso, persistTick, type SampleRow, type TransitionRow } from './persist';
-import { persistRowsUnnest } from './persist-reference';
+import { iso, persistTick, SAMPLE_COLUMNS, type SampleRow, type TransitionRow } from './persist';
+import { copySamplesText, persistRowsUnnest } from './persist-reference';
 
-// The tick's samples and transitions go through COPY (issue 14). What a reader gets back must be
-// exactly what the unnest INSERTs wrote before (the baseline, written in this run from the same
-// rows), and a tick whose COPY fails must leave nothing behind: no Tick row, no sample.
+// The tick's samples go through binary COPY, its transitions through text COPY (issue 14). What a
+// reader gets back must be exactly what text COPY and the unnest INSERTs wrote before (baselines,
+// written in this run from the same rows), and a tick whose COPY fails must leave nothing behind.
 let t: TestDb;
 let pool: pg.Pool;
 let ids: string[] = [];
@@ -53,9 +53,9 @@ function awkwardRows(): { samples: SampleRow[]; transitions: TransitionRow[] } {
     targetWeight: 70 + i,
     effectiveWeight: 69.5,
     degradation: i % 4,
-    breaker: ['closed', 'open', 'half-open', 'tab\there "quoted" back\\slash\nnewline'][i % 4]!,
-    stageFill: i % 3 ? [0.1, 0.2, 0.30000000000000004, 1, 0] : [],
-    stageState: i % 3 ? ['idle', 'active', 'blocked', 'we"ird', 'back\\slash'] : [],
+    breaker: ['closed', 'open', 'half-open', 'tab\there "quoted" back\\slash\nnewline', "unicode −31 ✓ 🚀 'single' \\N", ''][i % 6]!,
+    stageFill: i % 3 ? [0.1, 0.2, 0.30000000000000004, 1, 0, -0, NaN, Infinity, -Infinity, -1e308] : [],
+    stageState: i % 3 ? ['idle', 'active', 'blocked', 'we"ird', 'back\\slash', 'tab\there', '{brace,comma}', 'NULL', '', 'ü ✓ 🚀'] : [],
     requests: i % 2 ? null : 100,
     activeRequests: 3,
     maxConcurrency: 128,
@@ -78,14 +78,19 @@ function awkwardRows(): { samples: SampleRow[]; transitions: TransitionRow[] } {
   return { samples, transitions };
 }
 
+// Every column but the tick's own (at, tickId); float8 compared by its exact text (NaN = NaN, -0 ≠ 0 there).
+const COMPARED = SAMPLE_COLUMNS.replace(/\s+/g, ' ').split(', ').filter((c) => c !== 'at' && c !== '"tickId"')
+  .map((c) => `${c}::text`).join(', ');
 const SAMPLE_READ = `SELECT to_jsonb(s) - 'at' - 'tickId' AS row FROM "TelemetrySample" s WHERE at = $1::timestamp ORDER BY "instanceId"`;
 const TRANSITION_READ = `SELECT to_jsonb(x) - 'id' - 'tickId' AS row, x.at FROM "StateTransition" x WHERE "tickId" = $1 ORDER BY x.at, "instanceId"`;
 
 describe('tick persistence through COPY', () => {
-  it('writes exactly what the unnest INSERTs wrote for the same rows', async () => {
+  it('writes exactly what text COPY and the unnest INSERTs wrote for the same rows', async () => {
     const { samples, transitions } = awkwardRows();
-    const copyAt = new Date(Date.UTC(2026, 0, 1, 0, 0, 1));
-    const baseAt = new Date(Date.UTC(2026, 0, 1, 0, 0, 2));
+    // Fractional seconds: the milliseconds must survive both encodings.
+    const copyAt = new Date(Date.UTC(2026, 0, 1, 0, 0, 1, 987));
+    const baseAt = new Date(Date.UTC(2026, 0, 1, 0, 0, 2, 987));
+    const textAt = new Date(Date.UTC(2026, 0, 1, 0, 0, 3, 987));
     const client = await pool.connect();
     let copyTick: bigint;
     let baseTick: bigint;
@@ -102,13 +107,35 @@ describe('tick persistence through COPY', () => {
       baseTick = BigInt(rows[0]!.id);
       await persistRowsUnnest(client, baseTick, baseAt, samples, transitions);
       await client.query('COMMIT');
+      // The text COPY the binary one replaced.
+      await client.query('BEGIN');
+      const text = await client.query<{ id: string }>(
+        `INSERT INTO "Tick" ("startedAt", "finishedAt", "durationMs", instances, leader) VALUES ($1::timestamp, $1::timestamp, 0, $2, 'text') RETURNING id::text`,
+        [iso(textAt), samples.length],
+      );
+      await copySamplesText(client, BigInt(text.rows[0]!.id), textAt, samples);
+      await client.query('COMMIT');
     } finally {
       client.release();
     }
     const viaCopy = await pool.query<{ row: Record<string, unknown> }>(SAMPLE_READ, [iso(copyAt)]);
     const viaUnnest = await pool.query<{ row: Record<string, unknown> }>(SAMPLE_READ, [iso(baseAt)]);
+    const viaText = await pool.query<{ row: Record<string, unknown> }>(SAMPLE_READ, [iso(textAt)]);
     expect(viaCopy.rows).toHaveLength(ids.length);
+    expect(viaCopy.rows.map((r) => r.row)).toEqual(viaText.rows.map((r) => r.row));
     expect(viaCopy.rows.map((r) => r.row)).toEqual(viaUnnest.rows.map((r) => r.row));
+    // Compared by the server too, column by column in the stored types (to_jsonb could hide a
+    // difference JSON cannot express): no row of one write is missing from the other.
+    const differing = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (
+         (SELECT ${COMPARED} FROM "TelemetrySample" WHERE at = $1::timestamp EXCEPT SELECT ${COMPARED} FROM "TelemetrySample" WHERE at = $2::timestamp)
+         UNION ALL
+         (SELECT ${COMPARED} FROM "TelemetrySample" WHERE at = $2::timestamp EXCEPT SELECT ${COMPARED} FROM "TelemetrySample" WHERE at = $1::timestamp)) d`,
+      [iso(copyAt), iso(textAt)],
+    );
+    expect(differing.rows[0]!.n).toBe(0);
+    const stored = await pool.query<{ at: string; ms: string }>(`SELECT DISTINCT at::text AS at, "tickId"::text AS ms FROM "TelemetrySample" WHERE at = $1::timestamp`, [iso(copyAt)]);
+    expect(stored.rows).toEqual([{ at: '2026-01-01 00:00:01.987', ms: copyTick.toString() }]);
     // The awkward values arrived as values, not as their escapes.
     const weird = viaCopy.rows.map((r) => r.row).find((r) => String(r.breaker).startsWith('tab'));
     expect(weird?.breaker).toBe('tab\there "quoted" back\\slash\nnewline');

@@ -1,9 +1,25 @@
-// The tick's bulk rows written the way they were before COPY (issue 14): one INSERT … SELECT FROM
-// unnest(column arrays) per table, and the naive one INSERT per sample. Not used by the loop: kept
-// so a test can check that COPY writes exactly what these wrote, and the benchmark can report the
-// ratios measured in the same run.
+// The tick's bulk rows written the ways they were before binary COPY (issue 14): text COPY, one
+// INSERT … SELECT FROM unnest(column arrays) per table, and the naive one INSERT per sample. Not
+// used by the loop: kept so a test can check that binary COPY writes exactly what these wrote, and
+// the benchmark can report the ratios measured in the same run.
 import type pg from 'pg';
+import { arrayLiteral as copyArray, copyField, copyLines } from './copy-text';
 import { iso, SAMPLE_COLUMNS, type SampleRow, type TransitionRow } from './persist';
+
+/** The samples through text COPY (what the loop wrote before binary COPY), the Tick row written by the caller. */
+export async function copySamplesText(client: pg.ClientBase, tickId: bigint, at: Date, samples: readonly SampleRow[]): Promise<void> {
+  const f = copyField;
+  const a = iso(at);
+  const lines = samples.map(
+    (r) =>
+      `${f(r.instanceId)}\t${a}\t${tickId}\t${f(r.up)}\t${f(r.rtMs)}\t${f(r.cpu)}\t${f(r.memory)}\t${f(r.p50Ms)}\t${f(r.p95Ms)}\t${f(r.p99Ms)}\t` +
+      `${f(r.connections)}\t${f(r.rps)}\t${f(r.errorRate)}\t${f(JSON.stringify(r.inputAgeMs))}\t${f(r.targetWeight)}\t${f(r.effectiveWeight)}\t` +
+      `${f(r.degradation)}\t${f(r.breaker)}\t${f(copyArray(r.stageFill))}\t${f(copyArray(r.stageState))}\t${f(r.requests)}\t` +
+      `${f(r.activeRequests)}\t${f(r.maxConcurrency)}\t${f(r.ingressTimeouts)}\t${f(copyArray(r.stageInputs))}\t${f(copyArray(r.stageOutputs))}\t` +
+      `${f(copyArray(r.stageBlocked))}\n`,
+  );
+  await copyLines(client, `COPY "TelemetrySample" (${SAMPLE_COLUMNS}) FROM STDIN`, lines);
+}
 
 /** PostgreSQL array literal of one row's array, so unnest() of an array of them stays 1-D. */
 const arrayLiteral = (xs: ReadonlyArray<number | string>) => `{${xs.map((x) => (typeof x === 'number' ? String(x) : `"${x.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
