@@ -137,7 +137,11 @@ export async function measure(instances: number): Promise<Figures> {
       try {
         views[name] = await measureView(page, view);
       } catch (err) {
-        views[name] = { error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
+        // What the page showed instead (a spinner's words, an error): the figure's reason.
+        const showing = await page
+          .evaluate(() => (document.querySelector('main')?.innerText ?? document.body.innerText).replace(/\s+/g, ' ').slice(0, 300))
+          .catch(() => null);
+        views[name] = { error: err instanceof Error ? err.message.split('\n')[0]! : String(err), showing };
       } finally {
         await page.context().close();
       }
