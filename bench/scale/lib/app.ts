@@ -20,8 +20,9 @@ export interface RunningApp {
 /** `npm start` with `env` added (e.g. SWITCHBACK_DEMO_INSTANCES); resolves when it prints its banner. */
 export async function startApp(env: Record<string, string> = {}, readyBoundMs = 900_000): Promise<RunningApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchback-bench-app-'));
-  const port = await freePort();
-  const pgPort = await freePort();
+  // On a shared machine each engineer has their own ports: SCALE_APP_PORT / SCALE_APP_PG_PORT.
+  const port = Number(process.env.SCALE_APP_PORT) || (await freePort());
+  const pgPort = Number(process.env.SCALE_APP_PG_PORT) || (await freePort());
   const child = spawn('npm', ['start'], {
     detached: true, // its own process group: stop() reaches npm, web, worker and PostgreSQL together
     stdio: ['ignore', 'pipe', 'pipe'],
