@@ -19,6 +19,38 @@ export interface FleetDb extends TestDb {
   writeTick(at: Date, rows: readonly SampleRow[], versions?: readonly VersionSampleRow[]): Promise<bigint>;
 }
 
+/** A sample row with plain defaults (up, 50/50 weights, 100 ms p95, idle stages), then `o`. */
+export function sampleRow(instanceId: string, o: Partial<SampleRow> = {}): SampleRow {
+  return {
+    instanceId,
+    up: true,
+    rtMs: 20,
+    cpu: 40,
+    memory: null,
+    p50Ms: 10,
+    p95Ms: 100,
+    p99Ms: 200,
+    connections: 100,
+    rps: 50,
+    errorRate: 0,
+    inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
+    targetWeight: 50,
+    effectiveWeight: 50,
+    degradation: 0,
+    breaker: 'closed',
+    stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
+    stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
+    requests: null,
+    activeRequests: null,
+    maxConcurrency: null,
+    ingressTimeouts: null,
+    stageInputs: [],
+    stageOutputs: [],
+    stageBlocked: [],
+    ...o,
+  };
+}
+
 export async function openFleetDb(spec: FleetSpec): Promise<FleetDb> {
   const t = await openTestDb();
   await makeFleet(t.db, spec);
@@ -31,34 +63,7 @@ export async function openFleetDb(spec: FleetSpec): Promise<FleetDb> {
     sample: (instance, o = {}) => {
       const instanceId = ids.get(instance);
       if (!instanceId) throw new Error(`openFleetDb: no instance ${instance} in the fleet`);
-      return {
-        instanceId,
-        up: true,
-        rtMs: 20,
-        cpu: 40,
-        memory: null,
-        p50Ms: 10,
-        p95Ms: 100,
-        p99Ms: 200,
-        connections: 100,
-        rps: 50,
-        errorRate: 0,
-        inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
-        targetWeight: 50,
-        effectiveWeight: 50,
-        degradation: 0,
-        breaker: 'closed',
-        stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
-        stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
-        requests: null,
-        activeRequests: null,
-        maxConcurrency: null,
-        ingressTimeouts: null,
-        stageInputs: [],
-        stageOutputs: [],
-        stageBlocked: [],
-        ...o,
-      };
+      return sampleRow(instanceId, o);
     },
     async writeTick(at, rows, versions = []) {
       const c = new pg.Client({ connectionString: t.url });
