@@ -34,6 +34,15 @@ export const FLAGS = {
   'override-freeze': { kind: 'string', max: 2000 },
   a: { kind: 'string', max: 10 },
   b: { kind: 'string', max: 10 },
+  // `instances` filters (the bounds of GET /instances' query: names 200, tokens 64).
+  service: { kind: 'string', max: 200 },
+  region: { kind: 'string', max: 200 },
+  zone: { kind: 'string', max: 200 },
+  cluster: { kind: 'string', max: 200 },
+  'app-version': { kind: 'string', max: 64 },
+  'admin-state': { kind: 'string', max: 64 },
+  health: { kind: 'string', max: 64 },
+  unhealthy: { kind: 'boolean' },
 } as const satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;

@@ -9,6 +9,7 @@ import { Api, type Fetch } from './http';
 import { styleFor } from './table';
 import { experimentCommands } from './commands/experiments';
 import { haltStatusCommands } from './commands/halt-status';
+import { instanceCommands } from './commands/instances';
 import { login } from './commands/login';
 import { policyCommands } from './commands/policies';
 import { rolloutActCommands } from './commands/rollouts-act';
@@ -26,7 +27,7 @@ export interface Io {
 }
 
 export function commandsFor(fetchImpl?: Fetch): Command[] {
-  return [login(fetchImpl), ...haltStatusCommands, ...rolloutReadCommands, ...rolloutActCommands, ...experimentCommands, ...policyCommands];
+  return [login(fetchImpl), ...haltStatusCommands, ...rolloutReadCommands, ...rolloutActCommands, ...experimentCommands, ...instanceCommands, ...policyCommands];
 }
 
 export function helpText(commands: readonly Command[]): string {

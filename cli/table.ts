@@ -47,6 +47,7 @@ const STATE_COLOURS: Record<string, keyof typeof CODES> = {
   fail: 'red',
   failed: 'red',
   engaged: 'red',
+  unhealthy: 'red',
 };
 /** A state word in its colour (the text is the same with or without colour). */
 export function stateColour(style: Style, state: string, text: string = state): string {

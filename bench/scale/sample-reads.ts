@@ -5,48 +5,20 @@
 // the same run over SCALE_READ_TICKS ticks of the whole fleet (default 30), under EXPLAIN
 // (ANALYZE): the server's execution time (no network, no parsing in node) and how TelemetrySample
 // was read. Ratio = before p50 / after p50.
-import pg from 'pg';
-import { createDb } from '../../server/db/client';
-import { makeFleet } from '../../server/db/factories';
 import { LAST_SAMPLES_SQL } from '../../server/jobs/telemetry/fleet';
-import { persistTick, type SampleRow } from '../../server/jobs/telemetry/persist';
 import { serviceInstancesNowSql } from '../../server/services/rollouts/guard-inputs';
 import { latestTickSampleText } from '../../server/services/telemetry/telemetry-sql';
 import { topologyMapSql } from '../../server/services/topology/topology-map';
 import { syntheticFleet } from '../fleets';
-import { benchDatabase, summary } from '../lib';
+import { summary } from '../lib';
+import { benchFleet, benchSample, commitTick } from './lib/bench-fleet';
 import type { Figures } from '../scale.bench';
 
 const TICKS = Number(process.env.SCALE_READ_TICKS ?? 30);
 const ROUNDS = 7;
 
-const sample = (instanceId: string, i: number, k: number): SampleRow => ({
-  instanceId,
-  up: true,
-  rtMs: 20,
-  cpu: 40,
-  memory: 50,
-  p50Ms: 10,
-  p95Ms: 40 + (i % 50),
-  p99Ms: 200,
-  connections: 100,
-  rps: 50,
-  errorRate: 0,
-  inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
-  targetWeight: 50,
-  effectiveWeight: 40 + ((i + k) % 20),
-  degradation: (i + k) % 41 === 0 ? 1 : 0,
-  breaker: 'closed',
-  stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
-  stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
-  requests: 50,
-  activeRequests: 3,
-  maxConcurrency: 64,
-  ingressTimeouts: 0,
-  stageInputs: [],
-  stageOutputs: [],
-  stageBlocked: [],
-});
+const sample = (instanceId: string, i: number, k: number) =>
+  benchSample(instanceId, { p95Ms: 40 + (i % 50), effectiveWeight: 40 + ((i + k) % 20), degradation: (i + k) % 41 === 0 ? 1 : 0 });
 
 /** `text` with `term` taken out; throws when it is not there (the bench would compare a statement with itself). */
 function without(text: string, term: string, by = ''): string {
@@ -66,19 +38,13 @@ const sampleScans = (p: Plan): string[] => [
 
 export async function measure(instances: number): Promise<Figures> {
   if (!Number.isInteger(TICKS) || TICKS < 1) throw new Error(`SCALE_READ_TICKS: expected a whole number (got ${process.env.SCALE_READ_TICKS})`);
-  const database = await benchDatabase();
-  const db = createDb(database.url, 2);
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
+  const { db, client, services, stop } = await benchFleet(syntheticFleet(instances), 2);
   try {
-    const { services } = await makeFleet(db, syntheticFleet(instances));
     const fleet = await db.instance.findMany({ select: { id: true } });
     const base = Math.floor(Date.now() / 1000) * 1000 - TICKS * 1000;
     for (let k = 0; k < TICKS; k++) {
       const at = new Date(base + k * 1000);
-      await client.query('BEGIN');
-      await persistTick(client, { at, startedAt: at, instances: fleet.length, skippedSoFar: 0, leader: 'bench' }, fleet.map((f, i) => sample(f.id, i, k)), []);
-      await client.query('COMMIT');
+      await commitTick(client, at, fleet.map((f, i) => sample(f.id, i, k)));
     }
     await client.query('VACUUM ANALYZE');
 
@@ -118,8 +84,6 @@ export async function measure(instances: number): Promise<Figures> {
     }
     return out;
   } finally {
-    await client.end();
-    await db.$disconnect();
-    await database.stop();
+    await stop();
   }
 }

@@ -2,16 +2,13 @@
 // tick's samples and per-version samples, plus the small tables) on one committed tick of
 // every instance, with declared calls between the synthetic fleet's services. `bytes` is the
 // graph's JSON (what serviceGraph.live sends per tick), flat in the number of instances.
-import pg from 'pg';
 import { demoFleet } from '../../prisma/demo-fleet';
 import { seedDemoCalls } from '../../prisma/demo-calls';
-import { createDb } from '../../server/db/client';
-import { makeFleet } from '../../server/db/factories';
 import { LATENCY_BUCKET_COUNT } from '../../server/domain/latency-buckets';
-import { persistTick, type SampleRow } from '../../server/jobs/telemetry/persist';
 import { getServiceGraph } from '../../server/services/topology/service-graph';
 import { syntheticFleet } from '../fleets';
-import { benchDatabase, summary } from '../lib';
+import { summary } from '../lib';
+import { benchFleet, benchSample, commitTick } from './lib/bench-fleet';
 import type { Figures } from '../scale.bench';
 
 /** svc-0 → svc-1, svc-2; svc-1 → svc-3, svc-4; … a three-layer tree over the synthetic services. */
@@ -22,42 +19,21 @@ const SYNTHETIC_CALLS: Record<string, string[]> = {
   'svc-5': ['svc-8', 'svc-9'],
 };
 
-const sample = (instanceId: string, i: number): SampleRow => ({
-  instanceId,
-  up: i % 97 !== 0,
-  rtMs: 20,
-  cpu: 40,
-  memory: 50,
-  p50Ms: 10,
-  p95Ms: 40 + (i % 50),
-  p99Ms: 200,
-  connections: 100,
-  rps: 50 + (i % 7),
-  errorRate: i % 13 === 0 ? 0.05 : 0,
-  inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
-  targetWeight: 50,
-  effectiveWeight: 50,
-  degradation: i % 41 === 0 ? 1 : 0,
-  breaker: i % 89 === 0 ? 'open' : 'closed',
-  stageFill: [0.1, i % 37 === 0 ? 0.9 : 0.1, 0.1, 0.1, 0.1],
-  stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
-  requests: 50,
-  activeRequests: 3,
-  maxConcurrency: 64,
-  ingressTimeouts: 0,
-  stageInputs: [],
-  stageOutputs: [],
-  stageBlocked: [],
-});
+const sample = (instanceId: string, i: number) =>
+  benchSample(instanceId, {
+    up: i % 97 !== 0,
+    p95Ms: 40 + (i % 50),
+    rps: 50 + (i % 7),
+    errorRate: i % 13 === 0 ? 0.05 : 0,
+    degradation: i % 41 === 0 ? 1 : 0,
+    breaker: i % 89 === 0 ? 'open' : 'closed',
+    stageFill: [0.1, i % 37 === 0 ? 0.9 : 0.1, 0.1, 0.1, 0.1],
+  });
 
 export async function measure(instances: number): Promise<Figures> {
-  const database = await benchDatabase();
-  const db = createDb(database.url, 4);
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
+  const demo = instances <= 100;
+  const { db, client, stop } = await benchFleet(demo ? demoFleet : syntheticFleet(instances), 4);
   try {
-    const demo = instances <= 100;
-    await makeFleet(db, demo ? demoFleet : syntheticFleet(instances));
     await seedDemoCalls(db, demo ? undefined : SYNTHETIC_CALLS);
     const fleet = await db.instance.findMany({ select: { id: true, serviceId: true, appVersion: true, cluster: { select: { zone: { select: { name: true } } } } } });
     const groups = new Map<string, { serviceId: string; appVersion: string; zone: string; instances: number; requests: number; errors: number; buckets: number[] }>();
@@ -69,9 +45,7 @@ export async function measure(instances: number): Promise<Figures> {
       groups.set(key, g);
     }
     const at = new Date(Math.floor(Date.now() / 1000) * 1000);
-    await client.query('BEGIN');
-    await persistTick(client, { at, startedAt: at, instances: fleet.length, skippedSoFar: 0, leader: 'bench' }, fleet.map((i, n) => sample(i.id, n)), [], [...groups.values()]);
-    await client.query('COMMIT');
+    await commitTick(client, at, fleet.map((i, n) => sample(i.id, n)), [...groups.values()]);
     await client.query('VACUUM ANALYZE');
 
     await getServiceGraph(db); // warm-up (plans, connections)
@@ -90,8 +64,6 @@ export async function measure(instances: number): Promise<Figures> {
     const s = summary(ms);
     return { instances: fleet.length, services: nodes, calls: edges, readP50Ms: Math.round(s.p50), readP95Ms: Math.round(s.p95), bytes };
   } finally {
-    await client.end();
-    await db.$disconnect();
-    await database.stop();
+    await stop();
   }
 }

@@ -9,9 +9,9 @@ import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Field } from '@/components/ui/field';
 import { formatDateTime } from '@/components/ui/format-time';
-import { NumberInput } from '@/components/rollouts/number-input';
 import type { ScheduleRow } from './contract';
-import { CONCURRENCY, CONCURRENCY_WORDS, cronWords, type Concurrency } from './schedule-words';
+import { cronWords, type Concurrency } from './schedule-words';
+import { ScheduleFields } from './schedule-fields';
 import styles from './experiments.module.css';
 
 type Mode = { kind: 'create'; experiments: ReadonlyArray<{ id: string; name: string }>; experimentId: string | null } | { kind: 'edit'; schedule: ScheduleRow };
@@ -69,23 +69,16 @@ export function ScheduleForm({ mode, label, onDone }: { mode: Mode; label: strin
             )}
           </Field>
         ) : null}
-        <Field label="Cron (5 fields, UTC)" hint={words ?? 'minute hour day month weekday'} error={errors.cron ?? fieldErrorsOf(next.error).cron} maxLength={120} length={cron.length}>
-          {(c) => <input {...c} value={cron} onChange={(e) => setCron(e.target.value)} />}
-        </Field>
-        <Field label="Concurrency" error={errors.concurrency}>
-          {(c) => (
-            <select {...c} value={concurrency} onChange={(e) => setConcurrency(e.target.value as Concurrency)}>
-              {CONCURRENCY.map((k) => (
-                <option key={k} value={k}>
-                  {CONCURRENCY_WORDS[k]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Runs kept in the history" error={errors.historyLimit}>
-          {(c) => <NumberInput control={c} value={historyLimit} min={1} max={100} onChange={setHistoryLimit} />}
-        </Field>
+        <ScheduleFields
+          cron={cron}
+          onCron={setCron}
+          cronHint={words ?? 'minute hour day month weekday'}
+          concurrency={concurrency}
+          onConcurrency={setConcurrency}
+          historyLimit={historyLimit}
+          onHistoryLimit={setHistoryLimit}
+          errors={{ ...errors, cron: errors.cron ?? fieldErrorsOf(next.error).cron }}
+        />
       </div>
       {s ? (
         <label className={styles.check}>

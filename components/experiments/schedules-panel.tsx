@@ -7,11 +7,10 @@ import { fieldErrorsOf } from '@/components/trpc/errors';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
-import { Field } from '@/components/ui/field';
 import { Num, NumHead, Table } from '@/components/ui/table';
-import { NumberInput } from '@/components/rollouts/number-input';
 import type { ExperimentDetail } from './contract';
-import { CONCURRENCY, CONCURRENCY_WORDS } from './schedule-words';
+import type { Concurrency } from './schedule-words';
+import { ScheduleFields } from './schedule-fields';
 import styles from './experiments.module.css';
 
 const utc = (d: string | Date | null) => (d ? `${new Date(d).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '—');
@@ -21,7 +20,7 @@ export function SchedulesPanel({ experiment, canAuthor }: { experiment: Experime
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [cron, setCron] = useState('0 3 * * 1');
-  const [concurrency, setConcurrency] = useState<(typeof CONCURRENCY)[number]>('forbid');
+  const [concurrency, setConcurrency] = useState<Concurrency>('forbid');
   const [historyLimit, setHistoryLimit] = useState(10);
   const [debounced, setDebounced] = useState(cron);
   useEffect(() => {
@@ -76,23 +75,16 @@ export function SchedulesPanel({ experiment, canAuthor }: { experiment: Experime
       {canAuthor ? (
         <form aria-label="New schedule" noValidate onSubmit={(e) => (e.preventDefault(), create.mutate({ experimentId: experiment.id, cron: cron.trim(), concurrency, historyLimit, enabled: true }))}>
           <div className={styles.formGrid}>
-            <Field label="Cron (5 fields, UTC)" hint="minute hour day month weekday" error={errors.cron ?? fieldErrorsOf(next.error).cron} maxLength={120} length={cron.length}>
-              {(c) => <input {...c} value={cron} onChange={(e) => setCron(e.target.value)} />}
-            </Field>
-            <Field label="Concurrency" error={errors.concurrency}>
-              {(c) => (
-                <select {...c} value={concurrency} onChange={(e) => setConcurrency(e.target.value as (typeof CONCURRENCY)[number])}>
-                  {CONCURRENCY.map((k) => (
-                    <option key={k} value={k}>
-                      {CONCURRENCY_WORDS[k]}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label="Runs kept in the history" error={errors.historyLimit}>
-              {(c) => <NumberInput control={c} value={historyLimit} min={1} max={100} onChange={setHistoryLimit} />}
-            </Field>
+            <ScheduleFields
+              cron={cron}
+              onCron={setCron}
+              cronHint="minute hour day month weekday"
+              concurrency={concurrency}
+              onConcurrency={setConcurrency}
+              historyLimit={historyLimit}
+              onHistoryLimit={setHistoryLimit}
+              errors={{ ...errors, cron: errors.cron ?? fieldErrorsOf(next.error).cron }}
+            />
           </div>
           {next.data ? (
             <p className={styles.small} aria-label="Next runs">

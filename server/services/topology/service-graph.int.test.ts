@@ -1,20 +1,15 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '../../../test/context';
+import { openFleetDb, type FleetDb } from '../../../test/topology-fixtures';
 import { makeInjection, makeRunningRun } from '../../../test/fault-fixtures';
 import { bucketsAt } from '../../../test/experiment-fixtures';
 import { seedDemoCalls } from '../../../prisma/demo-calls';
-import { makeFleet } from '../../db/factories';
-import { persistTick, type SampleRow } from '../../jobs/telemetry/persist';
-import type { VersionSampleRow } from '../../jobs/telemetry/version-samples';
 import { getServiceGraph } from './service-graph';
 
-let t: TestDb;
+let t: FleetDb;
 let ids: Map<string, string>;
 let svc: Map<string, string>;
 beforeAll(async () => {
-  t = await openTestDb();
-  await makeFleet(t.db, {
+  t = await openFleetDb({
     regions: [{ name: 'eu', zones: [{ name: 'eu-a', clusters: ['eu-a-1'] }] }],
     services: [
       { name: 'edge-gateway', labels: { layer: 'access' }, placement: [{ cluster: 'eu-a-1', versions: { v1: 2 } }] },
@@ -23,52 +18,13 @@ beforeAll(async () => {
       { name: 'inventory-svc', labels: { layer: 'data' }, placement: [{ cluster: 'eu-a-1', versions: { v1: 1 } }] },
     ],
   });
-  ids = new Map((await t.db.instance.findMany()).map((i) => [i.name, i.id]));
-  svc = new Map((await t.db.service.findMany()).map((s) => [s.name, s.id]));
+  ids = t.ids;
+  svc = t.services;
 });
 afterAll(() => t.close());
 
-const sample = (name: string, o: Partial<SampleRow> = {}): SampleRow => ({
-  instanceId: ids.get(name)!,
-  up: true,
-  rtMs: 20,
-  cpu: 40,
-  memory: null,
-  p50Ms: 10,
-  p95Ms: 100,
-  p99Ms: 200,
-  connections: 100,
-  rps: 50,
-  errorRate: 0,
-  inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
-  targetWeight: 50,
-  effectiveWeight: 50,
-  degradation: 0,
-  breaker: 'closed',
-  stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
-  stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
-  requests: null,
-  activeRequests: null,
-  maxConcurrency: null,
-  ingressTimeouts: null,
-  stageInputs: [],
-  stageOutputs: [],
-  stageBlocked: [],
-  ...o,
-});
-
-async function writeTick(at: Date, rows: SampleRow[], versions: VersionSampleRow[] = []): Promise<bigint> {
-  const c = new pg.Client({ connectionString: t.url });
-  await c.connect();
-  try {
-    await c.query('BEGIN');
-    const id = await persistTick(c, { at, startedAt: at, instances: rows.length, skippedSoFar: 0, leader: 'test' }, rows, [], versions);
-    await c.query('COMMIT');
-    return id;
-  } finally {
-    await c.end();
-  }
-}
+const sample = (name: string, o: Parameters<FleetDb['sample']>[1] = {}) => t.sample(name, o);
+const writeTick = (...a: Parameters<FleetDb['writeTick']>) => t.writeTick(...a);
 
 describe('getServiceGraph', () => {
   it('draws the services without telemetry and the declared calls before the first tick', async () => {

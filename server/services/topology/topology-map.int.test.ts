@@ -1,15 +1,11 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '../../../test/context';
-import { makeFleet } from '../../db/factories';
-import { persistTick, type SampleRow } from '../../jobs/telemetry/persist';
+import { openFleetDb, type FleetDb } from '../../../test/topology-fixtures';
 import { getTopologyMap, latestTickId } from './topology-map';
 
-let t: TestDb;
+let t: FleetDb;
 let ids: Map<string, string>;
 beforeAll(async () => {
-  t = await openTestDb();
-  await makeFleet(t.db, {
+  t = await openFleetDb({
     regions: [
       { name: 'eu-west', zones: [{ name: 'euw-a', clusters: ['euw-a-1', 'euw-a-2'] }] },
       { name: 'us-east', zones: [{ name: 'use-a', clusters: ['use-a-1'] }] },
@@ -18,44 +14,12 @@ beforeAll(async () => {
       { name: 'api', placement: [{ cluster: 'euw-a-1', versions: { v1: 2, v2: 1 } }, { cluster: 'use-a-1', versions: { v1: 1 } }] },
     ],
   });
-  ids = new Map((await t.db.instance.findMany()).map((i) => [i.name, i.id]));
+  ids = t.ids;
 });
 afterAll(() => t.close());
 
-const sample = (name: string, weight: number, degradation = 0, breaker = 'closed', up = true): SampleRow => ({
-  instanceId: ids.get(name)!,
-  up,
-  rtMs: 20,
-  cpu: 40,
-  memory: null,
-  p50Ms: 10,
-  p95Ms: 100,
-  p99Ms: 200,
-  connections: 100,
-  rps: 50,
-  errorRate: 0,
-  inputAgeMs: { cpu: 0, p95: 0, connections: 0 },
-  targetWeight: weight + 1,
-  effectiveWeight: weight,
-  degradation,
-  breaker,
-  stageFill: [0.1, 0.1, 0.1, 0.1, 0.1],
-  stageState: ['idle', 'idle', 'idle', 'idle', 'idle'],
-    requests: null, activeRequests: null, maxConcurrency: null, ingressTimeouts: null, stageInputs: [], stageOutputs: [], stageBlocked: [],
-});
-
-async function writeTick(at: Date, rows: SampleRow[]): Promise<bigint> {
-  const c = new pg.Client({ connectionString: t.url });
-  await c.connect();
-  try {
-    await c.query('BEGIN');
-    const id = await persistTick(c, { at, startedAt: at, instances: rows.length, skippedSoFar: 0, leader: 'test' }, rows, []);
-    await c.query('COMMIT');
-    return id;
-  } finally {
-    await c.end();
-  }
-}
+const sample = (name: string, weight: number, degradation = 0, breaker = 'closed', up = true) => t.sample(name, { targetWeight: weight + 1, effectiveWeight: weight, degradation, breaker, up });
+const writeTick = (at: Date, rows: Parameters<FleetDb['writeTick']>[1]) => t.writeTick(at, rows);
 
 describe('getTopologyMap', () => {
   it('returns the hierarchy with null telemetry before the first tick', async () => {
