@@ -21,6 +21,15 @@ const server = http.createServer((req, res) => {
   measureHttpRequest(req, res);
   void handle(req, res);
 });
+// Node closes an idle keep-alive connection after 5 s by default, and a client that sends its next
+// request on it at that moment gets ECONNRESET (seen in the streams bench: a query failed while 500
+// streams opened and the busy server's timers ran late). Browsers and proxies keep connections
+// ~60 s, so the server keeps them a little longer than that and the client is the one to close.
+// headersTimeout stays above it (Node requires it for a kept connection's next request).
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
+// A stream's request is complete once its headers are in; requestTimeout (300 s by default)
+// bounds only that, never how long the response (an event stream for hours) stays open.
 server.listen(port, host, () => console.log(`listening on http://${host}:${port}${trustProxy ? ' (client address from X-Forwarded-For: trusted proxy)' : ''}`));
 
 // SIGTERM from the supervisor: stop accepting, let requests in flight finish, end the long-lived

@@ -17,11 +17,25 @@ interface Stream {
   /** Topology feed messages by kind (a resync sends a whole snapshot). */
   snapshots: number;
   deltas: number;
+  /** Bytes by SSE message kind (the event name, or for data the feed's kind: tick, snapshot …). */
+  bytesByKind: Record<string, number>;
+  messagesByKind: Record<string, number>;
   failed: string | null;
 }
 
+/** What one SSE message is: its event name (connected, ping, return …) or the kind of its data. */
+function kindOf(message: string): string {
+  const event = /^event: ?(.*)$/m.exec(message)?.[1];
+  if (event) return event;
+  if (message.includes('"kind":"snapshot"')) return 'snapshot';
+  if (message.includes('"kind":"delta"')) return 'delta';
+  if (message.includes('"tickId"')) return 'tick';
+  if (/^data:/m.test(message)) return 'data';
+  return 'other';
+}
+
 function openStream(web: WebUnderTest, path: string, input: unknown, signal: AbortSignal): Stream {
-  const s: Stream = { opened: false, bytes: 0, events: 0, snapshots: 0, deltas: 0, failed: null };
+  const s: Stream = { opened: false, bytes: 0, events: 0, snapshots: 0, deltas: 0, bytesByKind: {}, messagesByKind: {}, failed: null };
   const q = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   void (async () => {
     const res = await fetch(`${web.base}/api/trpc/${path}${q}`, { headers: { cookie: web.cookie, accept: 'text/event-stream' }, signal });
@@ -29,20 +43,48 @@ function openStream(web: WebUnderTest, path: string, input: unknown, signal: Abo
     s.opened = true;
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
+    let pending = '';
+    let error = '';
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) throw new Error('the stream ended');
+      if (done) throw new Error(`the stream ended (after ${Object.keys(s.messagesByKind).join(', ')}${error ? `: ${error}` : ''})`);
       s.bytes += value.byteLength;
-      // Tick feeds carry "tickId" in each message (the connected event and pings do not).
-      const text = decoder.decode(value, { stream: true });
-      if (text.includes('"tickId"')) s.events++;
-      s.snapshots += text.split('"kind":"snapshot"').length - 1;
-      s.deltas += text.split('"kind":"delta"').length - 1;
+      // Whole SSE messages (they end with a blank line), each counted by kind.
+      pending += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = pending.indexOf('\n\n')) >= 0) {
+        const message = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        const kind = kindOf(message);
+        // The error's words (tRPC sends {message, code …} as data), for the failure's reason.
+        if (kind === 'serialized-error') error = (/"message":"([^"]*)"/.exec(message)?.[1] ?? message).slice(0, 160);
+        s.messagesByKind[kind] = (s.messagesByKind[kind] ?? 0) + 1;
+        s.bytesByKind[kind] = (s.bytesByKind[kind] ?? 0) + Buffer.byteLength(message) + 2;
+        // Tick feeds carry "tickId" in each message (the connected event and pings do not).
+        if (message.includes('"tickId"')) s.events++;
+        if (kind === 'snapshot') s.snapshots++;
+        if (kind === 'delta') s.deltas++;
+      }
     }
   })().catch((err: unknown) => {
     if (!signal.aborted) s.failed = err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err);
   });
   return s;
+}
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
+function byKind(streams: Stream[]): Record<string, { messages: number; kb: number }> {
+  const out: Record<string, { messages: number; kb: number }> = {};
+  for (const s of streams) {
+    for (const [kind, n] of Object.entries(s.messagesByKind)) {
+      const k = (out[kind] ??= { messages: 0, kb: 0 });
+      k.messages += n;
+      k.kb += (s.bytesByKind[kind] ?? 0) / 1000;
+    }
+  }
+  for (const k of Object.values(out)) k.kb = Math.round(k.kb);
+  return out;
 }
 
 /** auth.me, one after the other, until `stop()`; the latencies in ms. */
@@ -125,8 +167,15 @@ export async function measure(instances: number): Promise<Figures> {
       firstFailure: streams.find((s) => s.failed !== null)?.failed ?? null,
       failuresByReason: streams.reduce<Record<string, number>>((n, s) => (s.failed === null ? n : { ...n, [s.failed]: (n[s.failed] ?? 0) + 1 }), {}),
       openAllMs: openMs,
+      // What the server said about them (its error ids carry the causes the clients are not told).
+      ...(streams.some((s) => s.failed !== null) ? { webLogTail: w.log().slice(-1500) } : {}),
       webRssMb: { before: rssBefore, with500Open: rssAfter, perStreamKb: Math.round(((rssAfter - rssBefore) * 1024) / STREAMS) },
       authMeMs: { idle, whileOpening, whileOpen },
+      // Flat latency means these are about 1: the query's p50/p95 against the idle server's.
+      authMeRatio: {
+        whileOpening: { p50: ratio(whileOpening.p50, idle.p50), p95: ratio(whileOpening.p95, idle.p95) },
+        whileOpen: { p50: ratio(whileOpen.p50, idle.p50), p95: ratio(whileOpen.p95, idle.p95) },
+      },
       tickFeedsReceivingEvents: tickFeeds.filter((s) => s.events > 0).length,
       tickFeeds: tickFeeds.length,
       mbReceived: Math.round(streams.reduce((n, s) => n + s.bytes, 0) / 1e5) / 10,
@@ -137,6 +186,13 @@ export async function measure(instances: number): Promise<Figures> {
       topologyFeeds: topo.length,
       topologyMessages: { snapshots: topo.reduce((n, s) => n + s.snapshots, 0), deltas: topo.reduce((n, s) => n + s.deltas, 0) },
       topologyMbReceived: Math.round(topo.reduce((n, s) => n + s.bytes, 0) / 1e5) / 10,
+      kbPerStream: Math.round(streams.reduce((n, s) => n + s.bytes, 0) / STREAMS / 100) / 10,
+      // Where the bytes went, per feed: messages and kB by kind (connected, ping, tick, delta …).
+      received: {
+        'live.events': byKind(streams.filter((_, i) => i % 4 < 2)),
+        'topologyMap.live': byKind(topo),
+        'telemetry.ticks': byKind(streams.filter((_, i) => i % 4 === 3)),
+      },
     };
   } finally {
     abort.abort();

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { db, timeoutsOf, type Db } from '../db/client';
 import { databaseUnavailable } from '../db/unavailable';
 import { env } from '../env';
-import { getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
+import { getSessionUser, getStreamSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
 import type { Context } from './trpc';
 
 /**
@@ -21,7 +21,8 @@ export async function createContext(req: Request, resHeaders: Headers, database:
   const e = env();
   return {
     db: database,
-    user: await sessionUser(database, token),
+    // An event stream (EventSource sends this Accept) may reuse a fresh answer: see getStreamSessionUser.
+    user: await sessionUser(database, token, (req.headers.get('accept') ?? '').includes('text/event-stream')),
     token,
     resHeaders,
     meta: {
@@ -33,9 +34,9 @@ export async function createContext(req: Request, resHeaders: Headers, database:
 }
 
 /** The session lookup runs before any procedure: a database that does not answer is a 503 here too. */
-async function sessionUser(database: Db, token: string | undefined) {
+async function sessionUser(database: Db, token: string | undefined, stream: boolean) {
   try {
-    return await getSessionUser(database, token);
+    return await (stream ? getStreamSessionUser(database, token) : getSessionUser(database, token));
   } catch (err) {
     const unavailable = databaseUnavailable(err, timeoutsOf(database));
     if (unavailable) throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: unavailable.message, cause: unavailable });

@@ -3,7 +3,7 @@
 // UPDATEs queue behind each other's row lock, each holding a pooled connection).
 import { describe, expect, it } from 'vitest';
 import type { DbOrTx } from '../db/client';
-import { getSessionUser } from './sessions';
+import { deleteSession, getSessionUser, getStreamSessionUser, STREAM_SESSION_REUSE_MS } from './sessions';
 
 function fakeDb(lastSeenAt: Date) {
   const calls = { reads: 0, touches: 0 };
@@ -48,5 +48,34 @@ describe('getSessionUser under a burst of requests', () => {
     release();
     await Promise.all([getSessionUser(db, 'token-b'), getSessionUser(db, 'token-c')]);
     expect(calls).toEqual({ reads: 2, touches: 0 });
+  });
+});
+
+describe('getStreamSessionUser', () => {
+  it('stream opens within the reuse window share one answer; a later one, a failed one and a sign-out ask again', async () => {
+    const { db, calls, release } = fakeDb(new Date());
+    release();
+    const t0 = 1_000_000;
+    const first = await getStreamSessionUser(db, 'token-s', t0);
+    const again = await getStreamSessionUser(db, 'token-s', t0 + STREAM_SESSION_REUSE_MS - 1);
+    expect(first?.id).toBe('u1');
+    expect(again).toEqual(first);
+    expect(again).not.toBe(first);
+    expect(calls.reads).toBe(1);
+    // Older than the window (SessionWatch's interval): read again.
+    await getStreamSessionUser(db, 'token-s', t0 + STREAM_SESSION_REUSE_MS);
+    expect(calls.reads).toBe(2);
+    // A sign-out in this process drops the kept answer at once.
+    await deleteSession({ session: { deleteMany: () => Promise.resolve({ count: 1 }) } } as unknown as DbOrTx, 'token-s');
+    await getStreamSessionUser(db, 'token-s', t0 + STREAM_SESSION_REUSE_MS + 1);
+    expect(calls.reads).toBe(3);
+  });
+
+  it('a lookup that failed is not reused', async () => {
+    let reads = 0;
+    const failing = { session: { findUnique: () => (reads++ === 0 ? Promise.reject(new Error('no answer')) : Promise.resolve(null)) } } as unknown as DbOrTx;
+    await expect(getStreamSessionUser(failing, 'token-f', 5_000_000)).rejects.toThrow('no answer');
+    await expect(getStreamSessionUser(failing, 'token-f', 5_000_001)).resolves.toBeNull();
+    expect(reads).toBe(2);
   });
 });

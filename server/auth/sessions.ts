@@ -81,8 +81,36 @@ export async function getSessionUser(db: DbOrTx, token: string | undefined): Pro
   return lookup.then((u) => (u ? { ...u } : null));
 }
 
+/**
+ * Stream opens reuse a session's answer for this long. A browser opens several event streams at
+ * once and reopens them all after a blip; 500 of them each asking the database while a busy
+ * process answered late made the lookups time out and the streams fail with 503. A stream does
+ * not rely on this answer for long: SessionWatch checks every open stream's session every ~2 s
+ * and ends it when the session is gone, so reusing an answer for up to that long ends no stream
+ * later than before. Plain requests never reuse an answer (a sign-out is seen by the next one).
+ */
+export const STREAM_SESSION_REUSE_MS = 2000;
+const streamAnswers = new Map<string, { at: number; user: Promise<SessionUser | null> }>();
+
+/** getSessionUser for a stream open: an answer up to STREAM_SESSION_REUSE_MS old is reused. */
+export async function getStreamSessionUser(db: DbOrTx, token: string | undefined, now = Date.now()): Promise<SessionUser | null> {
+  if (!token) return null;
+  const id = hashToken(token);
+  const kept = streamAnswers.get(id);
+  if (kept && now - kept.at >= 0 && now - kept.at < STREAM_SESSION_REUSE_MS) return kept.user.then((u) => (u ? { ...u } : null));
+  const entry = { at: now, user: getSessionUser(db, token) };
+  streamAnswers.set(id, entry);
+  // A failed lookup (the database did not answer) is not reused: the next open asks again.
+  entry.user.catch(() => {
+    if (streamAnswers.get(id) === entry) streamAnswers.delete(id);
+  });
+  if (streamAnswers.size > 10_000) for (const [k, e] of streamAnswers) if (now - e.at >= STREAM_SESSION_REUSE_MS) streamAnswers.delete(k);
+  return entry.user.then((u) => (u ? { ...u } : null));
+}
+
 export async function deleteSession(db: DbOrTx, token: string | undefined): Promise<void> {
   if (!token) return;
+  streamAnswers.delete(hashToken(token));
   await db.session.deleteMany({ where: { id: hashToken(token) } });
 }
 

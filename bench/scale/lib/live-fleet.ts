@@ -91,7 +91,9 @@ export async function startWeb(fleet: LiveFleet): Promise<WebUnderTest & { stop(
     if (b.status !== 0) throw new Error('next build failed');
   }
   const port = await freePort();
-  const args = kind === 'next' ? ['scripts/web-server.mjs', String(port), '127.0.0.1'] : ['--import', 'tsx', 'bench/scale/lib/trpc-server.ts', String(port)];
+  // SCALE_WEB_NODE_ARGS: extra node flags for the web process only (e.g. --cpu-prof --cpu-prof-dir=…).
+  const nodeArgs = (process.env.SCALE_WEB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = kind === 'next' ? [...nodeArgs, 'scripts/web-server.mjs', String(port), '127.0.0.1'] : [...nodeArgs, '--import', 'tsx', 'bench/scale/lib/trpc-server.ts', String(port)];
   const web: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, DATABASE_URL: fleet.url, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

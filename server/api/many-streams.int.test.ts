@@ -1,0 +1,135 @@
+// Many live streams on one process, over the real HTTP handler (SSE, superjson, the session check):
+// every stream gets each committed tick once and in order, the topology feed builds one map per
+// tick however many streams are open (not one per stream), and closing the streams releases
+// every per-stream subscription the process held (bus listeners, session watchers). The scale
+// bench (bench/scale/streams.ts) measures the same with 500 streams; this checks the behaviour.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../test/context';
+import { httpApi, ORIGIN } from '../../test/http';
+import { getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
+import { sessionWatch } from '../auth/session-watch';
+import { makeFleet } from '../db/factories';
+import { makeTick } from '../db/telemetry-factories';
+import { reloadEnv } from '../env';
+import { liveBus } from '../live/bus';
+import { handleTrpcRequest } from './handler';
+import { topologyFeed } from './routers/topology-map';
+
+const PER_FEED = 8;
+const TICKS = 3;
+
+let t: TestDb;
+let cookie: string;
+let instanceIds: string[];
+
+beforeAll(async () => {
+  t = await openTestDb();
+  // The routers reach the live bus through the environment, as the web server does.
+  process.env.DATABASE_URL = t.url;
+  reloadEnv();
+  await makeFleet(t.db, {
+    regions: [{ name: 'r-many', zones: [{ name: 'z-many', clusters: ['c-many'] }] }],
+    services: [{ name: 'svc-many', placement: [{ cluster: 'c-many', versions: { v1: 2 } }] }],
+  });
+  instanceIds = (await t.db.instance.findMany({ select: { id: true } })).map((i) => i.id);
+  cookie = await httpApi(t).signIn('viewer');
+});
+afterAll(async () => {
+  await liveBus(t.url).stop();
+  await t.close();
+});
+
+interface Opened {
+  /** The tick ids of the data messages, in the order received. */
+  ticks: string[];
+  /** The kinds of the SSE messages received (connected, data, serialized-error …). */
+  kinds: string[];
+  done: Promise<void>;
+}
+
+/** One SSE stream through the same handler the route uses, read until `signal` aborts. */
+function open(path: string, input: unknown, signal: AbortSignal): Opened {
+  const o: Opened = { ticks: [], kinds: [], done: Promise.resolve() };
+  const q = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  const req = new Request(`${ORIGIN}/api/trpc/${path}${q}`, { headers: { cookie, accept: 'text/event-stream' }, signal });
+  o.done = (async () => {
+    const res = await handleTrpcRequest(req, {
+      createContext: async (r, resHeaders) => {
+        const token = readCookie(r.headers.get('cookie'), SESSION_COOKIE);
+        return { db: t.db, user: await getSessionUser(t.db, token), token, resHeaders, meta: { ip: '', userAgent: 'test' }, config: { sessionHours: 1, cookieSecure: false } };
+      },
+    });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let pending = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      pending += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = pending.indexOf('\n\n')) >= 0) {
+        const message = pending.slice(0, end);
+        pending = pending.slice(end + 2);
+        o.kinds.push(/^event: ?(.*)$/m.exec(message)?.[1] ?? 'data');
+        const tickId = /"tickId":"(\d+)"/.exec(message)?.[1];
+        if (tickId) o.ticks.push(tickId);
+      }
+    }
+  })().catch((err: unknown) => {
+    if (!signal.aborted) throw err;
+  });
+  return o;
+}
+
+it('many streams each get every tick once, share the topology work, and release what they held when closed', { timeout: 120_000 }, async () => {
+  const bus = liveBus(t.url);
+  await bus.ensureConnected();
+  const watch = sessionWatch(t.db);
+  const listenersBefore = bus.subscriberCount;
+  const watchersBefore = watch.size;
+  // A first tick, so the topology streams start from a known map (as a page does from its snapshot).
+  const first = await makeTick(t.db, { at: new Date(Date.now() - 60_000), samples: instanceIds.map((instanceId) => ({ instanceId, rps: 1 })) });
+  await t.db.$executeRaw`SELECT pg_notify('switchback_tick', ${first.toString()})`;
+  await expect.poll(() => bus.latestTick, { timeout: 15_000 }).toBe(first);
+  const feed = topologyFeed(t.db);
+  await feed.map(first.toString());
+  const mapsBefore = feed.computed.maps;
+
+  const abort = new AbortController();
+  const streams: Opened[] = [];
+  try {
+    for (let i = 0; i < PER_FEED; i++) {
+      streams.push(open('telemetry.ticks', undefined, abort.signal));
+      streams.push(open('topologyMap.live', { lastEventId: first.toString() }, abort.signal));
+      streams.push(open('live.events', {}, abort.signal));
+    }
+    // Every stream subscribed (one bus listener and one session watcher each): from then on a
+    // NOTIFY reaches all of them.
+    await expect.poll(() => bus.subscriberCount, { timeout: 60_000, interval: 20 }).toBe(listenersBefore + streams.length);
+    expect(watch.size).toBe(watchersBefore + streams.length);
+
+    const ticks: string[] = [];
+    for (let k = 1; k <= TICKS; k++) {
+      const id = await makeTick(t.db, { at: new Date(Date.now() - 60_000 + k * 1000), samples: instanceIds.map((instanceId) => ({ instanceId, rps: 1 + k })) });
+      ticks.push(id.toString());
+      await t.db.$executeRaw`SELECT pg_notify('switchback_tick', ${id.toString()})`;
+    }
+    const tickFeeds = streams.filter((_, i) => i % 3 !== 2);
+    await expect.poll(() => tickFeeds.filter((s) => s.ticks.length >= TICKS).length, { timeout: 60_000, interval: 20 }).toBe(tickFeeds.length);
+    // Each tick feed: exactly the committed ticks, each once, in order (no resync sent twice,
+    // no tick lost), and no error.
+    for (const s of tickFeeds) {
+      expect(s.ticks).toEqual(ticks);
+      expect(s.kinds.filter((k) => k !== 'connected' && k !== 'data')).toEqual([]);
+    }
+    // The topology maps were read once per tick for the whole process, not once per stream.
+    expect(feed.computed.maps - mapsBefore).toBe(TICKS);
+  } finally {
+    abort.abort();
+    await Promise.all(streams.map((s) => s.done));
+  }
+  // Closing the streams gave back every listener and watcher they held (a leak keeps them, and
+  // with them each stream's queue, forever).
+  await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore);
+  await expect.poll(() => watch.size, { timeout: 30_000, interval: 20 }).toBe(watchersBefore);
+});
