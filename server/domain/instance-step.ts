@@ -36,7 +36,7 @@ import {
 import { FRESH, initialSampled, inputAges, sampleInputs, sampleTolerance, type InputKey, type SampledInputs } from './sampling';
 import { advanceStage, isStageState, newStageMachine, observedState, type StageMachine } from './stage-machine';
 import { effectiveAt, retarget, settledAt, type WeightRamp } from './weight-transition';
-import { changesSomething } from './transition-filter';
+import { changesSomething, triggerChangesState } from './transition-filter';
 import { computeWeight, describeTrigger, explanationValues } from './weights';
 
 /** Where the instance stands for the weight model: in service, taken out by an operator, or unreachable. */
@@ -225,8 +225,12 @@ function recompute(r: InstanceRuntime, trigger: RecomputeTrigger, mode: WeightMo
   w.target = target;
   const explanation: WeightExplanation = { model: wp.model, base: Math.max(0, wp.base), terms, target, trigger, computedAt: now };
   w.explanation = explanation;
-  // Every recompute is offered; stepInstance keeps only those that change something.
-  out.push({ machine: 'weight', from: old === null ? 'none' : String(old), to: String(target), cause: describeTrigger(trigger), at: now, values: explanationValues(explanation), trigger });
+  // Only a recompute that changes something becomes a transition (changesSomething, which the
+  // step applies to every machine's); its words are built only then.
+  const from = old === null ? 'none' : String(old);
+  const to = String(target);
+  if (from === to && !triggerChangesState(trigger)) return;
+  out.push({ machine: 'weight', from, to, cause: describeTrigger(trigger), at: now, values: explanationValues(explanation), trigger });
 }
 
 /** What an unreachable instance's stages look like: its process and queues are gone. */
@@ -304,11 +308,21 @@ export interface InstanceAdvance {
 }
 
 /**
+ * The independent machines of a step, as bits: each reads only its own part of the runtime, its
+ * own policy and the telemetry (the watermarks read the stage fills, which no policy changes).
+ * The what-if replay steps a draft through only the part whose policy it changes and shares the
+ * other parts' objects with the published replay (server/domain/draft-step.ts).
+ */
+export const STEP_PARTS = { weight: 1, stages: 2, watermark: 4, breaker: 8 } as const;
+export const ALL_STEP_PARTS = 15;
+
+/**
  * The machines' part of stepInstance: advances `prev` in place by one tick and returns what it
  * decided. The what-if replay steps through millions of ticks and reads only this; the snapshot
- * stepInstance builds on top (states, times, inputs, ages) is about a third of a step.
+ * stepInstance builds on top (states, times, inputs, ages) is about a third of a step. `parts`
+ * (STEP_PARTS bits) limits the step to some machines: the others' state is left as it is.
  */
-export function advanceInstance(prev: InstanceRuntime, input: StepInput): InstanceAdvance {
+export function advanceInstance(prev: InstanceRuntime, input: StepInput, parts: number = ALL_STEP_PARTS): InstanceAdvance {
   const r = prev;
   const { telemetry: t, now, policies } = input;
   const transitions: Transition[] = [];
@@ -317,43 +331,50 @@ export function advanceInstance(prev: InstanceRuntime, input: StepInput): Instan
   r.lastStepAt = now;
 
   // Weights.
-  const fresh = sampleInputs(r.sampled, t, now, policies.weight.cadencesS, tolerance);
-  const crossing = thresholdTrigger(r, fresh, policies.weight.thresholds);
-  const mode: WeightMode = input.adminState !== 'ready' ? input.adminState : t.up ? 'ready' : 'down';
-  const trigger = decideTrigger(r, input, crossing, mode, tolerance);
-  if (trigger !== null) recompute(r, trigger, mode, input, transitions);
-  const w = r.weight;
-  const effectiveWeight = effectiveAt(w.ramp!, now, policies.weight.smoothingWindowS);
+  let trigger: RecomputeTrigger | null = null;
+  if ((parts & STEP_PARTS.weight) !== 0) {
+    const fresh = sampleInputs(r.sampled, t, now, policies.weight.cadencesS, tolerance);
+    const crossing = thresholdTrigger(r, fresh, policies.weight.thresholds);
+    const mode: WeightMode = input.adminState !== 'ready' ? input.adminState : t.up ? 'ready' : 'down';
+    trigger = decideTrigger(r, input, crossing, mode, tolerance);
+    if (trigger !== null) recompute(r, trigger, mode, input, transitions);
+  }
+  const ramp = r.weight.ramp;
+  const effectiveWeight = ramp === null ? NaN : effectiveAt(ramp, now, policies.weight.smoothingWindowS);
 
   // Stages, watermarks, ladder.
-  stepStages(r, t, dtMs, now, transitions);
+  if ((parts & STEP_PARTS.stages) !== 0) stepStages(r, t, dtMs, now, transitions);
   const wm = policies.watermark;
   const stageLevels: WatermarkLevel[] = new Array<WatermarkLevel>(r.watermarks.length);
-  for (let k = 0; k < r.watermarks.length; k++) stageLevels[k] = advanceWatermark(r.watermarks[k]!, r.fill[k]!, now, wm);
-  const ladderStep = advanceLadder(r.ladder, ladderCause(r.watermarks, wm).level, now, wm);
-  if (ladderStep !== null) transitions.push(ladderTransition(r, ladderStep, wm, now));
+  if ((parts & STEP_PARTS.watermark) !== 0) {
+    for (let k = 0; k < r.watermarks.length; k++) stageLevels[k] = advanceWatermark(r.watermarks[k]!, r.fill[k]!, now, wm);
+    const ladderStep = advanceLadder(r.ladder, ladderCause(r.watermarks, wm).level, now, wm);
+    if (ladderStep !== null) transitions.push(ladderTransition(r, ladderStep, wm, now));
 
-  // Ingress buffer: a breaker of the access stage.
-  const writeTimeouts = t.up ? (t.ingressWriteTimeouts ?? 0) : 0;
-  const ingressStep = advanceIngress(r.ingress, writeTimeouts, now, wm);
-  if (ingressStep !== null) {
-    const values: Record<string, number> = { writeTimeouts, consecutiveTicks: r.ingress.timeoutTicks, attempt: r.ingress.attempt };
-    if (r.ingress.state === 'open') values.retryInS = retryDelayMs(r.ingress.attempt) / 1000;
-    transitions.push({ machine: 'breaker', stage: 'access', from: ingressStep.from, to: ingressStep.to, cause: ingressStep.cause, at: now, values });
-  }
+    // Ingress buffer: a breaker of the access stage.
+    const writeTimeouts = t.up ? (t.ingressWriteTimeouts ?? 0) : 0;
+    const ingressStep = advanceIngress(r.ingress, writeTimeouts, now, wm);
+    if (ingressStep !== null) {
+      const values: Record<string, number> = { writeTimeouts, consecutiveTicks: r.ingress.timeoutTicks, attempt: r.ingress.attempt };
+      if (r.ingress.state === 'open') values.retryInS = retryDelayMs(r.ingress.attempt) / 1000;
+      transitions.push({ machine: 'breaker', stage: 'access', from: ingressStep.from, to: ingressStep.to, cause: ingressStep.cause, at: now, values });
+    }
+  } else for (let k = 0; k < r.watermarks.length; k++) stageLevels[k] = r.watermarks[k]!.level;
 
   // Instance breaker.
-  const requests = t.up && finite(t.requests) ? Math.max(0, t.requests) : 0;
-  obs.requests = requests;
-  obs.failures = Math.min(requests, Math.max(0, (t.errors ?? 0) + (t.timeouts ?? 0)));
-  obs.rtMs = requests > 0 && finite(t.rtMs) ? t.rtMs : null;
-  obs.activeRequests = finite(t.activeRequests) ? t.activeRequests : null;
-  obs.maxConcurrency = finite(t.maxConcurrency) ? t.maxConcurrency : null;
-  const breakerStep = advanceBreaker(r.breaker, obs, now, policies.breaker);
-  if (breakerStep !== null) transitions.push({ machine: 'breaker', from: breakerStep.from, to: breakerStep.to, cause: breakerStep.cause, at: now, values: breakerStep.values });
+  if ((parts & STEP_PARTS.breaker) !== 0) {
+    const requests = t.up && finite(t.requests) ? Math.max(0, t.requests) : 0;
+    obs.requests = requests;
+    obs.failures = Math.min(requests, Math.max(0, (t.errors ?? 0) + (t.timeouts ?? 0)));
+    obs.rtMs = requests > 0 && finite(t.rtMs) ? t.rtMs : null;
+    obs.activeRequests = finite(t.activeRequests) ? t.activeRequests : null;
+    obs.maxConcurrency = finite(t.maxConcurrency) ? t.maxConcurrency : null;
+    const breakerStep = advanceBreaker(r.breaker, obs, now, policies.breaker);
+    if (breakerStep !== null) transitions.push({ machine: 'breaker', from: breakerStep.from, to: breakerStep.to, cause: breakerStep.cause, at: now, values: breakerStep.values });
+  }
 
   // No "Weight 16 → 16" rows: a transition that changes nothing is never produced.
-  return { effectiveWeight, recomputed: trigger, transitions: transitions.filter(changesSomething), stageLevels };
+  return { effectiveWeight, recomputed: trigger, transitions: transitions.length === 0 ? transitions : transitions.filter(changesSomething), stageLevels };
 }
 
 /**

@@ -37,9 +37,11 @@ const v = (x: number | null) => (x === null ? undefined : x);
  * absent and the step keeps its age, exactly as live. (A draft with shorter cadences therefore
  * cannot sample more often than the live loop did: the raw values in between were not kept.)
  */
+// At module level, not a closure per call: the replay builds the telemetry of millions of samples.
+const fresh = (x: number | null, age: number | null) => (age === 0 ? v(x) : undefined);
+
 export function telemetryOf(instanceId: string, s: RecordedSample): InstanceTelemetry {
   const requests = v(s.requests);
-  const fresh = (x: number | null, age: number | null) => (age === 0 ? v(x) : undefined);
   const t: InstanceTelemetry = {
     instanceId,
     up: s.up,

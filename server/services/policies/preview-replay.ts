@@ -3,10 +3,12 @@
 // into a reused object and its telemetry built once for both policies; nothing per step outlives
 // the step (the serial form kept every point and transition of 10,000 instances until the end).
 // The steps are the live loop's own (advanceInstance, the machines' part of stepInstance), in the
-// same order, so the figures are the same to the last bit (test/whatif-serial-replay.ts holds the straightforward form it is
-// checked against).
+// same order; the draft steps only the machines its policy drives and shares the rest with the
+// published replay (server/domain/draft-step.ts). The figures are the same to the last bit as
+// the straightforward form's (test/whatif-serial-replay.ts), which they are checked against.
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
+import { changedParts, shareUnchanged, transitionPart } from '../../domain/draft-step';
 import { advanceInstance, initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
 import type { AdminState, FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, telemetryOf, type RecordedSample, type ReplayCounts } from '../../domain/replay';
@@ -79,6 +81,8 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   const replayOne = (inst: PreviewInstance, packs: Pack[]) => {
     const { current, proposed } = scope.policiesOf(inst.serviceId);
     const adminState = replayAdminState(inst.adminState);
+    // The draft steps only the machines its policy drives; the others are the published replay's.
+    const changed = changedParts(current, proposed);
     let rb: InstanceRuntime | null = null;
     let rd: InstanceRuntime | null = null;
     let count = 0;
@@ -96,13 +100,20 @@ export const replayWindow: WindowReplay = async (db, scope) => {
         first = s.at;
         rb = initialRuntime(s.at, restoreFrom(s, current, adminState));
         rd = initialRuntime(s.at, restoreFrom(s, proposed, adminState));
+        shareUnchanged(rd, rb, changed);
         return;
       }
       last = s.at;
       const telemetry = telemetryOf(inst.id, s);
       const b = advanceInstance(rb, { telemetry, adminState, now: s.at, policies: current });
-      const d = advanceInstance(rd, { telemetry, adminState, now: s.at, policies: proposed });
-      for (const x of b.transitions) base.transition(x);
+      const d = advanceInstance(rd, { telemetry, adminState, now: s.at, policies: proposed }, changed);
+      for (const x of b.transitions) {
+        base.transition(x);
+        if ((transitionPart(x) & changed) === 0) {
+          draft.transition(x);
+          draftTransitions++;
+        }
+      }
       for (const x of d.transitions) draft.transition(x);
       baseTransitions += b.transitions.length;
       draftTransitions += d.transitions.length;
