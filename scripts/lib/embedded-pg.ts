@@ -22,6 +22,9 @@ export { alive, processStartTime } from './pg-processes';
  * longer timeout space checkpoints out; compressed full-page images cost little CPU and halve them.
  */
 export const SERVER_SETTINGS: Readonly<Record<string, string>> = {
+  // The tick's insert working set at 10k (the newest key page of each instance, the heap's tail)
+  // must stay in shared buffers, and its WAL (several MB a tick) in the WAL buffers (1/32 of it).
+  shared_buffers: '512MB',
   max_wal_size: '4GB',
   checkpoint_timeout: '15min',
   checkpoint_completion_target: '0.9',
