@@ -16,7 +16,10 @@ describe('README', () => {
     expect(paths.filter((p) => !existsSync(new URL(`../${p}`, import.meta.url)))).toEqual([]);
   });
 
-  it('states the real first-start time', () => {
-    expect(readme).toMatch(/first start builds the console: about 1–2 minutes on a quiet 2-core machine/);
+  // A measured figure with its conditions, not a promise: the issue's goal is 90 s on a quiet 2-core machine.
+  it('states the measured first-start time and the machine it was measured on', () => {
+    const m = readme.match(/first start builds the console: a fresh clone was ready in (\d+) s on a quiet 2-core machine\s*\(build (\d+) s; measured \d{4}-\d{2}-\d{2}\)/);
+    expect(m).not.toBeNull();
+    expect(Number(m![2])).toBeLessThan(Number(m![1]));
   });
 });
