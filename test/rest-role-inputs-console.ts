@@ -54,6 +54,7 @@ export const consoleRouteInputs: Record<string, PlausibleRow> = {
   'POST /experiments/{id}/archive': byId({ version: 1 }),
   'GET /schedules': () => ({}),
   'POST /schedules': () => ({ body: { experimentId: NO_ID, cron: '0 3 * * *' } }),
+  'POST /schedules/evaluate': () => ({ body: {} }),
   'GET /schedules/next-runs': () => ({ query: { cron: '*/10 * * * *', n: '3' } }),
   'PUT /schedules/{id}': byId({ version: 1, cron: '0 4 * * *', concurrency: 'allow', historyLimit: 3, enabled: true }),
   'DELETE /schedules/{id}': () => ({ params: { id: NO_ID }, query: { version: '1' } }),

@@ -18,6 +18,7 @@ import { useUrlPatch } from '@/components/ui/use-url-patch';
 import { useExperimentList, useSchedules } from './api';
 import type { ScheduleRow } from './contract';
 import { ScheduleForm } from './schedule-form';
+import { EvaluateNowButton } from './schedule-evaluate';
 import { CONCURRENCY_WORDS, cronWords, historyLimitWords, scheduledRunWords } from './schedule-words';
 import { ageText, runStateTone } from './words';
 import styles from './experiments.module.css';
@@ -59,6 +60,7 @@ export function SchedulesTab({ now, canAuthor }: { now: number; canAuthor: boole
             New schedule…
           </Button>
         ) : null}
+        {canAuthor ? <EvaluateNowButton /> : null}
       </form>
       {canAuthor && adding ? (
         <section className={styles.panel} aria-labelledby={`${fid}-new`}>
@@ -226,6 +228,7 @@ function ScheduleActions({ s, onEdit }: { s: ScheduleRow; onEdit: () => void }) 
         <Button size="small" variant="ghost" aria-label={`Remove the schedule of ${name}…`} onClick={() => setConfirming(true)}>
           Remove…
         </Button>
+        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency }} /> : null}
       </div>
       <ErrorText error={toggle.error} />
       <ConfirmDialog

@@ -112,6 +112,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'experiments.schedules.create', min: 'operator', call: async (c, t) => c.experiments.schedules.create({ experimentId: (await matrixExperiment(t)).id, cron: '0 3 * * *' }) },
   { path: 'experiments.schedules.update', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.update({ id: s.id, version: s.version, cron: '0 4 * * *', concurrency: 'allow', historyLimit: 3, enabled: true }); } },
   { path: 'experiments.schedules.remove', min: 'operator', call: async (c, t) => { const s = await matrixSchedule(t); return c.experiments.schedules.remove({ id: s.id, version: s.version }); } },
+  { path: 'experiments.schedules.evaluateNow', min: 'operator', call: (c) => c.experiments.schedules.evaluateNow({}) },
   { path: 'experiments.schedules.nextRuns', min: 'viewer', call: (c) => c.experiments.schedules.nextRuns({ cron: '*/10 * * * *', n: 3 }) },
   { path: 'manifests.rolloutExport', min: 'viewer', call: async (c, t) => c.manifests.rolloutExport({ id: (await rolloutAt(t.db, 'pending')).rollout.id }) },
   { path: 'manifests.experimentExport', min: 'viewer', call: async (c, t) => c.manifests.experimentExport({ id: (await matrixExperiment(t)).id }) },

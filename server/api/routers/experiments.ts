@@ -14,6 +14,7 @@ import {
   updateSchedule,
   updateScheduleInput,
 } from '../../services/experiments/schedules';
+import { evaluateSchedulesInput, evaluateSchedulesNow } from '../../services/experiments/schedule-evaluate';
 import { operatorProcedure, router, viewerProcedure } from '../trpc';
 import { experimentRunProcedures } from './experiments-runs';
 
@@ -24,6 +25,8 @@ const schedulesRouter = router({
   update: operatorProcedure.input(updateScheduleInput).mutation(({ ctx, input }) => updateSchedule(ctx.db, ctx.actor, input)),
   remove: operatorProcedure.input(scheduleRef).mutation(({ ctx, input }) => removeSchedule(ctx.db, ctx.actor, input)),
   nextRuns: viewerProcedure.input(nextRunsInput).query(({ input }) => nextRuns(input)),
+  // Who may edit a schedule may also ask for its occurrence (or the sweep) now.
+  evaluateNow: operatorProcedure.input(evaluateSchedulesInput).mutation(({ ctx, input }) => evaluateSchedulesNow(ctx.db, ctx.actor, input)),
 });
 
 /**

@@ -52,6 +52,15 @@ export const experimentRoutes: ProcedureRoute[] = [
     tag,
     mapInput: (raw: RawRequest) => ({ ...queryTexts(raw, ['cron']), ...queryNumbers(raw, ['n']) }),
   },
+  {
+    method: 'POST',
+    path: '/schedules/evaluate',
+    procedure: 'experiments.schedules.evaluateNow',
+    operationId: 'evaluateSchedulesNow',
+    summary: 'Ask the worker to run the schedules sweep now (body {scheduleId} also brings that schedule’s next occurrence forward to now); one sweep is queued however often it is asked.',
+    tag,
+    successStatus: 202,
+  },
   { method: 'PUT', path: '/schedules/{id}', procedure: 'experiments.schedules.update', operationId: 'updateSchedule', summary: 'Change a schedule (If-Match: its version).', tag, versionField: 'version', mapInput: byId },
   {
     method: 'DELETE',
