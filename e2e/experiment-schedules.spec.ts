@@ -3,14 +3,16 @@ import { test, expect, mutate, signedInPage, query, ok } from './support/fixture
 import { e2eState } from './support/state';
 
 // Experiment schedules in the browser (issue 12): an operator schedules an experiment every minute
-// with concurrency forbid from the Schedules tab while a run of it is active → the worker's sweep
-// (job experiment_schedules_sweep, every minute) records a skipped run whose reason is shown in
-// words; the operator switches the policy to allow → the next sweep starts a run, listed as active
-// and linked to its page. The next five times are listed; a viewer reads all of it and has no control.
+// with concurrency forbid from the Schedules tab while a run of it is active, and asks for the
+// occurrence now ("Run now": the worker's sweep, job experiment_schedules_sweep, fires it) → a
+// skipped run whose reason is shown in words; the operator switches the policy to allow and asks
+// again → a run starts, listed as active and linked to its page. The next five times are listed; a
+// viewer reads all of it and has no control. (The cron's own minute sweep does the same; waiting for
+// it cost up to a minute per occurrence.)
 
 const T = { timeout: 30_000 };
-/** The sweep fires at the top of each minute: one occurrence is at most ~60 s away, plus a busy worker. */
-const SWEEP = { timeout: 150_000 };
+/** The queued sweep is taken at once by an idle worker; the bound is for a busy one (the minute's own sweep would also come). */
+const SWEEP = { timeout: 90_000 };
 
 async function shoot(page: Page, theme: 'light' | 'dark', path: string) {
   await page.evaluate((t) => localStorage.setItem('switchback-theme', t), theme);
@@ -88,16 +90,24 @@ test.describe('experiment schedules', () => {
     const times = (await next.allInnerTexts()).map((t) => t.slice(0, 16));
     expect(new Set(times).size).toBe(5);
 
-    // The sweep fires while run #1 is active: a skipped run, the reason in words, with its time.
+    // The occurrence asked for now (from the keyboard), while run #1 is active: a skipped run, the
+    // reason in words, with its time.
+    await card.getByRole('button', { name: `Run the schedule of ${name} now` }).focus();
+    await page.keyboard.press('Enter');
+    await expect(card.getByRole('status')).toContainText(/^Queued at \d{4}-\d{2}-\d{2} \d{2}:\d{2}.*: the sweep fires this occurrence now under the forbid policy/, T);
     const history = card.getByRole('table', { name: `History of ${name}` });
     const skipped = history.getByRole('row').filter({ hasText: 'Skipped' }).first();
     await expect(skipped).toContainText(/Skipped: run #1 \((pending|injecting|running)\) of this experiment is still active and the schedule's concurrency policy is forbid/, SWEEP);
     await expect(skipped).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     await expect(skipped.getByRole('link')).toHaveAttribute('href', /^\/experiments\/runs\/[0-9a-f-]{36}$/);
 
-    // Allow: the next occurrence starts a run next to run #1, listed as active and linked to its page.
-    // (A topology guard of the demo fleet's weather may refuse an occurrence: it is recorded as
-    // skipped with the guard's words, and the next minute tries again.)
+    // The sweep for every schedule: queued, said in words.
+    await page.getByRole('button', { name: 'Evaluate schedules now' }).click();
+    await expect(page.getByRole('search').getByRole('status')).toContainText(/(Sweep queued at \d{4}-\d{2}-\d{2} \d{2}:\d{2}|A sweep was already queued).*: it runs as soon as the worker is free/, T);
+
+    // Allow, and the occurrence now: a run starts next to run #1, listed as active and linked to its
+    // page. (A topology guard of the demo fleet's weather may refuse an occurrence: it is recorded as
+    // skipped with the guard's words, and the cron's next minute tries again.)
     await card.getByRole('button', { name: `Edit the schedule of ${name}` }).click();
     const edit = card.getByRole('form', { name: `Edit the schedule of ${name}` });
     await expect(edit.getByLabel('Cron (5 fields, UTC)')).toHaveValue('* * * * *');
@@ -105,6 +115,8 @@ test.describe('experiment schedules', () => {
     await edit.getByRole('button', { name: 'Save schedule' }).click();
     await expect(edit).toHaveCount(0, T);
     await expect(card).toContainText('allow (runs may overlap)');
+    await card.getByRole('button', { name: `Run the schedule of ${name} now` }).click();
+    await expect(card.getByRole('status')).toContainText('under the allow policy', T);
     const active = card.getByRole('list', { name: `Active runs of ${name}` }).getByRole('link');
     await expect(active.first()).toBeVisible({ timeout: 300_000 });
     await expect(active.first()).toHaveText(new RegExp(`^${name} #\\d+$`));

@@ -103,6 +103,7 @@ beforeAll(async () => {
     if (path.startsWith('experiments.') && (key === 'id' || key === 'version')) return key === 'id' ? experiment.id : experiment.version;
     if (key === 'experimentId') return experiment.id;
     if (path.startsWith('experiments.schedules.') && key === 'cron') return '0 3 * * *';
+    if (key === 'scheduleId') return schedule.id;
     // A one-off window tomorrow (the plausible kind): a start, an end, no cron or length.
     if (path.startsWith('safety.freezes.')) {
       if (key === 'startsAt') return new Date(Date.now() + 86_400_000);
