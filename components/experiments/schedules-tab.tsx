@@ -225,10 +225,10 @@ function ScheduleActions({ s, onEdit }: { s: ScheduleRow; onEdit: () => void }) 
         >
           {s.enabled ? 'Disable' : 'Enable'}
         </Button>
+        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency }} /> : null}
         <Button size="small" variant="ghost" aria-label={`Remove the schedule of ${name}…`} onClick={() => setConfirming(true)}>
           Remove…
         </Button>
-        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency }} /> : null}
       </div>
       <ErrorText error={toggle.error} />
       <ConfirmDialog
