@@ -79,9 +79,12 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   const base = new ReplayTally();
   const draft = new ReplayTally();
   const reader = new RecordTelemetry();
+  // One array for every instance's values (the largest so far), overwritten by the next instance.
+  let scratch: Float64Array = new Float64Array(0);
 
   const replayOne = (inst: PreviewInstance, packs: Pack[]) => {
-    const v = packValues(packs.map((p) => p.data));
+    const v = packValues(packs.map((p) => p.data), scratch);
+    if (v.buffer !== scratch.buffer) scratch = v;
     const { current, proposed } = scope.policiesOf(inst.serviceId);
     const adminState = replayAdminState(inst.adminState);
     // The draft steps only the machines its policy drives; the others are the published replay's.

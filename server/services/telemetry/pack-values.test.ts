@@ -102,3 +102,20 @@ describe('RecordTelemetry', () => {
     expect(measured).toBeGreaterThan(0);
   });
 });
+
+describe('packValues into an array', () => {
+  it('writes into the start of an array long enough and gives a new one otherwise', () => {
+    const rnd = lcg(3);
+    const p = pack(Date.UTC(2026, 11, 2, 12, 0, 0), 10, rnd);
+    const fresh = packValues([p]);
+    const big = new Float64Array(fresh.length * 2).fill(123);
+    const into = packValues([p], big);
+    expect(into.buffer).toBe(big.buffer);
+    expect([...into]).toEqual([...fresh]);
+    expect(big[fresh.length]).toBe(123);
+    const small = new Float64Array(fresh.length - 1);
+    const grown = packValues([p], small);
+    expect(grown.buffer).not.toBe(small.buffer);
+    expect([...grown]).toEqual([...fresh]);
+  });
+});

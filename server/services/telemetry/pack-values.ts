@@ -16,14 +16,19 @@ const AGE_CPU = 12, AGE_P95 = 13, AGE_CONN = 14, FILL = 15, INPUTS = 20, OUTPUTS
 
 const SWAP = endianness() === 'LE';
 
-/** The float8s of `packs` (whole records, oldest first), concatenated, in this machine's byte order. */
-export function packValues(packs: readonly Buffer[]): Float64Array {
+/**
+ * The float8s of `packs` (whole records, oldest first), concatenated, in this machine's byte
+ * order: in `into` (a view of its start) when it is long enough, else in a new array. A replay
+ * reuses one array for every instance: a new quarter-megabyte array per instance each is a large
+ * object for the garbage collector.
+ */
+export function packValues(packs: readonly Buffer[], into?: Float64Array): Float64Array {
   let bytes = 0;
   for (const p of packs) {
     if (p.length % PACK_RECORD_BYTES !== 0) throw new Error(`a pack of ${p.length} bytes is not whole records of ${PACK_RECORD_BYTES}`);
     bytes += p.length;
   }
-  const out = new Float64Array(bytes / 8);
+  const out = into !== undefined && into.length >= bytes / 8 ? into.subarray(0, bytes / 8) : new Float64Array(bytes / 8);
   const view = Buffer.from(out.buffer, out.byteOffset, bytes);
   let at = 0;
   for (const p of packs) at += p.copy(view, at);
