@@ -1,7 +1,8 @@
 // The what-if preview's replay: every instance's window of packed samples through the published
-// policy and the draft, folded into the preview's figures as it goes. Each sample is decoded once
-// into a reused object and its telemetry built once for both policies; nothing per step outlives
-// the step (the serial form kept every point and transition of 10,000 instances until the end).
+// policy and the draft, folded into the preview's figures as it goes. An instance's packs are
+// decoded into one Float64Array and each record read straight into one reused telemetry object
+// for both policies (server/services/telemetry/pack-values.ts); nothing per step outlives the
+// step (the serial form kept every point and transition of 10,000 instances until the end).
 // The steps are the live loop's own (advanceInstance, the machines' part of stepInstance), in the
 // same order; the draft steps only the machines its policy drives and shares the rest with the
 // published replay (server/domain/draft-step.ts). The figures are the same to the last bit as
@@ -11,9 +12,10 @@ import type { Db } from '../../db/client';
 import { changedParts, shareUnchanged, transitionPart } from '../../domain/draft-step';
 import { advanceInstance, initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
 import type { AdminState, FleetPolicies } from '../../domain/model';
-import { LOW_WEIGHT, ReplayTally, restoreFrom, telemetryOf, type RecordedSample, type ReplayCounts } from '../../domain/replay';
+import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
+import { packValues, RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
 import { readPacks } from '../telemetry/recorded-samples';
-import { PackDecoder, type FirstStates } from '../telemetry/telemetry-pack';
+import type { FirstStates } from '../telemetry/telemetry-pack';
 
 export const BUCKET_MS = 10_000;
 
@@ -76,9 +78,13 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   const t: WindowTally = { samples: 0, replayed: [], baseline: null!, draft: null!, perInstance: [], series: new Map(), actual: { sum: 0, n: 0, below: 0 }, phasesMs: { fetch: 0, replay: 0 } };
   const base = new ReplayTally();
   const draft = new ReplayTally();
-  const decoder = new PackDecoder();
+  const reader = new RecordTelemetry();
+  // One array for every instance's values (the largest so far), overwritten by the next instance.
+  let scratch: Float64Array = new Float64Array(0);
 
   const replayOne = (inst: PreviewInstance, packs: Pack[]) => {
+    const v = packValues(packs.map((p) => p.data), scratch);
+    if (v.buffer !== scratch.buffer) scratch = v;
     const { current, proposed } = scope.policiesOf(inst.serviceId);
     const adminState = replayAdminState(inst.adminState);
     // The draft steps only the machines its policy drives; the others are the published replay's.
@@ -93,20 +99,28 @@ export const replayWindow: WindowReplay = async (db, scope) => {
     let actualMin = Infinity;
     let baseTransitions = 0;
     let draftTransitions = 0;
-    const step = (s: RecordedSample) => {
+    let lastAt = -Infinity;
+    let lastBucketAt = NaN;
+    let bucket: { actual: number; base: number; draft: number; n: number } | undefined;
+    for (let i = 0, n = v.length / RECORD; i < n; i++) {
+      const at = recordAt(v, i);
+      if (at < from || at > to) continue;
+      if (at <= lastAt) throw new Error('packed samples are out of order');
+      lastAt = at;
       count++;
       if (rb === null || rd === null) {
         // Where the live loop stood after the first sample: the replay resumes from it.
-        first = s.at;
-        rb = initialRuntime(s.at, restoreFrom(s, current, adminState));
-        rd = initialRuntime(s.at, restoreFrom(s, proposed, adminState));
+        const s = sampleAt(v, i, packs[0]!.first);
+        first = at;
+        rb = initialRuntime(at, restoreFrom(s, current, adminState));
+        rd = initialRuntime(at, restoreFrom(s, proposed, adminState));
         shareUnchanged(rd, rb, changed);
-        return;
+        continue;
       }
-      last = s.at;
-      const telemetry = telemetryOf(inst.id, s);
-      const b = advanceInstance(rb, { telemetry, adminState, now: s.at, policies: current });
-      const d = advanceInstance(rd, { telemetry, adminState, now: s.at, policies: proposed }, changed);
+      last = at;
+      const telemetry = reader.read(inst.id, v, i);
+      const b = advanceInstance(rb, { telemetry, adminState, now: at, policies: current });
+      const d = advanceInstance(rd, { telemetry, adminState, now: at, policies: proposed }, changed);
       for (const x of b.transitions) {
         base.transition(x);
         if ((transitionPart(x) & changed) === 0) {
@@ -121,20 +135,21 @@ export const replayWindow: WindowReplay = async (db, scope) => {
       draft.point(d.effectiveWeight);
       baseMin = Math.min(baseMin, b.effectiveWeight);
       draftMin = Math.min(draftMin, d.effectiveWeight);
-      const at = Math.floor(s.at / BUCKET_MS) * BUCKET_MS;
-      let bucket = t.series.get(at);
-      if (bucket === undefined) t.series.set(at, (bucket = { actual: 0, base: 0, draft: 0, n: 0 }));
-      const w = s.effectiveWeight;
+      const bucketAt = Math.floor(at / BUCKET_MS) * BUCKET_MS;
+      if (bucketAt !== lastBucketAt) {
+        lastBucketAt = bucketAt;
+        bucket = t.series.get(bucketAt);
+        if (bucket === undefined) t.series.set(bucketAt, (bucket = { actual: 0, base: 0, draft: 0, n: 0 }));
+      }
+      const w = recordEffectiveWeight(v, i);
       actualMin = Math.min(actualMin, w);
       t.actual.sum += w;
       t.actual.n++;
-      bucket.actual += w;
-      bucket.base += b.effectiveWeight;
-      bucket.draft += d.effectiveWeight;
-      bucket.n++;
-    };
-    decoder.startInstance();
-    for (const p of packs) decoder.decode(p.data, from, to, p.first, step);
+      bucket!.actual += w;
+      bucket!.base += b.effectiveWeight;
+      bucket!.draft += d.effectiveWeight;
+      bucket!.n++;
+    }
     t.samples += count;
     if (count < 2) return;
     base.endInstance();
