@@ -2,7 +2,7 @@
 // transaction + NOTIFY) against an embedded PostgreSQL seeded with the demo platform at that size
 // (SWITCHBACK_DEMO_INSTANCES, the same seed `npm start` runs). SCALE_TICKS overrides the number
 // of ticks (default 300: at 10,000 instances that is over 5 minutes).
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import { seedIfEmpty } from '../../prisma/seed';
 import { createDb } from '../../server/db/client';
@@ -38,7 +38,7 @@ export async function measure(instances: number): Promise<Figures> {
     // Garbage-collection pauses by their end time, so the slowest ticks can say how much of them was GC.
     const gcs: Array<{ end: number; ms: number }> = [];
     const gcObserver = new PerformanceObserver((list) => {
-      for (const e of list.getEntries() as PerformanceEntry[]) gcs.push({ end: performance.timeOrigin + e.startTime + e.duration, ms: e.duration });
+      for (const e of list.getEntries()) gcs.push({ end: performance.timeOrigin + e.startTime + e.duration, ms: e.duration });
     });
     gcObserver.observe({ entryTypes: ['gc'] });
     const loop = new TelemetryLoop({

@@ -106,9 +106,13 @@ export class TickWriter {
     return writer;
   }
 
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
   /** Appends samples; resolves once the socket has taken them, so the server ingests them while the caller goes on. */
   async write(samples: readonly SampleRow[]): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.check();
     if (samples.length === 0) return;
     const payload = sampleTuples(this.tickId, this.atMs, samples);
     // 256 KiB slices: the socket takes them without one write of several megabytes.
@@ -116,12 +120,12 @@ export class TickWriter {
     for (let i = 0; i < payload.length; i += 1 << 18) ok = this.copy.write(payload.subarray(i, i + (1 << 18)));
     // Back to the event loop either way: that is when libuv hands the queued bytes to the socket.
     await (ok ? new Promise((r) => setImmediate(r)) : Promise.race([once(this.copy, 'drain'), this.done]));
-    if (this.failure) throw this.failure;
+    this.check();
   }
 
   /** Ends the samples' COPY and writes the rest of the tick. Returns the tick id. */
   async finish(tick: TickRecord, transitions: readonly TransitionRow[], versions: readonly VersionSampleRow[] = []): Promise<bigint> {
-    if (this.failure) throw this.failure;
+    this.check();
     this.copy.end(BINARY_COPY_TRAILER);
     await this.done;
     const durationMs = Date.now() - tick.startedAt.getTime();
