@@ -2,6 +2,7 @@
 // transaction + NOTIFY) against an embedded PostgreSQL seeded with the demo platform at that size
 // (SWITCHBACK_DEMO_INSTANCES, the same seed `npm start` runs). SCALE_TICKS overrides the number
 // of ticks (default 300: at 10,000 instances that is over 5 minutes).
+import { PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 import { seedIfEmpty } from '../../prisma/seed';
 import { createDb } from '../../server/db/client';
@@ -28,7 +29,18 @@ export async function measure(instances: number): Promise<Figures> {
     const seedMs = Math.round(performance.now() - s0);
     const fleet = await db.instance.count();
 
+    const background = async () => (await pool.query<{ checkpoints: string; autovacuums: string; autoanalyzes: string }>(
+      `SELECT (SELECT num_timed + num_requested FROM pg_stat_checkpointer)::text AS checkpoints,
+              coalesce(sum(autovacuum_count), 0)::text AS autovacuums, coalesce(sum(autoanalyze_count), 0)::text AS autoanalyzes
+       FROM pg_stat_user_tables`)).rows[0]!;
+    const bg0 = await background();
     const timings: TickTiming[] = [];
+    // Garbage-collection pauses by their end time, so the slowest ticks can say how much of them was GC.
+    const gcs: Array<{ end: number; ms: number }> = [];
+    const gcObserver = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcs.push({ end: performance.timeOrigin + e.startTime + e.duration, ms: e.duration });
+    });
+    gcObserver.observe({ entryTypes: ['gc'] });
     const loop = new TelemetryLoop({
       url: database.url, pool, db, tickMs: 1000, log: () => undefined, workerId: 'bench', electionPollMs: 100,
       openAdapter: async () => createAdapter(await activeAdapterConfig(pool)), beforeTick: feedSimControls,
@@ -42,7 +54,15 @@ export async function measure(instances: number): Promise<Figures> {
       await new Promise((r) => setTimeout(r, 100));
     }
     await loop.stop();
+    gcObserver.disconnect();
+    const bg1 = await background();
     const skipped = loop.stats.skipped;
+    const gcIn = (t: TickTiming) => gcs.filter((g) => g.end > t.committedAt - t.totalMs && g.end <= t.committedAt + 5).reduce((a, g) => a + g.ms, 0);
+    const r = (x: number) => Math.round(x);
+    // The tail in words: the five slowest ticks, each phase and the GC pauses that fell inside it.
+    const slowest = [...timings].sort((a, b) => b.totalMs - a.totalMs).slice(0, 5).map((t) =>
+      `${r(t.totalMs)} ms = reload ${r(t.reloadMs)} + faults ${r(t.faultsMs)} + before ${r(t.beforeTickMs)} + read ${r(t.readMs)} + step ${r(t.computeMs)} + apply ${r(t.applyMs)} + persist ${r(t.persistMs)} (gc ${r(gcIn(t))})`);
+    const gcPerTick = summary(timings.map(gcIn));
 
     // The map's size is a figure of its own: a map read that fails (a statement timeout on a busy
     // machine) is reported beside the tick's figures instead of discarding them.
@@ -68,6 +88,11 @@ export async function measure(instances: number): Promise<Figures> {
       readP50Ms: pick('readMs').p50,
       applyP50Ms: pick('applyMs').p50,
       skippedSlots: skipped,
+      gcPerTickP50Ms: gcPerTick.p50,
+      gcPerTickP99Ms: gcPerTick.p99,
+      slowestTicks: slowest.join(' | '),
+      // What PostgreSQL did in the background while the ticks ran (the tail's other suspects).
+      duringTicks: `${Number(bg1.checkpoints) - Number(bg0.checkpoints)} checkpoints, ${Number(bg1.autovacuums) - Number(bg0.autovacuums)} autovacuums, ${Number(bg1.autoanalyzes) - Number(bg0.autoanalyzes)} autoanalyzes`,
       snapshotBytes: 'error' in map ? `map read failed: ${map.error}` : JSON.stringify(map).length,
       ...persistPath,
     };

@@ -16,8 +16,10 @@ export class BinaryCopyWriter {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(initialBytes = 1 << 16) {
+  /** `header: false` for a later piece of one COPY's data (see `tuples()`), streamed after the first. */
+  constructor(initialBytes = 1 << 16, header = true) {
     this.buf = Buffer.allocUnsafe(Math.max(64, initialBytes));
+    if (!header) return;
     this.raw(SIGNATURE);
     this.int32(0); // flags: no OIDs
     this.int32(0); // header extension length
@@ -143,7 +145,15 @@ export class BinaryCopyWriter {
     this.int16(-1);
     return this.buf.subarray(0, this.pos);
   }
+
+  /** What was written so far, without the end marker: one piece of a COPY streamed in pieces. */
+  tuples(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
 }
+
+/** The end marker that closes binary COPY data streamed in pieces. */
+export const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]);
 
 export const float8Element = (w: BinaryCopyWriter, x: number) => void w.float8(x);
 export const textElement = (w: BinaryCopyWriter, x: string) => void w.text(x);

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import type { Db } from '../../db/client';
-import { initialRuntime, stepInstance, type InstanceRuntime } from '../../domain/instance-step';
+import { initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
 import type { InstanceTelemetry } from '../../domain/model';
 import type { PlatformAdapter } from '../../platform/adapter';
 import { fenced, FencedError } from '../../platform/fenced';
@@ -8,58 +7,22 @@ import { ADAPTER_STATUS_KEY } from '../../services/platform/adapter-status';
 import { convergeService } from '../../services/topology/topology';
 import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetState, type LoadedPolicies } from './fleet';
 import { Leadership, stillLeader } from './leader';
-import { persistTick, type SampleRow, type TransitionRow } from './persist';
+import { TickWriter, type TransitionRow } from './persist';
+import { stepRange, type StepOutput } from './tick-sample';
 import { aggregateVersionSamples, type VersionSampleRow } from './version-samples';
 import { LeaderFaults } from './fault-sync';
+import type { LoopDeps, LoopStats } from './loop-types';
 import { measuredAdapter, observeTick, tickFailuresTotal, ticksSkippedTotal } from '../../metrics/worker-metrics';
 
-export interface LoopDeps {
-  url: string;
-  pool: pg.Pool;
-  db: Db;
-  tickMs: number;
-  /** Builds the active adapter (read from AdapterConfig) when this worker becomes leader. */
-  openAdapter: () => Promise<PlatformAdapter>;
-  /**
-   * Identifies the active adapter configuration (id + version); when it changes the leader closes
-   * its adapter and opens the new one. Absent = the adapter never changes.
-   */
-  adapterKey?: (q: pg.Pool) => Promise<string>;
-  /** Called before each tick with the adapter (the simulator reads its control settings here). */
-  beforeTick?: (adapter: PlatformAdapter, q: pg.Pool) => Promise<void>;
-  log: (line: string) => void;
-  workerId: string;
-  electionPollMs?: number;
-  /** Phase timings of each committed tick (benchmarks, diagnostics). */
-  onTick?: (t: TickTiming) => void;
+export type { LoopDeps, LoopStats, TickTiming } from './loop-types';
+
+interface OpenTick {
+  client: pg.PoolClient;
+  writer: TickWriter;
 }
 
-export interface TickTiming {
-  slot: number;
-  tickId: bigint;
-  /** Date.now() just before COMMIT was sent (its NOTIFY can reach listeners before COMMIT returns). */
-  committedAt: number;
-  instances: number;
-  /** Adapter-configuration check and fleet reload (fingerprint; the full reload when it changed). */
-  reloadMs: number;
-  /** Fault convergence (fault-sync.ts). */
-  faultsMs: number;
-  /** The `beforeTick` hook (the simulator's control settings). */
-  beforeTickMs: number;
-  readMs: number;
-  computeMs: number;
-  applyMs: number;
-  persistMs: number;
-  totalMs: number;
-}
-
-export interface LoopStats {
-  leader: boolean;
-  ticks: number;
-  skipped: number;
-  lastTickMs: number | null;
-  lastError: string | null;
-}
+/** Instances stepped between two pieces of the samples' COPY (see TickWriter). */
+const STEP_PIECE = 500;
 
 /**
  * The telemetry loop: one leader per fleet (advisory lock), one tick per `tickMs` slot. Each
@@ -252,84 +215,60 @@ export class TelemetryLoop {
       if (gen !== this.generation) return;
       const byId = new Map<string, InstanceTelemetry>();
       for (const t of telemetry) byId.set(t.instanceId, t);
-
-      const { view } = this.fleet!;
-      const { fleet: fleetPolicies, byService } = this.policies!;
-      const samples: SampleRow[] = new Array<SampleRow>(view.instances.length);
-      const transitions: TransitionRow[] = [];
-      const weights: Array<{ instanceId: string; weight: number }> = [];
-      for (let k = 0; k < view.instances.length; k++) {
-        const inst = view.instances[k]!;
-        const t = byId.get(inst.id) ?? { instanceId: inst.id, up: false };
-        const res = stepInstance(this.runtimes.get(inst.id)!, {
-          telemetry: t,
-          adminState: inst.adminState,
-          now: slot,
-          policies: byService.get(inst.serviceId) ?? fleetPolicies,
-          forceRecompute: policyChanged ? 'policy' : undefined,
+      // The transaction opens before the step, so each piece of samples streams to PostgreSQL while
+      // the next is computed. Fenced out (null): the step and the platform writes run as before
+      // (the fenced adapter refuses them and the worker steps down), and nothing is committed.
+      const tx = await this.openTick(slot, gen);
+      const t1b = performance.now();
+      let failure: Error | undefined;
+      try {
+        const { view } = this.fleet!;
+        const out: StepOutput = { transitions: [], weights: [] };
+        const state = { runtimes: this.runtimes, applied: this.applied };
+        for (let k = 0; k < view.instances.length; k += STEP_PIECE) {
+          const samples = stepRange(view, k, Math.min(view.instances.length, k + STEP_PIECE), byId, this.policies!, slot, policyChanged, state, out);
+          await tx?.writer.write(samples);
+        }
+        // The canary analysis's evidence: per service × version × zone, in the tick's transaction.
+        const versions = aggregateVersionSamples(view.instances, byId);
+        const t2 = performance.now();
+        if (out.weights.length > 0) {
+          await adapter.applyWeights(out.weights).catch((err: unknown) => this.failAdapter(err));
+          for (const w of out.weights) this.applied.set(w.instanceId, w.weight);
+        }
+        const t3 = performance.now();
+        const committed = tx && (await this.commit(tx, slot, started, view.instances.length, out.transitions, versions, gen));
+        const t4 = performance.now();
+        if (!committed) return;
+        this.stats.ticks++;
+        this.stats.lastTickMs = Date.now() - started;
+        observeTick(this.stats.lastTickMs);
+        this.deps.onTick?.({
+          slot, tickId: committed, committedAt: this.commitSentAt, instances: view.instances.length, reloadMs: r1 - r0, faultsMs: r2 - r1, beforeTickMs: t0 - r2,
+          readMs: t1 - t0, computeMs: t2 - t1b, applyMs: t3 - t2, persistMs: t1b - t1 + (t4 - t3), openMs: t1b - t1, totalMs: Date.now() - started,
         });
-        this.runtimes.set(inst.id, res.runtime);
-        for (const tr of res.transitions) transitions.push({ ...tr, instanceId: inst.id });
-        const w = Math.round(res.effectiveWeight);
-        if (this.applied.get(inst.id) !== w) weights.push({ instanceId: inst.id, weight: w });
-        samples[k] = {
-          instanceId: inst.id,
-          up: t.up,
-          rtMs: t.rtMs ?? null,
-          cpu: res.inputs.cpuPct,
-          memory: t.memPct ?? null,
-          p50Ms: t.p50Ms ?? null,
-          p95Ms: res.inputs.p95Ms,
-          p99Ms: t.p99Ms ?? null,
-          connections: res.inputs.connections,
-          rps: t.rps ?? null,
-          errorRate: t.requests ? ((t.errors ?? 0) + (t.timeouts ?? 0)) / t.requests : t.up ? 0 : null,
-          inputAgeMs: res.inputAgeMs,
-          targetWeight: res.targetWeight,
-          effectiveWeight: res.effectiveWeight,
-          degradation: res.degradation,
-          breaker: res.breaker,
-          stageFill: res.stageFill,
-          stageState: res.stageStates,
-          requests: t.requests ?? null,
-          activeRequests: t.activeRequests ?? null,
-          maxConcurrency: t.maxConcurrency ?? null,
-          ingressTimeouts: t.ingressWriteTimeouts ?? null,
-          stageInputs: t.stages?.map((x) => x.inputs) ?? [],
-          stageOutputs: t.stages?.map((x) => x.outputs) ?? [],
-          stageBlocked: t.stages?.map((x) => x.outputBlocked) ?? [],
-        };
+        this.stats.lastError = null;
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+        throw err;
+      } finally {
+        // After a failure the connection may be mid-COPY: closing it is what rolls the tick back.
+        tx?.client.release(failure);
       }
-      // The canary analysis's evidence: per service × version × zone, in the tick's transaction.
-      const versions = aggregateVersionSamples(view.instances, byId);
-      const t2 = performance.now();
-      if (weights.length > 0) {
-        await adapter.applyWeights(weights).catch((err: unknown) => this.failAdapter(err));
-        for (const w of weights) this.applied.set(w.instanceId, w.weight);
-      }
-      const t3 = performance.now();
-      const committed = await this.commit(slot, started, samples, transitions, versions, gen);
-      const t4 = performance.now();
-      if (committed === null) return;
-      this.stats.ticks++;
-      this.stats.lastTickMs = Date.now() - started;
-      observeTick(this.stats.lastTickMs);
-      this.deps.onTick?.({ slot, tickId: committed, committedAt: this.commitSentAt, instances: samples.length, reloadMs: r1 - r0, faultsMs: r2 - r1, beforeTickMs: t0 - r2, readMs: t1 - t0, computeMs: t2 - t1, applyMs: t3 - t2, persistMs: t4 - t3, totalMs: Date.now() - started });
-      this.stats.lastError = null;
     } catch (err) {
       tickFailuresTotal().inc();
       this.fail(err);
     }
   }
 
-  private async commit(slot: number, started: number, samples: SampleRow[], transitions: TransitionRow[], versions: VersionSampleRow[], gen: number): Promise<bigint | null> {
+  /** Opens the tick's transaction and its samples' COPY, after the fencing check; null when fenced out. */
+  private async openTick(slot: number, gen: number): Promise<OpenTick | null> {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
-      const pid = this.leadership.pid;
-      // Fencing: a leader that lost its lock (and may have a successor) must not commit.
-      if (gen !== this.generation || pid === null || !(await stillLeader(client, pid, this.leadership.key))) {
+      if (!(await this.fenceHolds(client, gen))) {
         await client.query('ROLLBACK');
+        client.release();
         return null;
       }
       // Telemetry only, so no waiting for the WAL flush at COMMIT: this transaction writes the Tick,
@@ -340,16 +279,29 @@ export class TelemetryLoop {
       // from this tick is no risk either: its synchronous COMMIT flushes the WAL up to its own
       // record, which lies after this one, so a durable decision implies a durable tick.
       await client.query('SET LOCAL synchronous_commit = off');
-      const id = await persistTick(client, { at: new Date(slot), startedAt: new Date(started), instances: samples.length, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, samples, transitions, versions);
-      this.commitSentAt = Date.now();
-      await client.query('COMMIT');
-      return id;
+      return { client, writer: await TickWriter.open(client, new Date(slot)) };
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(err instanceof Error ? err : new Error(String(err)));
       throw err;
-    } finally {
-      client.release();
     }
+  }
+
+  /** Fencing: a leader that lost its lock (and may have a successor) must not commit. */
+  private async fenceHolds(client: pg.ClientBase, gen: number): Promise<boolean> {
+    const pid = this.leadership.pid;
+    return gen === this.generation && pid !== null && (await stillLeader(client, pid, this.leadership.key));
+  }
+
+  private async commit(tx: OpenTick, slot: number, started: number, instances: number, transitions: TransitionRow[], versions: VersionSampleRow[], gen: number): Promise<bigint | null> {
+    const id = await tx.writer.finish({ at: new Date(slot), startedAt: new Date(started), instances, skippedSoFar: this.stats.skipped, leader: this.deps.workerId }, transitions, versions);
+    // Checked again before COMMIT: the lock may have passed while the tick was stepped and streamed.
+    if (!(await this.fenceHolds(tx.client, gen))) {
+      await tx.client.query('ROLLBACK');
+      return null;
+    }
+    this.commitSentAt = Date.now();
+    await tx.client.query('COMMIT');
+    return id;
   }
 
   /** The active adapter configuration changed: close ours and lead again with the new one. */

@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { Transition } from '../../domain/model';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
 import { TICK_CHANNEL } from '../../live/topics';
-import { BinaryCopyWriter, boolElement, float8Element, OID, textElement } from './copy-binary';
+import { BINARY_COPY_TRAILER, BinaryCopyWriter, boolElement, float8Element, OID, textElement } from './copy-binary';
 import { arrayLiteral, copyField, copyLines } from './copy-text';
 import type { VersionSampleRow } from './version-samples';
 
@@ -56,7 +56,7 @@ export const iso = (d: Date | number) => new Date(d).toISOString();
  * input parsing, see copy-binary.ts) and every transition (text COPY: a handful per tick), the
  * per-version samples (one INSERT: a slot committed twice keeps the
  * first), then NOTIFY (delivered at commit). Runs inside the caller's transaction, so readers see
- * the whole tick or none of it. Returns the tick id.
+ * the whole tick or none of it. Returns the tick id. The loop streams instead (TickWriter).
  */
 export async function persistTick(
   client: pg.ClientBase,
@@ -65,18 +65,81 @@ export async function persistTick(
   transitions: readonly TransitionRow[],
   versions: readonly VersionSampleRow[] = [],
 ): Promise<bigint> {
-  const durationMs = Date.now() - tick.startedAt.getTime();
-  const { rows } = await client.query<{ id: string }>(
-    `INSERT INTO "Tick" ("startedAt", "finishedAt", "durationMs", instances, "skippedSoFar", leader)
-     VALUES ($1::timestamp, $2::timestamp, $3, $4, $5, $6) RETURNING id::text`,
-    [iso(tick.at), iso(Date.now()), durationMs, tick.instances, tick.skippedSoFar, tick.leader],
-  );
-  const tickId = rows[0]!.id;
-  await copySamplesBinary(client, BigInt(tickId), tick.at.getTime(), samples);
-  await copyLines(client, TRANSITION_COPY, transitionLines(tickId, transitions));
-  if (versions.length > 0) await client.query(VERSION_SAMPLE_SQL, versionColumns(iso(tick.at), versions));
-  await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, tickId]);
-  return BigInt(tickId);
+  const writer = await TickWriter.open(client, tick.at);
+  await writer.write(samples);
+  return writer.finish(tick, transitions, versions);
+}
+
+/**
+ * One tick written while it is computed: the samples go into a binary COPY piece by piece, so
+ * PostgreSQL ingests one piece (on the other core) while the domain steps the next; the Tick row,
+ * the transitions, version samples and NOTIFY follow in `finish`. The tick id is reserved first
+ * (nextval) because every sample carries it; the Tick row itself is written last, so nothing of a
+ * tick that fails half-way is left even inside its transaction. Runs in the caller's transaction.
+ * After a failure the caller must not reuse the connection for this transaction except to roll
+ * it back (a server-side COPY error leaves it usable; an abandoned stream does not: release it
+ * with the error).
+ */
+export class TickWriter {
+  private failure: Error | null = null;
+
+  private constructor(
+    private readonly client: pg.ClientBase,
+    readonly tickId: bigint,
+    private readonly atMs: number,
+    private readonly copy: Writable,
+    private readonly done: Promise<void>,
+  ) {}
+
+  static async open(client: pg.ClientBase, at: Date): Promise<TickWriter> {
+    const { rows } = await client.query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('"Tick"', 'id'))::text AS id`);
+    const copy = client.query(copyFrom(SAMPLE_COPY_BINARY));
+    const done = new Promise<void>((resolve, reject) => {
+      copy.on('finish', resolve);
+      copy.on('error', reject);
+    });
+    const writer = new TickWriter(client, BigInt(rows[0]!.id), at.getTime(), copy, done);
+    // The server can refuse a row while later pieces are still being computed: remember it, so
+    // the next write stops instead of writing into a COPY that is over.
+    done.catch((err: unknown) => (writer.failure = err instanceof Error ? err : new Error(String(err))));
+    copy.write(new BinaryCopyWriter(64).tuples());
+    return writer;
+  }
+
+  private check(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  /** Appends samples; resolves once the socket has taken them, so the server ingests them while the caller goes on. */
+  async write(samples: readonly SampleRow[]): Promise<void> {
+    this.check();
+    if (samples.length === 0) return;
+    const payload = sampleTuples(this.tickId, this.atMs, samples);
+    // 256 KiB slices: the socket takes them without one write of several megabytes.
+    let ok = true;
+    for (let i = 0; i < payload.length; i += 1 << 18) ok = this.copy.write(payload.subarray(i, i + (1 << 18)));
+    // Back to the event loop either way: that is when libuv hands the queued bytes to the socket.
+    await (ok ? new Promise((r) => setImmediate(r)) : Promise.race([once(this.copy, 'drain'), this.done]));
+    this.check();
+  }
+
+  /** Ends the samples' COPY and writes the rest of the tick. Returns the tick id. */
+  async finish(tick: TickRecord, transitions: readonly TransitionRow[], versions: readonly VersionSampleRow[] = []): Promise<bigint> {
+    this.check();
+    this.copy.end(BINARY_COPY_TRAILER);
+    await this.done;
+    const durationMs = Date.now() - tick.startedAt.getTime();
+    await this.client.query(
+      `INSERT INTO "Tick" (id, "startedAt", "finishedAt", "durationMs", instances, "skippedSoFar", leader)
+       VALUES ($1, $2::timestamp, $3::timestamp, $4, $5, $6, $7)`,
+      [this.tickId.toString(), iso(tick.at), iso(Date.now()), durationMs, tick.instances, tick.skippedSoFar, tick.leader],
+    );
+    const tickId = this.tickId.toString();
+    await copyLines(this.client, TRANSITION_COPY, transitionLines(tickId, transitions));
+    if (versions.length > 0) await this.client.query(VERSION_SAMPLE_SQL, versionColumns(iso(tick.at), versions));
+    await this.client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, tickId]);
+    return this.tickId;
+  }
 }
 
 export const SAMPLE_COLUMNS = `"instanceId", at, "tickId", up, "rtMs", cpu, memory, "p50Ms", "p95Ms", "p99Ms", connections, rps,
@@ -85,10 +148,10 @@ export const SAMPLE_COLUMNS = `"instanceId", at, "tickId", up, "rtMs", cpu, memo
 const SAMPLE_COPY_BINARY = `COPY "TelemetrySample" (${SAMPLE_COLUMNS}) FROM STDIN (FORMAT binary)`;
 const SAMPLE_FIELDS = 27;
 
-/** The samples as one binary COPY payload, fields in SAMPLE_COLUMNS order and their column types. */
-export function sampleCopyBinary(tickId: bigint, atMs: number, samples: readonly SampleRow[]): Buffer {
-  // ~330 bytes a row with five-stage arrays: one allocation for a whole tick, usually.
-  const w = new BinaryCopyWriter(64 + samples.length * 400);
+/** The samples' tuples alone: a piece of a binary COPY whose header went first. */
+function sampleTuples(tickId: bigint, atMs: number, samples: readonly SampleRow[]): Buffer {
+  // ~330 bytes a row with five-stage arrays: one allocation for a whole piece, usually.
+  const w = new BinaryCopyWriter(samples.length * 400, false);
   for (const r of samples) {
     w.row(SAMPLE_FIELDS).uuid(r.instanceId).timestamp(atMs).int8(tickId).bool(r.up)
       .float8(r.rtMs).float8(r.cpu).float8(r.memory).float8(r.p50Ms).float8(r.p95Ms).float8(r.p99Ms)
@@ -99,16 +162,7 @@ export function sampleCopyBinary(tickId: bigint, atMs: number, samples: readonly
       .array(OID.float8, r.stageInputs, float8Element).array(OID.float8, r.stageOutputs, float8Element)
       .array(OID.bool, r.stageBlocked, boolElement);
   }
-  return w.finish();
-}
-
-async function copySamplesBinary(client: pg.ClientBase, tickId: bigint, atMs: number, samples: readonly SampleRow[]): Promise<void> {
-  if (samples.length === 0) return;
-  const payload = sampleCopyBinary(tickId, atMs, samples);
-  // 256 KiB slices: the socket takes them without one write of several megabytes.
-  const slices: Buffer[] = [];
-  for (let i = 0; i < payload.length; i += 1 << 18) slices.push(payload.subarray(i, i + (1 << 18)));
-  await pipeline(Readable.from(slices), client.query(copyFrom(SAMPLE_COPY_BINARY)));
+  return w.tuples();
 }
 
 const TRANSITION_COPY = `COPY "StateTransition" (at, "tickId", "instanceId", machine, stage, "fromState", "toState", cause, "values", "trigger") FROM STDIN`;
