@@ -1,8 +1,10 @@
-// The topology map read (getTopologyMap) at fleet size, end to end in node: the statement, the rows
-// into JS and the map assembled. "before" is the former path (the same statement through Prisma's
-// $queryRaw), "after" the shipped one (through the pg pool behind Prisma); they alternate in the
-// same run over SCALE_READ_TICKS ticks of the whole fleet and must give the same map. The
-// statement's own server time and how it sorted come from EXPLAIN (ANALYZE).
+// The topology map read (getTopologyMap) at fleet size, end to end in node: the statements, the
+// rows into JS and the map assembled. "before" is the former path (one statement, topologyMapSql,
+// through Prisma's $queryRaw), "after" the shipped one (getTopologyMap); "oneStatementViaPg" the
+// former statement through the pg pool (the first step). They alternate in the same run over
+// SCALE_READ_TICKS ticks of the whole fleet and must give the same map. The former statement's
+// own server time and its sort come from EXPLAIN (ANALYZE, TIMING OFF); rowsOnly / without ORDER
+// BY: its rows through pg without assembling the map, with and without its ORDER BY.
 import { loadavg } from 'node:os';
 import { isDeepStrictEqual } from 'node:util';
 import { pgPool } from '../../server/db/client';
@@ -41,6 +43,10 @@ export async function measure(instances: number): Promise<Figures> {
 
     const before = async () => assembleTopology(await db.$queryRaw<TopologyMapRow[]>(topologyMapSql(null)));
     const after = () => getTopologyMap(db);
+    const viaPg = async () => {
+      const q = topologyMapSql(null);
+      return assembleTopology((await pgPool(db).query<TopologyMapRow>(q.text, q.values)).rows);
+    };
     // Attribution only: the rows through pg without assembling the map, and the same without the
     // ORDER BY (what the sort costs end to end).
     const pool = pgPool(db);
@@ -49,7 +55,7 @@ export async function measure(instances: number): Promise<Figures> {
     const unsorted = sql0.text.replace(/ORDER BY r\.name, z\.name, c\.name, i\.name\s*$/, '');
     if (unsorted === sql0.text) throw new Error('topology-read: the statement no longer ends with its ORDER BY');
     const noSort = async () => (await pool.query(unsorted, sql0.values)).rowCount;
-    const ms = { before: [] as number[], after: [] as number[], sql: [] as number[], rowsOnly: [] as number[], noSort: [] as number[] };
+    const ms = { before: [] as number[], after: [] as number[], viaPg: [] as number[], sql: [] as number[], rowsOnly: [] as number[], noSort: [] as number[] };
     let sortNodes: string[] = [];
     for (let r = 0; r < ROUNDS + 1; r++) {
       const got: Record<string, unknown> = {};
@@ -58,7 +64,7 @@ export async function measure(instances: number): Promise<Figures> {
         got[v] = await read();
         if (r > 0) ms[v].push(performance.now() - t0);
       }
-      for (const [v, read] of [['rowsOnly', rowsOnly], ['noSort', noSort]] as const) {
+      for (const [v, read] of [['viaPg', viaPg], ['rowsOnly', rowsOnly], ['noSort', noSort]] as const) {
         const t0 = performance.now();
         await read();
         if (r > 0) ms[v].push(performance.now() - t0);
@@ -78,6 +84,7 @@ export async function measure(instances: number): Promise<Figures> {
       beforeP50Ms: b,
       afterP50Ms: a,
       beforeToAfterRatio: Math.round((b / a) * 10) / 10,
+      oneStatementViaPgP50Ms: summary(ms.viaPg).p50,
       statementP50Ms: summary(ms.sql).p50,
       rowsOnlyP50Ms: summary(ms.rowsOnly).p50,
       rowsWithoutOrderByP50Ms: summary(ms.noSort).p50,
