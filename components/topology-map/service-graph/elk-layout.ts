@@ -32,16 +32,6 @@ function loadElk(): Promise<Elk> {
   return elk;
 }
 
-/**
- * Starts loading elkjs before the graph's data is there: the chunk's download and compile (many
- * seconds on a loaded machine) then overlap the data fetch instead of following it.
- */
-export function preloadLayout(): void {
-  void loadElk().catch(() => {
-    elk = null; // layoutStructure tries again (and reports) when the graph is there
-  });
-}
-
 export async function layoutStructure(s: Structure): Promise<Positions> {
   const nodes = [...s.nodes].sort();
   const known = new Set(nodes);

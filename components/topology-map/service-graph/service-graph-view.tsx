@@ -11,7 +11,7 @@ import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 import { matchesService, type ServiceGraph } from '@/server/domain/topology/service-graph';
 import type { TopologyViewProps } from '../view-state';
-import { layoutStructure, preloadLayout, structureKey, type Positions, type Structure } from './elk-layout';
+import { layoutStructure, structureKey, type Positions, type Structure } from './elk-layout';
 import { ServicePanel } from './service-panel';
 import styles from './service-graph-view.module.css';
 import { useServiceGraph } from './use-service-graph';
@@ -60,7 +60,6 @@ export function ServiceGraphView({ state, onChange }: TopologyViewProps) {
   const router = useRouter();
   const zone = useDisplayZone();
   const { query, liveStatus } = useServiceGraph();
-  useEffect(preloadLayout, []);
   const data = query.data;
   const structure = useMemo(() => (data ? structureOf(data) : null), [data]);
   const layout = useLayout(structure);
