@@ -19,7 +19,9 @@
 //   answered click took from its dispatch to its effect (the main thread's lag at that moment).
 // - domElements and the JS heap used when the first label showed (before any click).
 // The machine's load average is in the figures: compare runs on one machine.
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Figures } from '../scale.bench';
 import { launchChromium, signedInPage, startApp } from './lib/app';
@@ -78,11 +80,61 @@ function firstLegibleLabel({ sel, px }: { sel: string; px: number }): false | { 
   return false;
 }
 
-async function measureView(page: Page, view: View) {
+/** In the page: what the criterion sees of the first few candidates (SCALE_RENDER_TRACE). */
+function candidates(sel: string) {
+  const all = [...document.querySelectorAll<HTMLElement>(sel)];
+  return {
+    t: Math.round(performance.now()),
+    ready: document.readyState,
+    viewport: [innerWidth, innerHeight],
+    flowTransform: document.querySelector<HTMLElement>('.react-flow__viewport')?.style.transform ?? null,
+    count: all.length,
+    first: all.slice(0, 3).map((el) => {
+      const r = el.getBoundingClientRect();
+      return {
+        text: (el.textContent ?? '').trim().slice(0, 40),
+        visible: el.checkVisibility({ opacityProperty: true, visibilityProperty: true }),
+        rect: [r.left, r.top, r.width, r.height].map(Math.round),
+        offset: [el.offsetWidth, el.offsetHeight],
+        fontPx: getComputedStyle(el).fontSize,
+      };
+    }),
+    main: (document.querySelector('main')?.innerText ?? '').replace(/\s+/g, ' ').slice(0, 120),
+  };
+}
+
+/**
+ * SCALE_RENDER_TRACE=<dir>: about every second, log what the criterion sees (stderr) and now and
+ * then take a screenshot named by the time since navigation, and one when the label is reported:
+ * to check the criterion against what the page shows.
+ */
+function startTrace(page: Page, view: View, tag: string) {
+  const dir = process.env.SCALE_RENDER_TRACE;
+  if (!dir) return { stop: () => Promise.resolve(), shot: (_: string) => Promise.resolve() };
+  mkdirSync(dir, { recursive: true });
+  let live = true;
+  const shot = (what: string) => page.screenshot({ path: join(dir, `${tag}-${what}.png`) }).then(() => undefined, () => undefined);
+  const t0 = Date.now();
+  const loop = (async () => {
+    for (let k = 0; live && k < BOUND_MS / 1000; k++) {
+      const seen = await page.evaluate(candidates, view.label).catch((e: unknown) => String(e).slice(0, 80));
+      console.error(`[render-trace ${tag}]`, JSON.stringify(seen));
+      if (k % 5 === 0) await shot(`${String(Date.now() - t0).padStart(6, '0')}ms`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+  return { stop: async () => { live = false; await loop; }, shot };
+}
+
+async function measureView(page: Page, view: View, tag = 'view') {
+  const trace = startTrace(page, view, tag);
   await page.goto(view.path, { waitUntil: 'commit' });
   const first = await page
     .waitForFunction(firstLegibleLabel, { sel: view.label, px: LEGIBLE_PX }, { polling: 'raf', timeout: BOUND_MS })
-    .then((h) => h.jsonValue() as Promise<{ name: string; at: number }>);
+    .then((h) => h.jsonValue() as Promise<{ name: string; at: number }>)
+    .finally(() => trace.stop());
+  await trace.shot('first-label');
+  if (process.env.SCALE_RENDER_TRACE) console.error(`[render-trace ${tag}] reported`, JSON.stringify(first), JSON.stringify(await page.evaluate(candidates, '[data-bench-first]')));
   // Before the click: the page as rendered.
   const dom = await page.evaluate(() => ({ elements: document.querySelectorAll('*').length, heap: (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null }));
   const url0 = page.url();
@@ -135,7 +187,7 @@ export async function measure(instances: number): Promise<Figures> {
     for (const [name, view] of Object.entries(VIEWS)) {
       const page = await signedInPage(browser, app);
       try {
-        views[name] = await measureView(page, view);
+        views[name] = await measureView(page, view, `${instances}-${name}`);
       } catch (err) {
         // What the page showed instead (a spinner's words, an error): the figure's reason.
         const showing = await page

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFleetDb, type FleetDb } from '../../../test/topology-fixtures';
-import { getTopologyMap, latestTickId } from './topology-map';
+import { assembleTopology, getTopologyMap, latestTickId, topologyMapSql, type TopologyMapRow } from './topology-map';
 
 let t: FleetDb;
 let ids: Map<string, string>;
@@ -93,5 +93,20 @@ describe('getTopologyMap', () => {
     expect(byName.get('api-euw-a-1-v1-2')).toMatchObject({ blockedStages: 0, fault: { kind: 'delay', run: 'latency #1' }, labels: { team: 'payments' } });
     // No sample in this tick: nothing known about its stages.
     expect(byName.get('api-euw-a-1-v2-1')).toMatchObject({ blockedStages: null, fault: null });
+  });
+
+  it('gives exactly the map the former one statement through Prisma $queryRaw gave', async () => {
+    // Fractional weights, an open breaker, a down instance, a fault and labels are all in place
+    // by now (the tests above); the former path is the same statement through $queryRaw.
+    const base = Date.UTC(2026, 10, 22, 12, 0, 0);
+    const older = await writeTick(new Date(base), [sample('api-euw-a-1-v1-1', 12.5)]);
+    await writeTick(new Date(base + 1000), [sample('api-euw-a-1-v1-1', 33.25, 3, 'open', false), sample('api-euw-a-1-v1-2', 0.1), sample('api-use-a-1-v1-1', 99.9)]);
+    for (const tick of [null, String(older), '999999']) {
+      const viaPrisma = assembleTopology(await t.db.$queryRaw<TopologyMapRow[]>(topologyMapSql(tick)));
+      const map = await getTopologyMap(t.db, tick);
+      expect(map).toStrictEqual(viaPrisma);
+      expect(map.regions.flatMap((r) => r.zones.flatMap((z) => z.clusters.flatMap((c) => c.instances))).some((i) => i.fault && i.labels)).toBe(true);
+      expect(map.regions[0]!.zones[0]!.clusters[1]!.instances).toEqual([]);
+    }
   });
 });

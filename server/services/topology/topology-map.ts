@@ -1,6 +1,6 @@
 // The Topology page's read model: Region → Zone → Cluster → Instance with each instance's sample
 // of one tick (the latest by default) and per-cluster aggregates. Contract: docs/telemetry.md.
-import type { Db } from '../../db/client';
+import { pgPool, type Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
 
 export interface TopologyInstance {
@@ -56,7 +56,8 @@ export interface TopologyMap {
   regions: TopologyRegion[];
 }
 
-interface Row {
+/** One row of topologyMapSql: an instance with its place, or an empty region/zone/cluster. */
+export interface TopologyMapRow {
   regionId: string;
   regionName: string;
   zoneId: string | null;
@@ -111,7 +112,13 @@ function stringLabels(raw: Record<string, unknown> | null, place: ReadonlyArray<
   return entries.length ? { labels: Object.fromEntries(entries) } : {};
 }
 
-/** The read model's one statement (exported for the read benchmark, bench/scale/sample-reads.ts). */
+/**
+ * The read model as one statement (the former read, and the reference for the int test; also
+ * bench/scale/sample-reads.ts). The tick's `at` and id reach the sample join as scalar
+ * subqueries, which the planner takes as parameters of an index scan (BRIN on at); joined on
+ * t."startedAt" instead, it was a hash join over a sequential scan of the whole raw window
+ * (1.25 s at 10,000 instances × 30 ticks, bench/scale/sample-reads.ts).
+ */
 export function topologyMapSql(wanted: string | null): Prisma.Sql {
   return Prisma.sql`
     WITH t AS (
@@ -143,17 +150,126 @@ export function topologyMapSql(wanted: string | null): Prisma.Sql {
     ORDER BY r.name, z.name, c.name, i.name`;
 }
 
+/** Regions → zones → clusters in name order, empty ones included (a few hundred rows at 10k). */
+const PLACES_SQL = `SELECT r.id::text, r.name, z.id::text, z.name, c.id::text, c.name
+  FROM "Region" r LEFT JOIN "Zone" z ON z."regionId" = r.id LEFT JOIN "Cluster" c ON c."zoneId" = z.id
+  ORDER BY r.name, z.name, c.name`;
+
+const TICK_SQL = `SELECT id::text, to_char("startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+  FROM "Tick" WHERE id = COALESCE($1::bigint, (SELECT max(id) FROM "Tick"))`;
+
 /**
- * One statement: the whole hierarchy (empty regions/zones/clusters included) with the samples of
- * tick `tickId` (default: the latest). The tick's `at` and id reach the sample join as scalar
- * subqueries, which the planner takes as parameters of an index scan (BRIN on at); joined on
- * t."startedAt" instead, it was a hash join over a sequential scan of the whole raw window
- * (1.25 s at 10,000 instances × 30 ticks, bench/scale/sample-reads.ts).
+ * The instances with tick $1's samples, by name (so by name within each cluster, as the one
+ * statement ordered them): only the instance's own columns, and its labels already reduced in SQL
+ * to what stringLabels keeps (NULL for most instances), so node parses no JSON for them.
+ */
+const INSTANCES_SQL = `
+  WITH t AS (
+    SELECT id, "startedAt" FROM "Tick"
+    WHERE id = COALESCE($1::bigint, (SELECT max(id) FROM "Tick"))),
+  f AS (
+    SELECT DISTINCT ON (rt."instanceId") rt."instanceId", run.spec #>> '{fault,kind}' AS kind, e.name || ' #' || run.number AS run
+    FROM "ExperimentRunTarget" rt
+    JOIN "ExperimentRun" run ON run.id = rt."runId"
+    JOIN "Experiment" e ON e.id = run."experimentId"
+    WHERE rt.state = 'injected' AND run.state IN ('injecting', 'running', 'recovering')
+    ORDER BY rt."instanceId", run."createdAt" DESC)
+  SELECT c.id::text, i.id::text, i.name, s.name, i."appVersion", i."adminState"::text,
+    ts."effectiveWeight", ts."targetWeight", ts.degradation, ts.breaker, ts.up,
+    CASE WHEN ts."instanceId" IS NULL THEN NULL ELSE cardinality(array_positions(ts."stageState", 'blocked')) END,
+    f.kind, f.run,
+    CASE WHEN jsonb_typeof(i.labels) = 'object' THEN
+      (SELECT jsonb_object_agg(l.key, l.value) FROM jsonb_each(i.labels) l
+       WHERE jsonb_typeof(l.value) = 'string' AND l.value #>> '{}' NOT IN (r.name, z.name, c.name)) END
+  FROM "Instance" i
+  JOIN "Cluster" c ON c.id = i."clusterId"
+  JOIN "Zone" z ON z.id = c."zoneId"
+  JOIN "Region" r ON r.id = z."regionId"
+  LEFT JOIN "Service" s ON s.id = i."serviceId"
+  LEFT JOIN "TelemetrySample" ts ON ts."instanceId" = i.id AND ts.at = (SELECT "startedAt" FROM t) AND ts."tickId" = (SELECT id FROM t)
+  LEFT JOIN f ON f."instanceId" = i.id
+  ORDER BY i.name`;
+
+type PlaceRow = [string, string, string | null, string | null, string | null, string | null];
+type InstanceRow = [string, string, string, string | null, string, string, number | null, number | null, number | null, string | null, boolean | null, number | null, string | null, string | null, Record<string, string> | null];
+
+/**
+ * The map of tick `tickId` (default: the latest): the same map as one topologyMapSql statement
+ * through $queryRaw gave (the int test compares them), read as three statements in one
+ * REPEATABLE READ snapshot through the pg pool behind Prisma, rows as arrays. At 10,000 instances
+ * most of the read's time was node taking in 10,000 rows of 22 columns (Prisma's per-value
+ * conversion, then pg's parsing and a JSON.parse of every instance's labels), not the statement:
+ * now the place (6 columns) comes once per cluster, not per instance (bench/scale/topology-read.ts).
  */
 export async function getTopologyMap(db: Db, tickId?: string | bigint | null): Promise<TopologyMap> {
   const wanted = tickId === undefined || tickId === null ? null : String(tickId);
-  const rows = await db.$queryRaw<Row[]>(topologyMapSql(wanted));
+  const client = await pgPool(db).connect();
+  let places: PlaceRow[];
+  let tick: Array<[string, string]>;
+  let instances: InstanceRow[];
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    places = (await client.query<PlaceRow>({ text: PLACES_SQL, rowMode: 'array' })).rows;
+    tick = (await client.query<[string, string]>({ text: TICK_SQL, values: [wanted], rowMode: 'array' })).rows;
+    instances = (await client.query<InstanceRow>({ text: INSTANCES_SQL, values: [wanted], rowMode: 'array' })).rows;
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 
+  const regions: TopologyRegion[] = [];
+  const clusters = new Map<string, TopologyCluster>();
+  let region: TopologyRegion | undefined;
+  let zone: TopologyZone | undefined;
+  for (const [regionId, regionName, zoneId, zoneName, clusterId, clusterName] of places) {
+    if (region?.id !== regionId) {
+      region = { id: regionId, name: regionName, zones: [] };
+      regions.push(region);
+      zone = undefined;
+    }
+    if (!zoneId || !zoneName) continue;
+    if (zone?.id !== zoneId) {
+      zone = { id: zoneId, name: zoneName, clusters: [] };
+      region.zones.push(zone);
+    }
+    if (!clusterId || !clusterName) continue;
+    const cluster: TopologyCluster = { id: clusterId, name: clusterName, instances: [], agg: aggregate([]) };
+    zone.clusters.push(cluster);
+    clusters.set(clusterId, cluster);
+  }
+  for (const [clusterId, id, name, service, appVersion, adminState, effectiveWeight, targetWeight, degradation, breaker, up, blockedStages, faultKind, faultRun, labels] of instances) {
+    const cluster = clusters.get(clusterId);
+    if (!cluster || !name) continue;
+    cluster.instances.push({
+      id,
+      name,
+      service: service ?? '',
+      appVersion: appVersion ?? '',
+      adminState: adminState ?? 'ready',
+      effectiveWeight,
+      targetWeight,
+      degradation,
+      breaker,
+      up,
+      blockedStages,
+      fault: faultKind ? { kind: faultKind, run: faultRun ?? '' } : null,
+      ...(labels ? { labels } : {}),
+    });
+  }
+  for (const c of clusters.values()) c.agg = aggregate(c.instances);
+  // As the one statement: no region, no row, so no tick either.
+  const [tid, at] = regions.length ? (tick[0] ?? [null, null]) : [null, null];
+  return { tickId: tid, at, regions };
+}
+
+/**
+ * The map from topologyMapSql's rows, in their order: the former read, kept as the reference the
+ * int test and bench/scale/topology-read.ts compare getTopologyMap with.
+ */
+export function assembleTopology(rows: readonly TopologyMapRow[]): TopologyMap {
   const regions: TopologyRegion[] = [];
   let region: TopologyRegion | undefined;
   let zone: TopologyZone | undefined;
