@@ -17,7 +17,8 @@ export const previewInput = policyRef.extend({
   minutes: z.number().int().min(1, 'At least 1 minute').max(PACK_WINDOW_MINUTES, `At most ${PACK_WINDOW_MINUTES} minutes`).default(15),
 });
 
-function phrase(base: ReplayCounts, draft: ReplayCounts): string {
+/** The preview's one-line verdict: what the draft would have done differently, in words. */
+export function phrase(base: ReplayCounts, draft: ReplayCounts): string {
   const parts: string[] = [];
   const d = (n: number, what: string) => {
     if (n !== 0) parts.push(`${Math.abs(n)} ${n < 0 ? 'fewer' : 'more'} ${what}`);
@@ -28,6 +29,9 @@ function phrase(base: ReplayCounts, draft: ReplayCounts): string {
   d(draft.weightRecomputes - base.weightRecomputes, 'weight recomputes');
   const below = draft.instancesBelowLow - base.instancesBelowLow;
   if (below !== 0) parts.push(`${Math.abs(below)} instance${Math.abs(below) === 1 ? '' : 's'} ${below > 0 ? 'more' : 'fewer'} would have dropped below weight 20`);
+  // A draft that only moves the weights (a lower base, say) changes no count: it must not read as
+  // "no difference". The means are already rounded to one decimal.
+  if (draft.meanEffectiveWeight !== base.meanEffectiveWeight) parts.push(`mean weight ${draft.meanEffectiveWeight} instead of ${base.meanEffectiveWeight}`);
   return parts.length ? `${parts.join(', ')}.` : 'No difference on these samples.';
 }
 
