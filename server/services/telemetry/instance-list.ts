@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { name, token } from '../../domain/inputs';
 import type { Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
+import { FAULTS_IN_PLACE_SQL } from '../topology/faults-in-place-sql';
 import { notFound } from '../../errors';
 import { epochMs, toPoint, type InstancePoint, type PointRow } from './telemetry-sql';
 
@@ -114,12 +115,7 @@ export async function listInstances(db: Db, input: z.input<typeof listInstancesI
   if (f.adminState) where.push(Prisma.sql`i."adminState"::text = ${f.adminState}`);
   const rows = await db.$queryRaw<Row[]>`
     WITH f AS (
-      SELECT DISTINCT ON (rt."instanceId") rt."instanceId", run.spec #>> '{fault,kind}' AS kind, e.name || ' #' || run.number AS run
-      FROM "ExperimentRunTarget" rt
-      JOIN "ExperimentRun" run ON run.id = rt."runId"
-      JOIN "Experiment" e ON e.id = run."experimentId"
-      WHERE rt.state = 'injected' AND run.state IN ('injecting', 'running', 'recovering')
-      ORDER BY rt."instanceId", run."createdAt" DESC)
+      ${Prisma.raw(FAULTS_IN_PLACE_SQL)})
     SELECT i.id::text AS id, i.name, sv.name AS service, i."appVersion", i."adminState"::text AS "adminState", i.address,
       r.name AS region, z.name AS zone, c.name AS cluster,
       s.at IS NOT NULL AS sampled, ${epochMs(Prisma.sql`s.at`)} AS t, s."tickId"::text AS "tickId", s.up, s."targetWeight" AS target, s."effectiveWeight" AS effective,

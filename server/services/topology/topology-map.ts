@@ -2,6 +2,7 @@
 // of one tick (the latest by default) and per-cluster aggregates. Contract: docs/telemetry.md.
 import { pgPool, type Db } from '../../db/client';
 import { Prisma } from '../../db/generated/client';
+import { FAULTS_IN_PLACE_SQL } from './faults-in-place-sql';
 
 export interface TopologyInstance {
   id: string;
@@ -126,12 +127,7 @@ export function topologyMapSql(wanted: string | null): Prisma.Sql {
       WHERE id = COALESCE(${wanted}::bigint, (SELECT max(id) FROM "Tick"))),
     -- Faults in place now (a handful of rows): joined by hash, not probed per instance.
     f AS (
-      SELECT DISTINCT ON (rt."instanceId") rt."instanceId", run.spec #>> '{fault,kind}' AS kind, e.name || ' #' || run.number AS run
-      FROM "ExperimentRunTarget" rt
-      JOIN "ExperimentRun" run ON run.id = rt."runId"
-      JOIN "Experiment" e ON e.id = run."experimentId"
-      WHERE rt.state = 'injected' AND run.state IN ('injecting', 'running', 'recovering')
-      ORDER BY rt."instanceId", run."createdAt" DESC)
+      ${Prisma.raw(FAULTS_IN_PLACE_SQL)})
     SELECT r.id::text AS "regionId", r.name AS "regionName", z.id::text AS "zoneId", z.name AS "zoneName",
       c.id::text AS "clusterId", c.name AS "clusterName", i.id::text AS id, i.name, s.name AS service,
       i."appVersion", i."adminState"::text AS "adminState",
@@ -168,12 +164,7 @@ const INSTANCES_SQL = `
     SELECT id, "startedAt" FROM "Tick"
     WHERE id = COALESCE($1::bigint, (SELECT max(id) FROM "Tick"))),
   f AS (
-    SELECT DISTINCT ON (rt."instanceId") rt."instanceId", run.spec #>> '{fault,kind}' AS kind, e.name || ' #' || run.number AS run
-    FROM "ExperimentRunTarget" rt
-    JOIN "ExperimentRun" run ON run.id = rt."runId"
-    JOIN "Experiment" e ON e.id = run."experimentId"
-    WHERE rt.state = 'injected' AND run.state IN ('injecting', 'running', 'recovering')
-    ORDER BY rt."instanceId", run."createdAt" DESC)
+    ${FAULTS_IN_PLACE_SQL})
   SELECT c.id::text, i.id::text, i.name, s.name, i."appVersion", i."adminState"::text,
     ts."effectiveWeight", ts."targetWeight", ts.degradation, ts.breaker, ts.up,
     CASE WHEN ts."instanceId" IS NULL THEN NULL ELSE cardinality(array_positions(ts."stageState", 'blocked')) END,
