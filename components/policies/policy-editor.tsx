@@ -17,6 +17,7 @@ import { applyRebase, diffDocs, getAt, planRebase, setAt, type Choice } from './
 import { RebasePanel } from './rebase-panel';
 import { documentErrors, messageError } from './validate';
 import { PreviewPanel } from './preview-panel';
+import { newPreviewKey, PreviewProgress } from './preview-progress';
 import { StrategyOrder } from './strategy-order';
 import { VersionsPanel } from './versions-panel';
 import styles from './policies.module.css';
@@ -52,6 +53,7 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
   const [publishing, setPublishing] = useState(false);
   const [message, setMessage] = useState('');
   const [messageTouched, setMessageTouched] = useState(false);
+  const [previewKey, setPreviewKey] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const messageRef = useRef<HTMLInputElement>(null);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.policies.get.queryKey(input) }), qc.invalidateQueries({ queryKey: trpc.policies.list.queryKey() })]);
@@ -99,6 +101,12 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
     if (Object.keys(invalid).length === 0) return true;
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     return false;
+  };
+  /** Each preview gets its own progress key, so a poll never shows an earlier preview's figures. */
+  const startPreview = () => {
+    const progressKey = newPreviewKey();
+    setPreviewKey(progressKey);
+    preview.mutate({ ...input, document: current, minutes: 15, progressKey });
   };
   const rebase = () => {
     if (!plan) return;
@@ -182,7 +190,7 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
         {invalid.document ?? invalid.order ?? fields.of('document.document') ? <ErrorText error={(invalid.document ?? invalid.order ?? fields.of('document.document'))!.join(' ')} /> : null}
         <div className={styles.actions}>
           {canDraft && kind !== 'strategy' ? (
-            <Button variant="primary" busy={preview.isPending} busyLabel="Replaying…" onClick={() => validOrFocus() && preview.mutate({ ...input, document: current, minutes: 15 })}>
+            <Button variant="primary" busy={preview.isPending} busyLabel="Replaying…" onClick={() => validOrFocus() && startPreview()}>
               Preview what-if (last 15 min)
             </Button>
           ) : null}
@@ -212,6 +220,7 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
           </div>
         ) : null}
       </form>
+      {preview.isPending && previewKey ? <PreviewProgress progressKey={previewKey} /> : null}
       {preview.error && !fields.any ? <ErrorText error={preview.error} /> : null}
       {preview.data ? <PreviewPanel result={preview.data} /> : null}
       <ConfirmDialog

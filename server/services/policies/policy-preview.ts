@@ -15,6 +15,8 @@ import { PACK_WINDOW_MINUTES } from '../telemetry/telemetry-pack';
 export const previewInput = policyRef.extend({
   document: jsonObject('The policy'),
   minutes: z.number().int().min(1, 'At least 1 minute').max(PACK_WINDOW_MINUTES, `At most ${PACK_WINDOW_MINUTES} minutes`).default(15),
+  /** Names the preview's progress for polling (policies.previewProgress); the console makes one per preview. */
+  progressKey: z.uuid('A preview key is a UUID').optional(),
 });
 
 /** The preview's one-line verdict: what the draft would have done differently, in words. */
@@ -47,9 +49,9 @@ function cadenceNotes(published: FleetPolicies['weight'], draft: Record<string, 
 
 /**
  * `opts` is for benchmarks and tests: `now` ends the window, `replay` replaces the replay (the
- * serial reference it is checked against).
+ * serial reference it is checked against); `onProgress` is told how many instances are replayed.
  */
-export async function previewPolicy(db: Db, input: z.input<typeof previewInput>, opts: { now?: Date; replay?: WindowReplay } = {}) {
+export async function previewPolicy(db: Db, input: z.input<typeof previewInput>, opts: { now?: Date; replay?: WindowReplay; onProgress?: (done: number, total: number) => void } = {}) {
   const data = previewInput.parse(input);
   const v = validatePolicy(data.kind, data.document);
   if (!v.ok) throw new AppError('BAD_REQUEST', 'Fix the invalid fields before previewing.', Object.fromEntries(Object.entries(v.errors).map(([p, m]) => [`document.${p}`, m])));
@@ -81,7 +83,7 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>,
     }
     return p;
   };
-  const tally = await (opts.replay ?? replayWindow)(db, { instances, from, to, policiesOf });
+  const tally = await (opts.replay ?? replayWindow)(db, { instances, from, to, policiesOf, onProgress: opts.onProgress });
   const { replayed, actual: actualWeights } = tally;
   // The replay starts in the state of each instance's first sample, so a live transition at that
   // tick (e.g. the first tick after a start) is already behind it: count only those after it.

@@ -32,6 +32,8 @@ export interface PreviewScope {
   from: Date;
   to: Date;
   policiesOf(serviceId: string): { current: FleetPolicies; proposed: FleetPolicies };
+  /** Told after each chunk how many of the instances are replayed (the console's progress bar). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface InstanceDiff {
@@ -185,6 +187,7 @@ export const replayWindow: WindowReplay = async (db, scope) => {
     }
     t.phasesMs.fetch += t1 - t0;
     t.phasesMs.replay += performance.now() - t1;
+    scope.onProgress?.(Math.min(k + CHUNK, ids.length), ids.length);
   }
   t.baseline = base.counts();
   t.draft = draft.counts();

@@ -51,5 +51,6 @@ export const notRouted: Record<string, string> = {
   'telemetry.instanceLive': 'Subscription: the live instance chart; REST clients poll GET /instances/{name} or the series.',
   'telemetry.serviceLive': 'Subscription: the live service chart; REST clients poll GET /services/{name} or the series.',
   'topologyMap.live': 'Subscription: the live topology map; REST clients poll GET /topology/map.',
+  'policies.previewProgress': "The console's progress bar for a preview it waits on; a REST preview answers with the whole result when it is done.",
   'serviceGraph.live': 'Subscription: the live service graph; REST clients poll GET /topology/services.',
 };
