@@ -18,9 +18,24 @@ test('an admin overrides the stage-break watermark of a service: field errors in
   await page.getByLabel('Degrade watermark').fill('70');
   await breakAt.fill('80');
   await expect(page.getByRole('table', { name: 'Your changes' })).toContainText('breakPct');
+  // The preview's request is held until the progress bar has been seen: it shows while the
+  // preview is pending, and goes when the answer arrives.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const isPreview = (u: URL) => u.pathname === '/api/trpc/policies.preview';
+  await page.route(isPreview, async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByRole('button', { name: 'Preview what-if (last 15 min)' }).click();
+  const bar = page.getByRole('progressbar', { name: 'What-if preview progress' });
+  await expect(bar).toBeVisible();
+  await expect(page.getByText(/^(Reading the stored samples…|Replayed .*) · \d+ s$/)).toBeVisible();
+  release();
   const preview = page.getByRole('region', { name: 'What-if preview' });
   await expect(preview).toBeVisible({ timeout: 20_000 });
+  await expect(bar).toHaveCount(0);
+  await page.unroute(isPreview);
   await expect(preview.getByRole('status')).toHaveText(/\.$/);
   await expect(preview).toContainText(/\d+ instances, [\d,]+ stored samples, replayed twice/);
   await expect(preview.getByRole('table', { name: 'What-if counts' })).toContainText('Stage-breaks');
