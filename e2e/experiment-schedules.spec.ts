@@ -92,8 +92,17 @@ test.describe('experiment schedules', () => {
 
     // The occurrence asked for now (from the keyboard), while run #1 is active: a skipped run, the
     // reason in words, with its time.
-    await card.getByRole('button', { name: `Run the schedule of ${name} now` }).focus();
+    await card.getByRole('button', { name: `Run the schedule of ${name} now…` }).focus();
     await page.keyboard.press('Enter');
+    // Ahead of its time, a chaos run is confirmed first, with when it would have run.
+    const confirm = page.getByRole('dialog', { name: `Run ${name} now?` });
+    await expect(confirm).toContainText(/instead of at its next occurrence \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}.*\), under the forbid policy/);
+    await page.keyboard.press('Escape');
+    await expect(confirm).toHaveCount(0);
+    await expect(card.getByRole('status')).toHaveText('');
+    await card.getByRole('button', { name: `Run the schedule of ${name} now…` }).click();
+    await confirm.getByRole('button', { name: 'Run now' }).click();
+    await expect(confirm).toHaveCount(0, T);
     await expect(card.getByRole('status')).toContainText(/^Queued at \d{4}-\d{2}-\d{2} \d{2}:\d{2}.*: the sweep fires this occurrence now under the forbid policy/, T);
     const history = card.getByRole('table', { name: `History of ${name}` });
     const skipped = history.getByRole('row').filter({ hasText: 'Skipped' }).first();
@@ -115,7 +124,8 @@ test.describe('experiment schedules', () => {
     await edit.getByRole('button', { name: 'Save schedule' }).click();
     await expect(edit).toHaveCount(0, T);
     await expect(card).toContainText('allow (runs may overlap)');
-    await card.getByRole('button', { name: `Run the schedule of ${name} now` }).click();
+    await card.getByRole('button', { name: `Run the schedule of ${name} now…` }).click();
+    await page.getByRole('dialog', { name: `Run ${name} now?` }).getByRole('button', { name: 'Run now' }).click();
     await expect(card.getByRole('status')).toContainText('under the allow policy', T);
     const active = card.getByRole('list', { name: `Active runs of ${name}` }).getByRole('link');
     await expect(active.first()).toBeVisible({ timeout: 300_000 });

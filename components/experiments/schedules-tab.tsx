@@ -225,7 +225,7 @@ function ScheduleActions({ s, onEdit }: { s: ScheduleRow; onEdit: () => void }) 
         >
           {s.enabled ? 'Disable' : 'Enable'}
         </Button>
-        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency }} /> : null}
+        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency, next: s.upcoming[0] ?? null }} /> : null}
         <Button size="small" variant="ghost" aria-label={`Remove the schedule of ${name}…`} onClick={() => setConfirming(true)}>
           Remove…
         </Button>
