@@ -135,13 +135,26 @@ function valuesOf(b: BreakerRuntime, o: BreakerObservation, extra: Record<string
   return v;
 }
 
-/** Advance the breaker (in place) by one tick; returns the transition taken, if any. */
-export function advanceBreaker(b: BreakerRuntime, o: BreakerObservation, now: number, p: BreakerPolicy): BreakerStep | null {
+const NO_VALUES: Record<string, number> = Object.freeze({});
+// What a step returns when its words are not wanted (the what-if replay only counts steps).
+const BARE = {
+  halfOpen: Object.freeze({ from: 'open', to: 'half-open', cause: '', values: NO_VALUES }),
+  reopen: Object.freeze({ from: 'half-open', to: 'open', cause: '', values: NO_VALUES }),
+  close: Object.freeze({ from: 'half-open', to: 'closed', cause: '', values: NO_VALUES }),
+  open: Object.freeze({ from: 'closed', to: 'open', cause: '', values: NO_VALUES }),
+} as const satisfies Record<string, BreakerStep>;
+
+/**
+ * Advance the breaker (in place) by one tick; returns the transition taken, if any. Without
+ * `describe` the step's cause and values are left empty (a shared object): the state moves the same.
+ */
+export function advanceBreaker(b: BreakerRuntime, o: BreakerObservation, now: number, p: BreakerPolicy, describe = true): BreakerStep | null {
   switch (b.state) {
     case 'open': {
       const since = now - (b.openedAt ?? now);
       if (since < p.coolDownS * 1000) return null;
       b.state = 'half-open';
+      if (!describe) return BARE.halfOpen;
       return { from: 'open', to: 'half-open', cause: `cool-down of ${p.coolDownS} s elapsed: letting probes through`, values: valuesOf(b, o, { openForS: since / 1000 }) };
     }
     case 'half-open': {
@@ -149,6 +162,7 @@ export function advanceBreaker(b: BreakerRuntime, o: BreakerObservation, now: nu
       const bad = badProbe(b, o, p);
       if (bad !== null) {
         open(b, now);
+        if (!describe) return BARE.reopen;
         return { from: 'half-open', to: 'open', cause: bad, values: valuesOf(b, o, { errorRatio: o.failures / o.requests }) };
       }
       b.probes++;
@@ -158,24 +172,35 @@ export function advanceBreaker(b: BreakerRuntime, o: BreakerObservation, now: nu
       b.probes = 0;
       // The failures that opened it must not re-open it through the static rule.
       clearWindow(b);
+      if (!describe) return BARE.close;
       return { from: 'half-open', to: 'closed', cause: `${p.halfOpenProbes} good probe ticks in a row`, values: valuesOf(b, o, { errorRatio: o.failures / o.requests }) };
     }
     case 'closed': {
       record(b, o, now, p.windowS);
       if (o.requests <= 0) return null;
-      const w = windowStats(b);
-      if (w.samples < p.minSamples) {
-        const ratio = w.requests > 0 ? w.failures / w.requests : 0;
+      // The window's sums, as windowStats has them, without an object every tick.
+      const samples = sum(b.samples);
+      if (samples < p.minSamples) {
+        const requests = sum(b.requests);
+        const ratio = requests > 0 ? sum(b.failures) / requests : 0;
         if (ratio > p.staticErrorRatio) {
-          const v = valuesOf(b, o, { errorRatio: ratio, samples: w.samples, windowRequests: w.requests });
+          if (!describe) {
+            open(b, now);
+            return BARE.open;
+          }
+          const v = valuesOf(b, o, { errorRatio: ratio, samples, windowRequests: requests });
           open(b, now);
-          return { from: 'closed', to: 'open', cause: `error ratio ${pct(ratio)} > ${pct(p.staticErrorRatio)} (static rule: ${w.samples} of ${p.minSamples} samples in ${p.windowS} s)`, values: v };
+          return { from: 'closed', to: 'open', cause: `error ratio ${pct(ratio)} > ${pct(p.staticErrorRatio)} (static rule: ${samples} of ${p.minSamples} samples in ${p.windowS} s)`, values: v };
         }
       } else if (o.rtMs !== null && b.threshold !== null && o.activeRequests !== null && o.maxConcurrency !== null) {
         const limit = p.factor * b.threshold;
         const busy = p.concurrencyFraction * o.maxConcurrency;
         if (o.rtMs > limit && o.activeRequests > busy) {
-          const v = valuesOf(b, o, { activeRequests: o.activeRequests, maxConcurrency: o.maxConcurrency, samples: w.samples });
+          if (!describe) {
+            open(b, now);
+            return BARE.open;
+          }
+          const v = valuesOf(b, o, { activeRequests: o.activeRequests, maxConcurrency: o.maxConcurrency, samples });
           open(b, now);
           return {
             from: 'closed',

@@ -49,8 +49,22 @@ export function ladderCause(stages: ReadonlyArray<{ readonly level: WatermarkLev
     if (l === 'broken') broken++;
     if (l === 'broken' || l === 'degraded') degraded++;
   }
-  const level: DegradationLevel = broken > 0 && broken >= p.routeSwitchMinBrokenStages ? 3 : broken > 0 ? 2 : degraded > 0 ? 1 : 0;
-  return { level, broken, degraded };
+  return { level: levelFor(broken, degraded, p), broken, degraded };
+}
+
+const levelFor = (broken: number, degraded: number, p: WatermarkPolicy): DegradationLevel =>
+  broken > 0 && broken >= p.routeSwitchMinBrokenStages ? 3 : broken > 0 ? 2 : degraded > 0 ? 1 : 0;
+
+/** ladderCause's level alone, without an object per call (the step asks every tick). */
+export function ladderLevel(stages: ReadonlyArray<{ readonly level: WatermarkLevel }>, p: WatermarkPolicy): DegradationLevel {
+  let broken = 0;
+  let degraded = 0;
+  for (let k = 0; k < stages.length; k++) {
+    const l = stages[k]!.level;
+    if (l === 'broken') broken++;
+    if (l === 'broken' || l === 'degraded') degraded++;
+  }
+  return levelFor(broken, degraded, p);
 }
 
 export interface Ladder {
@@ -130,8 +144,19 @@ export interface IngressStep {
   cause: string;
 }
 
-/** Advance the ingress state (in place) with this tick's write timeouts. */
-export function advanceIngress(s: IngressState, writeTimeouts: number, now: number, p: WatermarkPolicy): IngressStep | null {
+// What a step returns when its words are not wanted (the what-if replay only counts steps).
+const BARE_INGRESS = {
+  isolate: Object.freeze({ from: 'closed', to: 'open', cause: '' }),
+  retry: Object.freeze({ from: 'open', to: 'half-open', cause: '' }),
+  clean: Object.freeze({ from: 'half-open', to: 'closed', cause: '' }),
+  failed: Object.freeze({ from: 'half-open', to: 'open', cause: '' }),
+} as const satisfies Record<string, IngressStep>;
+
+/**
+ * Advance the ingress state (in place) with this tick's write timeouts. Without `describe` the
+ * step's cause is left empty (a shared object): the state moves the same.
+ */
+export function advanceIngress(s: IngressState, writeTimeouts: number, now: number, p: WatermarkPolicy, describe = true): IngressStep | null {
   const timedOut = writeTimeouts > 0;
   switch (s.state) {
     case 'closed':
@@ -140,22 +165,26 @@ export function advanceIngress(s: IngressState, writeTimeouts: number, now: numb
       s.state = 'open';
       s.attempt = 0;
       s.retryAt = now + retryDelayMs(0);
+      if (!describe) return BARE_INGRESS.isolate;
       return { from: 'closed', to: 'open', cause: `ingress buffer isolated: write timeouts (> ${p.ingress.writeTimeoutMs} ms) in ${s.timeoutTicks} consecutive ticks` };
     case 'open':
       if (s.retryAt !== null && now < s.retryAt) return null;
       s.state = 'half-open';
       s.retryAt = null;
+      if (!describe) return BARE_INGRESS.retry;
       return { from: 'open', to: 'half-open', cause: `ingress retry ${s.attempt + 1} after ${retryDelayMs(s.attempt) / 1000} s backoff` };
     case 'half-open':
       if (!timedOut) {
         s.state = 'closed';
         s.timeoutTicks = 0;
         s.attempt = 0;
+        if (!describe) return BARE_INGRESS.clean;
         return { from: 'half-open', to: 'closed', cause: 'ingress retry clean: buffer back in service' };
       }
       s.state = 'open';
       s.attempt++;
       s.retryAt = now + retryDelayMs(s.attempt);
+      if (!describe) return BARE_INGRESS.failed;
       return { from: 'half-open', to: 'open', cause: `ingress retry failed (${writeTimeouts} write timeouts): next retry in ${retryDelayMs(s.attempt) / 1000} s` };
   }
 }

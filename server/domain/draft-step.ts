@@ -4,7 +4,8 @@
 // its own policy and the telemetry (STEP_PARTS). So the draft's runtime takes those parts' objects
 // from the published runtime, which advances them, and the draft steps only the changed part:
 // the same figures to the last bit, at a fraction of a second full step.
-import { STEP_PARTS, type InstanceRuntime } from './instance-step';
+import type { InstanceRuntime } from './instance-runtime';
+import { STEP_PARTS } from './step-counts';
 import type { FleetPolicies, Transition } from './model';
 
 /** The STEP_PARTS whose policy differs (a part whose policy is the same object cannot differ). */

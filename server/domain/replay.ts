@@ -2,6 +2,7 @@
 // loop uses, so a draft policy can be compared with the published one on the same inputs.
 import { initialRuntime, stepInstance, type RestoredRuntime } from './instance-step';
 import { STAGES, type AdminState, type FleetPolicies, type InstanceTelemetry, type Transition } from './model';
+import { STEP_PARTS, type TransitionCounts } from './step-counts';
 
 /** One stored sample: the inputs the live loop saw at that tick (and what it decided). */
 export interface RecordedSample {
@@ -171,6 +172,17 @@ export class ReplayTally {
     else if (t.machine === 'degradation' && t.to > t.from) this.degradations++;
     else if (t.machine === 'breaker' && t.to === 'open') this.breakerOpens++;
     else if (t.machine === 'weight') this.weightRecomputes++;
+  }
+
+  /** The transitions of `parts` (STEP_PARTS bits) in `c`, as transition() of each would count them. */
+  counted(c: TransitionCounts, parts: number): void {
+    if ((parts & STEP_PARTS.stages) !== 0) this.stageBreaks += c.stageBlocked;
+    if ((parts & STEP_PARTS.watermark) !== 0) {
+      this.degradations += c.degradationUp;
+      this.breakerOpens += c.ingressOpen;
+    }
+    if ((parts & STEP_PARTS.breaker) !== 0) this.breakerOpens += c.breakerOpen;
+    if ((parts & STEP_PARTS.weight) !== 0) this.weightRecomputes += c.weight;
   }
 
   point(effectiveWeight: number): void {

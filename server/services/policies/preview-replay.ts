@@ -3,16 +3,18 @@
 // decoded into one Float64Array and each record read straight into one reused telemetry object
 // for both policies (server/services/telemetry/pack-values.ts); nothing per step outlives the
 // step (the serial form kept every point and transition of 10,000 instances until the end).
-// The steps are the live loop's own (advanceInstance, the machines' part of stepInstance), in the
-// same order; the draft steps only the machines its policy drives and shares the rest with the
-// published replay (server/domain/draft-step.ts). The figures are the same to the last bit as
+// The steps are the live loop's own in their count-only form (advanceCounted: the same machines,
+// transitions counted instead of described), in the same order; the draft steps only the
+// machines its policy drives and shares the rest with the published replay
+// (server/domain/draft-step.ts). The figures are the same to the last bit as
 // the straightforward form's (test/whatif-serial-replay.ts), which they are checked against.
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
-import { changedParts, shareUnchanged, transitionPart } from '../../domain/draft-step';
-import { advanceInstance, initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
+import { changedParts, shareUnchanged } from '../../domain/draft-step';
+import { advanceCounted, initialRuntime, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
 import type { AdminState, FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
+import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn } from '../../domain/step-counts';
 import { packValues, RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
 import { readPacks } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
@@ -83,6 +85,10 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   const reader = new RecordTelemetry();
   // One array for every instance's values (the largest so far), overwritten by the next instance.
   let scratch: Float64Array = new Float64Array(0);
+  // Each instance's transitions, counted per machine part: the published replay's (every part)
+  // and the draft's (the parts its policy drives; the others are the published ones).
+  const baseCounts = newTransitionCounts();
+  const draftCounts = newTransitionCounts();
 
   const replayOne = (inst: PreviewInstance, packs: Pack[]) => {
     const v = packValues(packs.map((p) => p.data), scratch);
@@ -91,6 +97,12 @@ export const replayWindow: WindowReplay = async (db, scope) => {
     const adminState = replayAdminState(inst.adminState);
     // The draft steps only the machines its policy drives; the others are the published replay's.
     const changed = changedParts(current, proposed);
+    const unchanged = ALL_STEP_PARTS & ~changed;
+    clearTransitionCounts(baseCounts);
+    clearTransitionCounts(draftCounts);
+    // One step input per policy, refilled each tick (the step keeps none of it).
+    const inB: StepInput = { telemetry: reader.telemetry, adminState, now: 0, policies: current };
+    const inD: StepInput = { telemetry: reader.telemetry, adminState, now: 0, policies: proposed };
     let rb: InstanceRuntime | null = null;
     let rd: InstanceRuntime | null = null;
     let count = 0;
@@ -99,8 +111,6 @@ export const replayWindow: WindowReplay = async (db, scope) => {
     let baseMin = Infinity;
     let draftMin = Infinity;
     let actualMin = Infinity;
-    let baseTransitions = 0;
-    let draftTransitions = 0;
     let lastAt = -Infinity;
     let lastBucketAt = NaN;
     let bucket: { actual: number; base: number; draft: number; n: number } | undefined;
@@ -120,23 +130,15 @@ export const replayWindow: WindowReplay = async (db, scope) => {
         continue;
       }
       last = at;
-      const telemetry = reader.read(inst.id, v, i);
-      const b = advanceInstance(rb, { telemetry, adminState, now: at, policies: current });
-      const d = advanceInstance(rd, { telemetry, adminState, now: at, policies: proposed }, changed);
-      for (const x of b.transitions) {
-        base.transition(x);
-        if ((transitionPart(x) & changed) === 0) {
-          draft.transition(x);
-          draftTransitions++;
-        }
-      }
-      for (const x of d.transitions) draft.transition(x);
-      baseTransitions += b.transitions.length;
-      draftTransitions += d.transitions.length;
-      base.point(b.effectiveWeight);
-      draft.point(d.effectiveWeight);
-      baseMin = Math.min(baseMin, b.effectiveWeight);
-      draftMin = Math.min(draftMin, d.effectiveWeight);
+      reader.read(inst.id, v, i);
+      inB.now = at;
+      inD.now = at;
+      const b = advanceCounted(rb, inB, ALL_STEP_PARTS, baseCounts);
+      const d = advanceCounted(rd, inD, changed, draftCounts);
+      base.point(b);
+      draft.point(d);
+      baseMin = Math.min(baseMin, b);
+      draftMin = Math.min(draftMin, d);
       const bucketAt = Math.floor(at / BUCKET_MS) * BUCKET_MS;
       if (bucketAt !== lastBucketAt) {
         lastBucketAt = bucketAt;
@@ -148,14 +150,20 @@ export const replayWindow: WindowReplay = async (db, scope) => {
       t.actual.sum += w;
       t.actual.n++;
       bucket!.actual += w;
-      bucket!.base += b.effectiveWeight;
-      bucket!.draft += d.effectiveWeight;
+      bucket!.base += b;
+      bucket!.draft += d;
       bucket!.n++;
     }
     t.samples += count;
     if (count < 2) return;
+    // Counts add up in any order: the same figures as counting each transition as it came.
+    base.counted(baseCounts, ALL_STEP_PARTS);
+    draft.counted(baseCounts, unchanged);
+    draft.counted(draftCounts, changed);
     base.endInstance();
     draft.endInstance();
+    const baseTransitions = transitionsIn(baseCounts, ALL_STEP_PARTS);
+    const draftTransitions = transitionsIn(baseCounts, unchanged) + transitionsIn(draftCounts, changed);
     t.replayed.push({ id: inst.id, first, last });
     t.perInstance.push({ name: inst.name, baseMin: Math.round(baseMin), draftMin: Math.round(draftMin), baseTransitions, draftTransitions });
     if (actualMin < LOW_WEIGHT) t.actual.below++;
