@@ -4,7 +4,7 @@
 // samples with the same expression. One binary COPY carries both, in (instance, minute) order.
 // Only the first sample's machine states are kept — the replay resumes from them.
 import { pgPool, type Db } from '../../db/client';
-import { copyBinary, CopyReader, uuidText } from '../../db/pg-binary';
+import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
 import { MINUTE_SQL, PACK_SQL, unpack, type FirstStates } from './telemetry-pack';
@@ -38,26 +38,31 @@ type First = { id: string; tw: number; deg: number; br: string; ss: string[]; rc
 
 /**
  * The packs of `instanceIds` over [from, to], in (instance, minute) order: `visit` is called once
- * per pack with the instance's first-sample states. `data` is a view into the COPY output.
+ * per pack with the instance's first-sample states. `data` is a view into the COPY output (kept
+ * alive by it, never overwritten).
  */
 export async function readPacks(db: Db, instanceIds: readonly string[], from: Date, to: Date, visit: (id: string, data: Buffer, first: FirstStates | undefined) => void): Promise<void> {
   if (instanceIds.length === 0) return;
   const pool = pgPool(db);
-  const [bytes, first] = await Promise.all([copyBinary(pool, copySelect(instanceIds, from, to)), pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
-  const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
-  const r = new CopyReader(bytes);
+  // Rows arrive while the first states are still being read: they are kept (views into the
+  // output) and visited once both are in.
+  const ids: string[] = [];
+  const packs: Buffer[] = [];
   let lastId: Buffer | null = null;
   let id = '';
-  while (r.next()) {
+  const copy = copyRows(pool, copySelect(instanceIds, from, to), (r) => {
     const idBytes = r.uuidBytes()!;
     r.skip();
-    const data = r.bytes()!;
+    packs.push(r.bytes()!);
     if (lastId === null || !idBytes.equals(lastId)) {
       lastId = idBytes;
       id = uuidText(idBytes);
     }
-    visit(id, data, firstOf.get(id));
-  }
+    ids.push(id);
+  });
+  const [, first] = await Promise.all([copy, pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
+  const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
+  for (let k = 0; k < packs.length; k++) visit(ids[k]!, packs[k]!, firstOf.get(ids[k]!));
 }
 
 export async function loadRecorded(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, RecordedSample[]>> {
