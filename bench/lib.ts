@@ -28,7 +28,9 @@ export function freePort(): Promise<number> {
 /** A throwaway embedded PostgreSQL with the schema applied, for one benchmark run (the settings `npm start` runs with). */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'switchback-bench-'));
-  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: Number(process.env.BENCH_PG_PORT) || (await freePort()), settings: SERVER_SETTINGS });
+  // On a shared machine each engineer has their own port: BENCH_PG_PORT (else any free one).
+  const port = Number(process.env.BENCH_PG_PORT) || (await freePort());
+  const pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port, settings: SERVER_SETTINGS });
   await createDatabaseIfMissing(pg.urlFor('postgres'), 'bench');
   const url = pg.urlFor('bench');
   await applyMigrations(url);

@@ -16,7 +16,7 @@ import { describeRestart, RestartTracker } from './lib/restart-policy';
 import { buildIfNeeded, parsePorts } from './lib/scale-out-start';
 import { waitForHttp } from './lib/next-build';
 import { startWebTier, type WebTier } from './lib/scale-out-haproxy';
-import { KILL_WAIT_MS, running, spawnNode, stopChild } from './lib/supervised';
+import { KILL_WAIT_MS, running, spawnNode, stopChild, WORKER_NODE_ARGS } from './lib/supervised';
 
 const root = process.cwd();
 const t0 = performance.now();
@@ -125,7 +125,7 @@ async function main() {
     } else {
       // Each worker serves its own metrics, on a port of its own.
       const metricsPort = String(await freePort(e.SWITCHBACK_WORKER_METRICS_HOST));
-      s.child = spawnNode(['--import', 'tsx'], 'server/jobs/main.ts', [], { cwd: root, env: { ...childEnv, SWITCHBACK_WORKER_METRICS_PORT: metricsPort }, onLine: prefix(s.name) });
+      s.child = spawnNode(WORKER_NODE_ARGS, 'server/jobs/main.ts', [], { cwd: root, env: { ...childEnv, SWITCHBACK_WORKER_METRICS_PORT: metricsPort }, onLine: prefix(s.name) });
     }
     const child = s.child;
     child.on('exit', (code, signal) => {

@@ -14,7 +14,7 @@ import { startBuild, waitForHttp } from './lib/next-build';
 import { lockFileOf, redact, resolveDatabase, runningSupervisor, writeSupervisorLock } from './lib/database';
 import { PG_STOP_BOUND_MS } from './lib/embedded-pg';
 import { describeRestart, RestartTracker } from './lib/restart-policy';
-import { KILL_WAIT_MS, running, spawnNode, stopChild } from './lib/supervised';
+import { KILL_WAIT_MS, running, spawnNode, stopChild, WORKER_NODE_ARGS } from './lib/supervised';
 import { freePort } from './lib/free-port';
 
 const root = process.cwd();
@@ -130,7 +130,7 @@ async function main() {
   const startWorkerProcess = () => {
     restartTimer = null;
     if (stopping) return;
-    const child = spawnNode(['--import', 'tsx'], 'server/jobs/main.ts', [], { cwd: root, env: childEnv, onLine: prefix('worker') });
+    const child = spawnNode(WORKER_NODE_ARGS, 'server/jobs/main.ts', [], { cwd: root, env: childEnv, onLine: prefix('worker') });
     procs.worker = child;
     lock?.processes({ worker: child.pid });
     child.on('exit', (code, signal) => {

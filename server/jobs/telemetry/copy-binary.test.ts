@@ -35,6 +35,11 @@ describe('BinaryCopyWriter', () => {
     expect(body((w) => w.float8(-0))).toEqual(Buffer.concat([int32(8), f8(0)]));
     expect(body((w) => w.int4(-7))).toEqual(Buffer.concat([int32(4), int32(-7)]));
     expect(body((w) => w.int8(9007199254740993n))).toEqual(Buffer.concat([int32(8), i8(9007199254740993n)]));
+    for (const v of [0n, 1n, -1n, 4294967295n, 4294967296n, -4294967297n, 9007199254740991n, -9007199254740991n, -(2n ** 63n), 2n ** 63n - 1n]) {
+      expect(body((w) => w.int8(v))).toEqual(Buffer.concat([int32(8), i8(v)]));
+    }
+    expect(body((w) => w.int8(-5_000_000_000))).toEqual(Buffer.concat([int32(8), i8(-5_000_000_000n)]));
+    expect(() => new BinaryCopyWriter().int8(2 ** 53)).toThrow(/not a safe integer/);
     expect(body((w) => w.bool(true).bool(false), 2)).toEqual(Buffer.from([0, 0, 0, 1, 1, 0, 0, 0, 1, 0]));
   });
 
@@ -42,16 +47,25 @@ describe('BinaryCopyWriter', () => {
     expect(() => new BinaryCopyWriter().int4(1.5)).toThrow(/not an integer/);
     expect(() => new BinaryCopyWriter().uuid('not-a-uuid')).toThrow(/not a uuid/);
     expect(() => new BinaryCopyWriter().uuid('zzzzzzzz-0000-4000-8000-000000000000')).toThrow(/not a uuid/);
+    expect(() => new BinaryCopyWriter().uuid('0123abcd-4567-89ab-cdef-0123456789a')).toThrow(/not a uuid/);
+    expect(() => new BinaryCopyWriter().uuid('0123abcd04567-89ab-cdef-0123456789ab')).toThrow(/not a uuid/);
+    expect(() => new BinaryCopyWriter().uuid('0123abcd-4567-89ab-cdef-0123456789ag')).toThrow(/not a uuid/);
   });
 
   it('writes a uuid as its 16 bytes', () => {
-    expect(body((w) => w.uuid('0123ABCD-4567-89ab-cdef-0123456789AB'))).toEqual(Buffer.concat([int32(16), Buffer.from('0123abcd456789abcdef0123456789ab', 'hex')]));
+    const bytes = Buffer.from('0123abcd456789abcdef0123456789ab', 'hex');
+    expect(body((w) => w.uuid('0123ABCD-4567-89ab-cdef-0123456789AB'))).toEqual(Buffer.concat([int32(16), bytes]));
+    expect(body((w) => w.uuid('0123ABCD456789abcdef0123456789AB'))).toEqual(Buffer.concat([int32(16), bytes]));
+    const all = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    expect(body((w) => w.uuid(all))).toEqual(Buffer.concat([int32(16), Buffer.alloc(16, 0xff)]));
   });
 
   it('writes a timestamp as microseconds since 2000-01-01 UTC, milliseconds kept', () => {
     expect(body((w) => w.timestamp(Date.UTC(2000, 0, 1)))).toEqual(Buffer.concat([int32(8), i8(0n)]));
     expect(body((w) => w.timestamp(Date.UTC(2026, 0, 1, 0, 0, 0, 123)))).toEqual(Buffer.concat([int32(8), i8(BigInt(Date.UTC(2026, 0, 1, 0, 0, 0, 123) - Date.UTC(2000, 0, 1)) * 1000n)]));
     expect(body((w) => w.timestamp(Date.UTC(1999, 11, 31, 23, 59, 59, 999)))).toEqual(Buffer.concat([int32(8), i8(-1000n)]));
+    expect(body((w) => w.timestamp(Date.UTC(1900, 0, 1)))).toEqual(Buffer.concat([int32(8), i8(BigInt(Date.UTC(1900, 0, 1) - Date.UTC(2000, 0, 1)) * 1000n)]));
+    expect(body((w) => w.timestamp(Date.UTC(2262, 0, 1)))).toEqual(Buffer.concat([int32(8), i8(BigInt(Date.UTC(2262, 0, 1) - Date.UTC(2000, 0, 1)) * 1000n)]));
   });
 
   it('writes text as UTF-8 bytes with their byte length, escapes untouched', () => {

@@ -55,28 +55,52 @@ export class BinaryCopyWriter {
     this.int32(-1);
     return this;
   }
-  /** A uuid in its canonical text form (8-4-4-4-12 hex digits). */
+  /** A uuid in its canonical text form (8-4-4-4-12 hex digits), or its 32 digits alone. */
   uuid(v: string): this {
-    const hex = v.replace(/-/g, '');
-    if (hex.length !== 32 || !/^[0-9a-fA-F]+$/.test(hex)) throw new Error(`not a uuid: ${JSON.stringify(v)}`);
+    // Parsed by hand: one replace() and one regex test per sample were a fifth of the tick's
+    // allocation in the writer (10,000 rows a tick).
+    const dashed = v.length === 36;
+    if (!dashed && v.length !== 32) throw new Error(`not a uuid: ${JSON.stringify(v)}`);
     this.int32(16);
     this.room(16);
-    this.buf.write(hex, this.pos, 16, 'hex');
+    let i = 0;
+    for (let b = 0; b < 16; b++) {
+      if (dashed && (i === 8 || i === 13 || i === 18 || i === 23)) {
+        if (v.charCodeAt(i) !== 45) throw new Error(`not a uuid: ${JSON.stringify(v)}`);
+        i++;
+      }
+      const hi = hexDigit(v.charCodeAt(i));
+      const lo = hexDigit(v.charCodeAt(i + 1));
+      if (hi < 0 || lo < 0) throw new Error(`not a uuid: ${JSON.stringify(v)}`);
+      this.buf[this.pos + b] = (hi << 4) | lo;
+      i += 2;
+    }
     this.pos += 16;
     return this;
   }
   /** `timestamp` (without time zone) holding the UTC wall time of `ms`, as the text writer's ISO strings do. */
   timestamp(ms: number): this {
-    this.int32(8);
-    this.room(8);
-    this.buf.writeBigInt64BE(BigInt(Math.round(ms - PG_EPOCH_MS)) * 1000n, this.pos);
-    this.pos += 8;
-    return this;
+    // Microseconds since 2000 stay below 2^53 for any date a Date can hold, so plain numbers carry
+    // them exactly, without the two BigInts a row that BigInt arithmetic cost.
+    return this.int8(Math.round(ms - PG_EPOCH_MS) * 1000);
   }
-  int8(v: bigint): this {
+  /** A bigint, or a number that is a safe integer (tick ids and microseconds are). */
+  int8(v: bigint | number): this {
+    const n = typeof v === 'bigint' ? Number(v) : v;
+    if (!Number.isSafeInteger(n)) {
+      if (typeof v === 'number') throw new Error(`not a safe integer: ${v}`);
+      this.int32(8);
+      this.room(8);
+      this.buf.writeBigInt64BE(v, this.pos);
+      this.pos += 8;
+      return this;
+    }
+    // Two's complement in two halves: floor keeps the high word right for negative values.
+    const hi = Math.floor(n / 0x1_0000_0000);
     this.int32(8);
     this.room(8);
-    this.buf.writeBigInt64BE(v, this.pos);
+    this.buf.writeInt32BE(hi, this.pos);
+    this.buf.writeUInt32BE(n - hi * 0x1_0000_0000, this.pos + 4);
     this.pos += 8;
     return this;
   }
@@ -134,7 +158,8 @@ export class BinaryCopyWriter {
     if (xs.length > 0) {
       this.int32(xs.length);
       this.int32(1); // lower bound
-      for (const x of xs) element(this, x);
+      // Indexed: for-of here built an iterator result per element (a third of the tick's writer allocation).
+      for (let i = 0; i < xs.length; i++) element(this, xs[i]!);
     }
     this.buf.writeInt32BE(this.pos - start, lengthAt);
     return this;
@@ -150,6 +175,14 @@ export class BinaryCopyWriter {
   tuples(): Buffer {
     return this.buf.subarray(0, this.pos);
   }
+}
+
+/** A hex digit's value, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 /** The end marker that closes binary COPY data streamed in pieces. */

@@ -29,13 +29,19 @@ export interface VersionSampleInstance {
  * including groups whose instances are all down (instances 0), so "no traffic" is recorded too.
  */
 export function aggregateVersionSamples(fleet: readonly VersionSampleInstance[], telemetry: ReadonlyMap<string, InstanceTelemetry>): VersionSampleRow[] {
-  const groups = new Map<string, VersionSampleRow>();
+  // Nested maps rather than one joined key: no string built per instance and tick.
+  const groups = new Map<string, Map<string, Map<string, VersionSampleRow>>>();
+  const rows: VersionSampleRow[] = [];
   for (const inst of fleet) {
-    const key = `${inst.serviceId}\u0000${inst.appVersion}\u0000${inst.zone}`;
-    let row = groups.get(key);
+    let byVersion = groups.get(inst.serviceId);
+    if (!byVersion) groups.set(inst.serviceId, (byVersion = new Map<string, Map<string, VersionSampleRow>>()));
+    let byZone = byVersion.get(inst.appVersion);
+    if (!byZone) byVersion.set(inst.appVersion, (byZone = new Map<string, VersionSampleRow>()));
+    let row = byZone.get(inst.zone);
     if (!row) {
       row = { serviceId: inst.serviceId, appVersion: inst.appVersion, zone: inst.zone, instances: 0, requests: 0, errors: 0, buckets: [] };
-      groups.set(key, row);
+      byZone.set(inst.zone, row);
+      rows.push(row);
     }
     const t = telemetry.get(inst.id);
     if (!t?.up) continue;
@@ -49,5 +55,5 @@ export function aggregateVersionSamples(fleet: readonly VersionSampleInstance[],
     }
   }
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...groups.values()].sort((a, b) => cmp(a.serviceId, b.serviceId) || cmp(a.appVersion, b.appVersion) || cmp(a.zone, b.zone));
+  return rows.sort((a, b) => cmp(a.serviceId, b.serviceId) || cmp(a.appVersion, b.appVersion) || cmp(a.zone, b.zone));
 }
