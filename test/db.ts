@@ -2,7 +2,8 @@
 // test/global-setup.ts built: cloning takes milliseconds, migrating would take seconds.
 import pg from 'pg';
 import { inject } from 'vitest';
-import { databaseUrl } from './global-setup';
+// Not from ./global-setup (its ProvidedContext types apply anyway): see ./database-url.
+import { databaseUrl } from './database-url';
 
 export interface TestDatabase {
   url: string;

@@ -11,6 +11,7 @@ import { startEmbeddedPostgres, type EmbeddedPg } from '../scripts/lib/embedded-
 import { applyMigrations } from '../server/db/migrate';
 import { installJobSchema } from '../server/db/job-schema';
 import { freePort } from './free-port';
+import { databaseUrl } from './database-url';
 
 export const TEMPLATE_DB = 'switchback_template';
 
@@ -24,12 +25,6 @@ declare module 'vitest' {
   }
 }
 
-
-export function databaseUrl(adminUrl: string, db: string): string {
-  const u = new URL(adminUrl);
-  u.pathname = `/${encodeURIComponent(db)}`;
-  return u.toString();
-}
 
 async function admin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: databaseUrl(adminUrl, 'postgres') });

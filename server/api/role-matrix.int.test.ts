@@ -173,6 +173,21 @@ const roles: Array<Role | null> = [null, 'viewer', 'operator', 'approver', 'admi
 const rank = { public: -1, viewer: 0, operator: 1, approver: 2, admin: 3 } as const;
 const allowed = (role: Role | null, min: Role | 'public') => min === 'public' || (role !== null && rank[role] >= rank[min]);
 
+// One signed-in user per role for the whole matrix: what is checked is the role guard, and a
+// fresh user per case cost 520 scrypt hashes (most of this file's time on a loaded machine).
+// No case acts on its caller's own account beyond what every role may do to itself.
+const callers = new Map<Role | null, Promise<Caller>>();
+function callerFor(role: Role | null): Promise<Caller> {
+  let c = callers.get(role);
+  if (!c) {
+    c = callerAs(t.db, role).then((r) => r.caller);
+    // A failed sign-up fails this case only, the next one tries again.
+    c.catch(() => callers.delete(role));
+    callers.set(role, c);
+  }
+  return c;
+}
+
 let t: TestDb;
 beforeAll(async () => {
   t = await openTestDb();
@@ -199,7 +214,7 @@ describe('role matrix', () => {
     for (const role of roles) {
       const expectation = allowed(role, m.min) ? 'allows' : 'refuses';
       it(`${m.path} ${expectation} ${role ?? 'anonymous'}`, async () => {
-        const { caller } = await callerAs(t.db, role);
+        const caller = await callerFor(role);
         const outcome = await m.call(caller, t).then(
           () => 'ok',
           (err: unknown) => (err instanceof TRPCError ? err.code : String(err)),
