@@ -4,8 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { changedParts, shareUnchanged, transitionPart } from './draft-step';
 import { advanceInstance, initialRuntime, type RestoredRuntime } from './instance-step';
-import { STAGES, type AdminState, type FleetPolicies, type InstanceTelemetry, type Transition } from './model';
+import type { FleetPolicies, Transition } from './model';
 import { defaultPolicies } from './policy-defaults';
+import { randomTelemetry } from './random-telemetry';
 import { seededRandom } from './seeded-random';
 
 const current: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };
@@ -38,29 +39,9 @@ describe('shared draft step', () => {
         const alone = initialRuntime(T0, restore);
         const shared = initialRuntime(T0, restore);
         shareUnchanged(shared, published, changed);
-        const fills = STAGES.map(() => rnd.next());
-        let admin: AdminState = 'ready';
-        let now = T0;
+        const next = randomTelemetry(rnd, 'd', T0);
         for (let k = 0; k < 400; k++) {
-          now += rnd.int(900, 1100);
-          if (rnd.chance(0.01)) admin = rnd.chance(0.7) ? 'ready' : 'drain';
-          for (let i = 0; i < fills.length; i++) fills[i] = rnd.chance(0.03) ? rnd.next() : Math.min(1, Math.max(0, fills[i]! + rnd.range(-0.08, 0.08)));
-          const requests = rnd.chance(0.1) ? 0 : rnd.int(1, 300);
-          const t: InstanceTelemetry = {
-            instanceId: 'd',
-            up: !rnd.chance(0.03),
-            cpuPct: rnd.chance(0.1) ? undefined : rnd.range(0, 100),
-            p95Ms: rnd.chance(0.1) ? undefined : rnd.range(50, 2500),
-            connections: rnd.chance(0.1) ? undefined : rnd.range(0, 6000),
-            rtMs: rnd.range(20, 800),
-            requests,
-            errors: rnd.chance(0.1) ? requests : rnd.int(0, Math.floor(requests / 10)),
-            activeRequests: rnd.int(0, 128),
-            maxConcurrency: 128,
-            stages: rnd.chance(0.05) ? undefined : fills.map((fill) => ({ fill, inputs: rnd.int(0, 3), outputs: rnd.int(0, 3), outputBlocked: fill > 0.97 || rnd.chance(0.05) })),
-            ingressWriteTimeouts: rnd.chance(0.3) ? rnd.int(1, 5) : 0,
-          };
-          const input = { telemetry: t, adminState: admin, now };
+          const input = next();
           const b = advanceInstance(published, { ...input, policies: current });
           const a = advanceInstance(alone, { ...input, policies: proposed });
           const s = advanceInstance(shared, { ...input, policies: proposed }, changed);

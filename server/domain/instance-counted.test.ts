@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { changedParts, shareUnchanged } from './draft-step';
 import { advanceCounted, advanceInstance, ALL_STEP_PARTS, initialRuntime, type InstanceRuntime, type RestoredRuntime } from './instance-step';
-import { STAGES, type AdminState, type FleetPolicies, type InstanceTelemetry } from './model';
+import type { FleetPolicies } from './model';
 import { defaultPolicies } from './policy-defaults';
 import { ReplayTally } from './replay';
-import { seededRandom, type SeededRandom } from './seeded-random';
+import { randomTelemetry } from './random-telemetry';
+import { seededRandom } from './seeded-random';
 import { countTransition, newTransitionCounts, transitionsIn, type TransitionCounts } from './step-counts';
 
 const current: FleetPolicies = { weight: defaultPolicies.weight, watermark: defaultPolicies.watermark, breaker: defaultPolicies.breaker };
@@ -20,33 +21,6 @@ const lively: FleetPolicies = {
 };
 const T0 = 1_700_000_000_000;
 const restore: RestoredRuntime = { targetWeight: 60, effectiveWeight: 45, degradation: 1, breaker: 'closed', stageState: ['active', 'idle', 'blocked', 'active', 'idle'], weightMode: 'ready' };
-
-function telemetryStream(rnd: SeededRandom) {
-  const fills = STAGES.map(() => rnd.next());
-  let admin: AdminState = 'ready';
-  let now = T0;
-  return () => {
-    now += rnd.int(900, 1100);
-    if (rnd.chance(0.01)) admin = rnd.chance(0.7) ? 'ready' : 'drain';
-    for (let i = 0; i < fills.length; i++) fills[i] = rnd.chance(0.03) ? rnd.next() : Math.min(1, Math.max(0, fills[i]! + rnd.range(-0.08, 0.08)));
-    const requests = rnd.chance(0.1) ? 0 : rnd.int(1, 300);
-    const t: InstanceTelemetry = {
-      instanceId: 'c',
-      up: !rnd.chance(0.03),
-      cpuPct: rnd.chance(0.1) ? undefined : rnd.range(0, 100),
-      p95Ms: rnd.chance(0.1) ? undefined : rnd.range(50, 2500),
-      connections: rnd.chance(0.1) ? undefined : rnd.range(0, 6000),
-      rtMs: rnd.range(20, 800),
-      requests,
-      errors: rnd.chance(0.1) ? requests : rnd.int(0, Math.floor(requests / 10)),
-      activeRequests: rnd.int(0, 128),
-      maxConcurrency: 128,
-      stages: rnd.chance(0.05) ? undefined : fills.map((fill) => ({ fill, inputs: rnd.int(0, 3), outputs: rnd.int(0, 3), outputBlocked: fill > 0.97 || rnd.chance(0.05) })),
-      ingressWriteTimeouts: rnd.chance(0.3) ? rnd.int(1, 5) : 0,
-    };
-    return { telemetry: t, adminState: admin, now };
-  };
-}
 
 const plain = (r: InstanceRuntime) => JSON.parse(JSON.stringify(r)) as unknown;
 
@@ -62,7 +36,7 @@ describe('advanceCounted — the what-if replay’s count-only step', () => {
       for (let run = 0; run < 12; run++) {
         const full = run % 2 === 0 ? initialRuntime(T0) : initialRuntime(T0, restore);
         const counted = run % 2 === 0 ? initialRuntime(T0) : initialRuntime(T0, restore);
-        const next = telemetryStream(rnd);
+        const next = randomTelemetry(rnd, 'c', T0);
         for (let k = 0; k < 400; k++) {
           const input = { ...next(), policies };
           const a = advanceInstance(full, input);
@@ -101,7 +75,7 @@ describe('advanceCounted — the what-if replay’s count-only step', () => {
       const [pubFull, draftFull, pubCounted, draftCounted] = [0, 1, 2, 3].map(() => initialRuntime(T0, restore)) as [InstanceRuntime, InstanceRuntime, InstanceRuntime, InstanceRuntime];
       shareUnchanged(draftFull, pubFull, changed);
       shareUnchanged(draftCounted, pubCounted, changed);
-      const next = telemetryStream(rnd);
+      const next = randomTelemetry(rnd, 'c', T0);
       for (let k = 0; k < 400; k++) {
         const input = next();
         advanceInstance(pubFull, { ...input, policies: current });
