@@ -2,8 +2,8 @@
 // and a draft sharing the published runtime's unchanged parts (only the changed part stepped)
 // must give the same weights and the same transitions at every tick, for each policy kind.
 import { describe, expect, it } from 'vitest';
-import { changedParts, shareUnchanged, transitionPart } from './draft-step';
-import { advanceInstance, initialRuntime, type RestoredRuntime } from './instance-step';
+import { changedParts, shareUnchanged } from './draft-step';
+import { advanceInstance, initialRuntime, STEP_PARTS, type RestoredRuntime } from './instance-step';
 import type { FleetPolicies, Transition } from './model';
 import { defaultPolicies } from './policy-defaults';
 import { randomTelemetry } from './random-telemetry';
@@ -18,6 +18,20 @@ const drafts: Record<string, FleetPolicies> = {
 const T0 = 1_700_000_000_000;
 const restore: RestoredRuntime = { targetWeight: 60, effectiveWeight: 45, degradation: 1, breaker: 'closed', stageState: ['active', 'idle', 'blocked', 'active', 'idle'], weightMode: 'ready' };
 const key = (t: Transition) => JSON.stringify([t.machine, t.stage, t.from, t.to, t.cause, t.at, t.values]);
+
+/** The STEP_PARTS bit of the machine that made `t` (the ingress buffer is the watermark policy's). */
+export function transitionPart(t: Transition): number {
+  switch (t.machine) {
+    case 'weight':
+      return STEP_PARTS.weight;
+    case 'stage':
+      return STEP_PARTS.stages;
+    case 'degradation':
+      return STEP_PARTS.watermark;
+    case 'breaker':
+      return t.stage === 'access' ? STEP_PARTS.watermark : STEP_PARTS.breaker;
+  }
+}
 
 describe('shared draft step', () => {
   it('changedParts names only the kinds whose policy object differs', () => {

@@ -6,7 +6,7 @@
 // the same figures to the last bit, at a fraction of a second full step.
 import type { InstanceRuntime } from './instance-runtime';
 import { STEP_PARTS } from './step-counts';
-import type { FleetPolicies, Transition } from './model';
+import type { FleetPolicies } from './model';
 
 /** The STEP_PARTS whose policy differs (a part whose policy is the same object cannot differ). */
 export function changedParts(current: FleetPolicies, proposed: FleetPolicies): number {
@@ -38,18 +38,4 @@ export function shareUnchanged(draft: InstanceRuntime, published: InstanceRuntim
     draft.ingress = published.ingress;
   }
   if ((changed & STEP_PARTS.breaker) === 0) draft.breaker = published.breaker;
-}
-
-/** The STEP_PARTS bit of the machine that made `t` (the ingress buffer is the watermark policy's). */
-export function transitionPart(t: Transition): number {
-  switch (t.machine) {
-    case 'weight':
-      return STEP_PARTS.weight;
-    case 'stage':
-      return STEP_PARTS.stages;
-    case 'degradation':
-      return STEP_PARTS.watermark;
-    case 'breaker':
-      return t.stage === 'access' ? STEP_PARTS.watermark : STEP_PARTS.breaker;
-  }
 }
