@@ -85,6 +85,6 @@ export async function makeDefaultPolicies(db: DbOrTx, kinds: PolicyKind[] = Obje
   for (const kind of kinds) {
     const document = defaultPolicies[kind];
     const policy = await db.policy.create({ data: { kind, scope: 'global', document } });
-    await db.policyVersion.create({ data: { policyId: policy.id, version: 1, document, message: 'Defaults from SPEC §3', authorName: 'seed' } });
+    await db.policyVersion.create({ data: { policyId: policy.id, version: 1, document, message: 'The built-in defaults', authorName: 'seed' } });
   }
 }
