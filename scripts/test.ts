@@ -10,6 +10,35 @@ interface Outcome {
   failed: number;
   skipped: number;
   seconds: number;
+  /** Names of the failed tests, printed again under the summary: a CI log is often read from its tail. */
+  failures?: string[];
+}
+
+type VitestJson = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults?: Array<{ name: string; status: string; message?: string; assertionResults?: Array<{ fullName: string; status: string; failureMessages?: string[] }> }>;
+};
+type PlaywrightSuite = { specs?: Array<{ title: string; file: string; line: number; ok: boolean; tests?: Array<{ results?: Array<{ error?: { message?: string } }> }> }>; suites?: PlaywrightSuite[] };
+
+// Colour codes come through in the messages; ESLint refuses a control character in a literal.
+const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+const firstLine = (text: string | undefined) => (text ?? '').replace(ansi, '').split('\n').find((l) => l.trim() !== '')?.trim().slice(0, 240) ?? '';
+
+function vitestFailures(r: VitestJson): string[] {
+  const cwd = process.cwd() + '/';
+  return (r.testResults ?? []).flatMap((f) => {
+    const file = f.name.replace(cwd, '');
+    const cases = (f.assertionResults ?? []).filter((a) => a.status === 'failed').map((a) => `${file} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    return cases.length === 0 && f.status === 'failed' ? [`${file}: ${firstLine(f.message)}`] : cases;
+  });
+}
+
+function playwrightFailures(s: PlaywrightSuite): string[] {
+  const own = (s.specs ?? []).filter((sp) => !sp.ok).map((sp) => `${sp.file}:${sp.line} › ${sp.title}: ${firstLine(sp.tests?.flatMap((t) => t.results ?? []).find((x) => x.error)?.error?.message)}`);
+  return [...own, ...(s.suites ?? []).flatMap(playwrightFailures)];
 }
 
 const only = process.argv.slice(2);
@@ -84,10 +113,10 @@ for (const project of ['unit', 'integration']) {
     const out = `.tmp/vitest-${project}.json`;
     rmSync(out, { force: true });
     const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
-    const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(out);
+    const r = readJson<VitestJson>(out);
     if (!r) return { passed: 0, failed: 1, skipped: 0 };
     // A crash outside any test (e.g. global setup) still fails the suite.
-    return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests };
+    return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
   });
 }
 
@@ -95,15 +124,16 @@ await step('e2e', async () => {
   const out = '.tmp/playwright.json';
   rmSync(out, { force: true });
   const code = await run(node, ['node_modules/@playwright/test/cli.js', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-  const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(out);
+  const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } } & PlaywrightSuite>(out);
   if (!r) return { passed: 0, failed: 1, skipped: 0 };
-  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected + (code !== 0 && r.stats.unexpected === 0 ? 1 : 0), skipped: r.stats.skipped };
+  return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected + (code !== 0 && r.stats.unexpected === 0 ? 1 : 0), skipped: r.stats.skipped, failures: playwrightFailures(r) };
 });
 
 console.log('\n━━━ summary ━━━');
 for (const o of outcomes) {
   console.log(`${o.suite.padEnd(10)} ${String(o.passed).padStart(4)} passed ${String(o.failed).padStart(3)} failed ${String(o.skipped).padStart(3)} skipped  ${o.seconds.toFixed(0)} s`);
 }
+for (const o of outcomes) for (const f of o.failures ?? []) console.log(`✗ ${o.suite}: ${f}`);
 const passed = outcomes.reduce((a, o) => a + o.passed, 0);
 const failed = outcomes.reduce((a, o) => a + o.failed, 0);
 const skipped = outcomes.reduce((a, o) => a + o.skipped, 0);
