@@ -10,6 +10,9 @@ export default defineConfig({
   test: {
     // Root-only option: the unit project may legitimately have no files yet.
     passWithNoTests: true,
+    // expect.poll waits for a condition; its default gives up after 1 s, which a loaded machine
+    // overruns for nothing. A poll still ends as soon as its condition holds.
+    expect: { poll: { timeout: 60_000, interval: 50 } },
     projects: [
       {
         extends: true,
