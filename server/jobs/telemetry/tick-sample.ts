@@ -1,8 +1,9 @@
-import { stepInstance, type InstanceRuntime } from '../../domain/instance-step';
+import { stepInstance, type InstanceRuntime, type StepResult } from '../../domain/instance-step';
+import { type BinaryCopyWriter, float8Element, OID, textElement } from './copy-binary';
 import type { InstanceTelemetry, StageTelemetry } from '../../domain/model';
 import type { FleetView } from '../../platform/adapter';
 import type { LoadedPolicies } from './fleet';
-import type { SampleRow, TransitionRow } from './persist';
+import { SAMPLE_FIELDS, type SampleRow, type TransitionRow } from './persist';
 
 /** What one tick's domain step reads and keeps between ticks (the loop owns it). */
 export interface StepState {
@@ -18,9 +19,11 @@ export interface StepOutput {
 }
 
 /**
- * Runs the domain for instances [from, to) of the fleet at `slot` and returns their samples (in
- * fleet order); transitions and weights to apply are appended to `out`. The loop calls it piece by
- * piece, streaming each piece's samples to PostgreSQL while it steps the next.
+ * Runs the domain for instances [from, to) of the fleet at `slot` and appends their samples (in
+ * fleet order) to `w` as binary COPY tuples of tick `tickId`; transitions and weights to apply
+ * are appended to `out`. The loop calls it piece by piece, streaming each piece's samples to
+ * PostgreSQL while it steps the next. Each sample is encoded straight from the step's result: a
+ * SampleRow object and its three stage arrays per instance and tick were garbage the GC paid for.
  */
 export function stepRange(
   view: FleetView,
@@ -32,8 +35,9 @@ export function stepRange(
   policyChanged: boolean,
   state: StepState,
   out: StepOutput,
-): SampleRow[] {
-  const samples: SampleRow[] = new Array<SampleRow>(to - from);
+  w: BinaryCopyWriter,
+  tickId: bigint,
+): void {
   for (let k = from; k < to; k++) {
     const inst = view.instances[k]!;
     const t = byId.get(inst.id) ?? { instanceId: inst.id, up: false };
@@ -46,56 +50,61 @@ export function stepRange(
     });
     state.runtimes.set(inst.id, res.runtime);
     for (const tr of res.transitions) out.transitions.push({ ...tr, instanceId: inst.id });
-    const w = Math.round(res.effectiveWeight);
-    if (state.applied.get(inst.id) !== w) out.weights.push({ instanceId: inst.id, weight: w });
-    const stages = t.stages;
-    samples[k - from] = {
-      instanceId: inst.id,
-      up: t.up,
-      rtMs: t.rtMs ?? null,
-      cpu: res.inputs.cpuPct,
-      memory: t.memPct ?? null,
-      p50Ms: t.p50Ms ?? null,
-      p95Ms: res.inputs.p95Ms,
-      p99Ms: t.p99Ms ?? null,
-      connections: res.inputs.connections,
-      rps: t.rps ?? null,
-      errorRate: t.requests ? ((t.errors ?? 0) + (t.timeouts ?? 0)) / t.requests : t.up ? 0 : null,
-      inputAgeMs: res.inputAgeMs,
-      targetWeight: res.targetWeight,
-      effectiveWeight: res.effectiveWeight,
-      degradation: res.degradation,
-      breaker: res.breaker,
-      stageFill: res.stageFill,
-      stageState: res.stageStates,
-      requests: t.requests ?? null,
-      activeRequests: t.activeRequests ?? null,
-      maxConcurrency: t.maxConcurrency ?? null,
-      ingressTimeouts: t.ingressWriteTimeouts ?? null,
-      stageInputs: stages ? stageInputs(stages) : NONE,
-      stageOutputs: stages ? stageOutputs(stages) : NONE,
-      stageBlocked: stages ? stageBlocked(stages) : NO_FLAGS,
-    };
+    const w8 = Math.round(res.effectiveWeight);
+    if (state.applied.get(inst.id) !== w8) out.weights.push({ instanceId: inst.id, weight: w8 });
+    encodeSample(w, tickId, slot, inst.id, t, res);
   }
-  return samples;
 }
 
-// Plain loops instead of three `map` calls with a fresh closure each, per instance and tick: the
-// loop's own garbage adds to every tick's GC pauses. The empty arrays are shared and never mutated.
-const NONE: number[] = [];
-const NO_FLAGS: boolean[] = [];
-function stageInputs(stages: readonly StageTelemetry[]): number[] {
-  const out = new Array<number>(stages.length);
-  for (let i = 0; i < stages.length; i++) out[i] = stages[i]!.inputs;
-  return out;
+const errorRateOf = (t: InstanceTelemetry) => (t.requests ? ((t.errors ?? 0) + (t.timeouts ?? 0)) / t.requests : t.up ? 0 : null);
+
+/** The sample a step produced, as a row (persistTick's input; the same fields encodeSample writes). */
+export function sampleRow(instanceId: string, t: InstanceTelemetry, res: StepResult): SampleRow {
+  const stages = t.stages;
+  return {
+    instanceId,
+    up: t.up,
+    rtMs: t.rtMs ?? null,
+    cpu: res.inputs.cpuPct,
+    memory: t.memPct ?? null,
+    p50Ms: t.p50Ms ?? null,
+    p95Ms: res.inputs.p95Ms,
+    p99Ms: t.p99Ms ?? null,
+    connections: res.inputs.connections,
+    rps: t.rps ?? null,
+    errorRate: errorRateOf(t),
+    inputAgeMs: res.inputAgeMs,
+    targetWeight: res.targetWeight,
+    effectiveWeight: res.effectiveWeight,
+    degradation: res.degradation,
+    breaker: res.breaker,
+    stageFill: res.stageFill,
+    stageState: res.stageStates,
+    requests: t.requests ?? null,
+    activeRequests: t.activeRequests ?? null,
+    maxConcurrency: t.maxConcurrency ?? null,
+    ingressTimeouts: t.ingressWriteTimeouts ?? null,
+    stageInputs: stages ? stages.map((s) => s.inputs) : [],
+    stageOutputs: stages ? stages.map((s) => s.outputs) : [],
+    stageBlocked: stages ? stages.map((s) => s.outputBlocked) : [],
+  };
 }
-function stageOutputs(stages: readonly StageTelemetry[]): number[] {
-  const out = new Array<number>(stages.length);
-  for (let i = 0; i < stages.length; i++) out[i] = stages[i]!.outputs;
-  return out;
+
+/** sampleTuples([sampleRow(...)]) byte for byte, without the row (persist-sample.test.ts checks it). */
+export function encodeSample(w: BinaryCopyWriter, tickId: bigint, atMs: number, instanceId: string, t: InstanceTelemetry, res: StepResult): void {
+  const stages = t.stages ?? NO_STAGES;
+  w.row(SAMPLE_FIELDS).uuid(instanceId).timestamp(atMs).int8(tickId).bool(t.up)
+    .float8(t.rtMs ?? null).float8(res.inputs.cpuPct).float8(t.memPct ?? null).float8(t.p50Ms ?? null).float8(res.inputs.p95Ms).float8(t.p99Ms ?? null)
+    .float8(res.inputs.connections).float8(t.rps ?? null).float8(errorRateOf(t)).jsonb(res.inputAgeMs)
+    .float8(res.targetWeight).float8(res.effectiveWeight).int4(res.degradation).text(res.breaker)
+    .array(OID.float8, res.stageFill, float8Element).array(OID.text, res.stageStates, textElement)
+    .float8(t.requests ?? null).float8(t.activeRequests ?? null).float8(t.maxConcurrency ?? null).float8(t.ingressWriteTimeouts ?? null)
+    .array(OID.float8, stages, inputsElement).array(OID.float8, stages, outputsElement)
+    .array(OID.bool, stages, blockedElement);
 }
-function stageBlocked(stages: readonly StageTelemetry[]): boolean[] {
-  const out = new Array<boolean>(stages.length);
-  for (let i = 0; i < stages.length; i++) out[i] = stages[i]!.outputBlocked;
-  return out;
-}
+
+// Element writers that read the stage itself: no array of inputs, outputs or flags per instance.
+const NO_STAGES: readonly StageTelemetry[] = [];
+const inputsElement = (w: BinaryCopyWriter, s: StageTelemetry) => void w.float8(s.inputs);
+const outputsElement = (w: BinaryCopyWriter, s: StageTelemetry) => void w.float8(s.outputs);
+const blockedElement = (w: BinaryCopyWriter, s: StageTelemetry) => void w.bool(s.outputBlocked);
