@@ -1,5 +1,7 @@
-import { stepInstance, type InstanceRuntime, type StepResult } from '../../domain/instance-step';
-import { type BinaryCopyWriter, float8Element, OID, textElement } from './copy-binary';
+import { advanceInstance, type InstanceRuntime, type StepResult } from '../../domain/instance-step';
+import { ageMs } from '../../domain/sampling';
+import type { StageMachine } from '../../domain/stage-machine';
+import { type BinaryCopyWriter, float8Element, OID } from './copy-binary';
 import type { InstanceTelemetry, StageTelemetry } from '../../domain/model';
 import type { FleetView } from '../../platform/adapter';
 import type { LoadedPolicies } from './fleet';
@@ -41,18 +43,20 @@ export function stepRange(
   for (let k = from; k < to; k++) {
     const inst = view.instances[k]!;
     const t = byId.get(inst.id) ?? { instanceId: inst.id, up: false };
-    const res = stepInstance(state.runtimes.get(inst.id)!, {
+    const r = state.runtimes.get(inst.id)!;
+    // advanceInstance, not stepInstance: the sample is read from the runtime itself, without the
+    // snapshot (stage states, times, fills, ages) stepInstance copies out per instance and tick.
+    const res = advanceInstance(r, {
       telemetry: t,
       adminState: inst.adminState,
       now: slot,
       policies: policies.byService.get(inst.serviceId) ?? policies.fleet,
       forceRecompute: policyChanged ? 'policy' : undefined,
     });
-    state.runtimes.set(inst.id, res.runtime);
     for (const tr of res.transitions) out.transitions.push({ ...tr, instanceId: inst.id });
-    const w8 = Math.round(res.effectiveWeight);
-    if (state.applied.get(inst.id) !== w8) out.weights.push({ instanceId: inst.id, weight: w8 });
-    encodeSample(w, tickId, slot, inst.id, t, res);
+    const weight = Math.round(res.effectiveWeight);
+    if (state.applied.get(inst.id) !== weight) out.weights.push({ instanceId: inst.id, weight });
+    encodeSample(w, tickId, slot, inst.id, t, r, res.effectiveWeight);
   }
 }
 
@@ -90,21 +94,32 @@ export function sampleRow(instanceId: string, t: InstanceTelemetry, res: StepRes
   };
 }
 
-/** sampleTuples([sampleRow(...)]) byte for byte, without the row (persist-sample.test.ts checks it). */
-export function encodeSample(w: BinaryCopyWriter, tickId: bigint, atMs: number, instanceId: string, t: InstanceTelemetry, res: StepResult): void {
+/**
+ * sampleTuples([sampleRow(id, t, stepInstance(...))]) byte for byte, read from the runtime that
+ * advanceInstance left at `atMs` (tick-sample.test.ts checks it against stepInstance's result).
+ */
+export function encodeSample(w: BinaryCopyWriter, tickId: bigint, atMs: number, instanceId: string, t: InstanceTelemetry, r: InstanceRuntime, effectiveWeight: number): void {
   const stages = t.stages ?? NO_STAGES;
+  const s = r.sampled;
+  const weight = r.weight;
   w.row(SAMPLE_FIELDS).uuid(instanceId).timestamp(atMs).int8(tickId).bool(t.up)
-    .float8(t.rtMs ?? null).float8(res.inputs.cpuPct).float8(t.memPct ?? null).float8(t.p50Ms ?? null).float8(res.inputs.p95Ms).float8(t.p99Ms ?? null)
-    .float8(res.inputs.connections).float8(t.rps ?? null).float8(errorRateOf(t)).jsonb(res.inputAgeMs)
-    .float8(res.targetWeight).float8(res.effectiveWeight).int4(res.degradation).text(res.breaker)
-    .array(OID.float8, res.stageFill, float8Element).array(OID.text, res.stageStates, textElement)
+    .float8(t.rtMs ?? null).float8(s.cpu.value).float8(t.memPct ?? null).float8(t.p50Ms ?? null).float8(s.p95.value).float8(t.p99Ms ?? null)
+    .float8(s.connections.value).float8(t.rps ?? null).float8(errorRateOf(t))
+    // JSON.stringify of stepInstance's inputAgeMs, in its key order.
+    .jsonbText(`{"cpu":${json(ageMs(s.cpu, atMs))},"p95":${json(ageMs(s.p95, atMs))},"connections":${json(ageMs(s.connections, atMs))},"recompute":${json(weight.lastFullRecomputeAt === null ? null : atMs - weight.lastFullRecomputeAt)}}`)
+    .float8(weight.target).float8(effectiveWeight).int4(r.ladder.level).text(r.breaker.state)
+    .array(OID.float8, r.fill, float8Element).array(OID.text, r.stages, stateElement)
     .float8(t.requests ?? null).float8(t.activeRequests ?? null).float8(t.maxConcurrency ?? null).float8(t.ingressWriteTimeouts ?? null)
     .array(OID.float8, stages, inputsElement).array(OID.float8, stages, outputsElement)
     .array(OID.bool, stages, blockedElement);
 }
+
+/** A number or null as JSON.stringify writes it (NaN and ±Infinity as null). */
+const json = (v: number | null) => (v !== null && Number.isFinite(v) ? String(v) : 'null');
 
 // Element writers that read the stage itself: no array of inputs, outputs or flags per instance.
 const NO_STAGES: readonly StageTelemetry[] = [];
 const inputsElement = (w: BinaryCopyWriter, s: StageTelemetry) => void w.float8(s.inputs);
 const outputsElement = (w: BinaryCopyWriter, s: StageTelemetry) => void w.float8(s.outputs);
 const blockedElement = (w: BinaryCopyWriter, s: StageTelemetry) => void w.bool(s.outputBlocked);
+const stateElement = (w: BinaryCopyWriter, m: StageMachine) => void w.text(m.state);
