@@ -35,9 +35,10 @@ export const SERVER_SETTINGS: Readonly<Record<string, string>> = {
   // Off: after a checkpoint starts, the next tick's first touch of every instance's newest key
   // page (TelemetrySample's primary key and StateTransition's ("instanceId", at) index are both by
   // instance, then time) writes a full-page image, ~11,000 in one tick at 10k. pglz compressed
-  // them on the tick's own backend, inside its COPY: that tick took ~1.6 s more than its
-  // neighbours, ~1.2 s more uncompressed (one run each on a loaded machine). Uncompressed it writes
-  // ~96 MB of WAL instead of ~40, ~3 % more WAL over the ~2 GB between two checkpoints.
+  // them on the tick's own backend, inside its COPY: that tick took 0.7-1.6 s more than its
+  // neighbours (3 runs), 0.3-1.2 s more uncompressed (2 runs; machine at load 4-11 on 2 cores,
+  // so a weak signal). Uncompressed it writes ~96 MB of WAL instead of ~40, ~3 % more WAL over
+  // the ~2 GB between two checkpoints.
   wal_compression: 'off',
 };
 
