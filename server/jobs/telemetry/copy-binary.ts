@@ -138,12 +138,15 @@ export class BinaryCopyWriter {
   }
   /** jsonb's binary form: a version byte (1) and the JSON text, which the server still parses. */
   jsonb(v: unknown): this {
-    const s = JSON.stringify(v);
-    const n = Buffer.byteLength(s, 'utf8');
+    return this.jsonbText(JSON.stringify(v));
+  }
+  /** jsonb from JSON text the caller built (what `jsonb` writes for a value whose JSON.stringify is `json`). */
+  jsonbText(json: string): this {
+    const n = Buffer.byteLength(json, 'utf8');
     this.int32(n + 1);
     this.room(n + 1);
     this.buf[this.pos++] = 1;
-    this.buf.write(s, this.pos, n, 'utf8');
+    this.buf.write(json, this.pos, n, 'utf8');
     this.pos += n;
     return this;
   }

@@ -7,6 +7,7 @@ import { ADAPTER_STATUS_KEY } from '../../services/platform/adapter-status';
 import { convergeService } from '../../services/topology/topology';
 import { fleetFingerprint, loadFleet, loadLastSamples, loadPolicies, type FleetState, type LoadedPolicies } from './fleet';
 import { Leadership, stillLeader } from './leader';
+import { BinaryCopyWriter } from './copy-binary';
 import { TickWriter, type TransitionRow } from './persist';
 import { stepRange, type StepOutput } from './tick-sample';
 import { aggregateVersionSamples, type VersionSampleRow } from './version-samples';
@@ -225,9 +226,13 @@ export class TelemetryLoop {
         const { view } = this.fleet!;
         const out: StepOutput = { transitions: [], weights: [] };
         const state = { runtimes: this.runtimes, applied: this.applied };
+        const tickId = tx?.writer.tickId ?? 0n;
         for (let k = 0; k < view.instances.length; k += STEP_PIECE) {
-          const samples = stepRange(view, k, Math.min(view.instances.length, k + STEP_PIECE), byId, this.policies!, slot, policyChanged, state, out);
-          await tx?.writer.write(samples);
+          const to = Math.min(view.instances.length, k + STEP_PIECE);
+          // ~330 bytes a sample with five-stage arrays: one allocation for a whole piece, usually.
+          const piece = new BinaryCopyWriter((to - k) * 400, false);
+          stepRange(view, k, to, byId, this.policies!, slot, policyChanged, state, out, piece, tickId);
+          await tx?.writer.writeTuples(piece.tuples());
         }
         // The canary analysis's evidence: per service × version × zone, in the tick's transaction.
         const versions = aggregateVersionSamples(view.instances, byId);

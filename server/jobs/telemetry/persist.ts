@@ -114,7 +114,16 @@ export class TickWriter {
   async write(samples: readonly SampleRow[]): Promise<void> {
     this.check();
     if (samples.length === 0) return;
-    const payload = sampleTuples(this.tickId, this.atMs, samples);
+    await this.writeTuples(sampleTuples(this.tickId, this.atMs, samples));
+  }
+
+  /**
+   * Appends samples already encoded as binary COPY tuples (no header, SAMPLE_COLUMNS order, this
+   * tick's id and time): the loop encodes each sample as it steps it (tick-sample.ts).
+   */
+  async writeTuples(payload: Buffer): Promise<void> {
+    this.check();
+    if (payload.length === 0) return;
     // 256 KiB slices: the socket takes them without one write of several megabytes.
     let ok = true;
     for (let i = 0; i < payload.length; i += 1 << 18) ok = this.copy.write(payload.subarray(i, i + (1 << 18)));
@@ -146,10 +155,10 @@ export const SAMPLE_COLUMNS = `"instanceId", at, "tickId", up, "rtMs", cpu, memo
   "errorRate", "inputAgeMs", "targetWeight", "effectiveWeight", degradation, breaker, "stageFill", "stageState",
   requests, "activeRequests", "maxConcurrency", "ingressTimeouts", "stageInputs", "stageOutputs", "stageBlocked"`;
 const SAMPLE_COPY_BINARY = `COPY "TelemetrySample" (${SAMPLE_COLUMNS}) FROM STDIN (FORMAT binary)`;
-const SAMPLE_FIELDS = 27;
+export const SAMPLE_FIELDS = 27;
 
 /** The samples' tuples alone: a piece of a binary COPY whose header went first. */
-function sampleTuples(tickId: bigint, atMs: number, samples: readonly SampleRow[]): Buffer {
+export function sampleTuples(tickId: bigint, atMs: number, samples: readonly SampleRow[]): Buffer {
   // ~330 bytes a row with five-stage arrays: one allocation for a whole piece, usually.
   const w = new BinaryCopyWriter(samples.length * 400, false);
   for (const r of samples) {
