@@ -45,7 +45,7 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
       await expect.poll(() => renewedOnce(holder), { timeout: 30_000, interval: 50 }).toBe(true);
       const firstLease = Date.now() + LEASE_MS;
       await expect.poll(async () => (await sim.listFaults()).map((f) => f.id), { timeout: 30_000, interval: 100 }).toEqual([id]);
-      await expect.poll(async () => (await t.db.injection.findUniqueOrThrow({ where: { id } })).injectedAt !== null, { timeout: 10_000, interval: 50 }).toBe(true);
+      await expect.poll(async () => (await t.db.injection.findUniqueOrThrow({ where: { id } })).injectedAt !== null, { timeout: 60_000, interval: 50 }).toBe(true);
       // Renewed by the holder: it stays past the lease it had after its first renewal.
       while (Date.now() < firstLease + 1500) expect((await sim.listFaults()).map((f) => f.id)).toEqual([id]);
 
@@ -58,7 +58,7 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
       // ticks): the last expiry the leader pushed is at most one lease after the kill (the last
       // renewal came before it; 1 s for the database's clock against ours), and it is gone.
       expect((await t.db.injection.findUniqueOrThrow({ where: { id } })).platformExpiresAt!.getTime()).toBeLessThanOrEqual(killedAt + LEASE_MS + 1000);
-      await expect.poll(async () => (await t.db.injection.findUniqueOrThrow({ where: { id } })).removeReason, { timeout: 10_000, interval: 50 }).toBe('lease_lapsed');
+      await expect.poll(async () => (await t.db.injection.findUniqueOrThrow({ where: { id } })).removeReason, { timeout: 60_000, interval: 50 }).toBe('lease_lapsed');
       expect(loop.stats.leader).toBe(true);
     } finally {
       await sigkill(holder);
@@ -103,7 +103,7 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
       console.log(`[fault-kill-sim] SIGKILL of the run's controller worker → fault gone from the simulator after ${goneMs} ms (lease ${LEASE_MS} ms)`);
       // The last expiry pushed (not the test's event loop, see above) is at most one lease after the kill.
       expect((await run()).injections[0]!.platformExpiresAt!.getTime()).toBeLessThanOrEqual(killedAt + LEASE_MS + 1000);
-      await expect.poll(async () => (await run()).injections.map((x) => [x.desired, x.removeReason]), { timeout: 10_000, interval: 50 }).toEqual([[false, 'lease_lapsed']]);
+      await expect.poll(async () => (await run()).injections.map((x) => [x.desired, x.removeReason]), { timeout: 60_000, interval: 50 }).toEqual([[false, 'lease_lapsed']]);
       expect(loop.stats.leader).toBe(true);
     } catch (err) {
       console.log(worker.output().slice(-3000));
