@@ -31,14 +31,21 @@ export const PACK_RECORD_BYTES = PACK_FIELD_COUNT * 8;
 export const PACK_SQL = `string_agg(${PACK_FIELDS.map((f) => `float8send(coalesce((${f})::float8, 'NaN'))`).join(' || ')}, ''::bytea ORDER BY s.at)`;
 export const MINUTE_SQL = `date_bin('60 seconds', s.at, TIMESTAMP '2000-01-01')`;
 
-/** Packs every minute in [from, to) (callers pass complete minutes); idempotent. */
+/**
+ * Packs every minute in [from, to) (callers pass complete minutes); idempotent. A minute whose
+ * pack already holds as many samples is left as it is: samples are never rewritten (persist
+ * inserts them ON CONFLICT DO NOTHING), so it is the same pack, and the rollup's minutes of
+ * grace re-pack only what a late tick added to.
+ */
 export async function packTelemetry(db: Db, from: Date, to: Date): Promise<number> {
   return writePacks(
     pgPool(db),
-    `SELECT s."instanceId", ${MINUTE_SQL} AS minute, count(*)::int AS samples, ${PACK_SQL} AS data
-    FROM "TelemetrySample" s
-    WHERE s.at >= '${pgUtc(from)}'::timestamp AND s.at < '${pgUtc(to)}'::timestamp
-    GROUP BY s."instanceId", 2`,
+    `SELECT g.* FROM (
+      SELECT s."instanceId", ${MINUTE_SQL} AS minute, count(*)::int AS samples, ${PACK_SQL} AS data
+      FROM "TelemetrySample" s
+      WHERE s.at >= '${pgUtc(from)}'::timestamp AND s.at < '${pgUtc(to)}'::timestamp
+      GROUP BY s."instanceId", 2
+    ) g WHERE NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE p."instanceId" = g."instanceId" AND p.minute = g.minute AND p.samples = g.samples)`,
   );
 }
 

@@ -81,6 +81,7 @@ describe('telemetry persistence, rollups and retention', () => {
     await rollupTelemetry(t.db, now, 2);
     const again = await rollupTelemetry(t.db, now, 2);
     expect(again.r60).toBeGreaterThan(0); // re-does the newest bucket only
+    expect(again.packs).toBe(0); // every minute's pack already holds all its samples
     const m = await t.db.telemetryRollup.findMany({ where: { instanceId: ids[0], resolutionS: 60, bucketStart: { gte: new Date(base) } }, orderBy: { bucketStart: 'asc' } });
     expect(m).toHaveLength(20);
     expect(m[0]).toMatchObject({ samples: 6, cpuAvg: 10, cpuMax: 10, effectiveWeightAvg: 80 });
