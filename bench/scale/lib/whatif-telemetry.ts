@@ -7,7 +7,7 @@
 // PERIOD instances, so the packs of the first PERIOD are computed and copied to the others.
 import type pg from 'pg';
 import { pgUtc } from '../../../server/db/timestamp';
-import { MINUTE_SQL, PACK_SQL } from '../../../server/services/telemetry/telemetry-pack';
+import { MINUTE_SQL, PACK_SQL, writePacks } from '../../../server/services/telemetry/telemetry-pack';
 
 /** The generated samples of instances [i0, i1) (by name order) at ticks k in [k0, k1), one per second from t0, as TelemetrySample columns. */
 function rows(t0: Date, i0: number, i1: number, k0: number, k1: number): string {
@@ -56,8 +56,9 @@ export async function recordTelemetry(pool: pg.Pool, instances: number, minutes:
     await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, 0, 1)}`);
     if (packedTicks < ticks) await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, Math.max(1, packedTicks), ticks)}`);
     if (i0 < PERIOD) {
-      await pool.query(`INSERT INTO "TelemetryPack" ("instanceId", minute, samples, data)
-        SELECT s."instanceId", ${MINUTE_SQL} AS m, count(*)::int, ${PACK_SQL} FROM (${rows(t0, i0, Math.min(i1, PERIOD), 0, packedTicks)}) s GROUP BY s."instanceId", m`);
+      // In the layout the rollup writes (telemetry-pack.ts).
+      await writePacks(pool, `SELECT s."instanceId", ${MINUTE_SQL} AS minute, count(*)::int AS samples, ${PACK_SQL} AS data
+        FROM (${rows(t0, i0, Math.min(i1, PERIOD), 0, packedTicks)}) s GROUP BY s."instanceId", 2`);
     }
     await pool.query(`INSERT INTO "TelemetryPack" ("instanceId", minute, samples, data)
       SELECT i.id, p.minute, p.samples, p.data FROM ${NUMBERED} i JOIN ${NUMBERED} tmpl ON tmpl.n = i.n % ${PERIOD}

@@ -7,6 +7,7 @@
 import { endianness } from 'node:os';
 import { STAGES, type InstanceTelemetry, type StageTelemetry } from '../../domain/model';
 import type { RecordedSample } from '../../domain/replay';
+import { decodeInto, isRawPack, packRecords } from './pack-codec';
 import { PACK_RECORD_BYTES, type FirstStates } from './telemetry-pack';
 
 /** Float8s per packed sample, and where each field sits in a record (PACK_FIELDS order). */
@@ -23,16 +24,33 @@ const SWAP = endianness() === 'LE';
  * object for the garbage collector.
  */
 export function packValues(packs: readonly Buffer[], into?: Float64Array): Float64Array {
-  let bytes = 0;
+  let records = 0;
+  let raw = true;
   for (const p of packs) {
-    if (p.length % PACK_RECORD_BYTES !== 0) throw new Error(`a pack of ${p.length} bytes is not whole records of ${PACK_RECORD_BYTES}`);
-    bytes += p.length;
+    records += packRecords(p);
+    if (!isRawPack(p)) raw = false;
   }
-  const out = into !== undefined && into.length >= bytes / 8 ? into.subarray(0, bytes / 8) : new Float64Array(bytes / 8);
-  const view = Buffer.from(out.buffer, out.byteOffset, bytes);
-  let at = 0;
-  for (const p of packs) at += p.copy(view, at);
-  if (SWAP && bytes > 0) view.swap64();
+  const out = into !== undefined && into.length >= records * RECORD ? into.subarray(0, records * RECORD) : new Float64Array(records * RECORD);
+  if (raw) {
+    const bytes = records * PACK_RECORD_BYTES;
+    const view = Buffer.from(out.buffer, out.byteOffset, bytes);
+    let at = 0;
+    for (const p of packs) at += p.copy(view, at);
+    if (SWAP && bytes > 0) view.swap64();
+    return out;
+  }
+  // Lean packs (pack-codec.ts) decode field by field; raw ones among them (the minutes packed on
+  // the fly) are copied and swapped in place.
+  let r = 0;
+  for (const p of packs) {
+    const n = packRecords(p);
+    if (isRawPack(p)) {
+      const view = Buffer.from(out.buffer, out.byteOffset + r * PACK_RECORD_BYTES, n * PACK_RECORD_BYTES);
+      p.copy(view, 0);
+      if (SWAP && n > 0) view.swap64();
+    } else decodeInto(p, out, r);
+    r += n;
+  }
   return out;
 }
 

@@ -3,9 +3,12 @@
 // preview reads packs (a plain copy of bytes for PostgreSQL) and packs the minutes that are not
 // packed yet on the fly with the same expression, so both paths decode the same way. NULL is
 // stored as NaN (no stored input is NaN).
-import type { Db } from '../../db/client';
-import { Prisma } from '../../db/generated/client';
+import type pg from 'pg';
+import { pgPool, type Db } from '../../db/client';
+import { copyRows } from '../../db/pg-binary';
+import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
+import { encodePack, PACK_FIELD_COUNT, rawPack } from './pack-codec';
 
 /** The longest window a what-if preview replays; packs are kept (and made) only this far back. */
 export const PACK_WINDOW_MINUTES = 120;
@@ -21,21 +24,60 @@ const PACK_FIELDS = [
   `(s."inputAgeMs"->>'cpu')::float8`, `(s."inputAgeMs"->>'p95')::float8`, `(s."inputAgeMs"->>'connections')::float8`,
   ...perStage('stageFill'), ...perStage('stageInputs'), ...perStage('stageOutputs'), ...perStage('stageBlocked', '::int'),
 ];
-export const PACK_RECORD_BYTES = PACK_FIELDS.length * 8;
+if (PACK_FIELDS.length !== PACK_FIELD_COUNT) throw new Error('PACK_FIELDS and the lean pack layout disagree');
+export const PACK_RECORD_BYTES = PACK_FIELD_COUNT * 8;
 
 /** SQL for one minute's pack of rows `s`: string_agg over a GROUP BY "instanceId", minute. */
 export const PACK_SQL = `string_agg(${PACK_FIELDS.map((f) => `float8send(coalesce((${f})::float8, 'NaN'))`).join(' || ')}, ''::bytea ORDER BY s.at)`;
 export const MINUTE_SQL = `date_bin('60 seconds', s.at, TIMESTAMP '2000-01-01')`;
 
-/** Packs every minute in [from, to) (callers pass complete minutes); idempotent. */
+/**
+ * Packs every minute in [from, to) (callers pass complete minutes); idempotent. A minute whose
+ * pack already holds as many samples is left as it is: samples are never rewritten (persist
+ * inserts them ON CONFLICT DO NOTHING), so it is the same pack, and the rollup's minutes of
+ * grace re-pack only what a late tick added to.
+ */
 export async function packTelemetry(db: Db, from: Date, to: Date): Promise<number> {
-  return db.$executeRaw`
-    INSERT INTO "TelemetryPack" ("instanceId", minute, samples, data)
-    SELECT s."instanceId", ${Prisma.raw(MINUTE_SQL)} AS m, count(*)::int, ${Prisma.raw(PACK_SQL)}
-    FROM "TelemetrySample" s
-    WHERE s.at >= ${from} AND s.at < ${to}
-    GROUP BY s."instanceId", m
-    ON CONFLICT ("instanceId", minute) DO UPDATE SET samples = EXCLUDED.samples, data = EXCLUDED.data`;
+  return writePacks(
+    pgPool(db),
+    `SELECT g.* FROM (
+      SELECT s."instanceId", ${MINUTE_SQL} AS minute, count(*)::int AS samples, ${PACK_SQL} AS data
+      FROM "TelemetrySample" s
+      WHERE s.at >= '${pgUtc(from)}'::timestamp AND s.at < '${pgUtc(to)}'::timestamp
+      GROUP BY s."instanceId", 2
+    ) g WHERE NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE p."instanceId" = g."instanceId" AND p.minute = g.minute AND p.samples = g.samples)`,
+  );
+}
+
+/** Packs per INSERT. */
+const WRITE_BATCH = 500;
+
+/**
+ * Upserts the packs `select` makes ("instanceId", minute, samples, data: PACK_SQL's raw records)
+ * in the lean layout (pack-codec.ts): PostgreSQL packs them raw (one string_agg) and this
+ * process chooses each field's form (in SQL that took an aggregate per field and form).
+ */
+export async function writePacks(pool: pg.Pool, select: string): Promise<number> {
+  const ids: string[] = [];
+  const minutes: string[] = [];
+  const samples: number[] = [];
+  const data: Buffer[] = [];
+  await copyRows(pool, `SELECT "instanceId"::text, to_char(minute, 'YYYY-MM-DD"T"HH24:MI:SS'), samples, data FROM (${select}) p`, (r) => {
+    ids.push(r.bytes()!.toString('latin1'));
+    minutes.push(r.bytes()!.toString('latin1'));
+    samples.push(r.bytes()!.readInt32BE(0));
+    data.push(encodePack(r.bytes()!));
+  });
+  for (let k = 0; k < ids.length; k += WRITE_BATCH) {
+    const end = k + WRITE_BATCH;
+    await pool.query(
+      `INSERT INTO "TelemetryPack" ("instanceId", minute, samples, data)
+        SELECT * FROM unnest($1::uuid[], $2::timestamp[], $3::int[], $4::bytea[])
+        ON CONFLICT ("instanceId", minute) DO UPDATE SET samples = EXCLUDED.samples, data = EXCLUDED.data`,
+      [ids.slice(k, end), minutes.slice(k, end), samples.slice(k, end), data.slice(k, end)],
+    );
+  }
+  return ids.length;
 }
 
 /** A first sample's machine states (the replay resumes from them). */
@@ -54,7 +96,8 @@ const NO_STATES: FirstStates = { targetWeight: 0, degradation: 0, breaker: 'clos
  * Appends the samples of a pack that fall in [fromMs, toMs] to `out`. Only the first sample of an
  * instance (out empty) carries `first`; the replay recomputes the rest.
  */
-export function unpack(data: Buffer, fromMs: number, toMs: number, first: FirstStates | undefined, out: RecordedSample[]): void {
+export function unpack(pack: Buffer, fromMs: number, toMs: number, first: FirstStates | undefined, out: RecordedSample[]): void {
+  const data = rawPack(pack);
   if (data.length % PACK_RECORD_BYTES !== 0) throw new Error(`a pack of ${data.length} bytes is not whole records of ${PACK_RECORD_BYTES}`);
   const f = (at: number) => data.readDoubleBE(at);
   const n = (at: number) => {

@@ -5,6 +5,7 @@ import { persistTick, type SampleRow } from '../../jobs/telemetry/persist';
 import { pruneRetention } from './maintenance';
 import { rollupTelemetry } from './telemetry-rollup';
 import pg from 'pg';
+import { isRawPack, packRecords } from './pack-codec';
 
 let t: TestDb;
 let ids: string[];
@@ -80,14 +81,15 @@ describe('telemetry persistence, rollups and retention', () => {
     await rollupTelemetry(t.db, now, 2);
     const again = await rollupTelemetry(t.db, now, 2);
     expect(again.r60).toBeGreaterThan(0); // re-does the newest bucket only
+    expect(again.packs).toBe(0); // every minute's pack already holds all its samples
     const m = await t.db.telemetryRollup.findMany({ where: { instanceId: ids[0], resolutionS: 60, bucketStart: { gte: new Date(base) } }, orderBy: { bucketStart: 'asc' } });
     expect(m).toHaveLength(20);
     expect(m[0]).toMatchObject({ samples: 6, cpuAvg: 10, cpuMax: 10, effectiveWeightAvg: 80 });
     expect(m[10]).toMatchObject({ cpuAvg: 30 });
-    // Each rolled-up minute has its replay pack: six samples of 35 float8s.
+    // Each rolled-up minute has its replay pack: six samples, in the lean layout.
     const packs = await t.db.telemetryPack.findMany({ where: { instanceId: ids[0], minute: { gte: new Date(base) } }, orderBy: { minute: 'asc' } });
     expect(packs.map((p) => p.minute.getTime())).toEqual(m.map((r) => r.bucketStart.getTime()));
-    expect(packs.map((p) => [p.samples, p.data.length])).toEqual(m.map(() => [6, 6 * 35 * 8]));
+    expect(packs.map((p) => [p.samples, isRawPack(Buffer.from(p.data)), packRecords(Buffer.from(p.data))])).toEqual(m.map(() => [6, false, 6]));
     const ten = await t.db.telemetryRollup.findMany({ where: { resolutionS: 600, bucketStart: { gte: new Date(base) } }, orderBy: [{ instanceId: 'asc' }, { bucketStart: 'asc' }] });
     const zero = ten.filter((r) => r.instanceId === ids[0]);
     expect(zero.map((r) => [r.samples, r.cpuAvg])).toEqual([
@@ -107,7 +109,7 @@ describe('telemetry persistence, rollups and retention', () => {
     await writeTick(new Date(base + 1195_000), [sample(ids[0]!, 30, 80, 0.3)]);
     await rollupTelemetry(t.db, new Date(now.getTime() + 120_000), 2);
     const late = await t.db.telemetryPack.findUniqueOrThrow({ where: { instanceId_minute: { instanceId: ids[0]!, minute: new Date(base + 1140_000) } } });
-    expect([late.samples, late.data.length]).toEqual([7, 7 * 35 * 8]);
+    expect([late.samples, packRecords(Buffer.from(late.data))]).toEqual([7, 7]);
   });
 
   it('prunes raw samples past their window and keeps the rollups', async () => {
