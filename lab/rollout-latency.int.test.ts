@@ -61,7 +61,9 @@ describe('a canary rollout on the lab with Prometheus latency histograms', () =>
     // Prometheus scrapes every second: a 500 ms tick sees each scrape.
     const env = parseEnv({ SWITCHBACK_WORKER_CONCURRENCY: '2', SWITCHBACK_TICK_MS: '500', SWITCHBACK_TELEMETRY_LOOP: 'true' });
     const worker: WorkerHandle = await startWorker({ db: t.db, env, connectionString: t.url, log: () => undefined });
-    const load = steadyLoad(url, { maxRequests: 60_000, maxMs: 240_000, altHeaders: CANARY });
+    // Load for as long as the test may wait (bounded in count and time): once it stops, the analysis
+    // gets no more samples and can only keep running.
+    const load = steadyLoad(url, { maxRequests: 200_000, maxMs: 560_000, altHeaders: CANARY });
     try {
       await expect.poll(() => t.db.tick.count(), { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(1);
       const { id, version } = await createRollout(t.db, operator, { spec });
@@ -83,7 +85,12 @@ describe('a canary rollout on the lab with Prometheus latency histograms', () =>
       // v2 slows down: 60 ms instead of 20 ms.
       await lab.setKnobs('checkout-v2-1', { latencyMs: 60, jitterMs: 2 });
       // A bound, not a speed: on a loaded machine skipped ticks give the sequential test fewer samples a minute.
-      await expect.poll(async () => (await rollout()).state, { timeout: 240_000, interval: 250 }).toBe('rolled_back');
+      try {
+        await expect.poll(async () => (await rollout()).state, { timeout: 360_000, interval: 250 }).toBe('rolled_back');
+      } catch (e) {
+        // What the analysis saw, for the one who reads a failure: counts, values, its explanation.
+        throw new Error(`${(e as Error).message}\nanalysis: ${JSON.stringify(await look())} ${JSON.stringify((await analysis())?.result)}\nrequests sent: ${load.sent()}`, { cause: e });
+      }
       const done = await rollout();
       expect(done.abortReason).toBe('analysis_failed');
       const run = (await analysis())!;
@@ -103,5 +110,5 @@ describe('a canary rollout on the lab with Prometheus latency histograms', () =>
     for (const b of [withHeader, without]) for (const [s, n] of Object.entries(b.byServer)) where[s] = (where[s] ?? 0) + n;
     expect(Object.keys(where).sort()).toEqual(['checkout-v1-1', 'checkout-v1-2']);
     expect(where['checkout-v1-1']! + where['checkout-v1-2']!).toBe(1000);
-  }, 480_000);
+  }, 600_000);
 });
