@@ -16,10 +16,13 @@ describe('rollout reads', () => {
     const { id, version } = await createRollout(t.db, actorOf(f.operator), { spec });
     await startRollout(t.db, actorOf(f.operator), { id, version });
     await runUntil(t.db, id, f.service.id, (r) => r.state === 'paused');
+    // One tick: both rows at the same instant (two `new Date()`s can straddle a millisecond, and
+    // the newest instant alone would then hold only v1).
+    const at = new Date();
     await t.db.versionSample.createMany({
       data: [
-        { at: new Date(), serviceId: f.service.id, appVersion: 'v2', zone: f.zones.a, instances: 1, requests: 25, errors: 0 },
-        { at: new Date(), serviceId: f.service.id, appVersion: 'v1', zone: f.zones.a, instances: 4, requests: 75, errors: 0 },
+        { at, serviceId: f.service.id, appVersion: 'v2', zone: f.zones.a, instances: 1, requests: 25, errors: 0 },
+        { at, serviceId: f.service.id, appVersion: 'v1', zone: f.zones.a, instances: 4, requests: 75, errors: 0 },
       ],
     });
 
