@@ -115,3 +115,24 @@ export const demoFleet: FleetSpec = demoFleetOfSize(DEMO_INSTANCES);
 /** How many instances a fleet spec places. */
 export const fleetSize = (spec: FleetSpec): number =>
   spec.services.reduce((n, s) => n + s.placement.reduce((m, p) => m + Object.values(p.versions).reduce((a, b) => a + b, 0), 0), 0);
+
+/**
+ * The simulator's peak demand per service for a demo of this shape. DEMO_DEMAND_RPS (the
+ * simulator's default) is calibrated in absolute requests per second for the 84-instance demo;
+ * a scaled demo left on it spreads the same traffic over ~120 times the instances at 10,000: each
+ * runs at ~0.5 % of its capacity (2 rps), its stages flip idle ↔ active every tick (~9,000 stage
+ * transitions a tick, against a handful at 84) and its weights sit near 100, which is neither the
+ * demo's busy-but-not-saturated platform nor a fleet anyone runs. Each service's demand grows with
+ * its instances, so every instance carries what it carries in the 84-instance demo. Undefined for
+ * that demo itself, which keeps the simulator's default.
+ */
+export function demoDemandRps(spec: FleetSpec, base: Readonly<Record<string, number>>): Record<string, number> | undefined {
+  if (fleetSize(spec) === DEMO_INSTANCES) return undefined;
+  const count = (f: FleetSpec, name: string) => fleetSize({ ...f, services: f.services.filter((s) => s.name === name) });
+  const out: Record<string, number> = {};
+  for (const [name, rps] of Object.entries(base)) {
+    const at84 = count(demoFleet, name);
+    out[name] = at84 > 0 ? Math.round((rps * count(spec, name)) / at84) : rps;
+  }
+  return out;
+}

@@ -2,8 +2,8 @@ import type { Db } from '../server/db/client';
 import { generatePassword, hashPassword } from '../server/auth/password';
 import { makeDefaultPolicies } from '../server/db/factories';
 import { env } from '../server/env';
-import { DEMO_SIM_CONFIG } from '../server/platform/sim/config';
-import { DEMO_INSTANCES, demoFleetOfSize } from './demo-fleet';
+import { DEMO_DEMAND_RPS, DEMO_SIM_CONFIG } from '../server/platform/sim/config';
+import { DEMO_INSTANCES, demoDemandRps, demoFleetOfSize } from './demo-fleet';
 import { insertFleet } from './seed-fleet';
 import { seedFinishedRollout, seedRolloutTemplates } from './seed-rollouts';
 
@@ -43,14 +43,17 @@ export async function seedIfEmpty(db: Db, opts: SeedOptions): Promise<SeedResult
       if (done) return { seeded: false as const, before: done.value as { demo?: boolean; instances?: number } | null };
       const admin = await tx.user.create({ data: { name: opts.adminName, displayName: 'Administrator', role: 'admin', passwordHash } });
       await makeDefaultPolicies(tx);
+      const spec = demoFleetOfSize(size);
+      // A scaled demo's demand grows with it (demoDemandRps); without the demo the default stands.
+      const demandRps = opts.demo ? demoDemandRps(spec, DEMO_DEMAND_RPS) : undefined;
       if (opts.demo) {
-        await insertFleet(tx, demoFleetOfSize(size));
+        await insertFleet(tx, spec);
         await seedRolloutTemplates(tx);
         await seedFinishedRollout(tx);
         await (await import('./demo-calls')).seedDemoCalls(tx);
       }
       // The embedded simulator is the platform until an operator connects a real one (Settings).
-      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG } } });
+      await tx.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: { ...DEMO_SIM_CONFIG, ...(demandRps ? { demandRps } : {}) } } });
       await tx.auditEvent.create({
         data: { actorName: 'seed', action: 'system.seed', targetType: 'system', targetId: 'seed', after: { demo: opts.demo, admin: admin.name, ...(opts.demo ? { instances: size } : {}) } },
       });
