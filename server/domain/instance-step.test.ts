@@ -97,6 +97,17 @@ describe('stepInstance — weights', () => {
     expect(weightTransitions(r)).toMatchObject([{ from: '66', to: '54', cause: 'periodic recompute (every 30 s)' }]);
   });
 
+  it('a periodic phase brings the first periodic recompute forward by that share of the interval, then every 30 s', () => {
+    const d = new Driver({ ...initialRuntime(T0), periodicPhase: 0.5 });
+    d.step(0);
+    expect(d.last.recomputed).toEqual({ kind: 'initial' });
+    const mid = d.run(1, 14, { cpuPct: 80 });
+    expect(mid.every((r) => r.recomputed === null)).toBe(true);
+    expect(d.step(15, { cpuPct: 80 }).recomputed).toEqual({ kind: 'periodic', everyS: 30 });
+    expect(d.run(16, 44).every((r) => r.recomputed === null)).toBe(true);
+    expect(d.step(45).recomputed).toEqual({ kind: 'periodic', everyS: 30 });
+  });
+
   it('a periodic recompute that does not move the target is not recorded', () => {
     const d = new Driver();
     d.step(0);

@@ -80,7 +80,7 @@ export function recompute(r: InstanceRuntime, trigger: RecomputeTrigger, mode: W
     ({ target, terms } = computeWeight(wp, { cpuPct: s.cpu.value, p95Ms: s.p95.value, connections: s.connections.value, memPct: s.mem.value }));
     // Nothing to smooth from on a cold start; otherwise walk from the current effective value.
     w.ramp = w.ramp === null ? settledAt(target, now) : retarget(w.ramp, target, now, wp.smoothingWindowS);
-    w.lastFullRecomputeAt = now;
+    w.lastFullRecomputeAt = trigger.kind === 'initial' ? now - periodicOffsetMs(r.periodicPhase, wp.periodicRecomputeS) : now;
   } else {
     // Drain and health-check failure take the instance out at once, as a load balancer does;
     // smoothing is for load signals. The way back in ramps up (slow start).
@@ -93,6 +93,16 @@ export function recompute(r: InstanceRuntime, trigger: RecomputeTrigger, mode: W
   // equal exactly when the numbers are (or both are NaN), without building the strings.
   const same = old !== null && (old === target || (old !== old && target !== target));
   return !same || triggerChangesState(trigger);
+}
+
+/**
+ * How far back a first computation dates the periodic schedule (see InstanceRuntime.periodicPhase):
+ * whole seconds, so on whole-second ticks the first periodic recompute lands on a tick, spread
+ * evenly over the interval.
+ */
+export function periodicOffsetMs(phase: number | undefined, everyS: number): number {
+  if (phase === undefined || !(phase > 0 && phase < 1) || !(everyS > 0)) return 0;
+  return Math.floor(phase * everyS) * 1000;
 }
 
 /** The transition of the recompute that just ran (`old`: the target before it). */

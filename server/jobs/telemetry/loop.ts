@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { initialRuntime, type InstanceRuntime } from '../../domain/instance-step';
+import { initialRuntime, type InstanceRuntime, type RestoredRuntime } from '../../domain/instance-step';
 import type { InstanceTelemetry } from '../../domain/model';
 import type { PlatformAdapter } from '../../platform/adapter';
 import { fenced, FencedError } from '../../platform/fenced';
@@ -24,6 +24,18 @@ interface OpenTick {
 
 /** Instances stepped between two pieces of the samples' COPY (see TickWriter). */
 const STEP_PIECE = 500;
+
+/**
+ * A runtime whose periodic weight recompute sits at a phase of its own (InstanceRuntime.
+ * periodicPhase), taken from the instance id so that it is stable across leaders: the first 32
+ * bits of a random UUID are uniform, which spreads a fleet's periodic recomputes evenly over the interval.
+ */
+export function freshRuntime(instanceId: string, now: number, restore?: RestoredRuntime): InstanceRuntime {
+  const r = initialRuntime(now, restore);
+  const head = Number.parseInt(instanceId.slice(0, 8), 16);
+  if (Number.isFinite(head)) r.periodicPhase = head / 2 ** 32;
+  return r;
+}
 
 /**
  * The telemetry loop: one leader per fleet (advisory lock), one tick per `tickMs` slot. Each
@@ -107,7 +119,7 @@ export class TelemetryLoop {
       const now = Date.now();
       for (const i of this.fleet.view.instances) {
         const r = last.get(i.id);
-        this.runtimes.set(i.id, initialRuntime(now, r));
+        this.runtimes.set(i.id, freshRuntime(i.id, now, r));
       }
       this.stats.leader = true;
       await this.faults.lead(this.adapter, async (c) => {
@@ -171,7 +183,7 @@ export class TelemetryLoop {
     this.policies = await loadPolicies(this.deps.pool);
     await this.adapter!.setFleet(this.fleet.view);
     const now = Date.now();
-    for (const i of this.fleet.view.instances) if (!this.runtimes.has(i.id)) this.runtimes.set(i.id, initialRuntime(now));
+    for (const i of this.fleet.view.instances) if (!this.runtimes.has(i.id)) this.runtimes.set(i.id, freshRuntime(i.id, now));
     const ids = new Set(this.fleet.view.instances.map((i) => i.id));
     for (const id of this.runtimes.keys()) if (!ids.has(id)) this.runtimes.delete(id);
     for (const s of this.fleet.view.services) {
