@@ -161,6 +161,14 @@ export class CopyOut {
     let at = 0;
     while (at < chunk.length || this.left === 0) {
       if (this.left < 0) {
+        if (this.headLen === 0 && at + 5 <= chunk.length && chunk[at] !== ERROR_RESPONSE) {
+          // The whole header is in this chunk (nearly always): read it where it is. A copy into
+          // `head` per message (one per row) was a native call each, 160,000 per preview at 10k.
+          this.code = chunk[at]!;
+          this.bodyLen = this.left = chunk.readUInt32BE(at + 1) - 4;
+          at += 5;
+          continue;
+        }
         const n = Math.min(5 - this.headLen, chunk.length - at);
         chunk.copy(this.head, this.headLen, at, at + n);
         this.headLen += n;

@@ -80,13 +80,15 @@ function stepStages(r: InstanceRuntime, t: InstanceTelemetry, dtMs: number, now:
       m.state = observedState(st);
     }
     const steps = advanceStage(m, st, dtMs);
-    for (const step of steps) {
-      if (out === null) {
-        // Table rows always change the state (changesSomething keeps them all).
+    if (out === null) {
+      // Table rows always change the state (changesSomething keeps them all).
+      for (let j = 0; j < steps.length; j++) {
         counts!.stage++;
-        if (step.to === 'blocked') counts!.stageBlocked++;
-        continue;
+        if (steps[j]!.to === 'blocked') counts!.stageBlocked++;
       }
+      continue;
+    }
+    for (const step of steps) {
       out.push({
         machine: 'stage',
         stage: STAGES[k],

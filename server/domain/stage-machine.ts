@@ -66,9 +66,15 @@ const PATHS: Record<StageState, Record<StageState, readonly StageStep[]>> = (() 
   return out;
 })();
 
+// The states by number (STAGE_STATES order) and the walks between them: the step looks them up
+// by index, not by a string key, several million times in a what-if replay.
+const stateIndex = (s: StageState): number => (s === 'idle' ? 0 : s === 'active' ? 1 : 2);
+const observedIndex = (t: StageTelemetry): number => (t.outputBlocked ? 2 : t.inputs > 0 || t.fill > IDLE_FILL ? 1 : 0);
+const PATH_TABLE: ReadonlyArray<readonly StageStep[]> = STAGE_STATES.flatMap((from) => STAGE_STATES.map((to) => PATHS[from][to]));
+
 /** The table rows a worker in `state` takes this tick (empty when it stays). */
 export function stageSteps(state: StageState, t: StageTelemetry): readonly StageStep[] {
-  return PATHS[state][observedState(t)];
+  return PATH_TABLE[stateIndex(state) * 3 + observedIndex(t)]!;
 }
 
 export function pathBetween(from: StageState, to: StageState): readonly StageStep[] {
@@ -94,8 +100,14 @@ export function isStageState(s: unknown): s is StageState {
  * just ended, so that interval is counted in the state it shows, not the state before it.
  */
 export function advanceStage(m: StageMachine, t: StageTelemetry, dtMs: number): readonly StageStep[] {
-  const steps = stageSteps(m.state, t);
-  if (steps.length > 0) m.state = steps[steps.length - 1]!.to;
-  if (dtMs > 0) m.timeMs[m.state] += dtMs;
+  const to = observedIndex(t);
+  // A walk ends where the telemetry says the worker stands.
+  const steps = PATH_TABLE[stateIndex(m.state) * 3 + to]!;
+  m.state = STAGE_STATES[to]!;
+  if (dtMs > 0) {
+    if (to === 0) m.timeMs.idle += dtMs;
+    else if (to === 1) m.timeMs.active += dtMs;
+    else m.timeMs.blocked += dtMs;
+  }
   return steps;
 }

@@ -7,7 +7,6 @@ import { triggerChangesState } from './transition-filter';
 import { retarget, settledAt } from './weight-transition';
 import { computeWeight, describeTrigger, explanationValues } from './weights';
 
-const INPUTS: readonly InputKey[] = ['p95', 'cpu', 'connections'];
 const THRESHOLD_KEY = { cpu: 'cpuPct', p95: 'p95Ms', connections: 'connections' } as const;
 
 /**
@@ -16,28 +15,43 @@ const THRESHOLD_KEY = { cpu: 'cpuPct', p95: 'p95Ms', connections: 'connections' 
  * to the input furthest past its threshold. Updates `above` for every fresh input.
  */
 export function thresholdTrigger(r: InstanceRuntime, fresh: number, th: FleetPolicies['weight']['thresholds']): RecomputeTrigger | null {
-  let best: InputKey | null = null;
-  let bestRank = -1;
-  let bestScore = 0;
-  for (const key of INPUTS) {
-    if ((fresh & FRESH[key]) === 0) continue;
-    const value = r.sampled[key].value!;
-    const limit = th[THRESHOLD_KEY[key]];
-    const above = value > limit;
-    const was = r.above[key];
-    r.above[key] = above;
-    if (!above && !was) continue;
-    const rank = above ? (was ? 1 : 2) : 0;
-    const score = limit > 0 ? value / limit : value;
-    if (rank > bestRank || (rank === bestRank && score > bestScore)) {
-      best = key;
-      bestRank = rank;
-      bestScore = score;
-    }
-  }
+  // Most ticks take no sample of these inputs: nothing to compare.
+  if ((fresh & INPUT_BITS) === 0) return null;
+  clearBest();
+  // P95, CPU, connections: on equal rank and score the first stays. One by one with constant keys
+  // (a keyed loop was among the step's hottest lines in a what-if replay).
+  if ((fresh & FRESH.p95) !== 0) r.above.p95 = weigh('p95', r.sampled.p95.value!, th.p95Ms, r.above.p95);
+  if ((fresh & FRESH.cpu) !== 0) r.above.cpu = weigh('cpu', r.sampled.cpu.value!, th.cpuPct, r.above.cpu);
+  if ((fresh & FRESH.connections) !== 0) r.above.connections = weigh('connections', r.sampled.connections.value!, th.connections, r.above.connections);
   if (best === null) return null;
   const direction = bestRank === 2 ? 'up' : bestRank === 1 ? 'held' : 'down';
   return { kind: 'threshold', input: best, direction, value: r.sampled[best].value!, threshold: th[THRESHOLD_KEY[best]] };
+}
+
+const INPUT_BITS = FRESH.p95 | FRESH.cpu | FRESH.connections;
+// thresholdTrigger's running best (single-threaded, reset at each call).
+let best: InputKey | null = null;
+let bestRank = -1;
+let bestScore = 0;
+
+function clearBest() {
+  best = null;
+  bestRank = -1;
+  bestScore = 0;
+}
+
+/** One fresh input against its threshold: keeps it if it outranks the best so far; returns whether it is above. */
+function weigh(key: InputKey, value: number, limit: number, was: boolean): boolean {
+  const above = value > limit;
+  if (!above && !was) return above;
+  const rank = above ? (was ? 1 : 2) : 0;
+  const score = limit > 0 ? value / limit : value;
+  if (rank > bestRank || (rank === bestRank && score > bestScore)) {
+    best = key;
+    bestRank = rank;
+    bestScore = score;
+  }
+  return above;
 }
 
 export function decideTrigger(

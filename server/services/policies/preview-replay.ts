@@ -73,12 +73,19 @@ const CHUNK = 16;
 /** Instances replayed between yields to the event loop (15 minutes of one is a few ms). */
 const YIELD_EVERY = 8;
 
-type Pack = { id: string; data: Buffer; first: FirstStates | undefined };
+export type Pack = { id: string; data: Buffer; first: FirstStates | undefined };
 
-export const replayWindow: WindowReplay = async (db, scope) => {
+/** The preview's figures, folded one instance at a time (in the order the figures are summed in). */
+export interface WindowFold {
+  /** Replays one instance's packs (oldest first) and folds them into the figures. */
+  replayOne(inst: PreviewInstance, packs: Pack[]): void;
+  /** The figures of every instance replayed so far (phasesMs left to the caller). */
+  finish(): WindowTally;
+}
+
+export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf'>): WindowFold {
   const from = scope.from.getTime();
   const to = scope.to.getTime();
-  const byId = new Map(scope.instances.map((i) => [i.id, i]));
   const t: WindowTally = { samples: 0, replayed: [], baseline: null!, draft: null!, perInstance: [], series: new Map(), actual: { sum: 0, n: 0, below: 0 }, phasesMs: { fetch: 0, replay: 0 } };
   const base = new ReplayTally();
   const draft = new ReplayTally();
@@ -169,6 +176,18 @@ export const replayWindow: WindowReplay = async (db, scope) => {
     if (actualMin < LOW_WEIGHT) t.actual.below++;
   };
 
+  const finish = () => {
+    t.baseline = base.counts();
+    t.draft = draft.counts();
+    return t;
+  };
+  return { replayOne, finish };
+}
+
+export const replayWindow: WindowReplay = async (db, scope) => {
+  const byId = new Map(scope.instances.map((i) => [i.id, i]));
+  const fold = foldWindow(scope);
+  const phasesMs = { fetch: 0, replay: 0 };
   const ids = scope.instances.map((i) => i.id);
   const load = (k: number) => {
     const packs: Pack[] = [];
@@ -190,14 +209,12 @@ export const replayWindow: WindowReplay = async (db, scope) => {
       if (n > 0 && n % YIELD_EVERY === 0) await setImmediate();
       let j = i + 1;
       while (j < packs.length && packs[j]!.id === packs[i]!.id) j++;
-      replayOne(byId.get(packs[i]!.id)!, packs.slice(i, j));
+      fold.replayOne(byId.get(packs[i]!.id)!, packs.slice(i, j));
       i = j;
     }
-    t.phasesMs.fetch += t1 - t0;
-    t.phasesMs.replay += performance.now() - t1;
+    phasesMs.fetch += t1 - t0;
+    phasesMs.replay += performance.now() - t1;
     scope.onProgress?.(Math.min(k + CHUNK, ids.length), ids.length);
   }
-  t.baseline = base.counts();
-  t.draft = draft.counts();
-  return t;
+  return { ...fold.finish(), phasesMs };
 };
