@@ -33,9 +33,11 @@ export const IDLE_FILL = 1e-3;
  * while it receives input or still holds work; idle once everything it received has been sent.
  */
 export function observedState(t: StageTelemetry): StageState {
-  if (t.outputBlocked) return 'blocked';
-  return t.inputs > 0 || t.fill > IDLE_FILL ? 'active' : 'idle';
+  return STAGE_STATES[observedIndex(t)]!;
 }
+
+/** observedState as its index in STAGE_STATES (idle 0, active 1, blocked 2): the replay's hot path. */
+const observedIndex = (t: StageTelemetry): number => (t.outputBlocked ? 2 : t.inputs > 0 || t.fill > IDLE_FILL ? 1 : 0);
 
 const NONE: readonly StageStep[] = Object.freeze([]);
 
@@ -69,7 +71,6 @@ const PATHS: Record<StageState, Record<StageState, readonly StageStep[]>> = (() 
 // The states by number (STAGE_STATES order) and the walks between them: the step looks them up
 // by index, not by a string key, several million times in a what-if replay.
 const stateIndex = (s: StageState): number => (s === 'idle' ? 0 : s === 'active' ? 1 : 2);
-const observedIndex = (t: StageTelemetry): number => (t.outputBlocked ? 2 : t.inputs > 0 || t.fill > IDLE_FILL ? 1 : 0);
 const PATH_TABLE: ReadonlyArray<readonly StageStep[]> = STAGE_STATES.flatMap((from) => STAGE_STATES.map((to) => PATHS[from][to]));
 
 /** The table rows a worker in `state` takes this tick (empty when it stays). */
