@@ -9,6 +9,7 @@ import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime, zoneName, type DisplayZone } from '@/components/ui/format-time';
 import { formatTimeTick, timeTicks } from './time-axis';
 import { seriesColor, TONE_COLOR } from './palette';
+import { compactAxisLabel } from './axis-label';
 import type { MarkerSpec, Row, SeriesSpec, TimeSeriesProps } from './time-series';
 import styles from './charts.module.css';
 
@@ -42,7 +43,7 @@ export default function TimeSeriesPlot(props: TimeSeriesProps) {
       />
       <YAxis
         domain={(yDomain ?? [0, 'auto'])}
-        tickFormatter={(v: number) => format(v)}
+        tickFormatter={(v: number) => compactAxisLabel(format(v))}
         stroke="var(--chart-axis)"
         tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
         width={56}
