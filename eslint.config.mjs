@@ -7,7 +7,7 @@ import { boundariesConfig } from './eslint/boundaries.mjs';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'scripts/vendor/', '.next/', '.next-*/', 'server/db/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', '.data/', '.tmp/', 'coverage/', 'test/boundaries-fixtures/'],
+    ignores: ['node_modules/', 'scripts/vendor/', '.next/', '.next-*/', 'server/db/generated/', 'next-env.d.ts', 'test-results/', 'playwright-report/', '.data/', '.tmp/', 'coverage/', '.cli-build/', 'test/boundaries-fixtures/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
