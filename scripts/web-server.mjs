@@ -22,8 +22,12 @@ const eventStreamRoute = await loadEventStreamRoute(process.env.SWITCHBACK_DIST_
 const server = http.createServer((req, res) => {
   if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   measureHttpRequest(req, res);
-  if (eventStreamRoute && isEventStreamRequest(req)) void serveEventStream(req, res, eventStreamRoute);
-  else void handle(req, res);
+  if (!eventStreamRoute || !isEventStreamRequest(req)) return void handle(req, res);
+  // Never an unhandled rejection (that would end the process and every other client's stream).
+  serveEventStream(req, res, eventStreamRoute).catch((err) => {
+    console.error('[web] event stream failed:', err);
+    res.destroy();
+  });
 });
 // Node closes an idle keep-alive connection after 5 s by default, and a client that sends its next
 // request on it at that moment gets ECONNRESET (seen in the streams bench: a query failed while 500
