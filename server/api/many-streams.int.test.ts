@@ -3,10 +3,15 @@
 // tick however many streams are open (not one per stream), and closing the streams releases
 // every per-stream subscription the process held (bus listeners, session watchers). The scale
 // bench (bench/scale/streams.ts) measures the same with 500 streams; this checks the behaviour.
+// The streams go over HTTP the way the web server serves them (scripts/lib/event-stream-route.mjs:
+// past Next.js, straight to the route's handler), so a client that hangs up is a closed socket.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { serveEventStream } from '../../scripts/lib/event-stream-route.mjs';
 import { openTestDb, type TestDb } from '../../test/context';
-import { httpApi, ORIGIN } from '../../test/http';
-import { getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
+import { httpApi } from '../../test/http';
+import { deleteSession, getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
 import { sessionWatch } from '../auth/session-watch';
 import { makeFleet } from '../db/factories';
 import { makeTick } from '../db/telemetry-factories';
@@ -21,6 +26,8 @@ const TICKS = 3;
 let t: TestDb;
 let cookie: string;
 let instanceIds: string[];
+let server: http.Server;
+let base: string;
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -33,8 +40,21 @@ beforeAll(async () => {
   });
   instanceIds = (await t.db.instance.findMany({ select: { id: true } })).map((i) => i.id);
   cookie = await httpApi(t).signIn('viewer');
+  // The route's handler with the test database (the route itself reads the process's).
+  const route = (req: Request) =>
+    handleTrpcRequest(req, {
+      createContext: async (r, resHeaders) => {
+        const token = readCookie(r.headers.get('cookie'), SESSION_COOKIE);
+        return { db: t.db, user: await getSessionUser(t.db, token), token, resHeaders, meta: { ip: '', userAgent: 'test' }, config: { sessionHours: 1, cookieSecure: false } };
+      },
+    });
+  server = http.createServer((req, res) => void serveEventStream(req, res, route));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
   await liveBus(t.url).stop();
   await t.close();
 });
@@ -47,18 +67,12 @@ interface Opened {
   done: Promise<void>;
 }
 
-/** One SSE stream through the same handler the route uses, read until `signal` aborts. */
-function open(path: string, input: unknown, signal: AbortSignal): Opened {
+/** One SSE stream over HTTP through the web server's event-stream path, read until `signal` aborts or it ends. */
+function open(path: string, input: unknown, signal: AbortSignal, as = cookie): Opened {
   const o: Opened = { ticks: [], kinds: [], done: Promise.resolve() };
   const q = input === undefined ? '' : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
-  const req = new Request(`${ORIGIN}/api/trpc/${path}${q}`, { headers: { cookie, accept: 'text/event-stream' }, signal });
   o.done = (async () => {
-    const res = await handleTrpcRequest(req, {
-      createContext: async (r, resHeaders) => {
-        const token = readCookie(r.headers.get('cookie'), SESSION_COOKIE);
-        return { db: t.db, user: await getSessionUser(t.db, token), token, resHeaders, meta: { ip: '', userAgent: 'test' }, config: { sessionHours: 1, cookieSecure: false } };
-      },
-    });
+    const res = await fetch(`${base}/api/trpc/${path}${q}`, { headers: { cookie: as, accept: 'text/event-stream' }, signal });
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     let pending = '';
@@ -132,4 +146,34 @@ it('many streams each get every tick once, share the topology work, and release 
   // with them each stream's queue, forever).
   await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore);
   await expect.poll(() => watch.size, { timeout: 30_000, interval: 20 }).toBe(watchersBefore);
+});
+
+it('a signed-out session ends its streams at the next session check; the others go on', { timeout: 60_000 }, async () => {
+  const bus = liveBus(t.url);
+  await bus.ensureConnected();
+  const watch = sessionWatch(t.db);
+  const listenersBefore = bus.subscriberCount;
+  const leaving = await httpApi(t).signIn('viewer');
+  const abort = new AbortController();
+  const gone = [open('telemetry.ticks', undefined, abort.signal, leaving), open('live.events', {}, abort.signal, leaving)];
+  const staying = open('telemetry.ticks', undefined, abort.signal);
+  try {
+    await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore + 3);
+    await deleteSession(t.db, readCookie(leaving, SESSION_COOKIE));
+    // One shared check for every open stream (what the 2 s timer runs).
+    await watch.check();
+    for (const s of gone) {
+      await s.done;
+      expect(s.kinds).toContain('serialized-error');
+    }
+    await expect.poll(() => bus.subscriberCount, { timeout: 10_000, interval: 20 }).toBe(listenersBefore + 1);
+    const id = await makeTick(t.db, { at: new Date(), samples: instanceIds.map((instanceId) => ({ instanceId, rps: 9 })) });
+    await t.db.$executeRaw`SELECT pg_notify('switchback_tick', ${id.toString()})`;
+    await expect.poll(() => staying.ticks, { timeout: 15_000, interval: 20 }).toContain(id.toString());
+    expect(staying.kinds).not.toContain('serialized-error');
+  } finally {
+    abort.abort();
+    await Promise.all([...gone, staying].map((s) => s.done));
+  }
+  await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore);
 });

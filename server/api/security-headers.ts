@@ -45,3 +45,13 @@ export function newNonce(): string {
 }
 
 export const isApiPath = (pathname: string) => pathname === '/api' || pathname.startsWith('/api/');
+
+/**
+ * The API answer's security headers, set on the response itself: event streams are served without
+ * Next.js's request pipeline (scripts/lib/event-stream-route.mjs), so proxy.ts never sees them.
+ */
+export function withApiSecurityHeaders(response: Response): Response {
+  response.headers.set('Content-Security-Policy', API_CSP);
+  for (const [name, value] of Object.entries(COMMON_SECURITY_HEADERS)) response.headers.set(name, value);
+  return response;
+}

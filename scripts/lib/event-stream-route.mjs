@@ -1,0 +1,98 @@
+// Event streams (tRPC subscriptions over SSE) served by the web server without Next.js's request
+// pipeline. Measured with 500 streams opening at once on one process (bench/scale/streams.ts):
+// through Next.js each open cost about twice the CPU of the tRPC handler alone (routing, the
+// proxy, tracing, a web Request/Response and three more web streams per request), so a plain query
+// sent while they opened waited 4-5 s; the tRPC handler alone opened them in about half the time.
+// The handler is the build's own /api/trpc route, loaded as Next.js loads it (the same require()
+// cache, so the same modules: one database client, one live bus, one session watch). Only the
+// transport changes: the route answers with the same status, headers and bytes.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** GET /api/trpc/<procedure> asking for an event stream (what httpSubscriptionLink sends). */
+export function isEventStreamRequest(req) {
+  return req.method === 'GET' && typeof req.url === 'string' && req.url.startsWith('/api/trpc/') && (req.headers.accept ?? '').includes('text/event-stream');
+}
+
+/**
+ * The build's /api/trpc route handler (its GET), or null when the build has none (then every
+ * request goes through Next.js as before).
+ */
+export async function loadEventStreamRoute(distDir) {
+  try {
+    const mod = require(path.resolve(distDir, 'server/app/api/trpc/[trpc]/route.js'));
+    await mod.routeModule.ensureUserland();
+    const get = mod.routeModule.userland.GET;
+    return typeof get === 'function' ? get : null;
+  } catch (err) {
+    console.warn(`[web] event streams go through Next.js: the /api/trpc route could not be loaded (${err instanceof Error ? err.message : String(err)})`);
+    return null;
+  }
+}
+
+/**
+ * Answers `req` with `route(request)`: the request as a web Request whose signal aborts when the
+ * client goes away (that is what ends the stream and releases its listeners), the response's
+ * status and headers as they are, and its body written as it comes, waiting for the socket to
+ * drain so a slow client holds at most one chunk here.
+ */
+export async function serveEventStream(req, res, route) {
+  const abort = new AbortController();
+  const onClose = () => abort.abort();
+  res.once('close', onClose);
+  let response;
+  try {
+    const headers = new Headers();
+    // req.headers, not rawHeaders: the web server replaces X-Forwarded-For there (the client's address).
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else if (value !== undefined) headers.set(name, value);
+    }
+    const request = new Request(new URL(req.url, `http://${req.headers.host || 'localhost'}`), { method: 'GET', headers, signal: abort.signal });
+    response = await route(request);
+  } catch (err) {
+    console.error('[web] event stream failed to start:', err);
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end('Internal Server Error');
+    return;
+  }
+  const outgoing = {};
+  for (const [name, value] of response.headers) if (name !== 'set-cookie') outgoing[name] = value;
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) outgoing['set-cookie'] = cookies;
+  res.writeHead(response.status, outgoing);
+  res.flushHeaders();
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  // The client left: the route's signal aborted above; cancelling the reader ends the body too.
+  res.once('close', () => void reader.cancel().catch(() => undefined));
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (res.destroyed) break;
+      if (!res.write(value)) await drained(res);
+    }
+  } catch {
+    // A body that fails mid-stream: the client sees the stream end and reconnects.
+  }
+  res.end();
+}
+
+/** Resolves when `res` can take more (or is gone); leaves no listener behind. */
+function drained(res) {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,100 @@
+// The web server's event-stream path (past Next.js): the route gets the request as the client
+// sent it (but with the server's X-Forwarded-For), the client gets the route's status, headers and
+// bytes as they come, and a client that leaves aborts the route's request and cancels its body,
+// which is what ends a subscription and releases its listeners.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it, vi } from 'vitest';
+import { isEventStreamRequest, serveEventStream, type EventStreamRoute } from './event-stream-route.mjs';
+
+let server: http.Server | null = null;
+afterEach(async () => {
+  const s = server;
+  server = null;
+  if (!s) return;
+  vi.restoreAllMocks();
+  s.closeAllConnections();
+  await new Promise((r) => s.close(r));
+});
+
+async function serve(route: EventStreamRoute): Promise<string> {
+  server = http.createServer((req, res) => {
+    req.headers['x-forwarded-for'] = 'socket-address';
+    void serveEventStream(req, res, route);
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+it('takes only GET /api/trpc/… requests that ask for an event stream', () => {
+  const sse = { accept: 'text/event-stream' };
+  expect(isEventStreamRequest({ method: 'GET', url: '/api/trpc/live.events?input=x', headers: sse })).toBe(true);
+  expect(isEventStreamRequest({ method: 'POST', url: '/api/trpc/live.events', headers: sse })).toBe(false);
+  expect(isEventStreamRequest({ method: 'GET', url: '/api/trpc/auth.me', headers: {} })).toBe(false);
+  expect(isEventStreamRequest({ method: 'GET', url: '/api/v1/instances', headers: sse })).toBe(false);
+  expect(isEventStreamRequest({ method: 'GET', url: '/services', headers: sse })).toBe(false);
+});
+
+it('passes the request to the route and its answer back as it comes', async () => {
+  let seen: Request | null = null;
+  let push: ((s: string) => void) | null = null;
+  const base = await serve((request) => {
+    seen = request;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (s) => c.enqueue(new TextEncoder().encode(s));
+        push('event: connected\ndata: {}\n\n');
+      },
+    });
+    const headers = new Headers({ 'content-type': 'text/event-stream', 'x-frame-options': 'DENY' });
+    headers.append('set-cookie', 'a=1');
+    headers.append('set-cookie', 'b=2');
+    return Promise.resolve(new Response(body, { status: 200, headers }));
+  });
+  const res = await fetch(`${base}/api/trpc/live.events?input=%7B%7D`, { headers: { accept: 'text/event-stream', cookie: 'sid=t', 'x-forwarded-for': 'spoofed' } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('text/event-stream');
+  expect(res.headers.get('x-frame-options')).toBe('DENY');
+  expect(res.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+  expect(seen!.url).toBe(`${base}/api/trpc/live.events?input=%7B%7D`);
+  expect(seen!.headers.get('cookie')).toBe('sid=t');
+  // The server's own address, never what the client claimed (the sign-in throttle keys on it).
+  expect(seen!.headers.get('x-forwarded-for')).toBe('socket-address');
+  const reader = res.body!.getReader();
+  const read = async () => new TextDecoder().decode((await reader.read()).value);
+  expect(await read()).toBe('event: connected\ndata: {}\n\n');
+  // A message sent later arrives while the stream stays open (nothing waits for the end).
+  push!('data: {"tickId":"7"}\n\n');
+  expect(await read()).toBe('data: {"tickId":"7"}\n\n');
+  await reader.cancel();
+});
+
+it('a client that leaves aborts the route request and cancels its body', async () => {
+  let signal: AbortSignal | null = null;
+  let cancelled = false;
+  const base = await serve((request) => {
+    signal = request.signal;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('event: connected\n\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+  });
+  const abort = new AbortController();
+  const res = await fetch(`${base}/api/trpc/telemetry.ticks`, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+  await res.body!.getReader().read();
+  expect(signal!.aborted).toBe(false);
+  abort.abort();
+  await expect.poll(() => signal!.aborted && cancelled, { timeout: 5000 }).toBe(true);
+});
+
+it('a route that throws is a 500, not a hung request', async () => {
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+  const base = await serve(() => Promise.reject(new Error('boom')));
+  const res = await fetch(`${base}/api/trpc/live.events`, { headers: { accept: 'text/event-stream' } });
+  expect(res.status).toBe(500);
+});
