@@ -9,12 +9,17 @@
 //   message arrived (the first SSE data message on any of the page's tRPC subscriptions, which tRPC
 //   applies to the query cache in the same task; null when none came within 20 s — the change feed
 //   only sends when something changes).
+// - Then, on the same page left alone, its idle cost (bench/scale/lib/idle-cost.ts): main-thread
+//   time (Chromium's TaskDuration and ScriptDuration) and React commits over 5 s, 3 s after the
+//   visit was measured. Live pages move once a tick (1 s); a chart page that re-renders more than
+//   that shows here.
 // Times are from navigation start on this machine, beside whatever else runs on it (load average
 // in the output): compare runs on one machine, not with other machines.
 import { loadavg } from 'node:os';
 import { firstLoadJs } from '../scripts/lib/first-load-js';
 import { launchChromium, signedInPage, startApp, type RunningApp } from './scale/lib/app';
 import { measureVisit, recordLiveMessages, type VisitFigures } from './scale/lib/page-visit';
+import { countReactCommits, measureIdle, type IdleFigures } from './scale/lib/idle-cost';
 import type { Browser } from '@playwright/test';
 
 const STATIC_PAGES = ['/', '/topology', '/services', '/machines', '/rollouts', '/rollouts/new', '/experiments', '/experiments/new', '/policies', '/safety', '/timeline', '/audit', '/api-docs', '/settings', '/settings/users', '/settings/tokens', '/settings/webhooks'];
@@ -57,7 +62,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const pages: Record<string, string | null> = Object.fromEntries(STATIC_PAGES.map((p) => [p, p]));
     Object.assign(pages, { '/services/[name]': service, '/instances/[name]': instance, '/clusters/[name]': cluster, '/rollouts/[id]': rollout, '/experiments/[id]': experiment });
 
-    const visits: Record<string, (VisitFigures & { url: string }) | { url: null; note: string }> = {};
+    const visits: Record<string, (VisitFigures & { url: string; idle: IdleFigures }) | { url: null; note: string }> = {};
     for (const [route, url] of Object.entries(pages)) {
       if (!url) {
         visits[route] = { url: null, note: 'no such object on the seeded demo platform: not visited' };
@@ -66,7 +71,9 @@ export async function run(): Promise<Record<string, unknown>> {
       const page = await signedInPage(browser, app);
       try {
         await recordLiveMessages(page);
-        visits[route] = { url, ...(await measureVisit(page, url)) };
+        await countReactCommits(page);
+        const visit = await measureVisit(page, url);
+        visits[route] = { url, ...visit, idle: await measureIdle(page) };
       } finally {
         await page.context().close();
       }
@@ -76,6 +83,8 @@ export async function run(): Promise<Record<string, unknown>> {
       build: dist,
       loadAverage: { before: loadBefore, after: loadavg()[0], cores: (await import('node:os')).cpus().length },
       firstLoadJsFromManifest: manifest,
+      // The figure to track per page: main-thread ms per 5 s of an untouched page (details under each visit's `idle`).
+      idleMainThreadMsPer5s: Object.fromEntries(Object.entries(visits).map(([route, v]) => [route, 'idle' in v ? v.idle.taskMs : null])),
       firstVisitInChromium: visits,
     };
   } finally {

@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react';
 import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
-import { TimeSeries } from '@/components/charts/time-series';
+import { TimeSeries, type SeriesSpec } from '@/components/charts/time-series';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { fmtCount, fmtDegradation, fmtMs, fmtPct, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
 import { BREAKER_BY_LEVEL, BREAKER_LEVEL, chartRows, chartSummary, markersOf } from './chart-data';
@@ -16,6 +16,26 @@ interface Props {
 }
 
 const SYNC = 'instance';
+
+// Series and formats are constants: a plot whose props are equal to the last ones skips drawing
+// (time-series-plot.tsx), and a function made inline is a new one every render.
+const fmtWeightAxis = (v: number) => fmtWeight(v);
+const fmtRpsAxis = (v: number) => fmtRps(v);
+const fmtErrorPct = (v: number) => `${Math.round(v * 10) / 10} %`;
+const fmtLevel = (v: number) => `L${Math.round(v)}`;
+const WEIGHT_SERIES: SeriesSpec[] = [
+  { key: 'effective', label: 'Effective', color: 'var(--chart-1)', width: 2.5 },
+  { key: 'target', label: 'Target', kind: 'step', dashed: true, color: 'var(--chart-2)' },
+];
+const CPU_SERIES: SeriesSpec[] = [{ key: 'cpu', label: 'CPU (sampled every 5 s)', color: 'var(--chart-3)' }];
+const P95_SERIES: SeriesSpec[] = [{ key: 'p95', label: 'P95 (sampled every 3 s)', color: 'var(--chart-4)' }];
+const CONNECTIONS_SERIES: SeriesSpec[] = [{ key: 'connections', label: 'Active connections (every 10 s)', color: 'var(--chart-6)' }];
+const RPS_SERIES: SeriesSpec[] = [{ key: 'rps', label: 'Requests/s', color: 'var(--chart-5)' }];
+const ERROR_SERIES: SeriesSpec[] = [{ key: 'errorPct', label: 'Errors + timeouts (% of requests)', color: 'var(--chart-8)' }];
+const LADDER_SERIES: SeriesSpec[] = [
+  { key: 'degradation', label: 'Degradation level', kind: 'step', color: 'var(--chart-2)', format: (v) => fmtDegradation(Math.round(v)) },
+  { key: 'breakerLevel', label: 'Breaker (0 closed, 1 half-open, 2 open)', kind: 'step', dashed: true, color: 'var(--chart-8)', format: (v) => BREAKER_BY_LEVEL[Math.round(v)] ?? String(v) },
+];
 
 /** The weight graph (target vs effective) with its three inputs beneath it, thresholds drawn. */
 export function InstanceCharts({ d, series, domain, relative }: Props) {
@@ -41,11 +61,8 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
         domain={domain}
         yDomain={[0, d.policy.weight.base]}
         data={rows}
-        format={(v) => fmtWeight(v)}
-        series={[
-          { key: 'effective', label: 'Effective', color: 'var(--chart-1)', width: 2.5 },
-          { key: 'target', label: 'Target', kind: 'step', dashed: true, color: 'var(--chart-2)' },
-        ]}
+        format={fmtWeightAxis}
+        series={WEIGHT_SERIES}
         markers={weightMarkers}
         summary={chartSummary('Weight', range, pts, [
           { label: 'effective', pick: (p) => p.effective, format: fmtWeight },
@@ -64,7 +81,7 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           yDomain={[0, 100]}
           data={rows}
           format={fmtPct}
-          series={[{ key: 'cpu', label: 'CPU (sampled every 5 s)', color: 'var(--chart-3)' }]}
+          series={CPU_SERIES}
           thresholds={[{ value: th.cpuPct, label: `alert ${th.cpuPct} %`, tone: 'danger' }]}
           summary={chartSummary('CPU', range, pts, [{ label: 'CPU', pick: (p) => p.cpu, format: fmtPct }], `Alert threshold ${th.cpuPct} %.`)}
         />
@@ -75,7 +92,7 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           domain={domain}
           data={rows}
           format={fmtMs}
-          series={[{ key: 'p95', label: 'P95 (sampled every 3 s)', color: 'var(--chart-4)' }]}
+          series={P95_SERIES}
           thresholds={[{ value: th.p95Ms, label: `alert ${th.p95Ms} ms`, tone: 'danger' }]}
           summary={chartSummary('P95 latency', range, pts, [{ label: 'P95', pick: (p) => p.p95, format: fmtMs }], `Alert threshold ${th.p95Ms} ms.`)}
         />
@@ -86,7 +103,7 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           domain={domain}
           data={rows}
           format={fmtCount}
-          series={[{ key: 'connections', label: 'Active connections (every 10 s)', color: 'var(--chart-6)' }]}
+          series={CONNECTIONS_SERIES}
           thresholds={[{ value: th.connections, label: `alert ${fmtCount(th.connections)}`, tone: 'danger' }]}
           summary={chartSummary('Connections', range, pts, [{ label: 'connections', pick: (p) => p.connections, format: fmtCount }], `Alert threshold ${th.connections}.`)}
         />
@@ -96,8 +113,8 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           gapMs={gap}
           domain={domain}
           data={rows}
-          format={(v) => fmtRps(v)}
-          series={[{ key: 'rps', label: 'Requests/s', color: 'var(--chart-5)' }]}
+          format={fmtRpsAxis}
+          series={RPS_SERIES}
           summary={chartSummary('Requests', range, pts, [{ label: 'requests per second', pick: (p) => p.rps, format: fmtRps }])}
         />
         <TimeSeries
@@ -106,8 +123,8 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           gapMs={gap}
           domain={domain}
           data={rows}
-          format={(v) => `${Math.round(v * 10) / 10} %`}
-          series={[{ key: 'errorPct', label: 'Errors + timeouts (% of requests)', color: 'var(--chart-8)' }]}
+          format={fmtErrorPct}
+          series={ERROR_SERIES}
           summary={chartSummary('Errors', range, pts, [{ label: 'error rate', pick: (p) => p.errorRate, format: fmtRatio }])}
         />
         <TimeSeries
@@ -118,11 +135,8 @@ export function InstanceCharts({ d, series, domain, relative }: Props) {
           yDomain={[0, 3]}
           integerAxis
           data={rows}
-          format={(v) => `L${Math.round(v)}`}
-          series={[
-            { key: 'degradation', label: 'Degradation level', kind: 'step', color: 'var(--chart-2)', format: (v) => fmtDegradation(Math.round(v)) },
-            { key: 'breakerLevel', label: 'Breaker (0 closed, 1 half-open, 2 open)', kind: 'step', dashed: true, color: 'var(--chart-8)', format: (v) => BREAKER_BY_LEVEL[Math.round(v)] ?? String(v) },
-          ]}
+          format={fmtLevel}
+          series={LADDER_SERIES}
           markers={ladder}
           summary={chartSummary('Degradation and breaker', range, pts, [
             { label: 'degradation', pick: (p) => p.degradation, format: (v) => fmtDegradation(v) },

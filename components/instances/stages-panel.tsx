@@ -2,7 +2,7 @@
 
 import { useMemo } from 'react';
 import type { InstanceDetail, InstanceSeries } from '@/server/services/telemetry/telemetry-read';
-import { TimeSeries } from '@/components/charts/time-series';
+import { TimeSeries, type SeriesSpec } from '@/components/charts/time-series';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatDuration } from '@/components/charts/time-axis';
 import { Badge } from '@/components/ui/badge';
@@ -11,6 +11,9 @@ import { chartRows, chartSummary, markersOf, STAGE_NAMES } from './chart-data';
 import styles from './instances.module.css';
 
 const DAY = 86400_000;
+// Constants, so that the plot sees equal props from tick to tick (time-series-plot.tsx).
+const fmtFill = (v: number) => `${Math.round(v)} %`;
+const FILL_SERIES: SeriesSpec[] = STAGE_NAMES.map((s) => ({ key: `fill_${s}`, label: s }));
 const BAND_WORDS = { normal: 'normal', elevated: 'elevated (≥ 60 %)', degraded: 'field-level degradation (≥ 85 %)', break: 'at the break line (≥ 95 %)' } as const;
 
 /** The five stages: state and time in it, share of the last 5 minutes, buffer fill against the watermarks. */
@@ -83,8 +86,8 @@ export function StagesPanel({ d, series, domain, relative }: { d: InstanceDetail
         domain={domain}
         yDomain={[0, 100]}
         data={rows}
-        format={(v) => `${Math.round(v)} %`}
-        series={STAGE_NAMES.map((s) => ({ key: `fill_${s}`, label: s }))}
+        format={fmtFill}
+        series={FILL_SERIES}
         thresholds={[
           { value: w.elevatedPct, label: `elevated ${w.elevatedPct} %`, tone: 'info' },
           { value: w.degradePct, label: `degrade ${w.degradePct} %`, tone: 'warning' },

@@ -1,6 +1,6 @@
 'use client';
 
-import { skipToken, useQueryClient } from '@tanstack/react-query';
+import { notifyManager, skipToken, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef } from 'react';
 import type { InstanceTickPayload } from '@/server/services/telemetry/telemetry-live';
@@ -35,8 +35,11 @@ export function useInstanceLive(name: string, instanceId: string | undefined, st
         const p = tracked.data;
         buffer.current.push(p);
         if (buffer.current.length > BUFFER) buffer.current.splice(0, buffer.current.length - BUFFER);
-        updateCached<InstanceDetail>(qc, keys.current.detailKey, (d) => mergeInstanceDetail(d, p));
-        if (keys.current.seriesKey) updateCached<InstanceSeries>(qc, keys.current.seriesKey, (s) => mergeInstanceSeries(s, p, WINDOW_MS));
+        // One batch: the page renders once per tick, not once per query it changes.
+        notifyManager.batch(() => {
+          updateCached<InstanceDetail>(qc, keys.current.detailKey, (d) => mergeInstanceDetail(d, p));
+          if (keys.current.seriesKey) updateCached<InstanceSeries>(qc, keys.current.seriesKey, (s) => mergeInstanceSeries(s, p, WINDOW_MS));
+        });
       },
     }),
   );
@@ -45,7 +48,9 @@ export function useInstanceLive(name: string, instanceId: string | undefined, st
   useEffect(() => {
     const key = keys.current.seriesKey;
     if (!liveSeries || !key) return;
-    for (const p of buffer.current) updateCached<InstanceSeries>(qc, key, (s) => mergeInstanceSeries(s, p, WINDOW_MS));
+    notifyManager.batch(() => {
+      for (const p of buffer.current) updateCached<InstanceSeries>(qc, key, (s) => mergeInstanceSeries(s, p, WINDOW_MS));
+    });
   }, [liveSeries, qc]);
 
   useResubscribeOnError(sub);

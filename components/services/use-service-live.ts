@@ -1,6 +1,6 @@
 'use client';
 
-import { skipToken, useQueryClient } from '@tanstack/react-query';
+import { notifyManager, skipToken, useQueryClient } from '@tanstack/react-query';
 import { useSubscription } from '@trpc/tanstack-react-query';
 import { useEffect, useRef } from 'react';
 import type { ServiceTickPayload } from '@/server/services/telemetry/telemetry-live';
@@ -29,8 +29,11 @@ export function useServiceLive(name: string, serviceId: string | undefined, star
         const p = tracked.data;
         buffer.current.push(p);
         if (buffer.current.length > BUFFER) buffer.current.splice(0, buffer.current.length - BUFFER);
-        updateCached<ServiceDetail>(qc, keys.current.detailKey, (d) => mergeServiceDetail(d, p));
-        if (keys.current.seriesKey) updateCached<ServiceSeries>(qc, keys.current.seriesKey, (s) => mergeServiceSeries(s, p, WINDOW_MS));
+        // One batch: the page renders once per tick, not once per query it changes.
+        notifyManager.batch(() => {
+          updateCached<ServiceDetail>(qc, keys.current.detailKey, (d) => mergeServiceDetail(d, p));
+          if (keys.current.seriesKey) updateCached<ServiceSeries>(qc, keys.current.seriesKey, (s) => mergeServiceSeries(s, p, WINDOW_MS));
+        });
       },
     }),
   );
@@ -38,7 +41,9 @@ export function useServiceLive(name: string, serviceId: string | undefined, star
   useEffect(() => {
     const key = keys.current.seriesKey;
     if (!liveSeries || !key) return;
-    for (const p of buffer.current) updateCached<ServiceSeries>(qc, key, (s) => mergeServiceSeries(s, p, WINDOW_MS));
+    notifyManager.batch(() => {
+      for (const p of buffer.current) updateCached<ServiceSeries>(qc, key, (s) => mergeServiceSeries(s, p, WINDOW_MS));
+    });
   }, [liveSeries, qc]);
 
   useResubscribeOnError(sub);
