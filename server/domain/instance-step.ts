@@ -247,9 +247,9 @@ export function advanceInstance(prev: InstanceRuntime, input: StepInput, parts: 
 
 /**
  * advanceInstance in the what-if replay's form: the same step of the same machines (the runtime
- * ends up the same), but its transitions are added to `counts` instead of built with their
- * words and values, and it returns only the effective weight. The replay steps millions of ticks
- * and reads nothing else; nothing here is allocated per tick beyond what the machines keep.
+ * ends up the same, but for weight.explanation, which it neither builds nor updates), but its
+ * transitions are added to `counts` instead of built with their words and values, and it
+ * returns only the effective weight. The replay steps millions of ticks and reads nothing else.
  */
 export function advanceCounted(prev: InstanceRuntime, input: StepInput, parts: number, counts: TransitionCounts): number {
   advanceMachines(prev, input, parts, null, counts, null);
