@@ -26,7 +26,7 @@ import { advanceStage, observedState } from './stage-machine';
 import { ALL_STEP_PARTS, STEP_PARTS, type TransitionCounts } from './step-counts';
 import { changesSomething } from './transition-filter';
 import { effectiveAt } from './weight-transition';
-import { decideTrigger, recompute, thresholdTrigger, weightTransition } from './weight-step';
+import { DECIDED, decideCode, decideTrigger, recompute, recomputeCounted, thresholdBest, thresholdTrigger, weightTransition } from './weight-step';
 
 export { initialRuntime, type InstanceRuntime, type RestoredRuntime, type WeightMode } from './instance-runtime';
 export { ALL_STEP_PARTS, STEP_PARTS } from './step-counts';
@@ -150,14 +150,18 @@ function advanceMachines(r: InstanceRuntime, input: StepInput, parts: number, ou
   let trigger: RecomputeTrigger | null = null;
   if ((parts & STEP_PARTS.weight) !== 0) {
     const fresh = sampleInputs(r.sampled, t, now, policies.weight.cadencesS, tolerance);
-    const crossing = thresholdTrigger(r, fresh, policies.weight.thresholds);
     const mode: WeightMode = input.adminState !== 'ready' ? input.adminState : t.up ? 'ready' : 'down';
-    trigger = decideTrigger(r, input, crossing, mode, tolerance);
-    if (trigger !== null) {
-      const old = r.weight.target;
-      if (recompute(r, trigger, mode, policies.weight, now)) {
-        if (out === null) counts!.weight++;
-        else out.push(weightTransition(r, old, now));
+    if (out === null) {
+      // Count-only: the same decision and target as numbers, no trigger or explanation built.
+      const crossing = thresholdBest(r, fresh, policies.weight.thresholds);
+      const decided = decideCode(r, input, crossing, mode, tolerance);
+      if (decided !== DECIDED.none && recomputeCounted(r, decided, crossing, mode, policies.weight, now)) counts!.weight++;
+    } else {
+      const crossing = thresholdTrigger(r, fresh, policies.weight.thresholds);
+      trigger = decideTrigger(r, input, crossing, mode, tolerance);
+      if (trigger !== null) {
+        const old = r.weight.target;
+        if (recompute(r, trigger, mode, policies.weight, now)) out.push(weightTransition(r, old, now));
       }
     }
   }
@@ -243,9 +247,9 @@ export function advanceInstance(prev: InstanceRuntime, input: StepInput, parts: 
 
 /**
  * advanceInstance in the what-if replay's form: the same step of the same machines (the runtime
- * ends up the same), but its transitions are added to `counts` instead of built with their
- * words and values, and it returns only the effective weight. The replay steps millions of ticks
- * and reads nothing else; nothing here is allocated per tick beyond what the machines keep.
+ * ends up the same, but for weight.explanation, which it neither builds nor updates), but its
+ * transitions are added to `counts` instead of built with their words and values, and it
+ * returns only the effective weight. The replay steps millions of ticks and reads nothing else.
  */
 export function advanceCounted(prev: InstanceRuntime, input: StepInput, parts: number, counts: TransitionCounts): number {
   advanceMachines(prev, input, parts, null, counts, null);

@@ -30,3 +30,19 @@ export function retarget(ramp: WeightRamp | null, target: number, now: number, w
 export function settledAt(value: number, now: number): WeightRamp {
   return { from: value, target: value, startedAt: now };
 }
+
+/** retarget moving `ramp` itself (the what-if replay's count-only step: no ramp per recompute). */
+export function retargetInPlace(ramp: WeightRamp, target: number, now: number, windowS: number): void {
+  if (ramp.target === target) return;
+  ramp.from = effectiveAt(ramp, now, windowS);
+  ramp.target = target;
+  ramp.startedAt = now;
+}
+
+/** settledAt moving `ramp` itself; returns it. */
+export function settleInPlace(ramp: WeightRamp, value: number, now: number): WeightRamp {
+  ramp.from = value;
+  ramp.target = value;
+  ramp.startedAt = now;
+  return ramp;
+}

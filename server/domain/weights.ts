@@ -28,36 +28,56 @@ const term = (input: TermInput, value: number, penalty: number): WeightTerm => (
  * punished for what the platform cannot measure (its age is reported next to the weight).
  */
 export function computeWeight(policy: WeightPolicy, inputs: WeightInputs): { target: number; terms: WeightTerm[] } {
-  const base = Math.max(0, policy.base);
   const terms: WeightTerm[] = [];
+  const target = weightTarget(policy, inputs.cpuPct, inputs.p95Ms, inputs.connections, inputs.memPct, terms);
+  return { target, terms };
+}
+
+/**
+ * computeWeight's target, and its terms pushed to `terms` when given: the what-if replay asks for
+ * the number only (millions of recomputes), from the same arithmetic.
+ */
+export function weightTarget(
+  policy: WeightPolicy,
+  cpuPct: number | null | undefined,
+  p95Ms: number | null | undefined,
+  connections: number | null | undefined,
+  memPct: number | null | undefined,
+  terms: WeightTerm[] | null,
+): number {
+  const base = Math.max(0, policy.base);
   let raw: number;
   if (policy.model === 'exp-latency') {
-    const cpuN = known(inputs.cpuPct) ? norm(inputs.cpuPct, policy.normalisers.cpuPct) : null;
+    const cpuN = known(cpuPct) ? norm(cpuPct, policy.normalisers.cpuPct) : null;
     // Memory is a percentage already; the policy has no normaliser for it.
-    const memN = known(inputs.memPct) ? norm(inputs.memPct, 100) : null;
+    const memN = known(memPct) ? norm(memPct, 100) : null;
     const loadIsMem = memN !== null && (cpuN === null || memN > cpuN);
     const loadN = loadIsMem ? memN : cpuN;
-    const p95 = known(inputs.p95Ms) ? Math.max(0, inputs.p95Ms) : null;
+    const p95 = known(p95Ms) ? Math.max(0, p95Ms) : null;
     const fLoad = 1 - (loadN ?? 0);
     const fLat = p95 !== null && policy.latencyScaleMs > 0 ? Math.exp(-p95 / policy.latencyScaleMs) : 1;
     raw = base * fLoad * fLat;
     // The weight is a product of two factors, so "points taken off" by each is not unique; the
     // symmetric split (average of both orders) sums to base − weight and does not depend on
     // which factor one applies first.
-    if (p95 !== null) terms.push(term('p95', inputs.p95Ms!, (base * (1 - fLat) * (1 + fLoad)) / 2));
-    if (loadN !== null) terms.push(term(loadIsMem ? 'memory' : 'cpu', loadIsMem ? inputs.memPct! : inputs.cpuPct!, (base * (1 - fLoad) * (1 + fLat)) / 2));
+    if (terms !== null) {
+      if (p95 !== null) terms.push(term('p95', p95Ms!, (base * (1 - fLat) * (1 + fLoad)) / 2));
+      if (loadN !== null) terms.push(term(loadIsMem ? 'memory' : 'cpu', loadIsMem ? memPct! : cpuPct!, (base * (1 - fLoad) * (1 + fLat)) / 2));
+    }
   } else {
     const c = policy.coefficients;
     const n = policy.normalisers;
-    const latN = known(inputs.p95Ms) ? norm(inputs.p95Ms, n.p95Ms) : 0;
-    const cpuN = known(inputs.cpuPct) ? norm(inputs.cpuPct, n.cpuPct) : 0;
-    const connN = known(inputs.connections) ? norm(inputs.connections, n.connections) : 0;
+    const latN = known(p95Ms) ? norm(p95Ms, n.p95Ms) : 0;
+    const cpuN = known(cpuPct) ? norm(cpuPct, n.cpuPct) : 0;
+    const connN = known(connections) ? norm(connections, n.connections) : 0;
     raw = base * (1 - c.latency * latN - c.cpu * cpuN - c.connections * connN);
-    if (known(inputs.p95Ms)) terms.push(term('p95', inputs.p95Ms, base * c.latency * latN));
-    if (known(inputs.cpuPct)) terms.push(term('cpu', inputs.cpuPct, base * c.cpu * cpuN));
-    if (known(inputs.connections)) terms.push(term('connections', inputs.connections, base * c.connections * connN));
+    if (terms !== null) {
+      if (known(p95Ms)) terms.push(term('p95', p95Ms, base * c.latency * latN));
+      if (known(cpuPct)) terms.push(term('cpu', cpuPct, base * c.cpu * cpuN));
+      if (known(connections)) terms.push(term('connections', connections, base * c.connections * connN));
+    }
   }
-  return { target: Math.round(Math.min(base, Math.max(0, tidy(raw)))), terms };
+  return Math.round(Math.min(base, Math.max(0, tidy(raw))));
 }
 
 const MINUS = '\u2212';
