@@ -50,3 +50,15 @@ export function oneWinner<T>(results: Array<PromiseSettledResult<T>>) {
   expect([won.length, lost.length], `expected one winner and one loser: ${lost.map((l) => String(l.reason)).join('; ')}`).toEqual([1, 1]);
   return { winner: won[0]!.value, winnerIndex: results.indexOf(won[0]!), error: lost[0]!.reason as RaceError };
 }
+
+/**
+ * How many sessions wait on a lock `holder` holds. pg_locks spans the whole cluster, so a bare
+ * "anyone waiting?" also counts other test files' databases; pg_blocking_pids names the holder.
+ * Both are read live, so this works from inside the holder's own transaction.
+ */
+export async function sessionsBlockedBy(holder: pg.Client): Promise<number> {
+  const r = await holder.query<{ n: string }>(
+    `SELECT count(DISTINCT pid) AS n FROM pg_locks WHERE NOT granted AND pg_backend_pid() = ANY(pg_blocking_pids(pid))`,
+  );
+  return Number(r.rows[0]!.n);
+}

@@ -10,6 +10,7 @@ import { sigkill, spawnWorker, type Child } from '../../../test/processes';
 import { defaultPolicies } from '../../domain/policy-defaults';
 import type { RunReport } from '../../domain/experiments/report';
 import { startRun } from './run-start';
+import { sessionsBlockedBy } from '../../../test/race';
 
 let t: TestDb;
 let f: ChaosFleet;
@@ -84,8 +85,8 @@ describe('a chaos run on real workers and the simulator', () => {
       await lock.query('BEGIN');
       await lock.query('SELECT id FROM "ExperimentRun" WHERE id = $1 FOR UPDATE', [id]);
       await expect
-        .poll(async () => (await lock.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).rows[0]!.n, { timeout: 120_000, interval: 100 })
-        .not.toBe('0');
+        .poll(() => sessionsBlockedBy(lock), { timeout: 120_000, interval: 100 })
+        .toBeGreaterThan(0);
       await sigkill(a);
       await lock.query('COMMIT');
       const stuck = await t.db.$queryRaw<Array<{ n: bigint }>>`

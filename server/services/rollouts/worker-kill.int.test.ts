@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { actorOf, platformApplies, rolloutFleet, specFor } from '../../../test/rollout-fixtures';
 import { createRollout, startRollout } from './rollout-commands';
+import { sessionsBlockedBy } from '../../../test/race';
 
 let t: TestDb;
 beforeAll(async () => (t = await openTestDb()));
@@ -56,8 +57,8 @@ describe('a rollout survives SIGKILL of its worker', () => {
       await lock.query('BEGIN');
       await lock.query('SELECT id FROM "Rollout" WHERE id = $1 FOR UPDATE', [id]);
       await expect
-        .poll(async () => (await lock.query<{ n: string }>(`SELECT count(*) AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'`)).rows[0]!.n, { timeout: 30_000, interval: 100 })
-        .not.toBe('0');
+        .poll(() => sessionsBlockedBy(lock), { timeout: 30_000, interval: 100 })
+        .toBeGreaterThan(0);
       await kill(a);
       await lock.query('COMMIT');
       const stuck = await t.db.$queryRaw<Array<{ n: bigint }>>`
