@@ -13,6 +13,7 @@
 //   time (Chromium's TaskDuration and ScriptDuration) and React commits over 5 s, 3 s after the
 //   visit was measured. Live pages move once a tick (1 s); a chart page that re-renders more than
 //   that shows here.
+// PAGEWEIGHT_PAGES (comma-separated routes as printed, e.g. /services/[name]) limits the visits.
 // Times are from navigation start on this machine, beside whatever else runs on it (load average
 // in the output): compare runs on one machine, not with other machines.
 import { loadavg } from 'node:os';
@@ -59,8 +60,11 @@ export async function run(): Promise<Record<string, unknown>> {
     const cluster = await firstLink(browser, app, '/topology?view=placement', /^\/clusters\/[^/]+$/).catch(() => null);
     const rollout = await firstLink(browser, app, '/rollouts', /^\/rollouts\/(?!new$)[^/]+$/);
     const experiment = await firstLink(browser, app, '/experiments', /^\/experiments\/(?!new$|runs$)[^/]+$/);
-    const pages: Record<string, string | null> = Object.fromEntries(STATIC_PAGES.map((p) => [p, p]));
-    Object.assign(pages, { '/services/[name]': service, '/instances/[name]': instance, '/clusters/[name]': cluster, '/rollouts/[id]': rollout, '/experiments/[id]': experiment });
+    const all: Record<string, string | null> = Object.fromEntries(STATIC_PAGES.map((p) => [p, p]));
+    Object.assign(all, { '/services/[name]': service, '/instances/[name]': instance, '/clusters/[name]': cluster, '/rollouts/[id]': rollout, '/experiments/[id]': experiment });
+    // PAGEWEIGHT_PAGES=/services/[name],/instances/[name]: only these routes (an A/B of a few pages without the whole ~9 minutes).
+    const only = (process.env.PAGEWEIGHT_PAGES ?? '').split(',').filter(Boolean);
+    const pages = only.length ? Object.fromEntries(Object.entries(all).filter(([route]) => only.includes(route))) : all;
 
     const visits: Record<string, (VisitFigures & { url: string; idle: IdleFigures }) | { url: null; note: string }> = {};
     for (const [route, url] of Object.entries(pages)) {
