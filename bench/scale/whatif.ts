@@ -13,6 +13,7 @@ import { serialReplayWindow } from '../../test/whatif-serial-replay';
 import { syntheticFleet } from '../fleets';
 import { benchDatabase, percentile } from '../lib';
 import type { Figures } from '../scale.bench';
+import { pgCpuReader } from './lib/pg-cpu';
 import { recordTelemetry } from './lib/whatif-telemetry';
 
 const MINUTES = 15;
@@ -33,14 +34,17 @@ export async function measure(instances: number): Promise<Figures> {
     await pool.query('VACUUM ANALYZE');
     const setupMs = Math.round(performance.now() - setupStart);
 
+    const pgCpu = await pgCpuReader(pool);
     const run = async (serial: boolean) => {
       const cpu = process.cpuUsage();
+      const pg0 = pgCpu?.() ?? NaN;
       const t = performance.now();
       const res = await previewPolicy(db, input, { now, replay: serial ? serialReplayWindow : undefined });
       const ms = performance.now() - t;
       const used = process.cpuUsage(cpu);
+      const pgCpuMs = (pgCpu?.() ?? NaN) - pg0;
       const { computeMs: _c, phasesMs, ...figures } = res;
-      return { ms, cpuMs: (used.user + used.system) / 1000, phasesMs, figures: JSON.stringify(figures) };
+      return { ms, cpuMs: (used.user + used.system) / 1000, pgCpuMs, phasesMs, figures: JSON.stringify(figures) };
     };
     // Old and new alternate, so both see the same load on a shared machine; the serial one is
     // run less often at 10,000 instances (tens of seconds each).
@@ -61,9 +65,12 @@ export async function measure(instances: number): Promise<Figures> {
       previewMs,
       previewRunsMs: lean.map((r) => Math.round(r.ms)).join(' '),
       previewCpuMs: p50(lean.map((r) => r.cpuMs)),
+      /** PostgreSQL's CPU over the same runs (null when it cannot be read): on 2 cores the two add up. */
+      previewPgCpuMs: pgCpu ? p50(lean.map((r) => r.pgCpuMs)) : null,
       phasesMs: lean[lean.length - 1]!.phasesMs,
       baselineMs,
       baselineCpuMs: p50(serial.map((r) => r.cpuMs)),
+      baselinePgCpuMs: pgCpu ? p50(serial.map((r) => r.pgCpuMs)) : null,
       baselineOverPreview: Math.round((baselineMs / previewMs) * 100) / 100,
       identical: [...lean, ...serial].every((r) => r.figures === lean[0]!.figures),
       goalMs: instances >= 10_000 ? 5000 : 1000,
