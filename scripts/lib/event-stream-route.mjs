@@ -39,6 +39,8 @@ export async function loadEventStreamRoute(distDir) {
  * drain so a slow client holds at most one chunk here.
  */
 export async function serveEventStream(req, res, route) {
+  // The client left while its open waited for admission: nothing to set up (and no 'close' to come).
+  if (res.destroyed || req.socket.destroyed) return;
   const abort = new AbortController();
   const onClose = () => abort.abort();
   res.once('close', onClose);
@@ -82,6 +84,48 @@ export async function serveEventStream(req, res, route) {
     // A body that fails mid-stream: the client sees the stream end and reconnects.
   }
   res.end();
+}
+
+/**
+ * Starts queued stream opens at most `perTurn` per event-loop turn (setImmediate between batches),
+ * so that a burst of opens (every tab reconnecting after a deploy) does not run hundreds of
+ * stream setups back to back while an ordinary request waits behind them: each turn, the I/O of
+ * other requests (their sockets, their database answers) runs between two batches.
+ * `nextTurn` schedules a batch (tests pass their own to run the turns by hand).
+ */
+export function streamAdmission(perTurn, nextTurn = setImmediate) {
+  const waiting = [];
+  let head = 0;
+  let scheduled = false;
+  const drain = () => {
+    scheduled = false;
+    const end = Math.min(head + perTurn, waiting.length);
+    while (head < end) {
+      const start = waiting[head];
+      waiting[head++] = undefined;
+      start();
+    }
+    if (head === waiting.length) {
+      waiting.length = 0;
+      head = 0;
+    } else schedule();
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    nextTurn(drain);
+  };
+  return {
+    /** Calls `start` in a later turn, after the opens queued before it. */
+    admit(start) {
+      waiting.push(start);
+      schedule();
+    },
+    /** Opens queued and not yet started. */
+    get waiting() {
+      return waiting.length - head;
+    },
+  };
 }
 
 /** Resolves when `res` can take more (or is gone); leaves no listener behind. */
