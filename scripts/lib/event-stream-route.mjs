@@ -35,8 +35,8 @@ export async function loadEventStreamRoute(distDir) {
 /**
  * Answers `req` with `route(request)`: the request as a web Request whose signal aborts when the
  * client goes away (that is what ends the stream and releases its listeners), the response's
- * status and headers as they are, and its body written as it comes, waiting for the socket to
- * drain so a slow client holds at most one chunk here.
+ * status and headers as they are, and its body written as it comes (what arrives in one turn in
+ * one write), waiting for the socket to drain so a slow client holds at most one turn's chunks here.
  */
 export async function serveEventStream(req, res, route) {
   // The client left while its open waited for admission: nothing to set up (and no 'close' to come).
@@ -73,16 +73,36 @@ export async function serveEventStream(req, res, route) {
   const reader = response.body.getReader();
   // The client left: the route's signal aborted above; cancelling the reader ends the body too.
   res.once('close', () => void reader.cancel().catch(() => undefined));
+  // tRPC's SSE body comes a line at a time (event, data, id and the blank line are separate
+  // chunks, all within one turn): written as they come, each was an HTTP chunk of its own (size
+  // line, bytes, CRLF), 3-5 per message. The chunks read in one turn go out as one write.
+  let batch = null;
+  let full = false;
+  const flush = () => {
+    const chunks = batch;
+    batch = null;
+    if (!chunks || res.destroyed) return;
+    if (!res.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) full = true;
+  };
   try {
     for (;;) {
+      if (full) {
+        await drained(res);
+        full = false;
+      }
       const { value, done } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
-      if (!res.write(value)) await drained(res);
+      if (batch) batch.push(value);
+      else {
+        batch = [value];
+        process.nextTick(flush);
+      }
     }
   } catch {
     // A body that fails mid-stream: the client sees the stream end and reconnects.
   }
+  flush();
   res.end();
 }
 

@@ -3,7 +3,7 @@
 // bytes as they come, and a client that leaves aborts the route's request and cancels its body,
 // which is what ends a subscription and releases its listeners.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, expect, it, vi } from 'vitest';
 import { isEventStreamRequest, serveEventStream, streamAdmission, type EventStreamRoute } from './event-stream-route.mjs';
 
@@ -151,4 +151,42 @@ it('an open whose client left while it waited for admission is never set up; the
   expect(routed).toEqual(['/api/trpc/telemetry.ticks']);
   expect(await res.text()).toBe('event: connected\n\n');
   expect(turns).toEqual([]);
+});
+
+it('the pieces of a message that come in one turn go out as one HTTP chunk; what comes later, in chunks of its own', async () => {
+  const enc = new TextEncoder();
+  let later: (() => void) | null = null;
+  const base = await serve(() => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        // As tRPC's SSE producer sends a message: a line at a time.
+        for (const piece of ['event: connected\n', 'data: {}\n', '\n\n']) c.enqueue(enc.encode(piece));
+        later = () => {
+          for (const piece of ['data: {"tickId":"7"}\n', 'id: 7\n', '\n\n']) c.enqueue(enc.encode(piece));
+          c.close();
+        };
+      },
+    });
+    return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+  });
+  // A raw HTTP/1.1 client, to see the chunked framing itself.
+  const { port } = new URL(base);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  let raw = '';
+  socket.on('data', (d: Buffer) => (raw += d.toString()));
+  const ended = new Promise((r) => socket.on('end', r));
+  socket.write(`GET /api/trpc/live.events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\nConnection: close\r\n\r\n`);
+  await expect.poll(() => raw.includes('\n\n\r\n'), { timeout: 5000 }).toBe(true);
+  later!();
+  await ended;
+  const body = raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  const chunks: string[] = [];
+  for (let at = 0; ; ) {
+    const eol = body.indexOf('\r\n', at);
+    const size = parseInt(body.slice(at, eol), 16);
+    if (size === 0) break;
+    chunks.push(body.slice(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+  expect(chunks).toEqual(['event: connected\ndata: {}\n\n\n', 'data: {"tickId":"7"}\nid: 7\n\n\n']);
 });
