@@ -19,7 +19,7 @@ const handle = app.getRequestHandler();
 // Event streams skip Next.js's per-request work (see lib/event-stream-route.mjs for the figures).
 const eventStreamRoute = await loadEventStreamRoute(process.env.SWITCHBACK_DIST_DIR || '.next');
 // A few stream opens per event-loop turn, so ordinary requests are answered during a burst of opens.
-const admission = streamAdmission(Number(process.env.SWITCHBACK_STREAM_OPENS_PER_TURN) || 4);
+const admission = streamAdmission(Number(process.env.SWITCHBACK_STREAM_OPENS_PER_TURN) || 2);
 
 const server = http.createServer((req, res) => {
   if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
