@@ -7,7 +7,7 @@
 import http from 'node:http';
 import next from 'next';
 import { measureHttpRequest } from '../server/metrics/shared-registry.mjs';
-import { isEventStreamRequest, loadEventStreamRoute, serveEventStream } from './lib/event-stream-route.mjs';
+import { isEventStreamRequest, loadEventStreamRoute, serveEventStream, streamAdmission } from './lib/event-stream-route.mjs';
 
 const port = Number(process.argv[2] ?? 3000);
 const host = process.argv[3] ?? '0.0.0.0';
@@ -18,16 +18,20 @@ await app.prepare();
 const handle = app.getRequestHandler();
 // Event streams skip Next.js's per-request work (see lib/event-stream-route.mjs for the figures).
 const eventStreamRoute = await loadEventStreamRoute(process.env.SWITCHBACK_DIST_DIR || '.next');
+// A few stream opens per event-loop turn, so ordinary requests are answered during a burst of opens.
+const admission = streamAdmission(Number(process.env.SWITCHBACK_STREAM_OPENS_PER_TURN) || 2);
 
 const server = http.createServer((req, res) => {
   if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
   measureHttpRequest(req, res);
   if (!eventStreamRoute || !isEventStreamRequest(req)) return void handle(req, res);
   // Never an unhandled rejection (that would end the process and every other client's stream).
-  serveEventStream(req, res, eventStreamRoute).catch((err) => {
-    console.error('[web] event stream failed:', err);
-    res.destroy();
-  });
+  admission.admit(() =>
+    serveEventStream(req, res, eventStreamRoute).catch((err) => {
+      console.error('[web] event stream failed:', err);
+      res.destroy();
+    }),
+  );
 });
 // Node closes an idle keep-alive connection after 5 s by default, and a client that sends its next
 // request on it at that moment gets ECONNRESET (seen in the streams bench: a query failed while 500

@@ -35,10 +35,12 @@ export async function loadEventStreamRoute(distDir) {
 /**
  * Answers `req` with `route(request)`: the request as a web Request whose signal aborts when the
  * client goes away (that is what ends the stream and releases its listeners), the response's
- * status and headers as they are, and its body written as it comes, waiting for the socket to
- * drain so a slow client holds at most one chunk here.
+ * status and headers as they are, and its body written as it comes (what arrives in one turn in
+ * one write), waiting for the socket to drain so a slow client holds at most one turn's chunks here.
  */
 export async function serveEventStream(req, res, route) {
+  // The client left while its open waited for admission: nothing to set up (and no 'close' to come).
+  if (res.destroyed || req.socket.destroyed) return;
   const abort = new AbortController();
   const onClose = () => abort.abort();
   res.once('close', onClose);
@@ -71,17 +73,79 @@ export async function serveEventStream(req, res, route) {
   const reader = response.body.getReader();
   // The client left: the route's signal aborted above; cancelling the reader ends the body too.
   res.once('close', () => void reader.cancel().catch(() => undefined));
+  // tRPC's SSE body comes a line at a time (event, data, id and the blank line are separate
+  // chunks, all within one turn): written as they come, each was an HTTP chunk of its own (size
+  // line, bytes, CRLF), 3-5 per message. The chunks read in one turn go out as one write.
+  let batch = null;
+  let full = false;
+  const flush = () => {
+    const chunks = batch;
+    batch = null;
+    if (!chunks || res.destroyed) return;
+    if (!res.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) full = true;
+  };
   try {
     for (;;) {
+      if (full) {
+        await drained(res);
+        full = false;
+      }
       const { value, done } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
-      if (!res.write(value)) await drained(res);
+      if (batch) batch.push(value);
+      else {
+        batch = [value];
+        process.nextTick(flush);
+      }
     }
   } catch {
     // A body that fails mid-stream: the client sees the stream end and reconnects.
   }
+  flush();
   res.end();
+}
+
+/**
+ * Starts queued stream opens at most `perTurn` per event-loop turn (setImmediate between batches),
+ * so that a burst of opens (every tab reconnecting after a deploy) does not run hundreds of
+ * stream setups back to back while an ordinary request waits behind them: each turn, the I/O of
+ * other requests (their sockets, their database answers) runs between two batches.
+ * `nextTurn` schedules a batch (tests pass their own to run the turns by hand).
+ */
+export function streamAdmission(perTurn, nextTurn = setImmediate) {
+  const waiting = [];
+  let head = 0;
+  let scheduled = false;
+  const drain = () => {
+    scheduled = false;
+    const end = Math.min(head + perTurn, waiting.length);
+    while (head < end) {
+      const start = waiting[head];
+      waiting[head++] = undefined;
+      start();
+    }
+    if (head === waiting.length) {
+      waiting.length = 0;
+      head = 0;
+    } else schedule();
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    nextTurn(drain);
+  };
+  return {
+    /** Calls `start` in a later turn, after the opens queued before it. */
+    admit(start) {
+      waiting.push(start);
+      schedule();
+    },
+    /** Opens queued and not yet started. */
+    get waiting() {
+      return waiting.length - head;
+    },
+  };
 }
 
 /** Resolves when `res` can take more (or is gone); leaves no listener behind. */

@@ -4,11 +4,12 @@
 // every per-stream subscription the process held (bus listeners, session watchers). The scale
 // bench (bench/scale/streams.ts) measures the same with 500 streams; this checks the behaviour.
 // The streams go over HTTP the way the web server serves them (scripts/lib/event-stream-route.mjs:
-// past Next.js, straight to the route's handler), so a client that hangs up is a closed socket.
+// past Next.js, straight to the route's handler, admitted a few per event-loop turn), so a client
+// that hangs up is a closed socket.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { serveEventStream } from '../../scripts/lib/event-stream-route.mjs';
+import { isEventStreamRequest, serveEventStream, streamAdmission } from '../../scripts/lib/event-stream-route.mjs';
 import { openTestDb, type TestDb } from '../../test/context';
 import { httpApi } from '../../test/http';
 import { deleteSession, getSessionUser, readCookie, SESSION_COOKIE } from '../auth/sessions';
@@ -28,6 +29,9 @@ let cookie: string;
 let instanceIds: string[];
 let server: http.Server;
 let base: string;
+/** Stream opens wait for this before each admission turn (a test holds it to keep them queued). */
+let admitting: Promise<void> = Promise.resolve();
+const admission = streamAdmission(2, (drain) => void admitting.then(() => setImmediate(drain)));
 
 beforeAll(async () => {
   t = await openTestDb();
@@ -48,7 +52,15 @@ beforeAll(async () => {
         return { db: t.db, user: await getSessionUser(t.db, token), token, resHeaders, meta: { ip: '', userAgent: 'test' }, config: { sessionHours: 1, cookieSecure: false } };
       },
     });
-  server = http.createServer((req, res) => void serveEventStream(req, res, route));
+  // As scripts/web-server.mjs: event streams through the admission, any other request straight on.
+  server = http.createServer((req, res) => {
+    if (isEventStreamRequest(req)) return admission.admit(() => void serveEventStream(req, res, route));
+    void (async () => {
+      const response = await route(new Request(new URL(req.url!, base), { headers: req.headers as Record<string, string> }));
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })();
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -174,6 +186,40 @@ it('a signed-out session ends its streams at the next session check; the others 
   } finally {
     abort.abort();
     await Promise.all([...gone, staying].map((s) => s.done));
+  }
+  await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore);
+});
+
+it('a query is answered while stream opens wait for admission; once admitted they stream as usual', { timeout: 60_000 }, async () => {
+  const bus = liveBus(t.url);
+  await bus.ensureConnected();
+  const listenersBefore = bus.subscriberCount;
+  let admit!: () => void;
+  admitting = new Promise((r) => (admit = r));
+  const abort = new AbortController();
+  const streams: Opened[] = [];
+  try {
+    for (let i = 0; i < PER_FEED; i++) streams.push(open('telemetry.ticks', undefined, abort.signal), open('live.events', {}, abort.signal));
+    await expect.poll(() => admission.waiting, { timeout: 30_000, interval: 20 }).toBe(streams.length);
+    const me = await fetch(`${base}/api/trpc/auth.me`, { headers: { cookie } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { result: { data: { json: { role: string } } } }).result.data.json.role).toBe('viewer');
+    // Answered with every open still queued: none of them had subscribed yet.
+    expect(admission.waiting).toBe(streams.length);
+    expect(bus.subscriberCount).toBe(listenersBefore);
+    admit();
+    await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore + streams.length);
+    expect(admission.waiting).toBe(0);
+    const id = await makeTick(t.db, { at: new Date(), samples: instanceIds.map((instanceId) => ({ instanceId, rps: 5 })) });
+    await t.db.$executeRaw`SELECT pg_notify('switchback_tick', ${id.toString()})`;
+    const tickFeeds = streams.filter((_, i) => i % 2 === 0);
+    await expect.poll(() => tickFeeds.filter((s) => s.ticks.includes(id.toString())).length, { timeout: 30_000, interval: 20 }).toBe(tickFeeds.length);
+    for (const s of streams) expect(s.kinds.filter((k) => k !== 'connected' && k !== 'data')).toEqual([]);
+  } finally {
+    admit();
+    admitting = Promise.resolve();
+    abort.abort();
+    await Promise.all(streams.map((s) => s.done));
   }
   await expect.poll(() => bus.subscriberCount, { timeout: 30_000, interval: 20 }).toBe(listenersBefore);
 });

@@ -90,7 +90,8 @@ export async function startWeb(fleet: LiveFleet): Promise<WebUnderTest & { stop(
     const b = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (b.status !== 0) throw new Error('next build failed');
   }
-  const port = await freePort();
+  // On a shared machine each engineer has their own port: SCALE_APP_PORT (else any free one).
+  const port = Number(process.env.SCALE_APP_PORT) || (await freePort());
   // SCALE_WEB_NODE_ARGS: extra node flags for the web process only (e.g. --cpu-prof --cpu-prof-dir=…).
   const nodeArgs = (process.env.SCALE_WEB_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = kind === 'next' ? [...nodeArgs, 'scripts/web-server.mjs', String(port), '127.0.0.1'] : [...nodeArgs, '--import', 'tsx', 'bench/scale/lib/trpc-server.ts', String(port)];
