@@ -19,7 +19,14 @@ const handle = app.getRequestHandler();
 // Event streams skip Next.js's per-request work (see lib/event-stream-route.mjs for the figures).
 const eventStreamRoute = await loadEventStreamRoute(process.env.SWITCHBACK_DIST_DIR || '.next');
 // A few stream opens per event-loop turn, so ordinary requests are answered during a burst of opens.
-const admission = streamAdmission(Number(process.env.SWITCHBACK_STREAM_OPENS_PER_TURN) || 2);
+// npm start checks the value (server/env.ts); checked again for a web server started by hand, since
+// 0 or a negative count would admit no stream at all.
+const opensPerTurn = Number(process.env.SWITCHBACK_STREAM_OPENS_PER_TURN || '2');
+if (!Number.isInteger(opensPerTurn) || opensPerTurn < 1 || opensPerTurn > 1000) {
+  console.error(`SWITCHBACK_STREAM_OPENS_PER_TURN: expected a whole number from 1 to 1000, got "${process.env.SWITCHBACK_STREAM_OPENS_PER_TURN}"`);
+  process.exit(1);
+}
+const admission = streamAdmission(opensPerTurn);
 
 const server = http.createServer((req, res) => {
   if (!trustProxy) req.headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';

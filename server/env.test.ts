@@ -34,4 +34,12 @@ describe('environment', () => {
     }
     expect(() => parseEnv({ SWITCHBACK_DEMO_INSTANCES: '2.5' })).toThrow(`SWITCHBACK_DEMO_INSTANCES: expected a whole number of instances from 1 to 20000 (got "2.5")`);
   });
+
+  it('admits 1 to 1000 live feeds per turn (2 by default), and refuses 0, which would start none', () => {
+    expect(parseEnv({}).SWITCHBACK_STREAM_OPENS_PER_TURN).toBe(2);
+    expect(parseEnv({ SWITCHBACK_STREAM_OPENS_PER_TURN: '8' }).SWITCHBACK_STREAM_OPENS_PER_TURN).toBe(8);
+    for (const bad of ['0', '-1', '1001', '1.5', 'many']) {
+      expect(() => parseEnv({ SWITCHBACK_STREAM_OPENS_PER_TURN: bad })).toThrow(/SWITCHBACK_STREAM_OPENS_PER_TURN: expected a whole number from 1 to 1000/);
+    }
+  });
 });

@@ -52,6 +52,13 @@ export const envSchema = z.object({
   SWITCHBACK_TELEMETRY_ROLLUP_DAYS: z.coerce.number().int().min(1).default(30),
   SWITCHBACK_TRANSITION_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   SWITCHBACK_SKIP_BUILD: bool.default(false),
+  /** Live feeds the web server starts per event-loop turn during a burst of opens (scripts/web-server.mjs reads it; checked here so npm start refuses a bad one). */
+  SWITCHBACK_STREAM_OPENS_PER_TURN: z.coerce
+    .number({ error: 'expected a whole number from 1 to 1000' })
+    .int('expected a whole number from 1 to 1000')
+    .min(1, 'expected a whole number from 1 to 1000')
+    .max(1000, 'expected a whole number from 1 to 1000')
+    .default(2),
   /** Connecting to PostgreSQL (or waiting for a free pooled connection) gives up after this long. */
   SWITCHBACK_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000, 'expected at most 600000 ms').default(3000),
   /** One statement of the web server or the telemetry loop; the database answers 503 in words beyond it. */
