@@ -117,6 +117,48 @@ describe('explanations', () => {
     expect(r.metrics[0]!.explanation).toMatch(/^no latency histograms from the platform \(a mean response time is never read as a percentile\); no evidence either way/);
   });
 
+  // The lab's case (a CI run of lab/rollout-latency): stable answers in 20 ± 2 ms, so its p95
+  // (~32 ms) lies in the 25–40 ms bucket and no stable request ever exceeds 40 ms. The analysis
+  // used to take that empty tail as "nothing to compare with" and stayed blind to a canary at
+  // 290 ms for 6 minutes.
+  it('a tight stable with nothing beyond its p95 bucket still catches a canary 9× slower, and an A/A canary is not failed', () => {
+    const tight = (n: number) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => (b === 3 ? Math.round(n * 0.9) : b === 4 ? n - Math.round(n * 0.9) : 0));
+    const slow = (n: number) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => (b === 9 ? n : 0));
+    const tickAt = (i: number, canarySlow: boolean): AnalysisTick => ({
+      at: i * 1000,
+      canary: { requests: 20, errors: 0, buckets: canarySlow ? slow(20) : tight(20) },
+      stable: { requests: 7, errors: 0, buckets: tight(7) },
+    });
+    const healthy = 45;
+    const ticks = Array.from({ length: healthy + 360 }, (_, i) => tickAt(i, i >= healthy));
+    const r = analyse({ metrics: [P95], alpha: 0.01, startedAt: 0, endsAt: 600_000, now: ticks.at(-1)!.at, ticks });
+    expect(r.verdict).toBe('fail');
+    expect(r.decidedAt! - healthy * 1000).toBeLessThanOrEqual(120_000);
+    expect(r.metrics[0]!.explanation).toMatch(/regression beyond \+20 % at 99 % confidence/);
+
+    const same = Array.from({ length: 600 }, (_, i) => tickAt(i, false));
+    const aa = analyse({ metrics: [P95], alpha: 0.01, startedAt: 0, endsAt: 600_000, now: 599_000, ticks: same });
+    expect(aa.verdict).not.toBe('fail');
+  });
+
+  // Prometheus scrapes each target on its own phase: with ticks shorter than the scrape interval,
+  // the canary's new counts can land in every other tick and stable's in the ticks between — for
+  // a whole run. No tick then has both; the analysis pools ticks until it has.
+  it('canary and stable counts that never arrive in the same tick are pooled: a canary 10× slower fails, an A/A one does not', () => {
+    const hist = (n: number, bucket: number) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => (b === bucket ? n : b === bucket + 1 ? Math.round(n / 10) : 0));
+    const none = { requests: 0, errors: 0, buckets: hist(0, 3) };
+    const ticks = (canaryBucket: number) =>
+      Array.from({ length: 240 }, (_, i): AnalysisTick => ({
+        at: i * 500,
+        canary: i % 2 === 0 ? { requests: 33, errors: 0, buckets: hist(30, i >= 60 ? canaryBucket : 3) } : none,
+        stable: i % 2 === 1 ? { requests: 33, errors: 0, buckets: hist(30, 3) } : none,
+      }));
+    const slow = analyse({ metrics: [P95], alpha: 0.01, startedAt: 0, endsAt: 600_000, now: 119_500, ticks: ticks(9) });
+    expect(slow.verdict).toBe('fail');
+    const aa = analyse({ metrics: [P95], alpha: 0.01, startedAt: 0, endsAt: 600_000, now: 119_500, ticks: ticks(3) });
+    expect(aa.verdict).toBe('running');
+  });
+
   it('a canary without stable traffic in its zones is never judged', () => {
     const ticks = Array.from({ length: 60 }, (_, i) => tick(i * 1000, 500, 50, 0, 0));
     const r = analyse({ metrics: [ERRORS], alpha: 0.01, startedAt: 0, endsAt: null, now: 59_000, ticks });
