@@ -44,7 +44,7 @@ async function signedIn(existing?: { user: { name: string }; password: string })
     meta: { ip: '127.0.0.1', userAgent: 'vitest' },
     config: { sessionHours: 1, cookieSecure: false },
   };
-  return { ...made, token: s.token, user, caller: createCaller(ctx) };
+  return { ...made, token: s.token, user, ctx, caller: createCaller(ctx) };
 }
 
 type Caller = ReturnType<typeof createCaller>;
@@ -146,6 +146,30 @@ describe('live streams end with their session', () => {
     const { ended } = await running(() => me.caller.live.events({}));
     await t.db.session.update({ where: { id: me.user.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
     expect(await within(ended)).toMatch(/^UNAUTHORIZED/);
+  });
+
+  it('a stream whose client goes away ends quietly, and releases its watch', async () => {
+    const me = await signedIn();
+    const client = new AbortController();
+    const before = sessionWatch(t.db).size;
+    const caller = createCaller(me.ctx, { signal: client.signal });
+    const { ended } = await running(() => caller.live.events({}));
+    client.abort();
+    // Not "session ended": the session is still valid, only this client left.
+    expect(await within(ended)).toBe('completed');
+    expect(sessionWatch(t.db).size).toBe(before);
+  });
+
+  it('a stream opened by a client that has already gone away never runs and says nothing', async () => {
+    const me = await signedIn();
+    const client = new AbortController();
+    client.abort();
+    const caller = createCaller(me.ctx, { signal: client.signal });
+    const before = sessionWatch(t.db).size;
+    const ended = await within(drain(await caller.live.events({})));
+    expect(ended).not.toBe('still running');
+    expect(ended).not.toMatch(/UNAUTHORIZED/);
+    expect(sessionWatch(t.db).size).toBe(before);
   });
 
   it('a stream of a session that is still valid keeps running; the watch stops when no stream is open', async () => {
