@@ -1,13 +1,15 @@
 // Latency quantile q with margin m, from histogram bucket counts only (SPEC §6.1: a mean is never
 // read as a percentile; no histogram → no evidence, never an invented one).
 //
-// The test, per tick t (sequential.ts has the machinery):
-// 1. From stable's histogram of the PREVIOUS ticks only, b_t = the smallest bucket bound ≥ stable's
+// The test, per observation t (sequential.ts has the machinery). An observation is a group of
+// ticks: ticks are pooled until both versions have requests, because scrapes land on their own
+// phases and one version's counts can arrive in the ticks between the other's.
+// 1. From stable's histogram of the ticks BEFORE the observation only, b_t = the smallest bucket bound ≥ stable's
 //    estimated q-quantile, and k_t = τs(b_t / (1+m)) / τs(b_t), where τs(x) is stable's share of
-//    requests slower than x (linear inside a bucket). b_t and k_t are fixed before the tick's
-//    counts are seen (predictable), so the product of the tick ratios stays a supermartingale.
+//    requests slower than x (linear inside a bucket). b_t and k_t are fixed before the observation's
+//    counts are seen (predictable), so the product of the observations' ratios stays a supermartingale.
 // 2. "Events" are requests slower than b_t (a bucket bound, so they are counted exactly, never
-//    interpolated). Conditional on the tick's slow requests, the canary's share is binomial with
+//    interpolated). Conditional on the observation's slow requests, the canary's share is binomial with
 //    ρ = τc(b_t) / τs(b_t), and the null is ρ ≤ k_t: "the canary's tail beyond b_t is no heavier
 //    than stable's would be if stable were (1+m)× slower". Fail = regression beyond the margin.
 // Validity: exact (up to the conditioning argument in sequential.ts) for the tail-ratio null at
