@@ -117,11 +117,15 @@ describe('live streams end with their session', () => {
     expect(subscriptions.map((s) => s.path).sort()).toEqual(all);
   });
 
+  // Each subscription is wired to the watch; the check that ends it is asked for at once rather
+  // than awaited from the 2 s timer (up to 2 s per case). The timer itself ends the streams of
+  // the cases below, which wait for it.
   for (const sub of subscriptions) {
     it(`${sub.path} ends after sign-out, in words`, async () => {
       const me = await signedIn();
       const { ended } = await running(() => sub.open(me.caller));
       await me.caller.auth.logout();
+      await sessionWatch(t.db).check();
       expect(await within(ended)).toBe('UNAUTHORIZED: Your session has ended; sign in again.');
     });
   }
