@@ -77,19 +77,20 @@ export async function serveEventStream(req, res, route) {
   // chunks, all within one turn): written as they come, each was an HTTP chunk of its own (size
   // line, bytes, CRLF), 3-5 per message. The chunks read in one turn go out as one write.
   let batch = null;
-  let full = false;
   const flush = () => {
     const chunks = batch;
     batch = null;
     if (!chunks || res.destroyed) return;
-    if (!res.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))) full = true;
+    res.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   };
   try {
     for (;;) {
-      if (full) {
-        await drained(res);
-        full = false;
-      }
+      if (res.destroyed) break;
+      // Asked of the socket now, not remembered from the write: the write runs a tick after the
+      // read that brought it, and its 'drain' may have come and gone before this loop looks (a
+      // remembered "full" then waited for a drain that never came, and the stream stalled for good
+      // after its first message larger than the socket's buffer: a topology snapshot).
+      if (res.writableNeedDrain) await drained(res);
       const { value, done } = await reader.read();
       if (done) break;
       if (res.destroyed) break;

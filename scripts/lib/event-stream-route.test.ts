@@ -190,3 +190,37 @@ it('the pieces of a message that come in one turn go out as one HTTP chunk; what
   }
   expect(chunks).toEqual(['event: connected\ndata: {}\n\n\n', 'data: {"tickId":"7"}\nid: 7\n\n\n']);
 });
+
+it('a message larger than the socket takes at once does not stall the messages after it', async () => {
+  const enc = new TextEncoder();
+  let push: ((s: string) => void) | null = null;
+  const base = await serve(() => {
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        push = (s) => c.enqueue(enc.encode(s));
+        // A topology snapshot: far more than the socket's buffer (its write asks to wait for 'drain').
+        push(`data: ${'x'.repeat(1_000_000)}\n\n`);
+      },
+    });
+    return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+  });
+  const res = await fetch(`${base}/api/trpc/topologyMap.live`, { headers: { accept: 'text/event-stream' } });
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const readUntil = async (ends: string) => {
+    while (!text.endsWith(ends)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended before ${JSON.stringify(ends)}`);
+      text += decoder.decode(value, { stream: true });
+    }
+  };
+  await readUntil('x\n\n');
+  // Each later message (a delta a tick) arrives once the client has read the big one; the stream
+  // stalled here, at the second of them, when the server waited for a 'drain' that had come already.
+  for (let k = 1; k <= 4; k++) {
+    push!(`data: {"tickId":"${k}"}\n\n`);
+    await readUntil(`data: {"tickId":"${k}"}\n\n`);
+  }
+  await reader.cancel();
+});
