@@ -20,6 +20,9 @@ const zoneButton = (page: Page, name: string) => page.getByRole('button', { name
 const clusterButton = (page: Page, name: string) => page.getByRole('button', { name: new RegExp(`^Cluster ${name}, `) });
 
 test('the placement view shows every region and zone with what is inside at the first paint, all text at least 12 px, in both themes', async ({ adminPage: page }) => {
+  // A hang bound, not a speed bound: two themes, each two page loads and two axe runs with
+  // contrast; beside other work on 2 cores this overran the 60 s default.
+  test.setTimeout(180_000);
   for (const theme of ['light', 'dark'] as const) {
     await page.goto('/topology');
     await page.evaluate((t) => localStorage.setItem('switchback-theme', t), theme);
