@@ -148,8 +148,14 @@ interface AxeViolation {
 async function violations(page: Page, colourOnly = false): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const runOnly = colourOnly ? { type: 'rule', values: COLOUR_RULES } : { type: 'tag', values: ['wcag2a', 'wcag2aa'] };
+  // resultTypes: every violation is still reported with all its nodes; passes, incomplete and
+  // inapplicable (never read here) keep one node each, so axe does not build a selector and an
+  // HTML excerpt for every element that passed (thousands on /api-docs).
   const result = await page.evaluate(
-    (o) => (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe.run(document, { runOnly: o }).then((r) => ({ violations: r.violations })),
+    (o) =>
+      (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe
+        .run(document, { runOnly: o, resultTypes: ['violations'] })
+        .then((r) => ({ violations: r.violations })),
     runOnly,
   );
   return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? '?'}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help}`));
