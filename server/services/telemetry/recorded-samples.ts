@@ -28,7 +28,7 @@ function copySelect(instanceIds: readonly string[], from: Date, to: Date): strin
   // system keeps hours of raw rows beside the packs; the scan no longer reads them to drop them).
   const start = `greatest(${f}, coalesce((SELECT min(m) FROM unnest('{${instanceIds.join(',')}}'::uuid[]) i(id)
       CROSS JOIN generate_series(${first}, ${t}, interval '1 minute') m
-      WHERE NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE p."instanceId" = i.id AND p.minute = m)), 'infinity'::timestamp))`;
+      WHERE NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE ${packed} AND p."instanceId" = i.id AND p.minute = m)), 'infinity'::timestamp))`;
   const nulls = PACK_COLUMNS_SQL.map(() => 'NULL::float8').join(', ');
   // The raw rows' check for a pack repeats the packs' own condition (implied by the correlation):
   // without it the planner hashed every pack of the table for each chunk (a sequential scan,
