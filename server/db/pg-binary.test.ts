@@ -95,32 +95,3 @@ describe('CopyOut', () => {
     await expect(copy.done).rejects.toThrow('bad row');
   });
 });
-
-describe('CopyRow.float8s', () => {
-  it('copies float8 columns as their big-endian bytes, NULL as PostgreSQL’s NaN, from where it is asked', () => {
-    const f8 = (x: number) => {
-      const b = Buffer.alloc(8);
-      b.writeDoubleBE(x);
-      return b;
-    };
-    const values = [f8(1.5), null, f8(-0), f8(1e300), Buffer.from('7ff8000000000001', 'hex')];
-    const socket = new EventEmitter().on('data', () => undefined);
-    const into = Buffer.alloc(8 + 5 * 8, 0xaa);
-    const copy = new CopyOut('COPY', (r) => {
-      r.skip();
-      r.float8s(5, into, 8);
-    });
-    copy.submit({ stream: socket, query: () => undefined });
-    socket.emit('data', Buffer.concat([msg('d', Buffer.concat([HEADER, tuple(Buffer.from('x'), ...values)])), msg('d', int16(-1)), msg('c', Buffer.alloc(0))]));
-    expect(into.toString('hex')).toBe('aa'.repeat(8) + ['3ff8000000000000', '7ff8000000000000', '8000000000000000', f8(1e300).toString('hex'), '7ff8000000000001'].join(''));
-  });
-
-  it('refuses a column that is not a float8', () => {
-    const socket = new EventEmitter().on('data', () => undefined);
-    const copy = new CopyOut('COPY', (r) => r.float8s(1, Buffer.alloc(8), 0));
-    copy.submit({ stream: socket, query: () => undefined });
-    socket.emit('data', Buffer.concat([msg('d', Buffer.concat([HEADER, tuple(Buffer.alloc(4))])), msg('d', int16(-1)), msg('c', Buffer.alloc(0))]));
-    copy.handleReadyForQuery();
-    return expect(copy.done).rejects.toThrow('a float8 column of 4 bytes');
-  });
-});

@@ -44,26 +44,6 @@ export class CopyRow {
     return v;
   }
 
-  /**
-   * The next `n` float8 columns as big-endian bytes into `into` from `at` (as float8send writes
-   * them), NULL as PostgreSQL's NaN: a record of the columns, copied without a view per column.
-   */
-  float8s(n: number, into: Buffer, at: number): void {
-    const b = this.b;
-    for (let k = 0, o = at; k < n; k++, o += 8) {
-      const len = this.len();
-      if (len < 0) {
-        into.writeUInt32BE(0x7ff80000, o);
-        into.writeUInt32BE(0, o + 4);
-        continue;
-      }
-      if (len !== 8) throw new Error(`a float8 column of ${len} bytes`);
-      into.writeInt32BE(b.readInt32BE(this.at), o);
-      into.writeInt32BE(b.readInt32BE(this.at + 4), o + 4);
-      this.at += 8;
-    }
-  }
-
   /** A bytea as a view into the output, valid after the row. */
   bytes(): Buffer | null {
     const n = this.len();

@@ -10,9 +10,9 @@ import { isRawPack, rawPack } from './pack-codec';
 import { readPacks } from './recorded-samples';
 import { MINUTE_SQL, PACK_SQL, packTelemetry } from './telemetry-pack';
 
-// The preview assembles the minutes not packed yet from the raw rows' columns in this process:
-// the records must be PACK_SQL's bytes exactly (NULLs, the jsonb input ages, stage-less rows,
-// stageBlocked booleans), and a minute must come from its pack alone once it has one.
+// The minutes not packed yet are packed on the fly with PACK_SQL, one raw pack per minute; a
+// minute comes from its pack alone once it has one, and the raw rows are read only from the
+// chunk's first minute without a pack (the same packs as reading them all).
 let t: TestDb;
 const t0 = Date.UTC(2026, 10, 23, 8, 0, 0);
 const MIN = 60_000;
@@ -66,7 +66,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('readPacks: minutes not packed yet', () => {
-  it('assembles PACK_SQL’s records byte for byte, one raw pack per minute', async () => {
+  it('packs the raw minutes as the rollup does, one raw pack per minute', async () => {
     const expected = await packSql();
     const got = await read(ids);
     expect(got.map(([id, m, raw]) => [id, m, raw])).toEqual(ids.flatMap((id) => [0, MIN, 2 * MIN].map((m) => [id, m, true])));

@@ -1,22 +1,18 @@
 // The stored samples of some instances over a window, as the replay reads them (RecordedSample).
 // Complete minutes come from TelemetryPack (bytes PostgreSQL copies out as they are); minutes not
-// packed yet (the newest, or any the rollup has not reached) are packed from the raw samples'
-// columns here, into the same bytes. One binary COPY carries both, in (instance, minute) order.
+// packed yet (the newest, or any the rollup has not reached) are packed on the fly from the raw
+// samples with the same expression. One binary COPY carries both, in (instance, minute) order.
 // Only the first sample's machine states are kept — the replay resumes from them.
 import { pgPool, type Db } from '../../db/client';
 import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
-import { PACK_FIELD_COUNT } from './pack-codec';
-import { MINUTE_SQL, PACK_COLUMNS_SQL, PACK_RECORD_BYTES, unpack, type FirstStates } from './telemetry-pack';
+import { MINUTE_SQL, PACK_SQL, unpack, type FirstStates } from './telemetry-pack';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // COPY takes no bind parameters, so the values are written into the statement: ids are checked
 // to be uuids and the times are ISO strings of Dates, so nothing else can reach the SQL.
-// A pack row carries its data and NULL columns; a raw row carries no data and its record as
-// PACK_FIELD_COUNT float8 columns (PACK_COLUMNS_SQL), which readPacks assembles into the minute's
-// raw pack: the same bytes PACK_SQL would give, without PostgreSQL's ~10 µs a row for them.
 function copySelect(instanceIds: readonly string[], from: Date, to: Date): string {
   for (const id of instanceIds) if (!UUID.test(id)) throw new Error(`not an instance id: ${JSON.stringify(id)}`);
   const ids = `ANY('{${instanceIds.join(',')}}'::uuid[])`;
@@ -24,24 +20,25 @@ function copySelect(instanceIds: readonly string[], from: Date, to: Date): strin
   const first = `date_bin('60 seconds', ${f}, TIMESTAMP '2000-01-01')`;
   const packed = `p."instanceId" = ${ids} AND p.minute >= ${first} AND p.minute <= ${t}`;
   // The raw rows start at the first minute some instance of the chunk has no pack for: every
-  // earlier minute is packed for all of them, so NOT EXISTS would drop its rows anyway (a live
-  // system keeps hours of raw rows beside the packs; the scan no longer reads them to drop them).
+  // earlier minute is packed for all of them, so NOT EXISTS would drop its rows anyway. A live
+  // system keeps hours of raw rows beside the packs: reading a window's ~900 per instance to
+  // drop them cost PostgreSQL ~26 s per preview of 1,000 instances (bench SCALE_WHATIF_RAW=all).
   const start = `greatest(${f}, coalesce((SELECT min(m) FROM unnest('{${instanceIds.join(',')}}'::uuid[]) i(id)
       CROSS JOIN generate_series(${first}, ${t}, interval '1 minute') m
       WHERE NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE ${packed} AND p."instanceId" = i.id AND p.minute = m)), 'infinity'::timestamp))`;
-  const nulls = PACK_COLUMNS_SQL.map(() => 'NULL::float8').join(', ');
   // The raw rows' check for a pack repeats the packs' own condition (implied by the correlation):
   // without it the planner hashed every pack of the table for each chunk (a sequential scan,
   // 15 of a chunk's 35 ms at 1,000 instances, growing with the fleet); with it, only the
   // chunk's own packs are hashed (one index scan) and each raw row is a hash probe. A minute
   // comes from one source only: its pack, else its raw rows.
-  return `SELECT "instanceId", minute, data, ${PACK_COLUMNS_SQL.map((_, k) => `f${k}`).join(', ')} FROM (
-      SELECT p."instanceId", p.minute, NULL::timestamp AS at, p.data, ${nulls} FROM "TelemetryPack" p WHERE ${packed}
+  return `SELECT "instanceId", minute, data FROM (
+      SELECT p."instanceId", p.minute, p.data FROM "TelemetryPack" p WHERE ${packed}
     UNION ALL
-      SELECT s."instanceId", ${MINUTE_SQL}, s.at, NULL::bytea, ${PACK_COLUMNS_SQL.join(', ')} FROM "TelemetrySample" s
+      SELECT s."instanceId", ${MINUTE_SQL} AS minute, ${PACK_SQL} AS data FROM "TelemetrySample" s
       WHERE s."instanceId" = ${ids} AND s.at >= ${start} AND s.at <= ${t}
         AND NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE ${packed} AND p."instanceId" = s."instanceId" AND p.minute = ${MINUTE_SQL})
-    ) u (${['"instanceId"', 'minute', 'at', 'data', ...PACK_COLUMNS_SQL.map((_, k) => `f${k}`)].join(', ')}) ORDER BY "instanceId", minute, at`;
+      GROUP BY s."instanceId", 2
+    ) u ORDER BY "instanceId", minute`;
 }
 
 /** The first sample's machine states: one index probe per instance. */
@@ -66,40 +63,16 @@ export async function readPacks(db: Db, instanceIds: readonly string[], from: Da
   const packs: Buffer[] = [];
   let lastId: Buffer | null = null;
   let id = '';
-  // The raw rows of one (instance, minute), assembled into one raw pack as they come.
-  let raw = Buffer.allocUnsafe(64 * PACK_RECORD_BYTES);
-  let rawLen = 0;
-  let rawMinute: Buffer | null = null;
-  const flush = () => {
-    if (rawMinute === null) return;
-    packs.push(Buffer.from(raw.subarray(0, rawLen)));
-    ids.push(id);
-    rawMinute = null;
-    rawLen = 0;
-  };
   const copy = copyRows(pool, copySelect(instanceIds, from, to), (r) => {
     const idBytes = r.uuidBytes()!;
-    const minute = r.bytes()!;
-    const data = r.bytes();
+    r.skip();
+    packs.push(r.bytes()!);
     if (lastId === null || !idBytes.equals(lastId)) {
-      flush();
       lastId = idBytes;
       id = uuidText(idBytes);
-    } else if (rawMinute !== null && (data !== null || !minute.equals(rawMinute))) flush();
-    if (data !== null) {
-      packs.push(data);
-      ids.push(id);
-      return;
     }
-    if (rawLen + PACK_RECORD_BYTES > raw.length) {
-      const grown = Buffer.allocUnsafe(raw.length * 2);
-      raw.copy(grown, 0, 0, rawLen);
-      raw = grown;
-    }
-    r.float8s(PACK_FIELD_COUNT, raw, rawLen);
-    rawLen += PACK_RECORD_BYTES;
-    rawMinute = minute;
-  }).then(flush);
+    ids.push(id);
+  });
   const [, first] = await Promise.all([copy, pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
   const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
   for (let k = 0; k < packs.length; k++) visit(ids[k]!, packs[k]!, firstOf.get(ids[k]!));

@@ -27,16 +27,8 @@ const PACK_FIELDS = [
 if (PACK_FIELDS.length !== PACK_FIELD_COUNT) throw new Error('PACK_FIELDS and the lean pack layout disagree');
 export const PACK_RECORD_BYTES = PACK_FIELD_COUNT * 8;
 
-/**
- * The packed fields of one row `s` as float8 columns, NULL as NaN: a binary COPY sends each with
- * float8send, so a row's columns are byte for byte its record in PACK_SQL (the preview assembles
- * the minutes not packed yet from them in this process: PACK_SQL's bytea concatenation and
- * string_agg cost PostgreSQL ~10 µs a row).
- */
-export const PACK_COLUMNS_SQL = PACK_FIELDS.map((f) => `coalesce((${f})::float8, 'NaN')`);
-
 /** SQL for one minute's pack of rows `s`: string_agg over a GROUP BY "instanceId", minute. */
-export const PACK_SQL = `string_agg(${PACK_COLUMNS_SQL.map((f) => `float8send(${f})`).join(' || ')}, ''::bytea ORDER BY s.at)`;
+export const PACK_SQL = `string_agg(${PACK_FIELDS.map((f) => `float8send(coalesce((${f})::float8, 'NaN'))`).join(' || ')}, ''::bytea ORDER BY s.at)`;
 export const MINUTE_SQL = `date_bin('60 seconds', s.at, TIMESTAMP '2000-01-01')`;
 
 /**
