@@ -22,7 +22,7 @@ function copySelect(instanceIds: readonly string[], from: Date, to: Date): strin
   // The raw rows start at the first minute some instance of the chunk has no pack for: every
   // earlier minute is packed for all of them, so NOT EXISTS would drop its rows anyway. A live
   // system keeps hours of raw rows beside the packs: reading a window's ~900 per instance to
-  // drop them cost PostgreSQL ~26 s per preview of 1,000 instances (bench SCALE_WHATIF_RAW=all).
+  // drop them cost PostgreSQL ~26 s of CPU per preview of 1,000 instances (bench SCALE_WHATIF_RAW=all).
   const start = `greatest(${f}, coalesce((SELECT min(m) FROM unnest('{${instanceIds.join(',')}}'::uuid[]) i(id)
       CROSS JOIN generate_series(${first}, ${t}, interval '1 minute') m
       WHERE NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE ${packed} AND p."instanceId" = i.id AND p.minute = m)), 'infinity'::timestamp))`;
