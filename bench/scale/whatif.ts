@@ -30,7 +30,9 @@ export async function measure(instances: number): Promise<Figures> {
     const fleet = await db.instance.count();
     // Mid-minute, as a preview usually is: half a minute of raw samples packed on the fly.
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 30_000);
-    const { samples } = await recordTelemetry(pool, fleet, MINUTES, now);
+    // SCALE_WHATIF_RAW=all: raw rows for the whole window beside the packs, as live retention keeps them.
+    const rawAll = process.env.SCALE_WHATIF_RAW === 'all';
+    const { samples } = await recordTelemetry(pool, fleet, MINUTES, now, rawAll);
     await pool.query('VACUUM ANALYZE');
     const setupMs = Math.round(performance.now() - setupStart);
 
@@ -61,6 +63,7 @@ export async function measure(instances: number): Promise<Figures> {
     const baselineMs = p50(serial.map((r) => r.ms));
     return {
       instances: fleet,
+      rawRows: rawAll ? 'all' : 'first and newest minute',
       samples,
       previewMs,
       previewRunsMs: lean.map((r) => Math.round(r.ms)).join(' '),

@@ -40,9 +40,10 @@ const COLUMNS = `"instanceId", at, "tickId", up, "rtMs", cpu, "p95Ms", connectio
 
 /**
  * `minutes` of one-second samples for every instance, ending at `now`: every minute before
- * now's is packed (as the rollup job leaves it); the first sample and now's minute are raw too.
+ * now's is packed (as the rollup job leaves it); the first sample and now's minute are raw too
+ * (`rawAll`: every sample is raw too, as a live system's retention keeps hours of them).
  */
-export async function recordTelemetry(pool: pg.Pool, instances: number, minutes: number, now: Date): Promise<{ samples: number }> {
+export async function recordTelemetry(pool: pg.Pool, instances: number, minutes: number, now: Date, rawAll = false): Promise<{ samples: number }> {
   const end = Math.floor(now.getTime() / 1000) * 1000;
   const t0 = new Date(end - minutes * 60_000);
   const ticks = minutes * 60 + 1;
@@ -52,9 +53,14 @@ export async function recordTelemetry(pool: pg.Pool, instances: number, minutes:
   const chunk = 500;
   for (let i0 = 0; i0 < instances; i0 += chunk) {
     const i1 = Math.min(instances, i0 + chunk);
-    // The raw rows the preview reads: the first sample (its machine states) and the newest minute.
-    await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, 0, 1)}`);
-    if (packedTicks < ticks) await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, Math.max(1, packedTicks), ticks)}`);
+    if (rawAll) {
+      // As a live system keeps them: raw rows for the whole window beside the packs.
+      await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, 0, ticks)}`);
+    } else {
+      // The raw rows the preview reads: the first sample (its machine states) and the newest minute.
+      await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, 0, 1)}`);
+      if (packedTicks < ticks) await pool.query(`INSERT INTO "TelemetrySample" (${COLUMNS}) ${rows(t0, i0, i1, Math.max(1, packedTicks), ticks)}`);
+    }
     if (i0 < PERIOD) {
       // In the layout the rollup writes (telemetry-pack.ts).
       await writePacks(pool, `SELECT s."instanceId", ${MINUTE_SQL} AS minute, count(*)::int AS samples, ${PACK_SQL} AS data
