@@ -24,7 +24,7 @@ export async function chaosFleet(db: Db) {
 /** The seed's jitter template on one instance of `service` (one target keeps the runs these tests start small and quick). */
 export function draftFor(service: string, more: Partial<ExperimentDraft> = {}): ExperimentDraft {
   const t = templateByKey('seed-jitter')!;
-  return { name: `jitter ${service} ${randomBytes(2).toString('hex')}`, description: 'test', templateKey: t.key, spec: { ...t.spec, targets: { ...t.spec.targets, services: [service] }, selection: { mode: 'one' } }, ...more };
+  return { name: `jitter ${service} ${randomBytes(6).toString('hex')}`, description: 'test', templateKey: t.key, spec: { ...t.spec, targets: { ...t.spec.targets, services: [service] }, selection: { mode: 'one' } }, ...more };
 }
 
 export async function experimentOf(db: Db, f: Awaited<ReturnType<typeof chaosFleet>>, more: Partial<ExperimentDraft> = {}) {
