@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from '@playwright/test';
-import { test, expect } from './support/fixtures';
+import { test, expect, sessionState } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // WCAG 2 A and AA (colour contrast included) on every console page and the sign-in page, in the
@@ -97,15 +97,11 @@ function a11yExperimentDraft() {
 }
 
 async function themedPage(browser: Browser, theme: Theme, signedIn: boolean): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const s = e2eState();
+  const storageState = signedIn ? await sessionState(s.adminName, s.adminPassword) : undefined;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState });
   await context.addInitScript((t) => localStorage.setItem('switchback-theme', t), theme);
-  const page = await context.newPage();
-  if (signedIn) {
-    const s = e2eState();
-    const res = await page.request.post('/api/trpc/auth.login', { data: { json: { name: s.adminName, password: s.adminPassword } } });
-    expect(res.status(), await res.text()).toBe(200);
-  }
-  return page;
+  return context.newPage();
 }
 
 const other = (t: Theme): Theme => (t === 'light' ? 'dark' : 'light');

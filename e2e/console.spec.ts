@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect } from './support/fixtures';
+import { test, expect, sessionState } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // The console as a newcomer found it (issue 10): each finding, seen in the browser.
@@ -89,9 +89,8 @@ test('free text has its limit in the form; a long description neither spills ove
 
 test('audit at 1024 px: what changed by field, the whole record on demand, no sideways scroll, times with their zone', async ({ browser }) => {
   const s = e2eState();
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, timezoneId: 'Europe/Berlin' });
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, timezoneId: 'Europe/Berlin', storageState: await sessionState(s.adminName, s.adminPassword) });
   const page = await context.newPage();
-  expect((await page.request.post('/api/trpc/auth.login', { data: { json: { name: s.adminName, password: s.adminPassword } } })).status()).toBe(200);
   const overview = await api<{ services: Array<{ id: string; name: string; version: number; description: string }> }>(page, 'topology.overview');
   const svc = overview.services.find((x) => x.name === 'payment-svc')!;
   await mutate(page, 'topology.updateService', { id: svc.id, version: svc.version, description: 'Reads the catalogue; edited by the audit test' });

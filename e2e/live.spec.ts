@@ -1,4 +1,4 @@
-import { test, expect, signedInPage } from './support/fixtures';
+import { test, expect, signedInPage, freshSignedInPage } from './support/fixtures';
 import { e2eState } from './support/state';
 
 test('a rename in one browser appears in another without reload; the audit page shows it', async ({ adminPage: a, browser }) => {
@@ -32,7 +32,10 @@ test('a rename in one browser appears in another without reload; the audit page 
   await b.context().close();
 });
 
-test('signing out ends the session', async ({ adminPage: page }) => {
+// A session of its own: the other tests share the worker's admin session, which this one ends.
+test('signing out ends the session', async ({ browser }) => {
+  const s = e2eState();
+  const page = await freshSignedInPage(browser, s.adminName, s.adminPassword);
   await page.goto('/');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login/);
@@ -40,4 +43,5 @@ test('signing out ends the session', async ({ adminPage: page }) => {
   await expect(page).toHaveURL(/\/login/);
   const res = await page.request.get('/api/trpc/audit.facets');
   expect(res.status()).toBe(401);
+  await page.context().close();
 });

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect, mutate } from './support/fixtures';
+import { test, expect, mutate, sessionState } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // Settings → API tokens: a token is created with its role capped at the user's, its secret is
@@ -124,12 +124,10 @@ async function violations(page: Page): Promise<string[]> {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`the tokens page, the new-token dialog and the secret meet WCAG 2 AA (${theme} theme)`, async ({ browser }) => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const s = e2eState();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState: await sessionState(s.adminName, s.adminPassword) });
     await context.addInitScript((t) => localStorage.setItem('switchback-theme', t), theme);
     const page = await context.newPage();
-    const s = e2eState();
-    const login = await page.request.post('/api/trpc/auth.login', { data: { json: { name: s.adminName, password: s.adminPassword } } });
-    expect(login.status()).toBe(200);
     await page.goto('/settings/tokens?view=all');
     await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
     await expect(page.getByRole('table', { name: "Every user's API tokens" }).or(page.getByRole('heading', { name: 'No user has an API token' }))).toBeVisible();

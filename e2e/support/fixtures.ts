@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { test as base, expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { test as base, expect, request, type APIRequestContext, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { e2eState } from './state';
 
 export type RoleName = 'viewer' | 'operator' | 'approver' | 'admin';
@@ -7,8 +7,47 @@ export type RoleName = 'viewer' | 'operator' | 'approver' | 'admin';
 /** The origin the tests browse (playwright.config's baseURL): the console sends it on every change. */
 const origin = () => `http://127.0.0.1:${process.env.E2E_PORT ?? '3210'}`;
 
-/** Signs a fresh browser context in through the API (faster than the form; the form has its own test). */
-export async function signedInPage(browser: Browser, name: string, password: string): Promise<Page> {
+type StorageState = Awaited<ReturnType<APIRequestContext['storageState']>>;
+
+/**
+ * Session cookies by user name, one sign-in per user per worker (a worker is a process: this map
+ * is its own). Each sign-in hashes the password with scrypt on the server, a fraction of a second
+ * on a busy machine, and the tests asked for a signed-in page ~150 times; a session lives for hours
+ * and no spec ends a shared one (the sign-out test signs in on its own, see `freshSignedInPage`).
+ */
+const sessions = new Map<string, Promise<StorageState>>();
+
+async function signIn(name: string, password: string): Promise<StorageState> {
+  const api = await request.newContext({ baseURL: origin() });
+  try {
+    const res = await api.post('/api/trpc/auth.login', { data: { json: { name, password } }, headers: { origin: origin() } });
+    expect(res.status(), await res.text()).toBe(200);
+    return await api.storageState();
+  } finally {
+    await api.dispose();
+  }
+}
+
+/** The signed-in state of `name` (cookies), signed in once per worker; a failed sign-in is not kept. */
+export function sessionState(name: string, password: string): Promise<StorageState> {
+  const key = `${name}\n${password}`;
+  let state = sessions.get(key);
+  if (!state) {
+    state = signIn(name, password);
+    sessions.set(key, state);
+    state.catch(() => sessions.delete(key));
+  }
+  return state;
+}
+
+/** A fresh browser context signed in as `name`, sharing the worker's session of that user (the form has its own test). */
+export async function signedInPage(browser: Browser, name: string, password: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ ...options, storageState: await sessionState(name, password) });
+  return context.newPage();
+}
+
+/** A browser context with a session of its own (for a test that ends it: signing out must not end the other tests' one). */
+export async function freshSignedInPage(browser: Browser, name: string, password: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const res = await page.request.post('/api/trpc/auth.login', { data: { json: { name, password } }, headers: { origin: origin() } });
