@@ -87,6 +87,13 @@ test('free text has its limit in the form; a long description neither spills ove
   await expect(dialog.getByLabel('Name')).toHaveAttribute('maxlength', '63');
 });
 
+/** Picks UTC or local times in the header and waits until the server has kept the choice on the user. */
+async function choose(page: Page, zone: 'utc' | 'local') {
+  const saved = page.waitForResponse((r) => r.url().includes('/api/trpc/users.setTimeZonePreference'));
+  await page.getByLabel('Times shown in').selectOption(zone);
+  expect((await saved).status()).toBe(200);
+}
+
 test('audit at 1024 px: what changed by field, the whole record on demand, no sideways scroll, times with their zone', async ({ browser }) => {
   const s = e2eState();
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, timezoneId: 'Europe/Berlin', storageState: await sessionState(s.adminName, s.adminPassword) });
@@ -111,13 +118,15 @@ test('audit at 1024 px: what changed by field, the whole record on demand, no si
   await page.screenshot({ path: `${SHOTS}/audit-light-1024.png`, fullPage: true });
 
   // Local time, kept on the user: the browser's zone here is Berlin.
-  await page.getByLabel('Times shown in').selectOption('local');
+  // The switch shows the choice at once and saves it on the user in the background: the reload
+  // waits for the save (a reload before it landed read UTC back, twice in 5 runs on a busy machine).
+  await choose(page, 'local');
   await expect(row.locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CES?T$/);
   await page.reload();
   await expect(table.getByRole('row').filter({ hasText: 'service.update' }).first().locator('time')).toHaveText(/ CES?T$/);
   await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
   await page.screenshot({ path: `${SHOTS}/audit-dark-1024.png`, fullPage: true });
-  await page.getByLabel('Times shown in').selectOption('utc');
+  await choose(page, 'utc');
   await expect(table.getByRole('row').filter({ hasText: 'service.update' }).first().locator('time')).toHaveText(/ UTC$/);
   await context.close();
 });
