@@ -5,10 +5,15 @@
 // Runs the production web server from the existing build (see lib/live-fleet.ts).
 import type { Figures } from '../scale.bench';
 import { summary } from '../lib';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { liveFleet, startWeb, until, webKind, type WebUnderTest } from './lib/live-fleet';
 
 const STREAMS = Number(process.env.SCALE_STREAMS ?? 500);
 const TICK_MS = 1000;
+// Probes in flight at once (each a loop of auth.me): the opening burst lasts a few seconds, and one
+// loop of slow answers gave ~14 latencies there, too few for a p95 to mean much.
+const PROBERS = Math.max(1, Number(process.env.SCALE_PROBERS ?? 4));
 
 interface Stream {
   opened: boolean;
@@ -87,32 +92,42 @@ function byKind(streams: Stream[]): Record<string, { messages: number; kb: numbe
   return out;
 }
 
-/** auth.me, one after the other, until `stop()`; the latencies in ms. */
-function probe(web: WebUnderTest) {
-  const ms: number[] = [];
-  const errors: string[] = [];
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const t0 = performance.now();
-      // A refused or reset connection is a failed probe, counted (it ended the whole run before).
-      try {
-        const res = await fetch(`${web.base}/api/trpc/auth.me`, { headers: { cookie: web.cookie } });
-        await res.arrayBuffer();
-        ms.push(performance.now() - t0);
-        if (!res.ok) errors.push(`HTTP ${res.status}`);
-      } catch (err) {
-        errors.push(err instanceof Error ? `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}` : String(err));
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+/**
+ * auth.me in PROBERS loops (lib/auth-me-probe.mjs, a process of its own so that the latencies are
+ * the server's, not this process's: it reads every stream); `phase()` starts a measurement.
+ */
+function prober(web: WebUnderTest) {
+  const child = fork(fileURLToPath(new URL('./lib/auth-me-probe.mjs', import.meta.url)), [], {
+    env: { ...process.env, PROBE_BASE: web.base, PROBE_COOKIE: web.cookie, PROBE_LOOPS: String(PROBERS) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let count = 0;
+  let phase = 0;
+  let result: ((r: { ms: number[]; errors: string[] }) => void) | null = null;
+  child.on('message', (m: { phase?: number; count?: number; result?: { ms: number[]; errors: string[] } }) => {
+    if (m.phase === phase && typeof m.count === 'number') count = m.count;
+    if (m.result) result?.(m.result);
+  });
   return {
-    ms,
-    async stop() {
-      running = false;
-      await done;
-      return { ...summary(ms), failed: errors.length, ...(errors.length ? { firstError: errors[0] } : {}) };
+    phase() {
+      count = 0;
+      child.send({ start: ++phase });
+      return {
+        get count() {
+          return count;
+        },
+        async stop() {
+          const { ms, errors } = await new Promise<{ ms: number[]; errors: string[] }>((resolve) => {
+            result = resolve;
+            child.send({ stop: true });
+          });
+          return { ...summary(ms), failed: errors.length, ...(errors.length ? { firstError: errors[0] } : {}) };
+        },
+      };
+    },
+    close() {
+      if (child.connected) child.send({ exit: true });
+      else child.kill();
     },
   };
 }
@@ -121,6 +136,7 @@ export async function measure(instances: number): Promise<Figures> {
   const fleet = await liveFleet(instances, TICK_MS);
   const abort = new AbortController();
   let web: Awaited<ReturnType<typeof startWeb>> | null = null;
+  let probes: ReturnType<typeof prober> | null = null;
   try {
     await until(() => fleet.ticks.length >= 2, 120_000, 'the first ticks');
     web = await startWeb(fleet);
@@ -133,14 +149,19 @@ export async function measure(instances: number): Promise<Figures> {
     await until(() => warmStreams.every((s, i) => (i === 0 ? s.opened : s.events > 0) || s.failed !== null), 60_000, 'the warm-up streams');
     await fetch(`${w.base}/api/trpc/topologyMap.snapshot`, { headers: { cookie: w.cookie } }).then((r) => r.arrayBuffer());
     warm.abort();
-    const before = probe(w);
-    await until(() => before.ms.length >= 40, 60_000, 'the baseline probes');
+    probes = prober(w);
+    const before = probes.phase();
+    await until(() => before.count >= 40 * PROBERS, 60_000, 'the baseline probes');
     const idle = await before.stop();
     const rssBefore = w.rssMb();
 
-    const opening = probe(w);
+    const opening = probes.phase();
     const ticksAtStart = fleet.ticks.length;
     const t0 = performance.now();
+    // CLOCK_MONOTONIC, the clock of a V8 CPU profile's timestamps: a profile of the web process
+    // (SCALE_WEB_NODE_ARGS=--cpu-prof) can then be cut to the opening burst.
+    const mark = () => Math.round(Number(process.hrtime.bigint() / 1000n));
+    const marks: Record<string, number> = { openStartUs: mark() };
     const streams: Stream[] = [];
     for (let i = 0; i < STREAMS; i++) {
       const kind = i % 4;
@@ -150,12 +171,14 @@ export async function measure(instances: number): Promise<Figures> {
     }
     await until(() => streams.every((s) => s.opened || s.failed !== null), 300_000, 'the streams to open');
     const openMs = Math.round(performance.now() - t0);
+    marks.openEndUs = mark();
     const whileOpening = await opening.stop();
 
-    const open = probe(w);
+    const open = probes.phase();
     const ticksAtOpen = fleet.ticks.length;
-    await until(() => fleet.ticks.length >= ticksAtOpen + 10 && open.ms.length >= 40, 120_000, 'ten ticks with the streams open');
+    await until(() => fleet.ticks.length >= ticksAtOpen + 10 && open.count >= 40 * PROBERS, 120_000, 'ten ticks with the streams open');
     const whileOpen = await open.stop();
+    marks.openPhaseEndUs = mark();
     const ticksWhileMeasured = fleet.ticks.length - ticksAtStart;
     const tickFeeds = streams.filter((_, i) => i % 4 >= 2);
     const topo = streams.filter((_, i) => i % 4 === 2);
@@ -167,6 +190,8 @@ export async function measure(instances: number): Promise<Figures> {
       firstFailure: streams.find((s) => s.failed !== null)?.failed ?? null,
       failuresByReason: streams.reduce<Record<string, number>>((n, s) => (s.failed === null ? n : { ...n, [s.failed]: (n[s.failed] ?? 0) + 1 }), {}),
       openAllMs: openMs,
+      probers: PROBERS,
+      ...(process.env.SCALE_WEB_NODE_ARGS ? { monotonicMarks: marks } : {}),
       // What the server said about them (its error ids carry the causes the clients are not told).
       ...(streams.some((s) => s.failed !== null) ? { webLogTail: w.log().slice(-1500) } : {}),
       webRssMb: { before: rssBefore, with500Open: rssAfter, perStreamKb: Math.round(((rssAfter - rssBefore) * 1024) / STREAMS) },
@@ -197,6 +222,7 @@ export async function measure(instances: number): Promise<Figures> {
       },
     };
   } finally {
+    probes?.close();
     abort.abort();
     await web?.stop();
     await fleet.stop();
