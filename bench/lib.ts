@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { startEmbeddedPostgres, createDatabaseIfMissing, SERVER_SETTINGS } from '../scripts/lib/embedded-pg';
 import { applyMigrations } from '../server/db/migrate';
 import { installJobSchema } from '../server/db/job-schema';
+import { freePort } from '../scripts/lib/free-port';
 
 export function percentile(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -15,15 +15,8 @@ export function percentile(values: number[], p: number): number {
 
 export const summary = (values: number[]) => ({ n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99) });
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+// The process's one port picker (it never hands out a port twice).
+export { freePort };
 
 /** A throwaway embedded PostgreSQL with the schema applied, for one benchmark run (the settings `npm start` runs with). */
 export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {

@@ -4,23 +4,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateHaproxyLab, type LabSpec } from '../generate';
 import type { HaproxyConfigInput } from '../config';
 import { launchHaproxy, stopProcess } from '../process';
+import { freePort } from '../../../../scripts/lib/free-port';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+// The process's one port picker (it never hands out a port twice).
+export { freePort };
 
 export interface Backend {
   name: string;
