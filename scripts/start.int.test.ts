@@ -47,6 +47,8 @@ interface Run {
   child: ChildProcess;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Every line it wrote has been read: 'exit' can come before the last output is (CI lost the stop's last lines). */
+  closed: Promise<void>;
 }
 
 function npmStart(): Run {
@@ -59,7 +61,8 @@ function npmStart(): Run {
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr.on('data', (b: Buffer) => (out += b.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  return { child, output: () => out, exited };
+  const closed = new Promise<void>((r) => child.once('close', () => r()));
+  return { child, output: () => out, exited, closed };
 }
 
 async function ready(run: Run) {
@@ -134,6 +137,7 @@ describe('npm start', () => {
     process.kill(-run.child.pid!, 'SIGINT');
     const exit = await run.exited;
     const stopMs = Date.now() - t0;
+    await run.closed;
     const out = run.output();
     const bound = Number(/stopping the web server, then the worker, then PostgreSQL \(at most (\d+) s\)/.exec(out)?.[1]);
     console.log(`[start.int] Ctrl-C → npm exited in ${stopMs} ms (stated bound ${bound} s):\n${out.slice(out.indexOf('Ctrl-C: stopping'))}`);
