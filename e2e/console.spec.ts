@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, sessionState } from './support/fixtures';
+import { test, expect, signedInPage } from './support/fixtures';
 import { e2eState } from './support/state';
 
 // The console as a newcomer found it (issue 10): each finding, seen in the browser.
@@ -96,8 +96,7 @@ async function choose(page: Page, zone: 'utc' | 'local') {
 
 test('audit at 1024 px: what changed by field, the whole record on demand, no sideways scroll, times with their zone', async ({ browser }) => {
   const s = e2eState();
-  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, timezoneId: 'Europe/Berlin', storageState: await sessionState(s.adminName, s.adminPassword) });
-  const page = await context.newPage();
+  const page = await signedInPage(browser, s.adminName, s.adminPassword, { viewport: { width: 1024, height: 800 }, timezoneId: 'Europe/Berlin' });
   const overview = await api<{ services: Array<{ id: string; name: string; version: number; description: string }> }>(page, 'topology.overview');
   const svc = overview.services.find((x) => x.name === 'payment-svc')!;
   await mutate(page, 'topology.updateService', { id: svc.id, version: svc.version, description: 'Reads the catalogue; edited by the audit test' });
@@ -128,7 +127,7 @@ test('audit at 1024 px: what changed by field, the whole record on demand, no si
   await page.screenshot({ path: `${SHOTS}/audit-dark-1024.png`, fullPage: true });
   await choose(page, 'utc');
   await expect(table.getByRole('row').filter({ hasText: 'service.update' }).first().locator('time')).toHaveText(/ UTC$/);
-  await context.close();
+  await page.context().close();
 });
 
 test('pages by name: breadcrumbs say the names, an old link by id redirects, the range is in the URL', async ({ adminPage: page }) => {
