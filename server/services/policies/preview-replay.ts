@@ -16,7 +16,8 @@ import type { AdminState, FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
 import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn } from '../../domain/step-counts';
 import { packValues, RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
-import { readPacks } from '../telemetry/recorded-samples';
+import { PackArena } from '../telemetry/pack-arena';
+import { readFirstStates, readPacks } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
 
 export const BUCKET_MS = 10_000;
@@ -189,9 +190,16 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   const fold = foldWindow(scope);
   const phasesMs = { fetch: 0, replay: 0 };
   const ids = scope.instances.map((i) => i.id);
+  // One arena for the chunk being replayed and one for the chunk being read: chunk k + 2 is
+  // read into chunk k's only once chunk k is replayed.
+  const arenas = [new PackArena(), new PackArena()];
+  // Every instance's first states in one query beside the first chunk's COPY, not one per chunk.
+  const firstStates = ids.length ? readFirstStates(db, ids, scope.from, scope.to) : undefined;
+  firstStates?.catch(() => undefined);
   const load = (k: number) => {
     const packs: Pack[] = [];
-    const p = readPacks(db, ids.slice(k, k + CHUNK), scope.from, scope.to, (id, data, first) => packs.push({ id, data, first })).then(() => packs);
+    const arena = arenas[(k / CHUNK) % 2]!;
+    const p = readPacks(db, ids.slice(k, k + CHUNK), scope.from, scope.to, (id, data, first) => packs.push({ id, data, first }), { arena, firstStates }).then(() => packs);
     // Awaited only after the current chunk is replayed, and the replay yields meanwhile: a
     // failure until then would be an unhandled rejection (it is thrown where it is awaited).
     p.catch(() => undefined);

@@ -7,7 +7,8 @@ import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import { persistTick, type SampleRow } from '../../jobs/telemetry/persist';
 import { isRawPack, rawPack } from './pack-codec';
-import { readPacks } from './recorded-samples';
+import { PackArena } from './pack-arena';
+import { readFirstStates, readPacks } from './recorded-samples';
 import { MINUTE_SQL, PACK_SQL, packTelemetry } from './telemetry-pack';
 
 // The minutes not packed yet are packed on the fly with PACK_SQL, one raw pack per minute; a
@@ -88,5 +89,22 @@ describe('readPacks: minutes not packed yet', () => {
     for (const [id, m, , hex] of got) expect(hex).toBe(expected.get(`${id} ${t0 + m}`));
     // Alone, instance 0's raw rows start at its first minute without a pack: the same packs.
     expect(await read([ids[0]!])).toEqual(got.slice(0, 3));
+  });
+
+  it('reads the same packs and first states into an arena, with the first states read once for every chunk', async () => {
+    const window = [new Date(t0), new Date(t0 + 3 * MIN - 1)] as const;
+    type Seen = [string, string, string];
+    const readAll = async (opts?: Parameters<typeof readPacks>[5]) => {
+      const out: Seen[] = [];
+      // Each instance alone, as the preview reads its chunks (the arena reused for both).
+      for (const id of ids) await readPacks(t.db, [id], ...window, (i, data, first) => out.push([i, data.toString('hex'), JSON.stringify(first)]), opts);
+      return out;
+    };
+    const plain = await readAll();
+    expect(plain.length).toBeGreaterThan(ids.length);
+    expect(plain.every(([, , first]) => (JSON.parse(first) as { stageState: string[] } | undefined)?.stageState.length === 5)).toBe(true);
+    // A small arena grows while a chunk is read: the packs taken before stay as they were.
+    const arena = new PackArena(64);
+    expect(await readAll({ arena, firstStates: readFirstStates(t.db, ids, ...window) })).toEqual(plain);
   });
 });

@@ -7,6 +7,7 @@ import { pgPool, type Db } from '../../db/client';
 import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
+import type { PackArena } from './pack-arena';
 import { MINUTE_SQL, PACK_SQL, unpack, type FirstStates } from './telemetry-pack';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -50,16 +51,33 @@ const FIRST = `SELECT i.id::text AS id, s.tw, s.deg, s.br, s.ss, s.rc FROM unnes
 
 type First = { id: string; tw: number; deg: number; br: string; ss: string[]; rc: number | null };
 
+/** The first sample's machine states of each of `instanceIds` in [from, to] (none for an instance without a sample). */
+export async function readFirstStates(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, FirstStates>> {
+  const first = await pgPool(db).query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)]);
+  return new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
+}
+
 /**
  * The packs of `instanceIds` over [from, to], in (instance, minute) order: `visit` is called once
  * per pack with the instance's first-sample states. `data` is a view into the COPY output (kept
- * alive by it, never overwritten).
+ * alive by it, never overwritten), or, given an `arena`, a copy in it (reset first: valid until
+ * its next reset). `firstStates`: readFirstStates of (at least) these instances over the same
+ * window, read once for many calls (else each call reads its own, one more query each).
  */
-export async function readPacks(db: Db, instanceIds: readonly string[], from: Date, to: Date, visit: (id: string, data: Buffer, first: FirstStates | undefined) => void): Promise<void> {
+export async function readPacks(
+  db: Db,
+  instanceIds: readonly string[],
+  from: Date,
+  to: Date,
+  visit: (id: string, data: Buffer, first: FirstStates | undefined) => void,
+  opts: { arena?: PackArena; firstStates?: Promise<Map<string, FirstStates>> } = {},
+): Promise<void> {
+  const { arena } = opts;
   if (instanceIds.length === 0) return;
   const pool = pgPool(db);
-  // Rows arrive while the first states are still being read: they are kept (views into the
-  // output) and visited once both are in.
+  arena?.reset();
+  // Rows arrive while the first states are still being read: they are kept and visited once
+  // both are in.
   const ids: string[] = [];
   const packs: Buffer[] = [];
   let lastId: Buffer | null = null;
@@ -67,15 +85,20 @@ export async function readPacks(db: Db, instanceIds: readonly string[], from: Da
   const copy = copyRows(pool, copySelect(instanceIds, from, to), (r) => {
     const idBytes = r.uuidBytes()!;
     r.skip();
-    packs.push(r.bytes()!);
+    const data = r.bytes()!;
+    if (arena === undefined) packs.push(data);
+    else {
+      const own = arena.take(data.length);
+      data.copy(own);
+      packs.push(own);
+    }
     if (lastId === null || !idBytes.equals(lastId)) {
-      lastId = idBytes;
+      lastId = Buffer.from(idBytes);
       id = uuidText(idBytes);
     }
     ids.push(id);
   });
-  const [, first] = await Promise.all([copy, pool.query<First>(FIRST, [instanceIds, pgUtc(from), pgUtc(to)])]);
-  const firstOf = new Map<string, FirstStates>(first.rows.map((f) => [f.id, { targetWeight: f.tw, degradation: f.deg, breaker: f.br, stageState: f.ss, recomputeAgeMs: f.rc }]));
+  const [, firstOf] = await Promise.all([copy, opts.firstStates ?? readFirstStates(db, instanceIds, from, to)]);
   for (let k = 0; k < packs.length; k++) visit(ids[k]!, packs[k]!, firstOf.get(ids[k]!));
 }
 
