@@ -1,5 +1,5 @@
-// `npm test`: every suite — typecheck ‖ lint, build, unit, then integration (vitest, real
-// PostgreSQL) ‖ end-to-end (Playwright, system Chromium) — then one line `N passed, N failed`.
+// `npm test`: every suite in order — typecheck, lint, unit + integration (vitest, real
+// PostgreSQL), end-to-end (Playwright, system Chromium) — then one line `N passed, N failed`.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { buildIsCurrent, writeBuildStamp } from './lib/build-stamp';
@@ -45,33 +45,15 @@ const only = process.argv.slice(2);
 const want = (suite: string) => only.length === 0 || only.includes(suite);
 mkdirSync('.tmp', { recursive: true });
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}, out?: Buffer[] | ((b: Buffer) => void)): Promise<number> {
+function run(cmd: string, args: string[], env: Record<string, string> = {}, out?: Buffer[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: out ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, ...env } });
     if (out) {
-      const take = typeof out === 'function' ? out : (b: Buffer) => out.push(b);
-      child.stdout?.on('data', take);
-      child.stderr?.on('data', take);
+      child.stdout?.on('data', (b: Buffer) => out.push(b));
+      child.stderr?.on('data', (b: Buffer) => out.push(b));
     }
     child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
-}
-
-/** Writes a child's output line by line, each whole line after `tag`: two suites can then print side by side. */
-function tagged(tag: string): { take: (b: Buffer) => void; flush: () => void } {
-  let rest = '';
-  const write = (line: string) => process.stdout.write(`${tag} │ ${line}\n`);
-  return {
-    take: (b) => {
-      const lines = (rest + b.toString()).split(/\r?\n/);
-      rest = lines.pop()!;
-      for (const l of lines) write(l);
-    },
-    flush: () => {
-      if (rest !== '') write(rest);
-      rest = '';
-    },
-  };
 }
 
 const node = process.execPath;
@@ -126,48 +108,26 @@ await step('build', async () => {
 });
 
 // Each vitest project runs on its own: one invocation with both projects ran no tests here.
-async function vitest(project: string, take?: (b: Buffer) => void): Promise<Omit<Outcome, 'suite' | 'seconds'>> {
-  const out = `.tmp/vitest-${project}.json`;
-  rmSync(out, { force: true });
-  const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`], {}, take);
-  const r = readJson<VitestJson>(out);
-  if (!r) return { passed: 0, failed: 1, skipped: 0 };
-  // A crash outside any test (e.g. global setup) still fails the suite.
-  return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
+for (const project of ['unit', 'integration']) {
+  await step(project, async () => {
+    const out = `.tmp/vitest-${project}.json`;
+    rmSync(out, { force: true });
+    const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+    const r = readJson<VitestJson>(out);
+    if (!r) return { passed: 0, failed: 1, skipped: 0 };
+    // A crash outside any test (e.g. global setup) still fails the suite.
+    return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
+  });
 }
 
-async function e2e(take?: (b: Buffer) => void): Promise<Omit<Outcome, 'suite' | 'seconds'>> {
+await step('e2e', async () => {
   const out = '.tmp/playwright.json';
   rmSync(out, { force: true });
-  const code = await run(node, ['node_modules/@playwright/test/cli.js', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out }, take);
+  const code = await run(node, ['node_modules/@playwright/test/cli.js', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
   const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } } & PlaywrightSuite>(out);
   if (!r) return { passed: 0, failed: 1, skipped: 0 };
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected + (code !== 0 && r.stats.unexpected === 0 ? 1 : 0), skipped: r.stats.skipped, failures: playwrightFailures(r) };
-}
-
-await step('unit', () => vitest('unit'));
-
-// Integration and end-to-end side by side: most of either's time is spent waiting for real
-// processes, ticks and timeouts (one after the other they left a core idle for much of ~18
-// minutes). They share nothing but the build, which both only read: each starts its own
-// PostgreSQL and app processes on ports of its own. Each line is tagged with its suite.
-const pair = (['integration', 'e2e'] as const).filter(want);
-if (pair.length === 2) {
-  console.log('\n━━━ integration ‖ e2e (lines tagged int / e2e) ━━━');
-  const t0 = performance.now();
-  const both = await Promise.all(
-    pair.map(async (suite) => {
-      const out = tagged(suite === 'integration' ? 'int' : 'e2e');
-      const r = await (suite === 'integration' ? vitest('integration', out.take) : e2e(out.take));
-      out.flush();
-      return { suite, ...r, seconds: (performance.now() - t0) / 1000 };
-    }),
-  );
-  outcomes.push(...both);
-} else {
-  await step('integration', () => vitest('integration'));
-  await step('e2e', () => e2e());
-}
+});
 
 console.log('\n━━━ summary ━━━');
 for (const o of outcomes) {
