@@ -67,12 +67,16 @@ async function step(suite: string, fn: () => Promise<Omit<Outcome, 'suite' | 'se
   outcomes.push({ suite, ...r, seconds: (performance.now() - t0) / 1000 });
 }
 
+type Result = Omit<Outcome, 'suite' | 'seconds'>;
+const whole = (code: number): Result => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+
 /**
- * Checks that pass or fail as a whole, run side by side, each printed whole under its own heading once it ends, in the
- * order given. tsc and type-aware ESLint are each one single-threaded process: one after the
- * other they leave a core idle, and beside a busy machine's other work they get half the CPU.
+ * Suites that only read the tree, run side by side, each printed whole under its own heading
+ * once it ends, in the order given. tsc and type-aware ESLint are each one single-threaded
+ * process: one after the other they leave a core idle, and the unit tests fill the time tsc
+ * leaves before ESLint ends.
  */
-async function sideBySide(checks: Array<{ suite: string; cmd: string; args: string[] }>) {
+async function sideBySide(checks: Array<{ suite: string; cmd: string; args: string[]; result?: (code: number) => Result }>) {
   const chosen = checks.filter((c) => want(c.suite));
   const t0 = performance.now();
   const running = chosen.map((c) => {
@@ -83,7 +87,7 @@ async function sideBySide(checks: Array<{ suite: string; cmd: string; args: stri
     const { code, seconds } = await done;
     console.log(`\n━━━ ${c.suite} ━━━`);
     process.stdout.write(Buffer.concat(out));
-    outcomes.push({ suite: c.suite, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, seconds });
+    outcomes.push({ suite: c.suite, ...(c.result ?? whole)(code), seconds });
   }
 }
 
@@ -91,11 +95,22 @@ function readJson<T>(file: string): T | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
 }
 
-// Both only read the tree. The build below writes .next/types, which tsconfig includes, so it
+// Each vitest project runs on its own: one invocation with both projects ran no tests here.
+const vitestArgs = (project: string) => ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=.tmp/vitest-${project}.json`];
+function vitestResult(project: string, code: number): Result {
+  const r = readJson<VitestJson>(`.tmp/vitest-${project}.json`);
+  if (!r) return { passed: 0, failed: 1, skipped: 0 };
+  // A crash outside any test (e.g. global setup) still fails the suite.
+  return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
+}
+
+// These only read the tree. The build below writes .next/types, which tsconfig includes, so it
 // starts once they have ended.
+for (const project of ['unit', 'integration']) rmSync(`.tmp/vitest-${project}.json`, { force: true });
 await sideBySide([
   { suite: 'typecheck', cmd: node, args: ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'] },
   { suite: 'lint', cmd: node, args: ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.'] },
+  { suite: 'unit', cmd: node, args: vitestArgs('unit'), result: (code) => vitestResult('unit', code) },
 ]);
 
 // The production build, once, before the suites that start the app (the supervisor test in the
@@ -107,18 +122,7 @@ await step('build', async () => {
   return code === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 };
 });
 
-// Each vitest project runs on its own: one invocation with both projects ran no tests here.
-for (const project of ['unit', 'integration']) {
-  await step(project, async () => {
-    const out = `.tmp/vitest-${project}.json`;
-    rmSync(out, { force: true });
-    const code = await run(node, ['node_modules/vitest/vitest.mjs', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
-    const r = readJson<VitestJson>(out);
-    if (!r) return { passed: 0, failed: 1, skipped: 0 };
-    // A crash outside any test (e.g. global setup) still fails the suite.
-    return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
-  });
-}
+await step('integration', async () => vitestResult('integration', await run(node, vitestArgs('integration'))));
 
 await step('e2e', async () => {
   const out = '.tmp/playwright.json';

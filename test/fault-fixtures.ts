@@ -145,6 +145,6 @@ export async function startRunning(db: Db, by: RunActor, input: Parameters<typeo
   const run = () => db.experimentRun.findUniqueOrThrow({ where: { id } });
   await expect.poll(async () => ['pending', 'injecting'].includes((await run()).state), { timeout: 120_000, interval: 200 }).toBe(false);
   const r = await run();
-  expect({ state: r.state, detail: r.stateDetail }).toMatchObject({ state: 'running' });
+  expect(r.state, `the run ended ${r.state}: ${r.stateDetail ?? '(no detail)'}`).toBe('running');
   return id;
 }

@@ -123,10 +123,17 @@ export const pgPool = (db: Db): pg.Pool => entry(db).pool;
  */
 export const timeoutsOf = (db: Db): DbTimeouts => pools.get(db)?.timeouts ?? dbTimeouts();
 
-// One client per process; Next.js dev re-evaluates modules, so keep it on globalThis.
-const holder = globalThis as unknown as { __switchbackDb?: Db };
+// One client per process; Next.js dev re-evaluates modules, so keep it on globalThis. It follows
+// the configured URL: a process that is pointed at another database (the integration files that
+// share one test process, each with its own database) gets a client of that one, not the last.
+const holder = globalThis as unknown as { __switchbackDb?: { url: string; client: Db } };
 
 export function db(): Db {
-  holder.__switchbackDb ??= createDb(databaseUrl());
-  return holder.__switchbackDb;
+  const url = databaseUrl();
+  const held = holder.__switchbackDb;
+  if (held?.url === url) return held.client;
+  // Nothing uses the old database's client any more: its connections are given back.
+  if (held) void held.client.$disconnect().catch(() => undefined);
+  holder.__switchbackDb = { url, client: createDb(url) };
+  return holder.__switchbackDb.client;
 }

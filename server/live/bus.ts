@@ -258,10 +258,16 @@ export class LiveBus {
   }
 }
 
-const holder = globalThis as unknown as { __switchbackLiveBus?: LiveBus };
+const holder = globalThis as unknown as { __switchbackLiveBus?: { url: string; bus: LiveBus } };
 
-/** The process's bus (kept on globalThis so Next's module reloads in dev share it). */
+/**
+ * The process's bus for `url` (kept on globalThis so Next's module reloads in dev share it). A
+ * process asked for another database's bus (integration files sharing one test process, each
+ * with its own database) gets a new one; the old one is left to whoever stops it.
+ */
 export function liveBus(url: string, options?: LiveBusOptions): LiveBus {
-  holder.__switchbackLiveBus ??= new LiveBus(url, options);
-  return holder.__switchbackLiveBus;
+  const held = holder.__switchbackLiveBus;
+  if (held?.url === url) return held.bus;
+  holder.__switchbackLiveBus = { url, bus: new LiveBus(url, options) };
+  return holder.__switchbackLiveBus.bus;
 }

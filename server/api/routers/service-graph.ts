@@ -13,12 +13,14 @@ import { whileSignedIn } from '../live-session';
 
 // Every subscriber of this process wants the same graph for the same tick: compute it once.
 // Only the newest tick is kept (a graph is the full state; older ones are never asked again).
-let cached: { tickId: string; value: Promise<ServiceGraph> } | null = null;
+// Tick ids are per database: a process that serves another one (the integration files sharing a
+// test process) must not get the first one's graph for the same id.
+let cached: { db: Db; tickId: string; value: Promise<ServiceGraph> } | null = null;
 
 function getServiceGraphCached(db: Db, tickId: string): Promise<ServiceGraph> {
-  if (cached?.tickId === tickId) return cached.value;
+  if (cached?.db === db && cached.tickId === tickId) return cached.value;
   const value = getServiceGraph(db, tickId);
-  const entry = { tickId, value };
+  const entry = { db, tickId, value };
   cached = entry;
   // A failed read must not stick for later subscribers.
   value.catch(() => {
