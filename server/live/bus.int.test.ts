@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveBus } from './bus';
+import { LiveBus, liveBus } from './bus';
+import { createTestDatabase } from '../../test/db';
 import { liveStream, tickStream } from './stream';
 import { LIVE_CHANNEL, TICK_CHANNEL, type LiveEventData } from './topics';
 import { runCommand } from '../services/command';
@@ -175,5 +177,32 @@ describe('live bus', () => {
     expect(maxAtOnce).toBe(1);
     expect(pids.size).toBe(1);
     await shared.stop();
+  });
+
+  it("the process's bus is per database: asked for another database's, it gives that one's", async () => {
+    const other = await createTestDatabase();
+    try {
+      const mine = liveBus(t.url);
+      expect(liveBus(t.url)).toBe(mine);
+      const theirs = liveBus(other.url);
+      expect(theirs).not.toBe(mine);
+      // The other database's bus hears that database's ticks, not this one's.
+      const heard: bigint[] = [];
+      const off = theirs.subscribeTicks((id) => heard.push(id));
+      await theirs.ensureConnected();
+      const client = new pg.Client(other.url);
+      await client.connect();
+      try {
+        await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, '7']);
+      } finally {
+        await client.end();
+      }
+      await expect.poll(() => heard).toEqual([7n]);
+      off();
+      await theirs.stop();
+      await mine.stop();
+    } finally {
+      await other.drop();
+    }
   });
 });
