@@ -31,6 +31,26 @@ export class CopyRow {
     return n;
   }
 
+  /**
+   * For readers that decode a value in place: the next value's length (-1 for NULL), which then
+   * starts at `offset` of `buffer`; `advance(length)` steps past it.
+   */
+  open(): number {
+    return this.len();
+  }
+
+  get buffer(): Buffer {
+    return this.b;
+  }
+
+  get offset(): number {
+    return this.at;
+  }
+
+  advance(n: number): void {
+    if (n > 0) this.at += n;
+  }
+
   skip(): void {
     const n = this.len();
     if (n > 0) this.at += n;

@@ -11,7 +11,7 @@ import { PackArena } from './pack-arena';
 import { readFirstStates, readPacks } from './recorded-samples';
 import { MINUTE_SQL, PACK_SQL, packTelemetry } from './telemetry-pack';
 
-// The minutes not packed yet are packed on the fly with PACK_SQL, one raw pack per minute; a
+// The minutes not packed yet are packed on the fly (raw-records.ts: as PACK_SQL would), one raw pack per minute; a
 // minute comes from its pack alone once it has one, and the raw rows are read only from the
 // chunk's first minute without a pack (the same packs as reading them all).
 let t: TestDb;

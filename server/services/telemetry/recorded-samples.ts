@@ -1,14 +1,15 @@
 // The stored samples of some instances over a window, as the replay reads them (RecordedSample).
 // Complete minutes come from TelemetryPack (bytes PostgreSQL copies out as they are); minutes not
-// packed yet (the newest, or any the rollup has not reached) are packed on the fly from the raw
-// samples with the same expression. One binary COPY carries both, in (instance, minute) order.
+// packed yet (the newest, or any the rollup has not reached) are read as raw samples and packed
+// here into PACK_SQL's records (raw-records.ts). One binary COPY carries both, in (instance, time) order.
 // Only the first sample's machine states are kept — the replay resumes from them.
 import { pgPool, type Db } from '../../db/client';
 import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
 import type { PackArena } from './pack-arena';
-import { MINUTE_SQL, PACK_SQL, unpack, type FirstStates } from './telemetry-pack';
+import { minuteOf, NO_RAW_COLUMNS_SQL, RAW_COLUMNS_SQL, RawPackBuilder, timestampUs } from './raw-records';
+import { MINUTE_SQL, unpack, type FirstStates } from './telemetry-pack';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,14 +34,15 @@ function copySelect(instanceIds: readonly string[], from: Date, to: Date): strin
   // 15 of a chunk's 35 ms at 1,000 instances, growing with the fleet); with it, only the
   // chunk's own packs are hashed (one index scan) and each raw row is a hash probe. A minute
   // comes from one source only: its pack, else its raw rows.
-  return `SELECT "instanceId", minute, data FROM (
-      SELECT p."instanceId", p.minute, p.data FROM "TelemetryPack" p WHERE ${packed}
+  // Raw rows come as their columns (raw-records.ts packs them here), keyed by their own time: a
+  // minute is either packed or raw, so ordering packs by minute and raw rows by time keeps
+  // (instance, minute) order, and the raw rows need no sort (the key's index order).
+  return `SELECT p."instanceId", p.minute, p.data, ${NO_RAW_COLUMNS_SQL} FROM "TelemetryPack" p WHERE ${packed}
     UNION ALL
-      SELECT s."instanceId", ${MINUTE_SQL} AS minute, ${PACK_SQL} AS data FROM "TelemetrySample" s
+      SELECT s."instanceId", s.at, NULL, ${RAW_COLUMNS_SQL} FROM "TelemetrySample" s
       WHERE s."instanceId" = ${ids} AND s.at >= ${start} AND s.at <= ${t}
         AND NOT EXISTS (SELECT 1 FROM "TelemetryPack" p WHERE ${packed} AND p."instanceId" = s."instanceId" AND p.minute = ${MINUTE_SQL})
-      GROUP BY s."instanceId", 2
-    ) u ORDER BY "instanceId", minute`;
+    ORDER BY 1, 2`;
 }
 
 /** The first sample's machine states: one index probe per instance. */
@@ -82,22 +84,39 @@ export async function readPacks(
   const packs: Buffer[] = [];
   let lastId: Buffer | null = null;
   let id = '';
+  const keep = (n: number) => (arena === undefined ? Buffer.allocUnsafe(n) : arena.take(n));
+  const raw = new RawPackBuilder();
+  const flushRaw = () => {
+    if (raw.empty) return;
+    packs.push(raw.take(keep));
+    ids.push(raw.id);
+  };
   const copy = copyRows(pool, copySelect(instanceIds, from, to), (r) => {
     const idBytes = r.uuidBytes()!;
-    r.skip();
-    const data = r.bytes()!;
+    if (lastId === null || !idBytes.equals(lastId)) {
+      lastId = Buffer.from(idBytes);
+      id = uuidText(idBytes);
+    }
+    const us = timestampUs(r.bytes()!);
+    const data = r.bytes();
+    if (data === null) {
+      const minute = minuteOf(us);
+      if (raw.empty || raw.id !== id || raw.minute !== minute) {
+        flushRaw();
+        raw.start(id, minute);
+      }
+      raw.append(r, us);
+      return;
+    }
+    flushRaw();
     if (arena === undefined) packs.push(data);
     else {
       const own = arena.take(data.length);
       data.copy(own);
       packs.push(own);
     }
-    if (lastId === null || !idBytes.equals(lastId)) {
-      lastId = Buffer.from(idBytes);
-      id = uuidText(idBytes);
-    }
     ids.push(id);
-  });
+  }).then(flushRaw);
   const [, firstOf] = await Promise.all([copy, opts.firstStates ?? readFirstStates(db, instanceIds, from, to)]);
   for (let k = 0; k < packs.length; k++) visit(ids[k]!, packs[k]!, firstOf.get(ids[k]!));
 }

@@ -1,7 +1,8 @@
 // TelemetryPack: a minute of one instance's replay inputs as raw big-endian float8s, one record of
 // PACK_FIELDS per sample, oldest first. The rollup job packs each complete minute; the what-if
 // preview reads packs (a plain copy of bytes for PostgreSQL) and packs the minutes that are not
-// packed yet on the fly with the same expression, so both paths decode the same way. NULL is
+// packed yet on the fly into the same records (raw-records.ts, tested against PACK_SQL), so both
+// paths decode the same way. NULL is
 // stored as NaN (no stored input is NaN).
 import type pg from 'pg';
 import { pgPool, type Db } from '../../db/client';
