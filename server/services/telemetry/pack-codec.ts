@@ -2,8 +2,8 @@
 // field in the narrowest form that gives back every float8 bit for bit — once when it is the same
 // all minute, as float4, uint8 or uint16 when every value fits exactly, as uint16 steps from the
 // first value (the sample times), else as float8. A minute of the one-second packs is then a
-// third of the raw records' 16 KB or less, which PostgreSQL keeps in the row instead of in
-// TOAST, and the preview reads and copies that much less (1k instances x 15 minutes: 240 MB raw).
+// third of the raw records' 16 KB or less (~4 KB: still out of line in TOAST, uncompressed), and
+// the preview reads and copies that much less (1k instances x 15 minutes: 240 MB raw).
 // Raw packs (PACK_SQL's float8 records, no header) still decode: their first byte is the high
 // byte of a positive big-endian float8 time (>= 0x3F), never a version byte.
 import { endianness } from 'node:os';
