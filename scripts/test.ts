@@ -71,23 +71,21 @@ type Result = Omit<Outcome, 'suite' | 'seconds'>;
 const whole = (code: number): Result => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
 
 /**
- * Checks that only read the tree, run side by side, each printed whole under its own heading
- * once it ends, in the order given. tsc and type-aware ESLint are each one single-threaded
- * process: one after the other they leave a core idle.
+ * A check that only reads the tree, started now and run beside the steps that follow; its output
+ * is printed whole under its own heading once the function it returns is awaited. tsc, type-aware ESLint and the
+ * unit tests are each one single-threaded process: one after the other they leave a core idle.
  */
-async function sideBySide(checks: Array<{ suite: string; cmd: string; args: string[] }>) {
-  const chosen = checks.filter((c) => want(c.suite));
+function beside(suite: string, cmd: string, args: string[]): () => Promise<void> {
+  if (!want(suite)) return () => Promise.resolve();
   const t0 = performance.now();
-  const running = chosen.map((c) => {
-    const out: Buffer[] = [];
-    return { c, out, done: run(c.cmd, c.args, {}, out).then((code) => ({ code, seconds: (performance.now() - t0) / 1000 })) };
-  });
-  for (const { c, out, done } of running) {
+  const out: Buffer[] = [];
+  const done = run(cmd, args, {}, out).then((code) => ({ code, seconds: (performance.now() - t0) / 1000 }));
+  return async () => {
     const { code, seconds } = await done;
-    console.log(`\n━━━ ${c.suite} ━━━`);
+    console.log(`\n━━━ ${suite} ━━━`);
     process.stdout.write(Buffer.concat(out));
-    outcomes.push({ suite: c.suite, ...whole(code), seconds });
-  }
+    outcomes.push({ suite, ...whole(code), seconds });
+  };
 }
 
 function readJson<T>(file: string): T | null {
@@ -103,12 +101,17 @@ function vitestResult(project: string, code: number): Result {
   return { passed: r.numPassedTests, failed: r.numFailedTests + (code !== 0 && r.numFailedTests === 0 ? 1 : 0), skipped: r.numPendingTests + r.numTodoTests, failures: vitestFailures(r) };
 }
 
-// These only read the tree. The build below writes .next/types, which tsconfig includes, so it
-// starts once they have ended.
-await sideBySide([
-  { suite: 'typecheck', cmd: node, args: ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'] },
-  { suite: 'lint', cmd: node, args: ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.'] },
-]);
+// Lint (the longest check, ~2 minutes) runs beside typecheck and then beside the unit tests, which
+// need nothing built. The build writes .next/types, which tsconfig includes, so it starts once
+// these have ended. All three at once took 156 s in a quiet fresh-clone CI against 109 s + 33 s
+// one after the other: the unit tests wait for typecheck's core instead.
+const lint = beside('lint', node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.']);
+await step('typecheck', async () => whole(await run(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'])));
+await step('unit', async () => {
+  rmSync('.tmp/vitest-unit.json', { force: true });
+  return vitestResult('unit', await run(node, vitestArgs('unit')));
+});
+await lint();
 
 // The production build, once, before the suites that start the app (the supervisor test in the
 // integration project and every e2e spec): each would otherwise build it while tests run beside it.
@@ -119,14 +122,10 @@ await step('build', async () => {
   return whole(code);
 });
 
-// After the build, not beside typecheck and lint: on 2 cores the three together took 156 s in a
-// quiet fresh-clone CI, against 109 s + 33 s one after the other.
-for (const project of ['unit', 'integration']) {
-  await step(project, async () => {
-    rmSync(`.tmp/vitest-${project}.json`, { force: true });
-    return vitestResult(project, await run(node, vitestArgs(project)));
-  });
-}
+await step('integration', async () => {
+  rmSync('.tmp/vitest-integration.json', { force: true });
+  return vitestResult('integration', await run(node, vitestArgs('integration')));
+});
 
 await step('e2e', async () => {
   const out = '.tmp/playwright.json';
