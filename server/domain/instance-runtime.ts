@@ -3,7 +3,7 @@
 import { newBreaker, type BreakerRuntime } from './breaker';
 import { newIngress, newLadder, newWatermark, type IngressState, type Ladder, type StageWatermark } from './degradation';
 import { STAGES, type BreakerState, type DegradationLevel, type WeightExplanation } from './model';
-import { initialSampled, type InputKey, type SampledInputs } from './sampling';
+import { initialSampled, type InputKey, type SampledInput, type SampledInputs } from './sampling';
 import { isStageState, newStageMachine, type StageMachine } from './stage-machine';
 import { settledAt, type WeightRamp } from './weight-transition';
 
@@ -67,6 +67,15 @@ export interface RestoredRuntime {
 
 export const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+const copyInput = (s: SampledInput): SampledInput => ({ value: s.value, at: s.at });
+
+/**
+ * A copy of `s` (the runtime updates its own in place). Field by field, not structuredClone: the
+ * what-if preview starts two runtimes per instance, 20,000 at 10,000 instances, and a
+ * structuredClone each was most of a runtime's ~10 µs.
+ */
+const copySampled = (s: SampledInputs): SampledInputs => ({ cpu: copyInput(s.cpu), p95: copyInput(s.p95), connections: copyInput(s.connections), mem: copyInput(s.mem) });
+
 /**
  * A fresh runtime, or one resuming from the last persisted sample so that a new leader continues
  * the ramp, the ladder and the breaker where the old leader stopped. What the sample does not hold
@@ -82,7 +91,7 @@ export function initialRuntime(now: number, restore?: RestoredRuntime): Instance
   const breaker = restore?.breaker;
   return {
     lastStepAt: now,
-    sampled: restore?.sampled ? structuredClone(restore.sampled) : initialSampled(),
+    sampled: restore?.sampled ? copySampled(restore.sampled) : initialSampled(),
     above: restore?.above ? { ...restore.above } : { cpu: false, p95: false, connections: false },
     weight: { mode: restore?.weightMode ?? null, target, ramp, explanation: null, lastFullRecomputeAt: restore?.lastFullRecomputeAt ?? null },
     stages: STAGES.map((_, k) => {

@@ -1,7 +1,8 @@
 // The what-if preview's replay: every instance's window of packed samples through the published
-// policy and the draft, folded into the preview's figures as it goes. An instance's packs are
-// decoded into one Float64Array and each record read straight into one reused telemetry object
-// for both policies (server/services/telemetry/pack-values.ts); nothing per step outlives the
+// policy and the draft, folded into the preview's figures as it goes. An instance's samples are
+// decoded out of the COPY output into one reused Float64Array (server/services/telemetry/
+// record-arena.ts) and each record read straight into one reused telemetry object for both
+// policies (server/services/telemetry/pack-values.ts); nothing per step outlives the
 // step (the serial form kept every point and transition of 10,000 instances until the end).
 // The steps are the live loop's own in their count-only form (advanceCounted: the same machines,
 // transitions counted instead of described), in the same order; the draft steps only the
@@ -15,9 +16,9 @@ import { advanceCounted, initialRuntime, type InstanceRuntime, type StepInput } 
 import type { AdminState, FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
 import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn } from '../../domain/step-counts';
-import { packValues, RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
-import { PackArena } from '../telemetry/pack-arena';
-import { readFirstStates, readPacks } from '../telemetry/recorded-samples';
+import { RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
+import { RecordArena } from '../telemetry/record-arena';
+import { readFirstStates, readRecords } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
 
 export const BUCKET_MS = 10_000;
@@ -74,12 +75,10 @@ const CHUNK = 16;
 /** Instances replayed between yields to the event loop (15 minutes of one is a few ms). */
 const YIELD_EVERY = 8;
 
-export type Pack = { id: string; data: Buffer; first: FirstStates | undefined };
-
 /** The preview's figures, folded one instance at a time (in the order the figures are summed in). */
 export interface WindowFold {
-  /** Replays one instance's packs (oldest first) and folds them into the figures. */
-  replayOne(inst: PreviewInstance, packs: Pack[]): void;
+  /** Replays one instance's records (packValues' layout, oldest first; `first`: its first sample's states) and folds them into the figures. */
+  replayOne(inst: PreviewInstance, v: Float64Array, first: FirstStates | undefined): void;
   /** The figures of every instance replayed so far (phasesMs left to the caller). */
   finish(): WindowTally;
 }
@@ -91,16 +90,12 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
   const base = new ReplayTally();
   const draft = new ReplayTally();
   const reader = new RecordTelemetry();
-  // One array for every instance's values (the largest so far), overwritten by the next instance.
-  let scratch: Float64Array = new Float64Array(0);
   // Each instance's transitions, counted per machine part: the published replay's (every part)
   // and the draft's (the parts its policy drives; the others are the published ones).
   const baseCounts = newTransitionCounts();
   const draftCounts = newTransitionCounts();
 
-  const replayOne = (inst: PreviewInstance, packs: Pack[]) => {
-    const v = packValues(packs.map((p) => p.data), scratch);
-    if (v.buffer !== scratch.buffer) scratch = v;
+  const replayOne = (inst: PreviewInstance, v: Float64Array, firstStates: FirstStates | undefined) => {
     const { current, proposed } = scope.policiesOf(inst.serviceId);
     const adminState = replayAdminState(inst.adminState);
     // The draft steps only the machines its policy drives; the others are the published replay's.
@@ -130,7 +125,7 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
       count++;
       if (rb === null || rd === null) {
         // Where the live loop stood after the first sample: the replay resumes from it.
-        const s = sampleAt(v, i, packs[0]!.first);
+        const s = sampleAt(v, i, firstStates);
         first = at;
         rb = initialRuntime(at, restoreFrom(s, current, adminState));
         rd = initialRuntime(at, restoreFrom(s, proposed, adminState));
@@ -192,14 +187,13 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   const ids = scope.instances.map((i) => i.id);
   // One arena for the chunk being replayed and one for the chunk being read: chunk k + 2 is
   // read into chunk k's only once chunk k is replayed.
-  const arenas = [new PackArena(), new PackArena()];
+  const arenas = [new RecordArena(), new RecordArena()];
   // Every instance's first states in one query beside the first chunk's COPY, not one per chunk.
   const firstStates = ids.length ? readFirstStates(db, ids, scope.from, scope.to) : undefined;
   firstStates?.catch(() => undefined);
   const load = (k: number) => {
-    const packs: Pack[] = [];
     const arena = arenas[(k / CHUNK) % 2]!;
-    const p = readPacks(db, ids.slice(k, k + CHUNK), scope.from, scope.to, (id, data, first) => packs.push({ id, data, first }), { arena, firstStates }).then(() => packs);
+    const p = readRecords(db, ids.slice(k, k + CHUNK), scope.from, scope.to, arena, firstStates).then(() => arena);
     // Awaited only after the current chunk is replayed, and the replay yields meanwhile: a
     // failure until then would be an unhandled rejection (it is thrown where it is awaited).
     p.catch(() => undefined);
@@ -208,17 +202,14 @@ export const replayWindow: WindowReplay = async (db, scope) => {
   let next = ids.length ? load(0) : null;
   for (let k = 0; next; k += CHUNK) {
     const t0 = performance.now();
-    const packs = await next;
+    const arena = await next;
     next = k + CHUNK < ids.length ? load(k + CHUNK) : null;
     const t1 = performance.now();
-    // Packs come in (instance, minute) order: one run of packs per instance.
-    for (let i = 0, n = 0; i < packs.length; n++) {
+    // Records come in (instance, time) order: one run of records per instance.
+    for (let i = 0; i < arena.instances; i++) {
       // The web process serves other requests and live streams between every few instances.
-      if (n > 0 && n % YIELD_EVERY === 0) await setImmediate();
-      let j = i + 1;
-      while (j < packs.length && packs[j]!.id === packs[i]!.id) j++;
-      fold.replayOne(byId.get(packs[i]!.id)!, packs.slice(i, j));
-      i = j;
+      if (i > 0 && i % YIELD_EVERY === 0) await setImmediate();
+      fold.replayOne(byId.get(arena.ids[i]!)!, arena.values(i), arena.firsts[i]);
     }
     phasesMs.fetch += t1 - t0;
     phasesMs.replay += performance.now() - t1;

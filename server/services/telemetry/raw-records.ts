@@ -7,6 +7,7 @@
 // (0x7ff8…, as float8send(coalesce(x, 'NaN')) sends it), an array element follows the subscript's
 // rules (NULL past the bounds or for any other number of dimensions), and the time is
 // extract(epoch) * 1000, exact for timestamp(3).
+import { endianness } from 'node:os';
 import type { CopyRow } from '../../db/pg-binary';
 import { PACK_FIELD_COUNT } from './pack-codec';
 
@@ -31,31 +32,39 @@ export const timestampUs = (b: Buffer): number => b.readInt32BE(0) * 0x1_0000_00
 /** The minute (date_bin's, from 2000-01-01) of a time in microseconds since 2000-01-01. */
 export const minuteOf = (us: number): number => Math.floor(us / MINUTE_US);
 
-/** NaN (PostgreSQL's, 0x7ff8…) at `at`. */
-function putNaN(out: Buffer, at: number): void {
-  out.writeUInt32BE(0x7ff8_0000, at);
-  out.writeUInt32BE(0, at + 4);
+// Records are written in this machine's byte order, as float8s of a Float64Array (and the same
+// memory as uint32 pairs, for values copied as their bits): the what-if replay reads them there
+// as they are, without a pass of big-endian writes and a byte swap (RawPackBuilder swaps only
+// for readPacks' packs, which keep PACK_SQL's big-endian layout).
+const LE = endianness() === 'LE';
+const HI = LE ? 1 : 0;
+const LO = LE ? 0 : 1;
+
+/** Float8 `i` of `w` set to NaN (PostgreSQL's, 0x7ff8…). */
+function putNaN(w: Uint32Array, i: number): void {
+  w[2 * i + HI] = 0x7ff8_0000;
+  w[2 * i + LO] = 0;
 }
 
 // Copied as two words, not as a double (a NaN's payload is kept) nor by Buffer.copy (a call
 // into C++) of a view per value: those cost the process more than PostgreSQL saved (1.5 million
 // of each per 1,000 instances).
-function copy8(src: Buffer, p: number, out: Buffer, at: number): void {
-  out.writeUInt32BE(src.readUInt32BE(p), at);
-  out.writeUInt32BE(src.readUInt32BE(p + 4), at + 4);
+function copy8(src: Buffer, p: number, w: Uint32Array, i: number): void {
+  w[2 * i + HI] = src.readUInt32BE(p);
+  w[2 * i + LO] = src.readUInt32BE(p + 4);
 }
 
-/** The next float8 of `row` at `at`, NaN for NULL. */
-function putFloat(row: CopyRow, out: Buffer, at: number): void {
+/** The next float8 of `row` as float8 `i`, NaN for NULL. */
+function putFloat(row: CopyRow, w: Uint32Array, i: number): void {
   const n = row.open();
-  if (n < 0) putNaN(out, at);
-  else copy8(row.buffer, row.offset, out, at);
+  if (n < 0) putNaN(w, i);
+  else copy8(row.buffer, row.offset, w, i);
   row.advance(n);
 }
 
-/** Elements 1..5 of the next float8[] of `row` (`bool`: boolean[] as 1/0) as float8s at `at`, NaN where the subscript gives NULL. */
-function putFive(row: CopyRow, out: Buffer, at: number, bool: boolean): void {
-  for (let k = 0; k < 5; k++) putNaN(out, at + 8 * k);
+/** Elements 1..5 of the next float8[] of `row` (`bool`: boolean[] as 1/0) as float8s `i`…`i + 4`, NaN where the subscript gives NULL. */
+function putFive(row: CopyRow, v: Float64Array, w: Uint32Array, i: number, bool: boolean): void {
+  for (let k = 0; k < 5; k++) putNaN(w, i + k);
   const n = row.open();
   const a = row.buffer;
   const start = row.offset;
@@ -64,30 +73,33 @@ function putFive(row: CopyRow, out: Buffer, at: number, bool: boolean): void {
   const length = a.readInt32BE(start + 12);
   const lower = a.readInt32BE(start + 16);
   let p = start + 20;
-  for (let i = 0; i < length; i++) {
+  for (let j = 0; j < length; j++) {
     const m = a.readInt32BE(p);
     p += 4;
-    const k = lower + i - 1;
+    const k = lower + j - 1;
     if (m >= 0 && k >= 0 && k < 5) {
-      if (bool) out.writeDoubleBE(a[p]! !== 0 ? 1 : 0, at + 8 * k);
-      else copy8(a, p, out, at + 8 * k);
+      if (bool) v[i + k] = a[p]! !== 0 ? 1 : 0;
+      else copy8(a, p, w, i + k);
     }
     if (m > 0) p += m;
   }
 }
 
-/** PACK_SQL's record of the rest of `row` (RAW_COLUMNS_SQL) sampled at `us`, written at `at` of `out` (RECORD_BYTES). */
-export function appendRecord(row: CopyRow, us: number, out: Buffer, at: number): void {
-  out.writeDoubleBE((us + PG_EPOCH_US) / 1000, at);
+/**
+ * PACK_SQL's record of the rest of `row` (RAW_COLUMNS_SQL) sampled at `us`, as float8s `i`…
+ * `i + PACK_FIELD_COUNT - 1` of `v` in this machine's order (`w`: the same memory as uint32s).
+ */
+export function appendRecord(row: CopyRow, us: number, v: Float64Array, w: Uint32Array, i: number): void {
+  v[i] = (us + PG_EPOCH_US) / 1000;
   const n = row.open();
-  out.writeDoubleBE(n > 0 && row.buffer[row.offset] !== 0 ? 1 : 0, at + 8);
+  v[i + 1] = n > 0 && row.buffer[row.offset] !== 0 ? 1 : 0;
   row.advance(n);
-  let o = at + 16;
-  for (let k = 0; k < SCALARS; k++, o += 8) putFloat(row, out, o);
-  putFive(row, out, o, false);
-  putFive(row, out, o + 40, false);
-  putFive(row, out, o + 80, false);
-  putFive(row, out, o + 120, true);
+  let o = i + 2;
+  for (let k = 0; k < SCALARS; k++, o++) putFloat(row, w, o);
+  putFive(row, v, w, o, false);
+  putFive(row, v, w, o + 5, false);
+  putFive(row, v, w, o + 10, false);
+  putFive(row, v, w, o + 15, true);
 }
 
 /**
@@ -95,7 +107,8 @@ export function appendRecord(row: CopyRow, us: number, out: Buffer, at: number):
  * arrival (time) order.
  */
 export class RawPackBuilder {
-  private buffer = Buffer.allocUnsafe(RECORD_BYTES * 64);
+  private values = new Float64Array(PACK_FIELD_COUNT * 64);
+  private words = new Uint32Array(this.values.buffer);
   private used = 0;
   id = '';
   minute = NaN;
@@ -112,19 +125,22 @@ export class RawPackBuilder {
   }
 
   append(row: CopyRow, us: number): void {
-    if (this.used + RECORD_BYTES > this.buffer.length) {
-      const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
-      this.buffer.copy(bigger, 0, 0, this.used);
-      this.buffer = bigger;
+    if ((this.used + 1) * PACK_FIELD_COUNT > this.values.length) {
+      const bigger = new Float64Array(this.values.length * 2);
+      bigger.set(this.values.subarray(0, this.used * PACK_FIELD_COUNT));
+      this.values = bigger;
+      this.words = new Uint32Array(bigger.buffer);
     }
-    appendRecord(row, us, this.buffer, this.used);
-    this.used += RECORD_BYTES;
+    appendRecord(row, us, this.values, this.words, this.used * PACK_FIELD_COUNT);
+    this.used++;
   }
 
-  /** The pack so far, copied into `into(n)` (n bytes); the builder is empty after. */
+  /** The pack so far (PACK_SQL's big-endian records), copied into `into(n)` (n bytes); the builder is empty after. */
   take(into: (n: number) => Buffer): Buffer {
-    const out = into(this.used);
-    this.buffer.copy(out, 0, 0, this.used);
+    const bytes = this.used * RECORD_BYTES;
+    const out = into(bytes);
+    Buffer.from(this.values.buffer, 0, bytes).copy(out);
+    if (LE && bytes > 0) out.swap64();
     this.used = 0;
     return out;
   }

@@ -8,6 +8,7 @@ import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
 import type { PackArena } from './pack-arena';
+import type { RecordArena } from './record-arena';
 import { minuteOf, NO_RAW_COLUMNS_SQL, RAW_COLUMNS_SQL, RawPackBuilder, timestampUs } from './raw-records';
 import { MINUTE_SQL, unpack, type FirstStates } from './telemetry-pack';
 
@@ -119,6 +120,47 @@ export async function readPacks(
   }).then(flushRaw);
   const [, firstOf] = await Promise.all([copy, opts.firstStates ?? readFirstStates(db, instanceIds, from, to)]);
   for (let k = 0; k < packs.length; k++) visit(ids[k]!, packs[k]!, firstOf.get(ids[k]!));
+}
+
+/**
+ * readPacks for the what-if preview: the same samples, decoded into `arena` (reset first) as
+ * each row arrives, one run of records per instance in (instance, time) order, with each
+ * instance's first-sample states.
+ */
+export async function readRecords(
+  db: Db,
+  instanceIds: readonly string[],
+  from: Date,
+  to: Date,
+  arena: RecordArena,
+  firstStates?: Promise<Map<string, FirstStates>>,
+): Promise<void> {
+  arena.reset();
+  if (instanceIds.length === 0) return;
+  // The id and the time are read where they are: a view of each, per row, was garbage.
+  const lastId = Buffer.alloc(16);
+  let started = false;
+  const copy = copyRows(pgPool(db), copySelect(instanceIds, from, to), (r) => {
+    r.open();
+    const b = r.buffer;
+    const at = r.offset;
+    r.advance(16);
+    let same = started;
+    for (let k = 0; same && k < 16; k++) same = b[at + k] === lastId[k];
+    if (!same) {
+      b.copy(lastId, 0, at, at + 16);
+      started = true;
+      arena.startInstance(uuidText(lastId));
+    }
+    r.open();
+    const us = b.readInt32BE(r.offset) * 0x1_0000_0000 + b.readUInt32BE(r.offset + 4);
+    r.advance(8);
+    const data = r.bytes();
+    if (data === null) arena.addRow(r, us);
+    else arena.addPack(data);
+  });
+  const [, firstOf] = await Promise.all([copy, firstStates ?? readFirstStates(db, instanceIds, from, to)]);
+  arena.firsts = arena.ids.map((id) => firstOf.get(id));
 }
 
 export async function loadRecorded(db: Db, instanceIds: readonly string[], from: Date, to: Date): Promise<Map<string, RecordedSample[]>> {

@@ -1,0 +1,81 @@
+// Where the what-if preview keeps a chunk's samples until it replays them: every instance's
+// records decoded straight out of the COPY output into one reused Float64Array (this machine's
+// byte order, RECORD float8s each, as packValues gives them), one run of records per instance.
+// Before, each pack was copied into a byte arena, then decoded into the replay's array, and the
+// raw rows were written big-endian, copied and swapped back: three passes for one.
+import { decodeInto, isRawPack, PACK_FIELD_COUNT, packRecords } from './pack-codec';
+import { appendRecord } from './raw-records';
+import type { CopyRow } from '../../db/pg-binary';
+import { endianness } from 'node:os';
+import type { FirstStates } from './telemetry-pack';
+
+const SWAP = endianness() === 'LE';
+
+export class RecordArena {
+  private v: Float64Array;
+  private w: Uint32Array;
+  /** Records written so far. */
+  private used = 0;
+  /** Per instance (in arrival order): its id, its first record, its first-sample states. */
+  readonly ids: string[] = [];
+  readonly starts: number[] = [];
+  firsts: Array<FirstStates | undefined> = [];
+
+  /** `records`: room for this many at first (it doubles when full; a chunk of 15 minutes is ~15,000). */
+  constructor(records = 1 << 14) {
+    this.v = new Float64Array(records * PACK_FIELD_COUNT);
+    this.w = new Uint32Array(this.v.buffer);
+  }
+
+  /** Starts over: every instance's records before are given back (their reader must be done with them). */
+  reset(): void {
+    this.used = 0;
+    this.ids.length = 0;
+    this.starts.length = 0;
+    this.firsts = [];
+  }
+
+  get instances(): number {
+    return this.ids.length;
+  }
+
+  /** Instance `k`'s records (a view, valid until the next reset). */
+  values(k: number): Float64Array {
+    const end = k + 1 < this.starts.length ? this.starts[k + 1]! : this.used;
+    return this.v.subarray(this.starts[k]! * PACK_FIELD_COUNT, end * PACK_FIELD_COUNT);
+  }
+
+  /** The records from here on are instance `id`'s (until the next call). */
+  startInstance(id: string): void {
+    this.ids.push(id);
+    this.starts.push(this.used);
+  }
+
+  /** Room for `n` more records (a bigger array keeps what is written). */
+  private reserve(n: number): void {
+    if ((this.used + n) * PACK_FIELD_COUNT <= this.v.length) return;
+    const bigger = new Float64Array(Math.max(2 * this.v.length, (this.used + n) * PACK_FIELD_COUNT));
+    bigger.set(this.v.subarray(0, this.used * PACK_FIELD_COUNT));
+    this.v = bigger;
+    this.w = new Uint32Array(bigger.buffer);
+  }
+
+  /** A pack of either layout (a view into the COPY output), decoded after the records so far. */
+  addPack(pack: Buffer): void {
+    const n = packRecords(pack);
+    this.reserve(n);
+    if (isRawPack(pack)) {
+      const view = Buffer.from(this.v.buffer, this.used * PACK_FIELD_COUNT * 8, n * PACK_FIELD_COUNT * 8);
+      pack.copy(view);
+      if (SWAP && n > 0) view.swap64();
+    } else decodeInto(pack, this.v, this.used);
+    this.used += n;
+  }
+
+  /** A raw row (raw-records.ts's columns) sampled at `us`, as one record after the others. */
+  addRow(row: CopyRow, us: number): void {
+    this.reserve(1);
+    appendRecord(row, us, this.v, this.w, this.used * PACK_FIELD_COUNT);
+    this.used++;
+  }
+}
