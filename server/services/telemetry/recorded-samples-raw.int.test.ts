@@ -7,7 +7,6 @@ import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import { persistTick, type SampleRow } from '../../jobs/telemetry/persist';
 import { isRawPack, rawPack } from './pack-codec';
-import { PackArena } from './pack-arena';
 import { readFirstStates, readPacks } from './recorded-samples';
 import { MINUTE_SQL, PACK_SQL, packTelemetry } from './telemetry-pack';
 
@@ -91,7 +90,7 @@ describe('readPacks: minutes not packed yet', () => {
     expect(await read([ids[0]!])).toEqual(got.slice(0, 3));
   });
 
-  it('reads the same packs and first states into an arena, with the first states read once for every chunk', async () => {
+  it('reads the same packs and first states with the first states read once for every chunk', async () => {
     const window = [new Date(t0), new Date(t0 + 3 * MIN - 1)] as const;
     type Seen = [string, string, string];
     const readAll = async (opts?: Parameters<typeof readPacks>[5]) => {
@@ -103,8 +102,6 @@ describe('readPacks: minutes not packed yet', () => {
     const plain = await readAll();
     expect(plain.length).toBeGreaterThan(ids.length);
     expect(plain.every(([, , first]) => (JSON.parse(first) as { stageState: string[] } | undefined)?.stageState.length === 5)).toBe(true);
-    // A small arena grows while a chunk is read: the packs taken before stay as they were.
-    const arena = new PackArena(64);
-    expect(await readAll({ arena, firstStates: readFirstStates(t.db, ids, ...window) })).toEqual(plain);
+    expect(await readAll({ firstStates: readFirstStates(t.db, ids, ...window) })).toEqual(plain);
   });
 });

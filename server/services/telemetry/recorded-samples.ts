@@ -7,7 +7,6 @@ import { pgPool, type Db } from '../../db/client';
 import { copyRows, uuidText } from '../../db/pg-binary';
 import { pgUtc } from '../../db/timestamp';
 import type { RecordedSample } from '../../domain/replay';
-import type { PackArena } from './pack-arena';
 import type { RecordArena } from './record-arena';
 import { minuteOf, NO_RAW_COLUMNS_SQL, RAW_COLUMNS_SQL, RawPackBuilder, timestampUs } from './raw-records';
 import { MINUTE_SQL, unpack, type FirstStates } from './telemetry-pack';
@@ -63,8 +62,7 @@ export async function readFirstStates(db: Db, instanceIds: readonly string[], fr
 /**
  * The packs of `instanceIds` over [from, to], in (instance, minute) order: `visit` is called once
  * per pack with the instance's first-sample states. `data` is a view into the COPY output (kept
- * alive by it, never overwritten), or, given an `arena`, a copy in it (reset first: valid until
- * its next reset). `firstStates`: readFirstStates of (at least) these instances over the same
+ * alive by it, never overwritten). `firstStates`: readFirstStates of (at least) these instances over the same
  * window, read once for many calls (else each call reads its own, one more query each).
  */
 export async function readPacks(
@@ -73,19 +71,17 @@ export async function readPacks(
   from: Date,
   to: Date,
   visit: (id: string, data: Buffer, first: FirstStates | undefined) => void,
-  opts: { arena?: PackArena; firstStates?: Promise<Map<string, FirstStates>> } = {},
+  opts: { firstStates?: Promise<Map<string, FirstStates>> } = {},
 ): Promise<void> {
-  const { arena } = opts;
   if (instanceIds.length === 0) return;
   const pool = pgPool(db);
-  arena?.reset();
   // Rows arrive while the first states are still being read: they are kept and visited once
   // both are in.
   const ids: string[] = [];
   const packs: Buffer[] = [];
   let lastId: Buffer | null = null;
   let id = '';
-  const keep = (n: number) => (arena === undefined ? Buffer.allocUnsafe(n) : arena.take(n));
+  const keep = (n: number) => Buffer.allocUnsafe(n);
   const raw = new RawPackBuilder();
   const flushRaw = () => {
     if (raw.empty) return;
@@ -110,12 +106,7 @@ export async function readPacks(
       return;
     }
     flushRaw();
-    if (arena === undefined) packs.push(data);
-    else {
-      const own = arena.take(data.length);
-      data.copy(own);
-      packs.push(own);
-    }
+    packs.push(data);
     ids.push(id);
   }).then(flushRaw);
   const [, firstOf] = await Promise.all([copy, opts.firstStates ?? readFirstStates(db, instanceIds, from, to)]);
