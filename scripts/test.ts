@@ -71,20 +71,19 @@ type Result = Omit<Outcome, 'suite' | 'seconds'>;
 const whole = (code: number): Result => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
 
 /**
- * A check that only reads the tree, started now and run beside the steps that follow; its output
- * is printed whole under its own heading once the function it returns is awaited. tsc, type-aware ESLint and the
- * unit tests are each one single-threaded process: one after the other they leave a core idle.
+ * A suite started now and run beside the steps that follow; its output is printed whole under its
+ * own heading once the function it returns is awaited, so two logs never interleave.
  */
-function beside(suite: string, cmd: string, args: string[]): () => Promise<void> {
+function beside(suite: string, start: (out: Buffer[]) => Promise<Result>): () => Promise<void> {
   if (!want(suite)) return () => Promise.resolve();
   const t0 = performance.now();
   const out: Buffer[] = [];
-  const done = run(cmd, args, {}, out).then((code) => ({ code, seconds: (performance.now() - t0) / 1000 }));
+  const done = start(out).then((r) => ({ r, seconds: (performance.now() - t0) / 1000 }));
   return async () => {
-    const { code, seconds } = await done;
+    const { r, seconds } = await done;
     console.log(`\n━━━ ${suite} ━━━`);
     process.stdout.write(Buffer.concat(out));
-    outcomes.push({ suite, ...whole(code), seconds });
+    outcomes.push({ suite, ...r, seconds });
   };
 }
 
@@ -105,7 +104,7 @@ function vitestResult(project: string, code: number): Result {
 // need nothing built. The build writes .next/types, which tsconfig includes, so it starts once
 // these have ended. All three at once took 156 s in a quiet fresh-clone CI against 109 s + 33 s
 // one after the other: the unit tests wait for typecheck's core instead.
-const lint = beside('lint', node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.']);
+const lint = beside('lint', (out) => run(node, ['node_modules/eslint/bin/eslint.js', '--max-warnings', '0', '.'], {}, out).then(whole));
 await step('typecheck', async () => whole(await run(node, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'])));
 await step('unit', async () => {
   rmSync('.tmp/vitest-unit.json', { force: true });
@@ -122,19 +121,21 @@ await step('build', async () => {
   return whole(code);
 });
 
-await step('integration', async () => {
-  rmSync('.tmp/vitest-integration.json', { force: true });
-  return vitestResult('integration', await run(node, vitestArgs('integration')));
-});
-
-await step('e2e', async () => {
+// End-to-end beside integration: each has its own PostgreSQL and ports, and both spend much of
+// their time waiting on real time (leases, experiment phases, ticks), not on the CPU.
+const e2e = beside('e2e', async (log) => {
   const out = '.tmp/playwright.json';
   rmSync(out, { force: true });
-  const code = await run(node, ['node_modules/@playwright/test/cli.js', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+  const code = await run(node, ['node_modules/@playwright/test/cli.js', 'test'], { PLAYWRIGHT_JSON_OUTPUT_NAME: out }, log);
   const r = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } } & PlaywrightSuite>(out);
   if (!r) return { passed: 0, failed: 1, skipped: 0 };
   return { passed: r.stats.expected + r.stats.flaky, failed: r.stats.unexpected + (code !== 0 && r.stats.unexpected === 0 ? 1 : 0), skipped: r.stats.skipped, failures: playwrightFailures(r) };
 });
+await step('integration', async () => {
+  rmSync('.tmp/vitest-integration.json', { force: true });
+  return vitestResult('integration', await run(node, vitestArgs('integration')));
+});
+await e2e();
 
 console.log('\n━━━ summary ━━━');
 for (const o of outcomes) {
