@@ -15,6 +15,11 @@ describe('what-if summary', () => {
     expect(phrase(counts(), counts({ meanEffectiveWeight: 42.1 }))).toBe('mean weight 42.1 instead of 84.3.');
   });
 
+  it('says one step in the singular and several in the plural', () => {
+    expect(phrase(counts(), counts({ degradations: 4, stageBreaks: 0, breakerOpens: 3 }))).toBe('2 fewer stage-breaks, 1 more degradation step, 2 more breaker opens.');
+    expect(phrase(counts(), counts({ stageBreaks: 3, weightRecomputes: 39 }))).toBe('1 more stage-break, 1 fewer weight recompute.');
+  });
+
   it('lists the changed counts first and the mean weight last', () => {
     expect(phrase(counts(), counts({ weightRecomputes: 55, instancesBelowLow: 1, meanEffectiveWeight: 60 }))).toBe(
       '15 more weight recomputes, 1 instance more would have dropped below weight 20, mean weight 60 instead of 84.3.',

@@ -22,13 +22,14 @@ export const previewInput = policyRef.extend({
 /** The preview's one-line verdict: what the draft would have done differently, in words. */
 export function phrase(base: ReplayCounts, draft: ReplayCounts): string {
   const parts: string[] = [];
-  const d = (n: number, what: string) => {
-    if (n !== 0) parts.push(`${Math.abs(n)} ${n < 0 ? 'fewer' : 'more'} ${what}`);
+  // "1 more degradation step", "2 more degradation steps".
+  const d = (n: number, one: string) => {
+    if (n !== 0) parts.push(`${Math.abs(n)} ${n < 0 ? 'fewer' : 'more'} ${one}${Math.abs(n) === 1 ? '' : 's'}`);
   };
-  d(draft.stageBreaks - base.stageBreaks, 'stage-breaks');
-  d(draft.degradations - base.degradations, 'degradation steps');
-  d(draft.breakerOpens - base.breakerOpens, 'breaker opens');
-  d(draft.weightRecomputes - base.weightRecomputes, 'weight recomputes');
+  d(draft.stageBreaks - base.stageBreaks, 'stage-break');
+  d(draft.degradations - base.degradations, 'degradation step');
+  d(draft.breakerOpens - base.breakerOpens, 'breaker open');
+  d(draft.weightRecomputes - base.weightRecomputes, 'weight recompute');
   const below = draft.instancesBelowLow - base.instancesBelowLow;
   if (below !== 0) parts.push(`${Math.abs(below)} instance${Math.abs(below) === 1 ? '' : 's'} ${below > 0 ? 'more' : 'fewer'} would have dropped below weight 20`);
   // A draft that only moves the weights (a lower base, say) changes no count: it must not read as
