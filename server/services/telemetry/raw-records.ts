@@ -27,7 +27,7 @@ const PG_EPOCH_US = 946_684_800_000_000;
 const MINUTE_US = 60_000_000;
 
 /** A binary timestamp as microseconds since 2000-01-01 (exact: |value| < 2^53 for any sample time). */
-export const timestampUs = (b: Buffer): number => b.readInt32BE(0) * 0x1_0000_0000 + b.readUInt32BE(4);
+export const timestampUs = (b: Buffer, at = 0): number => b.readInt32BE(at) * 0x1_0000_0000 + b.readUInt32BE(at + 4);
 
 /** The minute (date_bin's, from 2000-01-01) of a time in microseconds since 2000-01-01. */
 export const minuteOf = (us: number): number => Math.floor(us / MINUTE_US);
@@ -135,10 +135,10 @@ export class RawPackBuilder {
     this.used++;
   }
 
-  /** The pack so far (PACK_SQL's big-endian records), copied into `into(n)` (n bytes); the builder is empty after. */
-  take(into: (n: number) => Buffer): Buffer {
+  /** The pack so far (PACK_SQL's big-endian records), in a buffer of its own; the builder is empty after. */
+  take(): Buffer {
     const bytes = this.used * RECORD_BYTES;
-    const out = into(bytes);
+    const out = Buffer.allocUnsafe(bytes);
     Buffer.from(this.values.buffer, 0, bytes).copy(out);
     if (LE && bytes > 0) out.swap64();
     this.used = 0;

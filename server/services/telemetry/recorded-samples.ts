@@ -62,8 +62,8 @@ export async function readFirstStates(db: Db, instanceIds: readonly string[], fr
 /**
  * The packs of `instanceIds` over [from, to], in (instance, minute) order: `visit` is called once
  * per pack with the instance's first-sample states. `data` is a view into the COPY output (kept
- * alive by it, never overwritten). `firstStates`: readFirstStates of (at least) these instances over the same
- * window, read once for many calls (else each call reads its own, one more query each).
+ * alive by it, never overwritten). `firstStates`: readFirstStates of (at least) these instances
+ * over the same window, read once for many calls (else each call reads its own, one more query each).
  */
 export async function readPacks(
   db: Db,
@@ -81,11 +81,10 @@ export async function readPacks(
   const packs: Buffer[] = [];
   let lastId: Buffer | null = null;
   let id = '';
-  const keep = (n: number) => Buffer.allocUnsafe(n);
   const raw = new RawPackBuilder();
   const flushRaw = () => {
     if (raw.empty) return;
-    packs.push(raw.take(keep));
+    packs.push(raw.take());
     ids.push(raw.id);
   };
   const copy = copyRows(pool, copySelect(instanceIds, from, to), (r) => {
@@ -144,7 +143,7 @@ export async function readRecords(
       arena.startInstance(uuidText(lastId));
     }
     r.open();
-    const us = b.readInt32BE(r.offset) * 0x1_0000_0000 + b.readUInt32BE(r.offset + 4);
+    const us = timestampUs(b, r.offset);
     r.advance(8);
     const data = r.bytes();
     if (data === null) arena.addRow(r, us);
