@@ -97,8 +97,11 @@ describe('a canary rollout on the lab with Prometheus latency histograms', () =>
       const run = (await analysis())!;
       expect(run.verdict).toBe('fail');
       const m = (run.result as unknown as AnalysisResult).metrics[0]!;
-      expect(m.explanation).toMatch(/^canary p95 [\d.,]+ ms vs stable [\d.,]+ ms, [\d,]+ vs [\d,]+ requests; regression beyond \+20 % at 99 % confidence after /);
-      expect(m.canaryValue!).toBeGreaterThan(m.stableValue! * 1.2);
+      expect(m.explanation).toMatch(/^canary p95 [\d.,]+ ms vs stable [\d.,]+ ms, [\d,]+ vs [\d,]+ requests, [\d.]+ % vs [\d.]+ % slower than [\d.,]+ ms; regression beyond \+20 % at 99 % confidence after /);
+      // The p95s are cumulative over the step and include the healthy canary requests from before
+      // the slowdown: a CI run decided while the canary's still read 38.8 ms against stable's 44.9.
+      // The tail beyond the bound the test compared at is what it judged, and that is heavier.
+      expect(m.tail!.canaryPct).toBeGreaterThan(m.tail!.stablePct);
     } finally {
       await load.stop();
       await worker.stop();

@@ -100,6 +100,24 @@ describe('explanations', () => {
     expect(r.summary).toBe(`fail: error rate — ${r.metrics[0]!.explanation}`);
   });
 
+  // The p95s are cumulative over the step, so after a sudden slowdown the canary's can still read
+  // low while the tail the test judges is already heavier: the explanation says that tail.
+  it('a latency fail names the bound the tail test compared at and each side\'s share beyond it', () => {
+    const h = (parts: Record<number, number>) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => parts[b] ?? 0);
+    const ticks = Array.from({ length: 180 }, (_, i): AnalysisTick => ({
+      at: i * 1000,
+      canary: { requests: 20, errors: 0, buckets: i < 60 ? h({ 3: 17, 4: 2, 5: 1 }) : h({ 3: 9, 4: 2, 5: 1, 8: 8 }) },
+      stable: { requests: 20, errors: 0, buckets: h({ 3: 15, 4: 3, 5: 1, 6: 1 }) },
+    }));
+    const r = analyse({ metrics: [P95], alpha: 0.01, startedAt: 0, endsAt: 600_000, now: 179_000, ticks });
+    expect(r.verdict).toBe('fail');
+    expect(r.metrics[0]!.tail).toEqual({ boundMs: 60, canaryPct: 10, stablePct: 5 });
+    expect(r.metrics[0]!.explanation).toBe('canary p95 168 ms vs stable 60 ms, 1,600 vs 1,600 requests, 10 % vs 5 % slower than 60 ms; regression beyond +20 % at 99 % confidence after 1 min 19 s');
+
+    const errors = analyse({ metrics: [ERRORS], alpha: 0.01, startedAt: 0, endsAt: 600_000, now: 179_000, ticks });
+    expect(errors.metrics[0]!.tail).toBeNull();
+  });
+
   it('before any canary traffic', () => {
     const ticks = [tick(0, 0, 0, 900, 3), tick(1000, 0, 0, 900, 2)];
     const r = analyse({ metrics: [ERRORS], alpha: 0.05, startedAt: 0, endsAt: 120_000, now: 1000, ticks });

@@ -98,6 +98,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
       stableRequests: tr.stableRequests(),
       canaryValue: tr.canaryValue(),
       stableValue: tr.stableValue(),
+      tail: tr.tail(),
       explanation: explainMetric({
         metric,
         verdict: mv,
@@ -106,6 +107,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
         stableRequests: tr.stableRequests(),
         canaryValue: tr.canaryValue(),
         stableValue: tr.stableValue(),
+        tail: tr.tail(),
         missing: tr.missingEvidence(),
         elapsedMs: Math.max(0, (mv === 'running' ? Math.max(input.now, input.startedAt) : elapsedAt) - input.startedAt),
         budgetMs,

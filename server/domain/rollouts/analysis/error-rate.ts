@@ -50,6 +50,7 @@ export function errorRateTracker(maxIncreasePct: number): MetricTracker {
     stableRequests: () => t.ns,
     canaryValue: () => pct(t.ec, t.nc),
     stableValue: () => pct(t.es, t.ns),
+    tail: () => null,
     missingEvidence: () => (t.nc <= 0 ? 'no canary requests yet' : t.ns <= 0 ? 'no stable requests in the compared zones to compare with' : null),
   };
 }

@@ -4,7 +4,7 @@
 // not with Intl, so the words are the same on every machine and locale.
 import { LATENCY_BUCKETS_MS } from '../../latency-buckets';
 import type { AnalysisMetric } from '../spec';
-import type { Verdict } from './types';
+import type { TailShares, Verdict } from './types';
 
 export function formatCount(n: number): string {
   const r = Math.round(n);
@@ -54,6 +54,8 @@ export interface ExplainFacts {
   stableRequests: number;
   canaryValue: number | null;
   stableValue: number | null;
+  /** Latency: the shares beyond the bound last compared (the tail test's own evidence), or null. */
+  tail?: TailShares | null;
   /** Why there is no evidence (no histograms, no canary traffic), or null. */
   missing: string | null;
   /** ms since startedAt of the deciding look (fail, pass) or of the last look. */
@@ -71,7 +73,10 @@ export function explainMetric(f: ExplainFacts): string {
     f.metric.metric === 'error-rate'
       ? `canary errors ${formatPct(f.canaryValue)} vs stable ${formatPct(f.stableValue)}`
       : `canary p${f.metric.quantile} ${formatMs(f.canaryValue)} vs stable ${formatMs(f.stableValue)}`;
-  const counts = `${formatCount(f.canaryRequests)} vs ${formatCount(f.stableRequests)} requests`;
+  // The quantiles are cumulative over the step: right after a sudden slowdown the canary's can still
+  // sit below stable's while its tail is already heavier. The tail is what the test judges, so say it.
+  const tail = f.tail ? `, ${formatPct(f.tail.canaryPct)} vs ${formatPct(f.tail.stablePct)} slower than ${formatMs(f.tail.boundMs)}` : '';
+  const counts = `${formatCount(f.canaryRequests)} vs ${formatCount(f.stableRequests)} requests${tail}`;
   const after = formatDuration(f.elapsedMs);
   const head = f.missing ? `${f.missing}${f.canaryRequests > 0 || f.stableRequests > 0 ? ` (${counts})` : ''}` : `${values}, ${counts}`;
   switch (f.verdict) {

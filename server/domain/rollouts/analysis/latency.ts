@@ -26,7 +26,7 @@ import { LATENCY_BUCKET_COUNT, LATENCY_BUCKETS_MS, addBuckets, bucketOf, emptyBu
 import { logBetaBinomialE, normalCdf, normalQuantile } from './math';
 import { MixtureTest } from './sequential';
 import { count, type MetricTracker } from './tracker';
-import type { AnalysisTick, MetricPoint } from './types';
+import type { AnalysisTick, MetricPoint, TailShares } from './types';
 
 /** Stable requests with a latency expected beyond the quantile before a threshold is trusted. */
 const MIN_STABLE_TAIL = 10;
@@ -101,6 +101,7 @@ export function latencyTracker(quantile: number, marginPct: number): MetricTrack
   // without a single tick with both). A group is tested as one observation against the threshold
   // fixed when it began, from stable's history before it, so the threshold stays predictable; where
   // it ends depends on request counts only, never on how they split into buckets.
+  let lastBucket: number | null = null;
   let group: { th: { bucket: number; k: number } | null; canary: number[]; stable: number[] } | null = null;
   return {
     test,
@@ -118,6 +119,7 @@ export function latencyTracker(quantile: number, marginPct: number): MetricTrack
             const x = sum(group.canary, group.th.bucket + 1);
             const y = sum(group.stable, group.th.bucket + 1);
             test.observe(x, x + y, nc, ns, group.th.k);
+            lastBucket = group.th.bucket;
           }
           group = null;
         }
@@ -163,6 +165,12 @@ export function latencyTracker(quantile: number, marginPct: number): MetricTrack
     stableRequests: () => sum(stable),
     canaryValue: () => quantileOf(canary, q),
     stableValue: () => quantileOf(stable, q),
+    tail(): TailShares | null {
+      const nc = sum(canary);
+      const ns = sum(stable);
+      if (lastBucket === null || nc <= 0 || ns <= 0) return null;
+      return { boundMs: LATENCY_BUCKETS_MS[lastBucket]!, canaryPct: (100 * sum(canary, lastBucket + 1)) / nc, stablePct: (100 * sum(stable, lastBucket + 1)) / ns };
+    },
     missingEvidence() {
       if (canaryHistograms === 0 && stableHistograms === 0) return 'no latency histograms from the platform (a mean response time is never read as a percentile)';
       if (canaryHistograms === 0) return 'no latency histogram for the canary yet';

@@ -1,6 +1,6 @@
 // What analyse() needs from one metric: feed it ticks (each a look), read its two e-values, its
 // cumulative values and a chart point for any look it recorded.
-import type { AnalysisTick, MetricPoint } from './types';
+import type { AnalysisTick, MetricPoint, TailShares } from './types';
 import type { MixtureTest } from './sequential';
 
 export interface MetricTracker {
@@ -16,6 +16,8 @@ export interface MetricTracker {
   stableRequests(): number;
   canaryValue(): number | null;
   stableValue(): number | null;
+  /** Shares beyond the last compared bound (latency); null when none was compared yet or not a tail test. */
+  tail(): TailShares | null;
   /** Why there is no evidence at all, in words (e.g. no histograms); null when there is some. */
   missingEvidence(): string | null;
 }

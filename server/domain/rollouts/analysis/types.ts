@@ -30,6 +30,12 @@ export interface MetricPoint {
   high: number | null;
 }
 
+export interface TailShares {
+  boundMs: number;
+  canaryPct: number;
+  stablePct: number;
+}
+
 export interface MetricResult {
   metric: AnalysisMetric;
   verdict: Verdict;
@@ -40,6 +46,12 @@ export interface MetricResult {
   stableRequests: number;
   canaryValue: number | null;
   stableValue: number | null;
+  /**
+   * Latency only: each side's share of requests slower than the bound the tail test last compared
+   * at. The test judges tails, so after a sudden slowdown this is where a regression shows first;
+   * the cumulative quantiles above still carry the healthy requests from before it.
+   */
+  tail?: TailShares | null;
   /** The explanation in words, e.g. "canary errors 4.1 % vs stable 0.3 %, 1,240 vs 9,810 requests; regression beyond +50 % at 99 % confidence after 2 min 10 s". */
   explanation: string;
   series: MetricPoint[];
