@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sharedBuffersFor } from './embedded-pg';
+import { sharedBuffersFor } from './pg-settings';
 
 const GiB = 2 ** 30;
 
