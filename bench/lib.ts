@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, createDatabaseIfMissing, SERVER_SETTINGS } from '../scripts/lib/embedded-pg';
+import { startEmbeddedPostgres, createDatabaseIfMissing } from '../scripts/lib/embedded-pg';
+import { SERVER_SETTINGS } from '../scripts/lib/pg-settings';
 import { applyMigrations } from '../server/db/migrate';
 import { installJobSchema } from '../server/db/job-schema';
 import { freePort } from '../scripts/lib/free-port';

@@ -2,7 +2,8 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, st
 import { join, resolve } from 'node:path';
 import { installJobSchema } from '../../server/db/job-schema';
 import { applyMigrations } from '../../server/db/migrate';
-import { alive, createDatabaseIfMissing, embeddedUrl, processStartTime, SERVER_SETTINGS, startEmbeddedPostgres } from './embedded-pg';
+import { alive, createDatabaseIfMissing, embeddedUrl, processStartTime, startEmbeddedPostgres } from './embedded-pg';
+import { SERVER_SETTINGS } from './pg-settings';
 import type { Env } from '../../server/env';
 
 export interface ResolvedDatabase {

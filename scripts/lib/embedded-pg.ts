@@ -14,8 +14,6 @@ import { isSameProcess, processStartTime, recoverStaleInstance, type Owner } fro
 
 export { alive, processStartTime } from './pg-processes';
 
-export { SERVER_SETTINGS, sharedBuffersFor } from './pg-settings';
-
 export interface EmbeddedPgOptions {
   dataDir: string;
   port: number;

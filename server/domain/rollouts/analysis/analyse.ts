@@ -90,6 +90,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
     const mDecided = mv === 'fail' ? failAt[i]! : mv === 'pass' ? passAt[i]! : null;
     const elapsedAt = mDecided ?? (verdict === 'inconclusive' ? input.endsAt! : (decidedAt ?? lastLook ?? input.startedAt));
     const series: MetricPoint[] = Array.from({ length: tr.recorded }, (_, j) => tr.point(j, alpha));
+    const tail = tr.tail();
     return {
       metric,
       verdict: mv,
@@ -98,7 +99,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
       stableRequests: tr.stableRequests(),
       canaryValue: tr.canaryValue(),
       stableValue: tr.stableValue(),
-      tail: tr.tail(),
+      tail,
       explanation: explainMetric({
         metric,
         verdict: mv,
@@ -107,7 +108,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
         stableRequests: tr.stableRequests(),
         canaryValue: tr.canaryValue(),
         stableValue: tr.stableValue(),
-        tail: tr.tail(),
+        tail,
         missing: tr.missingEvidence(),
         elapsedMs: Math.max(0, (mv === 'running' ? Math.max(input.now, input.startedAt) : elapsedAt) - input.startedAt),
         budgetMs,
