@@ -3,10 +3,16 @@
 // "a regression at or beyond it". The analysis stops at the first look where any metric's
 // regression evidence reaches (number of metrics)/α (fail: P(false fail of the analysis) ≤ α
 // however often we look, since stopping early never breaks Ville's inequality). A step analysis
-// passes when its budget ends and every metric's within-margin evidence reached 1/α at some look;
-// inconclusive otherwise.
+// passes when its budget ends and every metric's within-margin evidence is ≥ 1/α at the LAST look
+// of the budget; inconclusive otherwise.
 // Pass waits for the budget on purpose: the operator chose the duration to also watch slow
 // regressions (warm-up, leaks) — an early "within margin" is shown per metric, not acted on.
+// Why the last look and not "at any look": a canary that degrades after its within-margin
+// evidence crossed would otherwise keep that result and pass. The within-margin e-process keeps
+// betting on "within" (fixed alternatives, sequential.ts), so degraded ticks take its wealth away;
+// reading it at the budget's end is still a level-α test, a fixed time being one of the stopping
+// times Ville's inequality covers. The per-metric "within margin" shown while running is likewise
+// the current one: it holds since the look it last reached 1/α, and is gone when it drops below.
 // A background analysis (no end) can only fail or keep running.
 // Pure and deterministic: the same input gives the same result, so every look of the reconciler
 // can re-run it from the stored ticks.
@@ -46,7 +52,10 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   const ticks: AnalysisTick[] = input.ticks.filter((t) => Number.isFinite(t.at) && t.at >= input.startedAt && t.at <= end).sort((a, b) => a.at - b.at);
   const trackers: MetricTracker[] = input.metrics.map((m) => (m.metric === 'error-rate' ? errorRateTracker(m.maxIncreasePct) : latencyTracker(m.quantile, m.maxIncreasePct)));
   const failAt: Array<number | null> = trackers.map(() => null);
-  const passAt: Array<number | null> = trackers.map(() => null);
+  // Per metric: the look since which its within-margin evidence has stayed ≥ 1/α (null: below now),
+  // and the last look it dropped below after having been there.
+  const withinSince: Array<number | null> = trackers.map(() => null);
+  const withinLost: Array<{ from: number; to: number } | null> = trackers.map(() => null);
 
   // Chart points are kept only for the thinned looks (and the last one): no copy per tick.
   const keep = new Set(thin(ticks.length));
@@ -62,7 +71,13 @@ export function analyse(input: AnalysisInput): AnalysisResult {
       const tr = trackers[i]!;
       tr.observe(tick);
       if (failAt[i] === null && tr.test.regressionAtLeast(failBar)) failAt[i] = tick.at;
-      if (!background && passAt[i] === null && tr.test.withinAtLeast(passBar)) passAt[i] = tick.at;
+      if (!background) {
+        if (tr.test.withinAtLeast(passBar)) withinSince[i] ??= tick.at;
+        else if (withinSince[i] !== null) {
+          withinLost[i] = { from: withinSince[i]!, to: tick.at };
+          withinSince[i] = null;
+        }
+      }
       if (kept) tr.record(tick.at);
     }
     if (kept) lastRecorded = idx;
@@ -78,7 +93,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
   if (lastIdx >= 0 && lastIdx !== lastRecorded) for (const tr of trackers) tr.record(ticks[lastIdx]!.at);
   const budgetOver = !background && input.now >= input.endsAt!;
   if (verdict === 'running' && budgetOver) {
-    verdict = trackers.length > 0 && passAt.every((p) => p !== null) ? 'pass' : 'inconclusive';
+    verdict = trackers.length > 0 && withinSince.every((p) => p !== null) ? 'pass' : 'inconclusive';
     decidedAt = verdict === 'pass' ? input.endsAt : null;
   }
   const over = verdict !== 'running';
@@ -86,8 +101,9 @@ export function analyse(input: AnalysisInput): AnalysisResult {
 
   const metrics: MetricResult[] = input.metrics.map((metric, i) => {
     const tr = trackers[i]!;
-    const mv: Verdict = failAt[i] !== null ? 'fail' : passAt[i] !== null && (over || !background) ? 'pass' : over ? 'inconclusive' : 'running';
-    const mDecided = mv === 'fail' ? failAt[i]! : mv === 'pass' ? passAt[i]! : null;
+    const mv: Verdict = failAt[i] !== null ? 'fail' : withinSince[i] !== null ? 'pass' : over ? 'inconclusive' : 'running';
+    const mDecided = mv === 'fail' ? failAt[i]! : mv === 'pass' ? withinSince[i]! : null;
+    const lost = mv === 'fail' || mv === 'pass' ? null : withinLost[i]!;
     const elapsedAt = mDecided ?? (verdict === 'inconclusive' ? input.endsAt! : (decidedAt ?? lastLook ?? input.startedAt));
     const series: MetricPoint[] = Array.from({ length: tr.recorded }, (_, j) => tr.point(j, alpha));
     const tail = tr.tail();
@@ -113,11 +129,12 @@ export function analyse(input: AnalysisInput): AnalysisResult {
         elapsedMs: Math.max(0, (mv === 'running' ? Math.max(input.now, input.startedAt) : elapsedAt) - input.startedAt),
         budgetMs,
         stoppedByOther: verdict === 'fail' && mv === 'inconclusive',
+        withinLost: lost && { fromMs: lost.from - input.startedAt, toMs: lost.to - input.startedAt },
       }),
       series,
       regressionEvidence: displayE(tr.test.regressionLogE()),
       withinMarginEvidence: displayE(tr.test.withinLogE()),
-      withinMarginAt: passAt[i],
+      withinMarginAt: withinSince[i],
     };
   });
   return { verdict, decidedAt, metrics, summary: summarise(verdict, metrics, input, budgetMs) };

@@ -64,6 +64,8 @@ export interface ExplainFacts {
   budgetMs: number | null;
   /** The analysis stopped because another metric failed. */
   stoppedByOther: boolean;
+  /** ms since startedAt: the within-margin evidence was ≥ 1/α from `fromMs` and dropped below at `toMs` (not since). */
+  withinLost?: { fromMs: number; toMs: number } | null;
 }
 
 export function explainMetric(f: ExplainFacts): string {
@@ -79,6 +81,8 @@ export function explainMetric(f: ExplainFacts): string {
   const counts = `${formatCount(f.canaryRequests)} vs ${formatCount(f.stableRequests)} requests${tail}`;
   const after = formatDuration(f.elapsedMs);
   const head = f.missing ? `${f.missing}${f.canaryRequests > 0 || f.stableRequests > 0 ? ` (${counts})` : ''}` : `${values}, ${counts}`;
+  // A within-margin result that did not last is said as past, never as the verdict.
+  const lost = f.withinLost ? `; was within ${margin} at ${conf} confidence from ${formatDuration(f.withinLost.fromMs)} to ${formatDuration(f.withinLost.toMs)}, no longer` : '';
   switch (f.verdict) {
     case 'fail':
       return `${head}; regression beyond ${margin} at ${conf} confidence after ${after}`;
@@ -86,11 +90,11 @@ export function explainMetric(f: ExplainFacts): string {
       return `${head}; within ${margin} at ${conf} confidence after ${after}`;
     case 'inconclusive':
       return f.stoppedByOther
-        ? `${head}; undecided when the analysis stopped after ${after}`
-        : `${head}; no evidence either way about ${margin} at ${conf} confidence within ${after}`;
+        ? `${head}; undecided when the analysis stopped after ${after}${lost}`
+        : `${head}; no evidence either way about ${margin} at ${conf} confidence within ${after}${lost}`;
     case 'running':
       return f.budgetMs === null
         ? `${head}; no regression beyond ${margin} so far at ${conf} confidence, ${after} in`
-        : `${head}; no regression beyond ${margin} so far at ${conf} confidence, ${after} of ${formatDuration(f.budgetMs)}`;
+        : `${head}; no regression beyond ${margin} so far at ${conf} confidence, ${after} of ${formatDuration(f.budgetMs)}${lost}`;
   }
 }

@@ -61,7 +61,10 @@ export interface MetricResult {
    */
   regressionEvidence?: number;
   withinMarginEvidence?: number;
-  /** Epoch ms of the look where the within-margin evidence first reached 1/α; null if never. */
+  /**
+   * Epoch ms of the look since which the within-margin evidence has stayed ≥ 1/α; null when it is
+   * below 1/α at the last look (never reached, or lost since: a canary that degraded).
+   */
   withinMarginAt?: number | null;
 }
 
