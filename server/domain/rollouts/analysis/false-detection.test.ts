@@ -4,6 +4,8 @@
 // still statistical: a correct test passes them with probability ≥ 99.9 %, a test that does not hold
 // α (e.g. a fixed-horizon z-test at every look: ~30 % false fails) cannot.
 import { describe, expect, it } from 'vitest';
+import { LATENCY_BUCKET_COUNT, bucketOf } from '../../latency-buckets';
+import { seededRandom } from '../../seeded-random';
 import type { AnalysisMetric } from '../spec';
 import { analyse } from './analyse';
 import { mannWhitneyFixedHorizon } from './mann-whitney';
@@ -66,5 +68,26 @@ describe('false detections with a look every tick', () => {
     const runs = 120;
     const rates = falseFails([{ metric: 'latency', quantile: 95, maxIncreasePct: 20 }], runs, { ticks: 300, requestsPerTick: 3000, canaryShare: 0.1, errorRate: 0.01, canaryLatencyFactor: 1.2, p95Ms: 100, family }, 40_000);
     expect(rates.sequential).toBeLessThanOrEqual(upperBound(runs));
+  }, SLOW);
+
+  // A stable whose latency is capped inside its p95's bucket (nothing ever beyond the bound the
+  // tail test compares at): uniform on 26–58 ms, p95 56 ms in the 40–60 ms bucket, margin +50 %,
+  // the canary exactly 1.5× slower. Taking stable's empty tail as one request's worth failed this
+  // canary in every run; the comparison with stable's tail beyond a lower bound is exact here.
+  it.each([1, 1.5])('a stable capped inside its p95 bucket, canary ×%s against a p95 margin of +50 percent: sequential ≤ α', (factor) => {
+    const runs = 100;
+    let fails = 0;
+    for (let s = 0; s < runs; s++) {
+      const r = seededRandom(50_000 + s);
+      const hist = (f: number) => {
+        const b = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
+        for (let i = 0; i < 200; i++) b[bucketOf(f * (26 + 32 * r.next()))]!++;
+        return b;
+      };
+      const ticks = Array.from({ length: 300 }, (_, i) => ({ at: i * 1000, canary: { requests: 200, errors: 0, buckets: hist(factor) }, stable: { requests: 200, errors: 0, buckets: hist(1) } }));
+      const metrics: AnalysisMetric[] = [{ metric: 'latency', quantile: 95, maxIncreasePct: 50 }];
+      if (analyse({ metrics, alpha: ALPHA, startedAt: 0, endsAt: null, now: 299_000, ticks }).verdict === 'fail') fails++;
+    }
+    expect(fails / runs).toBeLessThanOrEqual(upperBound(runs));
   }, SLOW);
 });

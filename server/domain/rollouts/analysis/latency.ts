@@ -8,6 +8,8 @@
 //    estimated q-quantile, and k_t = τs(b_t / (1+m)) / τs(b_t), where τs(x) is stable's share of
 //    requests slower than x (linear inside a bucket). b_t and k_t are fixed before the observation's
 //    counts are seen (predictable), so the product of the observations' ratios stays a supermartingale.
+//    While stable has (almost) no request beyond b_t, the canary's tail beyond b_t is also compared
+//    with stable's beyond a lower bound, with no ratio to estimate (latencyThreshold says why).
 // 2. "Events" are requests slower than b_t (a bucket bound, so they are counted exactly, never
 //    interpolated). Conditional on the observation's slow requests, the canary's share is binomial with
 //    ρ = τc(b_t) / τs(b_t), and the null is ρ ≤ k_t: "the canary's tail beyond b_t is no heavier
@@ -67,8 +69,21 @@ function tailShare(h: readonly number[], total: number, ms: number): number {
   return Math.min(above + inside, Math.max(above, 1 - normalCdf(z)));
 }
 
-/** The predictable threshold of one tick: bucket index and null tail ratio k; null = no test. */
-export function latencyThreshold(stablePrev: readonly number[], quantile: number, marginPct: number): { bucket: number; k: number } | null {
+export interface LatencyThreshold {
+  /** Index of the compared bound b (events: requests slower than it). */
+  bucket: number;
+  /** Null tail ratio at b; null when stable has no request beyond b (no ratio to estimate). */
+  k: number | null;
+  /**
+   * Set when stable has fewer than MIN_STABLE_TAIL requests beyond b so far: the bucket index (−1:
+   * all requests) of the highest bound ≤ b / (1+m), whose stable tail the canary's tail beyond b
+   * is also compared with, against a null ratio of 1 (see below).
+   */
+  cross: number | null;
+}
+
+/** The predictable threshold of one tick; null = no test. */
+export function latencyThreshold(stablePrev: readonly number[], quantile: number, marginPct: number): LatencyThreshold | null {
   const total = sum(stablePrev);
   const q = quantile / 100;
   if (total * (1 - q) < MIN_STABLE_TAIL) return null;
@@ -77,14 +92,34 @@ export function latencyThreshold(stablePrev: readonly number[], quantile: number
   const bucket = bucketOf(est);
   if (bucket >= LATENCY_BUCKETS_MS.length) return null; // the quantile is in the overflow: no bound above it
   const bound = LATENCY_BUCKETS_MS[bucket]!;
-  // A tight stable (every request inside its quantile's bucket) has no request beyond the bound:
-  // its tail is then taken as one request's worth, not as "nothing to compare with" — that left
-  // the test blind for as long as stable stayed tight, however slow the canary (a canary at 290 ms
-  // against a stable p95 of 32 ms ran 6 minutes without evidence). The floor only lowers k from
-  // an unbounded value to a large one; k ≥ 1 still holds, so an A/A comparison stays valid.
-  const tail = Math.max(1, sum(stablePrev, bucket + 1)) / total;
-  const k = Math.max(1, tailShare(stablePrev, total, bound / (1 + marginPct / 100)) / tail);
-  return { bucket, k };
+  // A tight stable (every request inside its quantile's bucket) has no request beyond the bound,
+  // and then no ratio k at b can be estimated: the canary's tail beyond b is compared with
+  // stable's beyond the highest bound lo ≤ b/(1+m) instead — which stable does populate, its
+  // quantile lying above lo — against ρ ≤ 1, using no estimate at all: if the canary is at most
+  // (1+m)× slower than stable, τc(b) ≤ τs(b/(1+m)) ≤ τs(lo). Exact for A/A and at the margin
+  // however tight stable is, and conservative (it fails once the canary's tail beyond b is
+  // heavier than stable's beyond lo). Without it the test was blind for as long as stable stayed
+  // tight (a canary at 290 ms against a stable p95 of 32 ms ran 6 minutes without evidence).
+  // Dropped: taking stable's empty tail as one request's worth. k then grew with stable's history
+  // (k ≈ τs(b/(1+m)) × its requests so far), so detection slowed with the healthy time (40 % of
+  // the canary's requests at 135–200 ms against a stable p95 of 50 ms went unnoticed for minutes
+  // after 150 healthy seconds), and its evidence against a canary exactly at the margin grew like
+  // log t, failing a stable capped at 58 ms against a canary 1.5× slower (margin +50 %) in every
+  // seeded run at 200 requests/s. With a few requests beyond b (< MIN_STABLE_TAIL) both run; the
+  // cross comparison's e-process bets adaptively (sequential.ts), so a healthy period costs it
+  // nothing. Its blind spot: slow canary requests no more than stable's share beyond lo (10 % at
+  // 135–200 ms against a stable with 10 % at 40–60 ms); the dropped floor caught those only when
+  // the healthy part was short (after 203 s when the canary degraded 10 s in, not in 10 minutes
+  // when 30 s in).
+  const beyond = sum(stablePrev, bucket + 1);
+  const k = beyond > 0 ? Math.max(1, tailShare(stablePrev, total, bound / (1 + marginPct / 100)) / (beyond / total)) : null;
+  let cross: number | null = null;
+  if (beyond < MIN_STABLE_TAIL) {
+    const limit = bound / (1 + marginPct / 100);
+    cross = -1;
+    for (let j = 0; j < bucket && LATENCY_BUCKETS_MS[j]! <= limit; j++) cross = j;
+  }
+  return { bucket, k, cross };
 }
 
 export function latencyTracker(quantile: number, marginPct: number): MetricTracker {
@@ -102,7 +137,7 @@ export function latencyTracker(quantile: number, marginPct: number): MetricTrack
   // fixed when it began, from stable's history before it, so the threshold stays predictable; where
   // it ends depends on request counts only, never on how they split into buckets.
   let lastBucket: number | null = null;
-  let group: { th: { bucket: number; k: number } | null; canary: number[]; stable: number[] } | null = null;
+  let group: { th: LatencyThreshold | null; canary: number[]; stable: number[] } | null = null;
   return {
     test,
     observe(tick: AnalysisTick) {
@@ -118,7 +153,10 @@ export function latencyTracker(quantile: number, marginPct: number): MetricTrack
           if (group.th) {
             const x = sum(group.canary, group.th.bucket + 1);
             const y = sum(group.stable, group.th.bucket + 1);
-            test.observe(x, x + y, nc, ns, group.th.k);
+            const lo = group.th.cross;
+            const cross = lo === null ? undefined : { x, total: x + sum(group.stable, lo + 1), k: 1 };
+            // No ratio at b: a total of 0 makes the first observation say nothing.
+            test.observe(x, group.th.k === null ? 0 : x + y, nc, ns, group.th.k ?? 1, cross);
             lastBucket = group.th.bucket;
           }
           group = null;

@@ -26,23 +26,78 @@ const LOG_WITHIN = WITHIN_RATIOS.map(Math.log);
 
 /** Uniform prior weights over each grid: the mixture e-value is the mean of the products. */
 function mixtureLog(logs: Float64Array): number {
-  let max = -Infinity;
-  for (const v of logs) if (v > max) max = v;
+  const max = maxOf(logs);
   let s = 0;
   for (const v of logs) s += Math.exp(v - max);
   return max + Math.log(s / logs.length);
 }
 
-function atLeast(logs: Float64Array, logBar: number): boolean {
+function maxOf(logs: Float64Array): number {
   let max = -Infinity;
   for (const v of logs) if (v > max) max = v;
+  return max;
+}
+
+function atLeast(logs: Float64Array, logBar: number): boolean {
+  const max = maxOf(logs);
   if (max < logBar) return false;
   if (max - Math.log(logs.length) >= logBar) return true;
   return mixtureLog(logs) >= logBar;
 }
 
+function addRegression(logs: Float64Array, xs: number, total: number, a: number, ns: number): void {
+  const logNull = Math.log(a + ns);
+  for (let i = 0; i < REGRESSION_RATIOS.length; i++) logs[i]! += xs * LOG_REGRESSION[i]! + total * (logNull - Math.log(a * REGRESSION_RATIOS[i]! + ns));
+}
+
+const valid = (x: number, total: number, nc: number, ns: number, k: number) => nc > 0 && ns > 0 && total > 0 && k > 0 && Number.isFinite(k) && Number.isFinite(x);
+
+/** The adaptive bettor's memory per observation (≈ the last 10 count) and its prior, in events. */
+const PLUG_IN_DECAY = 0.9;
+const PLUG_IN_PRIOR = 1;
+const PLUG_IN_MAX = REGRESSION_RATIOS.at(-1)!;
+
+/**
+ * The second regression e-process, for latency.ts's cross comparison (below); it adapts: before each
+ * observation it bets on the ratio r the recent ones suggest (canary events over what stable's
+ * would be at the boundary, with a memory of ~10 observations), and not at all (r = 1, a ratio of
+ * exactly 1) while they suggest the canary is within its margin. Why not the fixed grid: the
+ * cross comparison is conservative, so through a healthy period its products for every r > 1
+ * shrink fast (stable's events count against them) and a canary degrading after 150 healthy
+ * seconds needed over a minute to win that back. r is chosen before the observation's counts are
+ * seen (predictable), so each ratio still has conditional mean ≤ 1 under the null and the product
+ * stays a supermartingale.
+ */
+class PlugIn {
+  private x = 0;
+  private z = 0;
+
+  constructor(public logE: number) {}
+
+  observe(xs: number, total: number, a: number, ns: number): void {
+    const r = Math.min(PLUG_IN_MAX, Math.max(1, (this.x + PLUG_IN_PRIOR) / (this.z + PLUG_IN_PRIOR)));
+    if (r > 1) this.logE += xs * Math.log(r) + total * (Math.log(a + ns) - Math.log(a * r + ns));
+    // Stable's events scaled to what the canary's would be at the boundary: x ≈ r · z.
+    this.x = PLUG_IN_DECAY * this.x + xs;
+    this.z = PLUG_IN_DECAY * this.z + ((total - xs) * a) / ns;
+  }
+}
+
+/**
+ * A second regression observation of the same tick, against its own null boundary: latency.ts's
+ * comparison with stable's tail beyond a lower bound while stable has (almost) nothing beyond the
+ * compared one.
+ */
+export interface CrossObservation {
+  x: number;
+  total: number;
+  k: number;
+}
+
 export class MixtureTest {
   private readonly regression = new Float64Array(REGRESSION_RATIOS.length);
+  /** The second regression e-process; null until the first cross observation. */
+  private adaptive: PlugIn | null = null;
   private readonly within = new Float64Array(WITHIN_RATIOS.length);
   /** Ticks that carried evidence (both versions exposed, at least one event). */
   informativeTicks = 0;
@@ -50,27 +105,41 @@ export class MixtureTest {
   /**
    * One tick: `x` of the `total` events came from the canary; exposures nc, ns; null boundary k.
    * A tick without exposure on either side or without events says nothing (its ratio is 1).
+   * From the first `cross` observation on, the regression e-value is the mean of two e-processes:
+   * the fixed-grid mixture, and one that followed the mixture's own ratios until then and from
+   * then on bets adaptively on the cross observations (on a tick without one, it takes the
+   * mixture's ratio again). Each is a supermartingale under the null — switching how to bet at a
+   * time fixed by the past keeps every ratio's conditional mean ≤ 1 — so their mean is one too,
+   * and the α of the fail bar is unchanged.
    */
-  observe(x: number, total: number, nc: number, ns: number, k: number): void {
-    if (!(nc > 0) || !(ns > 0) || !(total > 0) || !(k > 0) || !Number.isFinite(k)) return;
-    const xs = Math.min(Math.max(0, x), total);
-    const a = nc * k;
-    const logNull = Math.log(a + ns);
-    for (let i = 0; i < REGRESSION_RATIOS.length; i++) {
-      this.regression[i]! += xs * LOG_REGRESSION[i]! + total * (logNull - Math.log(a * REGRESSION_RATIOS[i]! + ns));
+  observe(x: number, total: number, nc: number, ns: number, k: number, cross?: CrossObservation): void {
+    const before = this.adaptive && !cross ? mixtureLog(this.regression) : 0;
+    let informative = false;
+    if (cross && valid(cross.x, cross.total, nc, ns, cross.k)) {
+      this.adaptive ??= new PlugIn(mixtureLog(this.regression));
+      this.adaptive.observe(Math.min(Math.max(0, cross.x), cross.total), cross.total, nc * cross.k, ns);
+      informative = true;
     }
-    for (let i = 0; i < WITHIN_RATIOS.length; i++) {
-      this.within[i]! += xs * LOG_WITHIN[i]! + total * (logNull - Math.log(a * WITHIN_RATIOS[i]! + ns));
+    if (valid(x, total, nc, ns, k)) {
+      const xs = Math.min(Math.max(0, x), total);
+      const a = nc * k;
+      addRegression(this.regression, xs, total, a, ns);
+      if (this.adaptive && !cross) this.adaptive.logE += mixtureLog(this.regression) - before;
+      const logNull = Math.log(a + ns);
+      for (let i = 0; i < WITHIN_RATIOS.length; i++) {
+        this.within[i]! += xs * LOG_WITHIN[i]! + total * (logNull - Math.log(a * WITHIN_RATIOS[i]! + ns));
+      }
+      informative = true;
     }
-    this.informativeTicks++;
+    if (informative) this.informativeTicks++;
   }
 
-  /**
-   * Whether the regression e-value has reached exp(logBar), without the log-sum-exp on most ticks:
-   * the mixture (a mean) lies between max/J and max of its terms.
-   */
+  /** Whether the regression e-value has reached exp(logBar); the log-sum-exp only near the bar. */
   regressionAtLeast(logBar: number): boolean {
-    return atLeast(this.regression, logBar);
+    if (!this.adaptive) return atLeast(this.regression, logBar);
+    // The mean of the two lies below the larger one.
+    if (this.adaptive.logE < logBar && maxOf(this.regression) < logBar) return false;
+    return this.regressionLogE() >= logBar;
   }
 
   withinAtLeast(logBar: number): boolean {
@@ -79,7 +148,11 @@ export class MixtureTest {
 
   /** log of the e-value against "no regression beyond the margin" (fail when ≥ log 1/α). */
   regressionLogE(): number {
-    return mixtureLog(this.regression);
+    const grid = mixtureLog(this.regression);
+    if (!this.adaptive) return grid;
+    const ad = this.adaptive.logE;
+    const max = Math.max(grid, ad);
+    return max + Math.log((Math.exp(grid - max) + Math.exp(ad - max)) / 2);
   }
 
   /** log of the e-value against "regression at or beyond the margin" (within margin when ≥ log 1/α). */
