@@ -25,7 +25,7 @@ export function AnalysisCharts({ run, now }: { run: AnalysisRunView; now: number
         <>
           <p className={styles.explain}>{result.summary}</p>
           {result.metrics.map((m, i) => (
-            <MetricChart key={i} metric={m} now={now} syncId={`analysis-${run.id}`} />
+            <MetricChart key={i} metric={m} now={now} syncId={`analysis-${run.id}`} running={run.verdict === 'running'} />
           ))}
         </>
       ) : (
@@ -35,7 +35,10 @@ export function AnalysisCharts({ run, now }: { run: AnalysisRunView; now: number
   );
 }
 
-function MetricChart({ metric: m, now, syncId }: { metric: MetricResultView; now: number; syncId: string }) {
+function MetricChart({ metric: m, now, syncId, running }: { metric: MetricResultView; now: number; syncId: string; running: boolean }) {
+  // While the analysis runs, a metric's pass is its current within-margin evidence, which later
+  // ticks can take away (the step passes only if it still holds when the budget ends): not a decision.
+  const label = running && m.verdict === 'pass' ? 'within margin' : (VERDICT_LABELS[m.verdict] ?? m.verdict);
   const latency = m.metric.metric === 'latency';
   const unit = (v: number) => (latency ? `${Math.round(v)} ms` : `${Math.round(v * 100) / 100} %`);
   const data = m.series.map((p) => ({ t: p.at, canary: p.canary, stable: p.stable, low: p.low, high: p.high }));
@@ -57,11 +60,11 @@ function MetricChart({ metric: m, now, syncId }: { metric: MetricResultView; now
         yDomain={[0, 'auto']}
         format={unit}
         syncId={syncId}
-        markers={m.decidedAt !== null ? [{ t: m.decidedAt, label: `decided: ${VERDICT_LABELS[m.verdict] ?? m.verdict}`, tone: m.verdict === 'fail' ? 'danger' : 'success' }] : []}
+        markers={m.decidedAt !== null ? [{ t: m.decidedAt, label: running && m.verdict === 'pass' ? 'within margin since' : `decided: ${label}`, tone: m.verdict === 'fail' ? 'danger' : 'success' }] : []}
         empty="No requests compared yet."
         height={170}
       >
-        <Badge tone={verdictTone(m.verdict)}>{VERDICT_LABELS[m.verdict] ?? m.verdict}</Badge>
+        <Badge tone={verdictTone(m.verdict)}>{label}</Badge>
       </TimeSeries>
       <p className={`${styles.explain} ${styles.small}`}>{m.explanation}</p>
     </>
