@@ -114,4 +114,37 @@ describe('latency: monotone in slow canary requests', () => {
     // Not vacuous: the generated streams do fail often enough for the comparison to mean something.
     expect(failing).toBeGreaterThan(10);
   });
+
+  // A stable with nothing beyond its p95 bucket brings in the second regression e-process (its
+  // comparison with a lower bound, sequential.ts): that one must be monotone too.
+  it('with a tight stable (buckets 15–60 ms only), moving canary requests into slower buckets never makes a fail later', () => {
+    let failing = 0;
+    const hist = (max: number, lo: number, hi: number) =>
+      fc.array(fc.integer({ min: 0, max }), { minLength: hi - lo + 1, maxLength: hi - lo + 1 }).map((a) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => (b >= lo && b <= hi ? a[b - lo]! : 0)));
+    fc.assert(
+      fc.property(fc.array(fc.record({ c: hist(30, 2, 9), s: hist(60, 3, 5) }), { minLength: 20, maxLength: 80 }), fc.nat(), (raw, pick) => {
+        const mk = (slower: boolean): AnalysisTick[] =>
+          raw.map((r, i) => {
+            const c = [...r.c];
+            if (slower && i === pick % raw.length) {
+              const n = c.reduce((s, x) => s + x, 0);
+              c.fill(0);
+              c[LATENCY_BUCKET_COUNT - 1] = n;
+            }
+            const sum = (h: number[]) => h.reduce((s, x) => s + x, 0);
+            return { at: i * 1000, canary: { requests: sum(c), errors: 0, buckets: c }, stable: { requests: sum(r.s), errors: 0, buckets: r.s } };
+          });
+        const input = { metrics: [{ metric: 'latency' as const, quantile: 95 as const, maxIncreasePct: 20 }], alpha: 0.05, startedAt: 0, endsAt: null, now: raw.length * 1000 };
+        const a = analyse({ ...input, ticks: mk(false) });
+        const b = analyse({ ...input, ticks: mk(true) });
+        if (a.verdict === 'fail') {
+          failing++;
+          expect(b.verdict).toBe('fail');
+          expect(b.decidedAt!).toBeLessThanOrEqual(a.decidedAt!);
+        }
+      }),
+      { seed: 3, numRuns: 400 },
+    );
+    expect(failing).toBeGreaterThan(10);
+  });
 });

@@ -106,8 +106,8 @@ export function latencyThreshold(stablePrev: readonly number[], quantile: number
   // after 150 healthy seconds), and its evidence against a canary exactly at the margin grew like
   // log t, failing a stable capped at 58 ms against a canary 1.5× slower (margin +50 %) in every
   // seeded run at 200 requests/s. With a few requests beyond b (< MIN_STABLE_TAIL) both run; the
-  // cross comparison's e-process bets adaptively (sequential.ts), so a healthy period costs it
-  // nothing. Its blind spot: slow canary requests no more than stable's share beyond lo (10 % at
+  // cross comparison's e-process also mixes over when it starts betting (sequential.ts), so a
+  // healthy period costs it little. Its blind spot: slow canary requests no more than stable's share beyond lo (10 % at
   // 135–200 ms against a stable with 10 % at 40–60 ms); the dropped floor caught those only when
   // the healthy part was short (after 203 s when the canary degraded 10 s in, not in 10 minutes
   // when 30 s in).

@@ -52,34 +52,47 @@ function addRegression(logs: Float64Array, xs: number, total: number, a: number,
 
 const valid = (x: number, total: number, nc: number, ns: number, k: number) => nc > 0 && ns > 0 && total > 0 && k > 0 && Number.isFinite(k) && Number.isFinite(x);
 
-/** The adaptive bettor's memory per observation (≈ the last 10 count) and its prior, in events. */
-const PLUG_IN_DECAY = 0.9;
-const PLUG_IN_PRIOR = 1;
-const PLUG_IN_MAX = REGRESSION_RATIOS.at(-1)!;
+function logAddExp(a: number, b: number): number {
+  const max = Math.max(a, b);
+  return max === -Infinity ? -Infinity : max + Math.log(Math.exp(a - max) + Math.exp(b - max));
+}
 
 /**
- * The second regression e-process, for latency.ts's cross comparison (below); it adapts: before each
- * observation it bets on the ratio r the recent ones suggest (canary events over what stable's
- * would be at the boundary, with a memory of ~10 observations), and not at all (r = 1, a ratio of
- * exactly 1) while they suggest the canary is within its margin. Why not the fixed grid: the
- * cross comparison is conservative, so through a healthy period its products for every r > 1
- * shrink fast (stable's events count against them) and a canary degrading after 150 healthy
- * seconds needed over a minute to win that back. r is chosen before the observation's counts are
- * seen (predictable), so each ratio still has conditional mean ≤ 1 under the null and the product
- * stays a supermartingale.
+ * The second regression e-process, for latency.ts's cross comparison (below): the same grid of
+ * alternatives, mixed over when it starts betting as well — the product from observation s on has
+ * prior weight 1/(s(s+1)) (the weights sum to 1; weight not yet started stays as it is). Why: the
+ * cross comparison is conservative, so through a healthy period the products of the plain grid
+ * shrink fast (stable's events count against every r > 1) and a canary degrading after 150
+ * healthy seconds needed over a minute to win that back; a product started at the degradation has
+ * nothing to win back and only pays its weight (log(s(s+1)), ~10 at the 150th observation). Each
+ * (start, r) product is a supermartingale under the null, so the mixture is one too; and each is
+ * nondecreasing in the canary's events, so more slow canary requests never lower the evidence (an
+ * adaptive plug-in bet, tried first, lost that property).
  */
-class PlugIn {
-  private x = 0;
-  private z = 0;
+class FreshStarts {
+  private readonly logR = new Float64Array(REGRESSION_RATIOS.length).fill(-Infinity);
+  private n = 0;
 
-  constructor(public logE: number) {}
+  /** `logBase`: the e-value it continues from (the fixed grid's when it was created). */
+  constructor(private logBase: number) {}
+
+  /** A tick without a cross observation: the whole process takes the fixed grid's ratio. */
+  follow(logRatio: number): void {
+    this.logBase += logRatio;
+  }
 
   observe(xs: number, total: number, a: number, ns: number): void {
-    const r = Math.min(PLUG_IN_MAX, Math.max(1, (this.x + PLUG_IN_PRIOR) / (this.z + PLUG_IN_PRIOR)));
-    if (r > 1) this.logE += xs * Math.log(r) + total * (Math.log(a + ns) - Math.log(a * r + ns));
-    // Stable's events scaled to what the canary's would be at the boundary: x ≈ r · z.
-    this.x = PLUG_IN_DECAY * this.x + xs;
-    this.z = PLUG_IN_DECAY * this.z + ((total - xs) * a) / ns;
+    this.n++;
+    const logW = -Math.log(this.n * (this.n + 1));
+    const logNull = Math.log(a + ns);
+    for (let i = 0; i < REGRESSION_RATIOS.length; i++) {
+      this.logR[i] = xs * LOG_REGRESSION[i]! + total * (logNull - Math.log(a * REGRESSION_RATIOS[i]! + ns)) + logAddExp(this.logR[i]!, logW);
+    }
+  }
+
+  logE(): number {
+    // Started products (mean over the grid) plus the weight not yet started, 1/(n+1).
+    return this.logBase + logAddExp(this.n > 0 ? mixtureLog(this.logR) : -Infinity, -Math.log(this.n + 1));
   }
 }
 
@@ -97,7 +110,7 @@ export interface CrossObservation {
 export class MixtureTest {
   private readonly regression = new Float64Array(REGRESSION_RATIOS.length);
   /** The second regression e-process; null until the first cross observation. */
-  private adaptive: PlugIn | null = null;
+  private adaptive: FreshStarts | null = null;
   private readonly within = new Float64Array(WITHIN_RATIOS.length);
   /** Ticks that carried evidence (both versions exposed, at least one event). */
   informativeTicks = 0;
@@ -107,8 +120,8 @@ export class MixtureTest {
    * A tick without exposure on either side or without events says nothing (its ratio is 1).
    * From the first `cross` observation on, the regression e-value is the mean of two e-processes:
    * the fixed-grid mixture, and one that followed the mixture's own ratios until then and from
-   * then on bets adaptively on the cross observations (on a tick without one, it takes the
-   * mixture's ratio again). Each is a supermartingale under the null — switching how to bet at a
+   * then on mixes fresh starts over the cross observations (FreshStarts; on a tick without one,
+   * it takes the mixture's ratio). Each is a supermartingale under the null — switching how to bet at a
    * time fixed by the past keeps every ratio's conditional mean ≤ 1 — so their mean is one too,
    * and the α of the fail bar is unchanged.
    */
@@ -116,7 +129,7 @@ export class MixtureTest {
     const before = this.adaptive && !cross ? mixtureLog(this.regression) : 0;
     let informative = false;
     if (cross && valid(cross.x, cross.total, nc, ns, cross.k)) {
-      this.adaptive ??= new PlugIn(mixtureLog(this.regression));
+      this.adaptive ??= new FreshStarts(mixtureLog(this.regression));
       this.adaptive.observe(Math.min(Math.max(0, cross.x), cross.total), cross.total, nc * cross.k, ns);
       informative = true;
     }
@@ -124,7 +137,7 @@ export class MixtureTest {
       const xs = Math.min(Math.max(0, x), total);
       const a = nc * k;
       addRegression(this.regression, xs, total, a, ns);
-      if (this.adaptive && !cross) this.adaptive.logE += mixtureLog(this.regression) - before;
+      if (this.adaptive && !cross) this.adaptive.follow(mixtureLog(this.regression) - before);
       const logNull = Math.log(a + ns);
       for (let i = 0; i < WITHIN_RATIOS.length; i++) {
         this.within[i]! += xs * LOG_WITHIN[i]! + total * (logNull - Math.log(a * WITHIN_RATIOS[i]! + ns));
@@ -138,7 +151,7 @@ export class MixtureTest {
   regressionAtLeast(logBar: number): boolean {
     if (!this.adaptive) return atLeast(this.regression, logBar);
     // The mean of the two lies below the larger one.
-    if (this.adaptive.logE < logBar && maxOf(this.regression) < logBar) return false;
+    if (this.adaptive.logE() < logBar && maxOf(this.regression) < logBar) return false;
     return this.regressionLogE() >= logBar;
   }
 
@@ -150,7 +163,7 @@ export class MixtureTest {
   regressionLogE(): number {
     const grid = mixtureLog(this.regression);
     if (!this.adaptive) return grid;
-    const ad = this.adaptive.logE;
+    const ad = this.adaptive.logE();
     const max = Math.max(grid, ad);
     return max + Math.log((Math.exp(grid - max) + Math.exp(ad - max)) / 2);
   }
