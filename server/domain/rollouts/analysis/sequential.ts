@@ -121,9 +121,9 @@ export class MixtureTest {
    * From the first `cross` observation on, the regression e-value is the mean of two e-processes:
    * the fixed-grid mixture, and one that followed the mixture's own ratios until then and from
    * then on mixes fresh starts over the cross observations (FreshStarts; on a tick without one,
-   * it takes the mixture's ratio). Each is a supermartingale under the null — switching how to bet at a
-   * time fixed by the past keeps every ratio's conditional mean ≤ 1 — so their mean is one too,
-   * and the α of the fail bar is unchanged.
+   * it takes the mixture's ratio). Each is a supermartingale under the null — switching how to
+   * bet at a time fixed by the past keeps every ratio's conditional mean ≤ 1 — so their mean is
+   * one too, and the α of the fail bar is unchanged.
    */
   observe(x: number, total: number, nc: number, ns: number, k: number, cross?: CrossObservation): void {
     const before = this.adaptive && !cross ? mixtureLog(this.regression) : 0;
