@@ -130,6 +130,7 @@ export function analyse(input: AnalysisInput): AnalysisResult {
         budgetMs,
         stoppedByOther: verdict === 'fail' && mv === 'inconclusive',
         withinLost: lost && { fromMs: lost.from - input.startedAt, toMs: lost.to - input.startedAt },
+        provisional: !over,
       }),
       series,
       regressionEvidence: displayE(tr.test.regressionLogE()),

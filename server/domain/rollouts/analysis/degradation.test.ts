@@ -35,7 +35,7 @@ describe('a canary that degrades after its within-margin evidence reached 1/α',
     const before = look(ticks, 249, budgetS).metrics[0]!;
     expect(before.verdict).toBe('pass');
     expect(before.withinMarginAt).toBe(244_000);
-    expect(before.explanation).toMatch(/; within \+20 % at 99 % confidence after 4 min 4 s$/);
+    expect(before.explanation).toMatch(/; within \+20 % at 99 % confidence since 4 min 4 s, so far$/);
 
     const after = look(ticks, 360, budgetS);
     const m = after.metrics[0]!;

@@ -66,6 +66,8 @@ export interface ExplainFacts {
   stoppedByOther: boolean;
   /** ms since startedAt: the within-margin evidence was ≥ 1/α from `fromMs` and dropped below at `toMs` (not since). */
   withinLost?: { fromMs: number; toMs: number } | null;
+  /** The analysis still runs: a within-margin result may yet be lost, so it is no decision. */
+  provisional?: boolean;
 }
 
 export function explainMetric(f: ExplainFacts): string {
@@ -87,7 +89,9 @@ export function explainMetric(f: ExplainFacts): string {
     case 'fail':
       return `${head}; regression beyond ${margin} at ${conf} confidence after ${after}`;
     case 'pass':
-      return `${head}; within ${margin} at ${conf} confidence after ${after}`;
+      return f.provisional
+        ? `${head}; within ${margin} at ${conf} confidence since ${after}, so far`
+        : `${head}; within ${margin} at ${conf} confidence after ${after}`;
     case 'inconclusive':
       return f.stoppedByOther
         ? `${head}; undecided when the analysis stopped after ${after}${lost}`
