@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { test, expect, sessionState } from './support/fixtures';
 import { e2eState } from './support/state';
 
@@ -126,35 +125,10 @@ async function switchTheme(page: Page, theme: Theme) {
  */
 const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
-/**
- * axe-core, the copy @axe-core/playwright ships. Run directly rather than through AxeBuilder: that
- * evaluates the ~0.5 MB source on every analyze() and again in a blank page it opens to merge the
- * results (seconds each on a busy machine); here it is evaluated once per document and run twice.
- */
-const AXE_SOURCE = readFileSync(createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright')).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: Array<{ target: string[]; failureSummary?: string }>;
-}
-
 /** Every WCAG 2 A/AA violation on the page as it is now (only the colour rules with `colourOnly`), one line each (rule, impact, where). */
 async function violations(page: Page, colourOnly = false): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const runOnly = colourOnly ? { type: 'rule', values: COLOUR_RULES } : { type: 'tag', values: ['wcag2a', 'wcag2aa'] };
-  // resultTypes: every violation is still reported with all its nodes; passes, incomplete and
-  // inapplicable (never read here) keep one node each, so axe does not build a selector and an
-  // HTML excerpt for every element that passed (thousands on /api-docs).
-  const result = await page.evaluate(
-    (o) =>
-      (window as unknown as { axe: { run: (c: Document, o: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe
-        .run(document, { runOnly: o, resultTypes: ['violations'] })
-        .then((r) => ({ violations: r.violations })),
-    runOnly,
-  );
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? '?'}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help}`));
+  const found = await axeViolations(page, colourOnly ? { runOnly: { type: 'rule', values: COLOUR_RULES } } : {});
+  return found.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact ?? '?'}): ${n.target.join(' ')} — ${n.failureSummary?.split('\n').slice(1).join(' ').trim() ?? v.help}`));
 }
 
 /** The page as it is now in both themes: every rule in the current theme, then the colour rules in the other one (it stays switched). */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { test, expect, ok } from './support/fixtures';
 
 // Chaos experiments in the browser: an operator opens the seed's jitter template, sees the blast
@@ -13,8 +13,7 @@ const T = { timeout: 30_000 };
 
 /** WCAG 2 A/AA violations on the page as it is now, one line each. */
 async function axe(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  return (await axeViolations(page)).flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
 test.describe('experiments', () => {

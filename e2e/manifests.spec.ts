@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { test, expect, mutate } from './support/fixtures';
 
 // Manifests for Kubernetes users: an operator saves the seed's jitter experiment, exports it as
@@ -13,8 +13,7 @@ const T = { timeout: 30_000 };
 
 /** WCAG 2 A/AA violations inside the open dialog, one line each. */
 async function axeDialog(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).include('dialog[open]').withTags(['wcag2a', 'wcag2aa']).analyze();
-  return r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
+  return (await axeViolations(page, { include: 'dialog[open]' })).flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }
 
 test.describe('manifests', () => {

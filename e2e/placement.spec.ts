@@ -1,7 +1,7 @@
 // Named to run before real-platform.spec.ts (files run in name order): that spec imports the lab's
 // platform into the shared demo, and the first-paint checks here are about the demo's fleet.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { test, expect, query } from './support/fixtures';
 import { smallestText } from './support/text-size';
 
@@ -50,8 +50,8 @@ test('the placement view shows every region and zone with what is inside at the 
       await page.goto(path);
       await expect(page.getByRole('tabpanel').locator('[data-key]').first()).toBeVisible(T);
       await expect(page.getByRole('status').filter({ hasText: /tick \d+/ })).toBeVisible(T);
-      const axe = await new AxeBuilder({ page }).include('main').withTags(['wcag2a', 'wcag2aa']).analyze();
-      expect(axe.violations.map((v) => `${theme} ${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+      const axe = await axeViolations(page, { include: 'main' });
+      expect(axe.map((v) => `${theme} ${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     }
   }
   await page.evaluate(() => localStorage.setItem('switchback-theme', 'light'));

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { axeViolations } from './support/axe';
 import { test, expect, mutate, sessionState } from './support/fixtures';
 import { e2eState } from './support/state';
 
@@ -118,8 +118,7 @@ test("an admin sees every user's tokens with their owner and revokes one", async
 
 /** WCAG 2 A/AA violations of what the page shows now (the open dialog included). */
 async function violations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  return result.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${v.help}`));
+  return (await axeViolations(page)).flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${v.help}`));
 }
 
 for (const theme of ['light', 'dark'] as const) {
