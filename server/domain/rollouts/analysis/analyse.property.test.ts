@@ -80,34 +80,39 @@ describe('error rate: monotone in the canary errors', () => {
   });
 });
 
+const total = (h: readonly number[]) => h.reduce((s, x) => s + x, 0);
+
+/** The stream's ticks; with `slower`, every canary request of tick `pick` moved to the overflow bucket. */
+function streamTicks(raw: Array<{ c: number[]; s: number[] }>, pick: number, slower: boolean): AnalysisTick[] {
+  return raw.map((r, i) => {
+    const c = [...r.c];
+    if (slower && i === pick % raw.length) {
+      const n = total(c);
+      c.fill(0);
+      c[LATENCY_BUCKET_COUNT - 1] = n;
+    }
+    return { at: i * 1000, canary: { requests: total(c), errors: 0, buckets: c }, stable: { requests: total(r.s), errors: 0, buckets: r.s } };
+  });
+}
+
+/** Whether the stream fails; if it does, the slower one must fail too, and no later. */
+function failsNoLaterWhenSlower(raw: Array<{ c: number[]; s: number[] }>, pick: number, quantile: 90 | 95): boolean {
+  const input = { metrics: [{ metric: 'latency' as const, quantile, maxIncreasePct: 20 }], alpha: 0.05, startedAt: 0, endsAt: null, now: raw.length * 1000 };
+  const a = analyse({ ...input, ticks: streamTicks(raw, pick, false) });
+  if (a.verdict !== 'fail') return false;
+  const b = analyse({ ...input, ticks: streamTicks(raw, pick, true) });
+  expect(b.verdict).toBe('fail');
+  expect(b.decidedAt!).toBeLessThanOrEqual(a.decidedAt!);
+  return true;
+}
+
 describe('latency: monotone in slow canary requests', () => {
   const histArb = (max: number) => fc.array(fc.integer({ min: 0, max }), { minLength: LATENCY_BUCKET_COUNT, maxLength: LATENCY_BUCKET_COUNT });
   it('moving canary requests into slower buckets never makes a fail later', () => {
     let failing = 0;
     fc.assert(
       fc.property(fc.array(fc.record({ c: histArb(40), s: histArb(400) }), { minLength: 2, maxLength: 30 }), fc.nat(), (raw, pick) => {
-        const metrics = [{ metric: 'latency' as const, quantile: 90 as const, maxIncreasePct: 20 }];
-        const mk = (slower: boolean): AnalysisTick[] =>
-          raw.map((r, i) => {
-            const c = [...r.c];
-            if (slower && i === pick % raw.length) {
-              // Every canary request of this tick moves to the overflow bucket.
-              const n = c.reduce((s, x) => s + x, 0);
-              c.fill(0);
-              c[LATENCY_BUCKET_COUNT - 1] = n;
-            }
-            const nc = c.reduce((s, x) => s + x, 0);
-            const ns = r.s.reduce((s, x) => s + x, 0);
-            return { at: i * 1000, canary: { requests: nc, errors: 0, buckets: c }, stable: { requests: ns, errors: 0, buckets: r.s } };
-          });
-        const input = { metrics, alpha: 0.05, startedAt: 0, endsAt: null, now: raw.length * 1000 };
-        const a = analyse({ ...input, ticks: mk(false) });
-        const b = analyse({ ...input, ticks: mk(true) });
-        if (a.verdict === 'fail') {
-          failing++;
-          expect(b.verdict).toBe('fail');
-          expect(b.decidedAt!).toBeLessThanOrEqual(a.decidedAt!);
-        }
+        if (failsNoLaterWhenSlower(raw, pick, 90)) failing++;
       }),
       FC,
     );
@@ -123,25 +128,7 @@ describe('latency: monotone in slow canary requests', () => {
       fc.array(fc.integer({ min: 0, max }), { minLength: hi - lo + 1, maxLength: hi - lo + 1 }).map((a) => Array.from({ length: LATENCY_BUCKET_COUNT }, (_, b) => (b >= lo && b <= hi ? a[b - lo]! : 0)));
     fc.assert(
       fc.property(fc.array(fc.record({ c: hist(30, 2, 9), s: hist(60, 3, 5) }), { minLength: 20, maxLength: 80 }), fc.nat(), (raw, pick) => {
-        const mk = (slower: boolean): AnalysisTick[] =>
-          raw.map((r, i) => {
-            const c = [...r.c];
-            if (slower && i === pick % raw.length) {
-              const n = c.reduce((s, x) => s + x, 0);
-              c.fill(0);
-              c[LATENCY_BUCKET_COUNT - 1] = n;
-            }
-            const sum = (h: number[]) => h.reduce((s, x) => s + x, 0);
-            return { at: i * 1000, canary: { requests: sum(c), errors: 0, buckets: c }, stable: { requests: sum(r.s), errors: 0, buckets: r.s } };
-          });
-        const input = { metrics: [{ metric: 'latency' as const, quantile: 95 as const, maxIncreasePct: 20 }], alpha: 0.05, startedAt: 0, endsAt: null, now: raw.length * 1000 };
-        const a = analyse({ ...input, ticks: mk(false) });
-        const b = analyse({ ...input, ticks: mk(true) });
-        if (a.verdict === 'fail') {
-          failing++;
-          expect(b.verdict).toBe('fail');
-          expect(b.decidedAt!).toBeLessThanOrEqual(a.decidedAt!);
-        }
+        if (failsNoLaterWhenSlower(raw, pick, 95)) failing++;
       }),
       { seed: 3, numRuns: 400 },
     );
