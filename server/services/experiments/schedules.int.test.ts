@@ -38,8 +38,16 @@ describe('experiment schedules', () => {
 
   it('the list shows the next five times by the cron (the first is nextRunAt) and none while disabled', async () => {
     const e = await experimentOf(t.db, f);
+    const next = (at: Date) => nextRuns({ cron: '*/10 * * * *', n: 1 }, at).times[0]!.getTime();
+    const before = new Date();
     const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron: '*/10 * * * *' });
-    const [listed] = await listSchedules(t.db, { experimentId: e.id });
+    const made = new Date();
+    // nextRunAt is the cron's next time after the moment of the create, which lies between these two.
+    expect(s.nextRunAt!.getTime()).toBeGreaterThanOrEqual(next(before));
+    expect(s.nextRunAt!.getTime()).toBeLessThanOrEqual(next(made));
+    // Listed before that time comes. (Listed at the wall clock, the list began ten minutes later
+    // whenever a */10 boundary fell between the create and the list.)
+    const [listed] = await listSchedules(t.db, { experimentId: e.id }, new Date(s.nextRunAt!.getTime() - 1));
     expect(listed!.upcoming).toHaveLength(5);
     expect(listed!.upcoming[0]!.getTime()).toBe(s.nextRunAt!.getTime());
     expect(listed!.upcoming.map((d) => d.getTime() - listed!.upcoming[0]!.getTime())).toEqual([0, 1, 2, 3, 4].map((i) => i * 600_000));
@@ -52,7 +60,10 @@ describe('experiment schedules', () => {
     const active = await runIn(t.db, e.id, 'running', f);
     const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron: '*/5 * * * *', concurrency: 'forbid' });
     await due(s.id);
-    const res = await sweepSchedules(t.db);
+    // Both sweeps at one instant: at the wall clock, a first sweep just before a */5 boundary and a
+    // second just after it found the next occurrence due already.
+    const now = new Date();
+    const res = await sweepSchedules(t.db, now);
     expect(res).toMatchObject({ started: 0, skipped: 1 });
     const runs = await runsOf(e.id);
     expect(runs.map((r) => r.state)).toEqual(['running', 'skipped']);
@@ -60,10 +71,10 @@ describe('experiment schedules', () => {
     expect(runs[1]!.skipReason).toContain(`run #${active.number} (running) of this experiment is still active`);
     expect(runs[1]!.skipReason).toContain('forbid');
     const after = await t.db.experimentSchedule.findUniqueOrThrow({ where: { id: s.id } });
-    expect(after.nextRunAt!.getTime()).toBeGreaterThan(Date.now());
-    expect(after.nextRunAt!.getUTCMinutes() % 5).toBe(0);
+    expect(after.nextRunAt!.getTime()).toBeGreaterThan(now.getTime());
+    expect(after.nextRunAt).toEqual(nextRuns({ cron: '*/5 * * * *', n: 1 }, now).times[0]);
     // A second sweep finds nothing due: one occurrence, one run.
-    expect((await sweepSchedules(t.db)).due).toBe(0);
+    expect((await sweepSchedules(t.db, now)).due).toBe(0);
   });
 
   it('replace: the active run is aborted (replaced) and a new one starts', async () => {
