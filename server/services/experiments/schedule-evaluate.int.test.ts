@@ -54,7 +54,10 @@ describe('evaluate schedules now', () => {
     await clearSweepJobs();
     const e = await experimentOf(t.db, f);
     const active = await runIn(t.db, e.id, 'running', f);
-    const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron: '0 3 * * *', concurrency: 'forbid' });
+    // Its time 12 hours from now: with a fixed '0 3 * * *' created just before 03:00 UTC and swept
+    // just after, the sweep moved nextRunAt on to the next day and the last check failed.
+    const cron = `0 ${(new Date().getUTCHours() + 12) % 24} * * *`;
+    const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron, concurrency: 'forbid' });
     const { caller } = await callerAs(t.db, 'operator');
     const res = await caller.experiments.schedules.evaluateNow({ scheduleId: s.id });
     expect(res.schedule).toEqual({ id: s.id, experimentName: e.name });
