@@ -210,7 +210,10 @@ describe('events from the code paths', () => {
 
   it('announces a freeze window once when it starts', async () => {
     const sub = await subscribe(['freeze_started']);
-    const now = Date.now();
+    // An hour ahead, swept as of 30 s into it: the worker's own minute sweep (its cron, at the wall
+    // clock) never finds it in force. In force from now, a minute boundary between the create and
+    // the sweeps below let the worker announce it first, and they announced 0 + 0.
+    const now = Date.now() + 3_600_000;
     const w = await createFreeze(t.db, admin, { window: { name: 'peak', reason: 'sales peak', kind: 'one_off', startsAt: new Date(now - 30_000), endsAt: new Date(now + 3_600_000) } });
     const at = new Date(now);
     const first = await sweepFreezeStarts(t.db, at);
