@@ -80,6 +80,11 @@ export function poolConfig(url: string, max: number, t: DbTimeouts = dbTimeouts(
     query_timeout: readDeadlineMs(t),
     // A dead peer (a host that vanished) is noticed by TCP instead of never.
     keepAlive: true,
+    // Every session in UTC, whatever the server's TimeZone (initdb takes the host's): Prisma keeps
+    // DateTime as UTC in timestamp columns, and @prisma/adapter-pg reads a timestamptz by replacing
+    // its offset with +00:00, so in a Europe/Berlin session now() and graphile-worker's run_at
+    // read back an hour ahead of the instant meant (server/db/session-timezone.int.test.ts).
+    options: '-c TimeZone=UTC',
   };
 }
 

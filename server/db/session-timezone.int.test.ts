@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDb, type TestDb } from '../../test/context';
+import { createDb, type Db } from './client';
+
+// A server (or database) whose TimeZone is not UTC must not shift the times the app reads: the
+// database of this file is set to Europe/Berlin, and a client made the app's way reads now() the
+// same as PostgreSQL writes it in UTC, as a timestamptz (graphile-worker's columns) and as a
+// timestamp without time zone (what a raw now() stores in Prisma's DateTime columns).
+let t: TestDb;
+let db: Db;
+beforeAll(async () => {
+  t = await openTestDb();
+  const name = decodeURIComponent(new URL(t.url).pathname.slice(1));
+  await t.db.$executeRawUnsafe(`ALTER DATABASE "${name.replaceAll('"', '""')}" SET TimeZone = 'Europe/Berlin'`);
+  db = createDb(t.url, 2);
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  await t?.close();
+});
+
+describe('session time zone', () => {
+  it('is UTC in the app’s sessions, so timestamps read back as the instants PostgreSQL means', async () => {
+    const [row] = await db.$queryRaw<Array<{ zone: string; tz: Date; plain: Date; utc: string }>>`
+      SELECT current_setting('TimeZone') AS zone, now() AS tz, now()::timestamp AS plain,
+             to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS utc`;
+    expect(row!.zone).toBe('UTC');
+    expect(row!.tz.toISOString()).toBe(row!.utc);
+    expect(row!.plain.toISOString()).toBe(row!.utc);
+  });
+});
