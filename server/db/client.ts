@@ -69,6 +69,15 @@ class HangUpOnSilence extends pg.Client {
   }
 }
 
+// Prisma keeps DateTime columns (timestamp without time zone) in UTC; node-pg's own queries (the
+// telemetry loop, fault sync) read such a column, and send a Date, in the process's local zone.
+// Under TZ=America/Los_Angeles a run's faults read as 8 h off and the run ended at once
+// ("Duration of 600 s over"; server/db/session-timezone.int.test.ts). Prisma's adapter has its own
+// parsers and formats its own dates, so this changes only node-pg's raw queries.
+const localTimestamp = pg.types.getTypeParser(pg.types.builtins.TIMESTAMP) as (v: string) => Date;
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v: string) => (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$/.test(v) ? new Date(`${v.replace(' ', 'T')}Z`) : localTimestamp(v)));
+pg.defaults.parseInputDatesAsUTC = true;
+
 /** Pool options with the timeouts applied; every pg.Pool of the app is made from these. */
 export function poolConfig(url: string, max: number, t: DbTimeouts = dbTimeouts()): pg.PoolConfig {
   return {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/context';
-import { createDb, type Db } from './client';
+import { createDb, createPool, type Db } from './client';
 
 // A server (or database) whose TimeZone is not UTC must not shift the times the app reads: the
 // database of this file is set to Europe/Berlin, and a client made the app's way reads now() the
@@ -27,5 +27,26 @@ describe('session time zone', () => {
     expect(row!.zone).toBe('UTC');
     expect(row!.tz.toISOString()).toBe(row!.utc);
     expect(row!.plain.toISOString()).toBe(row!.utc);
+  });
+
+  it('node-pg’s own queries read and send timestamp columns as UTC whatever the process’s zone', async () => {
+    const pool = createPool(t.url, 1);
+    const before = process.env.TZ;
+    // Node reads TZ afresh when it changes: this file's process runs in Los Angeles for a moment.
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      const at = new Date('2026-12-05T03:00:00.000Z');
+      const { rows } = await pool.query<{ stored: Date; sent: string; same: boolean }>(
+        `SELECT timestamp '2026-12-05 03:00:00' AS stored, to_char($1::timestamp, 'YYYY-MM-DD HH24:MI:SS') AS sent, $1::timestamp = timestamp '2026-12-05 03:00:00' AS same`,
+        [at],
+      );
+      expect(rows[0]!.stored.toISOString()).toBe(at.toISOString());
+      expect(rows[0]!.sent).toBe('2026-12-05 03:00:00');
+      expect(rows[0]!.same).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+      await pool.end();
+    }
   });
 });
