@@ -1,9 +1,10 @@
 // The telemetry leader converging a real HAProxy to the Injection rows: a renewed lease keeps the
 // fault, a lease nobody renews is marked lease_lapsed and the fault leaves HAProxy, a hard expiry
 // is marked expired, a refusal is written in words, and NOTIFY sb_faults converges at once.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
+import { createPool } from '../../db/client';
 import { activeHaproxyLab, leaseRenewer, makeInjection, makeRunningRun, seedDefaultPolicies } from '../../../test/fault-fixtures';
 import { FAULTS_CHANNEL } from '../../live/topics';
 import { burst, type HaproxyLab } from '../../platform/haproxy/testing/harness';
@@ -19,7 +20,8 @@ let instanceId: string;
 
 beforeAll(async () => {
   t = await openTestDb();
-  pool = new pg.Pool({ connectionString: t.url, max: 8 });
+  // The app's pool options (its sessions in UTC), as the worker's loop has them.
+  pool = createPool(t.url, 8);
   pool.on('error', () => undefined);
   await seedDefaultPolicies(t.db);
   lab = await activeHaproxyLab(t.db, { shop: { v1: 2, v2: 1 } });
