@@ -7,6 +7,7 @@ import { defaultPolicies } from '../domain/policy-defaults';
 import { callerAs, openTestDb, type TestDb } from '../../test/context';
 import { rolloutAt, rolloutFleet, specFor } from '../../test/rollout-fixtures';
 import { draftFor } from '../../test/safety-fixtures';
+import { dailyCronHalfADayAway } from '../../test/clock';
 import { createExperiment } from '../services/experiments/experiment-commands';
 import { createSchedule } from '../services/experiments/schedules';
 import { engageHalt, releaseHalt } from '../services/safety/halt';
@@ -127,7 +128,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   } },
   { path: 'safety.freezes.list', min: 'viewer', call: (c) => c.safety.freezes.list() },
   { path: 'safety.freezes.create', min: 'approver', call: (c) => c.safety.freezes.create({ window: { name: 'matrix', reason: 'matrix', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000) } }) },
-  { path: 'safety.freezes.update', min: 'approver', call: async (c, t) => { const w = await matrixWindow(t); return c.safety.freezes.update({ id: w.id, version: w.version, window: { name: 'matrix 2', reason: 'matrix', kind: 'recurring', cron: farFromNowCron(), durationMin: 60 } }); } },
+  { path: 'safety.freezes.update', min: 'approver', call: async (c, t) => { const w = await matrixWindow(t); return c.safety.freezes.update({ id: w.id, version: w.version, window: { name: 'matrix 2', reason: 'matrix', kind: 'recurring', cron: dailyCronHalfADayAway(), durationMin: 60 } }); } },
   { path: 'safety.freezes.remove', min: 'approver', call: async (c, t) => { const w = await matrixWindow(t); return c.safety.freezes.remove({ id: w.id, version: w.version }); } },
   { path: 'safety.limits.get', min: 'viewer', call: (c) => c.safety.limits.get() },
   { path: 'safety.limits.set', min: 'admin', call: async (c, t) => c.safety.limits.set({ version: (await chaosLimits(t.db)).version, limits: { maxBlastRadiusPct: 50 } }) },
@@ -157,9 +158,6 @@ async function matrixSchedule(t: TestDb) {
   const { id } = await createSchedule(t.db, matrixActor, { experimentId: (await matrixExperiment(t)).id, cron: '0 3 * * *' });
   return t.db.experimentSchedule.findUniqueOrThrow({ where: { id } });
 }
-// A recurring window that starts 12 hours from now: a fixed cron ('0 2 * * 6' once) froze the
-// experiments this matrix starts whenever the suite ran inside its hour.
-const farFromNowCron = () => `0 ${(new Date().getUTCHours() + 12) % 24} * * *`;
 const matrixWindow = (t: TestDb) =>
   t.db.freezeWindow.create({ data: { name: 'matrix', reason: 'matrix', kind: 'one_off', startsAt: new Date(Date.now() + 86_400_000), endsAt: new Date(Date.now() + 90_000_000), createdByName: 'matrix' } });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRPCError } from '@trpc/server';
 import { callerAs, openTestDb, type TestDb } from '../../../test/context';
 import { actorOf, chaosFleet, experimentOf, runIn } from '../../../test/safety-fixtures';
+import { dailyCronHalfADayAway } from '../../../test/clock';
 import { createSchedule, updateSchedule } from './schedules';
 import { sweepSchedules } from './schedule-sweep';
 import { SWEEP_NOW_JOB_KEY } from './schedule-evaluate';
@@ -56,7 +57,7 @@ describe('evaluate schedules now', () => {
     const active = await runIn(t.db, e.id, 'running', f);
     // Its time 12 hours from now: with a fixed '0 3 * * *' created just before 03:00 UTC and swept
     // just after, the sweep moved nextRunAt on to the next day and the last check failed.
-    const cron = `0 ${(new Date().getUTCHours() + 12) % 24} * * *`;
+    const cron = dailyCronHalfADayAway();
     const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron, concurrency: 'forbid' });
     const { caller } = await callerAs(t.db, 'operator');
     const res = await caller.experiments.schedules.evaluateNow({ scheduleId: s.id });
