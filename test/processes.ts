@@ -29,12 +29,15 @@ export function spawnWorker(url: string, env: Record<string, string> = {}): Chil
 /**
  * A process that renews the leases of the given Injection rows every `everyMs` by `leaseMs`, as a
  * run controller does, printing "renewed <rows>" after each renewal. It takes a moment to start:
- * give the rows a longer first lease and wait for `renewedOnce`.
+ * give the rows a longer first lease and wait for `renewedOnce`. Its session is in UTC, as the app's
+ * are (poolConfig in server/db/client.ts): the lease is a timestamp column, and in a session that
+ * took the server's TimeZone (initdb takes the host's; America/Los_Angeles) clock_timestamp() was
+ * stored 8 h early, so the leader took every renewed lease for lapsed and removed the fault at once.
  */
 export function spawnLeaseHolder(url: string, ids: string[], leaseMs: number, everyMs: number): Child {
   const script = `
     const pg = require('pg');
-    const c = new pg.Client({ connectionString: process.env.SB_URL });
+    const c = new pg.Client({ connectionString: process.env.SB_URL, options: '-c TimeZone=UTC' });
     const ids = JSON.parse(process.env.SB_IDS);
     c.connect().then(() => setInterval(() => {
       c.query('UPDATE "Injection" SET "leaseExpiresAt" = clock_timestamp() + $2 * interval \\'1 millisecond\\' WHERE id = ANY($1::uuid[]) AND desired AND "removedAt" IS NULL', [ids, ${Number(leaseMs)}])

@@ -1,10 +1,11 @@
 // The lease on the simulator: the process renewing a fault's lease is SIGKILLed while the leader
 // survives; the leader takes the fault out of the simulator within the lease and says why.
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { makeInjection, makeRunningRun, seedDefaultPolicies } from '../../../test/fault-fixtures';
 import { renewedOnce, sigkill, spawnLeaseHolder, spawnWorker } from '../../../test/processes';
+import { createPool } from '../../db/client';
 import { makeFleet, makeUser } from '../../db/factories';
 import { experimentSpecSchema } from '../../domain/experiments/spec';
 import { startRun } from '../../services/experiments/run-start';
@@ -18,7 +19,10 @@ const LEASE_MS = 5000;
 
 beforeAll(async () => {
   t = await openTestDb();
-  pool = new pg.Pool({ connectionString: t.url, max: 6 });
+  // The app's pool options (its sessions in UTC), as the worker's loop has them: a plain pg.Pool
+  // took the server’s TimeZone (America/Los_Angeles under that TZ) and read every lease as ending
+  // 8 h after it did: a lapsed lease stayed live, and the row was never marked lease_lapsed.
+  pool = createPool(t.url, 6);
   pool.on('error', () => undefined);
   await seedDefaultPolicies(t.db);
   await makeFleet(t.db, {
