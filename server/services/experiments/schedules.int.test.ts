@@ -118,4 +118,24 @@ describe('experiment schedules', () => {
     expect(listed!.recentRuns.map((r) => r.number)).toEqual([3, 2]);
     expect(listed!.olderRuns).toBe(1);
   });
+
+  // Last, so its sweep (which sweeps the schedules of the cases above too) cannot disturb them.
+  it('an occurrence due but not yet swept (the worker down for half an hour) heads the list, and the next sweep fires it', async () => {
+    const e = await experimentOf(t.db, f);
+    const cron = '*/10 * * * *';
+    const s = await createSchedule(t.db, actorOf(f.operator), { experimentId: e.id, cron, concurrency: 'allow' });
+    const now = new Date();
+    // The occurrence a sweep should have fired 20–30 minutes ago is still the stored nextRunAt.
+    const missed = nextRuns({ cron, n: 1 }, new Date(now.getTime() - 30 * 60_000)).times[0]!;
+    await t.db.experimentSchedule.update({ where: { id: s.id }, data: { nextRunAt: missed } });
+    const [listed] = await listSchedules(t.db, { experimentId: e.id }, now);
+    // The missed occurrence, then the cron's times after now: the sweep does not replay the others.
+    expect(listed!.upcoming).toEqual([missed, ...nextRuns({ cron, n: 4 }, now).times]);
+    // The list says what the sweep does: it fires that occurrence (one run) and moves on to the second time.
+    await sweepSchedules(t.db, now);
+    expect((await runsOf(e.id)).map((r) => [r.trigger, r.scheduleId])).toEqual([['schedule', s.id]]);
+    expect((await t.db.experimentSchedule.findUniqueOrThrow({ where: { id: s.id } })).nextRunAt).toEqual(listed!.upcoming[1]);
+    const [relisted] = await listSchedules(t.db, { experimentId: e.id }, now);
+    expect(relisted!.upcoming.slice(0, 4)).toEqual(listed!.upcoming.slice(1));
+  });
 });

@@ -52,13 +52,23 @@ export function nextRuns(input: z.input<typeof nextRunsInput>, now = new Date())
 export const UPCOMING_RUNS = 5;
 
 /**
- * Every schedule (or one experiment's) with its history and its next UPCOMING_RUNS times by the
- * domain's cron (none while disabled). The first is nextRunAt unless the sweep is overdue.
+ * The next `n` times the schedule fires, as the sweep will fire them: nextRunAt first, also when it
+ * is already past (the worker is down or behind: the next sweep fires it, and the page says it is
+ * due), then the cron's times after it — after `now` when it is past, since the sweep moves
+ * nextRunAt on from the time it runs and does not replay missed occurrences. None while disabled,
+ * nor without a nextRunAt (the sweep fires nothing then).
  */
+export function upcomingRuns(s: Pick<ExperimentSchedule, 'enabled' | 'cron' | 'nextRunAt'>, now: Date, n = UPCOMING_RUNS): Date[] {
+  if (!s.enabled || !s.nextRunAt) return [];
+  const after = s.nextRunAt > now ? s.nextRunAt : now;
+  return [s.nextRunAt, ...cronTimesAfter(s.cron, after, n - 1)];
+}
+
+/** Every schedule (or one experiment's) with its history and its next UPCOMING_RUNS times (upcomingRuns). */
 export async function listSchedules(db: Db, input: z.input<typeof listSchedulesInput>, now = new Date()) {
   const { experimentId } = listSchedulesInput.parse(input);
   const schedules = await db.experimentSchedule.findMany({ where: experimentId ? { experimentId } : {}, orderBy: { createdAt: 'asc' }, include: { experiment: { select: { name: true, archivedAt: true } } }, take: 500 });
-  return Promise.all(schedules.map(async (s) => ({ ...s, upcoming: s.enabled ? cronTimesAfter(s.cron, now, UPCOMING_RUNS) : [], ...(await scheduleHistory(db, s)) })));
+  return Promise.all(schedules.map(async (s) => ({ ...s, upcoming: upcomingRuns(s, now), ...(await scheduleHistory(db, s)) })));
 }
 
 /** The schedule's active runs and its last `historyLimit` finished ones (older rows are kept, only counted). */
