@@ -15,9 +15,9 @@ import styles from './experiments.module.css';
  * its next occurrence is brought forward to now (under its concurrency policy). The result says
  * what was queued; the list refreshes from the live feed as the sweep records runs. Running one
  * schedule now starts a chaos experiment ahead of its time: it is confirmed first, saying when it
- * would have run.
+ * would have run (or that it is due already and not yet swept).
  */
-export function EvaluateNowButton({ schedule }: { schedule?: { id: string; name: string; concurrency: string; next: Date | string | null } }) {
+export function EvaluateNowButton({ schedule }: { schedule?: { id: string; name: string; concurrency: string; next: Date | string | null; due?: string | null } }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const zone = useDisplayZone();
@@ -60,7 +60,7 @@ export function EvaluateNowButton({ schedule }: { schedule?: { id: string; name:
         >
           <p>
             The experiment starts now and injects its faults on its targets
-            {schedule.next ? `, instead of at its next occurrence (${formatDateTime(schedule.next, zone)})` : ''}, under the {schedule.concurrency} policy. Every
+            {schedule.next ? `, instead of at its next occurrence (${formatDateTime(schedule.next, zone)}${schedule.due ? `, ${schedule.due}` : ''})` : ''}, under the {schedule.concurrency} policy. Every
             fault carries its expiry; guards and freeze windows still apply, and a refused run is recorded with the reason.
           </p>
         </ConfirmDialog>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronWords, historyLimitWords, scheduledRunWords } from './schedule-words';
+import { cronWords, dueWords, historyLimitWords, scheduledRunWords } from './schedule-words';
 
 describe('cronWords', () => {
   it.each([
@@ -48,5 +48,20 @@ describe('scheduledRunWords', () => {
   it('other runs read as the runs list reads them', () => {
     expect(scheduledRunWords({ ...run, state: 'completed', skipReason: null })).toBe('Completed');
     expect(scheduledRunWords({ state: 'aborted', abortReason: 'replaced', stateDetail: 'Aborted: replaced by the next scheduled run', skipReason: null })).toMatch(/^Aborted — .+replaced by the next scheduled run$/);
+  });
+});
+
+describe('dueWords', () => {
+  const now = Date.UTC(2026, 11, 5, 6, 30);
+  it.each([
+    [now + 1000, null],
+    [now, 'due now'],
+    [now - 119_000, 'due now'],
+    [now - 120_000, 'overdue by 2 min'],
+    [now - 25 * 60_000, 'overdue by 25 min'],
+    [now - 3 * 3600_000, 'overdue by 3 h'],
+  ])('%s → %s', (at, words) => {
+    expect(dueWords(new Date(at), now)).toBe(words);
+    expect(dueWords(new Date(at).toISOString(), now)).toBe(words);
   });
 });

@@ -2,7 +2,7 @@
 // limit and what became of each scheduled run (a skipped one with its reason). Pure; unit-tested.
 import { parseCron, type Cron } from '@/server/domain/safety/cron';
 import { RUN_STATE_LABELS, type RunAbortReason, type RunState } from '@/server/domain/experiments/machine';
-import { runStateText } from './words';
+import { ageText, runStateText } from './words';
 
 export const CONCURRENCY = ['forbid', 'allow', 'replace'] as const;
 export type Concurrency = (typeof CONCURRENCY)[number];
@@ -90,4 +90,18 @@ export interface ScheduledRun {
 export function scheduledRunWords(r: ScheduledRun): string {
   if (r.state === 'skipped') return `${RUN_STATE_LABELS.skipped}: ${r.skipReason?.trim() || 'no reason was recorded'}`;
   return runStateText(r);
+}
+
+/** The sweep runs every minute: an occurrence due for longer than this was missed by one (a worker down or behind). */
+export const OVERDUE_AFTER_MS = 2 * 60_000;
+
+/**
+ * A listed occurrence whose time has come (the list starts at nextRunAt, which the next sweep fires
+ * even when it is past): "due now", or "overdue by 25 min" once a sweep should have fired it; null
+ * while it is ahead (shown as its time).
+ */
+export function dueWords(at: Date | string, now: number): string | null {
+  const late = now - new Date(at).getTime();
+  if (late < 0) return null;
+  return late < OVERDUE_AFTER_MS ? 'due now' : `overdue by ${ageText(at, now)}`;
 }

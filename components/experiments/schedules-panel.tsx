@@ -9,7 +9,7 @@ import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Num, NumHead, Table } from '@/components/ui/table';
 import type { ExperimentDetail } from './contract';
-import type { Concurrency } from './schedule-words';
+import { dueWords, type Concurrency } from './schedule-words';
 import { ScheduleFields } from './schedule-fields';
 import styles from './experiments.module.css';
 
@@ -32,6 +32,13 @@ export function SchedulesPanel({ experiment, canAuthor }: { experiment: Experime
   const create = useMutation(trpc.experiments.schedules.create.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.experiments.schedules.remove.mutationOptions({ onSettled: refresh }));
   const errors = fieldErrorsOf(create.error);
+  // As of opening: a nextRunAt already past reads as due (the next sweep fires it); once swept, the
+  // refetched row has the next time.
+  const [openedAt] = useState(() => Date.now());
+  const nextRun = (at: string | Date | null) => {
+    const due = at ? dueWords(at, openedAt) : null;
+    return due ? `${utc(at)} (${due})` : utc(at);
+  };
   return (
     <section className={styles.panel} aria-labelledby="schedules-heading">
       <h2 id="schedules-heading">Schedules</h2>
@@ -57,7 +64,7 @@ export function SchedulesPanel({ experiment, canAuthor }: { experiment: Experime
                 </td>
                 <td>{s.concurrency}</td>
                 <Num>{s.historyLimit}</Num>
-                <td>{s.enabled ? utc(s.nextRunAt) : '—'}</td>
+                <td>{s.enabled ? nextRun(s.nextRunAt) : '—'}</td>
                 <td>{utc(s.lastRunAt)}</td>
                 {canAuthor ? (
                   <td>

@@ -19,7 +19,7 @@ import { useExperimentList, useSchedules } from './api';
 import type { ScheduleRow } from './contract';
 import { ScheduleForm } from './schedule-form';
 import { EvaluateNowButton } from './schedule-evaluate';
-import { CONCURRENCY_WORDS, cronWords, historyLimitWords, scheduledRunWords } from './schedule-words';
+import { CONCURRENCY_WORDS, cronWords, dueWords, historyLimitWords, scheduledRunWords } from './schedule-words';
 import { ageText, runStateTone } from './words';
 import styles from './experiments.module.css';
 
@@ -131,11 +131,18 @@ function ScheduleCard({ s, now, canAuthor }: { s: ScheduleRow; now: number; canA
           <h3>Next runs</h3>
           {s.upcoming.length ? (
             <ol className={styles.times} aria-label={`Next runs of ${name}`}>
-              {s.upcoming.map((t) => (
-                <li key={String(t)}>
-                  <time dateTime={new Date(t).toISOString()}>{formatDateTime(t, zone)}</time>
-                </li>
-              ))}
+              {s.upcoming.map((t) => {
+                // The first may be past (nextRunAt, not yet swept): said as due, its time on hover.
+                const due = dueWords(t, now);
+                return (
+                  <li key={String(t)}>
+                    <time dateTime={new Date(t).toISOString()} title={due ? formatDateTime(t, zone) : undefined}>
+                      {due ?? formatDateTime(t, zone)}
+                    </time>
+                    {due ? <span className={styles.reason}>fires at the next sweep</span> : null}
+                  </li>
+                );
+              })}
             </ol>
           ) : (
             <p className="muted">{s.enabled ? 'This cron does not fire again.' : 'None: the schedule is disabled.'}</p>
@@ -161,7 +168,7 @@ function ScheduleCard({ s, now, canAuthor }: { s: ScheduleRow; now: number; canA
       </div>
       <h3>History</h3>
       {history.length === 0 ? (
-        <p className="muted">Nothing yet: the first run {s.enabled && s.upcoming[0] ? `is due at ${formatDateTime(s.upcoming[0], zone)}` : 'comes once the schedule is enabled'}.</p>
+        <p className="muted">Nothing yet: the first run {s.enabled && s.upcoming[0] ? `is ${dueWords(s.upcoming[0], now) ?? `due at ${formatDateTime(s.upcoming[0], zone)}`}` : 'comes once the schedule is enabled'}.</p>
       ) : (
         <Table label={`History of ${name}`}>
           <thead>
@@ -196,13 +203,13 @@ function ScheduleCard({ s, now, canAuthor }: { s: ScheduleRow; now: number; canA
           <Link href={`/experiments?experiment=${s.experimentId}`}>all runs of {name}</Link>.
         </p>
       ) : null}
-      {canAuthor ? editing ? <ScheduleForm mode={{ kind: 'edit', schedule: s }} label={`Edit the schedule of ${name}`} onDone={() => setEditing(false)} /> : <ScheduleActions s={s} onEdit={() => setEditing(true)} /> : null}
+      {canAuthor ? editing ? <ScheduleForm mode={{ kind: 'edit', schedule: s }} label={`Edit the schedule of ${name}`} onDone={() => setEditing(false)} /> : <ScheduleActions s={s} now={now} onEdit={() => setEditing(true)} /> : null}
     </li>
   );
 }
 
 /** Edit, disable / enable and remove (after a confirmation) for operators. */
-function ScheduleActions({ s, onEdit }: { s: ScheduleRow; onEdit: () => void }) {
+function ScheduleActions({ s, now, onEdit }: { s: ScheduleRow; now: number; onEdit: () => void }) {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -225,7 +232,7 @@ function ScheduleActions({ s, onEdit }: { s: ScheduleRow; onEdit: () => void }) 
         >
           {s.enabled ? 'Disable' : 'Enable'}
         </Button>
-        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency, next: s.upcoming[0] ?? null }} /> : null}
+        {s.enabled && !s.experiment.archivedAt ? <EvaluateNowButton schedule={{ id: s.id, name, concurrency: s.concurrency, next: s.upcoming[0] ?? null, due: s.upcoming[0] ? dueWords(s.upcoming[0], now) : null }} /> : null}
         <Button size="small" variant="ghost" aria-label={`Remove the schedule of ${name}…`} onClick={() => setConfirming(true)}>
           Remove…
         </Button>
