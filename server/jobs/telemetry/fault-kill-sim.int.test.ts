@@ -96,7 +96,9 @@ describe('the lease holder dies, the leader survives (simulator)', () => {
       const started = await run();
       expect({ state: started.state, detail: started.stateDetail }).toMatchObject({ state: 'running' });
       const [inj] = (await run()).injections;
-      expect((await sim.listFaults()).map((f) => f.id)).toEqual([inj!.id]);
+      // 'running' means the injection is written; the leader's fault sync puts it in the simulator at
+      // its next tick (a loaded machine's tick can come seconds later: CI at load 12 saw none yet).
+      await expect.poll(async () => (await sim.listFaults()).map((f) => f.id), { timeout: 30_000, interval: 100 }).toEqual([inj!.id]);
       // Renewed by the worker's controller: it stays past its first lease.
       while (Date.now() < inj!.createdAt.getTime() + LEASE_MS + 1500) expect((await sim.listFaults()).map((f) => f.id)).toEqual([inj!.id]);
 
