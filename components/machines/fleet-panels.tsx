@@ -4,14 +4,17 @@
 // that state, since when and why), and the same counts over the range as a stacked area.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
+import { useState } from 'react';
 import { TimeSeries, type SeriesSpec } from '@/components/charts/time-series';
 import { useTRPC } from '@/components/trpc/client';
+import { Button } from '@/components/ui/button';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import styles from './machines.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
+import { nextLastError, queryDisplay } from './query-display';
 
 type Scope = { machine: 'stage' | 'degradation' | 'breaker' | 'rollout' | 'experiment'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; rollout?: string; run?: string; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
 
@@ -125,8 +128,24 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
 export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ id: string; label: string }> }) {
   const trpc = useTRPC();
   const q = useQuery(trpc.machines.history.queryOptions(scope, { refetchInterval: 10_000, placeholderData: (prev) => prev }));
-  if (q.isError) return <ErrorText error={q.error} />;
-  if (!q.data) return <Loading what="the states over the range" />;
+  // A refetch of a query with no data clears its error; keep the last one on screen (query-display.ts).
+  const [lastError, setLastError] = useState<unknown>(null);
+  const keep = nextLastError(q, lastError);
+  if (keep !== lastError) setLastError(keep);
+  const shown = queryDisplay(q, lastError);
+  if (shown.kind === 'error') {
+    return (
+      <ErrorText
+        error={shown.error}
+        action={
+          <Button size="small" busy={shown.retrying} busyLabel="Retrying…" onClick={() => void q.refetch()}>
+            Try again
+          </Button>
+        }
+      />
+    );
+  }
+  if (shown.kind === 'loading' || !q.data) return <Loading what="the states over the range" />;
   const series: SeriesSpec[] = states.map((s) => ({ key: s.id, label: s.label, kind: 'area', stack: 'states', color: COLOR[s.id] }));
   const last = q.data.points.at(-1) as Record<string, number> | undefined;
   const unit = scope.machine === 'stage' ? 'stages' : 'instances';
