@@ -87,7 +87,7 @@ export function TimelinePage() {
           ))}
         </tbody>
       </Table>
-      {events.data?.truncated ? <p className="muted">Showing the newest 200 of {events.data.total}; narrow the range or the kinds to see the rest.</p> : null}
+      {events.data?.truncated ? <p className="muted">Showing 200 of {events.data.total}, the newest of each kind (a kind with many events does not crowd out the rest); narrow the range or the kinds to see the rest.</p> : null}
     </>
   );
 }

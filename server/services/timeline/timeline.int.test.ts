@@ -84,3 +84,30 @@ describe('timeline: weight recomputes by trigger', () => {
     expect((await listTimelineEvents(t.db, { ...range, kinds: ['weight'] })).events).toHaveLength(4);
   });
 });
+
+describe('timeline: the cap when weight recomputes outnumber it', () => {
+  // Five days back, out of the other tests' ranges: 30 recomputes newer than every other event.
+  const day = 86_400_000;
+  const base = now - 5 * day;
+  beforeAll(async () => {
+    const [api, dbi] = await t.db.instance.findMany({ orderBy: { name: 'asc' } });
+    const tick = await t.db.tick.create({ data: { startedAt: new Date(base), finishedAt: new Date(base), durationMs: 1, instances: 2, skippedSoFar: 0, leader: 'x' } });
+    const row = (instanceId: string, s: number, machine: 'degradation' | 'breaker' | 'weight', from: string, to: string) => ({ at: new Date(base - s * 1000), tickId: tick.id, instanceId, machine, stage: '', fromState: from, toState: to, cause: `${machine} ${s}` });
+    await t.db.stateTransition.createMany({
+      data: [
+        ...Array.from({ length: 30 }, (_, k) => row(api!.id, k + 1, 'weight', '80', '60')),
+        row(dbi!.id, 100, 'breaker', 'closed', 'open'),
+        row(dbi!.id, 110, 'degradation', 'L0', 'L1'),
+        row(dbi!.id, 120, 'breaker', 'open', 'half-open'),
+      ],
+    });
+  });
+
+  it('still returns the breaker and degradation events, newest first, within the limit', async () => {
+    const r = await listTimelineEvents(t.db, { from: base - 3600_000, to: base + 1000, limit: 10 });
+    expect([r.events.length, r.total, r.truncated]).toEqual([10, 33, true]);
+    expect(r.events.filter((e) => e.kind !== 'weight').map((e) => e.detail)).toEqual(['breaker 100', 'degradation 110', 'breaker 120']);
+    expect(r.events.filter((e) => e.kind === 'weight').map((e) => e.detail)).toEqual(['weight 1', 'weight 2', 'weight 3', 'weight 4', 'weight 5', 'weight 6', 'weight 7']);
+    expect(r.events.map((e) => e.at)).toEqual([...r.events.map((e) => e.at)].sort((a, b) => b - a));
+  });
+});

@@ -8,6 +8,7 @@ import { topologyScopeFields, topologyWhere } from '../topology/topology-scope';
 import { epochMs, list, uuid } from '../../domain/inputs';
 import { listChaosTimeline } from './chaos-timeline';
 import { safetyTimelineEvents } from './safety-timeline';
+import { capPerKind } from './cap-per-kind';
 
 export const TIMELINE_KINDS = ['stage', 'degradation', 'breaker', 'weight', 'policy', 'change', 'rollout', 'experiment', 'safety'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
@@ -58,11 +59,11 @@ export interface TimelineEvent {
 
 const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
 
-/** Newest first, at most `limit`; `total` counts every match so the UI can say what was left out. */
 // A rollback is a new policy version too (audited as such): both belong on the timeline.
 const POLICY_VERSION_ACTIONS = ['policy.publish', 'policy.rollback'] as const;
 const isPolicyVersion = (action: string) => (POLICY_VERSION_ACTIONS as readonly string[]).includes(action);
 
+/** Newest first, at most `limit` shared among kinds; `total` counts every match so the UI can say what was left out. */
 export async function listTimelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<{ events: TimelineEvent[]; total: number; truncated: boolean }> {
   const q = timelineInput.parse(input);
   const from = new Date(q.from);
@@ -74,10 +75,13 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
   const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')} ${triggers}`;
   const transitions = machines.length
     ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; trigger: Record<string, unknown> | null; name: string; total: bigint }>>`
-        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, count(*) OVER () AS total
-        FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
-        WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
-        ORDER BY t.at DESC, t.id DESC LIMIT ${q.limit}`
+        SELECT id, at, machine, stage, "fromState", "toState", cause, "trigger", name, total FROM (
+          SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, count(*) OVER () AS total,
+            row_number() OVER (PARTITION BY t.machine ORDER BY t.at DESC, t.id DESC) AS rn
+          FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
+          WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
+        ) x WHERE rn <= ${q.limit}
+        ORDER BY at DESC, id DESC`
     : [];
   // Rollout events belong to a service: shown unless one instance is asked for, and within a
   // zone / cluster / region filter when the service runs there.
@@ -152,5 +156,6 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
   events.push(...chaos.events);
   events.sort((x, y) => y.at - x.at);
   const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0) + safety.length + chaos.total;
-  return { events: events.slice(0, q.limit), total, truncated: total > q.limit };
+  // Each machine's newest up to the limit (above), then the limit shared among kinds (cap-per-kind.ts).
+  return { events: capPerKind(events, q.limit), total, truncated: total > q.limit };
 }
