@@ -75,13 +75,16 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
   const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')} ${triggers}`;
   const transitions = machines.length
     ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; trigger: Record<string, unknown> | null; name: string; total: bigint }>>`
-        SELECT id, at, machine, stage, "fromState", "toState", cause, "trigger", name, total FROM (
-          SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, count(*) OVER () AS total,
-            row_number() OVER (PARTITION BY t.machine ORDER BY t.at DESC, t.id DESC) AS rn
+        WITH m AS (
+          -- Narrow rows ranked per machine; the wide columns are read only for those kept.
+          SELECT t.id, t."instanceId", count(*) OVER () AS total, row_number() OVER (PARTITION BY t.machine ORDER BY t.at DESC, t.id DESC) AS rn
           FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
           WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
-        ) x WHERE rn <= ${q.limit}
-        ORDER BY at DESC, id DESC`
+        )
+        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, m.total
+        FROM m JOIN "StateTransition" t ON t.id = m.id JOIN "Instance" i ON i.id = m."instanceId"
+        WHERE m.rn <= ${q.limit}
+        ORDER BY t.at DESC, t.id DESC`
     : [];
   // Rollout events belong to a service: shown unless one instance is asked for, and within a
   // zone / cluster / region filter when the service runs there.
