@@ -127,7 +127,9 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
 
 export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ id: string; label: string }> }) {
   const trpc = useTRPC();
-  const q = useQuery(trpc.machines.history.queryOptions(scope, { refetchInterval: 10_000, placeholderData: (prev) => prev }));
+  // A database too busy to answer is asked less often (each failure is up to three 5 s reads), and
+  // the user can ask at once with Try again.
+  const q = useQuery(trpc.machines.history.queryOptions(scope, { refetchInterval: (query) => (query.state.status === 'error' ? 30_000 : 10_000), placeholderData: (prev) => prev }));
   // A refetch of a query with no data clears its error; keep the last one on screen (query-display.ts).
   const [lastError, setLastError] = useState<unknown>(null);
   const keep = nextLastError(q, lastError);
