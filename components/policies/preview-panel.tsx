@@ -2,6 +2,7 @@
 
 import { TimeSeries } from '@/components/charts/time-series';
 import { Table } from '@/components/ui/table';
+import { replayLine } from './preview-words';
 import styles from './policies.module.css';
 
 interface Counts {
@@ -42,7 +43,7 @@ export function PreviewPanel({ result: r }: { result: PreviewResult }) {
         {r.summary}
       </p>
       <p className="muted">
-        {r.instances} instances, {r.samples.toLocaleString('en-US')} stored samples, replayed twice (published policy and this draft) in {r.computeMs} ms. “Actually” is what the live loop recorded after the first of these samples (the replay starts in its state).
+        {replayLine(r.instances, r.samples, r.computeMs)} “Actually” is what the live loop recorded after the first of these samples (the replay starts in its state).
       </p>
       {r.notes.map((n) => (
         <p key={n} className="muted">
