@@ -17,7 +17,10 @@ test('an admin overrides the stage-break watermark of a service: field errors in
 
   await page.getByLabel('Degrade watermark').fill('70');
   await breakAt.fill('80');
-  await expect(page.getByRole('table', { name: 'Your changes' })).toContainText('breakPct');
+  const yourChanges = page.getByRole('table', { name: 'Your changes' });
+  await expect(yourChanges).toContainText('Stage-break watermark');
+  await expect(yourChanges).toContainText('Degrade watermark');
+  await expect(yourChanges).not.toContainText('degradePct');
   // The preview's request is held until the progress bar has been seen: it shows while the
   // preview is pending, and goes when the answer arrives.
   let release!: () => void;

@@ -36,7 +36,7 @@ test('a stale tab cannot revert a newer version: B is shown A’s change, rebase
 
     // B edits the CPU alert threshold and keeps it unpublished.
     await b.getByLabel('CPU alert threshold', { exact: true }).fill(String(thresholdB));
-    await expect(b.getByRole('table', { name: 'Your changes' })).toContainText('thresholds.cpuPct');
+    await expect(b.getByRole('table', { name: 'Your changes' })).toContainText('CPU alert threshold');
 
     // A publishes a CPU coefficient change.
     await a.getByLabel('CPU coefficient', { exact: true }).fill(String(cpuA));
@@ -63,7 +63,7 @@ test('a stale tab cannot revert a newer version: B is shown A’s change, rebase
     await bDialog.getByRole('button', { name: 'Publish' }).click();
     await expect(bDialog.getByRole('alert')).toContainText(`was changed by ${s.adminName} at`);
     await expect(bDialog.getByRole('alert')).toContainText(`it is now version ${v + 1}; your edit was based on version ${v}`);
-    await expect(bDialog.getByRole('table', { name: 'What they changed' })).toContainText('coefficients.cpu');
+    await expect(bDialog.getByRole('table', { name: 'What they changed' })).toContainText('CPU coefficient');
     expect((await policyDoc(b)).version).toBe(v + 1);
     expect((await policyDoc(b)).document.coefficients.cpu).toBe(cpuA);
 

@@ -216,7 +216,7 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
         {changes.length > 0 ? (
           <div className={styles.panel}>
             <h3>Your changes</h3>
-            <DiffTable lines={changes} label="Your changes" />
+            <DiffTable lines={changes} label="Your changes" labelOf={labelOf} />
           </div>
         ) : null}
       </form>
@@ -234,13 +234,13 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
         onConfirm={confirmPublish}
       >
         <p>The telemetry leader applies it on its next tick; the timeline shows who published what.</p>
-        <DiffTable lines={changes} label="What this version changes" />
+        <DiffTable lines={changes} label="What this version changes" labelOf={labelOf} />
         {conflict ? (
           <>
             <p>
               Nothing was published: your edit is based on version {base.baseVersion}, and {conflict.changedBy ?? 'someone'} published version {conflict.currentVersion ?? '?'} since. What they changed:
             </p>
-            <DiffTable lines={conflict.theirChanges ?? []} label="What they changed" />
+            <DiffTable lines={conflict.theirChanges ?? []} label="What they changed" labelOf={labelOf} />
             <Button size="small" onClick={() => (setPublishing(false), publish.reset())}>
               Review and rebase my edit
             </Button>
