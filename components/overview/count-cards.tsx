@@ -1,5 +1,5 @@
 import type { OverviewData } from '@/server/services/topology/topology';
-import { orderedStates } from './format';
+import { formatCount, orderedStates } from './format';
 import styles from './overview.module.css';
 
 const LABELS: Array<[keyof OverviewData['counts'], string]> = [
@@ -17,7 +17,7 @@ export function CountCards({ counts }: { counts: OverviewData['counts'] }) {
       {LABELS.map(([key, label]) => (
         <div key={key} className={styles.card}>
           <dt>{label}</dt>
-          <dd>{counts[key]}</dd>
+          <dd>{formatCount(counts[key])}</dd>
         </div>
       ))}
     </dl>
@@ -32,7 +32,7 @@ export function InstanceStates({ byState }: { byState: OverviewData['instancesBy
       {states.map(([state, n]) => (
         <div key={state} style={{ display: 'contents' }}>
           <dt>{state}</dt>
-          <dd>{n}</dd>
+          <dd>{formatCount(n)}</dd>
         </div>
       ))}
     </dl>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatVersions, orderedStates, registryStatus } from './format';
+import { formatCount, formatVersions, orderedStates, plural, registryStatus } from './format';
 
 describe('formatVersions', () => {
   it('lists versions with their instance counts', () => {
@@ -7,6 +7,9 @@ describe('formatVersions', () => {
   });
   it('orders versions naturally', () => {
     expect(formatVersions({ v10: 1, v2: 3 })).toBe('v2 ×3 · v10 ×1');
+  });
+  it('writes counts with thousands separators', () => {
+    expect(formatVersions({ v1: 3125, v2: 625 })).toBe('v1 ×3,125 · v2 ×625');
   });
   it('shows a dash for a service without instances', () => {
     expect(formatVersions({})).toBe('—');
@@ -25,5 +28,15 @@ describe('registryStatus', () => {
 describe('orderedStates', () => {
   it('puts ready first and unknown states last', () => {
     expect(orderedStates({ maint: 1, other: 2, ready: 9, drain: 3 }).map(([s]) => s)).toEqual(['ready', 'drain', 'maint', 'other']);
+  });
+});
+
+describe('formatCount and plural', () => {
+  it('write thousands separators like Topology does', () => {
+    expect(formatCount(10004)).toBe('10,004');
+    expect(formatCount(3750)).toBe('3,750');
+    expect(formatCount(126)).toBe('126');
+    expect(plural(1440, 'instance')).toBe('1,440 instances');
+    expect(plural(1, 'zone')).toBe('1 zone');
   });
 });

@@ -1,12 +1,18 @@
 // Pure formatting for the overview tables (tested in format.test.ts).
 
+/** "10,004": counts read the same as on Topology. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** "3 zones", "1,440 instances". */
+export const plural = (n: number, one: string) => `${formatCount(n)} ${one}${n === 1 ? '' : 's'}`;
+
 /** "v1 ×25 · v2 ×5", versions in natural order (v2 before v10). */
 export function formatVersions(byAppVersion: Record<string, number>): string {
   const entries = Object.entries(byAppVersion).filter(([, n]) => n > 0);
   if (!entries.length) return '—';
   return entries
     .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-    .map(([v, n]) => `${v} ×${n}`)
+    .map(([v, n]) => `${v} ×${formatCount(n)}`)
     .join(' · ');
 }
 

@@ -1,8 +1,8 @@
 import type { OverviewData } from '@/server/services/topology/topology';
 import { EmptyState } from '@/components/ui/empty-state';
+import { plural } from './format';
 import styles from './overview.module.css';
 
-const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** Region → zone, with the clusters and instances under each zone. */
 export function RegionTree({ regions }: { regions: OverviewData['regions'] }) {

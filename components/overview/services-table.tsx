@@ -6,7 +6,7 @@ import { ClampedText } from '@/components/ui/clamped-text';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Num, NumHead, Table } from '@/components/ui/table';
-import { formatVersions, registryStatus } from './format';
+import { formatCount, formatVersions, registryStatus } from './format';
 import styles from './overview.module.css';
 
 type Service = OverviewData['services'][number];
@@ -45,9 +45,9 @@ export function ServicesTable({ services, canEdit, onEdit }: { services: Service
               {/* A plain cell (not a row header) so tests and screen readers find it by its exact name. */}
               <td className={styles.serviceName}>{s.name}</td>
               <td className={styles.description}>{s.description ? <ClampedText text={s.description} /> : <span className="muted">—</span>}</td>
-              <Num>{s.instances}</Num>
+              <Num>{formatCount(s.instances)}</Num>
               <td>{formatVersions(s.byAppVersion)}</td>
-              <Num>{s.zones}</Num>
+              <Num>{formatCount(s.zones)}</Num>
               <td>
                 <Badge tone={reg.applied ? 'success' : 'warning'}>{reg.label}</Badge>
               </td>
