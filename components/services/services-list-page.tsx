@@ -11,18 +11,13 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { fmtMs, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
+import { formatCount, formatVersions } from '@/components/overview/format';
 import { desiredShares, formatShares } from './split';
 import styles from './services.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
 type Row = RouterOutputs['telemetry']['services'][number];
-
-const versionsText = (byVersion: Record<string, number>) =>
-  Object.entries(byVersion)
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-    .map(([v, n]) => `${v} ×${n}`)
-    .join(' · ') || '—';
 
 /** Every service with what its newest tick says: traffic, errors, weights, and what needs a look. */
 export function ServicesListPage() {
@@ -57,7 +52,7 @@ export function ServicesListPage() {
                   <th scope="col" className={styles.num}>Max P95</th>
                   <th scope="col" className={styles.num}>Avg weight</th>
                   <th scope="col">Lowest weight</th>
-                  <th scope="col">Needs a look</th>
+                  <th scope="col" className={styles.issuesCell}>Needs a look</th>
                 </tr>
               </thead>
               <tbody>
@@ -87,10 +82,12 @@ function ServiceRow({ s }: { s: Row }) {
         {s.description ? <ClampedText text={s.description} lines={2} className={styles.sub} /> : null}
       </td>
       <td>
-        {s.instances} <span className="muted">({versionsText(s.byVersion)})</span>
+        {formatCount(s.instances)}
+        {/* On its own line: the table must fit 1440 px with the last column in view. */}
+        <span className={styles.subLine}>{formatVersions(s.byVersion)}</span>
       </td>
       <td>{Object.keys(s.routing.versionWeights).length ? formatShares(desiredShares(s.routing.versionWeights)) : <span className="muted">single version</span>}</td>
-      <td className={styles.num}>{s.zones}</td>
+      <td className={styles.num}>{formatCount(s.zones)}</td>
       <td className={styles.num}>{fmtRps(l?.rps)}</td>
       <td className={styles.num}>{fmtRatio(l?.errorRate)}</td>
       <td className={styles.num}>{fmtMs(l?.maxP95)}</td>
@@ -104,7 +101,7 @@ function ServiceRow({ s }: { s: Row }) {
           '—'
         )}
       </td>
-      <td>
+      <td className={styles.issuesCell}>
         {issues.length ? (
           <span className={styles.issues}>
             {issues.map((i) => (
