@@ -5,7 +5,7 @@
 import Link from 'next/link';
 import type { TopologyInstance } from '@/server/services/topology/topology-map';
 import { weightColor } from './weight-color';
-import { describeSummary, instanceKey, isUnhealthy, plural, problems, weightRange, type PlacementCluster, type PlacementRegion, type PlacementZone, type Summary } from './placement-model';
+import { byNaturalName, describeSummary, instanceKey, isUnhealthy, plural, problems, weightRange, type PlacementCluster, type PlacementRegion, type PlacementZone, type Summary } from './placement-model';
 import type { SearchResult } from './placement-search';
 import styles from './placement-view.module.css';
 
@@ -74,7 +74,7 @@ function ClusterCard({ c, m, worst = 0 }: { c: PlacementCluster; m: Marks; worst
 function worstInstances(instances: readonly TopologyInstance[], n: number): TopologyInstance[] {
   return [...instances]
     .filter((i) => i.effectiveWeight !== null)
-    .sort((a, b) => Number(isUnhealthy(b)) - Number(isUnhealthy(a)) || a.effectiveWeight! - b.effectiveWeight! || a.name.localeCompare(b.name))
+    .sort((a, b) => Number(isUnhealthy(b)) - Number(isUnhealthy(a)) || a.effectiveWeight! - b.effectiveWeight! || byNaturalName(a, b))
     .slice(0, n);
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TopologyInstance } from '@/server/services/topology/topology-map';
 import { ClusterLevel, FleetLevel, ZoneLevel, type Marks } from './placement-levels';
 import { syntheticMap } from './placement-fixtures';
-import { buildPlacement, describeSummary, fleetSummary, isUnhealthy, pathForClusterIds, resolvePath, summarize, weightRange } from './placement-model';
+import { buildPlacement, byNaturalName, describeSummary, fleetSummary, isUnhealthy, pathForClusterIds, resolvePath, summarize, weightRange } from './placement-model';
 import { filterLevel } from './placement-search';
 
 const inst = (over: Partial<TopologyInstance>): TopologyInstance => ({
@@ -51,6 +51,14 @@ describe('summarize', () => {
 });
 
 describe('buildPlacement', () => {
+  it('orders the instances of a cluster by name naturally (v1-2 before v1-10)', () => {
+    const map = syntheticMap({ regions: 1, zones: 1, clusters: 1, perCluster: 1 });
+    const names = ['svc-v1-10', 'svc-v1-1', 'svc-v1-19', 'svc-v1-2', 'svc-v2-1', 'svc-v1-3'];
+    map.regions[0]!.zones[0]!.clusters[0]!.instances = names.map((name) => inst({ id: name, name }));
+    const [c] = buildPlacement(map)[0]!.zones[0]!.clusters;
+    expect(c!.instances.map((i) => i.name)).toEqual(['svc-v1-1', 'svc-v1-2', 'svc-v1-3', 'svc-v1-10', 'svc-v1-19', 'svc-v2-1']);
+    expect(['a-10', 'a-9', 'b-1'].map((name) => ({ name })).sort(byNaturalName).map((x) => x.name)).toEqual(['a-9', 'a-10', 'b-1']);
+  });
   it('adds each level up from its children', () => {
     const map = syntheticMap({ regions: 2, zones: 3, clusters: 2, perCluster: 7, health: (k) => (k % 10 === 0 ? { degradation: 1 } : k % 13 === 0 ? { up: false } : {}) });
     const regions = buildPlacement(map);

@@ -113,12 +113,16 @@ export function mergeSummaries(parts: readonly Summary[]): Summary {
   return s;
 }
 
-/** The whole fleet with aggregates at every level, in the snapshot's (name) order. */
+const names = new Intl.Collator('en', { numeric: true });
+/** Names in natural order: numeric parts compare as numbers (v1-2 before v1-10), which SQL's ORDER BY name does not do. */
+export const byNaturalName = (a: { name: string }, b: { name: string }) => names.compare(a.name, b.name);
+
+/** The whole fleet with aggregates at every level, in the snapshot's (name) order; instances in natural name order. */
 export function buildPlacement(map: TopologyMap): PlacementRegion[] {
   return map.regions.map((r) => {
     const zones = r.zones.map((z): PlacementZone => {
       const clusters = z.clusters.map(
-        (c): PlacementCluster => ({ kind: 'cluster', key: `cluster:${c.id}`, id: c.id, name: c.name, path: [r.name, z.name, c.name], summary: summarize(c.instances), instances: c.instances }),
+        (c): PlacementCluster => ({ kind: 'cluster', key: `cluster:${c.id}`, id: c.id, name: c.name, path: [r.name, z.name, c.name], summary: summarize(c.instances), instances: [...c.instances].sort(byNaturalName) }),
       );
       return { kind: 'zone', key: `zone:${z.id}`, id: z.id, name: z.name, path: [r.name, z.name], summary: mergeSummaries(clusters.map((c) => c.summary)), clusters };
     });
