@@ -135,12 +135,25 @@ export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ 
   const keep = nextLastError(q, lastError);
   if (keep !== lastError) setLastError(keep);
   const shown = queryDisplay(q, lastError);
+  // "Retrying…" answers the user's own click, until that fetch settles: the background retries and
+  // polls of a failing query would otherwise keep the button busy nearly all the time (three 5 s
+  // reads per cycle), and the user could never ask again (a CI run waited 40 s for it).
+  const [asked, setAsked] = useState(false);
+  const retrying = shown.kind === 'error' && shown.retrying;
   if (shown.kind === 'error') {
     return (
       <ErrorText
         error={shown.error}
         action={
-          <Button size="small" busy={shown.retrying} busyLabel="Retrying…" onClick={() => void q.refetch()}>
+          <Button
+            size="small"
+            busy={asked && retrying}
+            busyLabel="Retrying…"
+            onClick={() => {
+              setAsked(true);
+              void q.refetch().finally(() => setAsked(false));
+            }}
+          >
             Try again
           </Button>
         }
