@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // COPY takes no bind parameters, so the values are written into the statement: ids are checked
 // to be uuids and the times are ISO strings of Dates, so nothing else can reach the SQL.
-function copySelect(instanceIds: readonly string[], from: Date, to: Date): string {
+export function copySelect(instanceIds: readonly string[], from: Date, to: Date): string {
   for (const id of instanceIds) if (!UUID.test(id)) throw new Error(`not an instance id: ${JSON.stringify(id)}`);
   const idArray = `'{${instanceIds.join(',')}}'::uuid[]`;
   const ids = `ANY(${idArray})`;
