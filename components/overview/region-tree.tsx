@@ -3,7 +3,6 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { plural } from './format';
 import styles from './overview.module.css';
 
-
 /** Region → zone, with the clusters and instances under each zone. */
 export function RegionTree({ regions }: { regions: OverviewData['regions'] }) {
   if (!regions.length) {

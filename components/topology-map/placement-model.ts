@@ -146,7 +146,6 @@ export function weightRange(s: Summary): string {
 
 export const plural = (n: number, word: string, many = `${word}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 
-
 /** The problems in a summary, in words, worst first; [] when all is well. */
 export function problems(s: Summary): string[] {
   const out: string[] = [];
