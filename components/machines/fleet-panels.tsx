@@ -4,17 +4,14 @@
 // that state, since when and why), and the same counts over the range as a stacked area.
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useState } from 'react';
 import { TimeSeries, type SeriesSpec } from '@/components/charts/time-series';
 import { useTRPC } from '@/components/trpc/client';
-import { Button } from '@/components/ui/button';
-import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { Table } from '@/components/ui/table';
 import styles from './machines.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
-import { nextLastError, queryDisplay } from './query-display';
+import { QueryError, useQueryDisplay } from '@/components/ui/query-state';
 
 type Scope = { machine: 'stage' | 'degradation' | 'breaker' | 'rollout' | 'experiment'; from: number; to: number; stage?: 'access' | 'ratelimit' | 'routing' | 'state' | 'execution'; rollout?: string; run?: string; serviceId?: string; zoneId?: string; regionId?: string; clusterId?: string };
 
@@ -69,6 +66,7 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
   const zone = useDisplayZone();
   // Refetched on each tick by the page (useTickRefresh); this slow poll is only a safety net.
   const q = useQuery(trpc.machines.inState.queryOptions({ ...scope, state }, { refetchInterval: 15_000, placeholderData: (prev) => prev }));
+  const view = useQueryDisplay(q);
   const isRun = scope.machine === 'experiment';
   // Rollouts and runs are rows of their own, not instances: no zone column, a link to their page.
   const isRollout = scope.machine === 'rollout' || isRun;
@@ -78,11 +76,11 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
       <h3>
         {what} {label} now
       </h3>
-      {q.isPending ? (
+      {view.shown.kind === 'loading' ? (
         <Loading what={`${what.toLowerCase()} in ${label}`} />
-      ) : q.isError ? (
-        <ErrorText error={q.error} />
-      ) : q.data.length === 0 ? (
+      ) : view.shown.kind === 'error' ? (
+        <QueryError error={view.shown.error} state={view} />
+      ) : view.shown.data.length === 0 ? (
         <p className="muted">None in this scope right now. Clear a filter, or pick another state.</p>
       ) : (
         <Table label={`${what} ${label} now`}>
@@ -97,7 +95,7 @@ export function InStateTable({ scope, state, label }: { scope: Scope; state: str
             </tr>
           </thead>
           <tbody>
-            {q.data.map((r) => (
+            {view.shown.data.map((r) => (
               <tr key={r.runId ?? r.rolloutId ?? `${r.instance}/${r.stage}`}>
                 <td>
                   {r.runId ? (
@@ -130,36 +128,10 @@ export function StateHistory({ scope, states }: { scope: Scope; states: Array<{ 
   // A database too busy to answer is asked less often (each failure is up to three 5 s reads), and
   // the user can ask at once with Try again.
   const q = useQuery(trpc.machines.history.queryOptions(scope, { refetchInterval: (query) => (query.state.status === 'error' ? 30_000 : 10_000), placeholderData: (prev) => prev }));
-  // A refetch of a query with no data clears its error; keep the last one on screen (query-display.ts).
-  const [lastError, setLastError] = useState<unknown>(null);
-  const keep = nextLastError(q, lastError);
-  if (keep !== lastError) setLastError(keep);
-  const shown = queryDisplay(q, lastError);
-  // "Retrying…" answers the user's own click, until that fetch settles: the background retries and
-  // polls of a failing query would otherwise keep the button busy nearly all the time (three 5 s
-  // reads per cycle), and the user could never ask again (a CI run waited 40 s for it).
-  const [asked, setAsked] = useState(false);
-  const retrying = shown.kind === 'error' && shown.retrying;
-  if (shown.kind === 'error') {
-    return (
-      <ErrorText
-        error={shown.error}
-        action={
-          <Button
-            size="small"
-            busy={asked && retrying}
-            busyLabel="Retrying…"
-            onClick={() => {
-              setAsked(true);
-              void q.refetch().finally(() => setAsked(false));
-            }}
-          >
-            Try again
-          </Button>
-        }
-      />
-    );
-  }
+  // A refetch of a query with no data clears its error; the last one stays on screen (query-display.ts).
+  const view = useQueryDisplay(q);
+  const shown = view.shown;
+  if (shown.kind === 'error') return <QueryError error={shown.error} state={view} />;
   if (shown.kind === 'loading' || !q.data) return <Loading what="the states over the range" />;
   const series: SeriesSpec[] = states.map((s) => ({ key: s.id, label: s.label, kind: 'area', stack: 'states', color: COLOR[s.id] }));
   const last = q.data.points.at(-1) as Record<string, number> | undefined;

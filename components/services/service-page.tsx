@@ -6,11 +6,9 @@ import { useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { errorCode } from '@/components/trpc/errors';
-import { Button } from '@/components/ui/button';
 import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorText } from '@/components/ui/error-text';
-import { Loading } from '@/components/ui/spinner';
+import { QueryStatus, useQueryDisplay } from '@/components/ui/query-state';
 import { LiveStatus } from '@/components/telemetry/live-status';
 import { RangePicker } from '@/components/telemetry/range-picker';
 import { TimelineStrip } from '@/components/timeline/timeline-strip';
@@ -44,21 +42,22 @@ export function ServicePage({ name }: { name: string }) {
     if (startAfter === undefined && detail.data) setStartAfter(detail.data.lastTickId);
   }, [detail.data, startAfter]);
   const sub = useServiceLive(name, serviceId, startAfter, live ? series.data : undefined);
+  // Failing reads keep their error on screen between retries (query-state.tsx).
+  const detailView = useQueryDisplay(detail);
+  const seriesView = useQueryDisplay(series);
 
-  if (detail.isPending) return <Loading what={`service ${name}`} />;
-  if (detail.isError) {
-    return errorCode(detail.error) === 'NOT_FOUND' ? (
+  if (detailView.shown.kind === 'error' && errorCode(detailView.shown.error) === 'NOT_FOUND') {
+    return (
       <>
         <h1>{name}</h1>
         <EmptyState title="No service by this name" action={<Link href="/services">All services</Link>}>
           It may have been renamed or removed; the services list has the current names.
         </EmptyState>
       </>
-    ) : (
-      <ErrorText error={detail.error} action={<Button size="small" onClick={() => void detail.refetch()}>Try again</Button>} />
     );
   }
-  const d = detail.data;
+  if (detailView.shown.kind !== 'data') return <QueryStatus state={detailView} what={`service ${name}`} />;
+  const d = detailView.shown.data;
   const s = series.data;
   const domain: [number, number] = s ? (live ? [s.to - LIVE_WINDOW_S * 1000, s.to] : [s.from, s.to]) : [Date.now() - LIVE_WINDOW_S * 1000, Date.now()];
   const newest = d.instances.reduce<number | null>((m, r) => (r.at !== null && (m === null || r.at > m) ? r.at : m), null);
@@ -75,8 +74,8 @@ export function ServicePage({ name }: { name: string }) {
       <ServiceRollouts service={d.service.name} />
       <section aria-labelledby="split-heading">
         <h2 id="split-heading">Traffic split</h2>
-        {series.isError ? <ErrorText error={series.error} action={<Button size="small" onClick={() => void series.refetch()}>Try again</Button>} /> : null}
-        {s ? <SplitCharts series={s} domain={domain} relative={range.kind !== 'custom'} /> : series.isPending ? <Loading what="the traffic split" /> : null}
+        {serviceId ? <QueryStatus state={seriesView} what="the traffic split" /> : null}
+        {s ? <SplitCharts series={s} domain={domain} relative={range.kind !== 'custom'} /> : null}
       </section>
       {serviceId ? <TimelineStrip from={domain[0]} to={domain[1]} serviceId={serviceId} compact refreshMs={live ? 5000 : undefined} /> : null}
       <InstancesTable d={d} />

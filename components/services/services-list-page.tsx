@@ -6,10 +6,8 @@ import type { RouterOutputs } from '@/components/trpc/client';
 import { useTRPC } from '@/components/trpc/client';
 import { Badge } from '@/components/ui/badge';
 import { ClampedText } from '@/components/ui/clamped-text';
-import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorText } from '@/components/ui/error-text';
-import { Loading } from '@/components/ui/spinner';
+import { QueryStatus, useQueryDisplay } from '@/components/ui/query-state';
 import { fmtMs, fmtRatio, fmtRps, fmtWeight } from '@/components/telemetry/format';
 import { formatCount, formatVersions } from '@/components/overview/format';
 import { desiredShares, formatShares } from './split';
@@ -25,13 +23,14 @@ export function ServicesListPage() {
   const zone = useDisplayZone();
   // The aggregates come from the newest tick: a cheap query, refreshed every few seconds.
   const list = useQuery(trpc.telemetry.services.queryOptions(undefined, { refetchInterval: 5_000, staleTime: 0 }));
+  // A failing list keeps its error on screen between the polls (query-state.tsx).
+  const view = useQueryDisplay(list);
   const newest = list.data?.reduce<number | null>((m, s) => (s.live && (m === null || s.live.at > m) ? s.live.at : m), null) ?? null;
   return (
     <>
       <h1>Services</h1>
       <p className="lead">Each service with its traffic and weights from the newest tick. Open one for its traffic split, routing and instances.</p>
-      {list.isPending ? <Loading what="services" /> : null}
-      {list.isError ? <ErrorText error={list.error} action={<Button size="small" onClick={() => void list.refetch()}>Try again</Button>} /> : null}
+      <QueryStatus state={view} what="services" />
       {list.data && list.data.length === 0 ? (
         <EmptyState title="No services registered">
           Services appear here when the registry knows them. Start Switchback with the demo seed (SWITCHBACK_SEED=demo, the default) or register services through a platform adapter.

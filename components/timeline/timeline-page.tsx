@@ -9,6 +9,7 @@ import { Table } from '@/components/ui/table';
 import { KINDS, TimelineStrip, type Kind } from './timeline-strip';
 import { ScopeFilters, useFleetScope } from '@/components/machines/scope-filters';
 import { ErrorText } from '@/components/ui/error-text';
+import { QueryStatus, useQueryDisplay } from '@/components/ui/query-state';
 import styles from './timeline.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
@@ -34,6 +35,8 @@ export function TimelinePage() {
   const kinds = (params.get('kinds')?.split(',').filter((k): k is Kind => KINDS.some((x) => x.kind === k)) ?? KINDS.map((k) => k.kind));
   const { filter, ready, unknown } = useFleetScope(params);
   const events = useQuery(trpc.timeline.events.queryOptions({ from, to: end, kinds, ...filter, limit: 200 }, { enabled: ready, refetchInterval: live ? 5000 : undefined }));
+  // The table said nothing while its read failed (an empty table); now the error stays on screen between the polls.
+  const eventsView = useQueryDisplay(events);
   return (
     <>
       <div className={styles.controls}>
@@ -65,6 +68,7 @@ export function TimelinePage() {
         ))}
       </fieldset>
       {ready ? <TimelineStrip from={from} to={end} kinds={kinds} {...filter} refreshMs={live ? 5000 : undefined} /> : null}
+      {ready ? <QueryStatus state={eventsView} what="events" /> : null}
       <Table label="Events">
         <thead>
           <tr>

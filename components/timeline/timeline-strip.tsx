@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
-import { ErrorText } from '@/components/ui/error-text';
+import { QueryError, useQueryDisplay } from '@/components/ui/query-state';
 import styles from './timeline.module.css';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
@@ -49,13 +49,15 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
   const q = useQuery(trpc.timeline.events.queryOptions({ from: qFrom, to: qTo, kinds, instanceId, serviceId, zoneId, clusterId, regionId, limit: compact ? 300 : 2000 }, { refetchInterval: refreshMs, placeholderData: (prev) => prev }));
   const [focus, setFocus] = useState<string | null>(null);
   const router = useRouter();
-  if (q.isError) return <ErrorText error={q.error} />;
+  // A failing read keeps its error on screen between the polls (query-state.tsx).
+  const view = useQueryDisplay(q);
+  if (view.shown.kind === 'error') return <QueryError error={view.shown.error} state={view} />;
   const events = q.data?.events ?? [];
   const lanes = KINDS.filter((k) => kinds.includes(k.kind));
   const x = (at: number) => `${Math.min(100, Math.max(0, ((at - from) / (to - from)) * 100))}%`;
   const focused = events.find((e) => e.id === focus) ?? null;
   return (
-    <div className={styles.strip} aria-label="Event timeline" role="group" aria-busy={q.isPending}>
+    <div className={styles.strip} aria-label="Event timeline" role="group" aria-busy={view.shown.kind === 'loading'}>
       {/* A live range ends on the page's 5 s grid of Date.now(): the server render and hydration can
           fall either side of a step (seconds apart on a loaded machine), so these may differ once
           (React #418); the next render, when the events arrive, writes the client's. */}
@@ -92,7 +94,7 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
             <strong>{time(focused.at)}</strong> {focused.href ? <Link href={focused.href}>{focused.title}</Link> : focused.title}
             {focused.instance ? <> on <a href={`/instances/${encodeURIComponent(focused.instance)}`}>{focused.instance}</a></> : null} — {focused.detail}
           </>
-        ) : q.isPending ? (
+        ) : view.shown.kind === 'loading' ? (
           'Loading events…'
         ) : events.length === 0 ? (
           'No events in this range. Widen the range or enable more kinds.'

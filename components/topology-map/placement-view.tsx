@@ -4,8 +4,7 @@ import Link from 'next/link';
 import { useEffect, useMemo, useRef } from 'react';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
-import { ErrorText } from '@/components/ui/error-text';
-import { Loading } from '@/components/ui/spinner';
+import { QueryStatus, useQueryDisplay } from '@/components/ui/query-state';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 import { weightColor } from './weight-color';
@@ -34,7 +33,9 @@ function hiddenText(h: Hidden): string | null {
 export function PlacementView({ state, onChange }: TopologyViewProps) {
   const zone = useDisplayZone();
   const { query, liveStatus } = useTopologySnapshot();
-  const data = query.data;
+  // A failing snapshot keeps its error on screen between retries (query-state.tsx).
+  const view = useQueryDisplay(query);
+  const data = view.shown.kind === 'data' ? view.shown.data : undefined;
   const regions = useMemo(() => (data ? buildPlacement(data) : []), [data]);
   const resolved = useMemo(() => resolvePath(regions, state.path), [regions, state.path]);
   const search = useMemo(() => searchPlacement(regions, state.q), [regions, state.q]);
@@ -62,9 +63,7 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
 
   const total = useMemo(() => fleetSummary(regions), [regions]);
 
-  if (query.isPending) return <Loading what="the placement of the fleet" />;
-  if (query.isError) return <ErrorText error={query.error} action={<Button onClick={() => void query.refetch()}>Try again</Button>} />;
-  if (!data) return null;
+  if (!data) return <QueryStatus state={view} what="the placement of the fleet" />;
   if (data.regions.length === 0) {
     return (
       <EmptyState title="No regions yet" action={<Link href="/settings">Open Settings</Link>}>
@@ -98,6 +97,7 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
         </p>
         <Legend />
       </div>
+      <QueryStatus state={view} what="the placement of the fleet" />
       {search ? (
         <p className={styles.searchLine} role="status" aria-label="Search result">
           {search.total === 0 ? (

@@ -34,4 +34,16 @@ describe('what a never-loaded query shows', () => {
     const newer = new Error('newer');
     expect(nextLastError(q({ failureReason: newer, fetchStatus: 'fetching' }), busy)).toBe(newer);
   });
+
+  it('keeps showing data when a later refetch fails, with the failure beside it', () => {
+    // React Query keeps the data of a query whose refetch failed: status error, data and error set.
+    expect(queryDisplay(q({ data: 3, error: busy, failureReason: busy }), null)).toEqual({ kind: 'data', data: 3, staleError: busy });
+    expect(queryDisplay(q({ data: 3, error: busy, failureReason: busy, fetchStatus: 'fetching' }), busy)).toEqual({ kind: 'data', data: 3, staleError: busy });
+  });
+
+  it('drops the stale-data warning once a refetch succeeds', () => {
+    const shown = queryDisplay(q({ data: 4 }), null);
+    expect(shown).toEqual({ kind: 'data', data: 4 });
+    expect(shown).not.toHaveProperty('staleError');
+  });
 });
