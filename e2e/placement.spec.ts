@@ -176,3 +176,43 @@ test('the views are tabs reachable with the arrow keys, and an old ?expand= link
   await expect(page).not.toHaveURL(/expand=/);
   await expect(page.getByRole('list', { name: 'Instances of use-a-2' })).toBeVisible();
 });
+
+test('a cleared search goes back to where it started, and "only unhealthy" names the scope it looked in', async ({ adminPage: page }) => {
+  // Issue 14: a search left its hit's cluster in the URL; "only unhealthy" there said "all healthy"
+  // for one cluster of a fleet with unhealthy instances elsewhere.
+  await page.goto('/topology?view=placement&path=us-east/us-east-a&unhealthy=1');
+  const box = page.getByRole('searchbox', { name: 'Search the topology' });
+  await box.fill('inventory-svc-use-b-2-v1-1');
+  await expect(page).toHaveURL(/[?&]path=us-east%2Fus-east-b%2Fuse-b-2(&|$)/, T);
+  // Shown or hidden, what the filter says is about this cluster (its instances are rarely all unhealthy).
+  await expect(page.getByRole('tabpanel')).toContainText(/(hidden|Nothing unhealthy) in cluster use-b-2/, T);
+  await box.fill('');
+  await expect(page).toHaveURL(/[?&]path=us-east%2Fus-east-a(&|$)/, T);
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('listitem')).toHaveText(['All regions', 'us-east', 'us-east-a']);
+});
+
+test('the legend’s neutral chips show on the dark theme', async ({ adminPage: page }) => {
+  // Issue 14: "2 blocked" and "L1"–"L3" were translucent black chips on a near-black page.
+  await page.goto('/topology');
+  await page.evaluate(() => localStorage.setItem('switchback-theme', 'dark'));
+  try {
+    await page.goto('/topology?view=placement');
+    const chip = page.getByRole('list', { name: 'Legend' }).getByText('2 blocked');
+    await expect(chip).toBeVisible({ timeout: 20_000 });
+    const { chipLum, pageLum } = await chip.evaluate((el) => {
+      const lum = (c: string) => {
+        const [r, g, b, a = 1] = c.match(/[\d.]+/g)!.map(Number);
+        const lin = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return { l: 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!), a };
+      };
+      const chip = lum(getComputedStyle(el).backgroundColor);
+      const page = lum(getComputedStyle(document.body).backgroundColor);
+      return { chipLum: chip.a < 1 ? -1 : chip.l, pageLum: page.l };
+    });
+    // An opaque chip with at least 3:1 against the page (WCAG 1.4.11, non-text contrast).
+    expect(chipLum).toBeGreaterThan(0);
+    expect((chipLum + 0.05) / (pageLum + 0.05)).toBeGreaterThanOrEqual(3);
+  } finally {
+    await page.evaluate(() => localStorage.setItem('switchback-theme', 'light'));
+  }
+});

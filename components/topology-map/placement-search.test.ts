@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { syntheticMap } from './placement-fixtures';
-import { buildPlacement, resolvePath } from './placement-model';
-import { filterLevel, searchPlacement } from './placement-search';
+import { buildPlacement, fleetSummary, resolvePath } from './placement-model';
+import { filterLevel, hiddenText, searchPlacement, unhealthyScope } from './placement-search';
 
 const map = syntheticMap({ regions: 2, zones: 2, clusters: 2, perCluster: 4, health: (k) => (k === 3 ? { degradation: 2 } : k === 9 ? { up: false } : {}) });
 const regions = buildPlacement(map);
@@ -68,5 +68,46 @@ describe('filterLevel', () => {
   it('unfiltered is the level itself', () => {
     const l = resolvePath(regions, []).level;
     expect(filterLevel(l, false).level).toBe(l);
+  });
+});
+
+describe('what "only unhealthy" says about its scope', () => {
+  const fleet = fleetSummary(regions);
+
+  // The scope is read from the level as drilled (unfiltered): a healthy region filtered away still has a name.
+  it('names the cluster it looked in, and what is unhealthy elsewhere (issue 14: "Nothing unhealthy here" inside a cluster of a sick fleet)', () => {
+    const level = resolvePath(regions, ['region-00', 'zone-00-00', 'c-00-00-01']).level;
+    const { hidden } = filterLevel(level, true);
+    expect(unhealthyScope(level, fleet)).toEqual({
+      scope: 'cluster c-00-00-01',
+      nothing: true,
+      elsewhere: 2,
+      title: 'Nothing unhealthy in cluster c-00-00-01',
+      body: 'No instance in cluster c-00-00-01 is degraded, down, behind an open or half-open breaker, backpressured or under an injected fault. Elsewhere in the fleet: 2 unhealthy instances.',
+    });
+    expect(hiddenText(hidden, 'cluster c-00-00-01')).toBe('4 instances hidden in cluster c-00-00-01: all healthy.');
+  });
+
+  it('a zone and a region are named too; a scope with something unhealthy is not "nothing"', () => {
+    const zone = resolvePath(regions, ['region-01', 'zone-01-00']).level;
+    expect(unhealthyScope(zone, fleet)).toMatchObject({ scope: 'zone zone-01-00', nothing: true, title: 'Nothing unhealthy in zone zone-01-00', elsewhere: 2 });
+    const region = resolvePath(regions, ['region-01']).level;
+    expect(unhealthyScope(region, fleet)).toMatchObject({ scope: 'region region-01', nothing: true });
+    const sick = resolvePath(regions, ['region-00', 'zone-00-00', 'c-00-00-00']).level;
+    expect(unhealthyScope(sick, fleet)).toMatchObject({ scope: 'cluster c-00-00-00', nothing: false, elsewhere: 1 });
+  });
+
+  it('the whole fleet healthy: nothing elsewhere either', () => {
+    const healthy = buildPlacement(syntheticMap({ regions: 1, zones: 1, clusters: 1, perCluster: 2 }));
+    const level = resolvePath(healthy, []).level;
+    const { hidden } = filterLevel(level, true);
+    expect(unhealthyScope(level, fleetSummary(healthy))).toEqual({
+      scope: 'the fleet',
+      nothing: true,
+      elsewhere: 0,
+      title: 'Nothing unhealthy in the fleet',
+      body: 'No instance in the fleet is degraded, down, behind an open or half-open breaker, backpressured or under an injected fault.',
+    });
+    expect(hiddenText(hidden, 'the fleet')).toBe('1 region, 1 zone, 1 cluster hidden: all healthy.');
   });
 });

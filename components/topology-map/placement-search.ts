@@ -2,7 +2,7 @@
 // zones, clusters and instances (by name, service, version or label) and names the best hit, which
 // the view expands to, highlights and scrolls to; everything else is dimmed.
 import type { TopologyInstance } from '@/server/services/topology/topology-map';
-import { instanceKey, isUnhealthy, type Level, type PlacementCluster, type PlacementKind, type PlacementRegion, type PlacementZone } from './placement-model';
+import { instanceKey, isUnhealthy, plural, type Level, type PlacementCluster, type PlacementKind, type PlacementRegion, type PlacementZone, type Summary } from './placement-model';
 
 export interface SearchHit {
   /** `<kind>:<db id>`, the `focus` form of view-state.ts. */
@@ -144,4 +144,53 @@ export function filterLevel(level: Level, unhealthyOnly: boolean): { level: Leve
       return { level: { ...level, cluster: { ...level.cluster, instances } }, hidden };
     }
   }
+}
+
+/** A level in words: "cluster euw-a-1", "zone eu-west-a", "region eu-west", "the fleet". */
+export function scopeName(level: Level): string {
+  switch (level.depth) {
+    case 3:
+      return `cluster ${level.cluster.name}`;
+    case 2:
+      return `zone ${level.zone.name}`;
+    case 1:
+      return level.regions.length === 1 ? `region ${level.regions[0]!.name}` : 'the fleet';
+    case 0:
+      return 'the fleet';
+  }
+}
+
+/** "82 instances hidden in cluster euw-a-1: all healthy."; null when nothing was hidden. */
+export function hiddenText(h: Hidden, scope: string): string | null {
+  const parts = [h.regions ? plural(h.regions, 'region') : '', h.zones ? plural(h.zones, 'zone') : '', h.clusters ? plural(h.clusters, 'cluster') : '', h.instances ? plural(h.instances, 'instance') : ''].filter(Boolean);
+  if (!parts.length) return null;
+  return `${parts.join(', ')} hidden${scope === 'the fleet' ? '' : ` in ${scope}`}: all healthy.`;
+}
+
+export interface UnhealthyScope {
+  scope: string;
+  /** Nothing at this level is unhealthy. */
+  nothing: boolean;
+  /** Unhealthy instances outside this level. */
+  elsewhere: number;
+  title: string;
+  body: string;
+}
+
+/**
+ * What "only unhealthy" says about the level it filters (unfiltered, as drilled): its scope by name
+ * and what is unhealthy outside it, so an empty cluster is never read as a healthy fleet.
+ */
+export function unhealthyScope(level: Level, fleet: Summary): UnhealthyScope {
+  const scope = scopeName(level);
+  const here = level.depth === 3 ? level.cluster.summary.unhealthy : level.depth === 2 ? level.zone.summary.unhealthy : level.regions.reduce((n, r) => n + r.summary.unhealthy, 0);
+  const elsewhere = Math.max(0, fleet.unhealthy - here);
+  const more = elsewhere ? ` Elsewhere in the fleet: ${plural(elsewhere, 'unhealthy instance')}.` : '';
+  return {
+    scope,
+    nothing: here === 0,
+    elsewhere,
+    title: `Nothing unhealthy in ${scope}`,
+    body: `No instance in ${scope} is degraded, down, behind an open or half-open breaker, backpressured or under an injected fault.${more}`,
+  };
 }

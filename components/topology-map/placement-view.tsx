@@ -9,21 +9,11 @@ import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 import { weightColor } from './weight-color';
 import { buildPlacement, fleetSummary, plural, resolvePath } from './placement-model';
-import { filterLevel, searchPlacement, type Hidden } from './placement-search';
+import { filterLevel, hiddenText, searchPlacement, unhealthyScope } from './placement-search';
 import { FleetLevel, ClusterLevel, ZoneLevel, type Marks } from './placement-levels';
 import { useTopologySnapshot } from './use-topology-snapshot';
-import type { TopologyViewProps } from './view-state';
+import { pathAfterClearedSearch, type TopologyViewProps } from './view-state';
 import styles from './placement-view.module.css';
-
-function hiddenText(h: Hidden): string | null {
-  const parts = [
-    h.regions ? plural(h.regions, 'region') : '',
-    h.zones ? plural(h.zones, 'zone') : '',
-    h.clusters ? plural(h.clusters, 'cluster') : '',
-    h.instances ? plural(h.instances, 'instance') : '',
-  ].filter(Boolean);
-  return parts.length ? `${parts.join(', ')} hidden: all healthy.` : null;
-}
 
 /**
  * Region → zone → cluster → instance as a drill-down: one level at a time, every label at its
@@ -43,14 +33,29 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
 
   // A new search jumps to its best hit once; after that the user may drill anywhere (the search
   // stays, dimming what does not match). A reloaded URL that already names a hit is left as it is.
+  // Clearing the search goes back to where it started (view-state.ts, pathAfterClearedSearch):
+  // `before` is the path when the search began, `leftAt` the path the search last moved to.
   const handledQ = useRef<string | null>(null);
+  const before = useRef<string[] | null>(null);
+  const leftAt = useRef<string[] | null>(null);
   useEffect(() => {
     if (!data || handledQ.current === state.q) return;
+    const prevQ = handledQ.current;
     handledQ.current = state.q;
+    if (!state.q) {
+      const back = prevQ ? pathAfterClearedSearch(state.path, leftAt.current, before.current) : null;
+      before.current = leftAt.current = null;
+      if (back) onChange({ path: back, focus: null });
+      return;
+    }
+    if (prevQ === '') before.current = state.path;
+    leftAt.current = state.path;
     if (!search || (state.focus && search.matched.has(state.focus))) return;
     const hit = search.hits[0];
-    if (hit) onChange({ focus: hit.key, path: hit.path });
-  }, [data, state.q, state.focus, search, onChange]);
+    if (!hit) return;
+    leftAt.current = hit.path;
+    onChange({ focus: hit.key, path: hit.path });
+  }, [data, state.q, state.focus, state.path, search, onChange]);
 
   const focusKey = state.focus;
   const pathKey = resolved.path.join('/');
@@ -73,16 +78,15 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
   }
 
   const marks: Marks = { focus: focusKey, search, go: (path, focus = null) => onChange({ path, focus }) };
-  const hiddenLine = state.unhealthy ? hiddenText(hidden) : null;
-  const nothingUnhealthy =
-    state.unhealthy &&
-    ((level.depth <= 1 && 'regions' in level && level.regions.length === 0) ||
-      (level.depth === 2 && level.zone.clusters.length === 0) ||
-      (level.depth === 3 && level.cluster.instances.length === 0));
+  // Said with its scope: inside a cluster, "nothing unhealthy" is about that cluster, not the fleet.
+  const scope = unhealthyScope(resolved.level, total);
+  const hiddenLine = state.unhealthy ? hiddenText(hidden, scope.scope) : null;
+  const nothingUnhealthy = state.unhealthy && scope.nothing;
   const hitIndex = search && focusKey ? search.hits.findIndex((h) => h.key === focusKey) : -1;
   const step = (d: number) => {
     if (!search?.hits.length) return;
     const h = search.hits[(hitIndex + d + search.hits.length) % search.hits.length]!;
+    leftAt.current = h.path;
     onChange({ focus: h.key, path: h.path });
   };
 
@@ -128,8 +132,20 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
       ) : null}
       {hiddenLine ? <p className={styles.notice}>{hiddenLine}</p> : null}
       {nothingUnhealthy ? (
-        <EmptyState title="Nothing unhealthy here" action={<Button onClick={() => onChange({ unhealthy: false })}>Show everything</Button>}>
-          No instance at this level is degraded, down or behind an open breaker.
+        <EmptyState
+          title={scope.title}
+          action={
+            <>
+              {resolved.path.length ? (
+                <Button variant="primary" onClick={() => onChange({ path: [], focus: null })}>
+                  Show all regions
+                </Button>
+              ) : null}{' '}
+              <Button onClick={() => onChange({ unhealthy: false })}>Show everything in {scope.scope}</Button>
+            </>
+          }
+        >
+          {scope.body}
         </EmptyState>
       ) : level.depth <= 1 && 'regions' in level ? (
         <FleetLevel regions={level.regions} marks={marks} />
@@ -166,13 +182,13 @@ function Legend() {
         100
       </li>
       <li>
-        <span className={styles.mark}>L1</span>–<span className={styles.mark}>L3</span> degradation level
+        <span className={`${styles.mark} ${styles.plain}`}>L1</span>–<span className={`${styles.mark} ${styles.plain}`}>L3</span> degradation level
       </li>
       <li>
         <span className={`${styles.mark} ${styles.open}`}>open</span> <span className={`${styles.mark} ${styles.half}`}>half-open</span> breaker
       </li>
       <li>
-        <span className={`${styles.mark} ${styles.down}`}>down</span> <span className={styles.mark}>2 blocked</span> stages backpressured{' '}
+        <span className={`${styles.mark} ${styles.down}`}>down</span> <span className={`${styles.mark} ${styles.plain}`}>2 blocked</span> stages backpressured{' '}
         <span className={`${styles.mark} ${styles.fault}`}>fault: delay</span> injected by an experiment
       </li>
     </ul>

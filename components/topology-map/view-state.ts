@@ -58,3 +58,15 @@ export interface TopologyViewProps {
   /** Change part of the state (the shell writes it to the URL with router.replace). */
   onChange: (patch: Partial<TopologyViewState>) => void;
 }
+
+/**
+ * Where clearing a search leaves the placement view: a search moved the view to its hit, and the
+ * URL would otherwise keep that cluster as the scope of whatever comes next ("only unhealthy" then
+ * spoke for one cluster). Back to where the search started (`before`; unknown after a reload: the
+ * whole fleet), unless the user has drilled elsewhere since (`current` is no longer where the search
+ * left it, `leftAt`): then null, stay.
+ */
+export function pathAfterClearedSearch(current: readonly string[], leftAt: readonly string[] | null, before: readonly string[] | null): string[] | null {
+  if (leftAt === null || current.join('/') !== leftAt.join('/')) return null;
+  return [...(before ?? [])];
+}
