@@ -63,3 +63,23 @@ test('a cluster page: its instances, its events, and its machines one click away
   await expect(page.getByText(/^Now, over 8 instances \(all stages\):/)).toBeVisible({ timeout: 20_000 });
   await expect(page.getByLabel('Cluster')).toHaveValue('euw-b-1');
 });
+
+test('no edge runs through an edge label: no label covers the centre of a state, where the arcs rise and land', async ({ adminPage: page }) => {
+  // Issue 14: on the ladder, L0 → L2's label sat over L1's centre, where L1 → L3 rises on the same lane.
+  await page.goto('/machines?machine=degradation');
+  const flow = page.locator('.react-flow');
+  await expect(flow.locator('.react-flow__node')).toHaveCount(4, { timeout: 20_000 });
+  // Six arcs forward (every skip) and three back.
+  await expect(flow.locator('.react-flow__edge-textwrapper')).toHaveCount(9);
+  const overlaps = await flow.evaluate((root) => {
+    const centres = [...root.querySelectorAll('.react-flow__node')].map((n) => {
+      const r = n.getBoundingClientRect();
+      return { name: n.textContent ?? '', x: r.left + r.width / 2 };
+    });
+    return [...root.querySelectorAll('.react-flow__edge-textwrapper')].flatMap((l) => {
+      const r = l.getBoundingClientRect();
+      return centres.filter((c) => c.x > r.left && c.x < r.right).map((c) => `“${l.textContent}” over ${c.name}`);
+    });
+  });
+  expect(overlaps).toEqual([]);
+});

@@ -79,3 +79,15 @@ test('an operator can preview but not publish; the API refuses a publish too', a
   expect(res.status()).toBe(403);
   await page.context().close();
 });
+
+test('the override picker is styled like the editor’s own selects', async ({ adminPage: page }) => {
+  // Issue 14: the "Override for a service" select was the browser's default control.
+  await page.goto('/policies?kind=weight');
+  const look = (name: string) =>
+    page.getByRole('combobox', { name }).evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { border: s.borderTopColor, radius: s.borderTopLeftRadius, background: s.backgroundColor, padding: s.paddingLeft, font: s.fontSize };
+    });
+  await expect(page.getByRole('combobox', { name: 'Model' })).toBeVisible({ timeout: 20_000 });
+  expect(await look('Override for a service')).toEqual(await look('Model'));
+});

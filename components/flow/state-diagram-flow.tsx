@@ -5,7 +5,7 @@
 // above the row, edges back arc below, each skip a little higher so parallel arcs do not overlap.
 // Every edge is labelled with how often it fired; clicking an edge (or its entry in the accessible
 // list the page renders) selects it. Loaded on demand by state-diagram.tsx (its own chunk).
-import { Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from '@xyflow/react';
+import { BaseEdge, getSmoothStepPath, Handle, MarkerType, Position, ReactFlow, type Edge, type EdgeProps, type Node, type NodeProps } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
 import type { DiagramInput } from './state-diagram';
@@ -25,8 +25,40 @@ function StateNode({ data }: NodeProps<Node<StateData>>) {
   );
 }
 
+type LaneData = { offset: number; labelShift: number };
+
+/**
+ * A smoothstep arc whose label can sit off its midpoint. Every line into or out of a state runs
+ * up or down at the state's centre, and the midpoint of an arc over an even number of steps is the
+ * centre of the state it skips: the arc that leaves that state on the same lane crossed the label.
+ */
+function LaneEdge({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, labelStyle, labelBgStyle, labelBgPadding, labelBgBorderRadius, data }: EdgeProps<Edge<LaneData>>) {
+  const [path, labelX, labelY] = getSmoothStepPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition, borderRadius: 10, offset: data?.offset ?? 18 });
+  return (
+    <BaseEdge
+      id={id}
+      path={path}
+      markerEnd={markerEnd}
+      label={label}
+      labelX={labelX + (data?.labelShift ?? 0)}
+      labelY={labelY}
+      labelStyle={labelStyle}
+      labelShowBg
+      labelBgStyle={labelBgStyle}
+      labelBgPadding={labelBgPadding}
+      labelBgBorderRadius={labelBgBorderRadius}
+    />
+  );
+}
+
 const nodeTypes = { state: StateNode };
+const edgeTypes = { lane: LaneEdge };
 const GAP = 240;
+
+/** How far an arc's label moves from its midpoint: half a step back towards its source when it skips an even number of steps. */
+export function labelShift(skip: number, gap = GAP): number {
+  return skip % 2 === 0 ? -Math.sign(skip) * (gap / 2) : 0;
+}
 
 export default function StateDiagramFlow({ states, edges, current, selected, onSelect }: DiagramInput) {
   const index = useMemo(() => new Map(states.map((s, i) => [s.id, i])), [states]);
@@ -56,8 +88,8 @@ export default function StateDiagramFlow({ states, edges, current, selected, onS
           sourceHandle: `${side}-out`,
           targetHandle: `${side}-in`,
           label: e.label,
-          type: 'smoothstep',
-          pathOptions: { offset: 18 + 26 * (Math.abs(skip) - 1), borderRadius: 10 },
+          type: 'lane',
+          data: { offset: 18 + 26 * (Math.abs(skip) - 1), labelShift: labelShift(skip) },
           animated: e.id === selected,
           markerEnd: { type: MarkerType.ArrowClosed, color: e.id === selected ? '#f7c96b' : '#8b95a7' },
           className: `${styles.edge} ${e.id === selected ? styles.selectedEdge : ''}`,
@@ -75,6 +107,7 @@ export default function StateDiagramFlow({ states, edges, current, selected, onS
         nodes={nodes}
         edges={flowEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         fitView
         fitViewOptions={{ padding: 0.15 }}
         nodesDraggable={false}

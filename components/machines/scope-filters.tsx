@@ -6,6 +6,7 @@
 // and left out of the query rather than failing the page.
 import { useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/components/trpc/client';
+import uiStyles from '@/components/ui/ui.module.css';
 
 export type FleetFilter = { regionId?: string; zoneId?: string; clusterId?: string; serviceId?: string };
 type Named = { id: string; name: string };
@@ -59,7 +60,7 @@ export function ScopeFilters({ params, onChange, only }: { params: URLSearchPara
     return (
       <label>
         {label}{' '}
-        <select value={current} onChange={(e) => onChange({ [key]: e.target.value || null, ...Object.fromEntries(clears.map((c) => [c, null])), edge: null, state: null })}>
+        <select className={uiStyles.control} value={current} onChange={(e) => onChange({ [key]: e.target.value || null, ...Object.fromEntries(clears.map((c) => [c, null])), edge: null, state: null })}>
           <option value="">All</option>
           {shown.map((o) => (
             <option key={o.id} value={o.name}>

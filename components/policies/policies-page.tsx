@@ -8,6 +8,7 @@ import { ErrorText } from '@/components/ui/error-text';
 import { Loading } from '@/components/ui/spinner';
 import { PolicyEditor } from './policy-editor';
 import styles from './policies.module.css';
+import uiStyles from '@/components/ui/ui.module.css';
 
 const KINDS = [
   { kind: 'weight', label: 'Weight' },
@@ -60,6 +61,7 @@ export function PoliciesPage() {
         <label className={styles.overridePick}>
           Override for a service
           <select
+            className={uiStyles.control}
             value={scope.startsWith('service:') ? scope : ''}
             onChange={(e) => e.target.value && router.push(href(kind, e.target.value))}
             aria-label="Override for a service"
