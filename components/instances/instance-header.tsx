@@ -4,6 +4,7 @@ import { Badge } from '@/components/ui/badge';
 import { Breadcrumbs } from '@/components/ui/breadcrumbs';
 import { formatDuration } from '@/components/charts/time-axis';
 import { adminTone, breakerTone, degradationTone, fmtDegradation, fmtRatio, fmtWeight, trafficShare } from '@/components/telemetry/format';
+import { breakerWeightNote } from './breaker-note';
 import { secondsToTarget } from './live-merge';
 import styles from './instances.module.css';
 
@@ -48,6 +49,8 @@ export function WeightStatus({ d, points }: { d: InstanceDetail; points: Readonl
   if (!l) return null;
   const eta = secondsToTarget(points.length >= 2 ? points : []);
   const settled = Math.abs(l.target - l.effective) < 0.5;
+  // A high weight beside an open or half-open breaker reads as a contradiction: say why it is not.
+  const note = breakerWeightNote(d.breaker.state, l.rps);
   const share = d.peers ? trafficShare(l.effective, d.peers.sumEffective, d.peers.versionWeight, d.peers.versionWeightTotal) : null;
   return (
     <div role="status" aria-live="off" aria-atomic="true" className={styles.weightStatus}>
@@ -63,6 +66,7 @@ export function WeightStatus({ d, points }: { d: InstanceDetail; points: Readonl
           : `Moving ${l.effective > l.target ? 'down' : 'up'} to ${fmtWeight(l.target)}${eta !== null ? `, there in about ${formatDuration(eta * 1000)}` : ''} (a linear walk over ${d.policy.weight.smoothingWindowS} s, so routing never jumps).`}
         {share !== null ? ` Receives about ${fmtRatio(share)} of ${d.service.name}'s unmatched traffic.` : ''}
       </p>
+      {note ? <p className={styles.walk}>{note}</p> : null}
     </div>
   );
 }
