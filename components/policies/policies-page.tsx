@@ -59,7 +59,7 @@ export function PoliciesPage() {
           ))}
         </ul>
         <label className={styles.overridePick}>
-          Override for a service
+          <span>Override for a service</span>
           <select
             className={uiStyles.control}
             value={scope.startsWith('service:') ? scope : ''}

@@ -38,6 +38,13 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
   const handledQ = useRef<string | null>(null);
   const before = useRef<string[] | null>(null);
   const leftAt = useRef<string[] | null>(null);
+  // Where a search begins, whether or not the fleet has loaded yet (a search typed during the
+  // first load must still go back here). Declared first: it runs before the jump below.
+  const lastQ = useRef<string | null>(null);
+  useEffect(() => {
+    if (lastQ.current === '' && state.q) before.current = state.path;
+    lastQ.current = state.q;
+  }, [state.q, state.path]);
   useEffect(() => {
     if (!data || handledQ.current === state.q) return;
     const prevQ = handledQ.current;
@@ -48,7 +55,6 @@ export function PlacementView({ state, onChange }: TopologyViewProps) {
       if (back) onChange({ path: back, focus: null });
       return;
     }
-    if (prevQ === '') before.current = state.path;
     leftAt.current = state.path;
     if (!search || (state.focus && search.matched.has(state.focus))) return;
     const hit = search.hits[0];
