@@ -23,7 +23,7 @@ import { stepText } from './fleet-table';
 import { RolloutActions } from './rollout-actions';
 import { StepsList } from './steps-list';
 import { WeightChart } from './weight-chart';
-import { ageText, pct, stateText, stateTone, VERDICT_LABELS, verdictTone } from './words';
+import { ageText, measuredNote, pct, stateText, stateTone, VERDICT_LABELS, verdictTone } from './words';
 import styles from './rollouts.module.css';
 
 /** One rollout: state and actions, steps, approvals, the weight and analysis charts, the timeline. */
@@ -116,6 +116,7 @@ function RolloutView({ r, history }: { r: RolloutDetail; history: HistoryPoint[]
         <Fact label="Step">{stepText(r)}</Fact>
         <Fact label="Canary desired / measured">
           {pct(r.desiredCanaryPct)} / {pct(r.measuredCanaryPct)}
+          {measuredNote(r, now) ? <span className={`muted ${styles.small}`}> ({measuredNote(r, now)})</span> : null}
         </Fact>
         <Fact label="Analysis">{r.verdict ? <Badge tone={verdictTone(r.verdict)}>{VERDICT_LABELS[r.verdict] ?? r.verdict}</Badge> : '—'}</Fact>
         <Fact label="Created by">{r.createdByName ?? '—'}</Fact>

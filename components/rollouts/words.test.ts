@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageText, CONFIDENCE_HINT, CONFIDENCE_LABEL, confidenceOption, durationText, stateText, stepSummary } from './words';
+import { ageText, CONFIDENCE_HINT, CONFIDENCE_LABEL, confidenceOption, durationText, measuredNote, stateText, stepSummary } from './words';
 
 describe('rollouts in words', () => {
   it('says why a rollout stopped', () => {
@@ -9,6 +9,17 @@ describe('rollouts in words', () => {
     expect(stateText({ state: 'rolled_back', pauseReason: null, abortReason: 'analysis_failed', stateDetail: 'Analysis failed, rolling back: canary errors 52 %' })).toBe('Rolled back: Analysis failed, rolling back: canary errors 52 %');
     expect(stateText({ state: 'paused', pauseReason: 'awaiting_approval', abortReason: null })).toBe('Paused: waiting for approval');
     expect(stateText({ state: 'pending', pauseReason: null, abortReason: null, stateDetail: null })).toBe('Pending');
+  });
+
+  it('says when a measured canary share is not from now', () => {
+    const end = Date.UTC(2026, 11, 5, 9, 0, 34);
+    const back = { state: 'rolled_back', finishedAt: new Date(end) };
+    expect(measuredNote({ ...back, measuredAt: new Date(end - 1000) }, end + 75_000)).toBe('measured 1 min 16 s ago, before the rollback');
+    expect(measuredNote({ ...back, measuredAt: new Date(end + 2000) }, end + 75_000)).toBe('after the rollback');
+    expect(measuredNote({ state: 'succeeded', finishedAt: new Date(end), measuredAt: new Date(end - 3000) }, end + 5000)).toBe('measured 8 s ago, before the end');
+    expect(measuredNote({ state: 'progressing', finishedAt: null, measuredAt: new Date(end) }, end + 2000)).toBe('');
+    expect(measuredNote({ state: 'progressing', finishedAt: null, measuredAt: new Date(end) }, end + 45_000)).toBe('measured 45 s ago');
+    expect(measuredNote({ ...back, measuredAt: null }, end)).toBe('');
   });
 
   it('writes durations and ages a person reads', () => {

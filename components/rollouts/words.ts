@@ -102,3 +102,21 @@ export const CONFIDENCE_HINT =
 export function confidenceOption(alpha: number): string {
   return `${Math.round((1 - alpha) * 1000) / 10} % per analysis (α ${alpha})`;
 }
+
+/** A measured share older than this (seconds) while a rollout runs is not "now": its age is said. */
+const MEASURED_STALE_S = 10;
+
+/**
+ * When the measured canary share is from, if a reader could take it for "now": a finished
+ * rollout's share from before its end (no tick after it yet, or the loop stopped), or a running
+ * one's older than a few ticks. '' when the share is current.
+ */
+export function measuredNote(r: { state: string; measuredAt: string | Date | null; finishedAt: string | Date | null }, now: number): string {
+  if (!r.measuredAt) return '';
+  const at = new Date(r.measuredAt).getTime();
+  const end = r.state === 'rolled_back' ? 'the rollback' : 'the end';
+  if (r.finishedAt && (r.state === 'rolled_back' || r.state === 'succeeded')) {
+    return at <= new Date(r.finishedAt).getTime() ? `measured ${ageText(at, now)} ago, before ${end}` : `after ${end}`;
+  }
+  return now - at > MEASURED_STALE_S * 1000 ? `measured ${ageText(at, now)} ago` : '';
+}

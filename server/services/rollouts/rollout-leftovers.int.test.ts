@@ -1,7 +1,7 @@
 // What a rollout leaves behind when it stops, and what the fleet table says about a finished one:
 // approval requests nobody can decide any more are closed, analyses that stopped looking are
 // closed, the verdict is the one that decided the rollout, and the measured share of a finished
-// rollout is its last minute of traffic.
+// rollout is the traffic after its final routing took effect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../../test/context';
 import { actorOf, platformApplies, reconcile, rolloutAt, rolloutFleet, runUntil, startedRollout } from '../../../test/rollout-fixtures';
@@ -127,12 +127,12 @@ describe('a stopped rollout closes what it left open', () => {
 });
 
 describe('the measured canary share of a finished rollout', () => {
-  it('is its last minute of traffic up to finishedAt; "—" only without traffic', async () => {
+  it('is the traffic after its final routing took effect, with the time it was measured; "—" only without traffic', async () => {
     const f = await rolloutFleet(t.db);
     const id = await started(f, [{ kind: 'setWeight', weight: 50 }]);
     const done = await runUntil(t.db, id, f.service.id, (r) => r.state === 'succeeded');
     const [empty] = await listRollouts(t.db, f.viewer, { service: f.service.name });
-    expect(empty).toMatchObject({ id, state: 'succeeded', measuredCanaryPct: null });
+    expect(empty).toMatchObject({ id, state: 'succeeded', measuredCanaryPct: null, measuredAt: null });
     const end = (await rollout(id)).finishedAt!;
     await t.db.rollout.update({ where: { id: done.id }, data: { startedAt: new Date(end.getTime() - 300_000) } });
     const at = (s: number) => new Date(end.getTime() + s * 1000);
@@ -140,9 +140,32 @@ describe('the measured canary share of a finished rollout', () => {
       { at: when, serviceId: f.service.id, appVersion: 'v2', zone: f.zones.a, instances: 1, requests: v2, errors: 0 },
       { at: when, serviceId: f.service.id, appVersion: 'v1', zone: f.zones.a, instances: 2, requests: v1, errors: 0 },
     ];
-    // Outside the last minute (before it, and after the end) nothing counts.
-    await t.db.versionSample.createMany({ data: [...row(at(-200), 0, 100), ...row(at(-30), 60, 40), ...row(at(-2), 90, 10), ...row(at(5), 0, 100)] });
-    const [measured] = await listRollouts(t.db, f.viewer, { service: f.service.name });
-    expect(measured!.measuredCanaryPct).toBe(75);
+    // Before the end only: the last tick before it, and the page says when that was.
+    await t.db.versionSample.createMany({ data: [...row(at(-200), 0, 100), ...row(at(-30), 60, 40), ...row(at(-2), 90, 10)] });
+    const [before] = await listRollouts(t.db, f.viewer, { service: f.service.name });
+    expect(before).toMatchObject({ measuredCanaryPct: 90, measuredAt: at(-2) });
+    // Once ticks after the end exist, the share is where the traffic went: the latest of its first minute.
+    await t.db.versionSample.createMany({ data: [...row(at(3), 80, 20), ...row(at(5), 100, 0), ...row(at(90), 0, 100)] });
+    const [after] = await listRollouts(t.db, f.viewer, { service: f.service.name });
+    expect(after).toMatchObject({ measuredCanaryPct: 100, measuredAt: at(5) });
+  });
+
+  it('of a rolled-back rollout drops to 0 % once the rollback moved the traffic (not the canary share before it)', async () => {
+    const f = await rolloutFleet(t.db);
+    const id = await started(f, [{ kind: 'setWeight', weight: 30 }, { kind: 'pause' }]);
+    await runUntil(t.db, id, f.service.id, (r) => r.state === 'paused');
+    const r = await rollout(id);
+    await abortRollout(t.db, actorOf(f.operator), { id, version: r.version, reason: 'canary overloaded' });
+    const back = await runUntil(t.db, id, f.service.id, (x) => x.state === 'rolled_back');
+    const end = back.finishedAt!;
+    await t.db.rollout.update({ where: { id }, data: { startedAt: new Date(end.getTime() - 120_000) } });
+    const at = (s: number) => new Date(end.getTime() + s * 1000);
+    const row = (when: Date, v2: number, v1: number) => [
+      { at: when, serviceId: f.service.id, appVersion: 'v2', zone: f.zones.a, instances: 1, requests: v2, errors: 0 },
+      { at: when, serviceId: f.service.id, appVersion: 'v1', zone: f.zones.a, instances: 2, requests: v1, errors: 0 },
+    ];
+    await t.db.versionSample.createMany({ data: [...row(at(-20), 30, 70), ...row(at(-1), 30, 70), ...row(at(1), 0, 100), ...row(at(2), 0, 100)] });
+    const [row0] = await listRollouts(t.db, f.viewer, { service: f.service.name });
+    expect(row0).toMatchObject({ id, state: 'rolled_back', desiredCanaryPct: 0, measuredCanaryPct: 0, measuredAt: at(2) });
   });
 });

@@ -29,56 +29,67 @@ function canaryPctOf(routing: unknown, canary: string): number {
 
 const shareOf = (canary: number, total: number) => Math.round((canary / total) * 1000) / 10;
 
+/** A measured canary share and the tick it was measured at (the page says how old it is). */
+export interface Measured {
+  pct: number;
+  at: Date;
+}
+
 /**
- * The measured canary share of the fleet table: canary requests / all requests of the service. An
- * active rollout: at the service's latest VersionSample tick (if fresh). A finished one: over its
- * last minute of traffic (the samples of the minute before its last tick up to finishedAt), so the
- * table shows where it ended; null ("—") only when no traffic was sampled.
+ * The measured canary share of the fleet table: canary requests / all requests of the service, at
+ * one tick. An active rollout: the service's latest tick (if fresh). A finished one: where its
+ * traffic went once its final routing took effect — the latest tick in the minute after
+ * finishedAt — so a rolled-back rollout reads 0 % and not the canary share just before the
+ * rollback; until such a tick exists (or when the loop stopped), the last tick up to finishedAt,
+ * whose time the page shows. Nothing when no traffic was sampled.
  */
-async function measuredNow(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, number>> {
+async function measuredNow(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, Measured>> {
   const [active, finished] = await Promise.all([measuredActive(db, rollouts), measuredFinished(db, rollouts)]);
   return new Map([...active, ...finished]);
 }
 
-async function measuredActive(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, number>> {
+async function measuredActive(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, Measured>> {
   const active = rollouts.filter((r) => r.state !== 'pending' && r.state !== 'succeeded' && r.state !== 'rolled_back');
   if (active.length === 0) return new Map();
   const ids = [...new Set(active.map((r) => r.serviceId))];
-  const rows = await db.$queryRaw<Array<{ serviceId: string; appVersion: string; requests: number }>>`
+  const rows = await db.$queryRaw<Array<{ serviceId: string; appVersion: string; requests: number; at: Date }>>`
     WITH latest AS (
       SELECT "serviceId", max(at) AS at FROM "VersionSample"
        WHERE "serviceId" = ANY(${ids}::uuid[]) AND at > ${new Date(Date.now() - MEASURED_FRESH_MS)}
        GROUP BY "serviceId")
-    SELECT v."serviceId"::text AS "serviceId", v."appVersion", sum(v.requests)::float8 AS requests
+    SELECT v."serviceId"::text AS "serviceId", v."appVersion", sum(v.requests)::float8 AS requests, l.at
       FROM "VersionSample" v JOIN latest l ON l."serviceId" = v."serviceId" AND l.at = v.at
-     GROUP BY v."serviceId", v."appVersion"`;
-  const out = new Map<string, number>();
+     GROUP BY v."serviceId", v."appVersion", l.at`;
+  const out = new Map<string, Measured>();
   for (const r of active) {
     const mine = rows.filter((x) => x.serviceId === r.serviceId);
     const total = mine.reduce((s, x) => s + x.requests, 0);
-    if (total > 0) out.set(r.id, shareOf(mine.find((x) => x.appVersion === r.canaryVersion)?.requests ?? 0, total));
+    if (total > 0) out.set(r.id, { pct: shareOf(mine.find((x) => x.appVersion === r.canaryVersion)?.requests ?? 0, total), at: mine[0]!.at });
   }
   return out;
 }
 
-async function measuredFinished(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, number>> {
+async function measuredFinished(db: Db, rollouts: readonly Rollout[]): Promise<Map<string, Measured>> {
   const done = rollouts.filter((r) => (r.state === 'succeeded' || r.state === 'rolled_back') && r.startedAt && r.finishedAt);
   if (done.length === 0) return new Map();
   // Timestamps go as UTC text: the columns are timestamp without time zone, holding UTC.
-  const rows = await db.$queryRaw<Array<{ id: string; canary: number | null; total: number | null }>>`
+  const rows = await db.$queryRaw<Array<{ id: string; at: Date; canary: number | null; total: number | null }>>`
     WITH f AS (
       SELECT * FROM unnest(${done.map((r) => r.id)}::uuid[], ${done.map((r) => r.serviceId)}::uuid[], ${done.map((r) => r.canaryVersion)}::text[],
                            ${done.map((r) => r.startedAt!.toISOString())}::timestamp[], ${done.map((r) => r.finishedAt!.toISOString())}::timestamp[])
           AS f(id, "serviceId", canary, "from", "to")),
-    last AS (
-      SELECT f.id, max(v.at) AS at FROM f JOIN "VersionSample" v ON v."serviceId" = f."serviceId" AND v.at >= f."from" AND v.at <= f."to"
-       GROUP BY f.id)
-    SELECT f.id::text AS id, sum(v.requests) FILTER (WHERE v."appVersion" = f.canary)::float8 AS canary, sum(v.requests)::float8 AS total
-      FROM f JOIN last l ON l.id = f.id
-      JOIN "VersionSample" v ON v."serviceId" = f."serviceId" AND v.at > l.at - ${`${MEASURED_FRESH_MS / 1000} seconds`}::interval AND v.at <= l.at AND v.at >= f."from"
-     GROUP BY f.id`;
-  const out = new Map<string, number>();
-  for (const row of rows) if (row.total && row.total > 0) out.set(row.id, shareOf(row.canary ?? 0, row.total));
+    pick AS (
+      SELECT f.id,
+             coalesce((SELECT max(v.at) FROM "VersionSample" v WHERE v."serviceId" = f."serviceId" AND v.at > f."to"
+                         AND v.at <= f."to" + ${`${MEASURED_FRESH_MS / 1000} seconds`}::interval),
+                      (SELECT max(v.at) FROM "VersionSample" v WHERE v."serviceId" = f."serviceId" AND v.at >= f."from" AND v.at <= f."to")) AS at
+        FROM f)
+    SELECT f.id::text AS id, p.at, sum(v.requests) FILTER (WHERE v."appVersion" = f.canary)::float8 AS canary, sum(v.requests)::float8 AS total
+      FROM f JOIN pick p ON p.id = f.id
+      JOIN "VersionSample" v ON v."serviceId" = f."serviceId" AND v.at = p.at
+     GROUP BY f.id, p.at`;
+  const out = new Map<string, Measured>();
+  for (const row of rows) if (row.total && row.total > 0) out.set(row.id, { pct: shareOf(row.canary ?? 0, row.total), at: row.at });
   return out;
 }
 
@@ -120,7 +131,10 @@ async function rowsOf(db: Db, reader: Reader, rollouts: Array<Rollout & { servic
       currentStep: r.currentStep,
       stepCount: spec.steps.length,
       desiredCanaryPct: canaryPctOf(r.desiredRouting, r.canaryVersion),
-      measuredCanaryPct: measured.get(r.id) ?? null,
+      measuredCanaryPct: measured.get(r.id)?.pct ?? null,
+      /** The tick the measured share is from (older than now: the page says when). */
+      measuredAt: measured.get(r.id)?.at ?? null,
+      finishedAt: r.finishedAt,
       verdict: verdictOf(verdicts.filter((v) => v.rolloutId === r.id && v.attempt === r.attempt)),
       approval: req
         ? {
