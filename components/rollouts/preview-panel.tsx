@@ -8,6 +8,7 @@ import { stepSummary } from './words';
 import styles from './rollouts.module.css';
 
 const MATCH = { exact: 'is', prefix: 'starts with', regex: 'matches' } as const;
+const num = (n: number) => n.toLocaleString('en-US');
 
 /** What every step will do to the service's routing, computed by the server with the live loop's code. */
 export function PreviewPanel({ preview, canaryVersion }: { preview: PreviewResult; canaryVersion: string }) {
@@ -29,6 +30,11 @@ export function PreviewPanel({ preview, canaryVersion }: { preview: PreviewResul
       ) : (
         <p className="muted">The active platform adapter supports every step.</p>
       )}
+      <p className={`muted ${styles.small}`}>
+        {preview.capacity
+          ? `Today: ${num(preview.capacity.serviceRps)} requests/s; an instance serves about ${num(preview.capacity.instanceCapacityRps)} at full CPU, so the ${canaryVersion} instances can take about ${preview.capacity.maxCanarySharePct} % of the traffic before they saturate.`
+          : 'No telemetry of today’s load yet: the preview cannot estimate what the canary can carry.'}
+      </p>
       {preview.steps.map((s) => (
         <PreviewStepView key={s.index} step={s} canaryVersion={canaryVersion} />
       ))}
@@ -67,7 +73,23 @@ function PreviewStepView({ step: s, canaryVersion }: { step: PreviewStep; canary
           <Badge tone="warning">would be held today</Badge> {s.holds.map(guardText).join('; ')}
         </p>
       ) : s.raisesCanary ? (
-        <p className={`muted ${styles.small}`}>No guard would hold it today.</p>
+        <p className={`muted ${styles.small}`}>No guard holds it on today’s telemetry.</p>
+      ) : null}
+      {s.outlook.length ? (
+        <ul className={styles.small} aria-label={`Outlook of step ${s.index + 1}`}>
+          {s.outlook.map((o, i) => (
+            <li key={i}>
+              {i === 0 && s.canaryLoad && s.canaryLoad.level !== 'ok' ? (
+                <>
+                  <Badge tone={s.canaryLoad.level === 'over' ? 'danger' : 'warning'}>
+                    {s.canaryLoad.level === 'over' ? `overloads ${canaryVersion}` : 'near capacity'} ({s.canaryLoad.utilisationPct} %)
+                  </Badge>{' '}
+                </>
+              ) : null}
+              {o}
+            </li>
+          ))}
+        </ul>
       ) : null}
       {s.instances.length ? (
         <details>

@@ -17,6 +17,9 @@ export interface ServiceInstanceRow {
   breaker: string | null;
   stageFill: number[] | null;
   effectiveWeight: number | null;
+  /** Requests per second and CPU % of the latest tick: the preview's load estimate reads them. */
+  rps: number | null;
+  cpu: number | null;
 }
 
 /** Every instance of the service with its sample of the latest tick (nulls when it has none). */
@@ -28,7 +31,7 @@ export async function serviceInstancesNow(db: DbOrTx, serviceId: string): Promis
 export function serviceInstancesNowSql(serviceId: string): Prisma.Sql {
   return Prisma.sql`
     SELECT i.id::text AS id, i.name, z.name AS zone, i."appVersion",
-           s.degradation AS level, s.breaker, s."stageFill", s."effectiveWeight"
+           s.degradation AS level, s.breaker, s."stageFill", s."effectiveWeight", s.rps, s.cpu
       FROM "Instance" i
       JOIN "Cluster" c ON c.id = i."clusterId"
       JOIN "Zone" z ON z.id = c."zoneId"

@@ -19,7 +19,7 @@ const BASE_WEIGHT = 100;
 export async function previewRolloutSpec(db: Db, input: z.output<typeof previewInput>): Promise<RolloutPreview> {
   const { spec } = input;
   const { service, problems } = await specProblems(db, spec);
-  if (!service) return { problems, steps: [] };
+  if (!service) return { problems, steps: [], capacity: null };
   const [rows, strategyRow] = await Promise.all([
     serviceInstancesNow(db, service.id),
     db.policy.findFirst({ where: { kind: 'strategy', scope: 'global' }, select: { document: true } }),
@@ -27,7 +27,7 @@ export async function previewRolloutSpec(db: Db, input: z.output<typeof previewI
   const strategy = withDefaults('strategy', strategyRow?.document) as unknown as StrategyPolicy;
   const preview = previewRollout(
     spec,
-    { instances: rows.map((r) => ({ id: r.id, name: r.name, zone: r.zone, appVersion: r.appVersion, weight: r.effectiveWeight ?? BASE_WEIGHT })), strategies: strategy.order },
+    { instances: rows.map((r) => ({ id: r.id, name: r.name, zone: r.zone, appVersion: r.appVersion, weight: r.effectiveWeight ?? BASE_WEIGHT, rps: r.rps, cpu: r.cpu })), strategies: strategy.order },
     { instances: guardInstances(rows) },
   );
   // The fleet problems (no instance of a version) are in both lists: keep each message once.

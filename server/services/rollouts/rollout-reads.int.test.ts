@@ -57,7 +57,32 @@ describe('rollout reads', () => {
     expect(preview.steps[1]!.instances.filter((i) => i.version === 'v2').map((i) => i.sharePct)).toEqual([50]);
     expect(preview.steps[1]!.raisesCanary).toBe(true);
     const missing = await previewRolloutSpec(t.db, { spec: specFor('no-such-service', [{ kind: 'setWeight', weight: 5 }]) });
-    expect(missing).toEqual({ problems: [{ path: 'service', message: 'There is no service named "no-such-service"' }], steps: [] });
+    expect(missing).toEqual({ problems: [{ path: 'service', message: 'There is no service named "no-such-service"' }], steps: [], capacity: null });
+  });
+
+  it('preview: the load each step puts on the canary, from the latest tick\'s requests and CPU, where today\'s guards see nothing', async () => {
+    const f = await rolloutFleet(t.db);
+    const spec = specFor(f.service.name, [{ kind: 'setWeight', weight: 50 }, { kind: 'setWeight', weight: 60 }]);
+    // Before any tick with load: no estimate, and the preview says what it cannot know.
+    const blind = await previewRolloutSpec(t.db, { spec });
+    expect(blind.capacity).toBeNull();
+    expect(blind.steps[0]!.outlook).toEqual(["No telemetry of today's load to judge by: whether v2 can carry this share, and what it does under it, shows only once it runs."]);
+    // One tick: four busy v1 instances (300 requests/s at 60 % CPU) and the idle v2 instance.
+    const at = new Date();
+    const tick = await t.db.tick.create({ data: { startedAt: at, finishedAt: at, durationMs: 1, instances: 5, leader: 'test' } });
+    const instances = await t.db.instance.findMany({ where: { serviceId: f.service.id } });
+    await t.db.telemetrySample.createMany({
+      data: instances.map((i) => ({
+        instanceId: i.id, at, tickId: tick.id, targetWeight: 100, effectiveWeight: 100, degradation: 0, breaker: 'closed', stageFill: [0.1, 0.1, 0.1, 0.1, 0.1], stageState: [],
+        ...(i.appVersion === 'v2' ? { rps: 0, cpu: 4 } : { rps: 300, cpu: 60 }),
+      })),
+    });
+    const preview = await previewRolloutSpec(t.db, { spec });
+    expect(preview.capacity).toEqual({ serviceRps: 1200, instanceCapacityRps: 500, maxCanarySharePct: 41.7 });
+    expect(preview.steps.map((s) => s.holds)).toEqual([[], []]);
+    expect(preview.steps[0]!.canaryLoad).toMatchObject({ instance: f.canaryInstance, rps: 600, capacityRps: 500, utilisationPct: 120, level: 'over' });
+    expect(preview.steps[0]!.outlook[0]).toMatch(/^Overloads v2: .* would take about 600 requests\/s, 120 % of the ~500 it can serve\./);
+    expect(preview.steps[1]!.outlook[0]).toMatch(/^A guard would very likely hold this step: under the step before, /);
   });
 
   it('template: the last rollout of the service, else the example with its versions', async () => {
