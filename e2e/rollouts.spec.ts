@@ -5,7 +5,8 @@ import { e2eState } from './support/state';
 // Canary rollouts in the browser: the wizard refuses a bad rollout next to the field and in the
 // YAML; an operator authors one with an approval gate; its author cannot approve (the page says
 // why, the API refuses); another user approves; a bad canary is rolled back by the analysis by
-// itself and the fleet table says why.
+// itself, the fleet table says why and its page that the traffic moved back; the preview says when a
+// step would overload the canary.
 
 // payment-svc throughout: it has v2 instances, and e2e/live.spec.ts renames inventory-svc.
 const T = { timeout: 30_000 };
@@ -98,6 +99,12 @@ test.describe('rollouts', () => {
     await addStep(page, 'Approval');
     await addStep(page, 'Set weight');
     await step(page, 2).getByLabel('Canary weight').fill('30');
+    // Today's guards see an idle canary; the preview says that 30 % is more than v2's two instances
+    // can serve (about 17 % of payment-svc's requests), not that no guard would hold it.
+    const preview2 = page.getByRole('region', { name: 'Preview of step 2' });
+    await expect(preview2).toContainText('overloads v2', T);
+    await expect(preview2).toContainText('What v2 does under this share (its errors, its latency) shows only once it carries it');
+    await expect(preview2).not.toContainText('No guard would hold it today');
     await addStep(page, 'Analysis');
     await step(page, 3).getByRole('button', { name: 'Remove metric 2 of metrics of step 3' }).click();
     await step(page, 3).getByLabel('Analysis budget').fill('600');
@@ -133,6 +140,11 @@ test.describe('rollouts', () => {
     await expect(mine).toContainText('Rolled back', { timeout: 180_000 });
     await expect(mine).toContainText(/analysis failed/i);
     await expect(mine).toContainText(/canary errors [\d.]+ % vs stable [\d.]+ %/);
+
+    // Its page: the traffic moved back, so the measured share is 0 %, not the canary's last minute.
+    await page.goto(`/rollouts/${id}`);
+    const share = page.locator('dt', { hasText: 'Canary desired / measured' }).locator('xpath=following-sibling::dd');
+    await expect(share).toHaveText('0 % / 0 % (after the rollback)', { timeout: 60_000 });
   });
 
   test('an approver who started a rollout cannot approve it either', async ({ approverPage: page }) => {

@@ -75,19 +75,16 @@ function PreviewStepView({ step: s, canaryVersion }: { step: PreviewStep; canary
       ) : s.raisesCanary ? (
         <p className={`muted ${styles.small}`}>No guard holds it on today’s telemetry.</p>
       ) : null}
+      {s.canaryLoad && s.canaryLoad.level !== 'ok' ? (
+        <p className={styles.small}>
+          <Badge tone={s.canaryLoad.level === 'over' ? 'danger' : 'warning'}>{s.canaryLoad.level === 'over' ? `overloads ${canaryVersion}` : `${canaryVersion} near capacity`}</Badge>{' '}
+          {s.canaryLoad.instance}: about {num(s.canaryLoad.rps)} requests/s, {s.canaryLoad.utilisationPct} % of what it can serve
+        </p>
+      ) : null}
       {s.outlook.length ? (
         <ul className={styles.small} aria-label={`Outlook of step ${s.index + 1}`}>
           {s.outlook.map((o, i) => (
-            <li key={i}>
-              {i === 0 && s.canaryLoad && s.canaryLoad.level !== 'ok' ? (
-                <>
-                  <Badge tone={s.canaryLoad.level === 'over' ? 'danger' : 'warning'}>
-                    {s.canaryLoad.level === 'over' ? `overloads ${canaryVersion}` : 'near capacity'} ({s.canaryLoad.utilisationPct} %)
-                  </Badge>{' '}
-                </>
-              ) : null}
-              {o}
-            </li>
+            <li key={i}>{o}</li>
           ))}
         </ul>
       ) : null}

@@ -32,8 +32,10 @@ export function RolloutPage({ id }: { id: string }) {
   const get = useQuery(trpc.rollouts.get.queryOptions({ id }));
   const history = useQuery(trpc.rollouts.history.queryOptions({ id }));
   const active = get.data ? !TERMINAL_STATES.has(get.data.state) && get.data.state !== 'pending' : false;
-  // Measured shares and analysis evidence move every tick while the rollout runs.
-  useTickRefresh(active ? [trpc.rollouts.get.queryKey({ id }), trpc.rollouts.history.queryKey({ id })] : [], 4000);
+  // Measured shares and analysis evidence move every tick while the rollout runs, and just after
+  // it ended until a tick after the end says where its traffic went.
+  const settling = get.data ? awaitingFinalMeasure(get.data, Date.now()) : false;
+  useTickRefresh(active || settling ? [trpc.rollouts.get.queryKey({ id }), trpc.rollouts.history.queryKey({ id })] : [], 4000);
   if (get.isPending) return <Loading what="the rollout" />;
   if (get.isError) return <ErrorText error={get.error} />;
   return <RolloutView r={get.data} history={history.data?.points ?? []} />;
@@ -159,6 +161,13 @@ function RolloutView({ r, history }: { r: RolloutDetail; history: HistoryPoint[]
       ))}
     </>
   );
+}
+
+/** Finished within the last two minutes, and no tick after its end measured yet. */
+function awaitingFinalMeasure(r: Pick<RolloutDetail, 'finishedAt' | 'measuredAt'>, now: number): boolean {
+  if (!r.finishedAt) return false;
+  const end = new Date(r.finishedAt).getTime();
+  return now - end < 120_000 && (!r.measuredAt || new Date(r.measuredAt).getTime() <= end);
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {

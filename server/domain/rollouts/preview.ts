@@ -112,7 +112,7 @@ export function previewRollout(spec: RolloutSpec, fleet: PreviewFleet, health: P
     const raises = raisesCanary(spec, index);
     const load = estimate ? canaryLoad(split.shares, estimate, service) : null;
     const unknownCohort = !fleet.headerMix && routing.headerRules.some((r) => r.version === spec.canaryVersion);
-    const outlook = outlookOf(spec.canaryVersion, { raises, first: index === 0, before, load, estimate, unknownCohort });
+    const outlook = outlookOf(spec.canaryVersion, { kind: step.kind, raises, first: index === 0, before, load, estimate, unknownCohort });
     before = load;
     return {
       index,
@@ -137,25 +137,29 @@ const loadWords = (l: CanaryLoad) => `${l.instance} would take about ${num(l.rps
 
 /**
  * The step's outlook in sentences. The guard before a step reads the telemetry the previous step
- * produced (so an overload there holds this one); the analysis reads what this step produces.
+ * produced (so an overload there holds this one); the analysis reads what this step produces. A
+ * pause or an approval keeps the step before's load: the load (the page's badge) says it, no sentence.
  */
 function outlookOf(
   canary: string,
-  o: { raises: boolean; first: boolean; before: CanaryLoad | null; load: CanaryLoad | null; estimate: CapacityEstimate | null; unknownCohort: boolean },
+  o: { kind: RolloutStep['kind']; raises: boolean; first: boolean; before: CanaryLoad | null; load: CanaryLoad | null; estimate: CapacityEstimate | null; unknownCohort: boolean },
 ): string[] {
   const out: string[] = [];
+  const routes = o.kind === 'setWeight' || o.kind === 'setHeaderRoute';
   if (o.raises && !o.first && o.before?.level === 'over') {
     out.push(`A guard would very likely hold this step: under the step before, ${loadWords(o.before)}; an overloaded instance fills its buffers (guard: ≥ 85 %) and opens its breaker.`);
   }
-  if (o.load?.level === 'over') {
+  if (o.load?.level === 'over' && routes) {
     out.push(`Overloads ${canary}: ${loadWords(o.load)}. Expect errors and slow requests that the analysis (and the background analysis) would count as a regression and roll back.`);
+  } else if (o.load?.level === 'over' && o.kind === 'analysis') {
+    out.push(`This analysis would judge ${canary} overloaded (${o.load.utilisationPct} % of what it can serve): expect it to fail and roll back.`);
   } else if (o.load?.level === 'near' && o.raises) {
     out.push(`Close to ${canary}'s capacity: ${loadWords(o.load)}; its buffers may reach the 85 % guard.`);
   }
-  if (o.unknownCohort && o.raises) {
+  if (o.unknownCohort && o.raises && o.kind === 'setHeaderRoute') {
     const n = o.estimate?.canaryCapacityRps.size ?? 0;
     const cap = o.estimate ? ` ${canary}'s ${n === 1 ? 'instance' : `${n} instances`} can take about ${o.estimate.maxCanarySharePct} % of today's requests in all.` : '';
-    out.push(`Requests matching the header rules are not counted above: how many carry the header is not known before the rule runs.${cap}`);
+    out.push(`How many requests carry the header is not known before the rule runs, so they are not counted here.${cap}`);
   }
   if (o.raises) {
     out.push(
