@@ -10,7 +10,7 @@ import type { AppError } from '../../errors';
 import { decideApproval } from './approvals';
 import { abortRollout } from './rollout-commands';
 import { promoteRolloutFull } from './rollout-promote';
-import { listRollouts } from './rollout-reads';
+import { listRollouts, rolloutHistory } from './rollout-reads';
 
 let t: TestDb;
 beforeAll(async () => (t = await openTestDb()));
@@ -167,5 +167,8 @@ describe('the measured canary share of a finished rollout', () => {
     await t.db.versionSample.createMany({ data: [...row(at(-20), 30, 70), ...row(at(-1), 30, 70), ...row(at(1), 0, 100), ...row(at(2), 0, 100)] });
     const [row0] = await listRollouts(t.db, f.viewer, { service: f.service.name });
     expect(row0).toMatchObject({ id, state: 'rolled_back', desiredCanaryPct: 0, measuredCanaryPct: 0, measuredAt: at(2) });
+    // The weight graph runs past the end too: its measured line ends at 0 %.
+    const { points } = await rolloutHistory(t.db, { id });
+    expect(points.filter((p) => p.measuredCanaryPct !== null).at(-1)).toMatchObject({ measuredCanaryPct: 0, desiredCanaryPct: 0 });
   });
 });

@@ -203,7 +203,9 @@ export async function rolloutHistory(db: Db, input: z.output<typeof rolloutId>) 
   if (!r) throw notFound('That rollout');
   if (!r.startedAt) return { points: [] };
   const from = r.startedAt;
-  const to = r.finishedAt ?? new Date();
+  // A finished rollout's graph runs a minute past its end: the measured line shows the traffic
+  // move to where the final routing sent it (0 % after a rollback), as the page's header says.
+  const to = r.finishedAt ? new Date(r.finishedAt.getTime() + MEASURED_FRESH_MS) : new Date();
   const binS = Math.max(1, Math.ceil((to.getTime() - from.getTime()) / 1000 / HISTORY_POINTS));
   const [routings, measured] = await Promise.all([
     db.rolloutEvent.findMany({ where: { rolloutId: r.id, kind: 'routing' }, orderBy: { id: 'asc' }, select: { at: true, data: true } }),
