@@ -78,7 +78,7 @@ function PreviewStepView({ step: s, canaryVersion }: { step: PreviewStep; canary
       {s.canaryLoad && s.canaryLoad.level !== 'ok' ? (
         <p className={styles.small}>
           <Badge tone={s.canaryLoad.level === 'over' ? 'danger' : 'warning'}>{s.canaryLoad.level === 'over' ? `overloads ${canaryVersion}` : `${canaryVersion} near capacity`}</Badge>{' '}
-          {s.canaryLoad.instance}: about {num(s.canaryLoad.rps)} requests/s, {s.canaryLoad.utilisationPct} % of what it can serve
+          {s.canaryLoad.instance}: about {num(s.canaryLoad.rps)} requests/s, {num(s.canaryLoad.utilisationPct)} % of what it can serve
         </p>
       ) : null}
       {s.outlook.length ? (

@@ -74,6 +74,16 @@ describe('the preview of the load a step puts on the canary', () => {
     expect(p.steps[6]!.canaryLoad).toMatchObject({ level: 'over' });
   });
 
+  it('writes large loads with thousands separators (10,000 instances: two canaries against the whole service)', () => {
+    // A canary that already carries load is judged by its own requests per CPU (100 at 20 %: 500).
+    const big = fleet.instances.map((i) => (i.appVersion === 'v1' ? { ...i, rps: 300_000, cpu: 60 } : { ...i, rps: 100, cpu: 20 }));
+    const p = previewRollout(spec, { ...fleet, instances: big }, health);
+    expect(p.steps[6]!.canaryLoad).toMatchObject({ rps: 750_050, capacityRps: 500, utilisationPct: 150_010, level: 'over' });
+    expect(p.steps[6]!.outlook).toContain(
+      'Overloads v2: pay-eu-west-a-v2-1 would take about 750,050 requests/s, 150,010 % of the ~500 it can serve. Expect errors and slow requests that the analysis (and the background analysis) would count as a regression and roll back.',
+    );
+  });
+
   it('without telemetry to judge by, it says so instead of estimating', () => {
     const p = previewRollout(spec, { ...fleet, instances: fleet.instances.map((i) => ({ ...i, rps: null, cpu: null })) }, health);
     expect(p.capacity).toBeNull();

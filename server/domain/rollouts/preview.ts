@@ -133,7 +133,7 @@ export function previewRollout(spec: RolloutSpec, fleet: PreviewFleet, health: P
 }
 
 const num = (n: number) => Math.round(n).toLocaleString('en-US');
-const loadWords = (l: CanaryLoad) => `${l.instance} would take about ${num(l.rps)} requests/s, ${l.utilisationPct} % of the ~${num(l.capacityRps)} it can serve`;
+const loadWords = (l: CanaryLoad) => `${l.instance} would take about ${num(l.rps)} requests/s, ${num(l.utilisationPct)} % of the ~${num(l.capacityRps)} it can serve`;
 
 /**
  * The step's outlook in sentences. The guard before a step reads the telemetry the previous step
@@ -152,7 +152,7 @@ function outlookOf(
   if (o.load?.level === 'over' && routes) {
     out.push(`Overloads ${canary}: ${loadWords(o.load)}. Expect errors and slow requests that the analysis (and the background analysis) would count as a regression and roll back.`);
   } else if (o.load?.level === 'over' && o.kind === 'analysis') {
-    out.push(`This analysis would judge ${canary} overloaded (${o.load.utilisationPct} % of what it can serve): expect it to fail and roll back.`);
+    out.push(`This analysis would judge ${canary} overloaded (${num(o.load.utilisationPct)} % of what it can serve): expect it to fail and roll back.`);
   } else if (o.load?.level === 'near' && o.raises) {
     out.push(`Close to ${canary}'s capacity: ${loadWords(o.load)}; its buffers may reach the 85 % guard.`);
   }
