@@ -17,6 +17,8 @@ const svc = (id: string, over: Partial<ServiceAggregate> = {}): ServiceAggregate
   openBreakers: 0,
   halfOpenBreakers: 0,
   backpressured: 0,
+  unhealthy: 0,
+  severelyDegraded: 0,
   ...over,
 });
 
@@ -122,6 +124,13 @@ describe('buildServiceGraph', () => {
     expect(by.get('bad')).toMatchObject({ health: 'bad', reasons: ['1 breaker open', 'errors 6 %', '1 instance down'] });
     expect(by.get('down')!.reasons).toEqual(['every instance is down']);
     expect(by.get('new')).toMatchObject({ hasTelemetry: false, health: 'ok', errorPercent: null, p95Ms: null });
+  });
+
+  it('one stage-broken instance of 2,502 makes the node a warning with the count in words, not red', () => {
+    const g = buildServiceGraph(
+      input({ services: [svc('big', { instances: 2502, sampled: 2502, up: 2502, unhealthy: 1, degraded: 1, severelyDegraded: 1, maxDegradation: 2 })], calls: [] }),
+    );
+    expect(g.nodes[0]).toMatchObject({ health: 'warn', reasons: ['1 of 2,502 degraded (L2)'] });
   });
 
   it('ignores calls to unknown services and self-calls, and survives a cycle', () => {
