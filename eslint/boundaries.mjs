@@ -91,6 +91,8 @@ const CLIENT_SHARED_SERVER_MODULES = [
   'server/domain/webhooks/events.ts',
   // The service graph's search and version-split words are the ones the server's graph is built with (pure).
   'server/domain/topology/service-graph.ts',
+  // …and the node's status line and the panel say the health rule with its own thresholds (pure, no imports).
+  'server/domain/topology/service-health.ts',
 ];
 
 const policies = [

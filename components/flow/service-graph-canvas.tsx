@@ -21,7 +21,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { memo, useEffect, type KeyboardEvent } from 'react';
 import type { GraphEdge, GraphNode } from '@/server/domain/topology/service-graph';
-import { HEALTH_WORDS, edgeFigures, formatPercent, nodeAriaLabel, nodeFigureLines, nodeMarks } from '@/components/topology-map/service-graph/format';
+import { edgeFigures, formatPercent, nodeAriaLabel, nodeFigureLines, nodeMarks, nodeStatus } from '@/components/topology-map/service-graph/format';
 import { NODE_HEIGHT, NODE_WIDTH } from '@/components/topology-map/service-graph/elk-layout';
 import styles from './service-graph-canvas.module.css';
 
@@ -81,9 +81,7 @@ const ServiceNode = memo(function ServiceNode({ data }: NodeProps<ServiceNodeT>)
         </span>
         <span className={styles.figures}>{lines[0]}</span>
         {lines[1] ? <span className={styles.figures}>{lines[1]}</span> : null}
-        <span className={styles.muted}>
-          {HEALTH_WORDS[n.health]} · {n.hasTelemetry ? `${n.up}/${n.instances} up` : `${n.instances} instances`}
-        </span>
+        <span className={styles.status}>{nodeStatus(n)}</span>
         {marks.length ? (
           <span className={styles.marks}>
             {marks.map((m) => (

@@ -3,7 +3,8 @@
 // traffic does not move a node; the caller memoises it by structureKey.
 
 export const NODE_WIDTH = 250;
-export const NODE_HEIGHT = 164;
+/** Room for a two-line status ("warning · 1 of 2,502 breakers open") above two rows of marks. */
+export const NODE_HEIGHT = 184;
 /** Room between layers for the edge labels (three lines of figures). */
 const LAYER_GAP = 210;
 const NODE_GAP = 44;

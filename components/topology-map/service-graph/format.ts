@@ -1,6 +1,7 @@
 // Words and figures of the service graph (pure): what a node and an edge say, and the node's
 // accessible name. Shared by the canvas, the side panel and their tests.
 import { versionSplitText, type GraphEdge, type GraphNode } from '@/server/domain/topology/service-graph';
+import { count } from '@/server/domain/topology/service-health';
 
 export { versionSplitText };
 
@@ -45,7 +46,7 @@ export interface Mark {
 export function nodeMarks(n: GraphNode): Mark[] {
   const marks: Mark[] = [];
   const deg = n.maxDegradation ?? 0;
-  if (deg > 0) marks.push({ key: 'deg', text: `L${deg}`, words: `degradation up to L${deg} on ${n.degraded} of ${n.instances} instances`, tone: deg >= 2 ? 'danger' : 'warning' });
+  if (deg > 0) marks.push({ key: 'deg', text: `L${deg}`, words: `degradation up to L${deg} on ${count(n.degraded)} of ${count(n.instances)} instances`, tone: deg >= 2 ? 'danger' : 'warning' });
   if (n.openBreakers > 0) marks.push({ key: 'open', text: `${n.openBreakers} open`, words: `${n.openBreakers} circuit breaker${n.openBreakers === 1 ? '' : 's'} open`, tone: 'danger' });
   if (n.halfOpenBreakers > 0) marks.push({ key: 'half', text: `${n.halfOpenBreakers} half-open`, words: `${n.halfOpenBreakers} circuit breaker${n.halfOpenBreakers === 1 ? '' : 's'} half-open`, tone: 'warning' });
   if (n.backpressured > 0) marks.push({ key: 'bp', text: `${n.backpressured} backpressure`, words: `${n.backpressured} instance${n.backpressured === 1 ? '' : 's'} with a stage at least 85 % full`, tone: 'warning' });
@@ -59,8 +60,14 @@ export function nodeMarks(n: GraphNode): Mark[] {
 
 export const HEALTH_WORDS = { ok: 'healthy', warn: 'warning', bad: 'unhealthy' } as const;
 
+/** The node's status line: "warning · 1 of 2,502 degraded", "healthy · 4 of 4 up" (the rule: service-health.ts). */
+export function nodeStatus(n: GraphNode): string {
+  if (!n.hasTelemetry) return `${count(n.instances)} instances`;
+  return `${HEALTH_WORDS[n.health]} · ${n.headline}`;
+}
+
 export function nodeAriaLabel(n: GraphNode): string {
-  const parts = [`${n.name}${n.layer ? ` (${n.layer} layer)` : ''}`, HEALTH_WORDS[n.health], nodeFigures(n), `${n.up} of ${n.instances} instances up`];
+  const parts = [`${n.name}${n.layer ? ` (${n.layer} layer)` : ''}`, HEALTH_WORDS[n.health], nodeFigures(n), `${count(n.up)} of ${count(n.instances)} instances up`];
   if (n.reasons.length) parts.push(n.reasons.join(', '));
   for (const m of nodeMarks(n)) if (m.key === 'rollout') parts.push(m.words);
   return parts.join('; ');

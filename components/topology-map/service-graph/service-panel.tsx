@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import type { GraphNode, ServiceGraph } from '@/server/domain/topology/service-graph';
+import { BAD_ERROR_RATE, UNHEALTHY_SHARE, count } from '@/server/domain/topology/service-health';
 import type { TopologyViewProps } from '../view-state';
 import { HEALTH_WORDS, edgeFigures, formatMs, formatPercent, nodeFigures, nodeMarks, versionSplitText } from './format';
 import styles from './service-graph-view.module.css';
@@ -33,11 +34,16 @@ export function ServicePanel({ node: n, graph, onChange }: { node: GraphNode; gr
           ))}
         </ul>
       ) : null}
+      {n.hasTelemetry ? (
+        <p className={styles.muted}>
+          Red from {Math.round(UNHEALTHY_SHARE * 100)} % of the instances down, degraded or behind an open breaker, or {Math.round(BAD_ERROR_RATE * 100)} % of requests failing; amber for fewer.
+        </p>
+      ) : null}
       <dl className={styles.facts}>
         <dt>Traffic</dt>
         <dd>{nodeFigures(n)}</dd>
         <dt>Instances</dt>
-        <dd>{n.hasTelemetry ? `${n.up} of ${n.instances} up` : `${n.instances} (no telemetry yet)`}</dd>
+        <dd>{n.hasTelemetry ? `${count(n.up)} of ${count(n.instances)} up` : `${count(n.instances)} (no telemetry yet)`}</dd>
         {nodeMarks(n).map((m) => (
           <div key={m.key} className={styles.fact}>
             <dt>{m.key === 'rollout' ? 'Rollout' : m.key === 'fault' ? 'Experiment' : 'Resilience'}</dt>

@@ -101,14 +101,14 @@ describe('buildServiceGraph', () => {
     expect(g.nodes.find((n) => n.id === 'api')!.rollout!.canaryShare).toBe(0.25);
   });
 
-  it('says why a service is unhealthy', () => {
+  it('says why a service is unhealthy, every count with its denominator', () => {
     const g = buildServiceGraph(
       input({
         services: [
           svc('ok'),
-          svc('warn', { degraded: 1, maxDegradation: 1, backpressured: 2, halfOpenBreakers: 1 }),
-          svc('bad', { openBreakers: 1, up: 3, errorRps: 6 }),
-          svc('down', { up: 0 }),
+          svc('warn', { unhealthy: 1, degraded: 1, maxDegradation: 1, backpressured: 2, halfOpenBreakers: 1, instances: 40, sampled: 40, up: 40 }),
+          svc('bad', { unhealthy: 1, openBreakers: 1, up: 3, errorRps: 6 }),
+          svc('down', { up: 0, unhealthy: 4 }),
           svc('new', { sampled: 0, up: 0, rps: 0, p95MsMean: null, maxDegradation: null }),
         ],
         calls: [],
@@ -116,13 +116,16 @@ describe('buildServiceGraph', () => {
       }),
     );
     const by = new Map(g.nodes.map((n) => [n.name, n]));
-    expect(by.get('ok')).toMatchObject({ health: 'warn', reasons: ['1 instance with injected faults'], faults: { instances: 1, kinds: ['delay'], experiments: ['slow disk'] } });
+    expect(by.get('ok')).toMatchObject({ health: 'warn', reasons: ['1 of 4 with injected faults'], faults: { instances: 1, kinds: ['delay'], experiments: ['slow disk'] } });
     expect(by.get('warn')).toMatchObject({
       health: 'warn',
-      reasons: ['1 breaker half-open', '1 instance degraded (L1)', '2 instances backpressured (a stage ≥ 85 % full)'],
+      reasons: ['1 of 40 degraded (L1)', '1 of 40 breakers half-open', '2 of 40 backpressured (a stage ≥ 85 % full)'],
     });
-    expect(by.get('bad')).toMatchObject({ health: 'bad', reasons: ['1 breaker open', 'errors 6 %', '1 instance down'] });
-    expect(by.get('down')!.reasons).toEqual(['every instance is down']);
+    expect(by.get('bad')).toMatchObject({
+      health: 'bad',
+      reasons: ['1 of 4 instances unhealthy (25 %, from 10 % the service is)', '1 of 4 down', '1 of 4 breakers open', 'errors 6 % of requests'],
+    });
+    expect(by.get('down')!.reasons).toEqual(['every instance is down (0 of 4 up)']);
     expect(by.get('new')).toMatchObject({ hasTelemetry: false, health: 'ok', errorPercent: null, p95Ms: null });
   });
 

@@ -3,13 +3,9 @@
 // and a health verdict in words. Pure: the service reads the aggregates with SQL and hands them here.
 import { quantileOf } from '../latency-buckets';
 
-/** Above this stage fill a stage is backpressured (the 85 % high watermark of the default policy). */
-export const BACKPRESSURE_FILL = 0.85;
-/** The weight policy's default P95 threshold (ms): above it a service is slow. */
-export const SLOW_P95_MS = 1200;
-/** Error share (0..1) from which a service is a warning, and from which it is bad. */
-export const WARN_ERROR_RATE = 0.01;
-export const BAD_ERROR_RATE = 0.05;
+import { BACKPRESSURE_FILL, BAD_ERROR_RATE, SLOW_P95_MS, WARN_ERROR_RATE, serviceHealth, type Health } from './service-health';
+
+export { BACKPRESSURE_FILL, BAD_ERROR_RATE, SLOW_P95_MS, WARN_ERROR_RATE, type Health };
 
 /** One service's figures over its instances' samples of the tick (SQL aggregates). */
 export interface ServiceAggregate {
@@ -28,8 +24,11 @@ export interface ServiceAggregate {
   /** The rps-weighted mean of the instances' P95 (used when no histogram is recorded). */
   p95MsMean: number | null;
   maxDegradation: number | null;
-  /** Instances above L0. */
+  /** Instances above L0, and at L2 (stage-broken) or above. */
   degraded: number;
+  severelyDegraded: number;
+  /** Distinct instances down (or without a sample in the tick), above L0, or behind an open breaker. */
+  unhealthy: number;
   openBreakers: number;
   halfOpenBreakers: number;
   /** Instances with at least one stage at or above BACKPRESSURE_FILL. */
@@ -68,8 +67,6 @@ export interface ServiceCallEdge {
   calleeId: string;
 }
 
-export type Health = 'ok' | 'warn' | 'bad';
-
 export interface VersionShare {
   version: string;
   /** 0..1 of the service's requests this tick. */
@@ -93,6 +90,8 @@ export interface GraphNode {
   p95Ms: number | null;
   maxDegradation: number | null;
   degraded: number;
+  severelyDegraded: number;
+  unhealthy: number;
   openBreakers: number;
   halfOpenBreakers: number;
   backpressured: number;
@@ -100,7 +99,9 @@ export interface GraphNode {
   rollout: { name: string; state: string; stableVersion: string; canaryVersion: string; canaryShare: number | null } | null;
   faults: { instances: number; kinds: string[]; experiments: string[] };
   health: Health;
-  /** Why the health is not ok, in words ("1 breaker open", "errors 6.2 %"); [] when ok. */
+  /** The node's short status ("1 of 2,502 degraded", "2,502 of 2,502 up"). */
+  headline: string;
+  /** Why the health is not ok, in words ("1 of 2,502 breakers open", "errors 6.2 % of requests"); [] when ok (service-health.ts). */
   reasons: string[];
   /** Depth from the callers that nobody calls (0 = entry point): callers left, callees right. */
   depth: number;
@@ -142,7 +143,6 @@ export interface ServiceGraphInput {
 }
 
 const pct = (x: number) => `${x >= 10 ? Math.round(x) : Math.round(x * 10) / 10} %`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function versionShares(rows: readonly VersionAggregate[]): { shares: VersionShare[]; p95Ms: number | null } {
   const total = rows.reduce((s, r) => s + r.requests, 0);
@@ -157,27 +157,6 @@ function versionShares(rows: readonly VersionAggregate[]): { shares: VersionShar
     }))
     .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
   return { shares, p95Ms: merged.length ? quantileOf(merged, 0.95) : null };
-}
-
-function healthOf(n: Omit<GraphNode, 'health' | 'reasons' | 'depth'>): { health: Health; reasons: string[] } {
-  const bad: string[] = [];
-  const warn: string[] = [];
-  if (!n.hasTelemetry) return { health: 'ok', reasons: [] };
-  const down = n.instances - n.up;
-  if (n.instances > 0 && n.up === 0) bad.push('every instance is down');
-  else if (down > 0) warn.push(`${plural(down, 'instance')} down`);
-  if (n.openBreakers > 0) bad.push(`${plural(n.openBreakers, 'breaker')} open`);
-  if (n.halfOpenBreakers > 0) warn.push(`${plural(n.halfOpenBreakers, 'breaker')} half-open`);
-  if (n.errorPercent !== null && n.errorPercent >= BAD_ERROR_RATE * 100) bad.push(`errors ${pct(n.errorPercent)}`);
-  else if (n.errorPercent !== null && n.errorPercent >= WARN_ERROR_RATE * 100) warn.push(`errors ${pct(n.errorPercent)}`);
-  if ((n.maxDegradation ?? 0) >= 2) bad.push(`${plural(n.degraded, 'instance')} degraded (up to L${n.maxDegradation})`);
-  else if ((n.maxDegradation ?? 0) >= 1) warn.push(`${plural(n.degraded, 'instance')} degraded (L1)`);
-  if (n.backpressured > 0) warn.push(`${plural(n.backpressured, 'instance')} backpressured (a stage ≥ ${Math.round(BACKPRESSURE_FILL * 100)} % full)`);
-  if (n.p95Ms !== null && n.p95Ms > SLOW_P95_MS) warn.push(`P95 ${Math.round(n.p95Ms)} ms over ${SLOW_P95_MS} ms`);
-  if (n.faults.instances > 0) warn.push(`${plural(n.faults.instances, 'instance')} with injected faults`);
-  if (bad.length) return { health: 'bad', reasons: [...bad, ...warn] };
-  if (warn.length) return { health: 'warn', reasons: warn };
-  return { health: 'ok', reasons: [] };
 }
 
 /** Longest path from an entry point (a service nobody calls); calls in a cycle stop at a visited node. */
@@ -237,6 +216,8 @@ export function buildServiceGraph(input: ServiceGraphInput): ServiceGraph {
         p95Ms: p95Ms ?? s.p95MsMean,
         maxDegradation: s.maxDegradation,
         degraded: s.degraded,
+        severelyDegraded: s.severelyDegraded,
+        unhealthy: s.unhealthy,
         openBreakers: s.openBreakers,
         halfOpenBreakers: s.halfOpenBreakers,
         backpressured: s.backpressured,
@@ -256,7 +237,8 @@ export function buildServiceGraph(input: ServiceGraphInput): ServiceGraph {
           experiments: [...new Set(faults.map((f) => f.experiment))].sort(),
         },
       };
-      return { ...base, ...healthOf(base), depth: depth.get(s.id) ?? 0 };
+      const verdict = serviceHealth({ ...base, faultedInstances: base.faults.instances });
+      return { ...base, ...verdict, depth: depth.get(s.id) ?? 0 };
     });
 
   const byId = new Map(nodes.map((n) => [n.id, n]));

@@ -89,6 +89,9 @@ describe('getServiceGraph', () => {
       errorPercent: 5,
       maxDegradation: 2,
       degraded: 2,
+      severelyDegraded: 1,
+      // Each instance once: v1-1 degraded behind an open breaker, v1-2 at L1, v2-1 down.
+      unhealthy: 3,
       openBreakers: 1,
       halfOpenBreakers: 1,
       backpressured: 1,
@@ -99,7 +102,7 @@ describe('getServiceGraph', () => {
       ['v2', 0.1],
     ]);
     expect(api.rollout).toMatchObject({ name: 'order v2', canaryVersion: 'v2', canaryShare: 0.1 });
-    expect(api.reasons).toContain('1 breaker open');
+    expect(api.reasons).toContain('1 of 3 breakers open');
 
     // No histogram for payment-svc: its P95 is the rps-weighted mean of its instances'.
     const pay = by.get('payment-svc')!;

@@ -49,6 +49,9 @@ export async function getServiceGraph(db: Db, tickId?: string | bigint | null): 
           / NULLIF(sum(ts.rps) FILTER (WHERE ts.up AND ts.rps > 0 AND ts."p95Ms" IS NOT NULL), 0))::float8 AS "p95MsMean",
         max(ts.degradation)::int AS "maxDegradation",
         count(*) FILTER (WHERE ts.degradation > 0)::int AS degraded,
+        count(*) FILTER (WHERE ts.degradation >= 2)::int AS "severelyDegraded",
+        -- Each instance once, whatever is wrong with it: the share the service's verdict is judged on.
+        count(i.id) FILTER (WHERE ts."instanceId" IS NULL OR NOT ts.up OR ts.degradation > 0 OR ts.breaker = 'open')::int AS unhealthy,
         count(*) FILTER (WHERE ts.breaker = 'open')::int AS "openBreakers",
         count(*) FILTER (WHERE ts.breaker = 'half-open')::int AS "halfOpenBreakers",
         count(*) FILTER (WHERE ${BACKPRESSURE_FILL}::float8 <= ANY(ts."stageFill"))::int AS backpressured
