@@ -167,3 +167,11 @@ test('a start that builds for long says it is still building', () => {
   expect(progress.length).toBeGreaterThanOrEqual(Math.max(0, Math.floor((took - 2) / 15)));
   expect(progress.length).toBeLessThanOrEqual(Math.ceil(took / 15));
 });
+
+test('the overview leads with fleet health in words, each count a link to its filtered view', async ({ adminPage: page }) => {
+  await page.goto('/');
+  const health = page.getByRole('region', { name: 'Fleet health' });
+  await expect(health).toContainText(/All healthy: [\d,]+ of [\d,]+ instances reporting|[\d,]+ of [\d,]+ instances need a look/, { timeout: 30_000 });
+  await expect(health.getByRole('link', { name: /^[\d,]+ of [\d,]+ instances degraded$/ })).toHaveAttribute('href', '/topology?view=placement&unhealthy=1');
+  await expect(health.getByRole('link', { name: /^[\d,]+ breakers? open$/ })).toHaveAttribute('href', '/machines?machine=breaker&state=open');
+});

@@ -88,3 +88,26 @@ test('searching "payment" highlights and centres payment-svc and dims the rest; 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/services\/order-api$/);
 });
+
+test('opening the details panel keeps every demo service inside the graph and the viewport', async ({ adminPage: page }) => {
+  await page.goto('/topology?view=services');
+  const graph = graphOf(page);
+  await expect(node(page, 'edge-gateway')).toBeInViewport({ ratio: 0.99, ...T });
+  await node(page, 'order-api').click();
+  await expect(page.getByRole('complementary', { name: 'Details of order-api' })).toBeVisible();
+  const demo = ['edge-gateway', 'order-api', 'payment-svc', /^inventory/];
+  // The services whose box leaves the canvas (or the window); polled: the graph refits as the panel opens.
+  const outside = async () => {
+    const c = (await graph.locator('.react-flow').boundingBox())!;
+    const vp = page.viewportSize()!;
+    const out: string[] = [];
+    for (const name of demo) {
+      const b = (await node(page, name).boundingBox())!;
+      const inCanvas = b.x >= c.x && b.y >= c.y && b.x + b.width <= c.x + c.width && b.y + b.height <= c.y + c.height;
+      const inWindow = b.x >= 0 && b.y >= 0 && b.x + b.width <= vp.width && b.y + b.height <= vp.height;
+      if (!inCanvas || !inWindow) out.push(`${String(name)} at x ${Math.round(b.x)}..${Math.round(b.x + b.width)} (canvas ${Math.round(c.x)}..${Math.round(c.x + c.width)})`);
+    }
+    return out;
+  };
+  await expect.poll(outside, T).toEqual([]);
+});
