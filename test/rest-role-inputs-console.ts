@@ -92,6 +92,7 @@ export const consoleRouteInputs: Record<string, PlausibleRow> = {
   'POST /policies/{kind}/{scope}/rollback': async (t) => ({ params: { kind: 'breaker', scope: 'global' }, body: { toVersion: 1, expectedVersion: await versionOf(t, 'breaker') } }),
 
   'GET /topology': () => ({}),
+  'GET /topology/health': () => ({}),
   'GET /topology/map': () => ({}),
   'GET /topology/services': () => ({}),
   'PUT /topology/services/{serviceId}/calls': async (t) => ({ params: { serviceId: (await t.db.service.findFirstOrThrow()).id }, body: { callees: [] } }),

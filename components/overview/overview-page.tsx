@@ -8,6 +8,7 @@ import { useSessionUser } from '@/components/shell/session-user';
 import { QueryGate, useQueryDisplay } from '@/components/ui/query-state';
 import { CountCards, InstanceStates } from './count-cards';
 import { EditServiceDialog } from './edit-service-dialog';
+import { HealthSummary } from './health-summary';
 import { RegionTree } from './region-tree';
 import { ServicesTable } from './services-table';
 
@@ -22,6 +23,10 @@ export function OverviewPage() {
   return (
     <>
       <h1>Overview</h1>
+      <section aria-labelledby="health-heading">
+        <h2 id="health-heading">Fleet health</h2>
+        <HealthSummary />
+      </section>
       <QueryGate state={view} what="the fleet overview">
         {(data) => (
           <>

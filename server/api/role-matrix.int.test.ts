@@ -37,6 +37,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   // Each role revokes a token of its own (an admin revoking others' is in tokens.int.test.ts).
   { path: 'tokens.revoke', min: 'viewer', call: async (c) => { const { token } = await c.tokens.create({ name: `r-${Math.random().toString(36).slice(2, 10)}`, role: 'viewer', expiresInDays: 1 }); return c.tokens.revoke({ id: token.id, reason: 'matrix' }); } },
   { path: 'topology.overview', min: 'viewer', call: (c) => c.topology.overview() },
+  { path: 'topology.health', min: 'viewer', call: (c) => c.topology.health() },
   { path: 'topology.cluster', min: 'viewer', call: async (c, t) => c.topology.cluster({ name: (await t.db.cluster.findFirstOrThrow()).name }) },
   { path: 'topology.updateService', min: 'admin', call: async (c, t) => { const s = await t.db.service.findFirstOrThrow(); return c.topology.updateService({ id: s.id, version: s.version, description: `edited ${Date.now()}` }); } },
   { path: 'audit.list', min: 'viewer', call: (c) => c.audit.list({}) },

@@ -20,6 +20,7 @@ const seriesRequest = z
 
 export const topologyRoutes: ProcedureRoute[] = [
   { method: 'GET', path: '/topology', procedure: 'topology.overview', operationId: 'topologyOverview', summary: 'Counts and the region → zone → cluster tree with services and instance states.', tag: 'topology' },
+  { method: 'GET', path: '/topology/health', procedure: 'topology.health', operationId: 'fleetHealth', summary: 'Fleet health at the newest tick: instances unhealthy, breakers open, stages blocked, rollouts and experiment runs running (one aggregate).', tag: 'topology' },
   { method: 'GET', path: '/topology/map', procedure: 'topologyMap.snapshot', operationId: 'topologyMap', summary: 'The topology map at the newest tick: every instance with weight, breaker and health.', tag: 'topology' },
   {
     method: 'GET',
