@@ -106,6 +106,8 @@ describe('timeline: the cap when weight recomputes outnumber it', () => {
   it('still returns the breaker and degradation events, newest first, within the limit', async () => {
     const r = await listTimelineEvents(t.db, { from: base - 3600_000, to: base + 1000, limit: 10 });
     expect([r.events.length, r.total, r.truncated]).toEqual([10, 33, true]);
+    // Per kind, so the strip can say the weight lane was cut to its newest 7 (of 30).
+    expect(r.totals).toEqual({ weight: 30, breaker: 2, degradation: 1 });
     expect(r.events.filter((e) => e.kind !== 'weight').map((e) => e.detail)).toEqual(['breaker 100', 'degradation 110', 'breaker 120']);
     expect(r.events.filter((e) => e.kind === 'weight').map((e) => e.detail)).toEqual(['weight 1', 'weight 2', 'weight 3', 'weight 4', 'weight 5', 'weight 6', 'weight 7']);
     expect(r.events.map((e) => e.at)).toEqual([...r.events.map((e) => e.at)].sort((a, b) => b - a));
