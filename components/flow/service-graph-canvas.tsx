@@ -13,13 +13,15 @@ import {
   ReactFlow,
   getBezierPath,
   useReactFlow,
+  useStore,
+  useStoreApi,
   type Edge,
   type EdgeProps,
   type Node,
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useEffect, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import type { GraphEdge, GraphNode } from '@/server/domain/topology/service-graph';
 import { edgeFigures, formatPercent, nodeAriaLabel, nodeFigureLines, nodeMarks, nodeStatus } from '@/components/topology-map/service-graph/format';
 import { NODE_HEIGHT, NODE_WIDTH } from '@/components/topology-map/service-graph/elk-layout';
@@ -144,28 +146,67 @@ function FitOnStructure({ fitKey }: { fitKey: string }) {
   return null;
 }
 
-/** Centres a node (search or focus) keeping the zoom readable. */
-function CentreOn({ target, nodes }: { target: string | null; nodes: readonly PlacedService[] }) {
+/**
+ * Refits when the canvas changes size (the details panel opens or closes beside it, the window
+ * resizes): the pane keeps its viewport on a resize, so opening the panel pushed the leftmost
+ * service (edge-gateway) off the canvas. The first measurement is FitOnStructure's.
+ */
+function RefitOnResize() {
   const flow = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
+  const last = useRef<{ width: number; height: number } | null>(null);
+  useEffect(() => {
+    if (!width || !height) return;
+    const before = last.current;
+    last.current = { width, height };
+    if (!before || (before.width === width && before.height === height)) return;
+    void flow.fitView({ padding: 0.06, minZoom: RESIZE_MIN_ZOOM, maxZoom: 1 });
+  }, [width, height, flow]);
+  return null;
+}
+
+/**
+ * Centres a node: a search match always; the focused service only when it is not wholly on the
+ * canvas (a link that focuses it), since a click selects a service the user already sees, and
+ * centring it then moved its callers off the canvas.
+ */
+function CentreOn({ target, onlyIfHidden, nodes }: { target: string | null; onlyIfHidden: boolean; nodes: readonly PlacedService[] }) {
+  const flow = useReactFlow();
+  const store = useStoreApi();
   const at = target ? nodes.find((n) => n.id === target) : undefined;
   const x = at?.x;
   const y = at?.y;
   useEffect(() => {
     if (x === undefined || y === undefined) return;
-    const t = setTimeout(() => void flow.setCenter(x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2, { zoom: Math.max(flow.getZoom(), MIN_FIT_ZOOM), duration: 250 }), 50);
+    const t = setTimeout(() => {
+      const { width, height } = store.getState();
+      const vp = flow.getViewport();
+      const [left, top] = [x * vp.zoom + vp.x, y * vp.zoom + vp.y];
+      const shown = left >= 0 && top >= 0 && left + NODE_WIDTH * vp.zoom <= width && top + NODE_HEIGHT * vp.zoom <= height;
+      if (onlyIfHidden && shown) return;
+      void flow.setCenter(x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2, { zoom: Math.max(flow.getZoom(), MIN_FIT_ZOOM), duration: 250 });
+    }, 50);
     return () => clearTimeout(t);
-  }, [target, x, y, flow]);
+  }, [target, onlyIfHidden, x, y, flow, store]);
   return null;
 }
 
 /** Text in nodes and labels is ≥ 15 px, so at this zoom it still renders at ≥ 12 px. */
 export const MIN_FIT_ZOOM = 0.8;
+/**
+ * A refit after a resize may go below that to keep every service on the narrower canvas (the
+ * demo's 3 layers beside the 340 px panel at 1440 px need ~0.68): the panel beside it carries the
+ * selected service's figures at full size.
+ */
+const RESIZE_MIN_ZOOM = 0.5;
 
 export function ServiceGraphCanvas({
   services,
   calls,
   fitKey,
   centreOn,
+  centreOnlyIfHidden = false,
   label,
   onSelect,
   onOpen,
@@ -174,6 +215,8 @@ export function ServiceGraphCanvas({
   calls: readonly PlacedCall[];
   fitKey: string;
   centreOn: string | null;
+  /** Centre `centreOn` only when it is not wholly on the canvas (a focused service, not a search match). */
+  centreOnlyIfHidden?: boolean;
   label: string;
   onSelect: (id: string) => void;
   onOpen: (id: string) => void;
@@ -209,7 +252,8 @@ export function ServiceGraphCanvas({
         proOptions={{ hideAttribution: false }}
       >
         <FitOnStructure fitKey={fitKey} />
-        <CentreOn target={centreOn} nodes={services} />
+        <RefitOnResize />
+        <CentreOn target={centreOn} onlyIfHidden={centreOnlyIfHidden} nodes={services} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>

@@ -127,6 +127,7 @@ export function ServiceGraphView({ state, onChange }: TopologyViewProps) {
               calls={placed.calls}
               fitKey={layout?.key ?? ''}
               centreOn={firstMatch ?? state.focus}
+              centreOnlyIfHidden={firstMatch === null}
               label="Service graph: services and the calls between them"
               onSelect={onSelect}
               onOpen={onOpen}
