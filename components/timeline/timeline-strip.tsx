@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTRPC } from '@/components/trpc/client';
 import { QueryError, useQueryDisplay } from '@/components/ui/query-state';
 import styles from './timeline.module.css';
+import { stripCountWords } from './strip-count';
 import { useDisplayZone } from '@/components/ui/display-zone';
 import { formatTime } from '@/components/ui/format-time';
 
@@ -99,7 +100,7 @@ export function TimelineStrip({ from, to, kinds = KINDS.map((k) => k.kind), inst
         ) : events.length === 0 ? (
           'No events in this range. Widen the range or enable more kinds.'
         ) : (
-          `${events.length}${q.data?.truncated ? ` of ${q.data.total}` : ''} events; hover or focus a mark for its details.`
+          `${q.data ? stripCountWords(q.data, to, lanes) : ''}. Hover or focus a mark for its details.`
         )}
       </p>
     </div>

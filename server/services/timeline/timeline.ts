@@ -63,8 +63,19 @@ const MACHINES = ['stage', 'degradation', 'breaker', 'weight'] as const;
 const POLICY_VERSION_ACTIONS = ['policy.publish', 'policy.rollback'] as const;
 const isPolicyVersion = (action: string) => (POLICY_VERSION_ACTIONS as readonly string[]).includes(action);
 
+export interface TimelinePage {
+  events: TimelineEvent[];
+  total: number;
+  truncated: boolean;
+  /**
+   * Every match per kind (kinds with none left out): with the events kept per kind it says which
+   * lanes were cut, so a lane that covers only the newest seconds of the range can say so.
+   */
+  totals: Partial<Record<TimelineKind, number>>;
+}
+
 /** Newest first, at most `limit` shared among kinds; `total` counts every match so the UI can say what was left out. */
-export async function listTimelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<{ events: TimelineEvent[]; total: number; truncated: boolean }> {
+export async function listTimelineEvents(db: Db, input: z.input<typeof timelineInput>): Promise<TimelinePage> {
   const q = timelineInput.parse(input);
   const from = new Date(q.from);
   const to = new Date(q.to);
@@ -74,14 +85,15 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
     : Prisma.empty;
   const where = Prisma.sql`AND ${Prisma.join(topologyWhere(q, q.instanceId ?? null), ' AND ')} ${triggers}`;
   const transitions = machines.length
-    ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; trigger: Record<string, unknown> | null; name: string; total: bigint }>>`
+    ? await db.$queryRaw<Array<{ id: bigint; at: Date; machine: string; stage: string; fromState: string; toState: string; cause: string; trigger: Record<string, unknown> | null; name: string; total: bigint; kindTotal: bigint }>>`
         WITH m AS (
           -- Narrow rows ranked per machine; the wide columns are read only for those kept.
-          SELECT t.id, t."instanceId", count(*) OVER () AS total, row_number() OVER (PARTITION BY t.machine ORDER BY t.at DESC, t.id DESC) AS rn
+          SELECT t.id, t."instanceId", count(*) OVER () AS total, count(*) OVER (PARTITION BY t.machine) AS "kindTotal",
+            row_number() OVER (PARTITION BY t.machine ORDER BY t.at DESC, t.id DESC) AS rn
           FROM "StateTransition" t JOIN "Instance" i ON i.id = t."instanceId" JOIN "Cluster" c ON c.id = i."clusterId"
           WHERE t.at >= ${from} AND t.at <= ${to} AND t.machine::text = ANY(${machines}::text[]) ${where}
         )
-        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, m.total
+        SELECT t.id, t.at, t.machine::text AS machine, t.stage, t."fromState", t."toState", t.cause, t."trigger", i.name, m.total, m."kindTotal"
         FROM m JOIN "StateTransition" t ON t.id = m.id JOIN "Instance" i ON i.id = m."instanceId"
         WHERE m.rn <= ${q.limit}
         ORDER BY t.at DESC, t.id DESC`
@@ -159,6 +171,15 @@ export async function listTimelineEvents(db: Db, input: z.input<typeof timelineI
   events.push(...chaos.events);
   events.sort((x, y) => y.at - x.at);
   const total = Number(transitions[0]?.total ?? 0) + relevant.length + Number(rollouts[0]?.total ?? 0) + safety.length + chaos.total;
+  const totals: Partial<Record<TimelineKind, number>> = {};
+  const add = (kind: TimelineKind, n: number) => {
+    if (n > 0) totals[kind] = (totals[kind] ?? 0) + n;
+  };
+  for (const m of machines) add(m, Number(transitions.find((t) => t.machine === m)?.kindTotal ?? 0));
+  for (const a of relevant) add(isPolicyVersion(a.action) ? 'policy' : 'change', 1);
+  add('rollout', Number(rollouts[0]?.total ?? 0));
+  add('safety', safety.length);
+  add('experiment', chaos.total);
   // Each machine's newest up to the limit (above), then the limit shared among kinds (cap-per-kind.ts).
-  return { events: capPerKind(events, q.limit), total, truncated: total > q.limit };
+  return { events: capPerKind(events, q.limit), total, truncated: total > q.limit, totals };
 }
