@@ -75,17 +75,86 @@ describe('TopologyFeed: one build per tick for all subscribers', () => {
     for (const id of ['4', '5', '6']) await feed.map(id);
     expect(await feed.message('1', '5')).toEqual({ kind: 'snapshot', tickId: '6', map: mapOf('6') });
     expect(await feed.message(null, '4')).toMatchObject({ kind: 'snapshot', tickId: '6' });
-    // A base it has: the delta to the tick asked for, not further.
-    expect(await feed.message('4', '5')).toMatchObject({ kind: 'delta', baseTickId: '4', tickId: '5' });
+    // A base it has: the delta to the newest tick the process has (the tick asked for, or further).
+    expect(await feed.message('4', '5')).toMatchObject({ kind: 'delta', baseTickId: '4', tickId: '6' });
   });
 
-  it('an old tick asked for by a subscriber behind does not push out the newer maps others are on', async () => {
+  it('an old tick asked for by a subscriber behind is served the newest map: nothing is read, nothing pushed out', async () => {
     const { feed, loads } = counting();
     for (const id of ['5', '6', '7']) await feed.map(id);
-    await feed.map('2'); // someone far behind
+    expect(await feed.map('2')).toEqual(mapOf('7')); // someone far behind
+    expect(loads.has('2')).toBe(false);
     const m = await feed.message('5', '6');
-    expect(m).toMatchObject({ kind: 'delta', baseTickId: '5', tickId: '6' });
-    expect(applyFeedMessage(mapOf('5'), m)).toEqual(mapOf('6'));
+    expect(m).toMatchObject({ kind: 'delta', baseTickId: '5', tickId: '7' });
+    expect(applyFeedMessage(mapOf('5'), m)).toEqual(mapOf('7'));
     expect(loads.get('5')).toBe(1);
+  });
+});
+
+/** A feed whose reads finish when the test says so, each call recorded. */
+function gated() {
+  const reads: Array<{ tickId: string; resolve: () => void; reject: (e: Error) => void }> = [];
+  const feed = new TopologyFeed<TestMap>((tickId) => new Promise<TestMap>((res, rej) => reads.push({ tickId, resolve: () => res(mapOf(tickId)), reject: rej })));
+  return { feed, reads };
+}
+
+describe('TopologyFeed: one read at a time', () => {
+  it('ticks asked for while a read runs wait for it, then are read once, at the newest tick asked for', async () => {
+    const { feed, reads } = gated();
+    const first = feed.map('1');
+    const waiting = [feed.map('2'), feed.map('4'), feed.map('3')];
+    expect(reads.map((r) => r.tickId)).toEqual(['1']);
+    reads[0]!.resolve();
+    expect(await first).toEqual(mapOf('1'));
+    await expect.poll(() => reads.length).toBe(2);
+    expect(reads[1]!.tickId).toBe('4');
+    reads[1]!.resolve();
+    for (const m of await Promise.all(waiting)) expect(m).toEqual(mapOf('4'));
+    expect(feed.computed.maps).toBe(2);
+  });
+
+  it('orPrevious: a read of the tick just before serves the call; two ticks before does not', async () => {
+    const { feed, reads } = gated();
+    const running = feed.map('5');
+    const joined = feed.map('6', { orPrevious: true });
+    const later = feed.map('7', { orPrevious: true });
+    reads[0]!.resolve();
+    expect(await joined).toEqual(mapOf('5'));
+    expect(await running).toEqual(mapOf('5'));
+    await expect.poll(() => reads.length).toBe(2);
+    expect(reads[1]!.tickId).toBe('7');
+    reads[1]!.resolve();
+    expect(await later).toEqual(mapOf('7'));
+  });
+
+  it('a failed read reaches every caller waiting on it, the queued read still runs, and the next call reads again', async () => {
+    const { feed, reads } = gated();
+    const callers = [feed.map('1'), feed.map('1'), feed.map('1')];
+    const queued = feed.map('2');
+    reads[0]!.reject(new Error('boom'));
+    for (const c of callers) await expect(c).rejects.toThrow('boom');
+    await expect.poll(() => reads.length).toBe(2);
+    reads[1]!.reject(new Error('boom again'));
+    await expect(queued).rejects.toThrow('boom again');
+    const retry = feed.map('2');
+    expect(reads.map((r) => r.tickId)).toEqual(['1', '2', '2']);
+    reads[2]!.resolve();
+    expect(await retry).toEqual(mapOf('2'));
+  });
+
+  it('a subscriber message asked for while an older read runs is the delta to the tick read next', async () => {
+    const { feed, reads } = gated();
+    const base = feed.map('1');
+    reads[0]!.resolve();
+    await base;
+    const slow = feed.map('2');
+    const m = feed.message('1', '3');
+    reads[1]!.resolve();
+    await slow;
+    await expect.poll(() => reads.length).toBe(3);
+    reads[2]!.resolve();
+    const got = await m;
+    expect(got).toMatchObject({ kind: 'delta', baseTickId: '1', tickId: '3' });
+    expect(applyFeedMessage(mapOf('1'), got)).toEqual(mapOf('3'));
   });
 });

@@ -12,10 +12,18 @@ export interface FeedOptions {
   keepMaps?: number;
 }
 
+interface Entry<M> {
+  tickId: string;
+  value: Promise<M>;
+}
+
 const byId = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
 export class TopologyFeed<M extends { tickId: string | null }> {
-  private readonly maps = new Map<string, { value: Promise<M> }>();
+  private readonly maps = new Map<string, Entry<M>>();
+  /** The read in flight, and the one waiting for it (for the newest tick asked for meanwhile). */
+  private running: Entry<M> | null = null;
+  private queued: Entry<M> | null = null;
   /** `base>tick` → delta, `=tick` → snapshot; dropped with the maps they were made from. */
   private readonly messages = new Map<string, TopologyFeedMessage<M>>();
   private readonly keepMaps: number;
@@ -29,20 +37,55 @@ export class TopologyFeed<M extends { tickId: string | null }> {
     this.keepMaps = options.keepMaps ?? 4;
   }
 
-  /** The map of `tickId`, read once per process (a failed read is not kept). */
-  map(tickId: string): Promise<M> {
-    const hit = this.maps.get(tickId);
-    if (hit) return hit.value;
+  /**
+   * The map of `tickId` or of a newer tick (`orPrevious`: or of the tick just before, when that one
+   * is being read right now), read once per process. At most one read runs at a time: at 10,000
+   * instances a read takes seconds, longer than a tick, and reads started per tick (every open tab's
+   * feed, every snapshot of a new tick) piled up until each hit the statement timeout. A tick asked
+   * for while a read runs waits for it and is then read once for every caller that asked meanwhile,
+   * at the newest tick any of them asked for. A failed read is not kept: each of its callers gets
+   * the error and the next call reads again.
+   */
+  map(tickId: string, options: { orPrevious?: boolean } = {}): Promise<M> {
+    return this.entry(tickId, options.orPrevious ?? false).value;
+  }
+
+  /** The entry that serves `tickId`; its tickId is final once its value settles. */
+  private entry(tickId: string, orPrevious: boolean): Entry<M> {
+    const newest = this.newest();
+    if (newest !== null && byId(newest, tickId) >= 0) return this.maps.get(newest)!;
+    const running = this.running;
+    if (running && orPrevious && BigInt(running.tickId) + 1n >= BigInt(tickId)) return running;
+    if (this.queued) {
+      if (byId(tickId, this.queued.tickId) > 0) this.queued.tickId = tickId;
+      return this.queued;
+    }
+    if (!running) return this.start(tickId);
+    const queued = { tickId } as Entry<M>;
+    const after = () => {
+      this.queued = null;
+      return this.start(queued.tickId).value;
+    };
+    queued.value = running.value.then(after, after);
+    this.queued = queued;
+    return queued;
+  }
+
+  private start(tickId: string): Entry<M> {
     this.computed.maps++;
-    const entry = { value: this.load(tickId) };
-    this.maps.set(tickId, entry);
-    entry.value.catch(() => {
-      if (this.maps.get(tickId) === entry) this.drop(tickId);
+    const read: Entry<M> = { tickId, value: this.load(tickId) };
+    this.running = read;
+    this.maps.set(tickId, read);
+    const settled = () => {
+      if (this.running === read) this.running = null;
+    };
+    read.value.then(settled, () => {
+      settled();
+      if (this.maps.get(tickId) === read) this.drop(tickId);
     });
-    // Keep the newest ticks (by id, not by when they were asked for): a subscriber far behind that
-    // asks for an old tick must not push out the tick every other subscriber's delta is made from.
+    // Keep the newest ticks (by id, not by when they were asked for).
     while (this.maps.size > this.keepMaps) this.drop([...this.maps.keys()].sort(byId)[0]!);
-    return entry.value;
+    return read;
   }
 
   private drop(tickId: string) {
@@ -65,9 +108,12 @@ export class TopologyFeed<M extends { tickId: string | null }> {
   async message(baseTickId: string | null, tickId: string): Promise<TopologyFeedMessage<M>> {
     // Decided before reading the new map, whose entry may push the base out.
     const base = baseTickId !== null && baseTickId !== tickId ? this.maps.get(baseTickId) : undefined;
-    const next = await this.map(tickId);
+    const entry = this.entry(tickId, false);
+    const next = await entry.value;
+    // The tick read: the one asked for or, when a read of an older one ran meanwhile, a newer one.
+    tickId = entry.tickId;
     const baseMap = base ? await base.value.catch(() => null) : null;
-    if (!baseMap || baseTickId === null) return this.snapshot(tickId, next);
+    if (!baseMap || baseTickId === null || baseTickId === tickId) return this.snapshot(tickId, next);
     const key = `${baseTickId}>${tickId}`;
     let message = this.messages.get(key);
     if (!message) {

@@ -19,6 +19,10 @@ export interface LiveFleet {
   db: Db;
   /** Ids of committed ticks, in order, as the loop commits them. */
   ticks: string[];
+  /** Each committed tick's duration (ms), in order, beside `ticks`. */
+  tickDurations: number[];
+  /** Slots the loop skipped so far (a tick that started too late). */
+  skipped(): number;
   stop(): Promise<void>;
 }
 
@@ -44,16 +48,22 @@ export async function liveFleet(instances: number, tickMs: number): Promise<Live
   await db.adapterConfig.create({ data: { name: 'simulator', kind: 'sim', active: true, config: {} } });
   await makeFleet(db, fleetFor(instances));
   const ticks: string[] = [];
+  const tickDurations: number[] = [];
   const loop = new TelemetryLoop({
     url: database.url, pool, db, tickMs, log: () => undefined, workerId: 'bench', electionPollMs: 100,
     openAdapter: async () => createAdapter(await activeAdapterConfig(pool)), beforeTick: feedSimControls,
-    onTick: (t) => ticks.push(t.tickId.toString()),
+    onTick: (t) => {
+      ticks.push(t.tickId.toString());
+      tickDurations.push(t.totalMs);
+    },
   });
   loop.start();
   return {
     url: database.url,
     db,
     ticks,
+    tickDurations,
+    skipped: () => loop.stats.skipped,
     async stop() {
       await loop.stop();
       await pool.end();

@@ -308,3 +308,6 @@ export async function latestTickId(db: Db): Promise<string | null> {
   const rows = await db.$queryRaw<Array<{ id: string | null }>>`SELECT max(id)::text AS id FROM "Tick"`;
   return rows[0]?.id ?? null;
 }
+
+/** The statements getTopologyMap runs, for bench/scale/heavy.ts to EXPLAIN ($1: the tick, null for the latest). */
+export const TOPOLOGY_STATEMENTS = { places: PLACES_SQL, tick: TICK_SQL, instances: INSTANCES_SQL };
