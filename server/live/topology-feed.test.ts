@@ -113,7 +113,7 @@ describe('TopologyFeed: one read at a time', () => {
     expect(feed.computed.maps).toBe(2);
   });
 
-  it('orPrevious: a read of the tick just before serves the call; two ticks before does not', async () => {
+  it('orPrevious: a read of the tick just before in flight serves the call; two ticks before, or one done, does not', async () => {
     const { feed, reads } = gated();
     const running = feed.map('5');
     const joined = feed.map('6', { orPrevious: true });
@@ -125,6 +125,27 @@ describe('TopologyFeed: one read at a time', () => {
     expect(reads[1]!.tickId).toBe('7');
     reads[1]!.resolve();
     expect(await later).toEqual(mapOf('7'));
+    // A map read before tick 8 (not in flight any more) does not serve it.
+    const eight = feed.map('8', { orPrevious: true });
+    await expect.poll(() => reads.length).toBe(3);
+    reads[2]!.resolve();
+    expect(await eight).toEqual(mapOf('8'));
+  });
+
+  it('after a read the next one rests as long as the read took (restFactor), then reads the newest tick asked for', async () => {
+    const reads: string[] = [];
+    const feed = new TopologyFeed<TestMap>(async (tickId) => {
+      reads.push(tickId);
+      await new Promise((r) => setTimeout(r, 40));
+      return mapOf(tickId);
+    });
+    await feed.map('1');
+    // Resting: nothing is read yet, however long the microtasks run.
+    const next = [feed.map('2'), feed.map('3')];
+    for (let k = 0; k < 20; k++) await Promise.resolve();
+    expect(reads).toEqual(['1']);
+    for (const m of await Promise.all(next)) expect(m).toEqual(mapOf('3'));
+    expect(reads).toEqual(['1', '3']);
   });
 
   it('a failed read reaches every caller waiting on it, the queued read still runs, and the next call reads again', async () => {
@@ -137,6 +158,7 @@ describe('TopologyFeed: one read at a time', () => {
     reads[1]!.reject(new Error('boom again'));
     await expect(queued).rejects.toThrow('boom again');
     const retry = feed.map('2');
+    await expect.poll(() => reads.length).toBe(3);
     expect(reads.map((r) => r.tickId)).toEqual(['1', '2', '2']);
     reads[2]!.resolve();
     expect(await retry).toEqual(mapOf('2'));
@@ -148,6 +170,7 @@ describe('TopologyFeed: one read at a time', () => {
     reads[0]!.resolve();
     await base;
     const slow = feed.map('2');
+    await expect.poll(() => reads.length).toBe(2);
     const m = feed.message('1', '3');
     reads[1]!.resolve();
     await slow;

@@ -10,6 +10,12 @@ import { diff, type TopologyFeedMessage } from './topology-delta';
 export interface FeedOptions {
   /** Tick maps kept (a subscriber more ticks behind than this gets a snapshot). */
   keepMaps?: number;
+  /**
+   * After a read, the next one waits this many times as long as the read took (default 1: the
+   * feed reads at most half of the time). At 10,000 instances a read takes about a tick; read
+   * back to back they kept a core and PostgreSQL busy and the telemetry tick skipped slots.
+   */
+  restFactor?: number;
 }
 
 interface Entry<M> {
@@ -22,8 +28,12 @@ const byId = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) >
 export class TopologyFeed<M extends { tickId: string | null }> {
   private readonly maps = new Map<string, Entry<M>>();
   /** The read in flight, and the one waiting for it (for the newest tick asked for meanwhile). */
-  private running: Entry<M> | null = null;
+  private reading: Entry<M> | null = null;
   private queued: Entry<M> | null = null;
+  /** Settles when the next read may start (the last one done and rested); busy until then. */
+  private ready: Promise<void> = Promise.resolve();
+  private busy = false;
+  private readonly restFactor: number;
   /** `base>tick` → delta, `=tick` → snapshot; dropped with the maps they were made from. */
   private readonly messages = new Map<string, TopologyFeedMessage<M>>();
   private readonly keepMaps: number;
@@ -35,14 +45,15 @@ export class TopologyFeed<M extends { tickId: string | null }> {
     options: FeedOptions = {},
   ) {
     this.keepMaps = options.keepMaps ?? 4;
+    this.restFactor = options.restFactor ?? 1;
   }
 
   /**
    * The map of `tickId` or of a newer tick (`orPrevious`: or of the tick just before, when that one
-   * is being read right now), read once per process. At most one read runs at a time: at 10,000
-   * instances a read takes seconds, longer than a tick, and reads started per tick (every open tab's
-   * feed, every snapshot of a new tick) piled up until each hit the statement timeout. A tick asked
-   * for while a read runs waits for it and is then read once for every caller that asked meanwhile,
+   * is being read right now), read once per process. At most one read runs at a time: at 10,000 instances a read takes
+   * seconds, longer than a tick, and reads started per tick (every open tab's feed, every snapshot
+   * of a new tick) piled up until each hit the statement timeout. A tick asked for while a read runs
+   * (or rests, restFactor) waits for it and is then read once for every caller that asked meanwhile,
    * at the newest tick any of them asked for. A failed read is not kept: each of its callers gets
    * the error and the next call reads again.
    */
@@ -52,35 +63,44 @@ export class TopologyFeed<M extends { tickId: string | null }> {
 
   /** The entry that serves `tickId`; its tickId is final once its value settles. */
   private entry(tickId: string, orPrevious: boolean): Entry<M> {
+    // Reads are one at a time, each of a tick newer than any held: the newest entry is the one
+    // being read, if any.
     const newest = this.newest();
     if (newest !== null && byId(newest, tickId) >= 0) return this.maps.get(newest)!;
-    const running = this.running;
-    if (running && orPrevious && BigInt(running.tickId) + 1n >= BigInt(tickId)) return running;
+    // Only a read in flight: a map read before the newest tick was committed is not served for it,
+    // so a call after a tick always sees that tick (or the read that started just before it).
+    const reading = this.reading;
+    if (reading && orPrevious && BigInt(reading.tickId) + 1n >= BigInt(tickId)) return reading;
     if (this.queued) {
       if (byId(tickId, this.queued.tickId) > 0) this.queued.tickId = tickId;
       return this.queued;
     }
-    if (!running) return this.start(tickId);
+    if (!this.busy) return this.start(tickId);
     const queued = { tickId } as Entry<M>;
-    const after = () => {
+    queued.value = this.ready.then(() => {
       this.queued = null;
       return this.start(queued.tickId).value;
-    };
-    queued.value = running.value.then(after, after);
+    });
     this.queued = queued;
     return queued;
   }
 
   private start(tickId: string): Entry<M> {
     this.computed.maps++;
+    const t0 = performance.now();
     const read: Entry<M> = { tickId, value: this.load(tickId) };
-    this.running = read;
-    this.maps.set(tickId, read);
+    this.busy = true;
+    this.reading = read;
+    const rest = () => new Promise<void>((r) => setTimeout(r, (performance.now() - t0) * this.restFactor));
     const settled = () => {
-      if (this.running === read) this.running = null;
+      if (this.reading === read) this.reading = null;
+      return rest();
     };
-    read.value.then(settled, () => {
-      settled();
+    this.ready = read.value.then(settled, settled).then(() => {
+      this.busy = false;
+    });
+    this.maps.set(tickId, read);
+    read.value.catch(() => {
       if (this.maps.get(tickId) === read) this.drop(tickId);
     });
     // Keep the newest ticks (by id, not by when they were asked for).
