@@ -181,3 +181,30 @@ describe('TopologyFeed: one read at a time', () => {
     expect(applyFeedMessage(mapOf('1'), got)).toEqual(mapOf('3'));
   });
 });
+
+describe('TopologyFeed: a snapshot does not wait for the rest', () => {
+  it('a live message waits out the rest; a snapshot asked for meanwhile reads at once, for both', async () => {
+    const reads: string[] = [];
+    let release!: () => void;
+    const feed = new TopologyFeed<TestMap>(
+      async (tickId) => {
+        reads.push(tickId);
+        if (reads.length === 1) await new Promise<void>((r) => (release = r));
+        return mapOf(tickId);
+      },
+      // A rest far longer than any test: only the snapshot can end the wait.
+      { restFactor: 1000 },
+    );
+    const first = feed.map('1');
+    await expect.poll(() => reads.length).toBe(1);
+    release();
+    await first;
+    const live = feed.message('1', '2');
+    for (let k = 0; k < 20; k++) await Promise.resolve();
+    expect(reads).toEqual(['1']);
+    const snap = await feed.map('3', { orPrevious: true });
+    expect(snap).toEqual(mapOf('3'));
+    expect(reads).toEqual(['1', '3']);
+    expect(await live).toMatchObject({ kind: 'delta', baseTickId: '1', tickId: '3' });
+  });
+});

@@ -23,13 +23,19 @@ interface Entry<M> {
   value: Promise<M>;
 }
 
+interface Queued<M> extends Entry<M> {
+  /** Starts the read now (once): when the one before is done and rested, or for a snapshot. */
+  run: () => void;
+}
+
 const byId = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
 export class TopologyFeed<M extends { tickId: string | null }> {
   private readonly maps = new Map<string, Entry<M>>();
   /** The read in flight, and the one waiting for it (for the newest tick asked for meanwhile). */
   private reading: Entry<M> | null = null;
-  private queued: Entry<M> | null = null;
+  private queued: Queued<M> | null = null;
+  private generation = 0;
   /** Settles when the next read may start (the last one done and rested); busy until then. */
   private ready: Promise<void> = Promise.resolve();
   private busy = false;
@@ -50,19 +56,20 @@ export class TopologyFeed<M extends { tickId: string | null }> {
 
   /**
    * The map of `tickId` or of a newer tick (`orPrevious`: or of the tick just before, when that one
-   * is being read right now), read once per process. At most one read runs at a time: at 10,000 instances a read takes
-   * seconds, longer than a tick, and reads started per tick (every open tab's feed, every snapshot
-   * of a new tick) piled up until each hit the statement timeout. A tick asked for while a read runs
-   * (or rests, restFactor) waits for it and is then read once for every caller that asked meanwhile,
-   * at the newest tick any of them asked for. A failed read is not kept: each of its callers gets
-   * the error and the next call reads again.
+   * is being read right now), read once per process. At most one read runs at a time: at 10,000
+   * instances a read takes seconds, longer than a tick, and reads started per tick (every open
+   * tab's feed, every snapshot of a new tick) piled up until each hit the statement timeout. A tick
+   * asked for while a read runs (or, for the live feed, rests: restFactor) waits for it and is then
+   * read once for every caller that asked meanwhile, at the newest tick any of them asked for. A
+   * snapshot (`orPrevious`: someone waits for a page) does not wait for the rest. A failed read is
+   * not kept: each of its callers gets the error and the next call reads again.
    */
   map(tickId: string, options: { orPrevious?: boolean } = {}): Promise<M> {
     return this.entry(tickId, options.orPrevious ?? false).value;
   }
 
   /** The entry that serves `tickId`; its tickId is final once its value settles. */
-  private entry(tickId: string, orPrevious: boolean): Entry<M> {
+  private entry(tickId: string, snapshot: boolean): Entry<M> {
     // Reads are one at a time, each of a tick newer than any held: the newest entry is the one
     // being read, if any.
     const newest = this.newest();
@@ -70,18 +77,27 @@ export class TopologyFeed<M extends { tickId: string | null }> {
     // Only a read in flight: a map read before the newest tick was committed is not served for it,
     // so a call after a tick always sees that tick (or the read that started just before it).
     const reading = this.reading;
-    if (reading && orPrevious && BigInt(reading.tickId) + 1n >= BigInt(tickId)) return reading;
-    if (this.queued) {
-      if (byId(tickId, this.queued.tickId) > 0) this.queued.tickId = tickId;
-      return this.queued;
+    if (reading && snapshot && BigInt(reading.tickId) + 1n >= BigInt(tickId)) return reading;
+    let queued = this.queued;
+    if (queued) {
+      if (byId(tickId, queued.tickId) > 0) queued.tickId = tickId;
+    } else {
+      if (!this.busy) return this.start(tickId);
+      let settle!: { resolve: (m: M) => void; reject: (e: unknown) => void };
+      const value = new Promise<M>((resolve, reject) => (settle = { resolve, reject }));
+      const q: Queued<M> = {
+        tickId,
+        value,
+        run: () => {
+          if (this.queued !== q) return;
+          this.queued = null;
+          this.start(q.tickId).value.then(settle.resolve, settle.reject);
+        },
+      };
+      this.queued = queued = q;
+      void this.ready.then(q.run);
     }
-    if (!this.busy) return this.start(tickId);
-    const queued = { tickId } as Entry<M>;
-    queued.value = this.ready.then(() => {
-      this.queued = null;
-      return this.start(queued.tickId).value;
-    });
-    this.queued = queued;
+    if (snapshot && !this.reading) queued.run();
     return queued;
   }
 
@@ -89,15 +105,18 @@ export class TopologyFeed<M extends { tickId: string | null }> {
     this.computed.maps++;
     const t0 = performance.now();
     const read: Entry<M> = { tickId, value: this.load(tickId) };
+    const generation = ++this.generation;
     this.busy = true;
     this.reading = read;
-    const rest = () => new Promise<void>((r) => setTimeout(r, (performance.now() - t0) * this.restFactor));
+    // unref: a resting feed keeps no process alive.
+    const rest = () => new Promise<void>((r) => setTimeout(r, (performance.now() - t0) * this.restFactor).unref());
     const settled = () => {
       if (this.reading === read) this.reading = null;
       return rest();
     };
     this.ready = read.value.then(settled, settled).then(() => {
-      this.busy = false;
+      // A snapshot may have started the next read during this one's rest.
+      if (this.generation === generation) this.busy = false;
     });
     this.maps.set(tickId, read);
     read.value.catch(() => {
