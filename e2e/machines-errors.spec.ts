@@ -1,20 +1,12 @@
-import { join } from 'node:path';
-import pg from 'pg';
-import { embeddedUrl } from '../scripts/lib/embedded-pg';
 import { test, expect } from './support/fixtures';
-import { e2eState } from './support/state';
+import { withTableLocked } from './support/table-lock';
 
 // A fleet history the database does not answer in time (issue 14: at 10k instances on a loaded
 // machine /machines spun for minutes while every request came back 503). The cause here is real:
 // a transaction holds the rollup table, so the 1 h chart's read hits the statement timeout.
 test('the states-over-the-range chart says the database is slow, keeps saying it while retrying, and recovers', async ({ adminPage: page }) => {
   test.setTimeout(120_000);
-  const state = e2eState();
-  const db = new pg.Client({ connectionString: embeddedUrl(join(state.dataDir, 'pg'), Number(process.env.E2E_PG_PORT ?? '54391'), 'switchback') });
-  await db.connect();
-  try {
-    await db.query('BEGIN');
-    await db.query('LOCK TABLE "TelemetryRollup" IN ACCESS EXCLUSIVE MODE');
+  await withTableLocked('TelemetryRollup', async (release) => {
     // 1 h reads the 60 s rollups; the rest of the page (states now, the diagram) does not.
     await page.goto('/machines?machine=breaker&span=3600000');
     await expect(page.getByText(/^Now, over \d+ instances/)).toBeVisible({ timeout: 20_000 });
@@ -27,10 +19,8 @@ test('the states-over-the-range chart says the database is slow, keeps saying it
     await again.click();
     await expect(alert.getByRole('button', { name: 'Retrying…' })).toBeVisible();
     await expect(alert).toContainText('The database did not answer within');
-    await db.query('COMMIT');
+    await release();
     await expect(page.getByRole('figure', { name: 'Instances per state over the range' })).toBeVisible({ timeout: 30_000 });
     await expect(alert).toBeHidden();
-  } finally {
-    await db.end();
-  }
+  });
 });

@@ -1,20 +1,12 @@
-import { join } from 'node:path';
-import pg from 'pg';
-import { embeddedUrl } from '../scripts/lib/embedded-pg';
 import { test, expect } from './support/fixtures';
-import { e2eState } from './support/state';
+import { withTableLocked } from './support/table-lock';
 
 // A polled page whose read keeps failing (issue 14: at 10k instances every request came back 503)
 // keeps the error and Try again on screen between its retries, instead of a spinner that flashes
 // the error now and then. The cause is real: a transaction holds the table the services list reads.
 test('the services list says the database is slow, keeps saying it while retrying, and recovers', async ({ adminPage: page }) => {
   test.setTimeout(120_000);
-  const state = e2eState();
-  const db = new pg.Client({ connectionString: embeddedUrl(join(state.dataDir, 'pg'), Number(process.env.E2E_PG_PORT ?? '54391'), 'switchback') });
-  await db.connect();
-  try {
-    await db.query('BEGIN');
-    await db.query('LOCK TABLE "Service" IN ACCESS EXCLUSIVE MODE');
+  await withTableLocked('Service', async (release) => {
     await page.goto('/services');
     const alert = page.getByRole('alert').filter({ hasText: /^The database did not answer within [\d.]+ s; try again shortly\./ });
     await expect(alert).toBeVisible({ timeout: 60_000 });
@@ -24,10 +16,8 @@ test('the services list says the database is slow, keeps saying it while retryin
     await expect(alert.getByRole('button', { name: 'Retrying…' })).toBeVisible();
     await expect(alert).toContainText('The database did not answer within');
     await expect(page.getByText('Loading services…')).toBeHidden();
-    await db.query('COMMIT');
+    await release();
     await expect(page.getByRole('table', { name: 'Services' })).toBeVisible({ timeout: 30_000 });
     await expect(alert).toBeHidden();
-  } finally {
-    await db.end();
-  }
+  });
 });
