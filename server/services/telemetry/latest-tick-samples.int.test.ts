@@ -85,7 +85,7 @@ describe("the newest tick's samples, matched on at and tickId", () => {
   it("the guards' inputs of a service (serviceInstancesNow) are unchanged, nulls for the instance without a sample", async () => {
     const before = (
       await pool.query<ServiceInstanceRow>(
-        `SELECT i.id::text AS id, i.name, z.name AS zone, i."appVersion", s.degradation AS level, s.breaker, s."stageFill", s."effectiveWeight"
+        `SELECT i.id::text AS id, i.name, z.name AS zone, i."appVersion", s.degradation AS level, s.breaker, s."stageFill", s."effectiveWeight", s.rps, s.cpu
            FROM "Instance" i JOIN "Cluster" c ON c.id = i."clusterId" JOIN "Zone" z ON z.id = c."zoneId"
            LEFT JOIN "TelemetrySample" s ON s."instanceId" = i.id AND ${BY_TICK_ID}
           WHERE i."serviceId" = $1::uuid ORDER BY i.name`,
@@ -94,7 +94,7 @@ describe("the newest tick's samples, matched on at and tickId", () => {
     ).rows;
     const now = await serviceInstancesNow(t.db, apiId);
     expect(now).toEqual(before);
-    expect(now.find((r) => r.name === LATE)).toMatchObject({ level: null, breaker: null, effectiveWeight: null });
+    expect(now.find((r) => r.name === LATE)).toMatchObject({ level: null, breaker: null, effectiveWeight: null, rps: null, cpu: null });
     expect(now.filter((r) => r.level !== null)).toHaveLength(3);
   });
 
