@@ -21,7 +21,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { memo, useCallback, useEffect, useRef, type KeyboardEvent, type RefObject } from 'react';
+import { memo, useEffect, useRef, type KeyboardEvent } from 'react';
 import type { GraphEdge, GraphNode } from '@/server/domain/topology/service-graph';
 import { edgeFigures, formatPercent, nodeAriaLabel, nodeFigureLines, nodeMarks, nodeStatus } from '@/components/topology-map/service-graph/format';
 import { NODE_HEIGHT, NODE_WIDTH } from '@/components/topology-map/service-graph/elk-layout';
@@ -171,7 +171,7 @@ function RefitOnResize() {
  * canvas (a link that focuses it), since a click selects a service the user already sees, and
  * centring it then moved its callers off the canvas.
  */
-function CentreOn({ target, onlyIfHidden, picked, nodes }: { target: string | null; onlyIfHidden: boolean; picked: RefObject<string | null>; nodes: readonly PlacedService[] }) {
+function CentreOn({ target, onlyIfHidden, nodes }: { target: string | null; onlyIfHidden: boolean; nodes: readonly PlacedService[] }) {
   const flow = useReactFlow();
   const store = useStoreApi();
   const at = target ? nodes.find((n) => n.id === target) : undefined;
@@ -179,10 +179,6 @@ function CentreOn({ target, onlyIfHidden, picked, nodes }: { target: string | nu
   const y = at?.y;
   useEffect(() => {
     if (x === undefined || y === undefined) return;
-    // Picked on the canvas, so on screen: judged by position it could read as hidden while the
-    // details panel opens and the canvas narrows, and centring it at the readable zoom then undid
-    // the refit and pushed its callers off the canvas (a CI run: edge-gateway at x 77, canvas 101..987).
-    if (onlyIfHidden && picked.current === target) return;
     const t = setTimeout(() => {
       const { width, height } = store.getState();
       const vp = flow.getViewport();
@@ -192,7 +188,7 @@ function CentreOn({ target, onlyIfHidden, picked, nodes }: { target: string | nu
       void flow.setCenter(x + NODE_WIDTH / 2, y + NODE_HEIGHT / 2, { zoom: Math.max(flow.getZoom(), MIN_FIT_ZOOM), duration: 250 });
     }, 50);
     return () => clearTimeout(t);
-  }, [target, onlyIfHidden, picked, x, y, flow, store]);
+  }, [target, onlyIfHidden, x, y, flow, store]);
   return null;
 }
 
@@ -225,22 +221,13 @@ export function ServiceGraphCanvas({
   onSelect: (id: string) => void;
   onOpen: (id: string) => void;
 }) {
-  // The service last picked on the canvas (click or keyboard): CentreOn leaves it where it is.
-  const picked = useRef<string | null>(null);
-  const select = useCallback(
-    (id: string) => {
-      picked.current = id;
-      onSelect(id);
-    },
-    [onSelect],
-  );
   const nodes: ServiceNodeT[] = services.map((s) => ({
     id: s.id,
     type: 'service',
     position: { x: s.x, y: s.y },
     width: NODE_WIDTH,
     height: NODE_HEIGHT,
-    data: { s, onSelect: select, onOpen },
+    data: { s, onSelect, onOpen },
     draggable: false,
     connectable: false,
     selectable: false,
@@ -266,7 +253,7 @@ export function ServiceGraphCanvas({
       >
         <FitOnStructure fitKey={fitKey} />
         <RefitOnResize />
-        <CentreOn target={centreOn} onlyIfHidden={centreOnlyIfHidden} picked={picked} nodes={services} />
+        <CentreOn target={centreOn} onlyIfHidden={centreOnlyIfHidden} nodes={services} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </div>
