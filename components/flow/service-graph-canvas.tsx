@@ -195,6 +195,14 @@ function CentreOn({ target, onlyIfHidden, nodes }: { target: string | null; only
 /** Text in nodes and labels is ≥ 15 px, so at this zoom it still renders at ≥ 12 px. */
 export const MIN_FIT_ZOOM = 0.8;
 /**
+ * The first fit's options, one object for the life of the page: React Flow copies this prop into
+ * its store whenever its identity changes, and the store's options are the ones a queued fitView
+ * (resolved at the next node update) is done with. An object made per render overwrote the
+ * resize refit's lower minZoom on the next tick's render, so the refit beside the details panel
+ * fitted at 0.8 and pushed edge-gateway off the canvas (a CI run, with the lab's fifth service).
+ */
+const FIRST_FIT = { padding: 0.06, minZoom: MIN_FIT_ZOOM, maxZoom: 1 } as const;
+/**
  * A refit after a resize may go below that to keep every service on the narrower canvas (the
  * demo's 3 layers beside the 340 px panel at 1440 px need ~0.68): the panel beside it carries the
  * selected service's figures at full size.
@@ -241,7 +249,7 @@ export function ServiceGraphCanvas({
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         fitView
-        fitViewOptions={{ padding: 0.06, minZoom: MIN_FIT_ZOOM, maxZoom: 1 }}
+        fitViewOptions={FIRST_FIT}
         minZoom={0.2}
         maxZoom={2}
         nodesDraggable={false}
