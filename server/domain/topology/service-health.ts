@@ -5,6 +5,8 @@
 // (amber). At 10,000 instances one degraded instance of 2,502 painted the whole service red, the
 // same red as a service that is down. Every count is said with its denominator ("1 of 2,502").
 
+import { defaultWatermarkPolicy, defaultWeightPolicy } from '../policy-defaults';
+
 export type Health = 'ok' | 'warn' | 'bad';
 
 /** From this share (0..1) of its instances unhealthy (down, degraded, breaker open) a service is bad. */
@@ -13,9 +15,9 @@ export const UNHEALTHY_SHARE = 0.1;
 export const WARN_ERROR_RATE = 0.01;
 export const BAD_ERROR_RATE = 0.05;
 /** The weight policy's default P95 threshold (ms): above it a service is slow. */
-export const SLOW_P95_MS = 1200;
-/** Above this stage fill a stage is backpressured (the 85 % high watermark of the default policy). */
-export const BACKPRESSURE_FILL = 0.85;
+export const SLOW_P95_MS = defaultWeightPolicy.thresholds.p95Ms;
+/** From this stage fill (0..1) a stage is backpressured: the default policy's degrade watermark. */
+export const BACKPRESSURE_FILL = defaultWatermarkPolicy.degradePct / 100;
 
 export interface HealthCounts {
   /** False before the service's first sample: nothing to judge yet. */
