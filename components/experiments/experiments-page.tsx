@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { RUN_STATES, RUN_STATE_LABELS, type RunState } from '@/server/domain/experiments/machine';
+import { IN_FLIGHT_RUN_STATES, IN_FLIGHT_RUNS, RUN_STATES, RUN_STATE_LABELS, type RunState } from '@/server/domain/experiments/machine';
 import { useSessionUser } from '@/components/shell/session-user';
 import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -27,7 +27,8 @@ const TABS = [
 ] as const;
 type TabKey = (typeof TABS)[number]['key'];
 const isTab = (v: string | null): v is TabKey => TABS.some((t) => t.key === v);
-const isState = (v: string | null): v is RunState => v !== null && (RUN_STATES as readonly string[]).includes(v);
+const isState = (v: string | null): v is RunState | typeof IN_FLIGHT_RUNS => v !== null && (v === IN_FLIGHT_RUNS || (RUN_STATES as readonly string[]).includes(v));
+const IN_FLIGHT_LABEL = `In flight (${IN_FLIGHT_RUN_STATES.map((s) => RUN_STATE_LABELS[s].toLowerCase()).join(', ')})`;
 
 /** Runs, experiments, templates and schedules; the tab and the filters live in the URL. */
 export function ExperimentsPage() {
@@ -108,6 +109,7 @@ function RunsTab({ now, canAuthor }: { now: number; canAuthor: boolean }) {
           <span id={`${fid}-state`}>State</span>
           <select aria-labelledby={`${fid}-state`} value={state ?? ''} onChange={(e) => go({ state: e.target.value || null, page: null })}>
             <option value="">All states</option>
+            <option value={IN_FLIGHT_RUNS}>{IN_FLIGHT_LABEL}</option>
             {RUN_STATES.map((s) => (
               <option key={s} value={s}>
                 {RUN_STATE_LABELS[s]}

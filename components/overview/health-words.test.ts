@@ -35,8 +35,8 @@ describe('healthSummary', () => {
     expect(by.degraded).toEqual({ key: 'degraded', text: '2 of 10,004 instances degraded', href: '/topology?view=placement&unhealthy=1', alert: true });
     expect(by.open).toMatchObject({ text: '1 breaker open', href: '/machines?machine=breaker&state=open', alert: true });
     expect(by.blocked).toMatchObject({ text: '5 stages blocked on 4 instances', href: '/machines?machine=stage&state=blocked', alert: true });
-    expect(by.rollouts).toMatchObject({ text: '1 rollout running', href: '/rollouts', alert: false });
-    expect(by.runs).toMatchObject({ text: '2 experiment runs running', href: '/experiments' });
+    expect(by.rollouts).toMatchObject({ text: '1 rollout running', href: '/rollouts?state=in-flight', alert: false });
+    expect(by.runs).toMatchObject({ text: '2 experiment runs running', href: '/experiments?state=in-flight' });
   });
 
   it('a half-open breaker alone is not "All healthy"', () => {

@@ -41,8 +41,8 @@ export function healthSummary(h: FleetHealth): HealthSummary {
       href: '/machines?machine=stage&state=blocked',
       alert: h.blockedStages > 0,
     },
-    { key: 'rollouts', text: countOf(h.rolloutsRunning, 'rollout', 'running'), href: '/rollouts', alert: false },
-    { key: 'runs', text: countOf(h.experimentsRunning, 'experiment run', 'running'), href: '/experiments', alert: false },
+    { key: 'rollouts', text: countOf(h.rolloutsRunning, 'rollout', 'running'), href: '/rollouts?state=in-flight', alert: false },
+    { key: 'runs', text: countOf(h.experimentsRunning, 'experiment run', 'running'), href: '/experiments?state=in-flight', alert: false },
   ];
   return { healthy, headline, lines };
 }

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useEffect, useId, useRef, useState } from 'react';
-import { ROLLOUT_STATES, STATE_LABELS, TERMINAL_STATES, type RolloutState } from '@/server/domain/rollouts/machine';
+import { IN_FLIGHT, IN_FLIGHT_STATES, ROLLOUT_STATES, STATE_LABELS, TERMINAL_STATES, type RolloutState } from '@/server/domain/rollouts/machine';
 import { useSessionUser } from '@/components/shell/session-user';
 import { useTRPC } from '@/components/trpc/client';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -16,7 +16,8 @@ import { ImportManifestButton } from '@/components/manifests/import-dialog';
 import { FleetTable } from './fleet-table';
 import styles from './rollouts.module.css';
 
-const isState = (v: string | null): v is RolloutState => v !== null && (ROLLOUT_STATES as readonly string[]).includes(v);
+const isState = (v: string | null): v is RolloutState | typeof IN_FLIGHT => v !== null && (v === IN_FLIGHT || (ROLLOUT_STATES as readonly string[]).includes(v));
+const IN_FLIGHT_LABEL = `In flight (${IN_FLIGHT_STATES.map((s) => STATE_LABELS[s].toLowerCase()).join(', ')})`;
 
 /** The fleet table with its filters in the URL (service, state, text), live. */
 export function RolloutsPage() {
@@ -84,6 +85,7 @@ export function RolloutsPage() {
           <span id={`${fid}-state`}>State</span>
           <select aria-labelledby={`${fid}-state`} value={state ?? ''} onChange={(e) => go({ state: e.target.value || null })}>
             <option value="">All states</option>
+            <option value={IN_FLIGHT}>{IN_FLIGHT_LABEL}</option>
             {ROLLOUT_STATES.map((s) => (
               <option key={s} value={s}>
                 {STATE_LABELS[s]}

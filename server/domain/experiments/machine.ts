@@ -22,6 +22,9 @@ export type TargetState = (typeof TARGET_STATES)[number];
 export const TERMINAL_RUN_STATES: ReadonlySet<RunState> = new Set(['completed', 'aborted', 'failed', 'skipped']);
 /** States in which the run may own faults in the platform (its controller renews their leases). */
 export const ACTIVE_RUN_STATES: ReadonlySet<RunState> = new Set(['pending', 'injecting', 'running', 'recovering']);
+/** The list filter "in flight": runs whose faults may be in the platform now (what the Overview counts as running). */
+export const IN_FLIGHT_RUNS = 'in-flight';
+export const IN_FLIGHT_RUN_STATES: readonly RunState[] = ['injecting', 'running', 'recovering'];
 
 export type RunEvent =
   /** Guards, halt, freeze and the steady-state hypothesis passed: write the injections. */

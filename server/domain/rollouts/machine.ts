@@ -20,6 +20,9 @@ export type AbortReason = (typeof ABORT_REASONS)[number];
 export const TERMINAL_STATES: ReadonlySet<RolloutState> = new Set(['succeeded', 'rolled_back']);
 /** States in which the rollout owns its service's routing (one such rollout per service). */
 export const ACTIVE_STATES: ReadonlySet<RolloutState> = new Set(['progressing', 'paused', 'promoting', 'aborted']);
+/** The list filter "in flight": rollouts under way (what the Overview counts as running). */
+export const IN_FLIGHT = 'in-flight';
+export const IN_FLIGHT_STATES: readonly RolloutState[] = ['progressing', 'paused', 'promoting'];
 
 export type RolloutEvent =
   | { type: 'start' }

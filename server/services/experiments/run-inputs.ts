@@ -2,7 +2,9 @@
 // server/domain/inputs.ts only.
 import { z } from 'zod';
 import { freeText, int32, uuid, version } from '../../domain/inputs';
-import { RUN_STATES } from '../../domain/experiments/machine';
+import { IN_FLIGHT_RUNS, RUN_STATES } from '../../domain/experiments/machine';
+
+const RUN_FILTERS = [...RUN_STATES, IN_FLIGHT_RUNS] as const;
 
 /** A reason a person gives (abort, override): required, in words. */
 export const reason = () => freeText(2000).refine((s) => s.trim().length > 0, 'Give a reason (it is recorded with your name)');
@@ -25,7 +27,8 @@ export const reportInput = z.object({ runId: uuid(), format: z.enum(['json', 'ma
 
 export const listRunsInput = z
   .object({
-    state: z.enum(RUN_STATES, { error: `State: one of ${RUN_STATES.join(', ')}` }).optional(),
+    /** One state, or in-flight: injecting, running or recovering. */
+    state: z.enum(RUN_FILTERS, { error: `State: one of ${RUN_FILTERS.join(', ')}` }).optional(),
     experimentId: uuid().optional(),
     /** 1-based page of `pageSize` runs, newest first. */
     page: int32(1).max(10_000, 'Page: at most 10000').default(1),

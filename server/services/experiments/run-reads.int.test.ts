@@ -40,6 +40,8 @@ describe('run reads through the API', () => {
     expect(mine).toMatchObject({ total: 1, page: 1 });
     expect(mine.runs[0]).toMatchObject({ id: run.id, state: 'running', experimentName: experiment.name, targets: 1, targetStates: { injected: 1 }, fault: { kind: 'delay' } });
     expect((await caller.experiments.runs.list({ experimentId: experiment.id, state: 'completed' })).total).toBe(0);
+    // The Overview's "runs running" opens this filter: injecting, running or recovering.
+    expect((await caller.experiments.runs.list({ experimentId: experiment.id, state: 'in-flight' })).runs.map((r) => r.id)).toEqual([run.id]);
     const page = await caller.experiments.runs.list({ pageSize: 1, page: 2 });
     expect(page.runs).toHaveLength(1);
     expect(page.total).toBeGreaterThanOrEqual(2);

@@ -10,12 +10,16 @@ import { evaluateConditions } from '../../domain/experiments/conditions';
 import { reportMarkdown, type RunReport } from '../../domain/experiments/report';
 import { serviceSnapshot, serviceTicks } from './run-observe';
 import { latestTickSample } from '../telemetry/telemetry-sql';
+import { IN_FLIGHT_RUN_STATES, IN_FLIGHT_RUNS } from '../../domain/experiments/machine';
 import { listRunsInput, reportInput, runIdInput } from './run-inputs';
 import { runSpec } from './run-state';
 
 export async function listRuns(db: Db, input: z.input<typeof listRunsInput>) {
   const { state, experimentId, page, pageSize } = listRunsInput.parse(input);
-  const where: Prisma.ExperimentRunWhereInput = { ...(state ? { state } : {}), ...(experimentId ? { experimentId } : {}) };
+  const where: Prisma.ExperimentRunWhereInput = {
+    ...(state ? { state: state === IN_FLIGHT_RUNS ? { in: [...IN_FLIGHT_RUN_STATES] } : state } : {}),
+    ...(experimentId ? { experimentId } : {}),
+  };
   const [total, rows] = await Promise.all([
     db.experimentRun.count({ where }),
     db.experimentRun.findMany({

@@ -2,7 +2,7 @@
 // spec schema the wizard and the YAML view validate with.
 import { z } from 'zod';
 import { freeText, name, token, uuid, version } from '../../domain/inputs';
-import { ROLLOUT_STATES } from '../../domain/rollouts/machine';
+import { IN_FLIGHT, ROLLOUT_STATES } from '../../domain/rollouts/machine';
 import { rolloutSpecSchema } from '../../domain/rollouts/spec';
 
 /** A reason a person gives (abort, promote-full, override, a decision): required, in words. */
@@ -19,7 +19,8 @@ export const rolloutId = z.object({ id: uuid() }).strict();
 export const listRolloutsInput = z
   .object({
     service: name().optional(),
-    state: z.enum(ROLLOUT_STATES, { error: `State: one of ${ROLLOUT_STATES.join(', ')}` }).optional(),
+    /** One state, or in-flight: progressing, paused or promoting. */
+    state: z.enum([...ROLLOUT_STATES, IN_FLIGHT], { error: `State: one of ${[...ROLLOUT_STATES, IN_FLIGHT].join(', ')}` }).optional(),
     q: token(120).optional(),
   })
   .strict();

@@ -32,6 +32,8 @@ describe('rollout reads', () => {
     const [asAuthor] = await listRollouts(t.db, f.operator, { service: f.service.name });
     expect(asAuthor!.approval!.canDecide).toBe(false);
     expect(await listRollouts(t.db, f.viewer, { service: f.service.name, state: 'succeeded' })).toEqual([]);
+    // The Overview's "1 rollout running" opens this filter: a paused rollout is in flight.
+    expect((await listRollouts(t.db, f.viewer, { service: f.service.name, state: 'in-flight' })).map((r) => r.id)).toEqual([id]);
     expect((await listRollouts(t.db, f.viewer, { q: f.service.name.slice(2).toUpperCase() })).map((r) => r.id)).toContain(id);
 
     const page = await getRollout(t.db, f.operator, { id });

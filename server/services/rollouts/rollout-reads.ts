@@ -10,6 +10,7 @@ import { approvalCount } from '../../domain/rollouts/approvals';
 import { notFound } from '../../errors';
 import { canDecide, isApprover, liveRequests, type OpenRequest } from './approvals';
 import { authorIds } from './authors';
+import { IN_FLIGHT, IN_FLIGHT_STATES } from '../../domain/rollouts/machine';
 import type { listRolloutsInput, rolloutId } from './rollout-inputs';
 
 export interface Reader {
@@ -160,7 +161,7 @@ export type RolloutRow = Awaited<ReturnType<typeof rowsOf>>[number];
 export async function listRollouts(db: Db, reader: Reader, input: z.output<typeof listRolloutsInput>): Promise<RolloutRow[]> {
   const where: Prisma.RolloutWhereInput = {};
   if (input.service) where.service = { name: input.service };
-  if (input.state) where.state = input.state;
+  if (input.state) where.state = input.state === IN_FLIGHT ? { in: [...IN_FLIGHT_STATES] } : input.state;
   if (input.q) where.OR = [{ name: { contains: input.q, mode: 'insensitive' } }, { canaryVersion: { contains: input.q, mode: 'insensitive' } }, { service: { name: { contains: input.q, mode: 'insensitive' } } }];
   const rollouts = await db.rollout.findMany({ where, orderBy: { createdAt: 'desc' }, take: LIST_LIMIT, include: { service: { select: { id: true, name: true } } } });
   return rowsOf(db, reader, rollouts);

@@ -3,11 +3,12 @@
 // row to the browser whatever the fleet's size (10,000 instances: one pass over that tick's rows,
 // which the service graph reads every tick too).
 import type { Db } from '../../db/client';
+import { IN_FLIGHT_RUN_STATES } from '../../domain/experiments/machine';
+import { IN_FLIGHT_STATES } from '../../domain/rollouts/machine';
 
-/** Rollouts that hold the service's traffic split now; the same states as the service graph's. */
-const RUNNING_ROLLOUT_STATES = ['progressing', 'paused', 'promoting'];
-/** Runs whose faults may be in the platform. */
-const RUNNING_RUN_STATES = ['injecting', 'running', 'recovering'];
+// The counts' links open the lists filtered "in flight": the same states, from one place.
+const RUNNING_ROLLOUT_STATES = [...IN_FLIGHT_STATES];
+const RUNNING_RUN_STATES = [...IN_FLIGHT_RUN_STATES];
 
 export interface FleetHealth {
   /** The newest tick's start (ISO), null before the first tick. */
