@@ -105,6 +105,8 @@ describe('status and lists', () => {
     expect(seen[0]!.url).toBe('/api/v1/rollouts?state=paused&limit=5');
     expect(r.stdout).toBe('No paused rollouts.\n');
     expect((await cli(['rollouts', 'list', '--state', 'nope'])).code).toBe(1);
+    expect((await cli(['rollouts', 'list', '--state', 'in-flight'])).stdout).toBe('No in-flight rollouts.\n');
+    expect(seen.at(-1)!.url).toBe('/api/v1/rollouts?state=in-flight');
   });
 });
 

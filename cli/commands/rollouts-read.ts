@@ -4,7 +4,9 @@ import { emit, get, itemsOf, nextCursorOf, text, type Command, type Context } fr
 import { usageError } from '../errors';
 import { fields, stateColour, table, type Column } from '../table';
 import { snapshotOf, stateWords, watchRollout } from '../watch';
-import { ROLLOUT_STATES } from '../../server/domain/rollouts/machine';
+import { IN_FLIGHT, ROLLOUT_STATES } from '../../server/domain/rollouts/machine';
+
+const STATE_FILTERS: readonly string[] = [...ROLLOUT_STATES, IN_FLIGHT];
 
 const stepOf = (r: unknown) => {
   const s = snapshotOf(r);
@@ -26,10 +28,10 @@ const list: Command = {
   path: ['rollouts', 'list'],
   args: [],
   flags: ['state', 'limit', 'cursor'],
-  summary: 'Rollouts, newest first (--state progressing|paused|…)',
+  summary: 'Rollouts, newest first (--state progressing|paused|…|in-flight)',
   async run(ctx) {
     const state = stringFlag(ctx.flags.state);
-    if (state !== undefined && !(ROLLOUT_STATES as readonly string[]).includes(state)) throw usageError(`--state: one of ${ROLLOUT_STATES.join(', ')}.`);
+    if (state !== undefined && !STATE_FILTERS.includes(state)) throw usageError(`--state: one of ${STATE_FILTERS.join(', ')}.`);
     const res = await ctx.api().get('/rollouts', { query: { state, limit: intFlag('limit', ctx.flags.limit, 1, 200), cursor: stringFlag(ctx.flags.cursor) } });
     emit(ctx, res.body, () => {
       const items = itemsOf(res.body, 'rollouts');

@@ -3,6 +3,8 @@
 // per-version samples, so the cost stays flat in JS at 10,000 instances — plus the declared calls,
 // the running rollouts and the faults of running experiments. The graph itself is built by the pure
 // domain (server/domain/topology/service-graph.ts).
+import { IN_FLIGHT_RUN_STATES } from '../../domain/experiments/machine';
+import { IN_FLIGHT_STATES } from '../../domain/rollouts/machine';
 import type { Db } from '../../db/client';
 import {
   BACKPRESSURE_FILL,
@@ -18,9 +20,9 @@ import {
 export type { ServiceGraph, GraphNode, GraphEdge } from '../../domain/topology/service-graph';
 
 /** Rollouts that hold the service's traffic split now (not yet started or finished ones do not). */
-const ACTIVE_ROLLOUT_STATES = ['progressing', 'paused', 'promoting'];
+const ACTIVE_ROLLOUT_STATES = [...IN_FLIGHT_STATES];
 /** Runs whose desired faults may be in the platform. */
-const FAULTING_RUN_STATES = ['injecting', 'running', 'recovering'];
+const FAULTING_RUN_STATES = [...IN_FLIGHT_RUN_STATES];
 
 interface AggRow extends Omit<ServiceAggregate, 'labels'> {
   labels: unknown;
