@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import type { Env } from '../env';
 import { cleanupSessions, pruneRetention } from '../services/telemetry/maintenance';
 import { checkConvergence } from '../services/topology/topology';
-import { rollupTelemetry } from '../services/telemetry/telemetry-rollup';
+import { runRollupJob } from '../services/telemetry/telemetry-rollup';
 import { reconcileRollout } from '../services/rollouts/reconcile';
 import { sweepRollouts } from '../services/rollouts/sweep';
 import { sweepSchedules } from '../services/experiments/schedule-sweep';
@@ -36,7 +36,7 @@ export const handlers: { [N in JobName]: Handler<N> } = {
       transitionDays: env.SWITCHBACK_TRANSITION_RETENTION_DAYS,
     }),
   registry_converge: (p, { db }) => checkConvergence(db, p),
-  telemetry_rollup: (_p, { db }) => rollupTelemetry(db),
+  telemetry_rollup: (_p, { db }) => runRollupJob(db),
   rollout_reconcile: (p, { db, env }) => reconcileRollout(db, p, { tickMs: env.SWITCHBACK_TICK_MS }),
   rollouts_sweep: (_p, { db }) => sweepRollouts(db),
   experiment_schedules_sweep: (_p, { db }) => sweepSchedules(db),
