@@ -3,6 +3,8 @@
 // timed by process.cpuUsage over WHATIF_MICRO_INSTANCES instances, WHATIF_MICRO_RUNS times, with
 // the collector's pauses during the replays. The read keeps a copy of every instance's records
 // (so the replay can be timed alone): its figure includes that copy and is only an upper bound.
+// WHATIF_PROBE_VARIANTS=a,b replays each run once per variant, interleaved (globalThis.__whatifVariant,
+// as in bench/whatif-probe.ts): an A/B of the replay alone on a shared machine.
 //   WHATIF_PROBE_DIR=/tmp/whatif-pg BENCH_PG_PORT=55001 WHATIF_PROBE_SIZE=1000 npx tsx bench/whatif-replay-micro.ts
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -20,6 +22,7 @@ const dir = process.env.WHATIF_PROBE_DIR ?? '/tmp/whatif-pg';
 const size = Number(process.env.WHATIF_PROBE_SIZE ?? 1000);
 const count = Number(process.env.WHATIF_MICRO_INSTANCES ?? 320);
 const runs = Number(process.env.WHATIF_MICRO_RUNS ?? 5);
+const variants = (process.env.WHATIF_PROBE_VARIANTS ?? 'a').split(',');
 const server = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: Number(process.env.BENCH_PG_PORT ?? 55001), settings: SERVER_SETTINGS });
 const db = createDb(server.urlFor(`probe${size}`), 4);
 const cpuMs = (f: () => unknown) => async () => {
@@ -46,14 +49,14 @@ try {
       for (let i = 0; i < arena.instances; i++) kept.push({ v: arena.values(i).slice(), i: k + i });
     }
   });
-  let figures = '';
+  const figures = new Set<string>();
   const replay = cpuMs(() => {
     const fold = foldWindow({ from, to, policiesOf: () => ({ current, proposed }) });
     for (const { v, i } of kept) fold.replayOne(instances[i]!, v, firsts.get(ids[i]!));
     const { baseline, draft, samples } = fold.finish();
-    figures = JSON.stringify({ baseline, draft, samples });
+    figures.add(JSON.stringify({ baseline, draft, samples }));
   });
-  const out: Record<string, number[]> = { read: [], replay: [] };
+  const out: Record<string, number[]> = { read: [] };
   const gcMs: number[] = [];
   // GC entries are delivered after the fact: each is matched with the replays' time spans.
   const spans: Array<[number, number]> = [];
@@ -63,14 +66,18 @@ try {
   gc.observe({ entryTypes: ['gc'] });
   for (let r = 0; r < runs; r++) {
     out.read!.push(await read());
-    const t0 = performance.now();
-    out.replay!.push(await replay());
-    spans.push([t0, performance.now()]);
+    for (const v of variants) {
+      (globalThis as { __whatifVariant?: string }).__whatifVariant = v;
+      const t0 = performance.now();
+      (out[`replay ${v}`] ??= []).push(await replay());
+      spans.push([t0, performance.now()]);
+    }
   }
   await new Promise((resolve) => setTimeout(resolve, 100));
   gc.disconnect();
   const ticks = kept.reduce((n, k) => n + k.v.length / 35, 0);
-  console.log(JSON.stringify({ instances: kept.length, ticks, cpuMs: out, replayNsPerTick: Math.round((Math.min(...out.replay!) * 1e6) / ticks), gcDuringReplays: { pauses: gcMs.length, ms: Math.round(gcMs.reduce((a, b) => a + b, 0)) }, figures }));
+  const nsPerTick = Object.fromEntries(variants.map((v) => [v, Math.round((Math.min(...out[`replay ${v}`]!) * 1e6) / ticks)]));
+  console.log(JSON.stringify({ instances: kept.length, ticks, cpuMs: out, replayNsPerTick: nsPerTick, gcDuringReplays: { pauses: gcMs.length, ms: Math.round(gcMs.reduce((a, b) => a + b, 0)) }, identical: figures.size === 1, figures: [...figures][0] }));
 } finally {
   await db.$disconnect();
   await server.stop();
