@@ -52,7 +52,8 @@ export function ladderCause(stages: ReadonlyArray<{ readonly level: WatermarkLev
   return { level: levelFor(broken, degraded, p), broken, degraded };
 }
 
-const levelFor = (broken: number, degraded: number, p: WatermarkPolicy): DegradationLevel =>
+/** The ladder level for `broken` stages and `degraded` ones (broken included), before hysteresis. */
+export const levelFor = (broken: number, degraded: number, p: WatermarkPolicy): DegradationLevel =>
   broken > 0 && broken >= p.routeSwitchMinBrokenStages ? 3 : broken > 0 ? 2 : degraded > 0 ? 1 : 0;
 
 /** ladderCause's level alone, without an object per call (the step asks every tick). */

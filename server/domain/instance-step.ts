@@ -5,7 +5,7 @@
 // count-only form (advanceCounted): the same machines, with the transitions counted instead of
 // described.
 import { advanceBreaker, type BreakerObservation } from './breaker';
-import { advanceIngress, advanceLadder, advanceWatermark, ladderLevel, LEVEL_NAMES, retryDelayMs, type LadderStep, type WatermarkLevel } from './degradation';
+import { advanceIngress, advanceLadder, advanceWatermark, levelFor, LEVEL_NAMES, retryDelayMs, type LadderStep, type WatermarkLevel } from './degradation';
 import { finite, type InstanceRuntime, type WeightMode } from './instance-runtime';
 import {
   STAGES,
@@ -65,18 +65,24 @@ export interface StepResult {
 const DOWN_STAGE: StageTelemetry = Object.freeze({ fill: 0, inputs: 0, outputs: 0, outputBlocked: false });
 
 function stepStages(r: InstanceRuntime, t: InstanceTelemetry, dtMs: number, now: number, out: Transition[] | null, counts: TransitionCounts | null) {
-  for (let k = 0; k < r.stages.length; k++) {
-    const m = r.stages[k]!;
-    const st = t.up ? t.stages?.[k] : DOWN_STAGE;
+  // Read once, not per stage: the what-if replay takes this step for millions of ticks.
+  const machines = r.stages;
+  const fills = r.fill;
+  const known = r.stageKnown;
+  const up = t.up;
+  const seen = t.stages;
+  for (let k = 0; k < machines.length; k++) {
+    const m = machines[k]!;
+    const st = up ? (seen === undefined ? undefined : seen[k]) : DOWN_STAGE;
     if (st === undefined) {
       // The platform cannot see inside this instance: the last known state stands.
       if (dtMs > 0) m.timeMs[m.state] += dtMs;
       continue;
     }
     const fill = Math.min(1, Math.max(0, st.fill));
-    r.fill[k] = fill;
-    if (!r.stageKnown[k]) {
-      r.stageKnown[k] = true;
+    fills[k] = fill;
+    if (!known[k]) {
+      known[k] = true;
       m.state = observedState(st);
     }
     const steps = advanceStage(m, st, dtMs);
@@ -143,12 +149,12 @@ const obs: BreakerObservation = { requests: 0, failures: 0, rtMs: null, activeRe
 function advanceMachines(r: InstanceRuntime, input: StepInput, parts: number, out: Transition[] | null, counts: TransitionCounts | null, levels: WatermarkLevel[] | null): RecomputeTrigger | null {
   const { telemetry: t, now, policies } = input;
   const dtMs = r.lastStepAt === null ? 0 : Math.max(0, now - r.lastStepAt);
-  const tolerance = sampleTolerance(dtMs > 0 ? dtMs : null);
   r.lastStepAt = now;
 
   // Weights.
   let trigger: RecomputeTrigger | null = null;
   if ((parts & STEP_PARTS.weight) !== 0) {
+    const tolerance = sampleTolerance(dtMs > 0 ? dtMs : null);
     const fresh = sampleInputs(r.sampled, t, now, policies.weight.cadencesS, tolerance);
     const mode: WeightMode = input.adminState !== 'ready' ? input.adminState : t.up ? 'ready' : 'down';
     if (out === null) {
@@ -170,11 +176,18 @@ function advanceMachines(r: InstanceRuntime, input: StepInput, parts: number, ou
   if ((parts & STEP_PARTS.stages) !== 0) stepStages(r, t, dtMs, now, out, counts);
   const wm = policies.watermark;
   if ((parts & STEP_PARTS.watermark) !== 0) {
-    for (let k = 0; k < r.watermarks.length; k++) {
-      const level = advanceWatermark(r.watermarks[k]!, r.fill[k]!, now, wm);
+    // The ladder's cause (ladderLevel's count) taken in the same pass as the levels.
+    const marks = r.watermarks;
+    const fills = r.fill;
+    let broken = 0;
+    let degraded = 0;
+    for (let k = 0; k < marks.length; k++) {
+      const level = advanceWatermark(marks[k]!, fills[k]!, now, wm);
       if (levels !== null) levels[k] = level;
+      if (level === 'broken') broken++;
+      else if (level === 'degraded') degraded++;
     }
-    const ladderStep = advanceLadder(r.ladder, ladderLevel(r.watermarks, wm), now, wm);
+    const ladderStep = advanceLadder(r.ladder, levelFor(broken, broken + degraded, wm), now, wm);
     if (ladderStep !== null) {
       if (out !== null) out.push(ladderTransition(r, ladderStep, wm, now));
       else if (ladderStep.to !== ladderStep.from) {
@@ -254,6 +267,15 @@ export function advanceInstance(prev: InstanceRuntime, input: StepInput, parts: 
 export function advanceCounted(prev: InstanceRuntime, input: StepInput, parts: number, counts: TransitionCounts): number {
   advanceMachines(prev, input, parts, null, counts, null);
   return effectiveWeightOf(prev, input);
+}
+
+/**
+ * advanceCounted without the effective weight, for a draft that shares the weight part with the
+ * published replay (server/domain/draft-step.ts): the same ramp at the same time under the same
+ * weight policy, so the published replay's effective weight is the draft's.
+ */
+export function advanceCountedShared(prev: InstanceRuntime, input: StepInput, parts: number, counts: TransitionCounts): void {
+  advanceMachines(prev, input, parts, null, counts, null);
 }
 
 /**

@@ -12,7 +12,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
 import { changedParts, shareUnchanged } from '../../domain/draft-step';
-import { advanceCounted, initialRuntime, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
+import { advanceCounted, advanceCountedShared, initialRuntime, STEP_PARTS, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
 import type { AdminState, FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
 import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn } from '../../domain/step-counts';
@@ -101,6 +101,8 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
     // The draft steps only the machines its policy drives; the others are the published replay's.
     const changed = changedParts(current, proposed);
     const unchanged = ALL_STEP_PARTS & ~changed;
+    // The draft's effective weight is then the published one's (advanceCountedShared).
+    const weightShared = (changed & STEP_PARTS.weight) === 0;
     clearTransitionCounts(baseCounts);
     clearTransitionCounts(draftCounts);
     // One step input per policy, refilled each tick (the step keeps none of it).
@@ -137,7 +139,9 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
       inB.now = at;
       inD.now = at;
       const b = advanceCounted(rb, inB, ALL_STEP_PARTS, baseCounts);
-      const d = advanceCounted(rd, inD, changed, draftCounts);
+      let d = b;
+      if (weightShared) advanceCountedShared(rd, inD, changed, draftCounts);
+      else d = advanceCounted(rd, inD, changed, draftCounts);
       base.point(b);
       draft.point(d);
       baseMin = Math.min(baseMin, b);
