@@ -119,6 +119,10 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
     let lastAt = -Infinity;
     let lastBucketAt = NaN;
     let bucket: { actual: number; base: number; draft: number; n: number } | undefined;
+    // The "actually" sums in locals for the instance (stored back below): the same additions in
+    // the same order as adding to t.actual tick by tick.
+    let actualSum = t.actual.sum;
+    let actualN = t.actual.n;
     for (let i = 0, n = v.length / RECORD; i < n; i++) {
       const at = recordAt(v, i);
       if (at < from || at > to) continue;
@@ -154,13 +158,15 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
       }
       const w = recordEffectiveWeight(v, i);
       actualMin = Math.min(actualMin, w);
-      t.actual.sum += w;
-      t.actual.n++;
+      actualSum += w;
+      actualN++;
       bucket!.actual += w;
       bucket!.base += b;
       bucket!.draft += d;
       bucket!.n++;
     }
+    t.actual.sum = actualSum;
+    t.actual.n = actualN;
     t.samples += count;
     if (count < 2) return;
     // Counts add up in any order: the same figures as counting each transition as it came.

@@ -134,7 +134,8 @@ export class RecordTelemetry {
         s.fill = orZero(v[o + FILL + k]!);
         s.inputs = orZero(v[o + INPUTS + k]!);
         s.outputs = orZero(v[o + OUTPUTS + k]!);
-        s.outputBlocked = orZero(v[o + BLOCKED + k]!) === 1;
+        // NaN (NULL) is not 1 either: orZero's 0 gives the same false.
+        s.outputBlocked = v[o + BLOCKED + k] === 1;
       }
       t.stages = stages;
     } else t.stages = undefined;
