@@ -18,17 +18,31 @@ const ERROR_RESPONSE = 0x45; // 'E'
 export class CopyRow {
   private b: Buffer = SIGNATURE;
   private at = 0;
+  /** A DataView of all of `b`'s memory (one per socket chunk, not one per row) and where `b` starts in it. */
+  private dv: DataView<ArrayBufferLike> = new DataView(SIGNATURE.buffer);
+  private base = SIGNATURE.byteOffset;
 
-  /** @internal Points the reader at a row (after its field count). */
-  reset(b: Buffer, at: number): void {
+  /** @internal Points the reader at a row (after its field count); `dv`: a DataView of `b.buffer`. */
+  reset(b: Buffer, at: number, dv: DataView<ArrayBufferLike>): void {
     this.b = b;
     this.at = at;
+    this.dv = dv;
+    this.base = b.byteOffset;
   }
 
   private len(): number {
-    const n = this.b.readInt32BE(this.at);
+    const n = this.dv.getInt32(this.base + this.at);
     this.at += 4;
     return n;
+  }
+
+  /** The row's memory as a DataView (of the whole chunk): the value at `offset` of `buffer` is at `viewOffset` of it. */
+  get view(): DataView<ArrayBufferLike> {
+    return this.dv;
+  }
+
+  get viewOffset(): number {
+    return this.base + this.at;
   }
 
   /**
@@ -79,44 +93,63 @@ class TupleParser {
   private header = false;
   private rest: Buffer | null = null;
   private readonly row = new CopyRow();
+  private ab: ArrayBufferLike = SIGNATURE.buffer;
+  private dv: DataView<ArrayBufferLike> = new DataView(SIGNATURE.buffer);
   ended = false;
 
   constructor(private readonly onRow: (row: CopyRow) => void) {}
 
-  push(data: Buffer): void {
+  /** Bytes `from`…`to` of `data` (a range, not a view of it: one Buffer per message was garbage). */
+  push(data: Buffer, from: number, to: number): void {
     let b = data;
+    let at = from;
+    let end = to;
     if (this.rest !== null) {
-      b = Buffer.concat([this.rest, data]);
+      b = Buffer.concat([this.rest, data.subarray(from, to)]);
       this.rest = null;
+      at = 0;
+      end = b.length;
     }
-    let at = 0;
+    if (b.buffer !== this.ab) {
+      this.ab = b.buffer;
+      this.dv = new DataView(b.buffer);
+    }
+    const dv = this.dv;
+    // Positions below are in `b`; `base` turns them into the DataView's.
+    const base = b.byteOffset;
     if (!this.header) {
-      if (b.length < 19 || b.length < 19 + b.readInt32BE(15)) {
-        this.rest = b;
+      if (end - at < 19 || end - at < 19 + b.readInt32BE(at + 15)) {
+        this.rest = b.subarray(at, end);
         return;
       }
-      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY output');
-      at = 19 + b.readInt32BE(15);
+      if (!b.subarray(at, at + 11).equals(SIGNATURE)) throw new Error('not a binary COPY output');
+      at += 19 + b.readInt32BE(at + 15);
       this.header = true;
     }
-    while (at + 2 <= b.length && !this.ended) {
-      const fields = b.readInt16BE(at);
+    while (at + 2 <= end && !this.ended) {
+      const fields = dv.getInt16(base + at);
       if (fields === -1) {
         this.ended = true;
         at += 2;
         break;
       }
       // The row is handed out only once all of it is here.
-      let end = at + 2;
-      for (let k = 0; k < fields && end <= b.length; k++) end = end + 4 > b.length ? Infinity : end + 4 + Math.max(0, b.readInt32BE(end));
-      if (end > b.length) break;
-      this.row.reset(b, at + 2);
+      let rowEnd = at + 2;
+      for (let k = 0; k < fields && rowEnd <= end; k++) {
+        if (rowEnd + 4 > end) rowEnd = Infinity;
+        else {
+          const n = dv.getInt32(base + rowEnd);
+          rowEnd += n > 0 ? 4 + n : 4;
+        }
+      }
+      if (rowEnd > end) break;
+      this.row.reset(b, at + 2, dv);
       this.onRow(this.row);
-      at = end;
+      at = rowEnd;
     }
-    if (at < b.length) {
+    if (at < end) {
       if (this.ended) throw new Error('data after the end of a binary COPY output');
-      this.rest = b.subarray(at);
+      this.rest = b.subarray(at, end);
     }
   }
 }
@@ -168,10 +201,10 @@ export class CopyOut {
   }
 
   /** A row callback or the output that throws fails the COPY, whose rest is still read (and dropped). */
-  private deliver(data: Buffer): void {
+  private deliver(data: Buffer, from: number, to: number): void {
     if (this.failed) return;
     try {
-      this.tuples.push(data);
+      this.tuples.push(data, from, to);
     } catch (err) {
       this.failed = err instanceof Error ? err : new Error(String(err));
     }
@@ -202,7 +235,7 @@ export class CopyOut {
       }
       const n = Math.min(this.left, chunk.length - at);
       if (this.code === COPY_DATA && n > 0) {
-        if (this.msg === null && n === this.bodyLen) this.deliver(chunk.subarray(at, at + n));
+        if (this.msg === null && n === this.bodyLen) this.deliver(chunk, at, at + n);
         else (this.msg ??= Buffer.allocUnsafe(this.bodyLen)).set(chunk.subarray(at, at + n), this.bodyLen - this.left);
       }
       at += n;
@@ -210,7 +243,7 @@ export class CopyOut {
       if (this.left > 0) return;
       this.left = -1;
       if (this.msg !== null) {
-        this.deliver(this.msg);
+        this.deliver(this.msg, 0, this.msg.length);
         this.msg = null;
       }
       // CopyOutResponse, notices and parameter changes in between are not the COPY's data.

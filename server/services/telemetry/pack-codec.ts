@@ -113,9 +113,18 @@ export function encodePack(raw: Buffer): Buffer {
  * the raw pack held, in this machine's order.
  */
 export function decodeInto(pack: Buffer, v: Float64Array, r0: number): void {
-  const n = packRecords(pack);
-  const view = new DataView(pack.buffer, pack.byteOffset, pack.length);
-  let at = HEADER;
+  if (isRawPack(pack)) throw new Error('not a lean pack');
+  decodeLean(new DataView(pack.buffer), pack.byteOffset, pack.length, v, r0);
+}
+
+/**
+ * decodeInto of the lean pack of `length` bytes at `start` of `view` (a DataView of a whole
+ * socket chunk, made once for all the packs in it, not one per pack); its record count.
+ */
+export function decodeLean(view: DataView, start: number, length: number, v: Float64Array, r0: number): number {
+  if (length < HEADER) throw new Error('a lean pack without its header');
+  const n = view.getUint16(start + 1);
+  let at = start + HEADER;
   const o0 = r0 * FIELDS;
   if (o0 + n * FIELDS > v.length) throw new Error('a lean pack longer than its space');
   for (let f = 0; f < FIELDS; f++) {
@@ -131,7 +140,7 @@ export function decodeInto(pack: Buffer, v: Float64Array, r0: number): void {
     } else if (form === Form.F4) {
       for (; o < end; o += FIELDS, at += 4) v[o] = view.getFloat32(at);
     } else if (form === Form.U8) {
-      for (; o < end; o += FIELDS, at++) v[o] = pack[at]!;
+      for (; o < end; o += FIELDS, at++) v[o] = view.getUint8(at);
     } else if (form === Form.U16) {
       for (; o < end; o += FIELDS, at += 2) v[o] = view.getUint16(at);
     } else if (form === Form.Steps) {
@@ -140,7 +149,8 @@ export function decodeInto(pack: Buffer, v: Float64Array, r0: number): void {
       for (; o < end; o += FIELDS, at += 2) v[o] = x0 + view.getUint16(at);
     } else throw new Error(`a lean pack with an unknown field form ${form as number}`);
   }
-  if (at !== pack.length) throw new Error(`a lean pack of ${pack.length} bytes holds ${at}`);
+  if (at !== start + length) throw new Error(`a lean pack of ${length} bytes holds ${at - start}`);
+  return n;
 }
 
 /** Any pack as the raw float8 records PACK_SQL writes (the serial reference's unpack reads those). */

@@ -3,7 +3,7 @@
 // byte order, RECORD float8s each, as packValues gives them), one run of records per instance.
 // Before, each pack was copied into a byte arena, then decoded into the replay's array, and the
 // raw rows were written big-endian, copied and swapped back: three passes for one.
-import { decodeInto, isRawPack, PACK_FIELD_COUNT, packRecords } from './pack-codec';
+import { decodeLean, isRawPack, PACK_FIELD_COUNT, PACK_VERSION, packRecords } from './pack-codec';
 import { appendRecord } from './raw-records';
 import type { CopyRow } from '../../db/pg-binary';
 import { endianness } from 'node:os';
@@ -62,13 +62,27 @@ export class RecordArena {
 
   /** A pack of either layout (a view into the COPY output), decoded after the records so far. */
   addPack(pack: Buffer): void {
+    this.addPackAt(pack, 0, pack.length, new DataView(pack.buffer), pack.byteOffset);
+  }
+
+  /**
+   * The pack of `length` bytes at `at` of `b`, which is at `viewAt` of `view` (a DataView of the
+   * whole socket chunk): a lean pack is decoded from there, without a Buffer and a DataView of its own.
+   */
+  addPackAt(b: Buffer, at: number, length: number, view: DataView, viewAt: number): void {
+    if (length >= 3 && view.getUint8(viewAt) === PACK_VERSION) {
+      this.reserve(view.getUint16(viewAt + 1));
+      this.used += decodeLean(view, viewAt, length, this.v, this.used);
+      return;
+    }
+    const pack = b.subarray(at, at + length);
     const n = packRecords(pack);
     this.reserve(n);
     if (isRawPack(pack)) {
-      const view = Buffer.from(this.v.buffer, this.used * PACK_FIELD_COUNT * 8, n * PACK_FIELD_COUNT * 8);
-      pack.copy(view);
-      if (SWAP && n > 0) view.swap64();
-    } else decodeInto(pack, this.v, this.used);
+      const out = Buffer.from(this.v.buffer, this.used * PACK_FIELD_COUNT * 8, n * PACK_FIELD_COUNT * 8);
+      pack.copy(out);
+      if (SWAP && n > 0) out.swap64();
+    } else decodeLean(view, viewAt, length, this.v, this.used);
     this.used += n;
   }
 

@@ -143,11 +143,16 @@ export async function readRecords(
       arena.startInstance(uuidText(lastId));
     }
     r.open();
-    const us = timestampUs(b, r.offset);
+    const view = r.view;
+    const t = r.viewOffset;
+    const us = view.getInt32(t) * 0x1_0000_0000 + view.getUint32(t + 4);
     r.advance(8);
-    const data = r.bytes();
-    if (data === null) arena.addRow(r, us);
-    else arena.addPack(data);
+    const n = r.open();
+    if (n < 0) arena.addRow(r, us);
+    else {
+      arena.addPackAt(b, r.offset, n, view, r.viewOffset);
+      r.advance(n);
+    }
   });
   const [, firstOf] = await Promise.all([copy, firstStates ?? readFirstStates(db, instanceIds, from, to)]);
   arena.firsts = arena.ids.map((id) => firstOf.get(id));
