@@ -3,12 +3,7 @@
 // row to the browser whatever the fleet's size (10,000 instances: one pass over that tick's rows,
 // which the service graph reads every tick too).
 import type { Db } from '../../db/client';
-import { IN_FLIGHT_RUN_STATES } from '../../domain/experiments/machine';
-import { IN_FLIGHT_STATES } from '../../domain/rollouts/machine';
-
-// The counts' links open the lists filtered "in flight": the same states, from one place.
-const RUNNING_ROLLOUT_STATES = [...IN_FLIGHT_STATES];
-const RUNNING_RUN_STATES = [...IN_FLIGHT_RUN_STATES];
+import { IN_FLIGHT_ROLLOUT_STATES, IN_FLIGHT_RUN_STATE_LIST, UNHEALTHY_SAMPLE } from './health-sql';
 
 export interface FleetHealth {
   /** The newest tick's start (ISO), null before the first tick. */
@@ -35,7 +30,7 @@ export async function getFleetHealth(db: Db): Promise<FleetHealth> {
     s AS (
       SELECT
         count(*)::int AS sampled,
-        count(*) FILTER (WHERE NOT ts.up OR ts.degradation > 0 OR ts.breaker = 'open')::int AS unhealthy,
+        count(*) FILTER (WHERE ${UNHEALTHY_SAMPLE})::int AS unhealthy,
         count(*) FILTER (WHERE NOT ts.up)::int AS down,
         count(*) FILTER (WHERE ts.degradation > 0)::int AS degraded,
         count(*) FILTER (WHERE ts.breaker = 'open')::int AS "openBreakers",
@@ -48,8 +43,8 @@ export async function getFleetHealth(db: Db): Promise<FleetHealth> {
       (SELECT to_char("startedAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') FROM t) AS at,
       (SELECT count(*)::int FROM "Instance") AS instances,
       s.*,
-      (SELECT count(*)::int FROM "Rollout" WHERE state::text = ANY(${RUNNING_ROLLOUT_STATES}::text[])) AS "rolloutsRunning",
-      (SELECT count(*)::int FROM "ExperimentRun" WHERE state::text = ANY(${RUNNING_RUN_STATES}::text[])) AS "experimentsRunning"
+      (SELECT count(*)::int FROM "Rollout" WHERE state::text = ANY(${IN_FLIGHT_ROLLOUT_STATES}::text[])) AS "rolloutsRunning",
+      (SELECT count(*)::int FROM "ExperimentRun" WHERE state::text = ANY(${IN_FLIGHT_RUN_STATE_LIST}::text[])) AS "experimentsRunning"
     FROM s`;
   return rows[0]!;
 }

@@ -3,9 +3,8 @@
 // per-version samples, so the cost stays flat in JS at 10,000 instances — plus the declared calls,
 // the running rollouts and the faults of running experiments. The graph itself is built by the pure
 // domain (server/domain/topology/service-graph.ts).
-import { IN_FLIGHT_RUN_STATES } from '../../domain/experiments/machine';
-import { IN_FLIGHT_STATES } from '../../domain/rollouts/machine';
 import type { Db } from '../../db/client';
+import { IN_FLIGHT_ROLLOUT_STATES, IN_FLIGHT_RUN_STATE_LIST, UNHEALTHY_SAMPLE } from './health-sql';
 import {
   BACKPRESSURE_FILL,
   buildServiceGraph,
@@ -19,10 +18,6 @@ import {
 
 export type { ServiceGraph, GraphNode, GraphEdge } from '../../domain/topology/service-graph';
 
-/** Rollouts that hold the service's traffic split now (not yet started or finished ones do not). */
-const ACTIVE_ROLLOUT_STATES = [...IN_FLIGHT_STATES];
-/** Runs whose desired faults may be in the platform. */
-const FAULTING_RUN_STATES = [...IN_FLIGHT_RUN_STATES];
 
 interface AggRow extends Omit<ServiceAggregate, 'labels'> {
   labels: unknown;
@@ -53,7 +48,7 @@ export async function getServiceGraph(db: Db, tickId?: string | bigint | null): 
         count(*) FILTER (WHERE ts.degradation > 0)::int AS degraded,
         count(*) FILTER (WHERE ts.degradation >= 2)::int AS "severelyDegraded",
         -- Each instance once, whatever is wrong with it: the share the service's verdict is judged on.
-        count(i.id) FILTER (WHERE ts."instanceId" IS NULL OR NOT ts.up OR ts.degradation > 0 OR ts.breaker = 'open')::int AS unhealthy,
+        count(i.id) FILTER (WHERE ts."instanceId" IS NULL OR ${UNHEALTHY_SAMPLE})::int AS unhealthy,
         count(*) FILTER (WHERE ts.breaker = 'open')::int AS "openBreakers",
         count(*) FILTER (WHERE ts.breaker = 'half-open')::int AS "halfOpenBreakers",
         count(*) FILTER (WHERE ${BACKPRESSURE_FILL}::float8 <= ANY(ts."stageFill"))::int AS backpressured
@@ -73,14 +68,14 @@ export async function getServiceGraph(db: Db, tickId?: string | bigint | null): 
     db.$queryRaw<Array<Omit<RunningRollout, 'desiredCanaryPercent'> & { desiredCanaryPercent: number | null }>>`
       SELECT "serviceId"::text AS "serviceId", name, state::text AS state, "stableVersion", "canaryVersion",
         ("desiredRouting"->'versionWeights'->>"canaryVersion")::float8 AS "desiredCanaryPercent"
-      FROM "Rollout" WHERE state::text = ANY(${ACTIVE_ROLLOUT_STATES}::text[])`,
+      FROM "Rollout" WHERE state::text = ANY(${IN_FLIGHT_ROLLOUT_STATES}::text[])`,
     db.$queryRaw<RunningFault[]>`
       SELECT i."serviceId"::text AS "serviceId", i.id::text AS "instanceId", COALESCE(inj.spec->>'kind', 'fault') AS kind, e.name AS experiment
       FROM "Injection" inj
       JOIN "ExperimentRun" r ON r.id = inj."runId"
       JOIN "Experiment" e ON e.id = r."experimentId"
       JOIN "Instance" i ON i.id = inj."instanceId"
-      WHERE inj.desired AND inj."removedAt" IS NULL AND r.state::text = ANY(${FAULTING_RUN_STATES}::text[])`,
+      WHERE inj.desired AND inj."removedAt" IS NULL AND r.state::text = ANY(${IN_FLIGHT_RUN_STATE_LIST}::text[])`,
   ]);
 
   const versions = new Map<string, VersionAggregate>();
