@@ -5,6 +5,8 @@
 // read by code under test while an old and a new path are compared (none is read in committed code).
 //   WHATIF_PROBE_DIR=/tmp/whatif-pg BENCH_PG_PORT=55001 WHATIF_PROBE_SIZE=10000 \
 //     WHATIF_PROBE_VARIANTS=a,b npx tsx bench/whatif-probe.ts
+// Variant `one` replays in the preview's own thread only (replayWindowOneThread); each row has the CPU of
+// every thread of this process that used 100 ms or more.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,6 +18,7 @@ import { applyMigrations } from '../server/db/migrate';
 import { makeDefaultPolicies, makeFleet } from '../server/db/factories';
 import { defaultPolicies } from '../server/domain/policy-defaults';
 import { previewPolicy } from '../server/services/policies/policy-preview';
+import { replayWindowOneThread } from '../server/services/policies/preview-replay';
 import { syntheticFleet } from './fleets';
 import { pgCpuReader } from './scale/lib/pg-cpu';
 import { recordTelemetry } from './scale/lib/whatif-telemetry';
@@ -47,6 +50,23 @@ function backendCpu(): Map<string, number> {
   }
   return out;
 }
+/** This process's CPU (ms) per thread so far: the preview's own thread and its replay thread apart. */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const x = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      out.set(`${tid} ${f.slice(f.indexOf('(') + 1, f.lastIndexOf(')'))}`, (Number(x[11]) + Number(x[12])) * 10);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+const threadDelta = (before: Map<string, number>): Record<string, number> =>
+  Object.fromEntries([...threadCpu()].map(([k, v]): [string, number] => [k, v - (before.get(k) ?? 0)]).filter(([, d]) => d >= 100));
+
 const backendDelta = (before: Map<string, number>): Record<string, number> =>
   Object.fromEntries([...backendCpu()].map(([k, v]): [string, number] => [k, v - (before.get(k) ?? 0)]).filter(([, d]) => d > 0));
 
@@ -92,7 +112,7 @@ try {
   const now = new Date(readFileSync(nowFile, 'utf8').trim());
   const pgCpu = (await pgCpuReader(pool))!;
   const g = globalThis as { __whatifVariant?: string };
-  const out: Record<string, Array<{ ms: number; cpuMs: number; pgCpuMs: number; phases: unknown }>> = {};
+  const out: Record<string, Array<{ ms: number; cpuMs: number; pgCpuMs: number; phases: unknown; threadsMs: Record<string, number> }>> = {};
   const figures = new Set<string>();
   for (let r = 0; r < runs; r++) {
     for (const v of variants) {
@@ -100,8 +120,10 @@ try {
       const cpu = process.cpuUsage();
       const pg0 = pgCpu();
       const backends0 = backendCpu();
+      const threads0 = threadCpu();
       const t = performance.now();
-      const res = await previewPolicy(db, input, { now });
+      // Variant `one`: the replay in the preview's own thread only (the others: as the console runs it).
+      const res = await previewPolicy(db, input, { now, replay: v === 'one' ? replayWindowOneThread : undefined });
       const ms = performance.now() - t;
       const used = process.cpuUsage(cpu);
       if (process.env.WHATIF_PROBE_STATS) {
@@ -109,7 +131,7 @@ try {
         statementCpu.clear();
       }
       if (process.env.WHATIF_PROBE_PIDS) console.error('backends', JSON.stringify(backendDelta(backends0)));
-      const row = { ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000), pgCpuMs: pgCpu() - pg0, phases: res.phasesMs };
+      const row = { ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000), pgCpuMs: pgCpu() - pg0, phases: res.phasesMs, threadsMs: threadDelta(threads0) };
       (out[v] ??= []).push(row);
       const { computeMs: _c, phasesMs: _p, ...fig } = res;
       figures.add(JSON.stringify(fig));

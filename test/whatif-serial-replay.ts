@@ -5,7 +5,8 @@
 // baseline.
 import type { Db } from '../server/db/client';
 import { countReplay, LOW_WEIGHT, replayInstance, type ReplayResult } from '../server/domain/replay';
-import { BUCKET_MS, replayAdminState, type WindowReplay, type WindowTally } from '../server/services/policies/preview-replay';
+import { BUCKET_MS, type WindowReplay, type WindowTally } from '../server/services/policies/preview-replay';
+import { replayAdminState } from '../server/services/policies/replay-counts';
 import { loadRecorded } from '../server/services/telemetry/recorded-samples';
 
 /** Instances per fetch, as the serial form had it. */
@@ -64,5 +65,5 @@ export const serialReplayWindow: WindowReplay = async (db: Db, scope) => {
     phases.fetch += t1 - t0;
     phases.replay += performance.now() - t1;
   }
-  return { samples: sampleCount, replayed, baseline: countReplay(base), draft: countReplay(draft), perInstance, series, actual: actualWeights, phasesMs: phases };
+  return { samples: sampleCount, replayed, baseline: countReplay(base), draft: countReplay(draft), perInstance, series, actual: actualWeights, phasesMs: phases, threads: 1 };
 };

@@ -106,6 +106,8 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>,
     computeMs: Math.round(performance.now() - started),
     /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
     phasesMs: { fetch: Math.round(tally.phasesMs.fetch), replay: Math.round(tally.phasesMs.replay) },
+    /** Threads the replay ran in (2: the stages, watermarks and breaker counted beside the weights). */
+    threads: tally.threads,
     actual: { stageBreaks: Number(a?.stage_breaks ?? 0), degradations: Number(a?.degradations ?? 0), breakerOpens: Number(a?.breaker_opens ?? 0), weightRecomputes: Number(a?.recomputes ?? 0),
       instancesBelowLow: actualWeights.below, meanEffectiveWeight: actualWeights.n ? Math.round((actualWeights.sum / actualWeights.n) * 10) / 10 : 0 },
     baseline,

@@ -16,7 +16,8 @@ import { seededRandom } from '../../domain/seeded-random';
 import { persistTick, type SampleRow, type TransitionRow } from '../../jobs/telemetry/persist';
 import { packTelemetry } from '../telemetry/telemetry-pack';
 import { previewPolicy } from './policy-preview';
-import { replayWindow } from './preview-replay';
+import { replayWindow, replayWindowOneThread } from './preview-replay';
+import { replayThread } from './replay-thread-pool';
 
 let t: TestDb;
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0);
@@ -85,13 +86,16 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-/** A preview without its timings, which differ from run to run. */
-async function figures(input: Parameters<typeof previewPolicy>[1], serial: boolean) {
-  const { computeMs, phasesMs, ...rest } = await previewPolicy(t.db, input, { now, replay: serial ? serialReplayWindow : undefined });
+const REPLAYS = { serial: serialReplayWindow, oneThread: replayWindowOneThread, console: undefined };
+
+/** A preview without its timings, which differ from run to run, and the threads it replayed in. */
+async function run(input: Parameters<typeof previewPolicy>[1], replay: keyof typeof REPLAYS) {
+  const { computeMs, phasesMs, threads, ...rest } = await previewPolicy(t.db, input, { now, replay: REPLAYS[replay] });
   expect(computeMs).toBeGreaterThanOrEqual(0);
   expect(phasesMs.replay).toBeGreaterThanOrEqual(0);
-  return rest;
+  return { threads, rest };
 }
+const figures = async (input: Parameters<typeof previewPolicy>[1], serial: boolean) => (await run(input, serial ? 'serial' : 'console')).rest;
 
 describe('the what-if preview replay', () => {
   const drafts = [
@@ -100,10 +104,16 @@ describe('the what-if preview replay', () => {
     { name: 'a breaker that opens sooner', instances: 151, input: { kind: 'breaker' as const, scope: 'global', document: { ...defaultPolicies.breaker, staticErrorRatio: 0.1, factor: 1.1 }, minutes: 2 } },
   ];
   for (const d of drafts) {
-    it(`gives the serial replay's figures to the last bit: ${d.name}`, async () => {
-      const lean = await figures(d.input, false);
+    it(`gives the serial replay's figures to the last bit, in two threads and in one: ${d.name}`, async () => {
+      const two = await run(d.input, 'console');
+      const one = await run(d.input, 'oneThread');
+      // The console's preview of this many instances counts the stages, watermarks and breaker on
+      // the replay thread; the one-thread form steps every machine itself.
+      expect([two.threads, one.threads]).toEqual([2, 1]);
+      const lean = two.rest;
       const serial = await figures(d.input, true);
       expect(lean).toEqual(serial);
+      expect(one.rest).toEqual(serial);
       // Not an empty comparison: every instance with two samples or more (the service with its own
       // watermark policy aside) replayed, machines moved, and the draft changed something.
       expect(lean.instances).toBe(d.instances);
@@ -115,9 +125,11 @@ describe('the what-if preview replay', () => {
 
   it("a service's own watermark: only that service's instances, through its override", async () => {
     const input = { kind: 'watermark' as const, scope: `service:${overriddenService}`, document: { ...defaultPolicies.watermark, breakPct: 75, degradePct: 70 }, minutes: 5 };
-    const lean = await figures(input, false);
+    const { threads, rest: lean } = await run(input, 'console');
     expect(lean).toEqual(await figures(input, true));
     expect(lean.instances).toBe(51);
+    // Too few instances for the replay thread to be worth a message.
+    expect(threads).toBe(1);
     expect(lean.draft).not.toEqual(lean.baseline);
   });
 
@@ -128,5 +140,29 @@ describe('the what-if preview replay', () => {
     // query before the first chunk, are) but not in the form the chunk's COPY takes.
     const scope = { instances: [...instances, { ...instances[0]!, id: instances[0]!.id.replaceAll('-', '') }], from: new Date(now.getTime() - 5 * 60_000), to: now, policiesOf: () => ({ current: policies, proposed: policies }) };
     await expect(replayWindow(t.db, scope)).rejects.toThrow('not an instance id');
+  });
+
+  it('a replay thread that ends mid-preview fails that preview, and the next one starts a new thread', async () => {
+    const instances = (await t.db.instance.findMany({ orderBy: { id: 'asc' } })).map((i) => ({ ...i, adminState: 'ready' }));
+    const thread = await replayThread();
+    expect(thread).not.toBeNull();
+    const scope = { instances, from: new Date(now.getTime() - 5 * 60_000), to: now, policiesOf: () => ({ current: policies, proposed: policies }) };
+    let stopped = false;
+    const failing = replayWindow(t.db, {
+      ...scope,
+      // After the first chunk: the thread has chunks of this preview still to count.
+      onProgress: () => {
+        if (stopped) return;
+        stopped = true;
+        thread!.stop();
+      },
+    });
+    await expect(failing).rejects.toThrow(/replay thread/);
+    const again = await replayWindow(t.db, scope);
+    expect(again.threads).toBe(2);
+    expect(await replayThread()).not.toBe(thread);
+    const { phasesMs: _a, threads: _b, ...figs } = again;
+    const { phasesMs: _c, threads: _d, ...reference } = await replayWindowOneThread(t.db, scope);
+    expect(figs).toEqual(reference);
   });
 });

@@ -13,13 +13,15 @@ import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
 import { changedParts, shareUnchanged } from '../../domain/draft-step';
 import { advanceCounted, advanceCountedShared, initialRuntime, STEP_PARTS, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
-import type { AdminState, FleetPolicies } from '../../domain/model';
+import type { FleetPolicies } from '../../domain/model';
 import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
-import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn } from '../../domain/step-counts';
+import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn, type TransitionCounts } from '../../domain/step-counts';
 import { RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
 import { RecordArena } from '../telemetry/record-arena';
 import { readFirstStates, readRecords } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
+import { countsFrom, COUNTS_PER_INSTANCE, replayAdminState, type ServicePolicies } from './replay-counts';
+import { replayThread, type ThreadJob } from './replay-thread-pool';
 
 export const BUCKET_MS = 10_000;
 
@@ -60,11 +62,11 @@ export interface WindowTally {
   actual: { sum: number; n: number; below: number };
   /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
   phasesMs: { fetch: number; replay: number };
+  /** 2 when the replay thread counted the stages, watermarks and breaker, else 1. */
+  threads: 1 | 2;
 }
 
 export type WindowReplay = (db: Db, scope: PreviewScope) => Promise<WindowTally>;
-
-export const replayAdminState = (s: string): AdminState => (s === 'maint' ? 'maintenance' : s) as AdminState;
 
 /**
  * Instances per fetch: the next chunk's COPY runs in PostgreSQL while this process replays the
@@ -77,16 +79,26 @@ const YIELD_EVERY = 8;
 
 /** The preview's figures, folded one instance at a time (in the order the figures are summed in). */
 export interface WindowFold {
-  /** Replays one instance's records (packValues' layout, oldest first; `first`: its first sample's states) and folds them into the figures. */
-  replayOne(inst: PreviewInstance, v: Float64Array, first: FirstStates | undefined): void;
+  /**
+   * Replays one instance's records (packValues' layout, oldest first; `first`: its first sample's
+   * states) through the fold's machines and folds them into the figures; the instance's index in
+   * the figures (for addCounts), -1 when it has fewer than two samples (not replayed).
+   */
+  replayOne(inst: PreviewInstance, v: Float64Array, first: FirstStates | undefined): number;
+  /** Adds the transitions the other machines (`parts`) made in instance `index`, counted elsewhere (replay-counts.ts). */
+  addCounts(index: number, base: TransitionCounts, draft: TransitionCounts, parts: number): void;
   /** The figures of every instance replayed so far (phasesMs left to the caller). */
   finish(): WindowTally;
 }
 
-export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf'>): WindowFold {
+/**
+ * `parts`: the machines this fold steps (STEP_PARTS bits, the weights always: their effective
+ * weights are summed here); the others' transitions come in through addCounts.
+ */
+export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf'>, parts: number = ALL_STEP_PARTS): WindowFold {
   const from = scope.from.getTime();
   const to = scope.to.getTime();
-  const t: WindowTally = { samples: 0, replayed: [], baseline: null!, draft: null!, perInstance: [], series: new Map(), actual: { sum: 0, n: 0, below: 0 }, phasesMs: { fetch: 0, replay: 0 } };
+  const t: WindowTally = { samples: 0, replayed: [], baseline: null!, draft: null!, perInstance: [], series: new Map(), actual: { sum: 0, n: 0, below: 0 }, phasesMs: { fetch: 0, replay: 0 }, threads: parts === ALL_STEP_PARTS ? 1 : 2 };
   const base = new ReplayTally();
   const draft = new ReplayTally();
   const reader = new RecordTelemetry();
@@ -94,15 +106,18 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
   // and the draft's (the parts its policy drives; the others are the published ones).
   const baseCounts = newTransitionCounts();
   const draftCounts = newTransitionCounts();
+  // Each replayed instance's changedParts, for addCounts.
+  const changedOf: number[] = [];
+  const weightsOnly = parts === STEP_PARTS.weight;
 
   const replayOne = (inst: PreviewInstance, v: Float64Array, firstStates: FirstStates | undefined) => {
     const { current, proposed } = scope.policiesOf(inst.serviceId);
     const adminState = replayAdminState(inst.adminState);
     // The draft steps only the machines its policy drives; the others are the published replay's.
     const changed = changedParts(current, proposed);
-    const unchanged = ALL_STEP_PARTS & ~changed;
     // The draft's effective weight is then the published one's (advanceCountedShared).
     const weightShared = (changed & STEP_PARTS.weight) === 0;
+    const draftParts = changed & parts;
     clearTransitionCounts(baseCounts);
     clearTransitionCounts(draftCounts);
     // One step input per policy, refilled each tick (the step keeps none of it).
@@ -139,13 +154,15 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
         continue;
       }
       last = at;
-      reader.read(inst.id, v, i);
+      if (weightsOnly) reader.readWeightInputs(v, i);
+      else reader.read(inst.id, v, i);
       inB.now = at;
       inD.now = at;
-      const b = advanceCounted(rb, inB, ALL_STEP_PARTS, baseCounts);
+      const b = advanceCounted(rb, inB, parts, baseCounts);
       let d = b;
-      if (weightShared) advanceCountedShared(rd, inD, changed, draftCounts);
-      else d = advanceCounted(rd, inD, changed, draftCounts);
+      if (weightShared) {
+        if (draftParts !== 0) advanceCountedShared(rd, inD, draftParts, draftCounts);
+      } else d = advanceCounted(rd, inD, draftParts, draftCounts);
       base.point(b);
       draft.point(d);
       baseMin = Math.min(baseMin, b);
@@ -168,18 +185,27 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
     t.actual.sum = actualSum;
     t.actual.n = actualN;
     t.samples += count;
-    if (count < 2) return;
-    // Counts add up in any order: the same figures as counting each transition as it came.
-    base.counted(baseCounts, ALL_STEP_PARTS);
-    draft.counted(baseCounts, unchanged);
-    draft.counted(draftCounts, changed);
+    if (count < 2) return -1;
     base.endInstance();
     draft.endInstance();
-    const baseTransitions = transitionsIn(baseCounts, ALL_STEP_PARTS);
-    const draftTransitions = transitionsIn(baseCounts, unchanged) + transitionsIn(draftCounts, changed);
     t.replayed.push({ id: inst.id, first, last });
-    t.perInstance.push({ name: inst.name, baseMin: Math.round(baseMin), draftMin: Math.round(draftMin), baseTransitions, draftTransitions });
+    t.perInstance.push({ name: inst.name, baseMin: Math.round(baseMin), draftMin: Math.round(draftMin), baseTransitions: 0, draftTransitions: 0 });
+    changedOf.push(changed);
     if (actualMin < LOW_WEIGHT) t.actual.below++;
+    addCounts(t.perInstance.length - 1, baseCounts, draftCounts, parts);
+    return t.perInstance.length - 1;
+  };
+
+  // Counts add up in any order: the same figures as counting each transition as it came.
+  const addCounts = (index: number, b: TransitionCounts, d: TransitionCounts, of: number) => {
+    const changed = changedOf[index]!;
+    const unchanged = of & ~changed;
+    base.counted(b, of);
+    draft.counted(b, unchanged);
+    draft.counted(d, changed & of);
+    const p = t.perInstance[index]!;
+    p.baseTransitions += transitionsIn(b, of);
+    p.draftTransitions += transitionsIn(b, unchanged) + transitionsIn(d, changed & of);
   };
 
   const finish = () => {
@@ -187,43 +213,116 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
     t.draft = draft.counts();
     return t;
   };
-  return { replayOne, finish };
+  return { replayOne, addCounts, finish };
 }
 
-export const replayWindow: WindowReplay = async (db, scope) => {
+/** Instances below which a preview replays in its own thread (a few ms of replay is not worth a message). */
+const THREAD_MIN_INSTANCES = 4 * CHUNK;
+/** The machines the replay thread steps: every one but the weights. */
+const THREAD_PARTS = ALL_STEP_PARTS & ~STEP_PARTS.weight;
+
+/**
+ * The preview's replay: with the replay thread (replay-thread-pool.ts) when there is one and the
+ * preview is large, else in this thread. The figures are the same either way.
+ */
+export const replayWindow: WindowReplay = async (db, scope) => replayChunks(db, scope, scope.instances.length >= THREAD_MIN_INSTANCES ? await replayThread() : null);
+
+/** replayWindow in this thread only (the reference the two-thread form is checked against, and benches). */
+export const replayWindowOneThread: WindowReplay = (db, scope) => replayChunks(db, scope, null);
+
+async function replayChunks(db: Db, scope: PreviewScope, thread: Awaited<ReturnType<typeof replayThread>>): Promise<WindowTally> {
   const byId = new Map(scope.instances.map((i) => [i.id, i]));
-  const fold = foldWindow(scope);
+  const job = thread?.startJob(scope.from.getTime(), scope.to.getTime(), THREAD_PARTS) ?? null;
+  try {
+    return await replayWith(db, scope, byId, job);
+  } finally {
+    job?.end();
+  }
+}
+
+async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, PreviewInstance>, job: ThreadJob | null): Promise<WindowTally> {
+  const fold = foldWindow(scope, job === null ? ALL_STEP_PARTS : STEP_PARTS.weight);
   const phasesMs = { fetch: 0, replay: 0 };
   const ids = scope.instances.map((i) => i.id);
   // One arena for the chunk being replayed and one for the chunk being read: chunk k + 2 is
-  // read into chunk k's only once chunk k is replayed.
-  const arenas = [new RecordArena(), new RecordArena()];
+  // read into chunk k's only once chunk k is replayed. With the thread, a third: the thread may
+  // still be counting the chunk before.
+  const arenas = job === null ? [new RecordArena(), new RecordArena()] : [new RecordArena(), new RecordArena(), new RecordArena()];
   // Every instance's first states in one query beside the first chunk's COPY, not one per chunk.
   const firstStates = ids.length ? readFirstStates(db, ids, scope.from, scope.to) : undefined;
   firstStates?.catch(() => undefined);
+  // Per chunk: the thread's counts, and where each of its instances is in the figures.
+  const answers: Array<Promise<Int32Array>> = [];
+  const indices: number[][] = [];
+  const services = new Set<string>();
+  let mainDone = 0;
+  let threadDone = 0;
+  const progress = () => scope.onProgress?.(Math.min(mainDone, job === null ? mainDone : threadDone), ids.length);
   const load = (k: number) => {
-    const arena = arenas[(k / CHUNK) % 2]!;
-    const p = readRecords(db, ids.slice(k, k + CHUNK), scope.from, scope.to, arena, firstStates).then(() => arena);
+    const c = k / CHUNK;
+    const arena = arenas[c % arenas.length]!;
+    const read = () => readRecords(db, ids.slice(k, k + CHUNK), scope.from, scope.to, arena, firstStates);
+    // The arena's last chunk must be counted by the thread before it is overwritten.
+    const before = c >= arenas.length ? answers[c - arenas.length] : undefined;
+    const p = (before === undefined ? read() : before.then(read)).then(() => arena);
     // Awaited only after the current chunk is replayed, and the replay yields meanwhile: a
     // failure until then would be an unhandled rejection (it is thrown where it is awaited).
     p.catch(() => undefined);
     return p;
   };
+  const post = (c: number, arena: RecordArena) => {
+    const items = [];
+    const fresh: Array<[string, ServicePolicies]> = [];
+    for (let i = 0; i < arena.instances; i++) {
+      const inst = byId.get(arena.ids[i]!)!;
+      items.push({ id: inst.id, serviceId: inst.serviceId, adminState: inst.adminState, start: arena.starts[i]!, end: arena.end(i) });
+      if (services.has(inst.serviceId)) continue;
+      services.add(inst.serviceId);
+      const { current, proposed } = scope.policiesOf(inst.serviceId);
+      fresh.push([inst.serviceId, { current, proposed, changed: changedParts(current, proposed) }]);
+    }
+    const answer = job!.post({ seq: c, buffer: arena.buffer, items, firsts: arena.firsts, services: fresh });
+    answer.then(() => {
+      threadDone = Math.min(ids.length, (c + 1) * CHUNK);
+      progress();
+    }, () => undefined);
+    return answer;
+  };
   let next = ids.length ? load(0) : null;
   for (let k = 0; next; k += CHUNK) {
     const t0 = performance.now();
     const arena = await next;
+    const c = k / CHUNK;
+    if (job !== null) answers[c] = post(c, arena);
     next = k + CHUNK < ids.length ? load(k + CHUNK) : null;
     const t1 = performance.now();
+    const at: number[] = (indices[c] = []);
     // Records come in (instance, time) order: one run of records per instance.
     for (let i = 0; i < arena.instances; i++) {
       // The web process serves other requests and live streams between every few instances.
       if (i > 0 && i % YIELD_EVERY === 0) await setImmediate();
-      fold.replayOne(byId.get(arena.ids[i]!)!, arena.values(i), arena.firsts[i]);
+      at.push(fold.replayOne(byId.get(arena.ids[i]!)!, arena.values(i), arena.firsts[i]));
     }
     phasesMs.fetch += t1 - t0;
     phasesMs.replay += performance.now() - t1;
-    scope.onProgress?.(Math.min(k + CHUNK, ids.length), ids.length);
+    mainDone = Math.min(k + CHUNK, ids.length);
+    progress();
+  }
+  if (job !== null) {
+    const t0 = performance.now();
+    const b = newTransitionCounts();
+    const d = newTransitionCounts();
+    for (let c = 0; c < answers.length; c++) {
+      const counts = await answers[c]!;
+      const at = indices[c]!;
+      for (let i = 0; i < at.length; i++) {
+        if (at[i]! < 0) continue;
+        countsFrom(counts, i * COUNTS_PER_INSTANCE, b);
+        countsFrom(counts, i * COUNTS_PER_INSTANCE + COUNTS_PER_INSTANCE / 2, d);
+        fold.addCounts(at[i]!, b, d, THREAD_PARTS);
+      }
+    }
+    phasesMs.fetch += performance.now() - t0;
   }
   return { ...fold.finish(), phasesMs };
-};
+}

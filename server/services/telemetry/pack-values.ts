@@ -7,11 +7,13 @@
 import { endianness } from 'node:os';
 import { STAGES, type InstanceTelemetry, type StageTelemetry } from '../../domain/model';
 import type { RecordedSample } from '../../domain/replay';
-import { decodeInto, isRawPack, packRecords } from './pack-codec';
-import { PACK_RECORD_BYTES, type FirstStates } from './telemetry-pack';
+import { decodeInto, isRawPack, PACK_FIELD_COUNT, packRecords } from './pack-codec';
+// Types only: telemetry-pack.ts loads the database client, which the replay's thread does without.
+import type { FirstStates } from './telemetry-pack';
 
 /** Float8s per packed sample, and where each field sits in a record (PACK_FIELDS order). */
-export const RECORD = PACK_RECORD_BYTES / 8;
+export const RECORD = PACK_FIELD_COUNT;
+const PACK_RECORD_BYTES = RECORD * 8;
 const AT = 0, UP = 1, RT = 2, CPU = 3, P95 = 4, CONN = 5, ERR = 6, REQ = 7, ACTIVE = 8, MAXC = 9, INGRESS = 10, EFFECTIVE = 11;
 const AGE_CPU = 12, AGE_P95 = 13, AGE_CONN = 14, FILL = 15, INPUTS = 20, OUTPUTS = 25, BLOCKED = 30;
 
@@ -109,6 +111,21 @@ export class RecordTelemetry {
     instanceId: '', up: true, rtMs: undefined, cpuPct: undefined, p95Ms: undefined, connections: undefined, requests: undefined, errors: undefined,
     activeRequests: undefined, maxConcurrency: undefined, ingressWriteTimeouts: undefined, stages: undefined,
   };
+
+  /**
+   * read() of only what the weight machines read (up and the sampled inputs), for a replay that
+   * steps only them (the preview's own thread, beside its replay thread): the other fields keep
+   * what they held.
+   */
+  readWeightInputs(v: Float64Array, i: number): InstanceTelemetry {
+    const o = i * RECORD;
+    const t = this.telemetry;
+    t.up = v[o + UP] !== 0;
+    t.cpuPct = taken(v[o + CPU]!, v[o + AGE_CPU]!);
+    t.p95Ms = taken(v[o + P95]!, v[o + AGE_P95]!);
+    t.connections = taken(v[o + CONN]!, v[o + AGE_CONN]!);
+    return t;
+  }
 
   read(instanceId: string, v: Float64Array, i: number): InstanceTelemetry {
     const o = i * RECORD;

@@ -11,6 +11,9 @@ import type { FirstStates } from './telemetry-pack';
 
 const SWAP = endianness() === 'LE';
 
+// In shared memory: the preview's replay thread reads a chunk's records where they are.
+const shared = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
+
 export class RecordArena {
   private v: Float64Array;
   private w: Uint32Array;
@@ -23,7 +26,7 @@ export class RecordArena {
 
   /** `records`: room for this many at first (it doubles when full; a chunk of 15 minutes is ~15,000). */
   constructor(records = 1 << 14) {
-    this.v = new Float64Array(records * PACK_FIELD_COUNT);
+    this.v = shared(records * PACK_FIELD_COUNT);
     this.w = new Uint32Array(this.v.buffer);
   }
 
@@ -41,8 +44,17 @@ export class RecordArena {
 
   /** Instance `k`'s records (a view, valid until the next reset). */
   values(k: number): Float64Array {
-    const end = k + 1 < this.starts.length ? this.starts[k + 1]! : this.used;
-    return this.v.subarray(this.starts[k]! * PACK_FIELD_COUNT, end * PACK_FIELD_COUNT);
+    return this.v.subarray(this.starts[k]! * PACK_FIELD_COUNT, this.end(k) * PACK_FIELD_COUNT);
+  }
+
+  /** Where instance `k`'s records end (in records, exclusive). */
+  end(k: number): number {
+    return k + 1 < this.starts.length ? this.starts[k + 1]! : this.used;
+  }
+
+  /** The memory the records are in (until the next reset or growth). */
+  get buffer(): SharedArrayBuffer {
+    return this.v.buffer as SharedArrayBuffer;
   }
 
   /** The records from here on are instance `id`'s (until the next call). */
@@ -54,7 +66,7 @@ export class RecordArena {
   /** Room for `n` more records (a bigger array keeps what is written). */
   private reserve(n: number): void {
     if ((this.used + n) * PACK_FIELD_COUNT <= this.v.length) return;
-    const bigger = new Float64Array(Math.max(2 * this.v.length, (this.used + n) * PACK_FIELD_COUNT));
+    const bigger = shared(Math.max(2 * this.v.length, (this.used + n) * PACK_FIELD_COUNT));
     bigger.set(this.v.subarray(0, this.used * PACK_FIELD_COUNT));
     this.v = bigger;
     this.w = new Uint32Array(bigger.buffer);
