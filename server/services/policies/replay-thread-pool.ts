@@ -106,7 +106,9 @@ async function start(): Promise<ReplayThread | null> {
   const entry = join(process.cwd(), DIR, 'replay-thread-entry.mjs');
   const file = join(process.cwd(), DIR, 'replay-thread.ts');
   if (!existsSync(entry) || !existsSync(file)) throw new Error(`${entry} is not there`);
-  const worker = new Worker(entry, { workerData: { file } });
+  // Not `new Worker(…)`: the bundler would follow that into the entry and bundle tsx and esbuild
+  // with it (and fail); the thread runs the source as it is (replay-thread-entry.mjs).
+  const worker: Worker = Reflect.construct(Worker, [entry, { workerData: { file } }]);
   const ready = await new Promise<Error | null>((resolve) => {
     const onMessage = (m: ThreadAnswer) => done(m.type === 'ready' ? null : new Error(`unexpected ${m.type}`));
     const onExit = (code: number) => done(new Error(`exited with code ${code}`));
