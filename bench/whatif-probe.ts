@@ -133,7 +133,7 @@ try {
       if (process.env.WHATIF_PROBE_PIDS) console.error('backends', JSON.stringify(backendDelta(backends0)));
       const row = { ms: Math.round(ms), cpuMs: Math.round((used.user + used.system) / 1000), pgCpuMs: pgCpu() - pg0, phases: res.phasesMs, threadsMs: threadDelta(threads0) };
       (out[v] ??= []).push(row);
-      const { computeMs: _c, phasesMs: _p, ...fig } = res;
+      const { computeMs: _c, phasesMs: _p, threads: _t, ...fig } = res;
       figures.add(JSON.stringify(fig));
       console.error(v, JSON.stringify(row));
     }

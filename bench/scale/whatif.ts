@@ -45,8 +45,8 @@ export async function measure(instances: number): Promise<Figures> {
       const ms = performance.now() - t;
       const used = process.cpuUsage(cpu);
       const pgCpuMs = (pgCpu?.() ?? NaN) - pg0;
-      const { computeMs: _c, phasesMs, ...figures } = res;
-      return { ms, cpuMs: (used.user + used.system) / 1000, pgCpuMs, phasesMs, figures: JSON.stringify(figures) };
+      const { computeMs: _c, phasesMs, threads, ...figures } = res;
+      return { ms, cpuMs: (used.user + used.system) / 1000, pgCpuMs, phasesMs, threads, figures: JSON.stringify(figures) };
     };
     // Old and new alternate, so both see the same load on a shared machine; the serial one is
     // run less often at 10,000 instances (tens of seconds each).
@@ -71,6 +71,8 @@ export async function measure(instances: number): Promise<Figures> {
       /** PostgreSQL's CPU over the same runs (null when it cannot be read): on 2 cores the two add up. */
       previewPgCpuMs: pgCpu ? p50(lean.map((r) => r.pgCpuMs)) : null,
       phasesMs: lean[lean.length - 1]!.phasesMs,
+      /** 2: the stages, watermarks and breaker were counted on the replay thread. */
+      threads: lean[lean.length - 1]!.threads,
       baselineMs,
       baselineCpuMs: p50(serial.map((r) => r.cpuMs)),
       baselinePgCpuMs: pgCpu ? p50(serial.map((r) => r.pgCpuMs)) : null,
