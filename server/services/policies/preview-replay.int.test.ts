@@ -16,7 +16,7 @@ import { seededRandom } from '../../domain/seeded-random';
 import { persistTick, type SampleRow, type TransitionRow } from '../../jobs/telemetry/persist';
 import { packTelemetry } from '../telemetry/telemetry-pack';
 import { previewPolicy } from './policy-preview';
-import { replayWindow, replayWindowOneThread } from './preview-replay';
+import { replayWindow, replayWindowOneThread, replayWindowTwoThreads } from './preview-replay';
 import { replayThread } from './replay-thread-pool';
 
 let t: TestDb;
@@ -86,7 +86,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-const REPLAYS = { serial: serialReplayWindow, oneThread: replayWindowOneThread, console: undefined };
+const REPLAYS = { serial: serialReplayWindow, oneThread: replayWindowOneThread, twoThreads: replayWindowTwoThreads, console: undefined };
 
 /** A preview without its timings, which differ from run to run, and the threads it replayed in. */
 async function run(input: Parameters<typeof previewPolicy>[1], replay: keyof typeof REPLAYS) {
@@ -105,15 +105,17 @@ describe('the what-if preview replay', () => {
   ];
   for (const d of drafts) {
     it(`gives the serial replay's figures to the last bit, in two threads and in one: ${d.name}`, async () => {
-      const two = await run(d.input, 'console');
+      const two = await run(d.input, 'twoThreads');
       const one = await run(d.input, 'oneThread');
-      // The console's preview of this many instances counts the stages, watermarks and breaker on
-      // the replay thread; the one-thread form steps every machine itself.
-      expect([two.threads, one.threads]).toEqual([2, 1]);
+      const inConsole = await run(d.input, 'console');
+      // The two-thread form counts the stages, watermarks and breaker on the replay thread; the
+      // one-thread form steps every machine itself, as the console does for so few instances.
+      expect([two.threads, one.threads, inConsole.threads]).toEqual([2, 1, 1]);
       const lean = two.rest;
       const serial = await figures(d.input, true);
       expect(lean).toEqual(serial);
       expect(one.rest).toEqual(serial);
+      expect(inConsole.rest).toEqual(serial);
       // Not an empty comparison: every instance with two samples or more (the service with its own
       // watermark policy aside) replayed, machines moved, and the draft changed something.
       expect(lean.instances).toBe(d.instances);
@@ -125,11 +127,10 @@ describe('the what-if preview replay', () => {
 
   it("a service's own watermark: only that service's instances, through its override", async () => {
     const input = { kind: 'watermark' as const, scope: `service:${overriddenService}`, document: { ...defaultPolicies.watermark, breakPct: 75, degradePct: 70 }, minutes: 5 };
-    const { threads, rest: lean } = await run(input, 'console');
+    const { threads, rest: lean } = await run(input, 'twoThreads');
+    expect(threads).toBe(2);
     expect(lean).toEqual(await figures(input, true));
     expect(lean.instances).toBe(51);
-    // Too few instances for the replay thread to be worth a message.
-    expect(threads).toBe(1);
     expect(lean.draft).not.toEqual(lean.baseline);
   });
 
@@ -148,7 +149,7 @@ describe('the what-if preview replay', () => {
     expect(thread).not.toBeNull();
     const scope = { instances, from: new Date(now.getTime() - 5 * 60_000), to: now, policiesOf: () => ({ current: policies, proposed: policies }) };
     let stopped = false;
-    const failing = replayWindow(t.db, {
+    const failing = replayWindowTwoThreads(t.db, {
       ...scope,
       // After the first chunk: the thread has chunks of this preview still to count.
       onProgress: () => {
@@ -158,7 +159,7 @@ describe('the what-if preview replay', () => {
       },
     });
     await expect(failing).rejects.toThrow(/replay thread/);
-    const again = await replayWindow(t.db, scope);
+    const again = await replayWindowTwoThreads(t.db, scope);
     expect(again.threads).toBe(2);
     expect(await replayThread()).not.toBe(thread);
     const { phasesMs: _a, threads: _b, ...figs } = again;

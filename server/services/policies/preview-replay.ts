@@ -216,19 +216,26 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
   return { replayOne, addCounts, finish };
 }
 
-/** Instances below which a preview replays in its own thread (a few ms of replay is not worth a message). */
-const THREAD_MIN_INSTANCES = 4 * CHUNK;
+/**
+ * Instances from which a preview replays with the replay thread: below, the replay takes a few
+ * hundred ms or less in one thread, and the thread would cost its start (about half a second the
+ * first time) for little.
+ */
+const THREAD_MIN_INSTANCES = 256;
 /** The machines the replay thread steps: every one but the weights. */
 const THREAD_PARTS = ALL_STEP_PARTS & ~STEP_PARTS.weight;
 
 /**
- * The preview's replay: with the replay thread (replay-thread-pool.ts) when there is one and the
- * preview is large, else in this thread. The figures are the same either way.
+ * The preview's replay: with the replay thread (replay-thread-pool.ts) when the preview is large
+ * and the thread can run here, else in this thread. The figures are the same either way.
  */
 export const replayWindow: WindowReplay = async (db, scope) => replayChunks(db, scope, scope.instances.length >= THREAD_MIN_INSTANCES ? await replayThread() : null);
 
 /** replayWindow in this thread only (the reference the two-thread form is checked against, and benches). */
 export const replayWindowOneThread: WindowReplay = (db, scope) => replayChunks(db, scope, null);
+
+/** replayWindow with the replay thread whatever the preview's size (tests; one thread if it cannot run). */
+export const replayWindowTwoThreads: WindowReplay = async (db, scope) => replayChunks(db, scope, await replayThread());
 
 async function replayChunks(db: Db, scope: PreviewScope, thread: Awaited<ReturnType<typeof replayThread>>): Promise<WindowTally> {
   const byId = new Map(scope.instances.map((i) => [i.id, i]));
