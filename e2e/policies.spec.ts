@@ -40,7 +40,7 @@ test('an admin overrides the stage-break watermark of a service: field errors in
   await expect(bar).toHaveCount(0);
   await page.unroute(isPreview);
   await expect(preview.getByRole('status')).toHaveText(/\.$/);
-  await expect(preview).toContainText(/\b\d{1,3}(,\d{3})* instances, \d{1,3}(,\d{3})* stored samples, replayed twice \(published policy and this draft\) in (\d+ ms|[\d,]+\.\d s)\./);
+  await expect(preview).toContainText(/\b\d{1,3}(,\d{3})* instances, \d{1,3}(,\d{3})* stored samples, replayed twice \(published policy and this draft\) in (\d+ ms|[\d,]+\.\d s) on two threads\./);
   await expect(preview.getByRole('table', { name: 'What-if counts' })).toContainText('Stage-breaks');
 
   await page.getByRole('button', { name: 'Publish…' }).click();

@@ -40,6 +40,16 @@ export const envSchema = z.object({
     .min(1, 'expected a number of instances from 1 to 20000')
     .max(20_000, 'expected a number of instances from 1 to 20000')
     .optional(),
+  /**
+   * Instances from which a what-if preview replays on two threads (the second counts the stages,
+   * watermarks and breaker); 0: always one thread.
+   */
+  SWITCHBACK_PREVIEW_THREAD_FROM: z.coerce
+    .number({ error: 'expected a number of instances from 0 to 1000000' })
+    .int('expected a whole number of instances from 0 to 1000000')
+    .min(0, 'expected a number of instances from 0 to 1000000')
+    .max(1_000_000, 'expected a number of instances from 0 to 1000000')
+    .default(256),
   SWITCHBACK_SESSION_HOURS: z.coerce.number().positive('expected a positive number of hours').default(12),
   SWITCHBACK_COOKIE_SECURE: bool.default(false),
   /** A reverse proxy in front appends the client's address to X-Forwarded-For (scripts/web-server.mjs). */

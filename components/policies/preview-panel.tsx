@@ -17,6 +17,8 @@ export interface PreviewResult {
   instances: number;
   samples: number;
   computeMs: number;
+  /** 2: replayed on two threads. */
+  threads?: number;
   actual: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   baseline: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
   draft: Counts & { instancesBelowLow: number; meanEffectiveWeight: number };
@@ -43,7 +45,7 @@ export function PreviewPanel({ result: r }: { result: PreviewResult }) {
         {r.summary}
       </p>
       <p className="muted">
-        {replayLine(r.instances, r.samples, r.computeMs)} “Actually” is what the live loop recorded after the first of these samples (the replay starts in its state).
+        {replayLine(r.instances, r.samples, r.computeMs, r.threads)} “Actually” is what the live loop recorded after the first of these samples (the replay starts in its state).
       </p>
       {r.notes.map((n) => (
         <p key={n} className="muted">

@@ -19,5 +19,6 @@ describe('replayLine', () => {
       '10,004 instances, 6,762,688 stored samples, replayed twice (published policy and this draft) in 71.0 s.',
     );
     expect(replayLine(3, 120, 240)).toBe('3 instances, 120 stored samples, replayed twice (published policy and this draft) in 240 ms.');
+    expect(replayLine(10_080, 9_072_000, 4_400, 2)).toBe('10,080 instances, 9,072,000 stored samples, replayed twice (published policy and this draft) in 4.4 s on two threads.');
   });
 });

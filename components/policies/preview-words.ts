@@ -6,7 +6,7 @@ export function computeTimeText(ms: number): string {
 }
 
 /** The line under the preview's summary; every count with thousands separators. */
-export function replayLine(instances: number, samples: number, computeMs: number): string {
+export function replayLine(instances: number, samples: number, computeMs: number, threads: number = 1): string {
   const n = (v: number) => v.toLocaleString('en-US');
-  return `${n(instances)} instances, ${n(samples)} stored samples, replayed twice (published policy and this draft) in ${computeTimeText(computeMs)}.`;
+  return `${n(instances)} instances, ${n(samples)} stored samples, replayed twice (published policy and this draft) in ${computeTimeText(computeMs)}${threads > 1 ? ' on two threads' : ''}.`;
 }

@@ -21,6 +21,9 @@ export default async function globalSetup() {
       PORT: port,
       SWITCHBACK_PG_PORT: process.env.E2E_PG_PORT ?? '54391',
       DATABASE_URL: '',
+      // The e2e fleet is small: its what-if previews still go through the replay thread, as a
+      // large fleet's do, in the built web process.
+      SWITCHBACK_PREVIEW_THREAD_FROM: '1',
     },
   });
   let output = '';

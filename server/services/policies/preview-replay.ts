@@ -11,6 +11,7 @@
 // the straightforward form's (test/whatif-serial-replay.ts), which they are checked against.
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
+import { env } from '../../env';
 import { changedParts, shareUnchanged } from '../../domain/draft-step';
 import { advanceCounted, advanceCountedShared, initialRuntime, STEP_PARTS, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
 import type { FleetPolicies } from '../../domain/model';
@@ -216,12 +217,6 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
   return { replayOne, addCounts, finish };
 }
 
-/**
- * Instances from which a preview replays with the replay thread: below, the replay takes a few
- * hundred ms or less in one thread, and the thread would cost its start (about half a second the
- * first time) for little.
- */
-const THREAD_MIN_INSTANCES = 256;
 /** The machines the replay thread steps: every one but the weights. */
 const THREAD_PARTS = ALL_STEP_PARTS & ~STEP_PARTS.weight;
 
@@ -229,7 +224,12 @@ const THREAD_PARTS = ALL_STEP_PARTS & ~STEP_PARTS.weight;
  * The preview's replay: with the replay thread (replay-thread-pool.ts) when the preview is large
  * and the thread can run here, else in this thread. The figures are the same either way.
  */
-export const replayWindow: WindowReplay = async (db, scope) => replayChunks(db, scope, scope.instances.length >= THREAD_MIN_INSTANCES ? await replayThread() : null);
+export const replayWindow: WindowReplay = async (db, scope) => {
+  // Below SWITCHBACK_PREVIEW_THREAD_FROM (256) the replay takes a few hundred ms or less in one
+  // thread, and the thread would cost its start (about half a second the first time) for little.
+  const from = env().SWITCHBACK_PREVIEW_THREAD_FROM;
+  return replayChunks(db, scope, from > 0 && scope.instances.length >= from ? await replayThread() : null);
+};
 
 /** replayWindow in this thread only (the reference the two-thread form is checked against, and benches). */
 export const replayWindowOneThread: WindowReplay = (db, scope) => replayChunks(db, scope, null);
