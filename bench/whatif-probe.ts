@@ -5,6 +5,7 @@
 // read by code under test while an old and a new path are compared (none is read in committed code).
 //   WHATIF_PROBE_DIR=/tmp/whatif-pg BENCH_PG_PORT=55001 WHATIF_PROBE_SIZE=10000 \
 //     WHATIF_PROBE_VARIANTS=a,b npx tsx bench/whatif-probe.ts
+// WHATIF_PROBE_PAUSE_MS waits that long before each run (a console's previews are seconds apart).
 // Variant `one` replays in the preview's own thread only (replayWindowOneThread); each row has the CPU of
 // every thread of this process that used 100 ms or more.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -116,6 +117,7 @@ try {
   const figures = new Set<string>();
   for (let r = 0; r < runs; r++) {
     for (const v of variants) {
+      if (process.env.WHATIF_PROBE_PAUSE_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.WHATIF_PROBE_PAUSE_MS)));
       g.__whatifVariant = v;
       const cpu = process.cpuUsage();
       const pg0 = pgCpu();
