@@ -91,6 +91,9 @@ export function poolConfig(url: string, max: number, t: DbTimeouts = dbTimeouts(
     query_timeout: readDeadlineMs(t),
     // A dead peer (a host that vanished) is noticed by TCP instead of never.
     keepAlive: true,
+    // Probed after a minute idle, not the OS's two hours: a connection kept idle for minutes
+    // (below) stays open through a NAT or proxy that drops silent ones after ~5 minutes.
+    keepAliveInitialDelayMillis: 60_000,
     // An idle connection is kept 10 minutes, not node-pg's 10 s: a new PostgreSQL backend pays
     // about three times the CPU on its first pass over pages another backend read (what-if
     // preview at 10,000 instances, a preview every 15 s: PostgreSQL 5.9-7.2 s of CPU and

@@ -61,7 +61,7 @@ export interface WindowTally {
   series: Map<number, { actual: number; base: number; draft: number; n: number }>;
   /** The recorded effective weights over the replayed samples, for the "actually" column. */
   actual: { sum: number; n: number; below: number };
-  /** fetch: time spent waiting for samples (PostgreSQL's other work overlaps the replay). */
+  /** fetch: time spent waiting for samples or for the replay thread's counts (their work overlaps the replay). */
   phasesMs: { fetch: number; replay: number };
   /** 2 when the replay thread counted the stages, watermarks and breaker, else 1. */
   threads: 1 | 2;
@@ -289,10 +289,13 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
       fresh.push([inst.serviceId, { current, proposed, changed: changedParts(current, proposed) }]);
     }
     const answer = job!.post({ seq: c, buffer: arena.buffer, items, firsts: arena.firsts, services: fresh });
-    answer.then(() => {
-      threadDone = Math.min(ids.length, (c + 1) * CHUNK);
-      progress();
-    }, () => undefined);
+    answer
+      .then(() => {
+        threadDone = Math.min(ids.length, (c + 1) * CHUNK);
+        progress();
+      })
+      // A failure reaches the preview where the answer is awaited; this is only the progress bar.
+      .catch(() => undefined);
     return answer;
   };
   let next = ids.length ? load(0) : null;

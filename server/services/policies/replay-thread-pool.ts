@@ -3,13 +3,15 @@
 // has two cores), ended after IDLE_MS without one. When it cannot start (its source is not where
 // the process runs from, or it fails), previews replay in their own thread: the same figures,
 // only slower.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ThreadAnswer, ThreadRequest } from './replay-thread-protocol';
 
 const DIR = join('server', 'services', 'policies');
 const IDLE_MS = 10 * 60_000;
+/** How long a new thread may take to say it is ready (about half a second; far more on a busy machine). */
+const READY_MS = 20_000;
 
 type Waiter = { resolve: (counts: Int32Array) => void; reject: (e: Error) => void };
 
@@ -55,12 +57,16 @@ export class ReplayThread {
   private armIdle(): void {
     // No preview running: the thread does not keep the process alive, and ends if none comes.
     this.worker.unref();
-    this.idle = setTimeout(() => void this.worker.terminate(), IDLE_MS);
+    this.idle = setTimeout(() => this.stop('idle'), IDLE_MS);
     this.idle.unref();
   }
 
-  /** Ends the thread (a preview on it fails; the next one starts another). */
-  stop(): void {
+  /**
+   * Ends the thread: a preview on it fails, the next one starts another. Gone at once, not at
+   * the thread's exit event: a preview starting meanwhile would post to a thread that drops it.
+   */
+  stop(why = 'stopped'): void {
+    this.gone(new Error(`the replay thread was ${why}`));
     void this.worker.terminate();
   }
 
@@ -102,17 +108,40 @@ export class ReplayThread {
 let thread: Promise<ReplayThread | null> | null = null;
 let warned = false;
 
+/** The folders of the thread's source (its imports stay inside them). */
+const SOURCES = [DIR, join('server', 'services', 'telemetry'), join('server', 'domain')];
+
+/**
+ * Whether a source file of the thread changed after this process started: the thread runs the
+ * source, the web process its build of the source as it was, and the two must agree.
+ */
+function sourceChangedSinceStart(): string | null {
+  const started = Date.now() - process.uptime() * 1000;
+  for (const dir of SOURCES) {
+    for (const name of readdirSync(join(process.cwd(), dir))) {
+      if (!/\.(ts|mjs)$/.test(name)) continue;
+      if (statSync(join(process.cwd(), dir, name)).mtimeMs > started) return join(dir, name);
+    }
+  }
+  return null;
+}
+
 async function start(): Promise<ReplayThread | null> {
   const entry = join(process.cwd(), DIR, 'replay-thread-entry.mjs');
   const file = join(process.cwd(), DIR, 'replay-thread.ts');
   if (!existsSync(entry) || !existsSync(file)) throw new Error(`${entry} is not there`);
+  const changed = sourceChangedSinceStart();
+  if (changed !== null) throw new Error(`${changed} changed after this process started (restart it to use the new source)`);
   // Not `new Worker(…)`: the bundler would follow that into the entry and bundle tsx and esbuild
   // with it (and fail); the thread runs the source as it is (replay-thread-entry.mjs).
   const worker: Worker = Reflect.construct(Worker, [entry, { workerData: { file } }]);
   const ready = await new Promise<Error | null>((resolve) => {
     const onMessage = (m: ThreadAnswer) => done(m.type === 'ready' ? null : new Error(`unexpected ${m.type}`));
     const onExit = (code: number) => done(new Error(`exited with code ${code}`));
+    // One that never says so would hold every large preview: they replay in one thread instead.
+    const late = setTimeout(() => done(new Error(`not ready after ${READY_MS / 1000} s`)), READY_MS);
     const done = (e: Error | null) => {
+      clearTimeout(late);
       worker.off('message', onMessage).off('error', done).off('exit', onExit);
       resolve(e);
     };
