@@ -12,16 +12,16 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
 import { env } from '../../env';
-import { changedParts, shareUnchanged } from '../../domain/draft-step';
-import { advanceCounted, advanceCountedShared, initialRuntime, STEP_PARTS, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
+import { changedParts } from '../../domain/draft-step';
+import { advanceCounted, advanceCountedShared, STEP_PARTS, type InstanceRuntime, type StepInput } from '../../domain/instance-step';
 import type { FleetPolicies } from '../../domain/model';
-import { LOW_WEIGHT, ReplayTally, restoreFrom, type ReplayCounts } from '../../domain/replay';
+import { LOW_WEIGHT, ReplayTally, type ReplayCounts } from '../../domain/replay';
 import { ALL_STEP_PARTS, clearTransitionCounts, newTransitionCounts, transitionsIn, type TransitionCounts } from '../../domain/step-counts';
-import { RECORD, recordAt, recordEffectiveWeight, RecordTelemetry, sampleAt } from '../telemetry/pack-values';
+import { RECORD, recordAt, recordEffectiveWeight, RecordTelemetry } from '../telemetry/pack-values';
 import { RecordArena } from '../telemetry/record-arena';
 import { readFirstStates, readRecords } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
-import { countsFrom, COUNTS_PER_INSTANCE, replayAdminState, type ServicePolicies } from './replay-counts';
+import { countsFrom, COUNTS_PER_INSTANCE, replayAdminState, resumeRuntimes, type ServicePolicies } from './replay-counts';
 import { replayThread, type ThreadJob } from './replay-thread-pool';
 
 export const BUCKET_MS = 10_000;
@@ -146,12 +146,8 @@ export function foldWindow(scope: Pick<PreviewScope, 'from' | 'to' | 'policiesOf
       lastAt = at;
       count++;
       if (rb === null || rd === null) {
-        // Where the live loop stood after the first sample: the replay resumes from it.
-        const s = sampleAt(v, i, firstStates);
         first = at;
-        rb = initialRuntime(at, restoreFrom(s, current, adminState));
-        rd = initialRuntime(at, restoreFrom(s, proposed, adminState));
-        shareUnchanged(rd, rb, changed);
+        [rb, rd] = resumeRuntimes(v, i, firstStates, { current, proposed, changed }, adminState);
         continue;
       }
       last = at;

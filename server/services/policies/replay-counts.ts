@@ -35,6 +35,20 @@ export interface ServicePolicies {
 }
 
 /**
+ * The published and the draft runtime where the live loop stood after record `i` (`first`: the
+ * states it carries as the instance's first sample): the replay resumes from it. The draft takes
+ * the published runtime's objects for the parts its policy does not change (shareUnchanged).
+ */
+export function resumeRuntimes(v: Float64Array, i: number, first: FirstStates | undefined, pol: ServicePolicies, adminState: AdminState): [InstanceRuntime, InstanceRuntime] {
+  const at = recordAt(v, i);
+  const s = sampleAt(v, i, first);
+  const rb = initialRuntime(at, restoreFrom(s, pol.current, adminState));
+  const rd = initialRuntime(at, restoreFrom(s, pol.proposed, adminState));
+  shareUnchanged(rd, rb, pol.changed);
+  return [rb, rd];
+}
+
+/**
  * Counts into `base` and `draft` (cleared by the caller) the transitions the machines of `parts`
  * make over the records of `v` within [from, to], the published policy's and the draft's, exactly
  * as the preview's fold counts them for those parts; whether the instance is replayed (two
@@ -67,10 +81,7 @@ export function countInstance(
     lastAt = at;
     count++;
     if (rb === null || rd === null) {
-      const s = sampleAt(v, i, first);
-      rb = initialRuntime(at, restoreFrom(s, current, adminState));
-      rd = initialRuntime(at, restoreFrom(s, proposed, adminState));
-      shareUnchanged(rd, rb, changed);
+      [rb, rd] = resumeRuntimes(v, i, first, pol, adminState);
       continue;
     }
     reader.read(inst.id, v, i);
