@@ -7,8 +7,11 @@
 // The steps are the live loop's own in their count-only form (advanceCounted: the same machines,
 // transitions counted instead of described), in the same order; the draft steps only the
 // machines its policy drives and shares the rest with the published replay
-// (server/domain/draft-step.ts). The figures are the same to the last bit as
-// the straightforward form's (test/whatif-serial-replay.ts), which they are checked against.
+// (server/domain/draft-step.ts). A large preview splits the machines over two threads: this one
+// steps the weights (their effective weights are summed, in one order) while the replay thread
+// (replay-thread.ts) counts the others' transitions, which add up in any order. The figures are
+// the same to the last bit as the straightforward form's (test/whatif-serial-replay.ts), in either
+// form; the tests check both against it.
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../../db/client';
 import { env } from '../../env';
