@@ -3,7 +3,7 @@
 // preview's own thread reads the next chunk and steps the weights. The records are read in place
 // from the chunk's shared memory; the answer is one Int32Array per chunk.
 import { parentPort } from 'node:worker_threads';
-import { newTransitionCounts } from '../../domain/step-counts';
+import { clearTransitionCounts, newTransitionCounts } from '../../domain/step-counts';
 import { RECORD, RecordTelemetry } from '../telemetry/pack-values';
 import { countInstance, countsInto, COUNTS_PER_INSTANCE, type ServicePolicies } from './replay-counts';
 import type { ThreadAnswer, ThreadRequest } from './replay-thread-protocol';
@@ -36,8 +36,8 @@ port.on('message', (m: ThreadRequest) => {
       const it = m.items[k]!;
       const pol = job.services.get(it.serviceId);
       if (pol === undefined) throw new Error(`no policies for service ${it.serviceId}`);
-      base.weight = base.stage = base.stageBlocked = base.degradation = base.degradationUp = base.ingress = base.ingressOpen = base.breaker = base.breakerOpen = 0;
-      draft.weight = draft.stage = draft.stageBlocked = draft.degradation = draft.degradationUp = draft.ingress = draft.ingressOpen = draft.breaker = draft.breakerOpen = 0;
+      clearTransitionCounts(base);
+      clearTransitionCounts(draft);
       countInstance(v.subarray(it.start * RECORD, it.end * RECORD), it, m.firsts[k], pol, job, reader, base, draft);
       countsInto(base, out, k * COUNTS_PER_INSTANCE);
       countsInto(draft, out, k * COUNTS_PER_INSTANCE + COUNTS_PER_INSTANCE / 2);
