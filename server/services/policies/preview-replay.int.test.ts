@@ -16,7 +16,7 @@ import { seededRandom } from '../../domain/seeded-random';
 import { persistTick, type SampleRow, type TransitionRow } from '../../jobs/telemetry/persist';
 import { packTelemetry } from '../telemetry/telemetry-pack';
 import { previewPolicy } from './policy-preview';
-import { replayWindow, replayWindowOneThread, replayWindowTwoThreads } from './preview-replay';
+import { replayWindow, replayWindowOneThread, replayWindowTwoThreads, type WindowReplay } from './preview-replay';
 import { replayThread } from './replay-thread-pool';
 
 let t: TestDb;
@@ -86,7 +86,10 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => t.close());
 
-const REPLAYS = { serial: serialReplayWindow, oneThread: replayWindowOneThread, twoThreads: replayWindowTwoThreads, console: undefined };
+// The forms apart read 8 instances per COPY, so the 153 instances fill and reuse every arena
+// while two reads run at once (the console reads 32 at a time).
+const small = (replay: WindowReplay): WindowReplay => (db, scope) => replay(db, { ...scope, chunk: 8 });
+const REPLAYS = { serial: serialReplayWindow, oneThread: small(replayWindowOneThread), twoThreads: small(replayWindowTwoThreads), console: undefined };
 
 /** A preview without its timings, which differ from run to run, and the threads it replayed in. */
 async function run(input: Parameters<typeof previewPolicy>[1], replay: keyof typeof REPLAYS) {
@@ -139,7 +142,7 @@ describe('the what-if preview replay', () => {
     // The second chunk cannot be read; the first replays meanwhile, yielding to the event loop.
     // The id is a uuid PostgreSQL reads (so the first states of every instance, read in one
     // query before the first chunk, are) but not in the form the chunk's COPY takes.
-    const scope = { instances: [...instances, { ...instances[0]!, id: instances[0]!.id.replaceAll('-', '') }], from: new Date(now.getTime() - 5 * 60_000), to: now, policiesOf: () => ({ current: policies, proposed: policies }) };
+    const scope = { instances: [...instances, { ...instances[0]!, id: instances[0]!.id.replaceAll('-', '') }], from: new Date(now.getTime() - 5 * 60_000), to: now, policiesOf: () => ({ current: policies, proposed: policies }), chunk: 20 };
     await expect(replayWindow(t.db, scope)).rejects.toThrow('not an instance id');
   });
 

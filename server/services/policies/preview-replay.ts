@@ -25,6 +25,7 @@ import { RecordArena } from '../telemetry/record-arena';
 import { readFirstStates, readRecords } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
 import { countsFrom, COUNTS_PER_INSTANCE, replayAdminState, resumeRuntimes, type ServicePolicies } from './replay-counts';
+import { readAhead } from './read-ahead';
 import { replayThread, type ThreadJob } from './replay-thread-pool';
 
 export const BUCKET_MS = 10_000;
@@ -44,6 +45,8 @@ export interface PreviewScope {
   policiesOf(serviceId: string): { current: FleetPolicies; proposed: FleetPolicies };
   /** Told after each chunk how many of the instances are replayed (the console's progress bar). */
   onProgress?: (done: number, total: number) => void;
+  /** Instances per COPY (CHUNK; tests set fewer so that a small fleet fills and reuses every arena). */
+  chunk?: number;
 }
 
 export interface InstanceDiff {
@@ -73,11 +76,19 @@ export interface WindowTally {
 export type WindowReplay = (db: Db, scope: PreviewScope) => Promise<WindowTally>;
 
 /**
- * Instances per fetch: the next chunk's COPY runs in PostgreSQL while this process replays the
- * current one. About 4 MB of packs at 15 minutes: one statement stays well inside the statement
- * timeout on a busy machine (64 instances' 16 MB did not, at 5 s).
+ * Instances per fetch: the next chunks' COPYs run in PostgreSQL while this process replays the
+ * current one. About 2 MB of packs at 15 minutes: one statement stays well inside the statement
+ * timeout on a busy machine (64 instances' 16 MB of raw packs did not, at 5 s). 32, not 16: each
+ * statement is planned and its unpacked minutes found anew; at 10,000 instances, 16 per chunk
+ * took a median 7.1 s in wall and 32 took 6.0 s (6 interleaved runs on a noisy 2-core machine).
  */
-const CHUNK = 16;
+const CHUNK = 32;
+/**
+ * COPYs in flight at once, on their own connections. One at a time, PostgreSQL's single backend
+ * was the preview's critical path: the replay waited on it for 4 of the 6 s at 10,000 instances,
+ * while a core stood idle ~20 % of the time. Two at once fill that core.
+ */
+const READS_AT_ONCE = 2;
 /** Instances replayed between yields to the event loop (15 minutes of one is a few ms). */
 const YIELD_EVERY = 8;
 
@@ -250,11 +261,11 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
   const fold = foldWindow(scope, job === null ? ALL_STEP_PARTS : STEP_PARTS.weight);
   const phasesMs = { fetch: 0, replay: 0 };
   const ids = scope.instances.map((i) => i.id);
-  // One arena for the chunk being replayed and one for the chunk being read: chunk k + 2 is
-  // read into chunk k's only once chunk k is replayed. With the thread, a third: the thread may
-  // still be counting the chunk before.
-  const arenas = job === null ? [new RecordArena(), new RecordArena()] : [new RecordArena(), new RecordArena(), new RecordArena()];
-  // Every instance's first states in one query beside the first chunk's COPY, not one per chunk.
+  const chunk = scope.chunk ?? CHUNK;
+  // An arena per chunk being read, one for the chunk being replayed, and one more so a read can
+  // start while the replay finishes; with the thread, two more for chunks it is still counting.
+  const arenas = Array.from({ length: READS_AT_ONCE + (job === null ? 2 : 4) }, () => new RecordArena());
+  // Every instance's first states in one query beside the first chunks' COPYs, not one per chunk.
   const firstStates = ids.length ? readFirstStates(db, ids, scope.from, scope.to) : undefined;
   firstStates?.catch(() => undefined);
   // Per chunk: the thread's counts, and where each of its instances is in the figures.
@@ -264,18 +275,8 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
   let mainDone = 0;
   let threadDone = 0;
   const progress = () => scope.onProgress?.(Math.min(mainDone, job === null ? mainDone : threadDone), ids.length);
-  const load = (k: number) => {
-    const c = k / CHUNK;
-    const arena = arenas[c % arenas.length]!;
-    const read = () => readRecords(db, ids.slice(k, k + CHUNK), scope.from, scope.to, arena, firstStates);
-    // The arena's last chunk must be counted by the thread before it is overwritten.
-    const before = c >= arenas.length ? answers[c - arenas.length] : undefined;
-    const p = (before === undefined ? read() : before.then(read)).then(() => arena);
-    // Awaited only after the current chunk is replayed, and the replay yields meanwhile: a
-    // failure until then would be an unhandled rejection (it is thrown where it is awaited).
-    p.catch(() => undefined);
-    return p;
-  };
+  const chunks = Math.ceil(ids.length / chunk);
+  const ahead = readAhead(chunks, arenas, READS_AT_ONCE, (c, arena) => readRecords(db, ids.slice(c * chunk, (c + 1) * chunk), scope.from, scope.to, arena, firstStates));
   const post = (c: number, arena: RecordArena) => {
     const items = [];
     const fresh: Array<[string, ServicePolicies]> = [];
@@ -290,20 +291,17 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
     const answer = job!.post({ seq: c, buffer: arena.buffer, items, firsts: arena.firsts, services: fresh });
     answer
       .then(() => {
-        threadDone = Math.min(ids.length, (c + 1) * CHUNK);
+        threadDone = Math.min(ids.length, (c + 1) * chunk);
         progress();
       })
       // A failure reaches the preview where the answer is awaited; this is only the progress bar.
       .catch(() => undefined);
     return answer;
   };
-  let next = ids.length ? load(0) : null;
-  for (let k = 0; next; k += CHUNK) {
+  for (let c = 0; c < chunks; c++) {
     const t0 = performance.now();
-    const arena = await next;
-    const c = k / CHUNK;
+    const arena = await ahead.chunk(c);
     if (job !== null) answers[c] = post(c, arena);
-    next = k + CHUNK < ids.length ? load(k + CHUNK) : null;
     const t1 = performance.now();
     const at: number[] = (indices[c] = []);
     // Records come in (instance, time) order: one run of records per instance.
@@ -314,8 +312,12 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
     }
     phasesMs.fetch += t1 - t0;
     phasesMs.replay += performance.now() - t1;
-    mainDone = Math.min(k + CHUNK, ids.length);
+    mainDone = Math.min((c + 1) * chunk, ids.length);
     progress();
+    // The thread may still be counting the chunk: its arena is free once it has answered (a
+    // failed answer frees it too; the failure is thrown where the answer is awaited).
+    if (job === null) ahead.release(c);
+    else void answers[c]!.then(() => ahead.release(c), () => ahead.release(c));
   }
   if (job !== null) {
     const t0 = performance.now();
