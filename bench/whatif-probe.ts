@@ -6,8 +6,10 @@
 //   WHATIF_PROBE_DIR=/tmp/whatif-pg BENCH_PG_PORT=55001 WHATIF_PROBE_SIZE=10000 \
 //     WHATIF_PROBE_VARIANTS=a,b npx tsx bench/whatif-probe.ts
 // WHATIF_PROBE_PAUSE_MS waits that long before each run (a console's previews are seconds apart).
-// Variant `one` replays in the preview's own thread only (replayWindowOneThread); each row has the CPU of
-// every thread of this process that used 100 ms or more.
+// Variant `one` replays in the preview's own thread only (replayWindowOneThread); variant `before`
+// replays with the replayWindow of another checkout (WHATIF_PROBE_BEFORE=/path/to/it, with its
+// node_modules), for a before/after ratio taken in the same run. Each row has the CPU of every
+// thread of this process that used 100 ms or more.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -29,6 +31,15 @@ const port = Number(process.env.BENCH_PG_PORT ?? 55001);
 const size = Number(process.env.WHATIF_PROBE_SIZE ?? 1000);
 const runs = Number(process.env.WHATIF_PROBE_RUNS ?? 3);
 const variants = (process.env.WHATIF_PROBE_VARIANTS ?? 'a').split(',');
+// That checkout's own modules throughout (its database client keeps its own pools).
+const beforeDir = process.env.WHATIF_PROBE_BEFORE;
+const older = beforeDir
+  ? {
+      preview: ((await import(join(beforeDir, 'server/services/policies/policy-preview.ts'))) as { previewPolicy: typeof previewPolicy }).previewPolicy,
+      createDb: ((await import(join(beforeDir, 'server/db/client.ts'))) as { createDb: typeof createDb }).createDb,
+    }
+  : undefined;
+if (variants.includes('before') && !older) throw new Error('variant `before` needs WHATIF_PROBE_BEFORE');
 const input = { kind: 'watermark' as const, scope: 'global', document: { ...defaultPolicies.watermark, breakPct: 85, degradePct: 75 }, minutes: 15 };
 
 /**
@@ -78,6 +89,7 @@ const created = await createDatabaseIfMissing(server.urlFor('postgres'), name);
 const url = server.urlFor(name);
 const pool = new pg.Pool({ connectionString: url, max: 2 });
 const db = createDb(url, 4);
+const dbBefore = older?.createDb(url, 4);
 // WHATIF_PROBE_STATS=1: PostgreSQL's own CPU per statement (log_statement_stats, sent to the
 // client as a notice), summed by the kind of statement that was running on that connection.
 const statementCpu = new Map<string, { n: number; ms: number }>();
@@ -125,7 +137,7 @@ try {
       const threads0 = threadCpu();
       const t = performance.now();
       // Variant `one`: the replay in the preview's own thread only (the others: as the console runs it).
-      const res = await previewPolicy(db, input, { now, replay: v === 'one' ? replayWindowOneThread : undefined });
+      const res = v === 'before' ? await older!.preview(dbBefore!, input, { now }) : await previewPolicy(db, input, { now, replay: v === 'one' ? replayWindowOneThread : undefined });
       const ms = performance.now() - t;
       const used = process.cpuUsage(cpu);
       if (process.env.WHATIF_PROBE_STATS) {
@@ -144,5 +156,6 @@ try {
 } finally {
   await pool.end();
   await db.$disconnect();
+  await dbBefore?.$disconnect();
   await server.stop();
 }
