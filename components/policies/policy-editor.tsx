@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSessionUser } from '@/components/shell/session-user';
 import { useTRPC } from '@/components/trpc/client';
 import { errorCode } from '@/components/trpc/errors';
@@ -58,6 +58,15 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
   const messageRef = useRef<HTMLInputElement>(null);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: trpc.policies.get.queryKey(input) }), qc.invalidateQueries({ queryKey: trpc.policies.list.queryKey() })]);
   const preview = useMutation(trpc.policies.preview.mutationOptions());
+  // Once a draft begins, the server starts the preview's replay thread (a large fleet's first
+  // preview would otherwise wait for it); a failure only means the preview starts it itself.
+  const { mutate: warm } = useMutation(trpc.policies.warmPreview.mutationOptions());
+  const warmed = useRef(false);
+  useEffect(() => {
+    if (edit === null || !canDraft || warmed.current) return;
+    warmed.current = true;
+    warm();
+  }, [edit, canDraft, warm]);
   const draft = useMutation(trpc.policies.saveDraft.mutationOptions({ onSuccess: () => void refresh() }));
   const publish = useMutation(
     trpc.policies.publish.mutationOptions({

@@ -52,5 +52,6 @@ export const notRouted: Record<string, string> = {
   'telemetry.serviceLive': 'Subscription: the live service chart; REST clients poll GET /services/{name} or the series.',
   'topologyMap.live': 'Subscription: the live topology map; REST clients poll GET /topology/map.',
   'policies.previewProgress': "The console's progress bar for a preview it waits on; a REST preview answers with the whole result when it is done.",
+  'policies.warmPreview': "The console starts the preview's replay thread while its user drafts; a REST preview starts the thread itself when it needs one.",
   'serviceGraph.live': 'Subscription: the live service graph; REST clients poll GET /topology/services.',
 };
