@@ -31,7 +31,9 @@ const port = Number(process.env.BENCH_PG_PORT ?? 55001);
 const size = Number(process.env.WHATIF_PROBE_SIZE ?? 1000);
 const runs = Number(process.env.WHATIF_PROBE_RUNS ?? 3);
 const variants = (process.env.WHATIF_PROBE_VARIANTS ?? 'a').split(',');
-// That checkout's own modules throughout (its database client keeps its own pools).
+// That checkout's preview, replay and database client (which keeps its own pools). Its replay
+// thread runs this checkout's replay-thread.ts (the pool finds it from the working directory): the
+// two must speak the same thread protocol.
 const beforeDir = process.env.WHATIF_PROBE_BEFORE;
 const older = beforeDir
   ? {

@@ -63,10 +63,10 @@ export function PolicyEditor({ kind, scope }: { kind: string; scope: string }) {
   const { mutate: warm } = useMutation(trpc.policies.warmPreview.mutationOptions());
   const warmed = useRef(false);
   useEffect(() => {
-    if (edit === null || !canDraft || warmed.current) return;
+    if (edit === null || !canDraft || warmed.current || kind === 'strategy') return;
     warmed.current = true;
-    warm();
-  }, [edit, canDraft, warm]);
+    warm({ kind: kind as 'weight', scope });
+  }, [edit, canDraft, warm, kind, scope]);
   const draft = useMutation(trpc.policies.saveDraft.mutationOptions({ onSuccess: () => void refresh() }));
   const publish = useMutation(
     trpc.policies.publish.mutationOptions({

@@ -55,7 +55,7 @@ const matrix: Array<{ path: string; min: Role | 'public'; call: (c: Caller, t: T
   { path: 'policies.diff', min: 'viewer', call: (c) => c.policies.diff({ kind: 'watermark', scope: 'global', a: 1, b: 1 }) },
   { path: 'policies.preview', min: 'operator', call: (c) => c.policies.preview({ kind: 'watermark', scope: 'global', document: { ...defaultPolicies.watermark }, minutes: 5 }) },
   { path: 'policies.previewProgress', min: 'operator', call: (c) => c.policies.previewProgress({ key: '00000000-0000-4000-8000-000000000000' }) },
-  { path: 'policies.warmPreview', min: 'operator', call: (c) => c.policies.warmPreview() },
+  { path: 'policies.warmPreview', min: 'operator', call: (c) => c.policies.warmPreview({ kind: 'watermark', scope: 'global' }) },
   { path: 'policies.saveDraft', min: 'operator', call: (c) => c.policies.saveDraft({ kind: 'watermark', scope: 'global', baseVersion: 1, document: { ...defaultPolicies.watermark } }) },
   { path: 'policies.publish', min: 'admin', call: async (c, t) => c.policies.publish({ kind: 'breaker', scope: 'global', expectedVersion: (await t.db.policy.findFirstOrThrow({ where: { kind: 'breaker', scope: 'global' } })).version, document: { ...defaultPolicies.breaker }, message: 'matrix' }) },
   { path: 'policies.rollback', min: 'admin', call: async (c, t) => c.policies.rollback({ kind: 'breaker', scope: 'global', toVersion: 1, expectedVersion: (await t.db.policy.findFirstOrThrow({ where: { kind: 'breaker', scope: 'global' } })).version }) },

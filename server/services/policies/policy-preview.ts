@@ -52,6 +52,9 @@ function cadenceNotes(published: FleetPolicies['weight'], draft: Record<string, 
  * `opts` is for benchmarks and tests: `now` ends the window, `replay` replaces the replay (the
  * serial reference it is checked against); `onProgress` is told how many instances are replayed.
  */
+/** The instances a preview replays: the service's for a service scope, else every instance whose service has no policy of its own of this kind. */
+export const previewInstancesWhere = (serviceId: string | null, overridden: Iterable<string>) => (serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } });
+
 export async function previewPolicy(db: Db, input: z.input<typeof previewInput>, opts: { now?: Date; replay?: WindowReplay; onProgress?: (done: number, total: number) => void } = {}) {
   const data = previewInput.parse(input);
   const v = validatePolicy(data.kind, data.document);
@@ -68,7 +71,7 @@ export async function previewPolicy(db: Db, input: z.input<typeof previewInput>,
   const serviceId = data.scope === 'global' ? null : data.scope.slice('service:'.length);
   const notes = data.kind === 'weight' ? cadenceNotes(serviceId ? effective(serviceId).weight : (withDefaults('weight', doc('weight', 'global')) as unknown as FleetPolicies['weight']), v.document) : [];
   const instances = await db.instance.findMany({
-    where: serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } },
+    where: previewInstancesWhere(serviceId, overridden),
     select: { id: true, name: true, serviceId: true, adminState: true },
     // The figures are sums in instance order: a fixed order makes them the same on every run.
     orderBy: { id: 'asc' },

@@ -25,7 +25,7 @@ import { RecordArena } from '../telemetry/record-arena';
 import { readFirstStates, readRecords } from '../telemetry/recorded-samples';
 import type { FirstStates } from '../telemetry/telemetry-pack';
 import { countsFrom, COUNTS_PER_INSTANCE, replayAdminState, resumeRuntimes, type ServicePolicies } from './replay-counts';
-import { readAhead } from './read-ahead';
+import { chunkFor, readAhead } from './read-ahead';
 import { replayThread, type ThreadJob } from './replay-thread-pool';
 
 export const BUCKET_MS = 10_000;
@@ -45,7 +45,7 @@ export interface PreviewScope {
   policiesOf(serviceId: string): { current: FleetPolicies; proposed: FleetPolicies };
   /** Told after each chunk how many of the instances are replayed (the console's progress bar). */
   onProgress?: (done: number, total: number) => void;
-  /** Instances per COPY (CHUNK; tests set fewer so that a small fleet fills and reuses every arena). */
+  /** Instances per COPY (chunkFor the window; tests set fewer so that a small fleet fills and reuses every arena). */
   chunk?: number;
 }
 
@@ -75,14 +75,6 @@ export interface WindowTally {
 
 export type WindowReplay = (db: Db, scope: PreviewScope) => Promise<WindowTally>;
 
-/**
- * Instances per fetch: the next chunks' COPYs run in PostgreSQL while this process replays the
- * current one. About 2 MB of packs at 15 minutes: one statement stays well inside the statement
- * timeout on a busy machine (64 instances' 16 MB of raw packs did not, at 5 s). 32, not 16: each
- * statement is planned and its unpacked minutes found anew; at 10,000 instances, 16 per chunk
- * took a median 7.1 s in wall and 32 took 6.0 s (6 interleaved runs on a noisy 2-core machine).
- */
-const CHUNK = 32;
 /**
  * COPYs in flight at once, on their own connections. One at a time, PostgreSQL's single backend
  * was the preview's critical path: the replay waited on it for 4 of the 6 s at 10,000 instances,
@@ -261,10 +253,13 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
   const fold = foldWindow(scope, job === null ? ALL_STEP_PARTS : STEP_PARTS.weight);
   const phasesMs = { fetch: 0, replay: 0 };
   const ids = scope.instances.map((i) => i.id);
-  const chunk = scope.chunk ?? CHUNK;
+  const chunk = scope.chunk ?? chunkFor((scope.to.getTime() - scope.from.getTime()) / 60_000);
   // An arena per chunk being read, one for the chunk being replayed, and one more so a read can
   // start while the replay finishes; with the thread, two more for chunks it is still counting.
-  const arenas = Array.from({ length: READS_AT_ONCE + (job === null ? 2 : 4) }, () => new RecordArena());
+  // Sized for a chunk of the window at one sample a second (and a minute more), so that none
+  // grows while its first chunk is read: ~8.6 MB each at 15 minutes (32 instances).
+  const records = chunk * Math.ceil((scope.to.getTime() - scope.from.getTime()) / 1000 + 60);
+  const arenas = Array.from({ length: READS_AT_ONCE + (job === null ? 2 : 4) }, () => new RecordArena(records));
   // Every instance's first states in one query beside the first chunks' COPYs, not one per chunk.
   const firstStates = ids.length ? readFirstStates(db, ids, scope.from, scope.to) : undefined;
   firstStates?.catch(() => undefined);
@@ -298,26 +293,31 @@ async function replayWith(db: Db, scope: PreviewScope, byId: Map<string, Preview
       .catch(() => undefined);
     return answer;
   };
-  for (let c = 0; c < chunks; c++) {
-    const t0 = performance.now();
-    const arena = await ahead.chunk(c);
-    if (job !== null) answers[c] = post(c, arena);
-    const t1 = performance.now();
-    const at: number[] = (indices[c] = []);
-    // Records come in (instance, time) order: one run of records per instance.
-    for (let i = 0; i < arena.instances; i++) {
-      // The web process serves other requests and live streams between every few instances.
-      if (i > 0 && i % YIELD_EVERY === 0) await setImmediate();
-      at.push(fold.replayOne(byId.get(arena.ids[i]!)!, arena.values(i), arena.firsts[i]));
+  try {
+    for (let c = 0; c < chunks; c++) {
+      const t0 = performance.now();
+      const arena = await ahead.chunk(c);
+      if (job !== null) answers[c] = post(c, arena);
+      const t1 = performance.now();
+      const at: number[] = (indices[c] = []);
+      // Records come in (instance, time) order: one run of records per instance.
+      for (let i = 0; i < arena.instances; i++) {
+        // The web process serves other requests and live streams between every few instances.
+        if (i > 0 && i % YIELD_EVERY === 0) await setImmediate();
+        at.push(fold.replayOne(byId.get(arena.ids[i]!)!, arena.values(i), arena.firsts[i]));
+      }
+      phasesMs.fetch += t1 - t0;
+      phasesMs.replay += performance.now() - t1;
+      mainDone = Math.min((c + 1) * chunk, ids.length);
+      progress();
+      // The thread may still be counting the chunk: its arena is free once it has answered (a
+      // failed answer frees it too; the failure is thrown where the answer is awaited).
+      if (job === null) ahead.release(c);
+      else void answers[c]!.then(() => ahead.release(c), () => ahead.release(c));
     }
-    phasesMs.fetch += t1 - t0;
-    phasesMs.replay += performance.now() - t1;
-    mainDone = Math.min((c + 1) * chunk, ids.length);
-    progress();
-    // The thread may still be counting the chunk: its arena is free once it has answered (a
-    // failed answer frees it too; the failure is thrown where the answer is awaited).
-    if (job === null) ahead.release(c);
-    else void answers[c]!.then(() => ahead.release(c), () => ahead.release(c));
+  } finally {
+    // A failed preview reads no more chunks (the reads already running end on their own).
+    ahead.cancel();
   }
   if (job !== null) {
     const t0 = performance.now();

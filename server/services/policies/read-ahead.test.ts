@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readAhead } from './read-ahead';
+import { chunkFor, readAhead } from './read-ahead';
 
 /** Reads that end when the test says so, with a log of what started and ended. */
 function manualReads() {
@@ -52,6 +52,21 @@ describe('readAhead', () => {
     expect(m.max()).toBe(2);
   });
 
+  it('after cancel, no read starts: the reads waiting for an arena fail', async () => {
+    const m = manualReads();
+    const ra = readAhead(4, ['a', 'b'], 2, m.read);
+    await m.settle();
+    m.pending.get(0)!.resolve();
+    m.pending.get(1)!.resolve();
+    await m.settle();
+    ra.cancel();
+    ra.release(0);
+    ra.release(1);
+    await expect(ra.chunk(2)).rejects.toThrow('the preview ended');
+    await expect(ra.chunk(3)).rejects.toThrow('the preview ended');
+    expect(m.log.filter((l) => l.startsWith('start'))).toEqual(['start 0 a', 'start 1 b']);
+  });
+
   it('a failed read fails the reads after it and starts none of them', async () => {
     const m = manualReads();
     const ra = readAhead(5, ['a', 'b', 'c'], 2, m.read);
@@ -63,5 +78,11 @@ describe('readAhead', () => {
     await expect(ra.chunk(4)).rejects.toThrow('not an instance id');
     await expect(ra.chunk(1)).resolves.toBe('b');
     expect(m.log.filter((l) => l.startsWith('start'))).toEqual(['start 0 a', 'start 1 b']);
+  });
+});
+
+describe('chunkFor', () => {
+  it('keeps a chunk near 480 instance-minutes, 4 to 64 instances', () => {
+    expect([1, 5, 10, 15, 60, 120].map(chunkFor)).toEqual([64, 64, 48, 32, 8, 4]);
   });
 });

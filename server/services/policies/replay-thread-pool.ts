@@ -157,6 +157,9 @@ async function start(): Promise<ReplayThread | null> {
   return t;
 }
 
+/** The replay thread if one is started or starting, else null (asking starts none). */
+export const runningThread = (): Promise<ReplayThread | null> | null => thread;
+
 /** The replay thread, started if need be; null when it cannot run here (the preview then replays alone). */
 export function replayThread(): Promise<ReplayThread | null> {
   // A thread that cannot start here is not tried again (one that ran and ended is: onGone).

@@ -1,6 +1,6 @@
 // The what-if replay's second thread (started by replay-thread-pool.ts): it counts the stage,
 // watermark and breaker transitions of each chunk of instances (replay-counts.ts) while the
-// preview's own thread reads the next chunk and steps the weights. The records are read in place
+// preview's own thread reads the next chunks and steps the weights. The records are read in place
 // from the chunk's shared memory; the answer is one Int32Array per chunk.
 import { parentPort } from 'node:worker_threads';
 import { clearTransitionCounts, newTransitionCounts } from '../../domain/step-counts';

@@ -24,7 +24,7 @@ export class RecordArena {
   readonly starts: number[] = [];
   firsts: Array<FirstStates | undefined> = [];
 
-  /** `records`: room for this many at first (it doubles when full; a chunk of 15 minutes is ~15,000). */
+  /** `records`: room for this many at first (it doubles when full; the preview sizes it for a chunk). */
   constructor(records = 1 << 14) {
     this.v = shared(records * PACK_FIELD_COUNT);
     this.w = new Uint32Array(this.v.buffer);
