@@ -102,7 +102,19 @@ export class LiveBus {
     return rows.map((r) => BigInt(r.id));
   }
 
+  /**
+   * Resolves once LISTEN is up and what committed before it has been caught up. A connect in
+   * flight is waited for even when its client is already set: it is still catching up, and a
+   * caller that goes on to commit a tick would race that read (seen under load: a test's tick,
+   * its rows written one statement after another, was found by the catch-up half-written, and its
+   * own NOTIFY then skipped as already seen).
+   */
   ensureConnected(): Promise<void> {
+    return this.connecting ?? this.ensureClient();
+  }
+
+  /** A client for the bus's own reads: the catch-up reads through it while the connect is in flight. */
+  private ensureClient(): Promise<void> {
     if (this.client || this.stopped) return Promise.resolve();
     this.connecting ??= this.connect().finally(() => (this.connecting = null));
     return this.connecting;
@@ -118,7 +130,7 @@ export class LiveBus {
 
   /** Reads over the LISTEN connection (pg queues them; notifications keep arriving meanwhile). */
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> {
-    await this.ensureConnected();
+    await this.ensureClient();
     const client = this.client;
     if (!client) throw new Error('the live bus has no database connection (it is reconnecting)');
     return this.run<R>(client, sql, params);
