@@ -48,13 +48,13 @@ function cadenceNotes(published: FleetPolicies['weight'], draft: Record<string, 
     .map((k) => `This draft samples ${INPUT_NAMES[k]} every ${cadences[k]} s, but the stored samples took it every ${published.cadencesS[k]} s: the replay uses the values that were taken.`);
 }
 
+/** The instances a preview replays: the service's for a service scope, else every instance whose service has no policy of its own of this kind. */
+export const previewInstancesWhere = (serviceId: string | null, overridden: Iterable<string>) => (serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } });
+
 /**
  * `opts` is for benchmarks and tests: `now` ends the window, `replay` replaces the replay (the
  * serial reference it is checked against); `onProgress` is told how many instances are replayed.
  */
-/** The instances a preview replays: the service's for a service scope, else every instance whose service has no policy of its own of this kind. */
-export const previewInstancesWhere = (serviceId: string | null, overridden: Iterable<string>) => (serviceId ? { serviceId } : { serviceId: { notIn: [...overridden] } });
-
 export async function previewPolicy(db: Db, input: z.input<typeof previewInput>, opts: { now?: Date; replay?: WindowReplay; onProgress?: (done: number, total: number) => void } = {}) {
   const data = previewInput.parse(input);
   const v = validatePolicy(data.kind, data.document);
